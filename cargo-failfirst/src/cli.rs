@@ -1,0 +1,81 @@
+//! The command line, as clap reads it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Finds every RPC handler of a Rust workspace and asks whether it survives timeouts and
+/// retries: is it idempotent, safe to retry, honest about downstream uncertainty, and does
+/// it propagate its deadline.
+#[derive(Debug, Parser)]
+#[command(name = "cargo failfirst", bin_name = "cargo failfirst", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every rule with its default level and the questions it answers
+    Rules,
+    /// Print a rule's documentation
+    Explain {
+        /// The rule's name, such as `parse-error`
+        rule: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or folders to lint; each file belongs to the crate of its nearest Cargo.toml.
+    /// Without a path, lints the workspace around the current directory, as cargo does
+    pub paths: Vec<PathBuf>,
+
+    /// Path to the Cargo.toml of the workspace or package to lint
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Lint only this package of the workspace (may be repeated)
+    #[arg(short = 'p', long = "package", value_name = "SPEC")]
+    pub packages: Vec<String>,
+
+    /// Lint every member of the workspace, not only the current package or the default
+    /// members
+    #[arg(long)]
+    pub workspace: bool,
+
+    /// How to print the report
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to this file instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Set a rule to `deny` for this run: its findings fail the run (may be repeated)
+    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    pub deny: Vec<String>,
+
+    /// Set a rule to `warn` for this run (may be repeated)
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    pub warn: Vec<String>,
+
+    /// Turn a rule off for this run (may be repeated)
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    pub allow: Vec<String>,
+
+    /// Number of parallel parsing threads (default: one per core, or RAYON_NUM_THREADS)
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics, then a table of handlers (colour only on a terminal)
+    Human,
+    /// The full report as JSON (schema: docs/json-report.md)
+    Json,
+}

@@ -1,0 +1,182 @@
+//! `cargo failfirst`: the command line, configuration of a run, and output formats around
+//! [`lint_core`]. `main.rs` only calls [`run`], so that tests drive the whole program in
+//! process.
+
+pub mod cli;
+pub mod output;
+pub mod workspace;
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use clap::Parser;
+use lint_core::report::{Finding, Level, Report};
+use lint_core::rules::{find_rule, ALL_RULES};
+use lint_core::{analyze, AnalysisInput, AnalysisOptions};
+
+use cli::{CheckArgs, Cli, Command, Format};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+/// Where a run writes, and whether its terminal takes colour.
+pub struct Io<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    pub colour: bool,
+}
+
+impl Io<'_> {
+    /// Colour only on a terminal, and never with `NO_COLOR` set.
+    pub fn colour_for_terminal() -> bool {
+        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+    }
+}
+
+/// Runs the program with `args` (without the program name; a leading `failfirst`, which
+/// cargo passes to its subcommands, is skipped) and returns the exit code.
+pub fn run(args: Vec<OsString>, cwd: &Path, io: &mut Io<'_>) -> i32 {
+    let mut args = args;
+    if args.first().is_some_and(|first| first == "failfirst") {
+        args.remove(0);
+    }
+    let cli = match Cli::try_parse_from(std::iter::once(OsString::from("cargo failfirst")).chain(args)) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let rendered = error.render();
+            let text = if io.colour { rendered.ansi().to_string() } else { rendered.to_string() };
+            let sink: &mut dyn Write = if error.use_stderr() { &mut *io.stderr } else { &mut *io.stdout };
+            let _ = write!(sink, "{text}");
+            return code;
+        }
+    };
+    match cli.command {
+        Some(Command::Rules) => {
+            let _ = write!(io.stdout, "{}", render_rules());
+            EXIT_OK
+        }
+        Some(Command::Explain { rule }) => match find_rule(&rule) {
+            Some(found) => {
+                let _ = writeln!(io.stdout, "# {}\n\n{}\n\ndefault level: {}\n\n{}", found.name, found.summary, found.default_level.as_str(), found.docs.trim_end());
+                EXIT_OK
+            }
+            None => {
+                let _ = writeln!(io.stderr, "error: unknown rule `{rule}`{}", did_you_mean(&rule));
+                EXIT_ERROR
+            }
+        },
+        None => check(&cli.check, cwd, io),
+    }
+}
+
+fn render_rules() -> String {
+    let mut out = String::new();
+    for rule in ALL_RULES {
+        let questions = if rule.questions.is_empty() { "-".to_string() } else { rule.questions.join(" ") };
+        out.push_str(&format!("{:<36} {:<5} {:<8} {}\n", rule.name, rule.default_level.as_str(), questions, rule.summary));
+    }
+    out
+}
+
+fn did_you_mean(name: &str) -> String {
+    let closest = ALL_RULES.iter().map(|rule| (edit_distance(name, rule.name), rule.name)).min();
+    match closest {
+        Some((distance, candidate)) if distance <= 3 => format!(" (did you mean `{candidate}`?)"),
+        _ => " (`cargo failfirst rules` lists them)".to_string(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b_chars: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b_chars.len()).collect();
+    for (i, a_char) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, b_char) in b_chars.iter().enumerate() {
+            let substitution = previous[j] + usize::from(a_char != *b_char);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b_chars.len()]
+}
+
+fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
+    let levels = match rule_levels(args) {
+        Ok(levels) => levels,
+        Err(message) => {
+            let _ = writeln!(io.stderr, "error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    let crates = if args.paths.is_empty() {
+        let selection = workspace::Selection { manifest_path: args.manifest_path.as_deref(), packages: &args.packages, workspace: args.workspace };
+        workspace::crates_of_workspace(cwd, &selection)
+    } else {
+        workspace::crates_of_paths(cwd, &args.paths)
+    };
+    let crates = match crates {
+        Ok(crates) => crates,
+        Err(error) => {
+            let _ = writeln!(io.stderr, "error: {error}");
+            return EXIT_ERROR;
+        }
+    };
+    let sources: BTreeMap<String, std::path::PathBuf> =
+        crates.iter().flat_map(|crate_input| crate_input.files.iter()).map(|file| (file.display_path.clone(), file.path.clone())).collect();
+    let analysis = analyze(&AnalysisInput { crates }, &AnalysisOptions { threads: args.jobs });
+    let mut report = analysis.report;
+    apply_levels(&mut report, &levels);
+
+    let rendered = match args.format {
+        Format::Json => output::json::render(&report),
+        Format::Human => {
+            let read = |display: &str| sources.get(display).and_then(|path| std::fs::read(path).ok()).map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+            output::human::render(&report, &read, io.colour && args.output.is_none())
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(error) = std::fs::write(path, rendered) {
+                let _ = writeln!(io.stderr, "error: cannot write the report to {}: {error}", path.display());
+                return EXIT_ERROR;
+            }
+        }
+        None => {
+            let _ = io.stdout.write_all(rendered.as_bytes());
+        }
+    }
+    if report.findings.iter().any(|finding| finding.level == Level::Deny) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Levels set on the command line, later flags winning as with clippy.
+fn rule_levels(args: &CheckArgs) -> Result<BTreeMap<String, Level>, String> {
+    let mut levels = BTreeMap::new();
+    for (names, level) in [(&args.allow, Level::Allow), (&args.warn, Level::Warn), (&args.deny, Level::Deny)] {
+        for name in names {
+            if find_rule(name).is_none() {
+                return Err(format!("unknown rule `{name}`{}", did_you_mean(name)));
+            }
+            levels.insert(name.clone(), level);
+        }
+    }
+    Ok(levels)
+}
+
+fn apply_levels(report: &mut Report, levels: &BTreeMap<String, Level>) {
+    for finding in &mut report.findings {
+        if let Some(level) = levels.get(finding.rule) {
+            finding.level = *level;
+        }
+    }
+    report.findings.retain(|finding: &Finding| finding.level != Level::Allow);
+    report.summary.findings.deny = report.findings.iter().filter(|finding| finding.level == Level::Deny).count();
+    report.summary.findings.warn = report.findings.iter().filter(|finding| finding.level == Level::Warn).count();
+}

@@ -1,0 +1,250 @@
+//! Which crates and files to lint: the cargo workspace around the current directory (through
+//! `cargo metadata`, as cargo itself decides), or the crates of the paths given.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use lint_core::sources::{CrateInput, CrateRoot, InputFile, TargetKind};
+
+/// What went wrong finding the input; printed as the cause of exit code 2.
+#[derive(Debug)]
+pub struct WorkspaceError(pub String);
+
+impl std::fmt::Display for WorkspaceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub struct Selection<'a> {
+    pub manifest_path: Option<&'a Path>,
+    pub packages: &'a [String],
+    pub workspace: bool,
+}
+
+/// The crates of the cargo workspace, as `cargo metadata` describes it.
+pub fn crates_of_workspace(cwd: &Path, selection: &Selection<'_>) -> Result<Vec<CrateInput>, WorkspaceError> {
+    let mut command = cargo_metadata::MetadataCommand::new();
+    command.no_deps().current_dir(cwd);
+    if let Some(manifest) = selection.manifest_path {
+        command.manifest_path(manifest);
+    }
+    let metadata = command.exec().map_err(|error| WorkspaceError(format!("cannot read the cargo workspace: {error}")))?;
+    let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
+    let chosen: Vec<&cargo_metadata::Package> = if !selection.packages.is_empty() {
+        let mut chosen = Vec::new();
+        for wanted in selection.packages {
+            match members.iter().find(|package| package.name.as_str() == wanted.as_str()) {
+                Some(package) => chosen.push(*package),
+                None => {
+                    return Err(WorkspaceError(format!(
+                        "package `{wanted}` is not a member of the workspace at {}",
+                        metadata.workspace_root
+                    )))
+                }
+            }
+        }
+        chosen
+    } else if selection.workspace {
+        members.clone()
+    } else if let Some(root) = metadata.root_package() {
+        vec![root]
+    } else {
+        let defaults: BTreeSet<_> = metadata.workspace_default_members.iter().collect();
+        let chosen: Vec<_> = members.iter().copied().filter(|package| defaults.contains(&package.id)).collect();
+        if chosen.is_empty() { members.clone() } else { chosen }
+    };
+    let mut crates = Vec::new();
+    for package in chosen {
+        let manifest_dir = package.manifest_path.parent().map(|dir| dir.as_std_path().to_path_buf()).unwrap_or_default();
+        let mut roots = Vec::new();
+        let mut lib_name = package.name.replace('-', "_");
+        for target in &package.targets {
+            let kind = target_kind(target.kind.iter().map(|kind| kind.to_string()));
+            if kind == TargetKind::Lib {
+                lib_name = target.name.replace('-', "_");
+            }
+            roots.push(CrateRoot { path: target.src_path.as_std_path().to_path_buf(), kind });
+        }
+        let files = rust_files_of_crate(&manifest_dir, cwd, &|_| true);
+        crates.push(CrateInput { name: package.name.to_string(), lib_name, roots, files });
+    }
+    Ok(crates)
+}
+
+fn target_kind(kinds: impl Iterator<Item = String>) -> TargetKind {
+    let kinds: Vec<String> = kinds.collect();
+    let has = |name: &str| kinds.iter().any(|kind| kind == name);
+    if has("lib") || has("proc-macro") || has("rlib") || has("cdylib") || has("dylib") || has("staticlib") {
+        TargetKind::Lib
+    } else if has("bin") {
+        TargetKind::Bin
+    } else if has("example") {
+        TargetKind::Example
+    } else if has("test") {
+        TargetKind::Test
+    } else if has("bench") {
+        TargetKind::Bench
+    } else {
+        TargetKind::BuildScript
+    }
+}
+
+/// The crates that the given files and folders belong to: each `.rs` file to the crate of
+/// its nearest `Cargo.toml` (a file with none is a crate of its own). Every file of those
+/// crates is read so that calls resolve, but only the given paths are reported.
+pub fn crates_of_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<CrateInput>, WorkspaceError> {
+    let mut requested: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        let absolute = if path.is_absolute() { path.clone() } else { cwd.join(path) };
+        if !absolute.exists() {
+            return Err(WorkspaceError(format!("{}: no such file or folder", path.display())));
+        }
+        requested.push(absolute);
+    }
+    // Every .rs file named, grouped by the manifest of its crate.
+    let mut by_manifest: BTreeMap<Option<PathBuf>, BTreeSet<PathBuf>> = BTreeMap::new();
+    for path in &requested {
+        let files: Vec<PathBuf> = if path.is_dir() {
+            walk_rust_files(path, false)
+        } else {
+            vec![path.clone()]
+        };
+        for file in files {
+            by_manifest.entry(nearest_manifest(&file)).or_default().insert(file);
+        }
+    }
+    let is_requested = |file: &Path| requested.iter().any(|path| file.starts_with(path));
+    let mut crates = Vec::new();
+    for (manifest, named_files) in by_manifest {
+        match manifest {
+            Some(manifest) => crates.push(crate_of_manifest(&manifest, cwd, &is_requested)?),
+            None => {
+                for file in named_files {
+                    let stem = file.file_stem().map(|stem| stem.to_string_lossy().replace('-', "_")).unwrap_or_default();
+                    crates.push(CrateInput {
+                        name: stem.clone(),
+                        lib_name: stem,
+                        roots: vec![CrateRoot { path: file.clone(), kind: TargetKind::Lib }],
+                        files: vec![InputFile { display_path: display_path(&file, cwd), path: file, reported: true }],
+                    });
+                }
+            }
+        }
+    }
+    Ok(crates)
+}
+
+/// Reads a package manifest for its name and targets, following cargo's conventions for
+/// the targets it does not list.
+fn crate_of_manifest(manifest: &Path, cwd: &Path, is_requested: &dyn Fn(&Path) -> bool) -> Result<CrateInput, WorkspaceError> {
+    let dir = manifest.parent().unwrap_or(Path::new("")).to_path_buf();
+    let text = std::fs::read_to_string(manifest).map_err(|error| WorkspaceError(format!("{}: {error}", manifest.display())))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|error: toml::de::Error| WorkspaceError(format!("{}: invalid TOML: {}", display_path(manifest, cwd), error.message())))?;
+    let package_name = table
+        .get("package")
+        .and_then(|package| package.get("name"))
+        .and_then(|name| name.as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| dir.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default());
+    let lib_table = table.get("lib");
+    let lib_name = lib_table
+        .and_then(|lib| lib.get("name"))
+        .and_then(|name| name.as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| package_name.replace('-', "_"));
+    let mut roots = Vec::new();
+    let mut add_root = |path: PathBuf, kind: TargetKind| {
+        if path.is_file() && !roots.iter().any(|root: &CrateRoot| root.path == path) {
+            roots.push(CrateRoot { path, kind });
+        }
+    };
+    if let Some(path) = lib_table.and_then(|lib| lib.get("path")).and_then(|path| path.as_str()) {
+        add_root(dir.join(path), TargetKind::Lib);
+    }
+    add_root(dir.join("src/lib.rs"), TargetKind::Lib);
+    for (key, kind) in [("bin", TargetKind::Bin), ("example", TargetKind::Example), ("test", TargetKind::Test), ("bench", TargetKind::Bench)] {
+        if let Some(targets) = table.get(key).and_then(|targets| targets.as_array()) {
+            for target in targets {
+                if let Some(path) = target.get("path").and_then(|path| path.as_str()) {
+                    add_root(dir.join(path), kind);
+                }
+            }
+        }
+    }
+    add_root(dir.join("src/main.rs"), TargetKind::Bin);
+    for (folder, kind) in [("src/bin", TargetKind::Bin), ("examples", TargetKind::Example), ("tests", TargetKind::Test), ("benches", TargetKind::Bench)] {
+        if let Ok(entries) = std::fs::read_dir(dir.join(folder)) {
+            let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|entry| entry.path()).collect();
+            paths.sort();
+            for path in paths {
+                if path.extension().is_some_and(|extension| extension == "rs") {
+                    add_root(path, kind);
+                } else if path.join("main.rs").is_file() {
+                    add_root(path.join("main.rs"), kind);
+                }
+            }
+        }
+    }
+    add_root(dir.join("build.rs"), TargetKind::BuildScript);
+    let files = rust_files_of_crate(&dir, cwd, is_requested);
+    Ok(CrateInput { name: package_name, lib_name, roots, files })
+}
+
+fn rust_files_of_crate(dir: &Path, cwd: &Path, is_requested: &dyn Fn(&Path) -> bool) -> Vec<InputFile> {
+    walk_rust_files(dir, true)
+        .into_iter()
+        .map(|path| InputFile { display_path: display_path(&path, cwd), reported: is_requested(&path), path })
+        .collect()
+}
+
+/// Every `.rs` file under `root`, sorted, skipping `target/`, hidden folders and what
+/// `.gitignore` ignores; with `stop_at_crates`, folders holding another crate's `Cargo.toml`
+/// are left to that crate. Symbolic links are not followed, so a link loop cannot hang it.
+fn walk_rust_files(root: &Path, stop_at_crates: bool) -> Vec<PathBuf> {
+    let root_owned = root.to_path_buf();
+    let mut walker = ignore::WalkBuilder::new(root);
+    walker
+        .follow_links(false)
+        .require_git(false)
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+            if !is_dir || entry.path() == root_owned {
+                return true;
+            }
+            if entry.file_name() == "target" {
+                return false;
+            }
+            !(stop_at_crates && entry.path().join("Cargo.toml").is_file())
+        });
+    let mut files: Vec<PathBuf> = walker
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_some_and(|kind| kind.is_file()))
+        .map(|entry| entry.into_path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn nearest_manifest(file: &Path) -> Option<PathBuf> {
+    let mut dir = file.parent();
+    while let Some(current) = dir {
+        let candidate = current.join("Cargo.toml");
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = current.parent();
+    }
+    None
+}
+
+/// Relative to the current directory when under it, with `/` separators.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let shown = path.strip_prefix(cwd).unwrap_or(path);
+    let text = shown.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}

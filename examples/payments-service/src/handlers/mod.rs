@@ -1,0 +1,3 @@
+pub mod health;
+pub mod orders;
+pub mod payments;

@@ -1,0 +1,69 @@
+//! tonic: methods of `impl Service for T` that take a `Request<_>` and return
+//! `Result<Response<_>, Status>`. The service is the trait; its proto package is known when
+//! the trait comes from a module holding `tonic::include_proto!("package")`.
+
+use super::{DiscoveredHandler, HandlerFunction};
+use crate::index::{FnSummary, ImplId, WorkspaceIndex};
+use crate::report::Route;
+
+pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
+    let mut out = Vec::new();
+    for (position, impl_def) in index.impls.iter().enumerate() {
+        let Some(trait_path) = &impl_def.trait_path else { continue };
+        if impl_def.is_test {
+            continue;
+        }
+        let Some(service) = trait_path.last() else { continue };
+        let _ = ImplId(position as u32);
+        let package = impl_def.trait_resolution.as_ref().and_then(|resolution| index.proto_package(resolution)).map(str::to_string);
+        for method in &impl_def.methods {
+            let summary = &index.fn_def(*method).summary;
+            if !is_grpc_method(summary) {
+                continue;
+            }
+            out.push(DiscoveredHandler {
+                function: HandlerFunction::Function(*method),
+                framework: "tonic",
+                route: Route::Grpc { package: package.clone(), service: service.clone(), method: pascal_case(&summary.name) },
+                annotations: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+fn is_grpc_method(summary: &FnSummary) -> bool {
+    let takes_request = summary.has_self
+        && summary.params.len() == 1
+        && summary.params[0].ty.last_name() == Some("Request");
+    let returns_response = summary.output.as_ref().is_some_and(|output| {
+        output.last_name() == Some("Result")
+            && output.args.len() == 2
+            && output.args[0].last_name() == Some("Response")
+            && output.args[1].last_name() == Some("Status")
+    });
+    takes_request && returns_response
+}
+
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn method_names_become_pascal_case() {
+        assert_eq!(super::pascal_case("get_payment"), "GetPayment");
+        assert_eq!(super::pascal_case("charge"), "Charge");
+    }
+}

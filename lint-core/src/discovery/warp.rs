@@ -1,0 +1,166 @@
+//! warp: filter chains ending in `.and_then(h)` or `.map(h)`, with the path from
+//! `warp::path("x")`/`warp::path!("a" / u64)` and the method from `warp::get()` and the
+//! like; `.or(..)` joins alternatives. A `.map` on a filter with neither path nor method
+//! (`warp::any().map(move || db.clone())`) injects a value and is not a handler.
+
+use super::{DiscoveredHandler, HandlerFunction};
+use crate::index::{ExprTree, FnId, Resolution, WorkspaceIndex};
+use crate::knowledge::http_method_of;
+use crate::report::Route;
+
+const FRAMEWORK: &str = "warp";
+
+#[derive(Default)]
+struct Filter {
+    segments: Vec<String>,
+    method: Option<String>,
+    hits: Vec<(String, String, HandlerFunction)>,
+}
+
+pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
+    let mut out = Vec::new();
+    for (position, def) in index.fns.iter().enumerate() {
+        if def.summary.is_test {
+            continue;
+        }
+        let function = FnId(position as u32);
+        let statements = &def.summary.body.route_statements;
+        for (statement_position, statement) in statements.iter().enumerate() {
+            if !is_warp_rooted(index, function, statement_position, &statement.expr) {
+                continue;
+            }
+            let consumed = statement.binding.as_ref().is_some_and(|binding| {
+                statements[statement_position + 1..].iter().any(|later| {
+                    is_warp_rooted(index, function, statement_position + 1, &later.expr) && mentions(&later.expr, binding)
+                })
+            });
+            if consumed {
+                continue;
+            }
+            let filter = eval(index, function, statement_position, &statement.expr, 0);
+            for (method, path, handler) in filter.hits {
+                out.push(DiscoveredHandler {
+                    function: handler,
+                    framework: FRAMEWORK,
+                    route: Route::Http { method, path },
+                    annotations: Vec::new(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn is_warp_path(segments: &[String]) -> bool {
+    segments.first().is_some_and(|first| first == "warp")
+}
+
+fn is_warp_rooted(index: &WorkspaceIndex, function: FnId, statement: usize, expr: &ExprTree) -> bool {
+    let mut current = expr;
+    while let ExprTree::MethodCall { receiver, .. } = current {
+        current = receiver;
+    }
+    match current {
+        ExprTree::Call { callee, .. } => is_warp_path(callee),
+        ExprTree::Macro { path, .. } => is_warp_path(path),
+        ExprTree::Path { segments, .. } if segments.len() == 1 => {
+            let statements = &index.fn_def(function).summary.body.route_statements;
+            statements[..statement.min(statements.len())]
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, earlier)| earlier.binding.as_deref() == Some(segments[0].as_str()))
+                .is_some_and(|(earlier_position, earlier)| is_warp_rooted(index, function, earlier_position, &earlier.expr))
+        }
+        _ => false,
+    }
+}
+
+fn mentions(expr: &ExprTree, name: &str) -> bool {
+    match expr {
+        ExprTree::Path { segments, .. } => segments.len() == 1 && segments[0] == name,
+        ExprTree::Call { args, .. } | ExprTree::Macro { args, .. } => args.iter().any(|arg| mentions(arg, name)),
+        ExprTree::MethodCall { receiver, args, .. } => mentions(receiver, name) || args.iter().any(|arg| mentions(arg, name)),
+        _ => false,
+    }
+}
+
+/// Evaluates a filter expression: its path segments, method, and the routes it serves.
+fn eval(index: &WorkspaceIndex, function: FnId, statement: usize, expr: &ExprTree, depth: usize) -> Filter {
+    let mut filter = Filter::default();
+    if depth > 32 {
+        return filter;
+    }
+    match expr {
+        ExprTree::Call { callee, args, .. } if is_warp_path(callee) => {
+            let last = callee.last().map(String::as_str).unwrap_or_default();
+            match (last, args.as_slice()) {
+                ("path", [ExprTree::Str(segment)]) => filter.segments.push(segment.clone()),
+                ("param", []) => filter.segments.push("{param}".to_string()),
+                (name, []) if callee.len() == 2 => filter.method = http_method_of(name).filter(|m| *m != "ANY").map(str::to_string),
+                _ => {}
+            }
+        }
+        ExprTree::Macro { path, args, .. } if is_warp_path(path) && path.last().is_some_and(|last| last == "path") => {
+            for arg in args {
+                match arg {
+                    ExprTree::Str(segment) => filter.segments.push(segment.clone()),
+                    ExprTree::Path { segments, .. } => {
+                        filter.segments.push(format!("{{{}}}", segments.last().cloned().unwrap_or_default()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        ExprTree::Path { segments, .. } if segments.len() == 1 => {
+            let statements = &index.fn_def(function).summary.body.route_statements;
+            let earlier = statements[..statement.min(statements.len())]
+                .iter()
+                .rposition(|earlier| earlier.binding.as_deref() == Some(segments[0].as_str()));
+            if let Some(earlier) = earlier {
+                return eval(index, function, earlier, &statements[earlier].expr, depth + 1);
+            }
+        }
+        ExprTree::MethodCall { receiver, method, args, .. } => {
+            filter = eval(index, function, statement, receiver, depth + 1);
+            match (method.as_str(), args.as_slice()) {
+                ("and", [inner]) => {
+                    let inner = eval(index, function, statement, inner, depth + 1);
+                    for (method, path, handler) in inner.hits {
+                        let prefix = format!("/{}", filter.segments.join("/"));
+                        filter.hits.push((method, super::join_route(&prefix, &path), handler));
+                    }
+                    filter.segments.extend(inner.segments);
+                    if inner.method.is_some() {
+                        filter.method = inner.method;
+                    }
+                }
+                ("or", [inner]) => {
+                    let inner = eval(index, function, statement, inner, depth + 1);
+                    filter.hits.extend(inner.hits);
+                }
+                ("and_then" | "map" | "then", [handler]) => {
+                    let has_route = !filter.segments.is_empty() || filter.method.is_some();
+                    let handler = match handler {
+                        ExprTree::Path { segments, .. } => {
+                            match index.resolve_path(index.fn_def(function).module, segments) {
+                                Ok(Resolution::Fn(target)) => Some(HandlerFunction::Function(target)),
+                                _ => None,
+                            }
+                        }
+                        ExprTree::Closure { range } => Some(HandlerFunction::Closure { enclosing: function, range: *range }),
+                        _ => None,
+                    };
+                    if let (true, Some(handler)) = (has_route, handler) {
+                        let method = filter.method.clone().unwrap_or_else(|| "ANY".to_string());
+                        let path = format!("/{}", filter.segments.join("/"));
+                        filter.hits.push((method, path, handler));
+                    }
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    filter
+}

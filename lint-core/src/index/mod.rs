@@ -1,0 +1,157 @@
+//! The workspace index: modules, imports, items, field types, and the resolver.
+//!
+//! Built from the file summaries of every crate. Module trees follow `mod x;` declarations
+//! from each crate root as rustc does (`x.rs`, `x/mod.rs`, `#[path]`, inline modules);
+//! files that no root reaches get a module path from their location so that they are still
+//! analysed.
+
+mod collect;
+mod modules;
+mod resolve;
+mod summary;
+
+use std::collections::BTreeMap;
+
+pub use collect::summarize_file;
+pub use modules::build_index;
+pub use resolve::{CallTarget, FnContext, Resolution, TypeTarget, UnresolvedCall};
+pub use summary::*;
+
+use crate::location::FileId;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CrateId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ModuleId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FnId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ImplId(pub u32);
+
+#[derive(Debug, Default)]
+pub struct WorkspaceIndex {
+    pub crates: Vec<CrateInfo>,
+    pub files: Vec<FileInfo>,
+    pub modules: Vec<Module>,
+    pub fns: Vec<FnDef>,
+    pub types: Vec<TypeDef>,
+    pub impls: Vec<ImplDef>,
+    /// Impls by the type they are for (inherent and trait impls alike).
+    pub impls_by_type: BTreeMap<TypeId, Vec<ImplId>>,
+    /// Trait impls by the trait they implement, when it is a workspace trait.
+    pub impls_by_trait: BTreeMap<TypeId, Vec<ImplId>>,
+    /// Impl self types waiting to be resolved while the index is built.
+    pending_impl_self_types: Vec<(ImplId, TypeRef)>,
+}
+
+#[derive(Debug)]
+pub struct CrateInfo {
+    pub name: String,
+    pub lib_name: String,
+    /// The root module of the crate's library target, if it has one.
+    pub lib_root: Option<ModuleId>,
+}
+
+#[derive(Debug)]
+pub struct FileInfo {
+    pub crate_id: CrateId,
+    pub display_path: String,
+    pub reported: bool,
+    /// The module the file's top level is, once placed in a module tree.
+    pub module: Option<ModuleId>,
+}
+
+#[derive(Debug)]
+pub struct Module {
+    pub crate_id: CrateId,
+    pub file: FileId,
+    /// Names from the crate root down, the crate's own name first:
+    /// `["payments_service", "handlers", "orders"]`.
+    pub path: Vec<String>,
+    pub parent: Option<ModuleId>,
+    /// The root of this module's tree, which `crate::` names.
+    pub root: ModuleId,
+    pub is_test: bool,
+    pub children: BTreeMap<String, ModuleId>,
+    pub fns: BTreeMap<String, FnId>,
+    pub types: BTreeMap<String, TypeId>,
+    pub statics: BTreeMap<String, TypeRef>,
+    pub uses: Vec<UseEntry>,
+    pub proto_packages: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct FnDef {
+    pub module: ModuleId,
+    pub file: FileId,
+    pub owner: Option<ImplId>,
+    pub summary: FnSummary,
+}
+
+#[derive(Debug)]
+pub struct TypeDef {
+    pub module: ModuleId,
+    pub summary: TypeSummary,
+}
+
+#[derive(Debug)]
+pub struct ImplDef {
+    pub module: ModuleId,
+    pub file: FileId,
+    pub self_type: TypeTarget,
+    pub trait_path: Option<Vec<String>>,
+    pub trait_resolution: Option<Resolution>,
+    pub attrs: Vec<AttrSummary>,
+    pub is_test: bool,
+    pub methods: Vec<FnId>,
+}
+
+impl WorkspaceIndex {
+    pub fn fn_def(&self, id: FnId) -> &FnDef {
+        &self.fns[id.0 as usize]
+    }
+
+    pub fn module(&self, id: ModuleId) -> &Module {
+        &self.modules[id.0 as usize]
+    }
+
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0 as usize]
+    }
+
+    pub fn impl_def(&self, id: ImplId) -> &ImplDef {
+        &self.impls[id.0 as usize]
+    }
+
+    pub fn file(&self, id: FileId) -> &FileInfo {
+        &self.files[id.0 as usize]
+    }
+
+    /// `crate_name::module::Type::method` or `crate_name::module::function`.
+    pub fn fn_path(&self, id: FnId) -> String {
+        let def = self.fn_def(id);
+        let mut path = self.module(def.module).path.clone();
+        if let Some(impl_id) = def.owner {
+            match &self.impl_def(impl_id).self_type {
+                TypeTarget::Local(type_id) => path.push(self.type_def(*type_id).summary.name.clone()),
+                TypeTarget::External(external) => path.extend(external.iter().cloned()),
+                TypeTarget::Unknown(_) => path.push("<impl>".to_string()),
+            }
+        }
+        path.push(def.summary.name.clone());
+        path.join("::")
+    }
+
+    /// The proto package of generated code reached by a resolution, if a module on its way
+    /// holds `tonic::include_proto!`.
+    pub fn proto_package(&self, resolution: &Resolution) -> Option<&str> {
+        match resolution {
+            Resolution::Generated { module, .. } => {
+                self.module(*module).proto_packages.first().map(String::as_str)
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! Placing files in module trees and filling the index.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use super::*;
+use crate::sources::{CrateInput, TargetKind};
+
+/// Builds the index from every crate's files and their summaries (`None` for a file that
+/// did not parse), `summaries[i]` belonging to the i-th file in crate order.
+pub fn build_index(crates: &[CrateInput], mut summaries: Vec<Option<FileSummary>>) -> WorkspaceIndex {
+    let mut index = WorkspaceIndex::default();
+    let mut file_ids_by_path: BTreeMap<PathBuf, FileId> = BTreeMap::new();
+    let mut crate_files: Vec<Vec<FileId>> = Vec::new();
+    for (crate_position, crate_input) in crates.iter().enumerate() {
+        let mut ids = Vec::new();
+        for file in &crate_input.files {
+            let id = FileId(index.files.len() as u32);
+            file_ids_by_path.insert(normalize(&file.path), id);
+            index.files.push(FileInfo {
+                crate_id: CrateId(crate_position as u32),
+                display_path: file.display_path.clone(),
+                reported: file.reported,
+                module: None,
+            });
+            ids.push(id);
+        }
+        crate_files.push(ids);
+        index.crates.push(CrateInfo {
+            name: crate_input.name.clone(),
+            lib_name: crate_input.lib_name.clone(),
+            lib_root: None,
+        });
+    }
+
+    let mut builder = TreeBuilder { index: &mut index, summaries: &mut summaries, file_ids_by_path };
+    for (crate_position, crate_input) in crates.iter().enumerate() {
+        let crate_id = CrateId(crate_position as u32);
+        let mut roots: Vec<_> = crate_input.roots.iter().collect();
+        // The library first, so that `crate::` from files no root reaches names it.
+        roots.sort_by_key(|root| root.kind);
+        for root in roots {
+            let Some(&file) = builder.file_ids_by_path.get(&normalize(&root.path)) else { continue };
+            if builder.index.files[file.0 as usize].module.is_some() {
+                continue;
+            }
+            let module = builder.add_file_tree(crate_id, file, vec![crate_input.lib_name.clone()], None, None);
+            if root.kind == TargetKind::Lib {
+                builder.index.crates[crate_position].lib_root = Some(module);
+            }
+        }
+        // Files no root reaches: give them the module path their location suggests.
+        for &file in &crate_files[crate_position] {
+            if builder.index.files[file.0 as usize].module.is_some() {
+                continue;
+            }
+            let path = orphan_module_path(&crate_input.lib_name, &crate_input.files[file.0 as usize - crate_files[crate_position][0].0 as usize].path);
+            let root = builder.index.crates[crate_position].lib_root;
+            builder.add_file_tree(crate_id, file, path, None, root);
+        }
+    }
+    drop(builder);
+    link_impls(&mut index);
+    index
+}
+
+struct TreeBuilder<'a> {
+    index: &'a mut WorkspaceIndex,
+    summaries: &'a mut Vec<Option<FileSummary>>,
+    file_ids_by_path: BTreeMap<PathBuf, FileId>,
+}
+
+impl TreeBuilder<'_> {
+    /// Adds a file's modules under `parent`, then the files its `mod x;` declarations name.
+    fn add_file_tree(
+        &mut self,
+        crate_id: CrateId,
+        file: FileId,
+        path: Vec<String>,
+        parent: Option<ModuleId>,
+        root: Option<ModuleId>,
+    ) -> ModuleId {
+        let summary = self.summaries.get_mut(file.0 as usize).and_then(Option::take).unwrap_or_default();
+        let file_module = self.new_module(crate_id, file, path, parent, root, false);
+        self.index.files[file.0 as usize].module = Some(file_module);
+        let root = root.unwrap_or(file_module);
+        let is_root_file = parent.is_none();
+        // Modules of the file by their index in the summary, and the directory where the
+        // `mod x;` declarations inside each one look for files.
+        let mut ids: Vec<ModuleId> = Vec::new();
+        let mut pending_decls = Vec::new();
+        let file_path = self.path_of(file);
+        for (position, module_summary) in summary.modules.into_iter().enumerate() {
+            let module_id = match module_summary.parent {
+                None => file_module,
+                Some(parent_position) => {
+                    let parent_id = ids[parent_position];
+                    let mut child_path = self.index.module(parent_id).path.clone();
+                    child_path.push(module_summary.name.clone());
+                    let parent_is_test = self.index.module(parent_id).is_test;
+                    let id = self.new_module(crate_id, file, child_path, Some(parent_id), Some(root), module_summary.is_test || parent_is_test);
+                    self.index.modules[parent_id.0 as usize].children.insert(module_summary.name.clone(), id);
+                    id
+                }
+            };
+            ids.push(module_id);
+            let inline_names = inline_chain(&self.index.modules, module_id, file_module);
+            let decl_dir = declaration_dir(&file_path, is_root_file, &inline_names);
+            for decl in &module_summary.mod_decls {
+                pending_decls.push((module_id, decl.clone(), decl_dir.clone(), inline_names.is_empty()));
+            }
+            let _ = position;
+            self.fill_module(module_id, file, module_summary);
+        }
+        for (module_id, decl, decl_dir, at_file_top) in pending_decls {
+            let candidates = match &decl.path_attr {
+                Some(explicit) if at_file_top => {
+                    vec![file_path.parent().unwrap_or(Path::new("")).join(explicit)]
+                }
+                Some(explicit) => vec![decl_dir.join(explicit)],
+                None => vec![
+                    decl_dir.join(format!("{}.rs", decl.name)),
+                    decl_dir.join(&decl.name).join("mod.rs"),
+                ],
+            };
+            let found = candidates.iter().find_map(|candidate| self.file_ids_by_path.get(&normalize(candidate)).copied());
+            let Some(child_file) = found else { continue };
+            if self.index.files[child_file.0 as usize].module.is_some() {
+                continue; // already placed: a second `mod` of the same file, or a cycle
+            }
+            let mut child_path = self.index.module(module_id).path.clone();
+            child_path.push(decl.name.clone());
+            let child = self.add_file_tree(crate_id, child_file, child_path, Some(module_id), Some(root));
+            let parent_is_test = self.index.module(module_id).is_test;
+            self.index.modules[child.0 as usize].is_test = decl.is_test || parent_is_test;
+            self.index.modules[module_id.0 as usize].children.insert(decl.name.clone(), child);
+        }
+        file_module
+    }
+
+    fn path_of(&self, file: FileId) -> PathBuf {
+        self.file_ids_by_path
+            .iter()
+            .find(|(_, id)| **id == file)
+            .map(|(path, _)| path.clone())
+            .unwrap_or_default()
+    }
+
+    fn new_module(
+        &mut self,
+        crate_id: CrateId,
+        file: FileId,
+        path: Vec<String>,
+        parent: Option<ModuleId>,
+        root: Option<ModuleId>,
+        is_test: bool,
+    ) -> ModuleId {
+        let id = ModuleId(self.index.modules.len() as u32);
+        self.index.modules.push(Module {
+            crate_id,
+            file,
+            path,
+            parent,
+            root: root.unwrap_or(id),
+            is_test,
+            children: BTreeMap::new(),
+            fns: BTreeMap::new(),
+            types: BTreeMap::new(),
+            statics: BTreeMap::new(),
+            uses: Vec::new(),
+            proto_packages: Vec::new(),
+        });
+        id
+    }
+
+    fn fill_module(&mut self, module_id: ModuleId, file: FileId, summary: ModuleSummary) {
+        let module_is_test = self.index.module(module_id).is_test;
+        for mut fn_summary in summary.fns {
+            fn_summary.is_test |= module_is_test;
+            let id = FnId(self.index.fns.len() as u32);
+            self.index.modules[module_id.0 as usize].fns.insert(fn_summary.name.clone(), id);
+            self.index.fns.push(FnDef { module: module_id, file, owner: None, summary: fn_summary });
+        }
+        for type_summary in summary.types {
+            let id = TypeId(self.index.types.len() as u32);
+            self.index.modules[module_id.0 as usize].types.insert(type_summary.name.clone(), id);
+            self.index.types.push(TypeDef { module: module_id, summary: type_summary });
+        }
+        for impl_summary in summary.impls {
+            let impl_id = ImplId(self.index.impls.len() as u32);
+            let is_test = impl_summary.is_test || module_is_test;
+            let mut methods = Vec::new();
+            for mut method in impl_summary.methods {
+                method.is_test |= is_test;
+                let id = FnId(self.index.fns.len() as u32);
+                self.index.fns.push(FnDef { module: module_id, file, owner: Some(impl_id), summary: method });
+                methods.push(id);
+            }
+            self.index.impls.push(ImplDef {
+                module: module_id,
+                file,
+                // Resolved once every module is in place.
+                self_type: TypeTarget::Unknown(format!("{:?}", impl_summary.self_ty.path)),
+                trait_path: impl_summary.trait_path,
+                trait_resolution: None,
+                attrs: impl_summary.attrs,
+                is_test,
+                methods,
+            });
+            self.pending_self_types().push((impl_id, impl_summary.self_ty));
+        }
+        let module = &mut self.index.modules[module_id.0 as usize];
+        for static_summary in summary.statics {
+            module.statics.insert(static_summary.name, static_summary.ty);
+        }
+        module.uses = summary.uses;
+        module.proto_packages = summary.proto_packages;
+    }
+
+    fn pending_self_types(&mut self) -> &mut Vec<(ImplId, TypeRef)> {
+        &mut self.index.pending_impl_self_types
+    }
+}
+
+/// Names of the inline modules from the file's top module down to `module`.
+fn inline_chain(modules: &[Module], module: ModuleId, file_module: ModuleId) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut current = module;
+    while current != file_module {
+        let entry = &modules[current.0 as usize];
+        if let Some(name) = entry.path.last() {
+            names.push(name.clone());
+        }
+        match entry.parent {
+            Some(parent) => current = parent,
+            None => break,
+        }
+    }
+    names.reverse();
+    names
+}
+
+/// Where `mod x;` inside a file looks for `x.rs`: beside a crate root or `mod.rs`, else in
+/// the folder named after the file; inline modules add their names.
+fn declaration_dir(file_path: &Path, is_root_file: bool, inline_names: &[String]) -> PathBuf {
+    let parent = file_path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let is_mod_rs = file_path.file_name().is_some_and(|name| name == "mod.rs");
+    let mut dir = if is_root_file || is_mod_rs {
+        parent
+    } else {
+        let stem = file_path.file_stem().map(|stem| stem.to_os_string()).unwrap_or_default();
+        parent.join(stem)
+    };
+    for name in inline_names {
+        dir.push(name);
+    }
+    dir
+}
+
+/// `src/handlers/orders.rs` in crate `shop` is `shop::handlers::orders`.
+fn orphan_module_path(lib_name: &str, path: &Path) -> Vec<String> {
+    let components: Vec<String> = path
+        .components()
+        .filter_map(|component| match component {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let after_src = components.iter().rposition(|part| part == "src").map_or(components.len().saturating_sub(1), |index| index + 1);
+    let mut module_path = vec![lib_name.to_string()];
+    for (position, part) in components[after_src..].iter().enumerate() {
+        let is_last = position + after_src == components.len() - 1;
+        let name = if is_last { part.trim_end_matches(".rs") } else { part.as_str() };
+        if is_last && matches!(name, "mod" | "lib" | "main") {
+            continue;
+        }
+        module_path.push(name.replace('-', "_"));
+    }
+    module_path
+}
+
+/// Lexical normalisation: removes `.` and folds `..`, without touching the file system.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Resolves each impl's self type and trait, then indexes impls by both.
+fn link_impls(index: &mut WorkspaceIndex) {
+    let pending = std::mem::take(&mut index.pending_impl_self_types);
+    for (impl_id, self_ty) in pending {
+        let module = index.impl_def(impl_id).module;
+        let self_type = index.resolve_type(module, &self_ty, None);
+        let trait_resolution = index
+            .impl_def(impl_id)
+            .trait_path
+            .clone()
+            .and_then(|path| index.resolve_path(module, &path).ok());
+        let entry = &mut index.impls[impl_id.0 as usize];
+        entry.self_type = self_type.clone();
+        entry.trait_resolution = trait_resolution.clone();
+        if let TypeTarget::Local(type_id) = self_type {
+            index.impls_by_type.entry(type_id).or_default().push(impl_id);
+        }
+        if let Some(Resolution::Type(trait_id)) = trait_resolution {
+            index.impls_by_trait.entry(trait_id).or_default().push(impl_id);
+        }
+    }
+    let _: BTreeSet<()> = BTreeSet::new();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orphan_paths_follow_the_folders_under_src() {
+        assert_eq!(orphan_module_path("shop", Path::new("/x/shop/src/handlers/orders.rs")), ["shop", "handlers", "orders"]);
+        assert_eq!(orphan_module_path("shop", Path::new("/x/shop/src/handlers/mod.rs")), ["shop", "handlers"]);
+    }
+
+    #[test]
+    fn normalize_folds_parent_components() {
+        assert_eq!(normalize(Path::new("a/./b/../c.rs")), PathBuf::from("a/c.rs"));
+    }
+}

@@ -1,0 +1,39 @@
+//! The analysis behind `cargo failfirst`.
+//!
+//! # Bird's-eye view
+//!
+//! The layers read top to bottom, each a folder:
+//!
+//! - [`sources`]: the files of each crate, read and parsed in parallel. A file that cannot be
+//!   read or parsed becomes a problem, never a failure of the run.
+//! - [`index`]: per crate, modules, imports, items, field and local types, and the resolver
+//!   that takes a call to its definition inside the workspace (or names the external path it
+//!   reaches, or says why it could not).
+//! - [`discovery`]: which functions are RPC handlers (routes of axum, actix-web, rocket, poem,
+//!   warp; tonic services; message consumers; annotated functions).
+//! - [`report`]: handlers, findings and the four questions, as plain data.
+//! - [`rules`]: one file per rule, holding its documentation and metadata.
+//! - [`knowledge`]: what we know of libraries, as declarative data.
+//!
+//! # Invariants
+//!
+//! - The analysis never fails and never panics on input: it returns the report *and* the
+//!   problems it met (a `parse-error` finding per bad file, unresolved calls in the index).
+//! - Syntax trees live only while their file is being summarised: every span is turned into
+//!   a line and column at once, and proc-macro2's per-thread source map is cleared after
+//!   each file, so memory stays flat across a large workspace.
+//! - Output is deterministic: every collection is ordered by file and position, whatever the
+//!   number of threads.
+//! - This crate knows nothing of cargo, the command line, terminals or output formats.
+
+pub mod discovery;
+pub mod index;
+pub mod knowledge;
+pub mod location;
+pub mod report;
+pub mod rules;
+pub mod sources;
+
+mod analysis;
+
+pub use analysis::{analyze, Analysis, AnalysisInput, AnalysisOptions};
