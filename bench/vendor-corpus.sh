@@ -23,7 +23,7 @@ fi
 
 lock_hash="$(sha256sum "$corpus_src/Cargo.lock" | cut -d' ' -f1)"
 if [[ -d "$vendor_dir" && -f "$stamp" && "$(cat "$stamp")" == "$lock_hash" ]]; then
-    echo "corpus already vendored in ${vendor_dir#"$repo_root"/}"
+    echo "corpus already vendored in ${vendor_dir#"$repo_root"/}" >&2
     exit 0
 fi
 

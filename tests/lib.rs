@@ -1,1 +1,122 @@
-//! End-to-end tests live in `tests/`.
+//! Helpers for the end-to-end tests in `tests/`: run `cargo failfirst` in process on the
+//! fixtures, read the expectation markers, and compare.
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+/// The repository's root folder.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// What a run printed and its exit code.
+pub struct RunOutput {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `cargo failfirst ARGS` in `cwd`, without colour.
+pub fn run_failfirst(cwd: &Path, args: &[&str]) -> RunOutput {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let code = {
+        let mut io = cargo_failfirst::Io {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            colour: false,
+        };
+        cargo_failfirst::run(args.iter().map(OsString::from).collect(), cwd, &mut io)
+    };
+    RunOutput {
+        code,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// An expected or reported handler: file (as displayed), line, route.
+pub type HandlerKey = (String, u32, String);
+
+/// The `//~ handler: ROUTE; ROUTE` markers of every readable `.rs` file under `dir`, with
+/// file paths relative to `cwd`.
+pub fn handler_markers(dir: &Path, cwd: &Path) -> BTreeSet<HandlerKey> {
+    let mut out = BTreeSet::new();
+    for entry in walkdir(dir) {
+        let Ok(text) = std::fs::read_to_string(&entry) else {
+            continue;
+        };
+        let shown = entry
+            .strip_prefix(cwd)
+            .unwrap_or(&entry)
+            .to_string_lossy()
+            .replace('\\', "/");
+        for (number, line) in text.lines().enumerate() {
+            let Some((_, marker)) = line.split_once("//~ handler:") else {
+                continue;
+            };
+            for route in marker.split(';') {
+                out.insert((shown.clone(), number as u32 + 1, route.trim().to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|extension| extension == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The handlers of a JSON report.
+pub fn reported_handlers(report: &serde_json::Value) -> BTreeSet<HandlerKey> {
+    report["handlers"]
+        .as_array()
+        .map(|handlers| {
+            handlers
+                .iter()
+                .map(|handler| {
+                    (
+                        handler["file"].as_str().unwrap_or_default().to_string(),
+                        handler["line"].as_u64().unwrap_or_default() as u32,
+                        handler["route"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Accuracy as ast-grep reports it: expectations met, extra findings, missing ones.
+pub struct Accuracy {
+    pub validated: usize,
+    pub noisy: Vec<HandlerKey>,
+    pub missing: Vec<HandlerKey>,
+}
+
+pub fn compare(expected: &BTreeSet<HandlerKey>, reported: &BTreeSet<HandlerKey>) -> Accuracy {
+    Accuracy {
+        validated: expected.intersection(reported).count(),
+        noisy: reported.difference(expected).cloned().collect(),
+        missing: expected.difference(reported).cloned().collect(),
+    }
+}

@@ -154,7 +154,10 @@ fn find_rust_files(root: &Path) -> Vec<PathBuf> {
         match entry {
             Ok(entry) => {
                 let is_rust_file = entry.file_type().is_file()
-                    && entry.path().extension().is_some_and(|extension| extension == "rs");
+                    && entry
+                        .path()
+                        .extension()
+                        .is_some_and(|extension| extension == "rs");
                 if is_rust_file {
                     rust_files.push(entry.into_path());
                 }

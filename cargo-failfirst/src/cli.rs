@@ -4,11 +4,13 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+const EXIT_CODES: &str = "Exit codes: 0 when no finding is at `deny` level; 1 when one is; 2 on a usage,\nconfiguration or internal error (the message names the cause and the file).";
+
 /// Finds every RPC handler of a Rust workspace and asks whether it survives timeouts and
 /// retries: is it idempotent, safe to retry, honest about downstream uncertainty, and does
 /// it propagate its deadline.
 #[derive(Debug, Parser)]
-#[command(name = "cargo failfirst", bin_name = "cargo failfirst", version, args_conflicts_with_subcommands = true)]
+#[command(name = "cargo failfirst", bin_name = "cargo failfirst", version, args_conflicts_with_subcommands = true, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

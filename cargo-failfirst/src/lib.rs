@@ -32,7 +32,8 @@ pub struct Io<'a> {
 impl Io<'_> {
     /// Colour only on a terminal, and never with `NO_COLOR` set.
     pub fn colour_for_terminal() -> bool {
-        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+        std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
     }
 }
 
@@ -43,17 +44,30 @@ pub fn run(args: Vec<OsString>, cwd: &Path, io: &mut Io<'_>) -> i32 {
     if args.first().is_some_and(|first| first == "failfirst") {
         args.remove(0);
     }
-    let cli = match Cli::try_parse_from(std::iter::once(OsString::from("cargo failfirst")).chain(args)) {
-        Ok(cli) => cli,
-        Err(error) => {
-            let code = if error.use_stderr() { EXIT_ERROR } else { EXIT_OK };
-            let rendered = error.render();
-            let text = if io.colour { rendered.ansi().to_string() } else { rendered.to_string() };
-            let sink: &mut dyn Write = if error.use_stderr() { &mut *io.stderr } else { &mut *io.stdout };
-            let _ = write!(sink, "{text}");
-            return code;
-        }
-    };
+    let cli =
+        match Cli::try_parse_from(std::iter::once(OsString::from("cargo failfirst")).chain(args)) {
+            Ok(cli) => cli,
+            Err(error) => {
+                let code = if error.use_stderr() {
+                    EXIT_ERROR
+                } else {
+                    EXIT_OK
+                };
+                let rendered = error.render();
+                let text = if io.colour {
+                    rendered.ansi().to_string()
+                } else {
+                    rendered.to_string()
+                };
+                let sink: &mut dyn Write = if error.use_stderr() {
+                    &mut *io.stderr
+                } else {
+                    &mut *io.stdout
+                };
+                let _ = write!(sink, "{text}");
+                return code;
+            }
+        };
     match cli.command {
         Some(Command::Rules) => {
             let _ = write!(io.stdout, "{}", render_rules());
@@ -61,11 +75,22 @@ pub fn run(args: Vec<OsString>, cwd: &Path, io: &mut Io<'_>) -> i32 {
         }
         Some(Command::Explain { rule }) => match find_rule(&rule) {
             Some(found) => {
-                let _ = writeln!(io.stdout, "# {}\n\n{}\n\ndefault level: {}\n\n{}", found.name, found.summary, found.default_level.as_str(), found.docs.trim_end());
+                let _ = writeln!(
+                    io.stdout,
+                    "# {}\n\n{}\n\ndefault level: {}\n\n{}",
+                    found.name,
+                    found.summary,
+                    found.default_level.as_str(),
+                    found.docs.trim_end()
+                );
                 EXIT_OK
             }
             None => {
-                let _ = writeln!(io.stderr, "error: unknown rule `{rule}`{}", did_you_mean(&rule));
+                let _ = writeln!(
+                    io.stderr,
+                    "error: unknown rule `{rule}`{}",
+                    did_you_mean(&rule)
+                );
                 EXIT_ERROR
             }
         },
@@ -76,14 +101,27 @@ pub fn run(args: Vec<OsString>, cwd: &Path, io: &mut Io<'_>) -> i32 {
 fn render_rules() -> String {
     let mut out = String::new();
     for rule in ALL_RULES {
-        let questions = if rule.questions.is_empty() { "-".to_string() } else { rule.questions.join(" ") };
-        out.push_str(&format!("{:<36} {:<5} {:<8} {}\n", rule.name, rule.default_level.as_str(), questions, rule.summary));
+        let questions = if rule.questions.is_empty() {
+            "-".to_string()
+        } else {
+            rule.questions.join(" ")
+        };
+        out.push_str(&format!(
+            "{:<36} {:<5} {:<8} {}\n",
+            rule.name,
+            rule.default_level.as_str(),
+            questions,
+            rule.summary
+        ));
     }
     out
 }
 
 fn did_you_mean(name: &str) -> String {
-    let closest = ALL_RULES.iter().map(|rule| (edit_distance(name, rule.name), rule.name)).min();
+    let closest = ALL_RULES
+        .iter()
+        .map(|rule| (edit_distance(name, rule.name), rule.name))
+        .min();
     match closest {
         Some((distance, candidate)) if distance <= 3 => format!(" (did you mean `{candidate}`?)"),
         _ => " (`cargo failfirst rules` lists them)".to_string(),
@@ -113,7 +151,11 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
         }
     };
     let crates = if args.paths.is_empty() {
-        let selection = workspace::Selection { manifest_path: args.manifest_path.as_deref(), packages: &args.packages, workspace: args.workspace };
+        let selection = workspace::Selection {
+            manifest_path: args.manifest_path.as_deref(),
+            packages: &args.packages,
+            workspace: args.workspace,
+        };
         workspace::crates_of_workspace(cwd, &selection)
     } else {
         workspace::crates_of_paths(cwd, &args.paths)
@@ -125,23 +167,38 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let sources: BTreeMap<String, std::path::PathBuf> =
-        crates.iter().flat_map(|crate_input| crate_input.files.iter()).map(|file| (file.display_path.clone(), file.path.clone())).collect();
-    let analysis = analyze(&AnalysisInput { crates }, &AnalysisOptions { threads: args.jobs });
+    let sources: BTreeMap<String, std::path::PathBuf> = crates
+        .iter()
+        .flat_map(|crate_input| crate_input.files.iter())
+        .map(|file| (file.display_path.clone(), file.path.clone()))
+        .collect();
+    let analysis = analyze(
+        &AnalysisInput { crates },
+        &AnalysisOptions { threads: args.jobs },
+    );
     let mut report = analysis.report;
     apply_levels(&mut report, &levels);
 
     let rendered = match args.format {
         Format::Json => output::json::render(&report),
         Format::Human => {
-            let read = |display: &str| sources.get(display).and_then(|path| std::fs::read(path).ok()).map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+            let read = |display: &str| {
+                sources
+                    .get(display)
+                    .and_then(|path| std::fs::read(path).ok())
+                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            };
             output::human::render(&report, &read, io.colour && args.output.is_none())
         }
     };
     match &args.output {
         Some(path) => {
             if let Err(error) = std::fs::write(path, rendered) {
-                let _ = writeln!(io.stderr, "error: cannot write the report to {}: {error}", path.display());
+                let _ = writeln!(
+                    io.stderr,
+                    "error: cannot write the report to {}: {error}",
+                    path.display()
+                );
                 return EXIT_ERROR;
             }
         }
@@ -149,7 +206,11 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
             let _ = io.stdout.write_all(rendered.as_bytes());
         }
     }
-    if report.findings.iter().any(|finding| finding.level == Level::Deny) {
+    if report
+        .findings
+        .iter()
+        .any(|finding| finding.level == Level::Deny)
+    {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -159,7 +220,11 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
 /// Levels set on the command line, later flags winning as with clippy.
 fn rule_levels(args: &CheckArgs) -> Result<BTreeMap<String, Level>, String> {
     let mut levels = BTreeMap::new();
-    for (names, level) in [(&args.allow, Level::Allow), (&args.warn, Level::Warn), (&args.deny, Level::Deny)] {
+    for (names, level) in [
+        (&args.allow, Level::Allow),
+        (&args.warn, Level::Warn),
+        (&args.deny, Level::Deny),
+    ] {
         for name in names {
             if find_rule(name).is_none() {
                 return Err(format!("unknown rule `{name}`{}", did_you_mean(name)));
@@ -176,7 +241,17 @@ fn apply_levels(report: &mut Report, levels: &BTreeMap<String, Level>) {
             finding.level = *level;
         }
     }
-    report.findings.retain(|finding: &Finding| finding.level != Level::Allow);
-    report.summary.findings.deny = report.findings.iter().filter(|finding| finding.level == Level::Deny).count();
-    report.summary.findings.warn = report.findings.iter().filter(|finding| finding.level == Level::Warn).count();
+    report
+        .findings
+        .retain(|finding: &Finding| finding.level != Level::Allow);
+    report.summary.findings.deny = report
+        .findings
+        .iter()
+        .filter(|finding| finding.level == Level::Deny)
+        .count();
+    report.summary.findings.warn = report
+        .findings
+        .iter()
+        .filter(|finding| finding.level == Level::Warn)
+        .count();
 }

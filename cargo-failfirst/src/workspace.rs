@@ -23,18 +23,26 @@ pub struct Selection<'a> {
 }
 
 /// The crates of the cargo workspace, as `cargo metadata` describes it.
-pub fn crates_of_workspace(cwd: &Path, selection: &Selection<'_>) -> Result<Vec<CrateInput>, WorkspaceError> {
+pub fn crates_of_workspace(
+    cwd: &Path,
+    selection: &Selection<'_>,
+) -> Result<Vec<CrateInput>, WorkspaceError> {
     let mut command = cargo_metadata::MetadataCommand::new();
     command.no_deps().current_dir(cwd);
     if let Some(manifest) = selection.manifest_path {
         command.manifest_path(manifest);
     }
-    let metadata = command.exec().map_err(|error| WorkspaceError(format!("cannot read the cargo workspace: {error}")))?;
+    let metadata = command
+        .exec()
+        .map_err(|error| WorkspaceError(format!("cannot read the cargo workspace: {error}")))?;
     let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
     let chosen: Vec<&cargo_metadata::Package> = if !selection.packages.is_empty() {
         let mut chosen = Vec::new();
         for wanted in selection.packages {
-            match members.iter().find(|package| package.name.as_str() == wanted.as_str()) {
+            match members
+                .iter()
+                .find(|package| package.name.as_str() == wanted.as_str())
+            {
                 Some(package) => chosen.push(*package),
                 None => {
                     return Err(WorkspaceError(format!(
@@ -51,12 +59,24 @@ pub fn crates_of_workspace(cwd: &Path, selection: &Selection<'_>) -> Result<Vec<
         vec![root]
     } else {
         let defaults: BTreeSet<_> = metadata.workspace_default_members.iter().collect();
-        let chosen: Vec<_> = members.iter().copied().filter(|package| defaults.contains(&package.id)).collect();
-        if chosen.is_empty() { members.clone() } else { chosen }
+        let chosen: Vec<_> = members
+            .iter()
+            .copied()
+            .filter(|package| defaults.contains(&package.id))
+            .collect();
+        if chosen.is_empty() {
+            members.clone()
+        } else {
+            chosen
+        }
     };
     let mut crates = Vec::new();
     for package in chosen {
-        let manifest_dir = package.manifest_path.parent().map(|dir| dir.as_std_path().to_path_buf()).unwrap_or_default();
+        let manifest_dir = package
+            .manifest_path
+            .parent()
+            .map(|dir| dir.as_std_path().to_path_buf())
+            .unwrap_or_default();
         let mut roots = Vec::new();
         let mut lib_name = package.name.replace('-', "_");
         for target in &package.targets {
@@ -64,10 +84,18 @@ pub fn crates_of_workspace(cwd: &Path, selection: &Selection<'_>) -> Result<Vec<
             if kind == TargetKind::Lib {
                 lib_name = target.name.replace('-', "_");
             }
-            roots.push(CrateRoot { path: target.src_path.as_std_path().to_path_buf(), kind });
+            roots.push(CrateRoot {
+                path: target.src_path.as_std_path().to_path_buf(),
+                kind,
+            });
         }
         let files = rust_files_of_crate(&manifest_dir, cwd, &|_| true);
-        crates.push(CrateInput { name: package.name.to_string(), lib_name, roots, files });
+        crates.push(CrateInput {
+            name: package.name.to_string(),
+            lib_name,
+            roots,
+            files,
+        });
     }
     Ok(crates)
 }
@@ -75,7 +103,13 @@ pub fn crates_of_workspace(cwd: &Path, selection: &Selection<'_>) -> Result<Vec<
 fn target_kind(kinds: impl Iterator<Item = String>) -> TargetKind {
     let kinds: Vec<String> = kinds.collect();
     let has = |name: &str| kinds.iter().any(|kind| kind == name);
-    if has("lib") || has("proc-macro") || has("rlib") || has("cdylib") || has("dylib") || has("staticlib") {
+    if has("lib")
+        || has("proc-macro")
+        || has("rlib")
+        || has("cdylib")
+        || has("dylib")
+        || has("staticlib")
+    {
         TargetKind::Lib
     } else if has("bin") {
         TargetKind::Bin
@@ -96,9 +130,16 @@ fn target_kind(kinds: impl Iterator<Item = String>) -> TargetKind {
 pub fn crates_of_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<CrateInput>, WorkspaceError> {
     let mut requested: Vec<PathBuf> = Vec::new();
     for path in paths {
-        let absolute = if path.is_absolute() { path.clone() } else { cwd.join(path) };
+        let absolute = if path.is_absolute() {
+            path.clone()
+        } else {
+            cwd.join(path)
+        };
         if !absolute.exists() {
-            return Err(WorkspaceError(format!("{}: no such file or folder", path.display())));
+            return Err(WorkspaceError(format!(
+                "{}: no such file or folder",
+                path.display()
+            )));
         }
         requested.push(absolute);
     }
@@ -111,7 +152,10 @@ pub fn crates_of_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<CrateInput>,
             vec![path.clone()]
         };
         for file in files {
-            by_manifest.entry(nearest_manifest(&file)).or_default().insert(file);
+            by_manifest
+                .entry(nearest_manifest(&file))
+                .or_default()
+                .insert(file);
         }
     }
     let is_requested = |file: &Path| requested.iter().any(|path| file.starts_with(path));
@@ -121,12 +165,22 @@ pub fn crates_of_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<CrateInput>,
             Some(manifest) => crates.push(crate_of_manifest(&manifest, cwd, &is_requested)?),
             None => {
                 for file in named_files {
-                    let stem = file.file_stem().map(|stem| stem.to_string_lossy().replace('-', "_")).unwrap_or_default();
+                    let stem = file
+                        .file_stem()
+                        .map(|stem| stem.to_string_lossy().replace('-', "_"))
+                        .unwrap_or_default();
                     crates.push(CrateInput {
                         name: stem.clone(),
                         lib_name: stem,
-                        roots: vec![CrateRoot { path: file.clone(), kind: TargetKind::Lib }],
-                        files: vec![InputFile { display_path: display_path(&file, cwd), path: file, reported: true }],
+                        roots: vec![CrateRoot {
+                            path: file.clone(),
+                            kind: TargetKind::Lib,
+                        }],
+                        files: vec![InputFile {
+                            display_path: display_path(&file, cwd),
+                            path: file,
+                            reported: true,
+                        }],
                     });
                 }
             }
@@ -137,18 +191,31 @@ pub fn crates_of_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<CrateInput>,
 
 /// Reads a package manifest for its name and targets, following cargo's conventions for
 /// the targets it does not list.
-fn crate_of_manifest(manifest: &Path, cwd: &Path, is_requested: &dyn Fn(&Path) -> bool) -> Result<CrateInput, WorkspaceError> {
+fn crate_of_manifest(
+    manifest: &Path,
+    cwd: &Path,
+    is_requested: &dyn Fn(&Path) -> bool,
+) -> Result<CrateInput, WorkspaceError> {
     let dir = manifest.parent().unwrap_or(Path::new("")).to_path_buf();
-    let text = std::fs::read_to_string(manifest).map_err(|error| WorkspaceError(format!("{}: {error}", manifest.display())))?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|error: toml::de::Error| WorkspaceError(format!("{}: invalid TOML: {}", display_path(manifest, cwd), error.message())))?;
+    let text = std::fs::read_to_string(manifest)
+        .map_err(|error| WorkspaceError(format!("{}: {error}", manifest.display())))?;
+    let table: toml::Table = text.parse().map_err(|error: toml::de::Error| {
+        WorkspaceError(format!(
+            "{}: invalid TOML: {}",
+            display_path(manifest, cwd),
+            error.message()
+        ))
+    })?;
     let package_name = table
         .get("package")
         .and_then(|package| package.get("name"))
         .and_then(|name| name.as_str())
         .map(str::to_string)
-        .unwrap_or_else(|| dir.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default());
+        .unwrap_or_else(|| {
+            dir.file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
     let lib_table = table.get("lib");
     let lib_name = lib_table
         .and_then(|lib| lib.get("name"))
@@ -161,11 +228,19 @@ fn crate_of_manifest(manifest: &Path, cwd: &Path, is_requested: &dyn Fn(&Path) -
             roots.push(CrateRoot { path, kind });
         }
     };
-    if let Some(path) = lib_table.and_then(|lib| lib.get("path")).and_then(|path| path.as_str()) {
+    if let Some(path) = lib_table
+        .and_then(|lib| lib.get("path"))
+        .and_then(|path| path.as_str())
+    {
         add_root(dir.join(path), TargetKind::Lib);
     }
     add_root(dir.join("src/lib.rs"), TargetKind::Lib);
-    for (key, kind) in [("bin", TargetKind::Bin), ("example", TargetKind::Example), ("test", TargetKind::Test), ("bench", TargetKind::Bench)] {
+    for (key, kind) in [
+        ("bin", TargetKind::Bin),
+        ("example", TargetKind::Example),
+        ("test", TargetKind::Test),
+        ("bench", TargetKind::Bench),
+    ] {
         if let Some(targets) = table.get(key).and_then(|targets| targets.as_array()) {
             for target in targets {
                 if let Some(path) = target.get("path").and_then(|path| path.as_str()) {
@@ -175,9 +250,17 @@ fn crate_of_manifest(manifest: &Path, cwd: &Path, is_requested: &dyn Fn(&Path) -
         }
     }
     add_root(dir.join("src/main.rs"), TargetKind::Bin);
-    for (folder, kind) in [("src/bin", TargetKind::Bin), ("examples", TargetKind::Example), ("tests", TargetKind::Test), ("benches", TargetKind::Bench)] {
+    for (folder, kind) in [
+        ("src/bin", TargetKind::Bin),
+        ("examples", TargetKind::Example),
+        ("tests", TargetKind::Test),
+        ("benches", TargetKind::Bench),
+    ] {
         if let Ok(entries) = std::fs::read_dir(dir.join(folder)) {
-            let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|entry| entry.path()).collect();
+            let mut paths: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .collect();
             paths.sort();
             for path in paths {
                 if path.extension().is_some_and(|extension| extension == "rs") {
@@ -190,13 +273,26 @@ fn crate_of_manifest(manifest: &Path, cwd: &Path, is_requested: &dyn Fn(&Path) -
     }
     add_root(dir.join("build.rs"), TargetKind::BuildScript);
     let files = rust_files_of_crate(&dir, cwd, is_requested);
-    Ok(CrateInput { name: package_name, lib_name, roots, files })
+    Ok(CrateInput {
+        name: package_name,
+        lib_name,
+        roots,
+        files,
+    })
 }
 
-fn rust_files_of_crate(dir: &Path, cwd: &Path, is_requested: &dyn Fn(&Path) -> bool) -> Vec<InputFile> {
+fn rust_files_of_crate(
+    dir: &Path,
+    cwd: &Path,
+    is_requested: &dyn Fn(&Path) -> bool,
+) -> Vec<InputFile> {
     walk_rust_files(dir, true)
         .into_iter()
-        .map(|path| InputFile { display_path: display_path(&path, cwd), reported: is_requested(&path), path })
+        .map(|path| InputFile {
+            display_path: display_path(&path, cwd),
+            reported: is_requested(&path),
+            path,
+        })
         .collect()
 }
 

@@ -35,7 +35,12 @@ pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Analysis {
     let files: Vec<(&std::path::Path, &str)> = input
         .crates
         .iter()
-        .flat_map(|crate_input| crate_input.files.iter().map(|file| (file.path.as_path(), file.display_path.as_str())))
+        .flat_map(|crate_input| {
+            crate_input
+                .files
+                .iter()
+                .map(|file| (file.path.as_path(), file.display_path.as_str()))
+        })
         .collect();
     let parsed = parse_all(&files, options);
     let mut problems = Vec::new();
@@ -52,11 +57,20 @@ pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Analysis {
     let index = build_index(&input.crates, summaries);
     let handlers = discover(&index);
     let report = build_report(&index, &handlers, &problems);
-    Analysis { report, index, handlers }
+    Analysis {
+        report,
+        index,
+        handlers,
+    }
 }
 
-fn parse_all(files: &[(&std::path::Path, &str)], options: &AnalysisOptions) -> Vec<Result<FileSummary, ParseProblem>> {
-    let work = || -> Vec<Result<FileSummary, ParseProblem>> { files.par_iter().map(|(path, _)| parse_one(path)).collect() };
+fn parse_all(
+    files: &[(&std::path::Path, &str)],
+    options: &AnalysisOptions,
+) -> Vec<Result<FileSummary, ParseProblem>> {
+    let work = || -> Vec<Result<FileSummary, ParseProblem>> {
+        files.par_iter().map(|(path, _)| parse_one(path)).collect()
+    };
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
     if let Some(threads) = options.threads {
         builder = builder.num_threads(threads);
@@ -71,16 +85,26 @@ fn parse_all(files: &[(&std::path::Path, &str)], options: &AnalysisOptions) -> V
 fn parse_one(path: &std::path::Path) -> Result<FileSummary, ParseProblem> {
     let outcome = match std::fs::read(path) {
         Ok(bytes) => catch_unwind(AssertUnwindSafe(|| parse_source(&bytes))).unwrap_or_else(|_| {
-            Err(ParseProblem { message: "internal error while parsing this file".to_string(), range: TextRange::default() })
+            Err(ParseProblem {
+                message: "internal error while parsing this file".to_string(),
+                range: TextRange::default(),
+            })
         }),
-        Err(error) => Err(ParseProblem { message: format!("cannot read file: {error}"), range: TextRange::default() }),
+        Err(error) => Err(ParseProblem {
+            message: format!("cannot read file: {error}"),
+            range: TextRange::default(),
+        }),
     };
     // Every span of this file is now a line and column: the source map can go.
     proc_macro2::extra::invalidate_current_thread_spans();
     outcome
 }
 
-fn build_report(index: &WorkspaceIndex, handlers: &[DiscoveredHandler], problems: &[(usize, ParseProblem)]) -> Report {
+fn build_report(
+    index: &WorkspaceIndex,
+    handlers: &[DiscoveredHandler],
+    problems: &[(usize, ParseProblem)],
+) -> Report {
     let mut findings = Vec::new();
     for (position, problem) in problems {
         let file = &index.files[*position];
@@ -104,7 +128,9 @@ fn build_report(index: &WorkspaceIndex, handlers: &[DiscoveredHandler], problems
             chain: Vec::new(),
         });
     }
-    findings.sort_by(|a, b| (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule)));
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
+    });
 
     let reported_handlers: Vec<Handler> = handlers
         .iter()
@@ -129,27 +155,56 @@ fn build_report(index: &WorkspaceIndex, handlers: &[DiscoveredHandler], problems
     let handler_count = reported_handlers.len();
     let passing = reported_handlers
         .iter()
-        .filter(|handler| handler.questions.all().iter().all(|answer| matches!(answer.verdict, Verdict::Pass | Verdict::NotApplicable)))
+        .filter(|handler| {
+            handler
+                .questions
+                .all()
+                .iter()
+                .all(|answer| matches!(answer.verdict, Verdict::Pass | Verdict::NotApplicable))
+        })
         .count();
     let with_unknown = reported_handlers
         .iter()
-        .filter(|handler| handler.questions.all().iter().any(|answer| answer.verdict == Verdict::Unknown))
+        .filter(|handler| {
+            handler
+                .questions
+                .all()
+                .iter()
+                .any(|answer| answer.verdict == Verdict::Unknown)
+        })
         .count();
-    let percent = |count: usize| if handler_count == 0 { 0.0 } else { (count as f64 * 1000.0 / handler_count as f64).round() / 10.0 };
+    let percent = |count: usize| {
+        if handler_count == 0 {
+            0.0
+        } else {
+            (count as f64 * 1000.0 / handler_count as f64).round() / 10.0
+        }
+    };
     let summary = Summary {
         files: index.files.len(),
         files_failed: problems.len(),
         crates: index.crates.len(),
         handlers: handler_count,
         findings: FindingCounts {
-            deny: findings.iter().filter(|finding| finding.level == Level::Deny).count(),
-            warn: findings.iter().filter(|finding| finding.level == Level::Warn).count(),
+            deny: findings
+                .iter()
+                .filter(|finding| finding.level == Level::Deny)
+                .count(),
+            warn: findings
+                .iter()
+                .filter(|finding| finding.level == Level::Warn)
+                .count(),
         },
         score: percent(passing),
         unknown_rate: percent(with_unknown),
         calls,
     };
-    Report { version: REPORT_VERSION, handlers: reported_handlers, findings, summary }
+    Report {
+        version: REPORT_VERSION,
+        handlers: reported_handlers,
+        findings,
+        summary,
+    }
 }
 
 /// How the resolver fared on the calls of handler functions.

@@ -21,8 +21,14 @@ impl TextRange {
         let start = span.start();
         let end = span.end();
         TextRange {
-            start: Position { line: start.line as u32, column: start.column as u32 + 1 },
-            end: Position { line: end.line as u32, column: end.column as u32 + 1 },
+            start: Position {
+                line: start.line as u32,
+                column: start.column as u32 + 1,
+            },
+            end: Position {
+                line: end.line as u32,
+                column: end.column as u32 + 1,
+            },
         }
     }
 

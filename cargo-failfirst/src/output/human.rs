@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use lint_core::report::{Finding, Level, Report};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+};
 
 /// A finding as miette draws it.
 #[derive(Debug)]
@@ -34,7 +36,9 @@ impl Diagnostic for FindingDiagnostic {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help.as_ref().map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
@@ -46,17 +50,33 @@ impl Diagnostic for FindingDiagnostic {
 
 /// Renders the report. `read_source` gives a file's text by its display path, for the
 /// snippets; `colour` turns on ANSI styles.
-pub fn render(report: &Report, read_source: &dyn Fn(&str) -> Option<String>, colour: bool) -> String {
-    let theme = if colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+pub fn render(
+    report: &Report,
+    read_source: &dyn Fn(&str) -> Option<String>,
+    colour: bool,
+) -> String {
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     let mut out = String::new();
     let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
     for finding in &report.findings {
-        let text = sources.entry(finding.file.as_str()).or_insert_with(|| read_source(&finding.file)).clone();
+        let text = sources
+            .entry(finding.file.as_str())
+            .or_insert_with(|| read_source(&finding.file))
+            .clone();
         let diagnostic = to_diagnostic(finding, text.unwrap_or_default());
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &diagnostic).is_err() {
-            rendered = format!("{}:{}:{}: {} [{}]\n", finding.file, finding.line, finding.column, finding.message, finding.rule);
+            rendered = format!(
+                "{}:{}:{}: {} [{}]\n",
+                finding.file, finding.line, finding.column, finding.message, finding.rule
+            );
         }
         out.push_str(&rendered);
         out.push('\n');
@@ -68,7 +88,11 @@ pub fn render(report: &Report, read_source: &dyn Fn(&str) -> Option<String>, col
 fn to_diagnostic(finding: &Finding, text: String) -> FindingDiagnostic {
     let start = byte_offset(&text, finding.line, finding.column);
     let end = byte_offset(&text, finding.end_line, finding.end_column).max(start);
-    let length = if end > start { end - start } else { usize::from(start < text.len()) };
+    let length = if end > start {
+        end - start
+    } else {
+        usize::from(start < text.len())
+    };
     FindingDiagnostic {
         message: finding.message.clone(),
         rule: finding.rule,
@@ -88,7 +112,10 @@ fn byte_offset(text: &str, line: u32, column: u32) -> usize {
     let mut offset = 0;
     for (number, line_text) in text.split_inclusive('\n').enumerate() {
         if number + 1 == line as usize {
-            let within = line_text.char_indices().nth(column.saturating_sub(1) as usize).map_or(line_text.trim_end_matches('\n').len(), |(index, _)| index);
+            let within = line_text
+                .char_indices()
+                .nth(column.saturating_sub(1) as usize)
+                .map_or(line_text.trim_end_matches('\n').len(), |(index, _)| index);
             return offset + within;
         }
         offset += line_text.len();
@@ -99,7 +126,11 @@ fn byte_offset(text: &str, line: u32, column: u32) -> usize {
 fn render_handler_table(report: &Report, out: &mut String) {
     let summary = &report.summary;
     if report.handlers.is_empty() {
-        let _ = writeln!(out, "no handlers found in {} files of {} crates", summary.files, summary.crates);
+        let _ = writeln!(
+            out,
+            "no handlers found in {} files of {} crates",
+            summary.files, summary.crates
+        );
     } else {
         let rows: Vec<[String; 7]> = report
             .handlers
@@ -111,7 +142,12 @@ fn render_handler_table(report: &Report, out: &mut String) {
                     format!("{}:{}", handler.file, handler.line),
                     handler.questions.q1_idempotent.verdict.as_str().to_string(),
                     handler.questions.q2_retry_safe.verdict.as_str().to_string(),
-                    handler.questions.q3_downstream_uncertainty.verdict.as_str().to_string(),
+                    handler
+                        .questions
+                        .q3_downstream_uncertainty
+                        .verdict
+                        .as_str()
+                        .to_string(),
                     handler.questions.q4_deadline.verdict.as_str().to_string(),
                 ]
             })
@@ -124,7 +160,11 @@ fn render_handler_table(report: &Report, out: &mut String) {
             }
         }
         for row in std::iter::once(&header).chain(rows.iter()) {
-            let line: Vec<String> = row.iter().zip(widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
+            let line: Vec<String> = row
+                .iter()
+                .zip(widths)
+                .map(|(cell, width)| format!("{cell:<width$}"))
+                .collect();
             let _ = writeln!(out, "{}", line.join("  ").trim_end());
         }
         let _ = writeln!(out);

@@ -21,7 +21,10 @@ pub(crate) fn annotations(index: &WorkspaceIndex) -> BTreeMap<FnId, Vec<String>>
             .iter()
             .filter_map(|attr| external_attribute_path(index, function, attr))
             .filter_map(|path| match path.as_slice() {
-                [crate_name, name] if crate_name == ANNOTATION_CRATE && HANDLER_ANNOTATIONS.contains(&name.as_str()) => {
+                [crate_name, name]
+                    if crate_name == ANNOTATION_CRATE
+                        && HANDLER_ANNOTATIONS.contains(&name.as_str()) =>
+                {
                     Some(name.clone())
                 }
                 _ => None,

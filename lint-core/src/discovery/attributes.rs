@@ -5,7 +5,11 @@ use crate::index::{AttrSummary, FnId, Resolution, WorkspaceIndex};
 
 /// The full path an attribute names, if it leads outside the workspace:
 /// `["actix_web", "post"]`, `["failfirst", "handler"]`.
-pub(crate) fn external_attribute_path(index: &WorkspaceIndex, function: FnId, attr: &AttrSummary) -> Option<Vec<String>> {
+pub(crate) fn external_attribute_path(
+    index: &WorkspaceIndex,
+    function: FnId,
+    attr: &AttrSummary,
+) -> Option<Vec<String>> {
     let module = index.fn_def(function).module;
     match index.resolve_path(module, &attr.path) {
         Ok(Resolution::External(path)) => Some(path),
@@ -14,6 +18,10 @@ pub(crate) fn external_attribute_path(index: &WorkspaceIndex, function: FnId, at
 }
 
 /// The crate an attribute comes from, if it can be told: `Some("actix_web")`.
-pub(crate) fn attribute_crate(index: &WorkspaceIndex, function: FnId, attr: &AttrSummary) -> Option<String> {
+pub(crate) fn attribute_crate(
+    index: &WorkspaceIndex,
+    function: FnId,
+    attr: &AttrSummary,
+) -> Option<String> {
     external_attribute_path(index, function, attr).and_then(|path| path.first().cloned())
 }

@@ -7,7 +7,9 @@
 //! channel receiver, a `Vec` or a stream of anything else is not a consumer.
 
 use super::{DiscoveredHandler, HandlerFunction};
-use crate::index::{CallTarget, Callee, FnDef, FnId, LocalBinding, TypeTarget, ValueExpr, WorkspaceIndex};
+use crate::index::{
+    CallTarget, Callee, FnDef, FnId, LocalBinding, TypeTarget, ValueExpr, WorkspaceIndex,
+};
 use crate::knowledge::{ConsumerKind, CONSUMER_KINDS};
 use crate::report::Route;
 
@@ -22,17 +24,35 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         let body = &def.summary.body;
         for consumer_loop in &body.loops {
             // The receive call inside the loop, on a consumer value.
-            let received = body.calls.iter().filter(|call| consumer_loop.range.contains_range(&call.range)).find_map(|call| {
-                let Callee::Method { receiver: ValueExpr::Name(name), method } = &call.callee else { return None };
-                let (kind, topic) = consumer_of(index, def, function, name, call.range.start)?;
-                kind.receive_methods.contains(&method.as_str()).then_some((kind, topic))
-            });
-            let Some((kind, topic)) = received else { continue };
+            let received = body
+                .calls
+                .iter()
+                .filter(|call| consumer_loop.range.contains_range(&call.range))
+                .find_map(|call| {
+                    let Callee::Method {
+                        receiver: ValueExpr::Name(name),
+                        method,
+                    } = &call.callee
+                    else {
+                        return None;
+                    };
+                    let (kind, topic) = consumer_of(index, def, function, name, call.range.start)?;
+                    kind.receive_methods
+                        .contains(&method.as_str())
+                        .then_some((kind, topic))
+                });
+            let Some((kind, topic)) = received else {
+                continue;
+            };
             let handler_call = body
                 .calls
                 .iter()
                 .filter(|call| consumer_loop.range.contains_range(&call.range))
-                .filter(|call| call.arg_names.iter().any(|name| consumer_loop.bound_names.contains(name)))
+                .filter(|call| {
+                    call.arg_names
+                        .iter()
+                        .any(|name| consumer_loop.bound_names.contains(name))
+                })
                 .find_map(|call| match index.resolve_call(context, call) {
                     CallTarget::Local(targets) => targets.first().copied(),
                     _ => None,
@@ -41,7 +61,10 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
             out.push(DiscoveredHandler {
                 function: HandlerFunction::Function(handler),
                 framework: "consumer",
-                route: Route::Consumer { broker: kind.label.to_string(), topic },
+                route: Route::Consumer {
+                    broker: kind.label.to_string(),
+                    topic,
+                },
                 annotations: Vec::new(),
             });
         }
@@ -58,18 +81,30 @@ fn consumer_of(
     at: crate::location::Position,
 ) -> Option<(&'static ConsumerKind, Option<String>)> {
     let body = &def.summary.body;
-    let local: Option<&LocalBinding> = body.locals.iter().rev().find(|local| local.name == name && local.scope.contains(at));
+    let local: Option<&LocalBinding> = body
+        .locals
+        .iter()
+        .rev()
+        .find(|local| local.name == name && local.scope.contains(at));
     // By type: `let consumer: StreamConsumer = ..`, or a parameter or field of that type.
-    let type_name = match index.type_of_value(index.context_of(function), &ValueExpr::Name(name.to_string()), at) {
+    let type_name = match index.type_of_value(
+        index.context_of(function),
+        &ValueExpr::Name(name.to_string()),
+        at,
+    ) {
         TypeTarget::External(path) => path.last().cloned(),
         _ => None,
     };
     if let Some(type_name) = type_name {
-        if let Some(kind) = CONSUMER_KINDS.iter().find(|kind| kind.consumer_types.contains(&type_name.as_str())) {
+        if let Some(kind) = CONSUMER_KINDS
+            .iter()
+            .find(|kind| kind.consumer_types.contains(&type_name.as_str()))
+        {
             let topic = body.calls.iter().find_map(|call| match &call.callee {
-                Callee::Method { receiver: ValueExpr::Name(receiver), method }
-                    if receiver == name && kind.topic_methods.contains(&method.as_str()) =>
-                {
+                Callee::Method {
+                    receiver: ValueExpr::Name(receiver),
+                    method,
+                } if receiver == name && kind.topic_methods.contains(&method.as_str()) => {
                     call.literal_args.first().cloned()
                 }
                 _ => None,
@@ -85,16 +120,21 @@ fn consumer_of(
         ValueExpr::MethodCall { receiver, method } => {
             if let ValueExpr::Name(inner) = receiver.as_ref() {
                 if inner != name {
-                    if let Some(found) = consumer_of(index, def, function, inner, local.scope.start) {
+                    if let Some(found) = consumer_of(index, def, function, inner, local.scope.start)
+                    {
                         if found.0.receive_methods.contains(&method.as_str()) {
                             return Some(found);
                         }
                     }
                 }
             }
-            let kind = CONSUMER_KINDS.iter().find(|kind| kind.subscribe_methods.contains(&method.as_str()))?;
+            let kind = CONSUMER_KINDS
+                .iter()
+                .find(|kind| kind.subscribe_methods.contains(&method.as_str()))?;
             let topic = body.calls.iter().find_map(|call| match &call.callee {
-                Callee::Method { method: called, .. } if called == method && init_range.contains_range(&call.range) => {
+                Callee::Method { method: called, .. }
+                    if called == method && init_range.contains_range(&call.range) =>
+                {
                     Some(call.literal_args.first().cloned())
                 }
                 _ => None,

@@ -35,7 +35,9 @@ pub struct DiscoveredHandler {
 impl DiscoveredHandler {
     pub fn file(&self, index: &WorkspaceIndex) -> FileId {
         match self.function {
-            HandlerFunction::Function(id) | HandlerFunction::Closure { enclosing: id, .. } => index.fn_def(id).file,
+            HandlerFunction::Function(id) | HandlerFunction::Closure { enclosing: id, .. } => {
+                index.fn_def(id).file
+            }
         }
     }
 
@@ -57,7 +59,9 @@ impl DiscoveredHandler {
     pub fn path(&self, index: &WorkspaceIndex) -> String {
         match self.function {
             HandlerFunction::Function(id) => index.fn_path(id),
-            HandlerFunction::Closure { enclosing, .. } => format!("{}::{{closure}}", index.fn_path(enclosing)),
+            HandlerFunction::Closure { enclosing, .. } => {
+                format!("{}::{{closure}}", index.fn_path(enclosing))
+            }
         }
     }
 }
@@ -72,7 +76,9 @@ pub fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     let annotations = annotated::annotations(index);
     // Annotated functions that no framework routes are handlers of their own.
     for (function, names) in &annotations {
-        let routed = found.iter().any(|handler| handler.function == HandlerFunction::Function(*function));
+        let routed = found
+            .iter()
+            .any(|handler| handler.function == HandlerFunction::Function(*function));
         if !routed {
             found.push(DiscoveredHandler {
                 function: HandlerFunction::Function(*function),
@@ -90,7 +96,9 @@ pub fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         }
     }
     found.retain(|handler| match handler.function {
-        HandlerFunction::Function(id) | HandlerFunction::Closure { enclosing: id, .. } => !index.fn_def(id).summary.is_test,
+        HandlerFunction::Function(id) | HandlerFunction::Closure { enclosing: id, .. } => {
+            !index.fn_def(id).summary.is_test
+        }
     });
     let mut keyed: BTreeMap<(String, TextRange, String), DiscoveredHandler> = BTreeMap::new();
     for handler in found {
@@ -109,13 +117,21 @@ pub fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
 pub(crate) fn join_route(prefix: &str, path: &str) -> String {
     let prefix = prefix.trim_end_matches('/');
     let joined = if path.is_empty() || path == "/" {
-        if prefix.is_empty() { "/".to_string() } else { prefix.to_string() }
+        if prefix.is_empty() {
+            "/".to_string()
+        } else {
+            prefix.to_string()
+        }
     } else if path.starts_with('/') {
         format!("{prefix}{path}")
     } else {
         format!("{prefix}/{path}")
     };
-    if joined.starts_with('/') { joined } else { format!("/{joined}") }
+    if joined.starts_with('/') {
+        joined
+    } else {
+        format!("/{joined}")
+    }
 }
 
 #[cfg(test)]

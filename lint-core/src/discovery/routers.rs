@@ -23,7 +23,12 @@ struct RouteHit {
 }
 
 pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
-    let mut evaluator = RouterEvaluator { index, memo: BTreeMap::new(), in_progress: BTreeSet::new(), referenced: BTreeSet::new() };
+    let mut evaluator = RouterEvaluator {
+        index,
+        memo: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+        referenced: BTreeSet::new(),
+    };
     let router_functions: Vec<FnId> = (0..index.fns.len() as u32)
         .map(FnId)
         .filter(|id| {
@@ -44,7 +49,9 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     let registered: BTreeSet<HandlerFunction> = hits.iter().map(|hit| hit.handler).collect();
     for position in 0..index.fns.len() as u32 {
         let function = FnId(position);
-        if index.fn_def(function).summary.is_test || registered.contains(&HandlerFunction::Function(function)) {
+        if index.fn_def(function).summary.is_test
+            || registered.contains(&HandlerFunction::Function(function))
+        {
             continue;
         }
         hits.extend(attribute_routes(index, function));
@@ -53,7 +60,10 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         .map(|hit| DiscoveredHandler {
             function: hit.handler,
             framework: hit.framework,
-            route: Route::Http { method: hit.method, path: hit.path },
+            route: Route::Http {
+                method: hit.method,
+                path: hit.path,
+            },
             annotations: Vec::new(),
         })
         .collect()
@@ -81,14 +91,18 @@ impl RouterEvaluator<'_> {
         // A statement bound to a variable that a later statement uses is part of that one.
         let consumed: BTreeSet<usize> = (0..statements.len())
             .filter(|position| {
-                let Some(binding) = &statements[*position].binding else { return false };
-                statements[position + 1..].iter().any(|later| mentions_name(&later.expr, binding))
+                let Some(binding) = &statements[*position].binding else {
+                    return false;
+                };
+                statements[position + 1..]
+                    .iter()
+                    .any(|later| mentions_name(&later.expr, binding))
             })
             .collect();
         let mut hits = Vec::new();
-        for position in 0..statements.len() {
+        for (position, statement) in statements.iter().enumerate() {
             if !consumed.contains(&position) {
-                hits.extend(self.eval_chain(function, position, &statements[position].expr));
+                hits.extend(self.eval_chain(function, position, &statement.expr));
             }
         }
         self.in_progress.remove(&function);
@@ -128,18 +142,37 @@ impl RouterEvaluator<'_> {
         for (method, args) in operations {
             match (method, args) {
                 ("route" | "at", [ExprTree::Str(path), method_router]) => {
-                    for (http_method, handler, framework) in self.method_router(function, method_router) {
-                        hits.push(RouteHit { method: http_method, path: path.clone(), handler, framework });
+                    for (http_method, handler, framework) in
+                        self.method_router(function, method_router)
+                    {
+                        hits.push(RouteHit {
+                            method: http_method,
+                            path: path.clone(),
+                            handler,
+                            framework,
+                        });
                     }
                 }
                 ("route", [method_router]) => {
-                    for (http_method, handler, framework) in self.method_router(function, method_router) {
-                        hits.push(RouteHit { method: http_method, path: String::new(), handler, framework });
+                    for (http_method, handler, framework) in
+                        self.method_router(function, method_router)
+                    {
+                        hits.push(RouteHit {
+                            method: http_method,
+                            path: String::new(),
+                            handler,
+                            framework,
+                        });
                     }
                 }
                 ("to", [handler]) => {
                     if let Some(handler) = self.handler_ref(function, handler) {
-                        hits.push(RouteHit { method: "ANY".to_string(), path: String::new(), handler, framework: ACTIX.framework });
+                        hits.push(RouteHit {
+                            method: "ANY".to_string(),
+                            path: String::new(),
+                            handler,
+                            framework: ACTIX.framework,
+                        });
                     }
                 }
                 ("nest", [ExprTree::Str(nest_prefix), inner]) => {
@@ -149,10 +182,12 @@ impl RouterEvaluator<'_> {
                     }
                 }
                 ("merge", [inner]) => hits.extend(self.eval_operand(function, statement, inner)),
-                ("service", [ExprTree::Path { segments, .. }]) => match self.resolve_function(function, segments) {
-                    Some(target) => hits.extend(attribute_routes(index, target)),
-                    None => hits.extend(self.eval_operand(function, statement, &args[0])),
-                },
+                ("service", [ExprTree::Path { segments, .. }]) => {
+                    match self.resolve_function(function, segments) {
+                        Some(target) => hits.extend(attribute_routes(index, target)),
+                        None => hits.extend(self.eval_operand(function, statement, &args[0])),
+                    }
+                }
                 ("service", [inner]) => hits.extend(self.eval_operand(function, statement, inner)),
                 ("configure", [ExprTree::Path { segments, .. }]) => {
                     if let Some(target) = self.resolve_function(function, segments) {
@@ -162,8 +197,12 @@ impl RouterEvaluator<'_> {
                 }
                 ("mount", [ExprTree::Str(mount_prefix), ExprTree::Macro { args: routed, .. }]) => {
                     for routed_handler in routed {
-                        let ExprTree::Path { segments, .. } = routed_handler else { continue };
-                        let Some(target) = self.resolve_function(function, segments) else { continue };
+                        let ExprTree::Path { segments, .. } = routed_handler else {
+                            continue;
+                        };
+                        let Some(target) = self.resolve_function(function, segments) else {
+                            continue;
+                        };
                         for mut hit in attribute_routes(index, target) {
                             hit.path = join_route(mount_prefix, &hit.path);
                             hits.push(hit);
@@ -182,7 +221,12 @@ impl RouterEvaluator<'_> {
     }
 
     /// A router given as an argument: a call to a router function, a local, or a chain.
-    fn eval_operand(&mut self, function: FnId, statement: usize, operand: &ExprTree) -> Vec<RouteHit> {
+    fn eval_operand(
+        &mut self,
+        function: FnId,
+        statement: usize,
+        operand: &ExprTree,
+    ) -> Vec<RouteHit> {
         self.eval_chain(function, statement, operand)
     }
 
@@ -196,15 +240,24 @@ impl RouterEvaluator<'_> {
 
     fn handler_ref(&self, function: FnId, expr: &ExprTree) -> Option<HandlerFunction> {
         match expr {
-            ExprTree::Path { segments, .. } => self.resolve_function(function, segments).map(HandlerFunction::Function),
-            ExprTree::Closure { range } => Some(HandlerFunction::Closure { enclosing: function, range: *range }),
+            ExprTree::Path { segments, .. } => self
+                .resolve_function(function, segments)
+                .map(HandlerFunction::Function),
+            ExprTree::Closure { range } => Some(HandlerFunction::Closure {
+                enclosing: function,
+                range: *range,
+            }),
             _ => None,
         }
     }
 
     /// The (method, handler) pairs of a method router: `get(a).post(b)` (axum, poem),
     /// `on(MethodFilter::PUT, h)`, `web::post().to(h)` (actix-web).
-    fn method_router(&self, function: FnId, expr: &ExprTree) -> Vec<(String, HandlerFunction, &'static str)> {
+    fn method_router(
+        &self,
+        function: FnId,
+        expr: &ExprTree,
+    ) -> Vec<(String, HandlerFunction, &'static str)> {
         let mut out = Vec::new();
         match expr {
             ExprTree::Call { callee, args, .. } => {
@@ -225,10 +278,18 @@ impl RouterEvaluator<'_> {
                     _ => {}
                 }
             }
-            ExprTree::MethodCall { receiver, method, args, .. } => match (http_method_of(method), args.as_slice()) {
+            ExprTree::MethodCall {
+                receiver,
+                method,
+                args,
+                ..
+            } => match (http_method_of(method), args.as_slice()) {
                 (Some(http_method), [handler]) => {
                     out.extend(self.method_router(function, receiver));
-                    let framework = out.first().map(|(_, _, framework)| *framework).unwrap_or(AXUM.framework);
+                    let framework = out
+                        .first()
+                        .map(|(_, _, framework)| *framework)
+                        .unwrap_or(AXUM.framework);
                     if let Some(handler) = self.handler_ref(function, handler) {
                         out.push((http_method.to_string(), handler, framework));
                     }
@@ -241,7 +302,8 @@ impl RouterEvaluator<'_> {
                 (None, [ExprTree::Path { segments, .. }, handler]) if method == "on" => {
                     out.extend(self.method_router(function, receiver));
                     if let Some(handler) = self.handler_ref(function, handler) {
-                        let http_method = segments.last().cloned().unwrap_or_default().to_uppercase();
+                        let http_method =
+                            segments.last().cloned().unwrap_or_default().to_uppercase();
                         out.push((http_method, handler, AXUM.framework));
                     }
                 }
@@ -266,7 +328,11 @@ impl RouterEvaluator<'_> {
             }
         }
         let crate_id = self.index.module(module).crate_id;
-        if crate_imports(self.index, crate_id, "poem") { POEM.framework } else { AXUM.framework }
+        if crate_imports(self.index, crate_id, "poem") {
+            POEM.framework
+        } else {
+            AXUM.framework
+        }
     }
 }
 
@@ -277,8 +343,15 @@ fn actix_method(receiver: &ExprTree) -> String {
             let last = callee.last().map(String::as_str).unwrap_or_default();
             http_method_of(last).unwrap_or("ANY").to_string()
         }
-        ExprTree::MethodCall { method, args, receiver, .. } => match (method.as_str(), args.as_slice()) {
-            ("method", [ExprTree::Path { segments, .. }]) => segments.last().cloned().unwrap_or_default().to_uppercase(),
+        ExprTree::MethodCall {
+            method,
+            args,
+            receiver,
+            ..
+        } => match (method.as_str(), args.as_slice()) {
+            ("method", [ExprTree::Path { segments, .. }]) => {
+                segments.last().cloned().unwrap_or_default().to_uppercase()
+            }
             _ => actix_method(receiver),
         },
         _ => "ANY".to_string(),
@@ -289,7 +362,13 @@ fn actix_method(receiver: &ExprTree) -> String {
 fn flatten_chain(expr: &ExprTree) -> (&ExprTree, Vec<(&str, &[ExprTree])>) {
     let mut operations = Vec::new();
     let mut current = expr;
-    while let ExprTree::MethodCall { receiver, method, args, .. } = current {
+    while let ExprTree::MethodCall {
+        receiver,
+        method,
+        args,
+        ..
+    } = current
+    {
         operations.push((method.as_str(), args.as_slice()));
         current = receiver;
     }
@@ -300,7 +379,9 @@ fn flatten_chain(expr: &ExprTree) -> (&ExprTree, Vec<(&str, &[ExprTree])>) {
 fn mentions_name(expr: &ExprTree, name: &str) -> bool {
     match expr {
         ExprTree::Path { segments, .. } => segments.len() == 1 && segments[0] == name,
-        ExprTree::Call { args, .. } | ExprTree::Macro { args, .. } => args.iter().any(|arg| mentions_name(arg, name)),
+        ExprTree::Call { args, .. } | ExprTree::Macro { args, .. } => {
+            args.iter().any(|arg| mentions_name(arg, name))
+        }
         ExprTree::MethodCall { receiver, args, .. } => {
             mentions_name(receiver, name) || args.iter().any(|arg| mentions_name(arg, name))
         }
@@ -314,7 +395,12 @@ pub(crate) fn crate_imports(index: &WorkspaceIndex, crate_id: CrateId, crate_nam
         .modules
         .iter()
         .filter(|module| module.crate_id == crate_id)
-        .any(|module| module.uses.iter().any(|entry| entry.path.first().is_some_and(|first| first == crate_name)))
+        .any(|module| {
+            module
+                .uses
+                .iter()
+                .any(|entry| entry.path.first().is_some_and(|first| first == crate_name))
+        })
 }
 
 /// The routes a function declares with actix-web or rocket attributes: `#[post("/x")]`,
@@ -324,8 +410,12 @@ fn attribute_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
     let crate_id = index.module(def.module).crate_id;
     let mut hits = Vec::new();
     for attr in &def.summary.attrs {
-        let Some(name) = attr.path.last() else { continue };
-        let Some(AttrArg::Literal(path)) = attr.args.first() else { continue };
+        let Some(name) = attr.path.last() else {
+            continue;
+        };
+        let Some(AttrArg::Literal(path)) = attr.args.first() else {
+            continue;
+        };
         let methods: Vec<String> = if name == "route" {
             attr.args
                 .iter()
@@ -348,7 +438,12 @@ fn attribute_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
             None => continue,
         };
         for method in methods {
-            hits.push(RouteHit { method, path: path.clone(), handler: HandlerFunction::Function(function), framework });
+            hits.push(RouteHit {
+                method,
+                path: path.clone(),
+                handler: HandlerFunction::Function(function),
+                framework,
+            });
         }
     }
     hits

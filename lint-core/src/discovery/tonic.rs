@@ -9,13 +9,21 @@ use crate::report::Route;
 pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     let mut out = Vec::new();
     for (position, impl_def) in index.impls.iter().enumerate() {
-        let Some(trait_path) = &impl_def.trait_path else { continue };
+        let Some(trait_path) = &impl_def.trait_path else {
+            continue;
+        };
         if impl_def.is_test {
             continue;
         }
-        let Some(service) = trait_path.last() else { continue };
+        let Some(service) = trait_path.last() else {
+            continue;
+        };
         let _ = ImplId(position as u32);
-        let package = impl_def.trait_resolution.as_ref().and_then(|resolution| index.proto_package(resolution)).map(str::to_string);
+        let package = impl_def
+            .trait_resolution
+            .as_ref()
+            .and_then(|resolution| index.proto_package(resolution))
+            .map(str::to_string);
         for method in &impl_def.methods {
             let summary = &index.fn_def(*method).summary;
             if !is_grpc_method(summary) {
@@ -24,7 +32,11 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
             out.push(DiscoveredHandler {
                 function: HandlerFunction::Function(*method),
                 framework: "tonic",
-                route: Route::Grpc { package: package.clone(), service: service.clone(), method: pascal_case(&summary.name) },
+                route: Route::Grpc {
+                    package: package.clone(),
+                    service: service.clone(),
+                    method: pascal_case(&summary.name),
+                },
                 annotations: Vec::new(),
             });
         }

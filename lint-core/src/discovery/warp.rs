@@ -31,7 +31,8 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
             }
             let consumed = statement.binding.as_ref().is_some_and(|binding| {
                 statements[statement_position + 1..].iter().any(|later| {
-                    is_warp_rooted(index, function, statement_position + 1, &later.expr) && mentions(&later.expr, binding)
+                    is_warp_rooted(index, function, statement_position + 1, &later.expr)
+                        && mentions(&later.expr, binding)
                 })
             });
             if consumed {
@@ -55,7 +56,12 @@ fn is_warp_path(segments: &[String]) -> bool {
     segments.first().is_some_and(|first| first == "warp")
 }
 
-fn is_warp_rooted(index: &WorkspaceIndex, function: FnId, statement: usize, expr: &ExprTree) -> bool {
+fn is_warp_rooted(
+    index: &WorkspaceIndex,
+    function: FnId,
+    statement: usize,
+    expr: &ExprTree,
+) -> bool {
     let mut current = expr;
     while let ExprTree::MethodCall { receiver, .. } = current {
         current = receiver;
@@ -70,7 +76,9 @@ fn is_warp_rooted(index: &WorkspaceIndex, function: FnId, statement: usize, expr
                 .enumerate()
                 .rev()
                 .find(|(_, earlier)| earlier.binding.as_deref() == Some(segments[0].as_str()))
-                .is_some_and(|(earlier_position, earlier)| is_warp_rooted(index, function, earlier_position, &earlier.expr))
+                .is_some_and(|(earlier_position, earlier)| {
+                    is_warp_rooted(index, function, earlier_position, &earlier.expr)
+                })
         }
         _ => false,
     }
@@ -79,14 +87,24 @@ fn is_warp_rooted(index: &WorkspaceIndex, function: FnId, statement: usize, expr
 fn mentions(expr: &ExprTree, name: &str) -> bool {
     match expr {
         ExprTree::Path { segments, .. } => segments.len() == 1 && segments[0] == name,
-        ExprTree::Call { args, .. } | ExprTree::Macro { args, .. } => args.iter().any(|arg| mentions(arg, name)),
-        ExprTree::MethodCall { receiver, args, .. } => mentions(receiver, name) || args.iter().any(|arg| mentions(arg, name)),
+        ExprTree::Call { args, .. } | ExprTree::Macro { args, .. } => {
+            args.iter().any(|arg| mentions(arg, name))
+        }
+        ExprTree::MethodCall { receiver, args, .. } => {
+            mentions(receiver, name) || args.iter().any(|arg| mentions(arg, name))
+        }
         _ => false,
     }
 }
 
 /// Evaluates a filter expression: its path segments, method, and the routes it serves.
-fn eval(index: &WorkspaceIndex, function: FnId, statement: usize, expr: &ExprTree, depth: usize) -> Filter {
+fn eval(
+    index: &WorkspaceIndex,
+    function: FnId,
+    statement: usize,
+    expr: &ExprTree,
+    depth: usize,
+) -> Filter {
     let mut filter = Filter::default();
     if depth > 32 {
         return filter;
@@ -97,17 +115,24 @@ fn eval(index: &WorkspaceIndex, function: FnId, statement: usize, expr: &ExprTre
             match (last, args.as_slice()) {
                 ("path", [ExprTree::Str(segment)]) => filter.segments.push(segment.clone()),
                 ("param", []) => filter.segments.push("{param}".to_string()),
-                (name, []) if callee.len() == 2 => filter.method = http_method_of(name).filter(|m| *m != "ANY").map(str::to_string),
+                (name, []) if callee.len() == 2 => {
+                    filter.method = http_method_of(name)
+                        .filter(|m| *m != "ANY")
+                        .map(str::to_string)
+                }
                 _ => {}
             }
         }
-        ExprTree::Macro { path, args, .. } if is_warp_path(path) && path.last().is_some_and(|last| last == "path") => {
+        ExprTree::Macro { path, args, .. }
+            if is_warp_path(path) && path.last().is_some_and(|last| last == "path") =>
+        {
             for arg in args {
                 match arg {
                     ExprTree::Str(segment) => filter.segments.push(segment.clone()),
-                    ExprTree::Path { segments, .. } => {
-                        filter.segments.push(format!("{{{}}}", segments.last().cloned().unwrap_or_default()))
-                    }
+                    ExprTree::Path { segments, .. } => filter.segments.push(format!(
+                        "{{{}}}",
+                        segments.last().cloned().unwrap_or_default()
+                    )),
                     _ => {}
                 }
             }
@@ -118,17 +143,30 @@ fn eval(index: &WorkspaceIndex, function: FnId, statement: usize, expr: &ExprTre
                 .iter()
                 .rposition(|earlier| earlier.binding.as_deref() == Some(segments[0].as_str()));
             if let Some(earlier) = earlier {
-                return eval(index, function, earlier, &statements[earlier].expr, depth + 1);
+                return eval(
+                    index,
+                    function,
+                    earlier,
+                    &statements[earlier].expr,
+                    depth + 1,
+                );
             }
         }
-        ExprTree::MethodCall { receiver, method, args, .. } => {
+        ExprTree::MethodCall {
+            receiver,
+            method,
+            args,
+            ..
+        } => {
             filter = eval(index, function, statement, receiver, depth + 1);
             match (method.as_str(), args.as_slice()) {
                 ("and", [inner]) => {
                     let inner = eval(index, function, statement, inner, depth + 1);
                     for (method, path, handler) in inner.hits {
                         let prefix = format!("/{}", filter.segments.join("/"));
-                        filter.hits.push((method, super::join_route(&prefix, &path), handler));
+                        filter
+                            .hits
+                            .push((method, super::join_route(&prefix, &path), handler));
                     }
                     filter.segments.extend(inner.segments);
                     if inner.method.is_some() {
@@ -144,11 +182,16 @@ fn eval(index: &WorkspaceIndex, function: FnId, statement: usize, expr: &ExprTre
                     let handler = match handler {
                         ExprTree::Path { segments, .. } => {
                             match index.resolve_path(index.fn_def(function).module, segments) {
-                                Ok(Resolution::Fn(target)) => Some(HandlerFunction::Function(target)),
+                                Ok(Resolution::Fn(target)) => {
+                                    Some(HandlerFunction::Function(target))
+                                }
                                 _ => None,
                             }
                         }
-                        ExprTree::Closure { range } => Some(HandlerFunction::Closure { enclosing: function, range: *range }),
+                        ExprTree::Closure { range } => Some(HandlerFunction::Closure {
+                            enclosing: function,
+                            range: *range,
+                        }),
                         _ => None,
                     };
                     if let (true, Some(handler)) = (has_route, handler) {

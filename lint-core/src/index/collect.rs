@@ -13,7 +13,10 @@ use crate::location::TextRange;
 /// Summarises a parsed file. Pure: the caller owns parsing and the span source map.
 pub fn summarize_file(file: &syn::File) -> FileSummary {
     let mut summary = FileSummary {
-        modules: vec![ModuleSummary { range: range_of(file), ..ModuleSummary::default() }],
+        modules: vec![ModuleSummary {
+            range: range_of(file),
+            ..ModuleSummary::default()
+        }],
     };
     collect_items(&file.items, 0, false, &mut summary);
     summary
@@ -48,9 +51,11 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                     }),
                 }
             }
-            syn::Item::Use(item_use) => {
-                flatten_use_tree(&item_use.tree, &mut Vec::new(), &mut out.modules[module].uses)
-            }
+            syn::Item::Use(item_use) => flatten_use_tree(
+                &item_use.tree,
+                &mut Vec::new(),
+                &mut out.modules[module].uses,
+            ),
             syn::Item::Fn(item_fn) => {
                 let summary = summarize_fn(
                     &item_fn.sig,
@@ -79,7 +84,10 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                     .collect();
                 out.modules[module].impls.push(ImplSummary {
                     self_ty: type_ref(&item_impl.self_ty),
-                    trait_path: item_impl.trait_.as_ref().map(|(_, path, _)| path_segments(path)),
+                    trait_path: item_impl
+                        .trait_
+                        .as_ref()
+                        .map(|(_, path, _)| path_segments(path)),
                     attrs: item_impl.attrs.iter().map(summarize_attr).collect(),
                     range: range_of(item_impl),
                     is_test,
@@ -154,7 +162,12 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                 range: range_of(item_const),
             }),
             syn::Item::Macro(item_macro) => {
-                let macro_name = item_macro.mac.path.segments.last().map(|s| s.ident.to_string());
+                let macro_name = item_macro
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string());
                 if macro_name.as_deref() == Some("include_proto") {
                     if let Ok(package) = syn::parse2::<syn::LitStr>(item_macro.mac.tokens.clone()) {
                         out.modules[module].proto_packages.push(package.value());
@@ -178,12 +191,18 @@ fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec
             if name == "self" {
                 // `use a::b::{self}` imports `b` itself.
                 if let Some(last) = prefix.last().cloned() {
-                    out.push(UseEntry { path: prefix.clone(), alias: Some(last) });
+                    out.push(UseEntry {
+                        path: prefix.clone(),
+                        alias: Some(last),
+                    });
                 }
             } else {
                 let mut path = prefix.clone();
                 path.push(name.clone());
-                out.push(UseEntry { path, alias: Some(name) });
+                out.push(UseEntry {
+                    path,
+                    alias: Some(name),
+                });
             }
         }
         syn::UseTree::Rename(rename) => {
@@ -192,9 +211,15 @@ fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec
             if original != "self" {
                 path.push(original);
             }
-            out.push(UseEntry { path, alias: Some(rename.rename.to_string()) });
+            out.push(UseEntry {
+                path,
+                alias: Some(rename.rename.to_string()),
+            });
         }
-        syn::UseTree::Glob(_) => out.push(UseEntry { path: prefix.clone(), alias: None }),
+        syn::UseTree::Glob(_) => out.push(UseEntry {
+            path: prefix.clone(),
+            alias: None,
+        }),
         syn::UseTree::Group(group) => {
             for item in &group.items {
                 flatten_use_tree(item, prefix, out);
@@ -204,7 +229,10 @@ fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec
 }
 
 pub(crate) fn path_segments(path: &syn::Path) -> Vec<String> {
-    path.segments.iter().map(|segment| segment.ident.to_string()).collect()
+    path.segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .collect()
 }
 
 fn has_cfg_test(attrs: &[syn::Attribute]) -> bool {
@@ -218,7 +246,12 @@ fn has_cfg_test(attrs: &[syn::Attribute]) -> bool {
 }
 
 fn is_test_fn(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|attr| attr.path().segments.last().is_some_and(|s| s.ident == "test"))
+    attrs.iter().any(|attr| {
+        attr.path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "test")
+    })
 }
 
 fn tokens_mention(tokens: &TokenStream, word: &str) -> bool {
@@ -233,7 +266,10 @@ fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
     attrs.iter().find_map(|attr| match &attr.meta {
         syn::Meta::NameValue(name_value) if attr.path().is_ident("path") => {
             match &name_value.value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(path), .. }) => Some(path.value()),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(path),
+                    ..
+                }) => Some(path.value()),
                 _ => None,
             }
         }
@@ -247,7 +283,11 @@ pub(crate) fn summarize_attr(attr: &syn::Attribute) -> AttrSummary {
         syn::Meta::NameValue(name_value) => vec![AttrArg::Literal(expr_text(&name_value.value))],
         syn::Meta::Path(_) => Vec::new(),
     };
-    AttrSummary { path: path_segments(attr.path()), args, range: range_of(attr) }
+    AttrSummary {
+        path: path_segments(attr.path()),
+        args,
+        range: range_of(attr),
+    }
 }
 
 /// Splits attribute arguments at top-level commas and reads each piece as a literal, a
@@ -293,7 +333,10 @@ fn literal_text(literal: &proc_macro2::Literal) -> String {
 
 fn expr_text(expr: &syn::Expr) -> String {
     match expr {
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(string), .. }) => string.value(),
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(string),
+            ..
+        }) => string.value(),
         other => quote::ToTokens::to_token_stream(other).to_string(),
     }
 }
@@ -322,11 +365,19 @@ pub(crate) fn type_ref(ty: &syn::Type) -> TypeRef {
                     _ => Vec::new(),
                 })
                 .unwrap_or_default();
-            TypeRef { path: path_segments(&type_path.path), args, kind: TypeRefKind::Path }
+            TypeRef {
+                path: path_segments(&type_path.path),
+                args,
+                kind: TypeRefKind::Path,
+            }
         }
         syn::Type::TraitObject(object) => trait_bound_ref(object.bounds.iter()),
         syn::Type::ImplTrait(impl_trait) => trait_bound_ref(impl_trait.bounds.iter()),
-        _ => TypeRef { path: Vec::new(), args: Vec::new(), kind: TypeRefKind::Other },
+        _ => TypeRef {
+            path: Vec::new(),
+            args: Vec::new(),
+            kind: TypeRefKind::Other,
+        },
     }
 }
 
@@ -353,9 +404,17 @@ fn trait_bound_ref<'a>(mut bounds: impl Iterator<Item = &'a syn::TypeParamBound>
                     _ => Vec::new(),
                 })
                 .unwrap_or_default();
-            TypeRef { path: path_segments(&trait_bound.path), args, kind: TypeRefKind::Trait }
+            TypeRef {
+                path: path_segments(&trait_bound.path),
+                args,
+                kind: TypeRefKind::Trait,
+            }
         }
-        None => TypeRef { path: Vec::new(), args: Vec::new(), kind: TypeRefKind::Other },
+        None => TypeRef {
+            path: Vec::new(),
+            args: Vec::new(),
+            kind: TypeRefKind::Other,
+        },
     }
 }
 
@@ -375,7 +434,13 @@ fn pattern_bindings(pat: &syn::Pat, ty: &syn::Type, out: &mut Vec<(String, TypeR
         }
         other => {
             for name in pattern_names(other) {
-                out.push((name, TypeRef { kind: TypeRefKind::Other, ..TypeRef::default() }));
+                out.push((
+                    name,
+                    TypeRef {
+                        kind: TypeRefKind::Other,
+                        ..TypeRef::default()
+                    },
+                ));
             }
         }
     }
@@ -384,17 +449,15 @@ fn pattern_bindings(pat: &syn::Pat, ty: &syn::Type, out: &mut Vec<(String, TypeR
 fn first_generic_type(ty: &syn::Type) -> Option<&syn::Type> {
     match ty {
         syn::Type::Reference(reference) => first_generic_type(&reference.elem),
-        syn::Type::Path(type_path) => {
-            match &type_path.path.segments.last()?.arguments {
-                syn::PathArguments::AngleBracketed(angle) => {
-                    angle.args.iter().find_map(|arg| match arg {
-                        syn::GenericArgument::Type(inner) => Some(inner),
-                        _ => None,
-                    })
-                }
-                _ => None,
+        syn::Type::Path(type_path) => match &type_path.path.segments.last()?.arguments {
+            syn::PathArguments::AngleBracketed(angle) => {
+                angle.args.iter().find_map(|arg| match arg {
+                    syn::GenericArgument::Type(inner) => Some(inner),
+                    _ => None,
+                })
             }
-        }
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -427,7 +490,10 @@ fn summarize_fn(
             syn::FnArg::Typed(typed) => {
                 let mut bindings = Vec::new();
                 pattern_bindings(&typed.pat, &typed.ty, &mut bindings);
-                params.push(ParamSummary { bindings, ty: type_ref(&typed.ty) });
+                params.push(ParamSummary {
+                    bindings,
+                    ty: type_ref(&typed.ty),
+                });
             }
         }
     }
@@ -467,7 +533,10 @@ struct BodyCollector {
 
 impl BodyCollector {
     fn capture_route_statement(&mut self, binding: Option<String>, expr: &syn::Expr) {
-        self.summary.route_statements.push(RouteStatement { binding, expr: expr_tree(expr) });
+        self.summary.route_statements.push(RouteStatement {
+            binding,
+            expr: expr_tree(expr),
+        });
     }
 }
 
@@ -482,8 +551,15 @@ impl<'ast> Visit<'ast> for BodyCollector {
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
         let statement_end = range_of(local).end;
-        let block_end = self.scopes.last().map(|scope| scope.end).unwrap_or(statement_end);
-        let scope = TextRange { start: statement_end, end: block_end };
+        let block_end = self
+            .scopes
+            .last()
+            .map(|scope| scope.end)
+            .unwrap_or(statement_end);
+        let scope = TextRange {
+            start: statement_end,
+            end: block_end,
+        };
         let init_expr = local.init.as_ref().map(|init| &*init.expr);
         let (declared_pat, declared_ty) = match &local.pat {
             syn::Pat::Type(pat_type) => (&*pat_type.pat, Some(type_ref(&pat_type.ty))),
@@ -498,8 +574,16 @@ impl<'ast> Visit<'ast> for BodyCollector {
             let is_whole_value = single_name.as_deref() == Some(name.as_str());
             self.summary.locals.push(LocalBinding {
                 name,
-                declared: if is_whole_value { declared_ty.clone() } else { None },
-                init: if is_whole_value { init_expr.map(value_expr) } else { None },
+                declared: if is_whole_value {
+                    declared_ty.clone()
+                } else {
+                    None
+                },
+                init: if is_whole_value {
+                    init_expr.map(value_expr)
+                } else {
+                    None
+                },
                 init_range: init_expr.map(range_of),
                 scope,
             });
@@ -577,15 +661,20 @@ fn loop_summary(expr: &syn::Expr) -> LoopSummary {
     bound.visit_expr(expr);
     bound.0.sort();
     bound.0.dedup();
-    LoopSummary { range: range_of(expr), keyword, bound_names: bound.0 }
+    LoopSummary {
+        range: range_of(expr),
+        keyword,
+        bound_names: bound.0,
+    }
 }
 
 fn literal_args<'a>(args: impl Iterator<Item = &'a syn::Expr>) -> Vec<String> {
     fn collect(expr: &syn::Expr, out: &mut Vec<String>) {
         match expr {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(string), .. }) => {
-                out.push(string.value())
-            }
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(string),
+                ..
+            }) => out.push(string.value()),
             syn::Expr::Reference(reference) => collect(&reference.expr, out),
             syn::Expr::Paren(paren) => collect(&paren.expr, out),
             syn::Expr::Array(array) => array.elems.iter().for_each(|elem| collect(elem, out)),
@@ -621,7 +710,11 @@ fn peel(expr: &syn::Expr) -> &syn::Expr {
         syn::Expr::Reference(inner) => peel(&inner.expr),
         syn::Expr::Await(inner) => peel(&inner.base),
         syn::Expr::Try(inner) => peel(&inner.expr),
-        syn::Expr::Unary(syn::ExprUnary { op: syn::UnOp::Deref(_), expr, .. }) => peel(expr),
+        syn::Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Deref(_),
+            expr,
+            ..
+        }) => peel(expr),
         other => other,
     }
 }
@@ -677,7 +770,12 @@ fn is_route_statement(expr: &syn::Expr) -> bool {
                     && !matches!(expr, syn::Expr::Call(_));
             }
             syn::Expr::Macro(mac) => {
-                return mac.mac.path.segments.first().is_some_and(|s| s.ident == "warp")
+                return mac
+                    .mac
+                    .path
+                    .segments
+                    .first()
+                    .is_some_and(|s| s.ident == "warp")
                     && !matches!(expr, syn::Expr::Macro(_));
             }
             _ => return false,
@@ -701,14 +799,20 @@ fn expr_tree(expr: &syn::Expr) -> ExprTree {
             args: call.args.iter().map(expr_tree).collect(),
             range: range_of(call),
         },
-        syn::Expr::Path(path) => {
-            ExprTree::Path { segments: path_segments(&path.path), range: range_of(path) }
-        }
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(string), .. }) => {
-            ExprTree::Str(string.value())
-        }
-        syn::Expr::Closure(closure) => ExprTree::Closure { range: range_of(closure) },
-        syn::Expr::Async(block) => ExprTree::Closure { range: range_of(block) },
+        syn::Expr::Path(path) => ExprTree::Path {
+            segments: path_segments(&path.path),
+            range: range_of(path),
+        },
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(string),
+            ..
+        }) => ExprTree::Str(string.value()),
+        syn::Expr::Closure(closure) => ExprTree::Closure {
+            range: range_of(closure),
+        },
+        syn::Expr::Async(block) => ExprTree::Closure {
+            range: range_of(block),
+        },
         syn::Expr::Macro(mac) => ExprTree::Macro {
             path: path_segments(&mac.mac.path),
             args: macro_args(&mac.mac.tokens),

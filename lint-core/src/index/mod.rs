@@ -135,7 +135,9 @@ impl WorkspaceIndex {
         let mut path = self.module(def.module).path.clone();
         if let Some(impl_id) = def.owner {
             match &self.impl_def(impl_id).self_type {
-                TypeTarget::Local(type_id) => path.push(self.type_def(*type_id).summary.name.clone()),
+                TypeTarget::Local(type_id) => {
+                    path.push(self.type_def(*type_id).summary.name.clone())
+                }
                 TypeTarget::External(external) => path.extend(external.iter().cloned()),
                 TypeTarget::Unknown(_) => path.push("<impl>".to_string()),
             }
@@ -148,10 +150,15 @@ impl WorkspaceIndex {
     /// holds `tonic::include_proto!`.
     pub fn proto_package(&self, resolution: &Resolution) -> Option<&str> {
         match resolution {
-            Resolution::Generated { module, .. } => {
-                self.module(*module).proto_packages.first().map(String::as_str)
-            }
+            Resolution::Generated { module, .. } => self
+                .module(*module)
+                .proto_packages
+                .first()
+                .map(String::as_str),
             _ => None,
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,7 +8,10 @@ use crate::sources::{CrateInput, TargetKind};
 
 /// Builds the index from every crate's files and their summaries (`None` for a file that
 /// did not parse), `summaries[i]` belonging to the i-th file in crate order.
-pub fn build_index(crates: &[CrateInput], mut summaries: Vec<Option<FileSummary>>) -> WorkspaceIndex {
+pub fn build_index(
+    crates: &[CrateInput],
+    mut summaries: Vec<Option<FileSummary>>,
+) -> WorkspaceIndex {
     let mut index = WorkspaceIndex::default();
     let mut file_ids_by_path: BTreeMap<PathBuf, FileId> = BTreeMap::new();
     let mut crate_files: Vec<Vec<FileId>> = Vec::new();
@@ -33,18 +36,30 @@ pub fn build_index(crates: &[CrateInput], mut summaries: Vec<Option<FileSummary>
         });
     }
 
-    let mut builder = TreeBuilder { index: &mut index, summaries: &mut summaries, file_ids_by_path };
+    let mut builder = TreeBuilder {
+        index: &mut index,
+        summaries: &mut summaries,
+        file_ids_by_path,
+    };
     for (crate_position, crate_input) in crates.iter().enumerate() {
         let crate_id = CrateId(crate_position as u32);
         let mut roots: Vec<_> = crate_input.roots.iter().collect();
         // The library first, so that `crate::` from files no root reaches names it.
         roots.sort_by_key(|root| root.kind);
         for root in roots {
-            let Some(&file) = builder.file_ids_by_path.get(&normalize(&root.path)) else { continue };
+            let Some(&file) = builder.file_ids_by_path.get(&normalize(&root.path)) else {
+                continue;
+            };
             if builder.index.files[file.0 as usize].module.is_some() {
                 continue;
             }
-            let module = builder.add_file_tree(crate_id, file, vec![crate_input.lib_name.clone()], None, None);
+            let module = builder.add_file_tree(
+                crate_id,
+                file,
+                vec![crate_input.lib_name.clone()],
+                None,
+                None,
+            );
             if root.kind == TargetKind::Lib {
                 builder.index.crates[crate_position].lib_root = Some(module);
             }
@@ -54,7 +69,11 @@ pub fn build_index(crates: &[CrateInput], mut summaries: Vec<Option<FileSummary>
             if builder.index.files[file.0 as usize].module.is_some() {
                 continue;
             }
-            let path = orphan_module_path(&crate_input.lib_name, &crate_input.files[file.0 as usize - crate_files[crate_position][0].0 as usize].path);
+            let path = orphan_module_path(
+                &crate_input.lib_name,
+                &crate_input.files[file.0 as usize - crate_files[crate_position][0].0 as usize]
+                    .path,
+            );
             let root = builder.index.crates[crate_position].lib_root;
             builder.add_file_tree(crate_id, file, path, None, root);
         }
@@ -80,7 +99,11 @@ impl TreeBuilder<'_> {
         parent: Option<ModuleId>,
         root: Option<ModuleId>,
     ) -> ModuleId {
-        let summary = self.summaries.get_mut(file.0 as usize).and_then(Option::take).unwrap_or_default();
+        let summary = self
+            .summaries
+            .get_mut(file.0 as usize)
+            .and_then(Option::take)
+            .unwrap_or_default();
         let file_module = self.new_module(crate_id, file, path, parent, root, false);
         self.index.files[file.0 as usize].module = Some(file_module);
         let root = root.unwrap_or(file_module);
@@ -98,8 +121,17 @@ impl TreeBuilder<'_> {
                     let mut child_path = self.index.module(parent_id).path.clone();
                     child_path.push(module_summary.name.clone());
                     let parent_is_test = self.index.module(parent_id).is_test;
-                    let id = self.new_module(crate_id, file, child_path, Some(parent_id), Some(root), module_summary.is_test || parent_is_test);
-                    self.index.modules[parent_id.0 as usize].children.insert(module_summary.name.clone(), id);
+                    let id = self.new_module(
+                        crate_id,
+                        file,
+                        child_path,
+                        Some(parent_id),
+                        Some(root),
+                        module_summary.is_test || parent_is_test,
+                    );
+                    self.index.modules[parent_id.0 as usize]
+                        .children
+                        .insert(module_summary.name.clone(), id);
                     id
                 }
             };
@@ -107,7 +139,12 @@ impl TreeBuilder<'_> {
             let inline_names = inline_chain(&self.index.modules, module_id, file_module);
             let decl_dir = declaration_dir(&file_path, is_root_file, &inline_names);
             for decl in &module_summary.mod_decls {
-                pending_decls.push((module_id, decl.clone(), decl_dir.clone(), inline_names.is_empty()));
+                pending_decls.push((
+                    module_id,
+                    decl.clone(),
+                    decl_dir.clone(),
+                    inline_names.is_empty(),
+                ));
             }
             let _ = position;
             self.fill_module(module_id, file, module_summary);
@@ -123,17 +160,27 @@ impl TreeBuilder<'_> {
                     decl_dir.join(&decl.name).join("mod.rs"),
                 ],
             };
-            let found = candidates.iter().find_map(|candidate| self.file_ids_by_path.get(&normalize(candidate)).copied());
+            let found = candidates
+                .iter()
+                .find_map(|candidate| self.file_ids_by_path.get(&normalize(candidate)).copied());
             let Some(child_file) = found else { continue };
             if self.index.files[child_file.0 as usize].module.is_some() {
                 continue; // already placed: a second `mod` of the same file, or a cycle
             }
             let mut child_path = self.index.module(module_id).path.clone();
             child_path.push(decl.name.clone());
-            let child = self.add_file_tree(crate_id, child_file, child_path, Some(module_id), Some(root));
+            let child = self.add_file_tree(
+                crate_id,
+                child_file,
+                child_path,
+                Some(module_id),
+                Some(root),
+            );
             let parent_is_test = self.index.module(module_id).is_test;
             self.index.modules[child.0 as usize].is_test = decl.is_test || parent_is_test;
-            self.index.modules[module_id.0 as usize].children.insert(decl.name.clone(), child);
+            self.index.modules[module_id.0 as usize]
+                .children
+                .insert(decl.name.clone(), child);
         }
         file_module
     }
@@ -178,13 +225,25 @@ impl TreeBuilder<'_> {
         for mut fn_summary in summary.fns {
             fn_summary.is_test |= module_is_test;
             let id = FnId(self.index.fns.len() as u32);
-            self.index.modules[module_id.0 as usize].fns.insert(fn_summary.name.clone(), id);
-            self.index.fns.push(FnDef { module: module_id, file, owner: None, summary: fn_summary });
+            self.index.modules[module_id.0 as usize]
+                .fns
+                .insert(fn_summary.name.clone(), id);
+            self.index.fns.push(FnDef {
+                module: module_id,
+                file,
+                owner: None,
+                summary: fn_summary,
+            });
         }
         for type_summary in summary.types {
             let id = TypeId(self.index.types.len() as u32);
-            self.index.modules[module_id.0 as usize].types.insert(type_summary.name.clone(), id);
-            self.index.types.push(TypeDef { module: module_id, summary: type_summary });
+            self.index.modules[module_id.0 as usize]
+                .types
+                .insert(type_summary.name.clone(), id);
+            self.index.types.push(TypeDef {
+                module: module_id,
+                summary: type_summary,
+            });
         }
         for impl_summary in summary.impls {
             let impl_id = ImplId(self.index.impls.len() as u32);
@@ -193,7 +252,12 @@ impl TreeBuilder<'_> {
             for mut method in impl_summary.methods {
                 method.is_test |= is_test;
                 let id = FnId(self.index.fns.len() as u32);
-                self.index.fns.push(FnDef { module: module_id, file, owner: Some(impl_id), summary: method });
+                self.index.fns.push(FnDef {
+                    module: module_id,
+                    file,
+                    owner: Some(impl_id),
+                    summary: method,
+                });
                 methods.push(id);
             }
             self.index.impls.push(ImplDef {
@@ -207,11 +271,14 @@ impl TreeBuilder<'_> {
                 is_test,
                 methods,
             });
-            self.pending_self_types().push((impl_id, impl_summary.self_ty));
+            self.pending_self_types()
+                .push((impl_id, impl_summary.self_ty));
         }
         let module = &mut self.index.modules[module_id.0 as usize];
         for static_summary in summary.statics {
-            module.statics.insert(static_summary.name, static_summary.ty);
+            module
+                .statics
+                .insert(static_summary.name, static_summary.ty);
         }
         module.uses = summary.uses;
         module.proto_packages = summary.proto_packages;
@@ -248,7 +315,10 @@ fn declaration_dir(file_path: &Path, is_root_file: bool, inline_names: &[String]
     let mut dir = if is_root_file || is_mod_rs {
         parent
     } else {
-        let stem = file_path.file_stem().map(|stem| stem.to_os_string()).unwrap_or_default();
+        let stem = file_path
+            .file_stem()
+            .map(|stem| stem.to_os_string())
+            .unwrap_or_default();
         parent.join(stem)
     };
     for name in inline_names {
@@ -266,11 +336,18 @@ fn orphan_module_path(lib_name: &str, path: &Path) -> Vec<String> {
             _ => None,
         })
         .collect();
-    let after_src = components.iter().rposition(|part| part == "src").map_or(components.len().saturating_sub(1), |index| index + 1);
+    let after_src = components
+        .iter()
+        .rposition(|part| part == "src")
+        .map_or(components.len().saturating_sub(1), |index| index + 1);
     let mut module_path = vec![lib_name.to_string()];
     for (position, part) in components[after_src..].iter().enumerate() {
         let is_last = position + after_src == components.len() - 1;
-        let name = if is_last { part.trim_end_matches(".rs") } else { part.as_str() };
+        let name = if is_last {
+            part.trim_end_matches(".rs")
+        } else {
+            part.as_str()
+        };
         if is_last && matches!(name, "mod" | "lib" | "main") {
             continue;
         }
@@ -311,10 +388,18 @@ fn link_impls(index: &mut WorkspaceIndex) {
         entry.self_type = self_type.clone();
         entry.trait_resolution = trait_resolution.clone();
         if let TypeTarget::Local(type_id) = self_type {
-            index.impls_by_type.entry(type_id).or_default().push(impl_id);
+            index
+                .impls_by_type
+                .entry(type_id)
+                .or_default()
+                .push(impl_id);
         }
         if let Some(Resolution::Type(trait_id)) = trait_resolution {
-            index.impls_by_trait.entry(trait_id).or_default().push(impl_id);
+            index
+                .impls_by_trait
+                .entry(trait_id)
+                .or_default()
+                .push(impl_id);
         }
     }
     let _: BTreeSet<()> = BTreeSet::new();
@@ -326,12 +411,21 @@ mod tests {
 
     #[test]
     fn orphan_paths_follow_the_folders_under_src() {
-        assert_eq!(orphan_module_path("shop", Path::new("/x/shop/src/handlers/orders.rs")), ["shop", "handlers", "orders"]);
-        assert_eq!(orphan_module_path("shop", Path::new("/x/shop/src/handlers/mod.rs")), ["shop", "handlers"]);
+        assert_eq!(
+            orphan_module_path("shop", Path::new("/x/shop/src/handlers/orders.rs")),
+            ["shop", "handlers", "orders"]
+        );
+        assert_eq!(
+            orphan_module_path("shop", Path::new("/x/shop/src/handlers/mod.rs")),
+            ["shop", "handlers"]
+        );
     }
 
     #[test]
     fn normalize_folds_parent_components() {
-        assert_eq!(normalize(Path::new("a/./b/../c.rs")), PathBuf::from("a/c.rs"));
+        assert_eq!(
+            normalize(Path::new("a/./b/../c.rs")),
+            PathBuf::from("a/c.rs")
+        );
     }
 }

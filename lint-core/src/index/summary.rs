@@ -184,8 +184,14 @@ pub enum ValueExpr {
     Path(Vec<String>),
     SelfValue,
     Field(Box<ValueExpr>, String),
-    Call { callee: Vec<String>, args: Vec<ValueExpr> },
-    MethodCall { receiver: Box<ValueExpr>, method: String },
+    Call {
+        callee: Vec<String>,
+        args: Vec<ValueExpr>,
+    },
+    MethodCall {
+        receiver: Box<ValueExpr>,
+        method: String,
+    },
     StructLiteral(Vec<String>),
     Unknown,
 }
@@ -219,14 +225,32 @@ pub struct RouteStatement {
 /// A small owned copy of the expressions that build routes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExprTree {
-    Call { callee: Vec<String>, args: Vec<ExprTree>, range: TextRange },
-    MethodCall { receiver: Box<ExprTree>, method: String, args: Vec<ExprTree>, range: TextRange },
-    Path { segments: Vec<String>, range: TextRange },
+    Call {
+        callee: Vec<String>,
+        args: Vec<ExprTree>,
+        range: TextRange,
+    },
+    MethodCall {
+        receiver: Box<ExprTree>,
+        method: String,
+        args: Vec<ExprTree>,
+        range: TextRange,
+    },
+    Path {
+        segments: Vec<String>,
+        range: TextRange,
+    },
     Str(String),
-    Closure { range: TextRange },
+    Closure {
+        range: TextRange,
+    },
     /// `routes![a, b]`, `warp::path!("a" / u64)`: the macro and its arguments read as
     /// expressions (a `/`-separated path is flattened into its parts).
-    Macro { path: Vec<String>, args: Vec<ExprTree>, range: TextRange },
+    Macro {
+        path: Vec<String>,
+        args: Vec<ExprTree>,
+        range: TextRange,
+    },
     Other,
 }
 

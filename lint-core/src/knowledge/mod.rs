@@ -47,25 +47,57 @@ pub struct FrameworkCrates {
     pub crate_names: &'static [&'static str],
 }
 
-pub const AXUM: FrameworkCrates = FrameworkCrates { framework: "axum", crate_names: &["axum"] };
-pub const ACTIX: FrameworkCrates =
-    FrameworkCrates { framework: "actix-web", crate_names: &["actix_web"] };
-pub const POEM: FrameworkCrates = FrameworkCrates { framework: "poem", crate_names: &["poem"] };
+pub const AXUM: FrameworkCrates = FrameworkCrates {
+    framework: "axum",
+    crate_names: &["axum"],
+};
+pub const ACTIX: FrameworkCrates = FrameworkCrates {
+    framework: "actix-web",
+    crate_names: &["actix_web"],
+};
+pub const POEM: FrameworkCrates = FrameworkCrates {
+    framework: "poem",
+    crate_names: &["poem"],
+};
 
 /// Route attributes of actix-web and rocket: `#[post("/path")]`.
-pub const ROUTE_ATTRIBUTES: &[&str] =
-    &["get", "post", "put", "delete", "patch", "head", "options", "trace", "connect"];
+pub const ROUTE_ATTRIBUTES: &[&str] = &[
+    "get", "post", "put", "delete", "patch", "head", "options", "trace", "connect",
+];
 
 /// Wrappers that a value is reached through without changing what it is: a method called on
 /// `Arc<Repo>` or `web::Data<Repo>` runs on `Repo`.
 pub const TRANSPARENT_WRAPPERS: &[&str] = &[
-    "Arc", "Rc", "Box", "Data", "State", "Extension", "Option", "Mutex", "RwLock", "OnceLock",
-    "OnceCell", "Lazy", "LazyLock", "Cow", "Pin", "RefCell", "Cell", "ManuallyDrop",
+    "Arc",
+    "Rc",
+    "Box",
+    "Data",
+    "State",
+    "Extension",
+    "Option",
+    "Mutex",
+    "RwLock",
+    "OnceLock",
+    "OnceCell",
+    "Lazy",
+    "LazyLock",
+    "Cow",
+    "Pin",
+    "RefCell",
+    "Cell",
+    "ManuallyDrop",
 ];
 
 /// Associated functions that build a value of their own type: `T::new(..)` is a `T`.
-pub const CONSTRUCTOR_NAMES: &[&str] =
-    &["new", "default", "from", "connect", "connect_lazy", "open", "with_config"];
+pub const CONSTRUCTOR_NAMES: &[&str] = &[
+    "new",
+    "default",
+    "from",
+    "connect",
+    "connect_lazy",
+    "open",
+    "with_config",
+];
 
 /// Constructor prefixes: `T::with_capacity(..)`, `T::from_env()` are `T`s too.
 pub const CONSTRUCTOR_PREFIXES: &[&str] = &["with_", "from_", "new_", "connect_"];
@@ -73,8 +105,21 @@ pub const CONSTRUCTOR_PREFIXES: &[&str] = &["with_", "from_", "new_", "connect_"
 /// Methods that return the receiver's value (or the value it wraps) unchanged in type, as far
 /// as resolving later calls on it is concerned.
 pub const TRANSPARENT_METHODS: &[&str] = &[
-    "clone", "unwrap", "expect", "as_ref", "as_mut", "borrow", "borrow_mut", "lock", "read",
-    "write", "get_ref", "unwrap_or_else", "unwrap_or_default", "to_owned", "into_inner",
+    "clone",
+    "unwrap",
+    "expect",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "lock",
+    "read",
+    "write",
+    "get_ref",
+    "unwrap_or_else",
+    "unwrap_or_default",
+    "to_owned",
+    "into_inner",
 ];
 
 /// Methods that finish a builder: `T::builder()....build()` is a `T`.

@@ -56,7 +56,10 @@ pub struct Answer {
 impl Answer {
     /// The answer of a question this version does not analyse yet: `unknown`, saying so.
     pub fn not_analysed() -> Self {
-        Answer { verdict: Verdict::Unknown, evidence: vec!["not analysed by this version of failfirst".to_string()] }
+        Answer {
+            verdict: Verdict::Unknown,
+            evidence: vec!["not analysed by this version of failfirst".to_string()],
+        }
     }
 }
 
@@ -79,16 +82,31 @@ impl Questions {
     }
 
     pub fn all(&self) -> [&Answer; 4] {
-        [&self.q1_idempotent, &self.q2_retry_safe, &self.q3_downstream_uncertainty, &self.q4_deadline]
+        [
+            &self.q1_idempotent,
+            &self.q2_retry_safe,
+            &self.q3_downstream_uncertainty,
+            &self.q4_deadline,
+        ]
     }
 }
 
 /// What a handler answers to: an HTTP route, a gRPC method, a topic or queue.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Route {
-    Http { method: String, path: String },
-    Grpc { package: Option<String>, service: String, method: String },
-    Consumer { broker: String, topic: Option<String> },
+    Http {
+        method: String,
+        path: String,
+    },
+    Grpc {
+        package: Option<String>,
+        service: String,
+        method: String,
+    },
+    Consumer {
+        broker: String,
+        topic: Option<String>,
+    },
     /// Marked as a handler by an annotation; no route visible.
     Annotated,
 }
@@ -97,9 +115,19 @@ impl std::fmt::Display for Route {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Route::Http { method, path } => write!(f, "{method} {path}"),
-            Route::Grpc { package: Some(package), service, method } => write!(f, "gRPC {package}.{service}/{method}"),
-            Route::Grpc { package: None, service, method } => write!(f, "gRPC {service}/{method}"),
-            Route::Consumer { broker, topic } => write!(f, "{broker} {}", topic.as_deref().unwrap_or("?")),
+            Route::Grpc {
+                package: Some(package),
+                service,
+                method,
+            } => write!(f, "gRPC {package}.{service}/{method}"),
+            Route::Grpc {
+                package: None,
+                service,
+                method,
+            } => write!(f, "gRPC {service}/{method}"),
+            Route::Consumer { broker, topic } => {
+                write!(f, "{broker} {}", topic.as_deref().unwrap_or("?"))
+            }
             Route::Annotated => write!(f, "annotated"),
         }
     }

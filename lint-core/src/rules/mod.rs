@@ -35,10 +35,24 @@ mod tests {
     #[test]
     fn every_rule_documents_each_heading() {
         for rule in ALL_RULES {
-            for heading in ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## How to suppress"] {
-                assert!(rule.docs.contains(heading), "rule `{}` lacks `{heading}`", rule.name);
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+                "## How to suppress",
+            ] {
+                assert!(
+                    rule.docs.contains(heading),
+                    "rule `{}` lacks `{heading}`",
+                    rule.name
+                );
             }
-            assert!(!rule.summary.ends_with('.'), "rule `{}` summary ends with a full stop", rule.name);
+            assert!(
+                !rule.summary.ends_with('.'),
+                "rule `{}` summary ends with a full stop",
+                rule.name
+            );
         }
     }
 }

@@ -26,8 +26,17 @@ pub fn parse_source(bytes: &[u8]) -> Result<FileSummary, ParseProblem> {
         let valid = &bytes[..error.valid_up_to()];
         let position = end_position(valid);
         ParseProblem {
-            message: format!("file is not valid UTF-8 (invalid byte at offset {})", error.valid_up_to()),
-            range: TextRange { start: position, end: Position { column: position.column + 1, ..position } },
+            message: format!(
+                "file is not valid UTF-8 (invalid byte at offset {})",
+                error.valid_up_to()
+            ),
+            range: TextRange {
+                start: position,
+                end: Position {
+                    column: position.column + 1,
+                    ..position
+                },
+            },
         }
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -58,8 +67,14 @@ fn strip_shebang(text: &str) -> std::borrow::Cow<'_, str> {
 
 fn end_position(valid: &[u8]) -> Position {
     let line = valid.iter().filter(|byte| **byte == b'\n').count() as u32 + 1;
-    let line_start = valid.iter().rposition(|byte| *byte == b'\n').map_or(0, |index| index + 1);
-    let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() as u32 + 1;
+    let line_start = valid
+        .iter()
+        .rposition(|byte| *byte == b'\n')
+        .map_or(0, |index| index + 1);
+    let column = String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count() as u32
+        + 1;
     Position { line, column }
 }
 
@@ -96,7 +111,11 @@ mod tests {
     #[test]
     fn reports_invalid_utf8_with_its_line() {
         let problem = parse_source(b"fn a() {}\n// caf\xe9\n").unwrap_err();
-        assert!(problem.message.contains("not valid UTF-8"), "{}", problem.message);
+        assert!(
+            problem.message.contains("not valid UTF-8"),
+            "{}",
+            problem.message
+        );
         assert_eq!(problem.range.start, Position { line: 2, column: 7 });
     }
 
@@ -109,13 +128,24 @@ mod tests {
     #[test]
     fn refuses_deep_nesting_without_overflowing() {
         let depth = 100_000;
-        let source = format!("fn f() {{ let x = {}1{}; }}", "(".repeat(depth), ")".repeat(depth));
+        let source = format!(
+            "fn f() {{ let x = {}1{}; }}",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
         let problem = parse_source(source.as_bytes()).unwrap_err();
-        assert!(problem.message.contains("nested deeper"), "{}", problem.message);
+        assert!(
+            problem.message.contains("nested deeper"),
+            "{}",
+            problem.message
+        );
     }
 
     #[test]
     fn accepts_shebang_and_bom() {
-        assert!(parse_source("\u{feff}#!/usr/bin/env run-cargo-script\nfn main() {}\n".as_bytes()).is_ok());
+        assert!(
+            parse_source("\u{feff}#!/usr/bin/env run-cargo-script\nfn main() {}\n".as_bytes())
+                .is_ok()
+        );
     }
 }

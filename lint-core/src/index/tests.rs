@@ -1,0 +1,257 @@
+//! Resolver tests: small crates written inline, one expectation each.
+
+use std::path::PathBuf;
+
+use super::*;
+use crate::sources::{parse_source, CrateInput, CrateRoot, InputFile, TargetKind};
+
+/// Builds an index of crates given as `(crate name, [(path, source)])`; the first file of
+/// each crate is its library root.
+fn index_of(crates: &[(&str, &[(&str, &str)])]) -> WorkspaceIndex {
+    let mut inputs = Vec::new();
+    let mut summaries = Vec::new();
+    for (name, files) in crates {
+        let root = PathBuf::from(format!("/ws/{name}"));
+        inputs.push(CrateInput {
+            name: name.to_string(),
+            lib_name: name.to_string(),
+            roots: vec![CrateRoot {
+                path: root.join(files[0].0),
+                kind: TargetKind::Lib,
+            }],
+            files: files
+                .iter()
+                .map(|(path, _)| InputFile {
+                    path: root.join(path),
+                    display_path: path.to_string(),
+                    reported: true,
+                })
+                .collect(),
+        });
+        for (path, source) in *files {
+            match parse_source(source.as_bytes()) {
+                Ok(summary) => summaries.push(Some(summary)),
+                Err(problem) => panic!("{path}: {problem:?}"),
+            }
+        }
+    }
+    build_index(&inputs, summaries)
+}
+
+fn function(index: &WorkspaceIndex, path: &str) -> FnId {
+    (0..index.fns.len() as u32)
+        .map(FnId)
+        .find(|id| index.fn_path(*id) == path)
+        .unwrap_or_else(|| {
+            panic!(
+                "no function `{path}`; have {:?}",
+                (0..index.fns.len() as u32)
+                    .map(|id| index.fn_path(FnId(id)))
+                    .collect::<Vec<_>>()
+            )
+        })
+}
+
+/// Where each call in `caller` goes, as readable strings.
+fn calls_of(index: &WorkspaceIndex, caller: &str) -> Vec<String> {
+    let id = function(index, caller);
+    let context = index.context_of(id);
+    index
+        .fn_def(id)
+        .summary
+        .body
+        .calls
+        .iter()
+        .map(|call| match index.resolve_call(context, call) {
+            CallTarget::Local(targets) => targets
+                .iter()
+                .map(|target| index.fn_path(*target))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            CallTarget::External(path) => format!("extern {}", path.join("::")),
+            CallTarget::Unresolved(reason) => format!("unresolved: {reason}"),
+        })
+        .collect()
+}
+
+#[test]
+fn resolves_paths_through_modules_uses_renames_and_globs() {
+    let index = index_of(&[(
+        "shop",
+        &[
+            ("src/lib.rs", "mod payments; mod handlers;"),
+            ("src/payments.rs", "pub fn charge() {} pub fn refund() {}"),
+            (
+                "src/handlers.rs",
+                "use crate::payments; use crate::payments::charge as pay; \
+                 mod inner { use crate::payments::*; pub fn via_glob() { refund(); } } \
+                 pub fn handle() { crate::payments::charge(); payments::refund(); pay(); super::payments::charge(); inner::via_glob(); }",
+            ),
+        ],
+    )]);
+    assert_eq!(
+        calls_of(&index, "shop::handlers::handle"),
+        [
+            "shop::payments::charge",
+            "shop::payments::refund",
+            "shop::payments::charge",
+            "shop::payments::charge",
+            "shop::handlers::inner::via_glob"
+        ]
+    );
+    assert_eq!(
+        calls_of(&index, "shop::handlers::inner::via_glob"),
+        ["shop::payments::refund"]
+    );
+}
+
+#[test]
+fn resolves_methods_through_field_and_parameter_types() {
+    let index = index_of(&[(
+        "shop",
+        &[
+            ("src/lib.rs", "mod repo; mod service; pub use service::Service;"),
+            ("src/repo.rs", "pub struct Repo; impl Repo { pub fn debit(&self) {} pub fn new() -> Self { Repo } }"),
+            (
+                "src/service.rs",
+                "use std::sync::Arc; use crate::repo::Repo; \
+                 pub struct AppState { pub repo: Arc<Repo> } \
+                 pub struct Service { repo: Arc<Repo> } \
+                 impl Service { \
+                   pub fn pay(&self) { self.repo.debit(); Self::helper(); Service::helper(); } \
+                   fn helper() {} } \
+                 pub async fn handler(State(state): State<AppState>, repo: &Repo) { state.repo.debit(); repo.debit(); let local = Repo::new(); local.debit(); }",
+            ),
+        ],
+    )]);
+    assert_eq!(
+        calls_of(&index, "shop::service::Service::pay"),
+        [
+            "shop::repo::Repo::debit",
+            "shop::service::Service::helper",
+            "shop::service::Service::helper"
+        ]
+    );
+    assert_eq!(
+        calls_of(&index, "shop::service::handler"),
+        [
+            "shop::repo::Repo::debit",
+            "shop::repo::Repo::debit",
+            "shop::repo::Repo::new",
+            "shop::repo::Repo::debit"
+        ]
+    );
+}
+
+#[test]
+fn names_external_paths_in_full() {
+    let index = index_of(&[(
+        "shop",
+        &[(
+            "src/lib.rs",
+            "use reqwest::Client; use std::time::Duration; \
+             pub async fn call() { \
+               let client = Client::new(); client.post(\"u\"); \
+               let built = reqwest::Client::builder().timeout(Duration::from_secs(2)).build().unwrap(); built.get(\"u\"); \
+               let typed: reqwest::Client = make(); typed.put(\"u\"); } \
+             fn make() -> reqwest::Client { Client::new() }",
+        )],
+    )]);
+    let calls = calls_of(&index, "shop::call");
+    assert!(
+        calls.contains(&"extern reqwest::Client::post".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        calls.contains(&"extern reqwest::Client::get".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        calls.contains(&"extern reqwest::Client::put".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        calls.contains(&"extern std::time::Duration::from_secs".to_string()),
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn resolves_across_workspace_crates() {
+    let index = index_of(&[
+        (
+            "ledger",
+            &[("src/lib.rs", "pub mod api { pub fn post_entry() {} }")],
+        ),
+        (
+            "shop",
+            &[(
+                "src/lib.rs",
+                "use ledger::api; pub fn pay() { api::post_entry(); ledger::api::post_entry(); }",
+            )],
+        ),
+    ]);
+    assert_eq!(
+        calls_of(&index, "shop::pay"),
+        ["ledger::api::post_entry", "ledger::api::post_entry"]
+    );
+}
+
+#[test]
+fn follows_path_attributes_and_modules_declared_inside_inline_modules() {
+    let index = index_of(&[(
+        "shop",
+        &[
+            ("src/lib.rs", "#[path = \"legacy/old_payments.rs\"] mod payments; mod api { pub mod v1; } pub fn go() { payments::charge(); api::v1::list(); }"),
+            ("src/legacy/old_payments.rs", "pub fn charge() {}"),
+            ("src/api/v1.rs", "pub fn list() {}"),
+        ],
+    )]);
+    assert_eq!(
+        calls_of(&index, "shop::go"),
+        ["shop::payments::charge", "shop::api::v1::list"]
+    );
+}
+
+#[test]
+fn dispatches_trait_objects_to_every_impl() {
+    let index = index_of(&[(
+        "shop",
+        &[(
+            "src/lib.rs",
+            "pub trait Store { fn save(&self); } pub struct Pg; pub struct Memory; \
+             impl Store for Pg { fn save(&self) {} } impl Store for Memory { fn save(&self) {} } \
+             pub struct App { store: Box<dyn Store> } impl App { pub fn run(&self) { self.store.save(); } }",
+        )],
+    )]);
+    assert_eq!(
+        calls_of(&index, "shop::App::run"),
+        ["shop::Pg::save | shop::Memory::save"]
+    );
+}
+
+#[test]
+fn says_why_a_call_is_unresolved() {
+    let index = index_of(&[(
+        "shop",
+        &[("src/lib.rs", "pub fn go(value: impl Fn()) { let f = || {}; f(); mystery(); let x = make_it(); x.frobnicate(); }")],
+    )]);
+    let calls = calls_of(&index, "shop::go");
+    assert!(calls[0].contains("local value"), "{calls:?}");
+    assert!(calls[1].contains("`mystery` is not defined"), "{calls:?}");
+    assert!(
+        calls[3].starts_with("unresolved: receiver of `.frobnicate()`"),
+        "{calls:?}"
+    );
+    let unresolved = index.unresolved_calls(std::iter::once(function(&index, "shop::go")));
+    assert_eq!(unresolved.len(), 4);
+}
+
+#[test]
+fn survives_import_cycles() {
+    let index = index_of(&[(
+        "shop",
+        &[("src/lib.rs", "mod a { pub use super::b::*; } mod b { pub use super::a::*; } pub fn go() { a::missing(); }")],
+    )]);
+    assert!(calls_of(&index, "shop::go")[0].starts_with("unresolved"));
+}

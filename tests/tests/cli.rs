@@ -1,0 +1,230 @@
+//! The command line as a user meets it: help, errors, exit codes, determinism, and the
+//! tool run on its own workspace.
+
+use failfirst_e2e::*;
+
+#[test]
+fn help_explains_every_flag() {
+    let output = run_failfirst(&repo_root(), &["failfirst", "--help"]);
+    assert_eq!(output.code, 0);
+    insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
+fn runs_clean_on_its_own_workspace() {
+    let root = repo_root();
+    let output = run_failfirst(&root, &["failfirst", "--workspace"]);
+    assert_eq!(
+        output.code, 0,
+        "stdout: {}\nstderr: {}",
+        output.stdout, output.stderr
+    );
+    assert!(
+        output.stdout.contains("0 errors, 0 warnings"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn a_missing_path_is_a_usage_error_naming_it() {
+    let output = run_failfirst(&repo_root(), &["failfirst", "no/such/dir"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output
+            .stderr
+            .contains("no/such/dir: no such file or folder"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn an_unknown_rule_is_a_usage_error_with_a_suggestion() {
+    let output = run_failfirst(
+        &repo_root(),
+        &["failfirst", "-A", "parse-eror", "fixtures/discovery/axum"],
+    );
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.contains("did you mean `parse-error`"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn an_unknown_format_is_a_usage_error() {
+    let output = run_failfirst(&repo_root(), &["failfirst", "--format", "yaml"]);
+    assert_eq!(output.code, 2);
+}
+
+#[test]
+fn allowing_a_rule_removes_its_findings_and_the_failure() {
+    let output = run_failfirst(
+        &repo_root(),
+        &[
+            "failfirst",
+            "-A",
+            "parse-error",
+            "fixtures/discovery/broken",
+        ],
+    );
+    assert_eq!(output.code, 0, "{}", output.stdout);
+    let output = run_failfirst(
+        &repo_root(),
+        &[
+            "failfirst",
+            "-W",
+            "parse-error",
+            "fixtures/discovery/broken",
+        ],
+    );
+    assert_eq!(output.code, 0);
+    assert!(
+        output.stdout.contains("0 errors, 2 warnings"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn explain_prints_the_rule_documentation() {
+    let output = run_failfirst(&repo_root(), &["failfirst", "explain", "parse-error"]);
+    assert_eq!(output.code, 0);
+    assert!(output.stdout.contains("## What it does"));
+    let output = run_failfirst(&repo_root(), &["failfirst", "rules"]);
+    assert!(
+        output.stdout.starts_with("parse-error"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn output_is_the_same_whatever_the_thread_count() {
+    let root = repo_root();
+    let one = run_failfirst(
+        &root,
+        &[
+            "failfirst",
+            "fixtures",
+            "examples",
+            "--format",
+            "json",
+            "-j",
+            "1",
+        ],
+    );
+    let two = run_failfirst(
+        &root,
+        &[
+            "failfirst",
+            "fixtures",
+            "examples",
+            "--format",
+            "json",
+            "-j",
+            "2",
+        ],
+    );
+    let four = run_failfirst(
+        &root,
+        &[
+            "failfirst",
+            "fixtures",
+            "examples",
+            "--format",
+            "json",
+            "-j",
+            "4",
+        ],
+    );
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(one.stdout, four.stdout);
+}
+
+#[test]
+fn json_report_has_the_documented_shape() {
+    let root = repo_root();
+    let output = run_failfirst(
+        &root,
+        &["failfirst", "fixtures/discovery/broken", "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap_or_default();
+    assert_eq!(report["version"], 1);
+    let handler = &report["handlers"][0];
+    for key in [
+        "name",
+        "path",
+        "framework",
+        "route",
+        "file",
+        "line",
+        "questions",
+    ] {
+        assert!(!handler[key].is_null(), "handler lacks `{key}`: {handler}");
+    }
+    for question in [
+        "q1_idempotent",
+        "q2_retry_safe",
+        "q3_downstream_uncertainty",
+        "q4_deadline",
+    ] {
+        assert!(
+            handler["questions"][question]["verdict"].is_string(),
+            "{question}"
+        );
+        assert!(
+            handler["questions"][question]["evidence"].is_array(),
+            "{question}"
+        );
+    }
+    let finding = &report["findings"][0];
+    for key in [
+        "rule",
+        "level",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+    ] {
+        assert!(!finding[key].is_null(), "finding lacks `{key}`: {finding}");
+    }
+    for key in [
+        "files",
+        "handlers",
+        "findings",
+        "score",
+        "unknown_rate",
+        "calls",
+    ] {
+        assert!(!report["summary"][key].is_null(), "summary lacks `{key}`");
+    }
+}
+
+#[test]
+fn writes_the_report_to_a_file() {
+    let root = repo_root();
+    let dir = std::env::temp_dir().join(format!("failfirst-output-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let target = dir.join("report.json");
+    let output = run_failfirst(
+        &root,
+        &[
+            "failfirst",
+            "fixtures/discovery/axum",
+            "--format",
+            "json",
+            "--output",
+            target.to_str().unwrap_or_default(),
+        ],
+    );
+    assert_eq!(output.code, 0);
+    assert!(output.stdout.is_empty());
+    let written = std::fs::read_to_string(&target).unwrap_or_default();
+    assert!(written.contains("\"handlers\""));
+    let _ = std::fs::remove_dir_all(&dir);
+}
