@@ -233,6 +233,11 @@ fn run(options: &Options) -> Result<Tally, String> {
     Ok(tally)
 }
 
+// The same allocator as cargo-failfirst, so that the ratio measures the analysis, not the
+// allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let options = match parse_args(std::env::args().skip(1)) {
         Ok(ArgsOutcome::Run(options)) => options,

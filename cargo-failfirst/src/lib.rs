@@ -176,7 +176,7 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
         &AnalysisInput { crates },
         &AnalysisOptions { threads: args.jobs },
     );
-    let mut report = analysis.report;
+    let mut report = analysis;
     apply_levels(&mut report, &levels);
 
     let rendered = match args.format {

@@ -90,11 +90,23 @@ pub fn crates_of_workspace(
             });
         }
         let files = rust_files_of_crate(&manifest_dir, cwd, &|_| true);
+        let dependencies = package
+            .dependencies
+            .iter()
+            .map(|dependency| {
+                dependency
+                    .rename
+                    .as_deref()
+                    .unwrap_or(dependency.name.as_str())
+                    .replace('-', "_")
+            })
+            .collect();
         crates.push(CrateInput {
             name: package.name.to_string(),
             lib_name,
             roots,
             files,
+            dependencies,
         });
     }
     Ok(crates)
@@ -170,6 +182,7 @@ pub fn crates_of_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<CrateInput>,
                         .map(|stem| stem.to_string_lossy().replace('-', "_"))
                         .unwrap_or_default();
                     crates.push(CrateInput {
+                        dependencies: Vec::new(),
                         name: stem.clone(),
                         lib_name: stem,
                         roots: vec![CrateRoot {
@@ -278,7 +291,30 @@ fn crate_of_manifest(
         lib_name,
         roots,
         files,
+        dependencies: manifest_dependencies(&table),
     })
+}
+
+/// The names a manifest's dependencies are used under, from every dependency table
+/// (target-specific ones too): the key, which is the rename when there is one.
+fn manifest_dependencies(table: &toml::Table) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut add_tables = |holder: &toml::Table| {
+        for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
+            if let Some(dependencies) = holder.get(key).and_then(|value| value.as_table()) {
+                names.extend(dependencies.keys().map(|name| name.replace('-', "_")));
+            }
+        }
+    };
+    add_tables(table);
+    if let Some(targets) = table.get("target").and_then(|value| value.as_table()) {
+        for target in targets.values().filter_map(|value| value.as_table()) {
+            add_tables(target);
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn rust_files_of_crate(

@@ -25,24 +25,106 @@ pub struct AnalysisOptions {
     pub threads: Option<usize>,
 }
 
-pub struct Analysis {
-    pub report: Report,
-    pub index: WorkspaceIndex,
-    pub handlers: Vec<DiscoveredHandler>,
+/// Crates are analysed in batches of about this many files: related crates always share a
+/// batch, unrelated ones are packed together until a batch is this large.
+const BATCH_FILES: usize = 2048;
+
+pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
+    if let Some(threads) = options.threads {
+        builder = builder.num_threads(threads);
+    }
+    let pool = builder.build().ok();
+    let mut parts = Vec::new();
+    for batch in batches(&input.crates) {
+        let crates: Vec<CrateInput> = batch
+            .iter()
+            .map(|position| input.crates[*position].clone())
+            .collect();
+        parts.push(analyze_batch(&crates, pool.as_ref()));
+    }
+    merge_parts(parts)
 }
 
-pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Analysis {
-    let files: Vec<(&std::path::Path, &str)> = input
-        .crates
+/// Groups crates that depend on each other (union-find over dependency names), then packs
+/// the groups, in input order, into batches of about [`BATCH_FILES`] files.
+fn batches(crates: &[CrateInput]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..crates.len()).collect();
+    fn root(parent: &mut [usize], mut node: usize) -> usize {
+        while parent[node] != node {
+            parent[node] = parent[parent[node]];
+            node = parent[node];
+        }
+        node
+    }
+    let mut by_lib_name: std::collections::BTreeMap<&str, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (position, crate_input) in crates.iter().enumerate() {
+        by_lib_name
+            .entry(crate_input.lib_name.as_str())
+            .or_default()
+            .push(position);
+    }
+    for (position, crate_input) in crates.iter().enumerate() {
+        for dependency in &crate_input.dependencies {
+            for &other in by_lib_name.get(dependency.as_str()).into_iter().flatten() {
+                let (a, b) = (root(&mut parent, position), root(&mut parent, other));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for position in 0..crates.len() {
+        let group = root(&mut parent, position);
+        groups.entry(group).or_default().push(position);
+    }
+    let mut batches: Vec<Vec<usize>> = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let mut current_files = 0;
+    for group in groups.into_values() {
+        let files: usize = group
+            .iter()
+            .map(|position| crates[*position].files.len())
+            .sum();
+        if current_files > 0 && current_files + files > BATCH_FILES {
+            batches.push(std::mem::take(&mut current));
+            current_files = 0;
+        }
+        current.extend(group);
+        current_files += files;
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+/// What one batch contributes to the report.
+struct ReportPart {
+    handlers: Vec<Handler>,
+    findings: Vec<Finding>,
+    files: usize,
+    files_failed: usize,
+    crates: usize,
+    calls: CallCounts,
+}
+
+fn analyze_batch(crates: &[CrateInput], pool: Option<&rayon::ThreadPool>) -> ReportPart {
+    let files: Vec<&std::path::Path> = crates
         .iter()
-        .flat_map(|crate_input| {
-            crate_input
-                .files
-                .iter()
-                .map(|file| (file.path.as_path(), file.display_path.as_str()))
-        })
+        .flat_map(|crate_input| crate_input.files.iter().map(|file| file.path.as_path()))
         .collect();
-    let parsed = parse_all(&files, options);
+    let work = || -> Vec<Result<FileSummary, ParseProblem>> {
+        files.par_iter().map(|path| parse_one(path)).collect()
+    };
+    let parsed = match pool {
+        Some(pool) => pool.install(work),
+        // No pool (threads refused by the system): parse on this thread, in order.
+        None => files.iter().map(|path| parse_one(path)).collect(),
+    };
     let mut problems = Vec::new();
     let mut summaries = Vec::with_capacity(parsed.len());
     for (position, outcome) in parsed.into_iter().enumerate() {
@@ -54,32 +136,9 @@ pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Analysis {
             }
         }
     }
-    let index = build_index(&input.crates, summaries);
+    let index = build_index(crates, summaries);
     let handlers = discover(&index);
-    let report = build_report(&index, &handlers, &problems);
-    Analysis {
-        report,
-        index,
-        handlers,
-    }
-}
-
-fn parse_all(
-    files: &[(&std::path::Path, &str)],
-    options: &AnalysisOptions,
-) -> Vec<Result<FileSummary, ParseProblem>> {
-    let work = || -> Vec<Result<FileSummary, ParseProblem>> {
-        files.par_iter().map(|(path, _)| parse_one(path)).collect()
-    };
-    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
-    if let Some(threads) = options.threads {
-        builder = builder.num_threads(threads);
-    }
-    match builder.build() {
-        Ok(pool) => pool.install(work),
-        // No pool (threads refused by the system): parse on this thread, in order.
-        Err(_) => files.iter().map(|(path, _)| parse_one(path)).collect(),
-    }
+    build_report_part(&index, &handlers, &problems)
 }
 
 fn parse_one(path: &std::path::Path) -> Result<FileSummary, ParseProblem> {
@@ -100,11 +159,11 @@ fn parse_one(path: &std::path::Path) -> Result<FileSummary, ParseProblem> {
     outcome
 }
 
-fn build_report(
+fn build_report_part(
     index: &WorkspaceIndex,
     handlers: &[DiscoveredHandler],
     problems: &[(usize, ParseProblem)],
-) -> Report {
+) -> ReportPart {
     let mut findings = Vec::new();
     for (position, problem) in problems {
         let file = &index.files[*position];
@@ -151,27 +210,58 @@ fn build_report(
         })
         .collect();
 
-    let calls = count_calls(index, handlers);
-    let handler_count = reported_handlers.len();
-    let passing = reported_handlers
+    ReportPart {
+        handlers: reported_handlers,
+        findings,
+        files: index.files.len(),
+        files_failed: problems.len(),
+        crates: index.crates.len(),
+        calls: count_calls(index, handlers),
+    }
+}
+
+/// Joins the batches' parts into the report, in file order, and works out the score.
+fn merge_parts(parts: Vec<ReportPart>) -> Report {
+    let mut handlers = Vec::new();
+    let mut findings = Vec::new();
+    let mut summary = Summary::default();
+    for part in parts {
+        handlers.extend(part.handlers);
+        findings.extend(part.findings);
+        summary.files += part.files;
+        summary.files_failed += part.files_failed;
+        summary.crates += part.crates;
+        summary.calls.total += part.calls.total;
+        summary.calls.workspace += part.calls.workspace;
+        summary.calls.external += part.calls.external;
+        summary.calls.unresolved += part.calls.unresolved;
+    }
+    handlers.sort_by(|a: &Handler, b: &Handler| {
+        (&a.file, a.line, a.column, a.route.to_string()).cmp(&(
+            &b.file,
+            b.line,
+            b.column,
+            b.route.to_string(),
+        ))
+    });
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
+    });
+    let handler_count = handlers.len();
+    let answers_all = |handler: &Handler, pass: fn(&Answer) -> bool| {
+        handler.questions.all().into_iter().all(pass)
+    };
+    let passing = handlers
         .iter()
         .filter(|handler| {
-            handler
-                .questions
-                .all()
-                .iter()
-                .all(|answer| matches!(answer.verdict, Verdict::Pass | Verdict::NotApplicable))
+            answers_all(handler, |answer| {
+                matches!(answer.verdict, Verdict::Pass | Verdict::NotApplicable)
+            })
         })
         .count();
-    let with_unknown = reported_handlers
+    let with_unknown = handlers
         .iter()
-        .filter(|handler| {
-            handler
-                .questions
-                .all()
-                .iter()
-                .any(|answer| answer.verdict == Verdict::Unknown)
-        })
+        .filter(|handler| !answers_all(handler, |answer| answer.verdict != Verdict::Unknown))
         .count();
     let percent = |count: usize| {
         if handler_count == 0 {
@@ -180,28 +270,20 @@ fn build_report(
             (count as f64 * 1000.0 / handler_count as f64).round() / 10.0
         }
     };
-    let summary = Summary {
-        files: index.files.len(),
-        files_failed: problems.len(),
-        crates: index.crates.len(),
-        handlers: handler_count,
-        findings: FindingCounts {
-            deny: findings
-                .iter()
-                .filter(|finding| finding.level == Level::Deny)
-                .count(),
-            warn: findings
-                .iter()
-                .filter(|finding| finding.level == Level::Warn)
-                .count(),
-        },
-        score: percent(passing),
-        unknown_rate: percent(with_unknown),
-        calls,
-    };
+    summary.handlers = handler_count;
+    summary.score = percent(passing);
+    summary.unknown_rate = percent(with_unknown);
+    summary.findings.deny = findings
+        .iter()
+        .filter(|finding| finding.level == Level::Deny)
+        .count();
+    summary.findings.warn = findings
+        .iter()
+        .filter(|finding| finding.level == Level::Warn)
+        .count();
     Report {
         version: REPORT_VERSION,
-        handlers: reported_handlers,
+        handlers,
         findings,
         summary,
     }

@@ -36,4 +36,4 @@ pub mod sources;
 
 mod analysis;
 
-pub use analysis::{analyze, Analysis, AnalysisInput, AnalysisOptions};
+pub use analysis::{analyze, AnalysisInput, AnalysisOptions};

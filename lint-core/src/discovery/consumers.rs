@@ -49,9 +49,9 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
                 .iter()
                 .filter(|call| consumer_loop.range.contains_range(&call.range))
                 .filter(|call| {
-                    call.arg_names
-                        .iter()
-                        .any(|name| consumer_loop.bound_names.contains(name))
+                    call.arg_mentions
+                        .names()
+                        .any(|name| consumer_loop.bound_names.iter().any(|bound| bound == name))
                 })
                 .find_map(|call| match index.resolve_call(context, call) {
                     CallTarget::Local(targets) => targets.first().copied(),

@@ -6,6 +6,10 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
+use super::spans::{
+    between, block_range, closure_range, expr_range, expr_to_token, exprs_range, local_range,
+    macro_range, stmt_range, struct_range, token_to_expr,
+};
 use super::summary::*;
 use crate::knowledge::ROUTE_BUILDING_METHODS;
 use crate::location::TextRange;
@@ -14,7 +18,7 @@ use crate::location::TextRange;
 pub fn summarize_file(file: &syn::File) -> FileSummary {
     let mut summary = FileSummary {
         modules: vec![ModuleSummary {
-            range: range_of(file),
+            range: TextRange::default(),
             ..ModuleSummary::default()
         }],
     };
@@ -22,6 +26,8 @@ pub fn summarize_file(file: &syn::File) -> FileSummary {
     summary
 }
 
+/// The range of a small node (an identifier, a pattern, a type): syn prints it to find it,
+/// which is cheap only for small nodes. Expressions go through [`spans`].
 fn range_of<T: Spanned>(node: &T) -> TextRange {
     TextRange::from_span(node.span())
 }
@@ -36,7 +42,7 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                         out.modules.push(ModuleSummary {
                             name: item_mod.ident.to_string(),
                             parent: Some(module),
-                            range: range_of(item_mod),
+                            range: item_mod_range(item_mod),
                             is_test,
                             ..ModuleSummary::default()
                         });
@@ -47,7 +53,7 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                         name: item_mod.ident.to_string(),
                         path_attr: path_attribute(&item_mod.attrs),
                         is_test,
-                        range: range_of(item_mod),
+                        range: item_mod_range(item_mod),
                     }),
                 }
             }
@@ -61,7 +67,10 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                     &item_fn.sig,
                     &item_fn.attrs,
                     Some(&item_fn.block),
-                    range_of(item_fn),
+                    between(
+                        item_fn.sig.fn_token.span,
+                        item_fn.block.brace_token.span.close(),
+                    ),
                     in_test,
                 );
                 out.modules[module].fns.push(summary);
@@ -76,7 +85,10 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                             &method.sig,
                             &method.attrs,
                             Some(&method.block),
-                            range_of(method),
+                            between(
+                                method.sig.fn_token.span,
+                                method.block.brace_token.span.close(),
+                            ),
                             is_test,
                         )),
                         _ => None,
@@ -88,8 +100,11 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                         .trait_
                         .as_ref()
                         .map(|(_, path, _)| path_segments(path)),
-                    attrs: item_impl.attrs.iter().map(summarize_attr).collect(),
-                    range: range_of(item_impl),
+                    attrs: summarize_attrs(&item_impl.attrs),
+                    range: between(
+                        item_impl.impl_token.span,
+                        item_impl.brace_token.span.close(),
+                    ),
                     is_test,
                     methods,
                 });
@@ -111,7 +126,7 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                 out.modules[module].types.push(TypeSummary {
                     name: item_struct.ident.to_string(),
                     kind: TypeItemKind::Struct,
-                    range: range_of(item_struct),
+                    range: between(item_struct.struct_token.span, item_struct.ident.span()),
                     fields,
                     trait_methods: Vec::new(),
                 });
@@ -119,21 +134,21 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
             syn::Item::Enum(item_enum) => out.modules[module].types.push(TypeSummary {
                 name: item_enum.ident.to_string(),
                 kind: TypeItemKind::Enum,
-                range: range_of(item_enum),
+                range: between(item_enum.enum_token.span, item_enum.ident.span()),
                 fields: Vec::new(),
                 trait_methods: Vec::new(),
             }),
             syn::Item::Union(item_union) => out.modules[module].types.push(TypeSummary {
                 name: item_union.ident.to_string(),
                 kind: TypeItemKind::Union,
-                range: range_of(item_union),
+                range: between(item_union.union_token.span, item_union.ident.span()),
                 fields: Vec::new(),
                 trait_methods: Vec::new(),
             }),
             syn::Item::Trait(item_trait) => out.modules[module].types.push(TypeSummary {
                 name: item_trait.ident.to_string(),
                 kind: TypeItemKind::Trait,
-                range: range_of(item_trait),
+                range: between(item_trait.trait_token.span, item_trait.ident.span()),
                 fields: Vec::new(),
                 trait_methods: item_trait
                     .items
@@ -147,19 +162,22 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
             syn::Item::Type(item_type) => out.modules[module].types.push(TypeSummary {
                 name: item_type.ident.to_string(),
                 kind: TypeItemKind::Alias,
-                range: range_of(item_type),
+                range: between(item_type.type_token.span, item_type.semi_token.span),
                 fields: vec![(String::new(), type_ref(&item_type.ty))],
                 trait_methods: Vec::new(),
             }),
             syn::Item::Static(item_static) => out.modules[module].statics.push(StaticSummary {
                 name: item_static.ident.to_string(),
                 ty: type_ref(&item_static.ty),
-                range: range_of(item_static),
+                range: between(item_static.static_token.span, item_static.semi_token.span),
+                init_mentions: mentions_of(&item_static.expr),
             }),
             syn::Item::Const(item_const) => out.modules[module].statics.push(StaticSummary {
                 name: item_const.ident.to_string(),
                 ty: type_ref(&item_const.ty),
-                range: range_of(item_const),
+                range: between(item_const.const_token.span, item_const.semi_token.span),
+                // Constants are values, not clients: what they mention is not needed.
+                init_mentions: Mentions::default(),
             }),
             syn::Item::Macro(item_macro) => {
                 let macro_name = item_macro
@@ -277,6 +295,41 @@ fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
     })
 }
 
+/// Attributes worth keeping: documentation and the compiler's own lint and code-generation
+/// attributes say nothing about handlers, and doc comments alone would copy every line of
+/// documentation into memory.
+fn summarize_attrs(attrs: &[syn::Attribute]) -> Vec<AttrSummary> {
+    const IGNORED: &[&str] = &[
+        "doc",
+        "allow",
+        "warn",
+        "deny",
+        "forbid",
+        "expect",
+        "inline",
+        "must_use",
+        "cfg_attr",
+        "deprecated",
+        "repr",
+        "cold",
+        "track_caller",
+        "rustfmt",
+        "clippy",
+        "non_exhaustive",
+        "automatically_derived",
+        "derive",
+        "cfg",
+    ];
+    attrs
+        .iter()
+        .filter(|attr| {
+            !(attr.path().segments.len() == 1
+                && IGNORED.iter().any(|name| attr.path().is_ident(name)))
+        })
+        .map(summarize_attr)
+        .collect()
+}
+
 pub(crate) fn summarize_attr(attr: &syn::Attribute) -> AttrSummary {
     let args = match &attr.meta {
         syn::Meta::List(list) => attr_args(&list.tokens),
@@ -286,7 +339,7 @@ pub(crate) fn summarize_attr(attr: &syn::Attribute) -> AttrSummary {
     AttrSummary {
         path: path_segments(attr.path()),
         args,
-        range: range_of(attr),
+        range: between(attr.pound_token.span, attr.bracket_token.span.close()),
     }
 }
 
@@ -503,14 +556,15 @@ fn summarize_fn(
     };
     let mut body = BodyCollector::default();
     if let Some(block) = block {
-        body.scopes.push(range_of(block));
+        body.scopes.push(block_range(block));
         body.visit_block(block);
     }
+    body.summary.shrink_to_fit();
     FnSummary {
         name: sig.ident.to_string(),
         name_range: range_of(&sig.ident),
         range,
-        attrs: attrs.iter().map(summarize_attr).collect(),
+        attrs: summarize_attrs(attrs),
         is_async: sig.asyncness.is_some(),
         has_self,
         params,
@@ -529,6 +583,8 @@ struct BodyCollector {
     scopes: Vec<TextRange>,
     /// Above zero while inside a route statement already captured whole.
     capturing_routes: usize,
+    /// Ranges of the enclosing statements, innermost last.
+    statements: Vec<TextRange>,
 }
 
 impl BodyCollector {
@@ -544,13 +600,187 @@ impl<'ast> Visit<'ast> for BodyCollector {
     fn visit_item(&mut self, _nested_item: &'ast syn::Item) {}
 
     fn visit_block(&mut self, block: &'ast syn::Block) {
-        self.scopes.push(range_of(block));
+        self.scopes.push(block_range(block));
         visit::visit_block(self, block);
         self.scopes.pop();
     }
 
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        self.statements.push(stmt_range(stmt));
+        visit::visit_stmt(self, stmt);
+        self.statements.pop();
+    }
+
+    fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+        use syn::BinOp::*;
+        let operator = operator_text(&binary.op).to_string();
+        match binary.op {
+            Lt(_) | Le(_) | Gt(_) | Ge(_) | Eq(_) | Ne(_) => {
+                let mut operands = mentions_of(&binary.left);
+                extend_mentions(&mut operands, mentions_of(&binary.right));
+                self.summary.comparisons.push(Comparison {
+                    operands,
+                    range: expr_range_binary(binary),
+                });
+            }
+            AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | ShlAssign(_)
+            | ShrAssign(_) | BitOrAssign(_) => {
+                if let Some(target) = assigned_name(&binary.left) {
+                    self.summary.assignments.push(Assignment {
+                        target,
+                        operator,
+                        value: mentions_of(&binary.right),
+                        range: expr_range_binary(binary),
+                    });
+                }
+            }
+            _ => {}
+        }
+        visit::visit_expr_binary(self, binary);
+    }
+
+    fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+        if let Some(target) = assigned_name(&assign.left) {
+            self.summary.assignments.push(Assignment {
+                target,
+                operator: "=".to_string(),
+                value: mentions_of(&assign.right),
+                range: between_tokens_assign(assign),
+            });
+        }
+        visit::visit_expr_assign(self, assign);
+    }
+
+    fn visit_expr_break(&mut self, node: &'ast syn::ExprBreak) {
+        self.summary.exits.push(Exit {
+            kind: ExitKind::Break,
+            range: node_range(node.break_token.span),
+        });
+        visit::visit_expr_break(self, node);
+    }
+
+    fn visit_expr_return(&mut self, node: &'ast syn::ExprReturn) {
+        self.summary.exits.push(Exit {
+            kind: ExitKind::Return,
+            range: node_range(node.return_token.span),
+        });
+        visit::visit_expr_return(self, node);
+    }
+
+    fn visit_expr_continue(&mut self, node: &'ast syn::ExprContinue) {
+        self.summary.exits.push(Exit {
+            kind: ExitKind::Continue,
+            range: node_range(node.continue_token.span),
+        });
+        visit::visit_expr_continue(self, node);
+    }
+
+    fn visit_expr_try(&mut self, node: &'ast syn::ExprTry) {
+        self.summary.exits.push(Exit {
+            kind: ExitKind::Question,
+            range: node_range(node.question_token.span),
+        });
+        visit::visit_expr_try(self, node);
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        if let Some(catch_all) = error_pattern(&arm.pat) {
+            let mut mentions = Mentions::default();
+            if let Some((_, guard)) = &arm.guard {
+                extend_mentions(&mut mentions, mentions_of(guard));
+            }
+            extend_mentions(&mut mentions, mentions_of(&arm.body));
+            self.summary.error_arms.push(ErrorArm {
+                range: TextRange {
+                    start: range_of(&arm.pat).start,
+                    end: expr_range(&arm.body).end,
+                },
+                catch_all: catch_all && arm.guard.is_none(),
+                mentions,
+            });
+        }
+        visit::visit_arm(self, arm);
+    }
+
+    fn visit_expr_let(&mut self, node: &'ast syn::ExprLet) {
+        if let Some(catch_all) = error_pattern(&node.pat) {
+            self.summary.error_arms.push(ErrorArm {
+                range: token_to_expr(node.let_token.span, &node.expr),
+                catch_all,
+                mentions: Mentions::default(),
+            });
+        }
+        visit::visit_expr_let(self, node);
+    }
+
+    fn visit_expr_if(&mut self, node: &'ast syn::ExprIf) {
+        // `if let Err(e) = r { body }`: the arm is the whole `if`, so that its body counts.
+        if let syn::Expr::Let(condition) = &*node.cond {
+            if let Some(catch_all) = error_pattern(&condition.pat) {
+                self.summary.error_arms.push(ErrorArm {
+                    range: between(
+                        node.if_token.span,
+                        node.then_branch.brace_token.span.close(),
+                    ),
+                    catch_all,
+                    mentions: mentions_of_block(&node.then_branch),
+                });
+                visit::visit_expr(self, &condition.expr);
+                self.visit_block(&node.then_branch);
+                if let Some((_, otherwise)) = &node.else_branch {
+                    self.visit_expr(otherwise);
+                }
+                return;
+            }
+        }
+        visit::visit_expr_if(self, node);
+    }
+
+    fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
+        let fields = node
+            .fields
+            .iter()
+            .filter_map(|field| match &field.member {
+                syn::Member::Named(name) => Some(FieldInit {
+                    name: name.to_string(),
+                    value: value_expr(&field.expr),
+                    mentions: mentions_of(&field.expr),
+                    range: field_range(field),
+                }),
+                syn::Member::Unnamed(_) => None,
+            })
+            .collect();
+        self.summary.struct_literals.push(StructLiteral {
+            path: path_segments(&node.path),
+            fields,
+            range: between_struct(node),
+        });
+        visit::visit_expr_struct(self, node);
+    }
+
+    fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
+        self.summary.closures.push(expr_range_closure(node));
+        visit::visit_expr_closure(self, node);
+    }
+
+    fn visit_expr_async(&mut self, node: &'ast syn::ExprAsync) {
+        self.summary.closures.push(between(
+            node.async_token.span,
+            node.block.brace_token.span.close(),
+        ));
+        visit::visit_expr_async(self, node);
+    }
+
+    fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        self.summary.macros.push(MacroUse {
+            path: path_segments(&node.path),
+            range: macro_range(node),
+        });
+        visit::visit_macro(self, node);
+    }
+
     fn visit_local(&mut self, local: &'ast syn::Local) {
-        let statement_end = range_of(local).end;
+        let statement_end = local_range(local).end;
         let block_end = self
             .scopes
             .last()
@@ -584,7 +814,8 @@ impl<'ast> Visit<'ast> for BodyCollector {
                 } else {
                     None
                 },
-                init_range: init_expr.map(range_of),
+                init_range: init_expr.map(expr_range),
+                init_mentions: init_expr.map(mentions_of).unwrap_or_default(),
                 scope,
             });
         }
@@ -619,25 +850,33 @@ impl<'ast> Visit<'ast> for BodyCollector {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let syn::Expr::Path(callee) = &*call.func {
+            let range = between_call(call);
             self.summary.calls.push(CallSite {
-                range: range_of(call),
+                range,
                 callee: Callee::Path(path_segments(&callee.path)),
                 literal_args: literal_args(call.args.iter()),
-                arg_names: arg_names(call.args.iter()),
+                arg_mentions: args_mentions(call.args.iter()),
+                arg_ranges: call.args.iter().map(expr_range).collect(),
+                receiver_range: None,
+                statement: self.statements.last().copied().unwrap_or(range),
             });
         }
         visit::visit_expr_call(self, call);
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let range = between_method_call(call);
         self.summary.calls.push(CallSite {
-            range: range_of(call),
+            range,
             callee: Callee::Method {
                 receiver: value_expr(&call.receiver),
                 method: call.method.to_string(),
             },
             literal_args: literal_args(call.args.iter()),
-            arg_names: arg_names(call.args.iter()),
+            arg_mentions: args_mentions(call.args.iter()),
+            arg_ranges: call.args.iter().map(expr_range).collect(),
+            receiver_range: Some(expr_range(&call.receiver)),
+            statement: self.statements.last().copied().unwrap_or(range),
         });
         visit::visit_expr_method_call(self, call);
     }
@@ -661,9 +900,36 @@ fn loop_summary(expr: &syn::Expr) -> LoopSummary {
     bound.visit_expr(expr);
     bound.0.sort();
     bound.0.dedup();
+    let (over_range, head, is_while_let, body) = match expr {
+        syn::Expr::ForLoop(for_loop) => {
+            let over_range = matches!(peel_parens(&for_loop.expr), syn::Expr::Range(_))
+                || matches!(peel_parens(&for_loop.expr), syn::Expr::MethodCall(call) if matches!(peel_parens(&call.receiver), syn::Expr::Range(_)));
+            (
+                over_range,
+                mentions_of(&for_loop.expr),
+                true,
+                block_range(&for_loop.body),
+            )
+        }
+        syn::Expr::While(while_loop) => {
+            let is_let = matches!(&*while_loop.cond, syn::Expr::Let(_));
+            (
+                false,
+                mentions_of(&while_loop.cond),
+                is_let,
+                block_range(&while_loop.body),
+            )
+        }
+        syn::Expr::Loop(plain) => (false, Mentions::default(), false, block_range(&plain.body)),
+        _ => (false, Mentions::default(), false, expr_range(expr)),
+    };
     LoopSummary {
-        range: range_of(expr),
+        range: expr_range(expr),
         keyword,
+        over_range,
+        head,
+        is_while_let,
+        body,
         bound_names: bound.0,
     }
 }
@@ -687,21 +953,6 @@ fn literal_args<'a>(args: impl Iterator<Item = &'a syn::Expr>) -> Vec<String> {
     out
 }
 
-fn arg_names<'a>(args: impl Iterator<Item = &'a syn::Expr>) -> Vec<String> {
-    struct Names(Vec<String>);
-    impl<'ast> Visit<'ast> for Names {
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-        fn visit_expr_path(&mut self, node: &'ast syn::ExprPath) {
-            if let Some(ident) = node.path.get_ident() {
-                self.0.push(ident.to_string());
-            }
-        }
-    }
-    let mut names = Names(Vec::new());
-    args.for_each(|arg| names.visit_expr(arg));
-    names.0
-}
-
 /// Peels the wrappers that do not change which value an expression denotes.
 fn peel(expr: &syn::Expr) -> &syn::Expr {
     match expr {
@@ -720,6 +971,17 @@ fn peel(expr: &syn::Expr) -> &syn::Expr {
 }
 
 pub(crate) fn value_expr(expr: &syn::Expr) -> ValueExpr {
+    value_expr_at(expr, 0)
+}
+
+/// Values deeper than this are `Unknown`: long builder chains would otherwise be copied once
+/// per call in them.
+const MAX_VALUE_DEPTH: usize = 12;
+
+fn value_expr_at(expr: &syn::Expr, depth: usize) -> ValueExpr {
+    if depth > MAX_VALUE_DEPTH {
+        return ValueExpr::Unknown;
+    }
     match peel(expr) {
         syn::Expr::Path(path) => {
             let segments = path_segments(&path.path);
@@ -734,17 +996,21 @@ pub(crate) fn value_expr(expr: &syn::Expr) -> ValueExpr {
                 syn::Member::Named(ident) => ident.to_string(),
                 syn::Member::Unnamed(index) => index.index.to_string(),
             };
-            ValueExpr::Field(Box::new(value_expr(&field.base)), member)
+            ValueExpr::Field(Box::new(value_expr_at(&field.base, depth + 1)), member)
         }
         syn::Expr::Call(call) => match peel(&call.func) {
             syn::Expr::Path(path) => ValueExpr::Call {
                 callee: path_segments(&path.path),
-                args: call.args.iter().map(value_expr).collect(),
+                args: call
+                    .args
+                    .iter()
+                    .map(|arg| value_expr_at(arg, depth + 1))
+                    .collect(),
             },
             _ => ValueExpr::Unknown,
         },
         syn::Expr::MethodCall(call) => ValueExpr::MethodCall {
-            receiver: Box::new(value_expr(&call.receiver)),
+            receiver: Box::new(value_expr_at(&call.receiver, depth + 1)),
             method: call.method.to_string(),
         },
         syn::Expr::Struct(literal) => ValueExpr::StructLiteral(path_segments(&literal.path)),
@@ -789,7 +1055,7 @@ fn expr_tree(expr: &syn::Expr) -> ExprTree {
             syn::Expr::Path(path) => ExprTree::Call {
                 callee: path_segments(&path.path),
                 args: call.args.iter().map(expr_tree).collect(),
-                range: range_of(call),
+                range: between_call(call),
             },
             _ => ExprTree::Other,
         },
@@ -797,26 +1063,26 @@ fn expr_tree(expr: &syn::Expr) -> ExprTree {
             receiver: Box::new(expr_tree(&call.receiver)),
             method: call.method.to_string(),
             args: call.args.iter().map(expr_tree).collect(),
-            range: range_of(call),
+            range: between_method_call(call),
         },
         syn::Expr::Path(path) => ExprTree::Path {
             segments: path_segments(&path.path),
-            range: range_of(path),
+            range: expr_range_path(path),
         },
         syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(string),
             ..
         }) => ExprTree::Str(string.value()),
         syn::Expr::Closure(closure) => ExprTree::Closure {
-            range: range_of(closure),
+            range: expr_range_closure(closure),
         },
         syn::Expr::Async(block) => ExprTree::Closure {
-            range: range_of(block),
+            range: between(block.async_token.span, block.block.brace_token.span.close()),
         },
         syn::Expr::Macro(mac) => ExprTree::Macro {
             path: path_segments(&mac.mac.path),
             args: macro_args(&mac.mac.tokens),
-            range: range_of(mac),
+            range: macro_range(&mac.mac),
         },
         _ => ExprTree::Other,
     }
@@ -843,5 +1109,222 @@ fn flatten_division(expr: &syn::Expr, out: &mut Vec<ExprTree>) {
             flatten_division(&binary.right, out);
         }
         other => out.push(expr_tree(other)),
+    }
+}
+
+fn peel_parens(expr: &syn::Expr) -> &syn::Expr {
+    match expr {
+        syn::Expr::Paren(inner) => peel_parens(&inner.expr),
+        syn::Expr::Group(inner) => peel_parens(&inner.expr),
+        other => other,
+    }
+}
+
+/// `Some(true)` for `Err(_)`/`Err(e)`/`Err(..)`, `Some(false)` for a narrower `Err(..)`
+/// pattern, `None` when the pattern is not an error pattern.
+fn error_pattern(pat: &syn::Pat) -> Option<bool> {
+    match pat {
+        syn::Pat::TupleStruct(tuple)
+            if tuple.path.segments.last().is_some_and(|s| s.ident == "Err") =>
+        {
+            let catch_all = tuple.elems.len() <= 1
+                && tuple.elems.iter().all(|elem| {
+                    matches!(
+                        elem,
+                        syn::Pat::Wild(_)
+                            | syn::Pat::Rest(_)
+                            | syn::Pat::Ident(syn::PatIdent { subpat: None, .. })
+                    )
+                });
+            Some(catch_all)
+        }
+        syn::Pat::Or(alternatives) => alternatives.cases.iter().find_map(error_pattern),
+        _ => None,
+    }
+}
+
+/// The variable an assignment changes: `delay`, or `self.delay` as `delay`.
+fn assigned_name(expr: &syn::Expr) -> Option<String> {
+    match peel(expr) {
+        syn::Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
+        syn::Expr::Field(field) => match &field.member {
+            syn::Member::Named(ident) => Some(ident.to_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        _ => None,
+    }
+}
+
+struct MentionCollector(Mentions);
+
+/// Mentions kept per expression: enough to follow a value, bounded so that huge generated
+/// expressions cost no more than small ones.
+const MAX_MENTIONS: usize = 24;
+
+impl MentionCollector {
+    fn full(&self) -> bool {
+        let mentions = &self.0;
+        mentions.items.len() >= MAX_MENTIONS
+    }
+}
+
+impl<'ast> Visit<'ast> for MentionCollector {
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+    fn visit_expr(&mut self, node: &'ast syn::Expr) {
+        if !self.full() {
+            visit::visit_expr(self, node);
+        }
+    }
+    // Bodies are left out: what a value mentions is its expression, not the statements of
+    // a block or an `async` body inside it (their calls are recorded on their own), and
+    // descending into them would make nested code quadratic.
+    fn visit_block(&mut self, _: &'ast syn::Block) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    fn visit_expr_path(&mut self, node: &'ast syn::ExprPath) {
+        match node.path.get_ident() {
+            Some(ident) => self.0.items.push(Mention::Name(ident.to_string())),
+            None => self.0.items.push(Mention::Path(path_segments(&node.path))),
+        }
+    }
+    fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
+        self.0.items.push(Mention::Method(node.method.to_string()));
+        visit::visit_expr_method_call(self, node);
+    }
+    fn visit_expr_field(&mut self, node: &'ast syn::ExprField) {
+        if let syn::Member::Named(ident) = &node.member {
+            self.0.items.push(Mention::Name(ident.to_string()));
+        }
+        visit::visit_expr_field(self, node);
+    }
+    fn visit_expr_binary(&mut self, node: &'ast syn::ExprBinary) {
+        self.0
+            .items
+            .push(Mention::Operator(operator_text(&node.op)));
+        visit::visit_expr_binary(self, node);
+    }
+    fn visit_lit(&mut self, node: &'ast syn::Lit) {
+        match node {
+            syn::Lit::Str(string) => self.0.items.push(Mention::Literal(string.value())),
+            syn::Lit::Int(int) => self
+                .0
+                .items
+                .push(Mention::Literal(int.base10_digits().to_string())),
+            syn::Lit::Float(float) => self
+                .0
+                .items
+                .push(Mention::Literal(float.base10_digits().to_string())),
+            _ => {}
+        }
+    }
+    fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        self.0.items.push(Mention::Path(path_segments(&node.path)));
+    }
+}
+
+pub(crate) fn mentions_of(expr: &syn::Expr) -> Mentions {
+    let mut collector = MentionCollector(Mentions::default());
+    collector.visit_expr(expr);
+    collector.0
+}
+
+fn mentions_of_block(block: &syn::Block) -> Mentions {
+    let mut collector = MentionCollector(Mentions::default());
+    collector.visit_block(block);
+    collector.0
+}
+
+fn args_mentions<'a>(args: impl Iterator<Item = &'a syn::Expr>) -> Mentions {
+    let mut collector = MentionCollector(Mentions::default());
+    args.for_each(|arg| collector.visit_expr(arg));
+    collector.0
+}
+
+fn extend_mentions(into: &mut Mentions, from: Mentions) {
+    into.extend(from);
+}
+
+fn operator_text(op: &syn::BinOp) -> &'static str {
+    use syn::BinOp::*;
+    match op {
+        Add(_) => "+",
+        Sub(_) => "-",
+        Mul(_) => "*",
+        Div(_) => "/",
+        Rem(_) => "%",
+        And(_) => "&&",
+        Or(_) => "||",
+        BitXor(_) => "^",
+        BitAnd(_) => "&",
+        BitOr(_) => "|",
+        Shl(_) => "<<",
+        Shr(_) => ">>",
+        Eq(_) => "==",
+        Lt(_) => "<",
+        Le(_) => "<=",
+        Ne(_) => "!=",
+        Ge(_) => ">=",
+        Gt(_) => ">",
+        AddAssign(_) => "+=",
+        SubAssign(_) => "-=",
+        MulAssign(_) => "*=",
+        DivAssign(_) => "/=",
+        RemAssign(_) => "%=",
+        BitXorAssign(_) => "^=",
+        BitAndAssign(_) => "&=",
+        BitOrAssign(_) => "|=",
+        ShlAssign(_) => "<<=",
+        ShrAssign(_) => ">>=",
+        _ => "?",
+    }
+}
+
+fn item_mod_range(item_mod: &syn::ItemMod) -> TextRange {
+    let end = match (&item_mod.content, &item_mod.semi) {
+        (Some((brace, _)), _) => brace.span.close(),
+        (None, Some(semi)) => semi.span,
+        (None, None) => item_mod.ident.span(),
+    };
+    between(item_mod.mod_token.span, end)
+}
+
+fn between_call(call: &syn::ExprCall) -> TextRange {
+    expr_to_token(&call.func, call.paren_token.span.close())
+}
+
+fn between_method_call(call: &syn::ExprMethodCall) -> TextRange {
+    expr_to_token(&call.receiver, call.paren_token.span.close())
+}
+
+fn expr_range_binary(binary: &syn::ExprBinary) -> TextRange {
+    exprs_range(&binary.left, &binary.right)
+}
+
+fn between_tokens_assign(assign: &syn::ExprAssign) -> TextRange {
+    exprs_range(&assign.left, &assign.right)
+}
+
+fn node_range(span: proc_macro2::Span) -> TextRange {
+    between(span, span)
+}
+
+fn field_range(field: &syn::FieldValue) -> TextRange {
+    match &field.member {
+        syn::Member::Named(ident) => token_to_expr(ident.span(), &field.expr),
+        syn::Member::Unnamed(index) => token_to_expr(index.span, &field.expr),
+    }
+}
+
+fn between_struct(node: &syn::ExprStruct) -> TextRange {
+    struct_range(node)
+}
+
+fn expr_range_closure(closure: &syn::ExprClosure) -> TextRange {
+    closure_range(closure)
+}
+
+fn expr_range_path(path: &syn::ExprPath) -> TextRange {
+    match (path.path.segments.first(), path.path.segments.last()) {
+        (Some(first), Some(last)) => between(first.ident.span(), last.ident.span()),
+        _ => TextRange::default(),
     }
 }

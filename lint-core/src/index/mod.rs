@@ -8,6 +8,7 @@
 mod collect;
 mod modules;
 mod resolve;
+mod spans;
 mod summary;
 
 use std::collections::BTreeMap;
@@ -44,7 +45,12 @@ pub struct WorkspaceIndex {
     pub impls_by_trait: BTreeMap<TypeId, Vec<ImplId>>,
     /// Impl self types waiting to be resolved while the index is built.
     pending_impl_self_types: Vec<(ImplId, TypeRef)>,
+    /// `use` paths already resolved, by module, path and namespace (see `resolve_use`).
+    use_cache: UseCache,
 }
+
+type UseCache =
+    std::sync::Mutex<std::collections::HashMap<(ModuleId, Vec<String>, bool), Option<Resolution>>>;
 
 #[derive(Debug)]
 pub struct CrateInfo {
@@ -77,7 +83,7 @@ pub struct Module {
     pub children: BTreeMap<String, ModuleId>,
     pub fns: BTreeMap<String, FnId>,
     pub types: BTreeMap<String, TypeId>,
-    pub statics: BTreeMap<String, TypeRef>,
+    pub statics: BTreeMap<String, StaticSummary>,
     pub uses: Vec<UseEntry>,
     pub proto_packages: Vec<String>,
 }

@@ -36,10 +36,15 @@ pub fn build_index(
         });
     }
 
+    let mut paths_by_file = vec![PathBuf::new(); index.files.len()];
+    for (path, id) in &file_ids_by_path {
+        paths_by_file[id.0 as usize] = path.clone();
+    }
     let mut builder = TreeBuilder {
         index: &mut index,
         summaries: &mut summaries,
         file_ids_by_path,
+        paths_by_file,
     };
     for (crate_position, crate_input) in crates.iter().enumerate() {
         let crate_id = CrateId(crate_position as u32);
@@ -87,6 +92,7 @@ struct TreeBuilder<'a> {
     index: &'a mut WorkspaceIndex,
     summaries: &'a mut Vec<Option<FileSummary>>,
     file_ids_by_path: BTreeMap<PathBuf, FileId>,
+    paths_by_file: Vec<PathBuf>,
 }
 
 impl TreeBuilder<'_> {
@@ -186,10 +192,9 @@ impl TreeBuilder<'_> {
     }
 
     fn path_of(&self, file: FileId) -> PathBuf {
-        self.file_ids_by_path
-            .iter()
-            .find(|(_, id)| **id == file)
-            .map(|(path, _)| path.clone())
+        self.paths_by_file
+            .get(file.0 as usize)
+            .cloned()
             .unwrap_or_default()
     }
 
@@ -278,7 +283,7 @@ impl TreeBuilder<'_> {
         for static_summary in summary.statics {
             module
                 .statics
-                .insert(static_summary.name, static_summary.ty);
+                .insert(static_summary.name.clone(), static_summary);
         }
         module.uses = summary.uses;
         module.proto_packages = summary.proto_packages;

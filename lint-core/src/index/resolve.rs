@@ -141,7 +141,13 @@ impl WorkspaceIndex {
                     } else if segment == "self" {
                         Resolution::Module(module)
                     } else {
-                        match self.lookup_in_module(module, segment, segment_namespace, depth) {
+                        match self.lookup_in_module(
+                            module,
+                            segment,
+                            segment_namespace,
+                            depth,
+                            &mut Vec::new(),
+                        ) {
                             Some(found) => found,
                             None if !self.module(module).proto_packages.is_empty() => {
                                 Resolution::Generated {
@@ -205,16 +211,24 @@ impl WorkspaceIndex {
         namespace: Namespace,
         depth: usize,
     ) -> Option<Resolution> {
-        self.lookup_in_module(module, name, namespace, depth)
+        self.lookup_in_module(module, name, namespace, depth, &mut Vec::new())
     }
 
+    /// Looks a name up in a module and, through glob imports, in the modules they open;
+    /// `visited` keeps each module to one visit per lookup, so that glob re-exports that
+    /// fan out or cycle stay linear.
     fn lookup_in_module(
         &self,
         module_id: ModuleId,
         name: &str,
         namespace: Namespace,
         depth: usize,
+        visited: &mut Vec<ModuleId>,
     ) -> Option<Resolution> {
+        if visited.contains(&module_id) {
+            return None;
+        }
+        visited.push(module_id);
         let module = self.module(module_id);
         let own = match namespace {
             Namespace::Value => module
@@ -244,18 +258,18 @@ impl WorkspaceIndex {
             .iter()
             .filter(|entry| entry.alias.as_deref() == Some(name))
         {
-            if let Ok(found) = self.resolve_use(module_id, &entry.path, namespace, depth + 1) {
+            if let Some(found) = self.resolve_use(module_id, &entry.path, namespace, depth + 1) {
                 return Some(found);
             }
         }
         for entry in module.uses.iter().filter(|entry| entry.is_glob()) {
-            if let Ok(Resolution::Module(target)) =
+            if let Some(Resolution::Module(target)) =
                 self.resolve_use(module_id, &entry.path, Namespace::Type, depth + 1)
             {
-                if target != module_id {
-                    if let Some(found) = self.lookup_in_module(target, name, namespace, depth + 1) {
-                        return Some(found);
-                    }
+                if let Some(found) =
+                    self.lookup_in_module(target, name, namespace, depth + 1, visited)
+                {
+                    return Some(found);
                 }
             }
         }
@@ -263,17 +277,32 @@ impl WorkspaceIndex {
     }
 
     /// A `use` path: relative to the module, or a crate name, as in the 2018 edition.
+    /// Memoised per module and path; a path met again while it is being resolved (an import
+    /// cycle) resolves to nothing.
     fn resolve_use(
         &self,
         module: ModuleId,
         path: &[String],
         namespace: Namespace,
         depth: usize,
-    ) -> Result<Resolution, String> {
-        if path.first().map(String::as_str) == Some("") {
-            return Err("empty use path".to_string());
+    ) -> Option<Resolution> {
+        if path.first().is_none_or(|first| first.is_empty()) {
+            return None;
         }
-        self.resolve_path_at(module, path, namespace, depth)
+        let key = (module, path.to_vec(), namespace == Namespace::Type);
+        if let Ok(cache) = self.use_cache.lock() {
+            if let Some(known) = cache.get(&key) {
+                return known.clone();
+            }
+        }
+        if let Ok(mut cache) = self.use_cache.lock() {
+            cache.insert(key.clone(), None);
+        }
+        let resolved = self.resolve_path_at(module, path, namespace, depth).ok();
+        if let Ok(mut cache) = self.use_cache.lock() {
+            cache.insert(key, resolved.clone());
+        }
+        resolved
     }
 
     /// Resolves a type as written in `module`, seeing through references and wrappers such
@@ -582,7 +611,7 @@ impl WorkspaceIndex {
         match self.resolve_path(module, segments) {
             Ok(Resolution::Static(static_module, name)) => {
                 match self.module(static_module).statics.get(&name) {
-                    Some(ty) => self.resolve_type(static_module, ty, None),
+                    Some(item) => self.resolve_type(static_module, &item.ty, None),
                     None => TypeTarget::Unknown(format!("static `{name}` vanished")),
                 }
             }

@@ -151,6 +151,8 @@ pub struct StaticSummary {
     pub name: String,
     pub ty: TypeRef,
     pub range: TextRange,
+    /// What the initialiser mentions (`LazyLock::new(|| Client::builder().timeout(..)..)`).
+    pub init_mentions: Mentions,
 }
 
 /// What a function body does, as far as later layers need to know.
@@ -162,6 +164,188 @@ pub struct BodySummary {
     /// `mount`): kept as small owned expression trees for discovery to interpret.
     pub route_statements: Vec<RouteStatement>,
     pub loops: Vec<LoopSummary>,
+    /// `x = ..`, `x *= 2`, `attempt += 1`: how values change, for backoff and counters.
+    pub assignments: Vec<Assignment>,
+    /// `a < b`, `attempt >= MAX`, `start.elapsed() > limit`.
+    pub comparisons: Vec<Comparison>,
+    /// `break`, `return`, `continue` and `?`.
+    pub exits: Vec<Exit>,
+    /// `Err(..)` patterns of `match` arms and `if let`/`while let`.
+    pub error_arms: Vec<ErrorArm>,
+    /// Macro invocations in expression or statement position (`select!`, `query!`).
+    pub macros: Vec<MacroUse>,
+    /// Closures and async blocks.
+    pub closures: Vec<TextRange>,
+    /// `Type { field: value, .. }`: where values of workspace types get their fields.
+    pub struct_literals: Vec<StructLiteral>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StructLiteral {
+    pub path: Vec<String>,
+    pub fields: Vec<FieldInit>,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug)]
+pub struct FieldInit {
+    pub name: String,
+    pub value: ValueExpr,
+    pub mentions: Mentions,
+    pub range: TextRange,
+}
+
+/// What an expression mentions, enough to follow a value back to where it came from. One
+/// list of tagged entries rather than a list per kind: most expressions mention nothing, and
+/// an empty list costs one word less than five.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mentions {
+    pub items: Vec<Mention>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mention {
+    /// A one-segment path: a local, a parameter, a constant; or a field name.
+    Name(String),
+    /// A method called.
+    Method(String),
+    /// A multi-segment path, or a macro's path: `Duration::from_secs`, `config::TIMEOUT`.
+    Path(Vec<String>),
+    /// A string or number literal, as its text (strings unquoted).
+    Literal(String),
+    /// A binary operator: `*`, `<<`, `+`.
+    Operator(&'static str),
+}
+
+impl Mentions {
+    pub fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.items.iter().filter_map(|item| match item {
+            Mention::Name(name) => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn methods(&self) -> impl Iterator<Item = &str> {
+        self.items.iter().filter_map(|item| match item {
+            Mention::Method(name) => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &[String]> {
+        self.items.iter().filter_map(|item| match item {
+            Mention::Path(path) => Some(path.as_slice()),
+            _ => None,
+        })
+    }
+
+    pub fn literals(&self) -> impl Iterator<Item = &str> {
+        self.items.iter().filter_map(|item| match item {
+            Mention::Literal(text) => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn operators(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.items.iter().filter_map(|item| match item {
+            Mention::Operator(operator) => Some(*operator),
+            _ => None,
+        })
+    }
+
+    pub fn mentions_name(&self, name: &str) -> bool {
+        self.names().any(|candidate| candidate == name)
+    }
+
+    pub fn mentions_method(&self, names: &[&str]) -> bool {
+        self.methods().any(|method| names.contains(&method))
+    }
+
+    pub fn mentions_path_ending(&self, last: &[&str]) -> bool {
+        self.paths().any(|path| {
+            path.last()
+                .is_some_and(|segment| last.contains(&segment.as_str()))
+        })
+    }
+
+    pub fn extend(&mut self, other: Mentions) {
+        self.items.extend(other.items);
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Assignment {
+    pub target: String,
+    /// `=`, `+=`, `*=`, `<<=` …
+    pub operator: String,
+    pub value: Mentions,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    pub operands: Mentions,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitKind {
+    Break,
+    Return,
+    Continue,
+    Question,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Exit {
+    pub kind: ExitKind,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug)]
+pub struct ErrorArm {
+    /// The whole arm (pattern, guard and body), or the `if let` expression.
+    pub range: TextRange,
+    /// `Err(_)`, `Err(e)`, `Err(..)`: any error at all.
+    pub catch_all: bool,
+    /// What the guard and the body mention: error classification shows here.
+    pub mentions: Mentions,
+}
+
+#[derive(Clone, Debug)]
+pub struct MacroUse {
+    pub path: Vec<String>,
+    pub range: TextRange,
+}
+
+impl BodySummary {
+    /// Gives back the spare capacity of every list: summaries of a whole workspace stay in
+    /// memory together, and vectors grown by doubling waste up to half their size.
+    pub fn shrink_to_fit(&mut self) {
+        self.locals.shrink_to_fit();
+        self.calls.shrink_to_fit();
+        for call in &mut self.calls {
+            call.literal_args.shrink_to_fit();
+            call.arg_ranges.shrink_to_fit();
+            call.arg_mentions.shrink_to_fit();
+        }
+        for local in &mut self.locals {
+            local.init_mentions.shrink_to_fit();
+        }
+        self.route_statements.shrink_to_fit();
+        self.loops.shrink_to_fit();
+        self.assignments.shrink_to_fit();
+        self.comparisons.shrink_to_fit();
+        self.exits.shrink_to_fit();
+        self.error_arms.shrink_to_fit();
+        self.macros.shrink_to_fit();
+        self.closures.shrink_to_fit();
+        self.struct_literals.shrink_to_fit();
+    }
 }
 
 /// A `let` (or pattern) binding and the range of text where it is visible.
@@ -172,6 +356,8 @@ pub struct LocalBinding {
     pub init: Option<ValueExpr>,
     /// Where the initialiser is written, to find the calls it makes.
     pub init_range: Option<TextRange>,
+    /// What the initialiser mentions.
+    pub init_mentions: Mentions,
     pub scope: TextRange,
 }
 
@@ -203,8 +389,14 @@ pub struct CallSite {
     pub callee: Callee,
     /// String literals among the arguments (also inside `&[..]`), in order.
     pub literal_args: Vec<String>,
-    /// Identifiers the arguments mention, in order.
-    pub arg_names: Vec<String>,
+    /// Everything the arguments mention.
+    pub arg_mentions: Mentions,
+    /// Each argument's range, in order.
+    pub arg_ranges: Vec<TextRange>,
+    /// The receiver of a method call.
+    pub receiver_range: Option<TextRange>,
+    /// The innermost statement holding the call: findings point at its first line.
+    pub statement: TextRange,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -273,6 +465,14 @@ pub struct LoopSummary {
     /// The line of the `loop`/`while`/`for` keyword to the end of its body.
     pub range: TextRange,
     pub keyword: LoopKeyword,
+    /// A `for` over a range (`0..n`, `1..=MAX`): a bounded count of passes.
+    pub over_range: bool,
+    /// What the `for` iterates over or the `while` condition says.
+    pub head: Mentions,
+    /// `while let` (or `for`): a loop over what a stream, channel or iterator yields.
+    pub is_while_let: bool,
+    /// The loop's body.
+    pub body: TextRange,
     /// Names bound by the loop's pattern (`while let Some(m)`) and by `match`/`if let` arms
     /// inside it: the message, when the loop consumes one.
     pub bound_names: Vec<String>,

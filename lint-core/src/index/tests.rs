@@ -13,6 +13,7 @@ fn index_of(crates: &[(&str, &[(&str, &str)])]) -> WorkspaceIndex {
     for (name, files) in crates {
         let root = PathBuf::from(format!("/ws/{name}"));
         inputs.push(CrateInput {
+            dependencies: Vec::new(),
             name: name.to_string(),
             lib_name: name.to_string(),
             roots: vec![CrateRoot {

@@ -44,4 +44,8 @@ pub struct CrateInput {
     pub lib_name: String,
     pub roots: Vec<CrateRoot>,
     pub files: Vec<InputFile>,
+    /// Names under which the crate's dependencies are used in paths (renames applied, `-`
+    /// as `_`). Crates that depend on nothing of each other are analysed apart, so that
+    /// memory follows the largest group of related crates, not the whole input.
+    pub dependencies: Vec<String>,
 }

@@ -1,10 +1,6 @@
 //! Reading and parsing one file, never failing: what cannot be read or parsed becomes a
 //! [`ParseProblem`] with its position.
 
-use std::str::FromStr;
-
-use proc_macro2::{TokenStream, TokenTree};
-
 use crate::index::{summarize_file, FileSummary};
 use crate::location::{Position, TextRange};
 
@@ -39,30 +35,25 @@ pub fn parse_source(bytes: &[u8]) -> Result<FileSummary, ParseProblem> {
             },
         }
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = strip_shebang(text);
-    let tokens = TokenStream::from_str(&text).map_err(|error| ParseProblem {
-        message: "cannot read the file as Rust tokens: an unclosed or unbalanced delimiter, or an unterminated string or comment".to_string(),
-        range: TextRange::from_span(error.span()),
-    })?;
-    check_nesting(&tokens)?;
-    let file = syn::parse2::<syn::File>(tokens).map_err(|error| ParseProblem {
-        message: error.to_string(),
-        range: TextRange::from_span(error.span()),
+    if let Some(offset) = too_deep_at(text.as_bytes(), MAX_NESTING_DEPTH) {
+        let position = end_position(&text.as_bytes()[..offset]);
+        return Err(ParseProblem {
+            message: format!("delimiters nested deeper than {MAX_NESTING_DEPTH} levels; the file is not analysed"),
+            range: TextRange { start: position, end: Position { column: position.column + 1, ..position } },
+        });
+    }
+    // syn strips a byte-order mark and a shebang line itself.
+    let file = syn::parse_file(text).map_err(|error| {
+        let message = error.to_string();
+        // proc-macro2's lexer says only this; say what it means.
+        let message = if message == "cannot parse string into token stream" {
+            "cannot read the file as Rust tokens: an unclosed or unbalanced delimiter, or an unterminated string or comment".to_string()
+        } else {
+            message
+        };
+        ParseProblem { message, range: TextRange::from_span(error.span()) }
     })?;
     Ok(summarize_file(&file))
-}
-
-/// Blanks a `#!` line that is not an inner attribute, as rustc does; keeps the line count.
-fn strip_shebang(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.starts_with("#!") && !text[2..].trim_start().starts_with('[') {
-        let line_end = text.find('\n').unwrap_or(text.len());
-        let mut owned = " ".repeat(line_end);
-        owned.push_str(&text[line_end..]);
-        std::borrow::Cow::Owned(owned)
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
 }
 
 fn end_position(valid: &[u8]) -> Position {
@@ -78,30 +69,103 @@ fn end_position(valid: &[u8]) -> Position {
     Position { line, column }
 }
 
-/// Walks the token tree with an explicit stack, so that the check itself cannot overflow.
-fn check_nesting(tokens: &TokenStream) -> Result<(), ParseProblem> {
-    let mut stack: Vec<proc_macro2::token_stream::IntoIter> = vec![tokens.clone().into_iter()];
-    while let Some(top) = stack.last_mut() {
-        match top.next() {
-            Some(TokenTree::Group(group)) => {
-                if stack.len() >= MAX_NESTING_DEPTH {
-                    return Err(ParseProblem {
-                        message: format!(
-                            "delimiters nested deeper than {MAX_NESTING_DEPTH} levels; \
-                             the file is not analysed"
-                        ),
-                        range: TextRange::from_span(group.span_open()),
-                    });
+/// The byte offset of the first delimiter that opens deeper than `limit`, if any. A single
+/// pass that knows Rust's comments (nested block comments too), strings, raw strings and
+/// character literals, so that brackets inside them do not count; it never recurses.
+fn too_deep_at(bytes: &[u8], limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'/' if bytes.get(index + 1) == Some(&b'/') => {
+                while index < bytes.len() && bytes[index] != b'\n' {
+                    index += 1;
                 }
-                stack.push(group.stream().into_iter());
             }
-            Some(_) => {}
-            None => {
-                stack.pop();
+            b'/' if bytes.get(index + 1) == Some(&b'*') => {
+                let mut nesting = 1;
+                index += 2;
+                while index < bytes.len() && nesting > 0 {
+                    if bytes[index] == b'/' && bytes.get(index + 1) == Some(&b'*') {
+                        nesting += 1;
+                        index += 1;
+                    } else if bytes[index] == b'*' && bytes.get(index + 1) == Some(&b'/') {
+                        nesting -= 1;
+                        index += 1;
+                    }
+                    index += 1;
+                }
+                continue;
             }
+            b'r' if matches!(bytes.get(index + 1), Some(b'"' | b'#'))
+                && !is_ident_byte_before(bytes, index) =>
+            {
+                // Raw string: r"..", r#".."#, with any number of hashes.
+                let mut cursor = index + 1;
+                let mut hashes = 0;
+                while bytes.get(cursor) == Some(&b'#') {
+                    hashes += 1;
+                    cursor += 1;
+                }
+                if bytes.get(cursor) == Some(&b'"') {
+                    cursor += 1;
+                    loop {
+                        match bytes.get(cursor) {
+                            None => return None,
+                            Some(b'"')
+                                if bytes[cursor + 1..]
+                                    .iter()
+                                    .take(hashes)
+                                    .filter(|b| **b == b'#')
+                                    .count()
+                                    == hashes =>
+                            {
+                                index = cursor + 1 + hashes;
+                                break;
+                            }
+                            _ => cursor += 1,
+                        }
+                    }
+                    continue;
+                }
+            }
+            b'"' => {
+                index += 1;
+                while index < bytes.len() && bytes[index] != b'"' {
+                    if bytes[index] == b'\\' {
+                        index += 1;
+                    }
+                    index += 1;
+                }
+            }
+            b'\'' => {
+                // A character literal ('(', '\'', '\u{28}') or a lifetime ('a).
+                if bytes.get(index + 1) == Some(&b'\\') {
+                    index += 2;
+                    while index < bytes.len() && bytes[index] != b'\'' {
+                        index += 1;
+                    }
+                } else if bytes.get(index + 2) == Some(&b'\'') {
+                    index += 2;
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(index);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
+        index += 1;
     }
-    Ok(())
+    None
+}
+
+/// Whether the byte before `index` continues an identifier (`for` in `r` of `bar"`).
+fn is_ident_byte_before(bytes: &[u8], index: usize) -> bool {
+    index > 0 && (bytes[index - 1].is_ascii_alphanumeric() || bytes[index - 1] == b'_')
 }
 
 #[cfg(test)]
@@ -139,6 +203,15 @@ mod tests {
             "{}",
             problem.message
         );
+    }
+
+    #[test]
+    fn brackets_in_strings_comments_and_chars_do_not_count() {
+        let noise = "(".repeat(400);
+        let source = format!(
+            "fn f() {{ let a = \"{noise}\"; let b = r#\"{noise}\"#; let c = '('; /* {noise} /* {noise} */ */ // {noise}\n let d: &'static str = \"\\\"{noise}\"; }}"
+        );
+        assert!(parse_source(source.as_bytes()).is_ok());
     }
 
     #[test]
