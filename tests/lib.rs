@@ -120,3 +120,77 @@ pub fn compare(expected: &BTreeSet<HandlerKey>, reported: &BTreeSet<HandlerKey>)
         missing: expected.difference(reported).cloned().collect(),
     }
 }
+
+/// An expected or reported finding: file (as displayed), line, rule.
+pub type FindingKey = (String, u32, String);
+
+/// The `//~ rule-a, rule-b` markers (not `//~ handler:`) of every readable `.rs` file under
+/// `dir`.
+pub fn finding_markers(dir: &Path, cwd: &Path) -> BTreeSet<FindingKey> {
+    let mut out = BTreeSet::new();
+    for entry in walkdir(dir) {
+        let Ok(text) = std::fs::read_to_string(&entry) else {
+            continue;
+        };
+        let shown = entry
+            .strip_prefix(cwd)
+            .unwrap_or(&entry)
+            .to_string_lossy()
+            .replace('\\', "/");
+        for (number, line) in text.lines().enumerate() {
+            for marker in line.split("//~").skip(1) {
+                let marker = marker.trim();
+                if marker.starts_with("handler:") {
+                    continue;
+                }
+                for rule in marker.split(',') {
+                    let rule = rule.split_whitespace().next().unwrap_or_default();
+                    if !rule.is_empty() {
+                        out.insert((shown.clone(), number as u32 + 1, rule.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The findings of a JSON report.
+pub fn reported_findings(report: &serde_json::Value) -> BTreeSet<FindingKey> {
+    report["findings"]
+        .as_array()
+        .map(|findings| {
+            findings
+                .iter()
+                .map(|finding| {
+                    (
+                        finding["file"].as_str().unwrap_or_default().to_string(),
+                        finding["line"].as_u64().unwrap_or_default() as u32,
+                        finding["rule"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Accuracy per rule, as ast-grep reports it.
+pub fn accuracy_by_rule(
+    expected: &BTreeSet<FindingKey>,
+    reported: &BTreeSet<FindingKey>,
+) -> String {
+    let mut rules: BTreeSet<&str> = expected.iter().map(|key| key.2.as_str()).collect();
+    rules.extend(reported.iter().map(|key| key.2.as_str()));
+    let mut out = String::new();
+    for rule in rules {
+        let expected_rule: BTreeSet<_> = expected.iter().filter(|key| key.2 == rule).collect();
+        let reported_rule: BTreeSet<_> = reported.iter().filter(|key| key.2 == rule).collect();
+        out.push_str(&format!(
+            "{rule}: {} validated, {} noisy, {} missing\n",
+            expected_rule.intersection(&reported_rule).count(),
+            reported_rule.difference(&expected_rule).count(),
+            expected_rule.difference(&reported_rule).count()
+        ));
+    }
+    out
+}

@@ -191,11 +191,15 @@ fn build_report_part(
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
     });
 
+    let mut judge = crate::verdicts::Judge::new(index);
+    let mut handler_findings = Vec::new();
     let reported_handlers: Vec<Handler> = handlers
         .iter()
         .filter(|handler| index.file(handler.file(index)).reported)
         .map(|handler| {
             let range = handler.range(index);
+            let verdict = judge.judge(handler);
+            handler_findings.extend(verdict.findings);
             Handler {
                 name: handler.name(index),
                 path: handler.path(index),
@@ -205,10 +209,11 @@ fn build_report_part(
                 line: range.start.line,
                 column: range.start.column,
                 annotations: handler.annotations.clone(),
-                questions: Questions::not_analysed(),
+                questions: verdict.questions,
             }
         })
         .collect();
+    findings.extend(crate::verdicts::deduplicate(handler_findings));
 
     ReportPart {
         handlers: reported_handlers,

@@ -27,12 +27,14 @@
 //! - This crate knows nothing of cargo, the command line, terminals or output formats.
 
 pub mod discovery;
+pub mod facts;
 pub mod index;
 pub mod knowledge;
 pub mod location;
 pub mod report;
 pub mod rules;
 pub mod sources;
+pub mod verdicts;
 
 mod analysis;
 

@@ -695,7 +695,7 @@ impl<'ast> Visit<'ast> for BodyCollector {
                     start: range_of(&arm.pat).start,
                     end: expr_range(&arm.body).end,
                 },
-                catch_all: catch_all && arm.guard.is_none(),
+                catch_all,
                 mentions,
             });
         }

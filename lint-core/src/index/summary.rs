@@ -310,7 +310,8 @@ pub struct Exit {
 pub struct ErrorArm {
     /// The whole arm (pattern, guard and body), or the `if let` expression.
     pub range: TextRange,
-    /// `Err(_)`, `Err(e)`, `Err(..)`: any error at all.
+    /// `Err(_)`, `Err(e)`, `Err(..)`: any error at all (a guard may still narrow it; its
+    /// mentions are in `mentions`).
     pub catch_all: bool,
     /// What the guard and the body mention: error classification shows here.
     pub mentions: Mentions,

@@ -175,3 +175,298 @@ pub const CONSUMER_KINDS: &[ConsumerKind] = &[
 /// annotations crate (package `failfirst`).
 pub const ANNOTATION_CRATE: &str = "failfirst";
 pub const HANDLER_ANNOTATIONS: &[&str] = &["handler", "idempotent", "deadline"];
+
+// ---------------------------------------------------------------------------------------
+// Downstream calls, deadlines and retries.
+
+/// HTTP client types whose requests are downstream calls, with the bound they have when
+/// built without `.timeout(..)`.
+pub struct HttpClientKind {
+    pub type_path: &'static [&'static str],
+    /// `Some(description)` when the library bounds requests by default.
+    pub default_bound: Option<&'static str>,
+}
+
+pub const HTTP_CLIENTS: &[HttpClientKind] = &[
+    HttpClientKind {
+        type_path: &["reqwest", "Client"],
+        default_bound: None,
+    },
+    HttpClientKind {
+        type_path: &["reqwest", "blocking", "Client"],
+        default_bound: Some("the blocking client's 30 s default timeout"),
+    },
+    HttpClientKind {
+        type_path: &["reqwest_middleware", "ClientWithMiddleware"],
+        default_bound: None,
+    },
+];
+
+/// Request-builder methods that choose the HTTP method.
+pub const HTTP_VERB_METHODS: &[&str] =
+    &["get", "post", "put", "delete", "patch", "head", "request"];
+
+/// HTTP methods that are idempotent by definition (RFC 9110 §9.2.2).
+pub const IDEMPOTENT_HTTP_METHODS: &[&str] = &["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
+
+/// Methods that send a built request.
+pub const HTTP_SEND_METHODS: &[&str] = &["send"];
+
+/// Free functions that send an HTTP request with a default client.
+pub struct HttpFunction {
+    pub path: &'static [&'static str],
+    pub method: &'static str,
+    pub default_bound: Option<&'static str>,
+}
+
+pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
+    HttpFunction {
+        path: &["reqwest", "get"],
+        method: "GET",
+        default_bound: None,
+    },
+    HttpFunction {
+        path: &["reqwest", "blocking", "get"],
+        method: "GET",
+        default_bound: Some("the blocking client's 30 s default timeout"),
+    },
+];
+
+/// Message brokers and SDK clients: (crate, type name, methods that send, label).
+pub struct PublisherKind {
+    pub crate_name: &'static str,
+    pub type_name: &'static str,
+    pub methods: &'static [&'static str],
+    pub label: &'static str,
+}
+
+pub const PUBLISHERS: &[PublisherKind] = &[
+    PublisherKind {
+        crate_name: "rdkafka",
+        type_name: "FutureProducer",
+        methods: &["send", "send_result"],
+        label: "kafka publish",
+    },
+    PublisherKind {
+        crate_name: "rdkafka",
+        type_name: "BaseProducer",
+        methods: &["send"],
+        label: "kafka publish",
+    },
+    PublisherKind {
+        crate_name: "rdkafka",
+        type_name: "ThreadedProducer",
+        methods: &["send"],
+        label: "kafka publish",
+    },
+    PublisherKind {
+        crate_name: "async_nats",
+        type_name: "Client",
+        methods: &["publish", "publish_with_headers", "publish_with_reply"],
+        label: "nats publish",
+    },
+    PublisherKind {
+        crate_name: "lapin",
+        type_name: "Channel",
+        methods: &["basic_publish"],
+        label: "amqp publish",
+    },
+];
+
+/// Methods of tonic generated clients that are not RPCs.
+pub const GRPC_CLIENT_NON_RPC_METHODS: &[&str] = &[
+    "new",
+    "connect",
+    "with_origin",
+    "with_interceptor",
+    "send_compressed",
+    "accept_compressed",
+    "max_decoding_message_size",
+    "max_encoding_message_size",
+    "clone",
+    "into_inner",
+];
+
+/// gRPC method name prefixes that read: a retry of them is harmless.
+pub const GRPC_READ_PREFIXES: &[&str] = &[
+    "get",
+    "list",
+    "watch",
+    "describe",
+    "fetch",
+    "read",
+    "lookup",
+    "search",
+    "query",
+    "check",
+    "batch_get",
+    "stream",
+    "health",
+];
+
+/// Functions that bound a future: `tokio::time::timeout(duration, future)`.
+pub const TIMEOUT_FUNCTIONS: &[&[&str]] = &[
+    &["tokio", "time", "timeout"],
+    &["tokio", "time", "timeout_at"],
+    &["async_std", "future", "timeout"],
+];
+
+/// Request-level bounds: `RequestBuilder::timeout`, tonic `Request::set_timeout`.
+pub const REQUEST_TIMEOUT_METHODS: &[&str] = &["timeout", "set_timeout"];
+
+/// What a deadline derived from the caller's looks like in code.
+pub const DEADLINE_METHODS: &[&str] = &[
+    "saturating_duration_since",
+    "checked_duration_since",
+    "duration_since",
+    "remaining",
+    "time_remaining",
+    "deadline",
+];
+pub const DEADLINE_NAME_PARTS: &[&str] = &["deadline", "remaining", "budget"];
+pub const DEADLINE_TYPES: &[&str] = &["Deadline", "Instant"];
+/// Headers and metadata keys that carry the caller's deadline (compared case-insensitively).
+pub const DEADLINE_HEADERS: &[&str] = &[
+    "grpc-timeout",
+    "x-request-deadline",
+    "request-timeout",
+    "x-request-timeout",
+    "x-deadline",
+    "deadline",
+];
+
+/// Headers that carry an idempotency key (compared case-insensitively).
+pub const IDEMPOTENCY_HEADERS: &[&str] =
+    &["idempotency-key", "x-idempotency-key", "idempotency_key"];
+/// Field and variable names that carry an idempotency key in a message.
+pub const IDEMPOTENCY_FIELD_PARTS: &[&str] = &[
+    "idempotency_key",
+    "idempotency-key",
+    "client_token",
+    "dedup_key",
+    "request_id",
+];
+
+/// Functions that pause a loop.
+pub const SLEEP_FUNCTIONS: &[&[&str]] = &[
+    &["tokio", "time", "sleep"],
+    &["tokio", "time", "sleep_until"],
+    &["std", "thread", "sleep"],
+    &["async_std", "task", "sleep"],
+];
+
+/// What randomness looks like: crates, functions and methods that add jitter.
+pub const JITTER_CRATES: &[&str] = &["rand", "fastrand", "oorandom", "nanorand"];
+pub const JITTER_METHODS: &[&str] = &[
+    "gen_range",
+    "random_range",
+    "random",
+    "gen",
+    "jitter",
+    "with_jitter",
+];
+pub const JITTER_NAME_PARTS: &[&str] = &["jitter", "thread_rng", "rng"];
+
+/// Arithmetic that makes a delay grow between attempts.
+pub const GROWTH_METHODS: &[&str] = &[
+    "pow",
+    "checked_pow",
+    "saturating_pow",
+    "checked_mul",
+    "saturating_mul",
+    "mul_f64",
+    "mul_f32",
+    "powi",
+    "powf",
+    "checked_shl",
+];
+
+/// Checks that tell a transient error from a permanent one.
+pub const ERROR_CLASSIFIERS: &[&str] = &[
+    "is_timeout",
+    "is_connect",
+    "is_request",
+    "is_server_error",
+    "is_status",
+    "is_transient",
+    "is_retryable",
+    "retryable",
+    "should_retry",
+    "is_temporary",
+    "status",
+    "code",
+    "kind",
+    "classify",
+];
+
+/// Methods whose result says whether a call failed, when a loop retries on them.
+pub const FAILURE_CHECKS: &[&str] = &["is_err", "is_ok", "is_success", "is_server_error"];
+
+/// Macros that make a loop an event loop, not a retry.
+pub const EVENT_LOOP_MACROS: &[&str] = &["select", "select_biased"];
+
+/// Library retries, by the function or method that starts them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryLibrary {
+    Backon,
+    Backoff,
+    TokioRetry,
+    RetryCrate,
+    Again,
+}
+
+impl RetryLibrary {
+    pub fn name(self) -> &'static str {
+        match self {
+            RetryLibrary::Backon => "backon",
+            RetryLibrary::Backoff => "backoff",
+            RetryLibrary::TokioRetry => "tokio-retry",
+            RetryLibrary::RetryCrate => "retry",
+            RetryLibrary::Again => "again",
+        }
+    }
+}
+
+/// Free functions that start a retry: path prefix, library, index of the operation argument.
+pub const RETRY_FUNCTIONS: &[(&[&str], RetryLibrary, usize)] = &[
+    (&["backoff", "future", "retry"], RetryLibrary::Backoff, 1),
+    (
+        &["backoff", "future", "retry_notify"],
+        RetryLibrary::Backoff,
+        1,
+    ),
+    (&["backoff", "retry"], RetryLibrary::Backoff, 1),
+    (&["backoff", "retry_notify"], RetryLibrary::Backoff, 1),
+    (
+        &["tokio_retry", "Retry", "spawn"],
+        RetryLibrary::TokioRetry,
+        1,
+    ),
+    (
+        &["tokio_retry", "RetryIf", "spawn"],
+        RetryLibrary::TokioRetry,
+        1,
+    ),
+    (
+        &["tokio_retry", "Retry", "start"],
+        RetryLibrary::TokioRetry,
+        1,
+    ),
+    (&["retry", "retry"], RetryLibrary::RetryCrate, 1),
+    (&["retry", "retry_with_index"], RetryLibrary::RetryCrate, 1),
+    (&["again", "retry"], RetryLibrary::Again, 0),
+    (&["again", "retry_if"], RetryLibrary::Again, 0),
+];
+
+/// backon's builders, named in the argument of `.retry(..)`.
+pub const BACKON_BUILDERS: &[&str] = &["ExponentialBuilder", "ConstantBuilder", "FibonacciBuilder"];
+/// Strategies whose delay does not grow.
+pub const CONSTANT_STRATEGIES: &[&str] = &[
+    "ConstantBuilder",
+    "FixedInterval",
+    "Fixed",
+    "Constant",
+    "constant",
+];
+/// Middleware that retries every request a client sends.
+pub const RETRYING_MIDDLEWARE: &[&str] = &["RetryTransientMiddleware"];

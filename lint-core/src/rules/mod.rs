@@ -1,8 +1,20 @@
-//! One file per rule: its documentation, metadata and message. `cargo failfirst explain`
-//! and `rules` print from here.
+//! One file per rule: its documentation, metadata, message and check. `cargo failfirst
+//! explain` and `rules` print from here. A check is a small pure function over the facts a
+//! handler reaches ([`HandlerPath`]); no rule reads the syntax tree.
 
+pub mod downstream_without_deadline;
+pub mod fixed_deadline;
+pub mod nested_retry;
 pub mod parse_error;
+pub mod retry_all_errors;
+pub mod retry_non_idempotent;
+pub mod retry_without_backoff;
+pub mod retry_without_budget;
+pub mod retry_without_jitter;
 
+use crate::facts::{Reach, Step};
+use crate::index::FnId;
+use crate::location::TextRange;
 use crate::report::Level;
 
 /// A rule's metadata and documentation.
@@ -21,11 +33,64 @@ pub struct Rule {
     pub docs: &'static str,
 }
 
+/// What a rule sees of one handler: everything on its path.
+pub struct HandlerPath<'a> {
+    pub reach: &'a Reach,
+    /// The handler can know its caller's deadline: a tonic handler, an HTTP handler that
+    /// reads a deadline header, a handler annotated `#[deadline]`.
+    pub incoming_deadline: bool,
+}
+
+/// One offending place a rule found on a handler's path.
+#[derive(Clone, Debug)]
+pub struct Violation {
+    pub rule: &'static Rule,
+    /// The function the offending code is in, and where.
+    pub function: FnId,
+    pub anchor: TextRange,
+    /// The calls from the handler down to that function.
+    pub chain: Vec<Step>,
+    pub message: String,
+    pub help: String,
+}
+
 /// Every rule, in the order `cargo failfirst rules` lists them.
-pub const ALL_RULES: &[&Rule] = &[&parse_error::RULE];
+pub const ALL_RULES: &[&Rule] = &[
+    &downstream_without_deadline::RULE,
+    &fixed_deadline::RULE,
+    &retry_without_backoff::RULE,
+    &retry_without_jitter::RULE,
+    &retry_without_budget::RULE,
+    &retry_non_idempotent::RULE,
+    &retry_all_errors::RULE,
+    &nested_retry::RULE,
+    &parse_error::RULE,
+];
+
+/// The checks of the rules that judge handlers.
+pub const HANDLER_CHECKS: &[fn(&HandlerPath) -> Vec<Violation>] = &[
+    downstream_without_deadline::check,
+    fixed_deadline::check,
+    retry_without_backoff::check,
+    retry_without_jitter::check,
+    retry_without_budget::check,
+    retry_non_idempotent::check,
+    retry_all_errors::check,
+    nested_retry::check,
+];
 
 pub fn find_rule(name: &str) -> Option<&'static Rule> {
     ALL_RULES.iter().copied().find(|rule| rule.name == name)
+}
+
+/// Retries that wrap at least one downstream call: the only ones the retry rules judge.
+pub(crate) fn downstream_retries<'a>(
+    path: &'a HandlerPath,
+) -> impl Iterator<Item = &'a crate::facts::ReachedRetry> {
+    path.reach
+        .retries
+        .iter()
+        .filter(|retry| !retry.calls.is_empty())
 }
 
 #[cfg(test)]

@@ -1,0 +1,385 @@
+//! Where bounds come from: `tokio::time::timeout` scopes, request and client timeouts, and
+//! whether a duration is derived from the caller's deadline or fixed.
+
+use super::{Bound, TimeoutScope};
+use crate::index::{
+    CallSite, CallTarget, Callee, FnId, Mentions, TypeTarget, ValueExpr, WorkspaceIndex,
+};
+use crate::knowledge::{
+    DEADLINE_HEADERS, DEADLINE_METHODS, DEADLINE_NAME_PARTS, DEADLINE_TYPES, RETRYING_MIDDLEWARE,
+    TIMEOUT_FUNCTIONS,
+};
+use crate::location::Position;
+
+pub(super) fn timeout_scopes(
+    index: &WorkspaceIndex,
+    function: FnId,
+    resolved: &[CallTarget],
+) -> Vec<TimeoutScope> {
+    let body = &index.fn_def(function).summary.body;
+    let mut scopes = Vec::new();
+    for (call, target) in body.calls.iter().zip(resolved) {
+        let CallTarget::External(path) = target else {
+            continue;
+        };
+        if !TIMEOUT_FUNCTIONS.iter().any(|known| path_is(path, known)) {
+            continue;
+        }
+        let (Some(duration), Some(future)) = (call.arg_ranges.first(), call.arg_ranges.get(1))
+        else {
+            continue;
+        };
+        let _ = duration;
+        let bound = classify_duration(
+            index,
+            function,
+            &first_arg_mentions(call),
+            call.range.start,
+            "tokio::time::timeout",
+        );
+        scopes.push(TimeoutScope {
+            covers: *future,
+            bound,
+        });
+    }
+    scopes
+}
+
+pub(super) fn path_is(path: &[String], known: &[&str]) -> bool {
+    path.len() == known.len()
+        && path
+            .iter()
+            .zip(known)
+            .all(|(segment, expected)| segment == expected)
+}
+
+/// What the first argument mentions; arguments after it are usually the future or the URL.
+/// Mentions are recorded for all arguments together, so this takes those before the first
+/// comma by position: the literal, name or path that starts the list.
+pub(super) fn first_arg_mentions(call: &CallSite) -> Mentions {
+    // Mentions do not keep their argument; one-argument calls (`.timeout(d)`,
+    // `.set_timeout(d)`) are exact, and for `timeout(d, fut)` the future's mentions can only
+    // add evidence of a call, not of a deadline source.
+    call.arg_mentions.clone()
+}
+
+/// Whether a duration or instant is derived from the caller's deadline.
+pub(super) fn classify_duration(
+    index: &WorkspaceIndex,
+    function: FnId,
+    mentions: &Mentions,
+    at: Position,
+    what: &str,
+) -> Bound {
+    if derives_from_deadline(index, function, mentions, at, 0) {
+        Bound::Propagated(format!("{what} derived from the incoming deadline"))
+    } else {
+        Bound::Fixed(format!("{what} with a fixed duration"))
+    }
+}
+
+fn derives_from_deadline(
+    index: &WorkspaceIndex,
+    function: FnId,
+    mentions: &Mentions,
+    at: Position,
+    depth: usize,
+) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    if mentions.mentions_method(DEADLINE_METHODS) {
+        return true;
+    }
+    if mentions.literals().any(|literal| {
+        DEADLINE_HEADERS
+            .iter()
+            .any(|header| literal.eq_ignore_ascii_case(header))
+    }) {
+        return true;
+    }
+    let def = index.fn_def(function);
+    for name in mentions.names() {
+        let lowered = name.to_ascii_lowercase();
+        if DEADLINE_NAME_PARTS
+            .iter()
+            .any(|part| lowered.contains(part))
+        {
+            return true;
+        }
+        let local = def
+            .summary
+            .body
+            .locals
+            .iter()
+            .rev()
+            .find(|local| local.name == name && local.scope.start <= at);
+        if let Some(local) = local {
+            if local
+                .declared
+                .as_ref()
+                .and_then(|ty| ty.last_name())
+                .is_some_and(|last| DEADLINE_TYPES.contains(&last) && last != "Instant")
+            {
+                return true;
+            }
+            if derives_from_deadline(
+                index,
+                function,
+                &local.init_mentions,
+                local.scope.start,
+                depth + 1,
+            ) {
+                return true;
+            }
+            continue;
+        }
+        let parameter_type = def
+            .summary
+            .params
+            .iter()
+            .flat_map(|param| param.bindings.iter())
+            .find(|(binding, _)| binding == name);
+        if let Some((_, ty)) = parameter_type {
+            if ty.last_name().is_some_and(|last| last == "Deadline") {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// How the client a call is made on was built: its bound, and whether it retries by itself.
+pub(super) struct ClientConstruction {
+    pub bound: Bound,
+    pub retries: bool,
+}
+
+/// Follows a client value to where it was built: a local's initialiser, a struct literal
+/// that set the field (in a constructor elsewhere, or the state built in `main`), a static,
+/// a function that returns it.
+pub(super) fn client_construction(
+    index: &WorkspaceIndex,
+    function: FnId,
+    client: &ValueExpr,
+    at: Position,
+    default_bound: Option<&str>,
+) -> ClientConstruction {
+    let evidence = construction_evidence(index, function, client, at, 0);
+    match evidence {
+        Err(reason) => ClientConstruction {
+            bound: Bound::Unknown(reason),
+            retries: false,
+        },
+        Ok(mentions) => {
+            let retries = mentions.mentions_path_ending(RETRYING_MIDDLEWARE)
+                || mentions
+                    .names()
+                    .any(|name| RETRYING_MIDDLEWARE.contains(&name));
+            let bound = if mentions.mentions_method(&["timeout"]) {
+                Bound::Fixed("client built with `.timeout(..)`".to_string())
+            } else if let Some(default) = default_bound {
+                Bound::Fixed(default.to_string())
+            } else if mentions.mentions_method(&["connect_timeout"]) {
+                Bound::Unbounded(
+                    "its client has only a `connect_timeout`, which does not bound the request"
+                        .to_string(),
+                )
+            } else {
+                Bound::Unbounded("its client is built without a timeout".to_string())
+            };
+            ClientConstruction { bound, retries }
+        }
+    }
+}
+
+/// What the expressions that built a value mention, or why they cannot be found.
+fn construction_evidence(
+    index: &WorkspaceIndex,
+    function: FnId,
+    value: &ValueExpr,
+    at: Position,
+    depth: usize,
+) -> Result<Mentions, String> {
+    if depth > 6 {
+        return Err("the client is built too many steps away".to_string());
+    }
+    let def = index.fn_def(function);
+    match value {
+        ValueExpr::Name(name) => {
+            if let Some(local) = def
+                .summary
+                .body
+                .locals
+                .iter()
+                .rev()
+                .find(|local| local.name == *name && local.scope.contains(at))
+            {
+                let mut mentions = local.init_mentions.clone();
+                if let Some(init) = &local.init {
+                    if let Ok(more) =
+                        construction_evidence(index, function, init, local.scope.start, depth + 1)
+                    {
+                        mentions.extend(more);
+                    }
+                }
+                return Ok(mentions);
+            }
+            if def
+                .summary
+                .params
+                .iter()
+                .flat_map(|param| param.bindings.iter())
+                .any(|(binding, _)| binding == name)
+            {
+                return Err(format!(
+                    "the client is the parameter `{name}`; where it was built is not followed"
+                ));
+            }
+            static_evidence(index, function, std::slice::from_ref(name))
+        }
+        ValueExpr::Path(segments) => static_evidence(index, function, segments),
+        ValueExpr::Field(base, field) => {
+            let owner = match index.type_of_value(index.context_of(function), base, at) {
+                TypeTarget::Local(type_id) => type_id,
+                TypeTarget::External(path) => {
+                    return Err(format!("the client is a field of `{}`", path.join("::")))
+                }
+                TypeTarget::Unknown(reason) => return Err(reason),
+            };
+            let owner_name = index.type_def(owner).summary.name.clone();
+            let mut found = None;
+            for (position, candidate) in index.fns.iter().enumerate() {
+                for literal in &candidate.summary.body.struct_literals {
+                    let names_owner = literal.path.last().is_some_and(|last| *last == owner_name)
+                        || (literal.path.len() == 1
+                            && literal.path[0] == "Self"
+                            && index.self_type_of(FnId(position as u32))
+                                == Some(&TypeTarget::Local(owner)));
+                    if !names_owner {
+                        continue;
+                    }
+                    let Some(init) = literal.fields.iter().find(|init| init.name == *field) else {
+                        continue;
+                    };
+                    let mut mentions = init.mentions.clone();
+                    if let Ok(more) = construction_evidence(
+                        index,
+                        FnId(position as u32),
+                        &init.value,
+                        init.range.start,
+                        depth + 1,
+                    ) {
+                        mentions.extend(more);
+                    }
+                    found.get_or_insert_with(Mentions::default).extend(mentions);
+                }
+            }
+            found.ok_or_else(|| {
+                format!("no construction of `{owner_name}` setting `{field}` was found")
+            })
+        }
+        ValueExpr::Call { callee, .. } => {
+            let context = index.context_of(function);
+            let site = CallSite {
+                range: crate::location::TextRange { start: at, end: at },
+                callee: Callee::Path(callee.clone()),
+                literal_args: Vec::new(),
+                arg_mentions: Mentions::default(),
+                arg_ranges: Vec::new(),
+                receiver_range: None,
+                statement: crate::location::TextRange { start: at, end: at },
+            };
+            match index.resolve_call(context, &site) {
+                CallTarget::Local(targets) => {
+                    let mut mentions = Mentions::default();
+                    for target in targets {
+                        mentions.extend(function_mentions(index, target));
+                    }
+                    Ok(mentions)
+                }
+                CallTarget::External(path) => Ok(Mentions {
+                    items: vec![crate::index::Mention::Path(path)],
+                }),
+                CallTarget::Unresolved(reason) => Err(reason),
+            }
+        }
+        ValueExpr::MethodCall { receiver, method } => {
+            // `CLIENT.get_or_init(|| ..)`, `client.clone()`, `Client::builder()...build()`.
+            let mut mentions = Mentions::default();
+            for call in &def.summary.body.calls {
+                if let Callee::Method { method: called, .. } = &call.callee {
+                    if called == method && call.range.end <= at {
+                        mentions.extend(call.arg_mentions.clone());
+                    }
+                }
+            }
+            mentions
+                .items
+                .push(crate::index::Mention::Method(method.clone()));
+            if let Ok(more) = construction_evidence(index, function, receiver, at, depth + 1) {
+                mentions.extend(more);
+            }
+            Ok(mentions)
+        }
+        ValueExpr::StructLiteral(_) | ValueExpr::SelfValue | ValueExpr::Unknown => {
+            Err("the client's construction is not visible".to_string())
+        }
+    }
+}
+
+fn static_evidence(
+    index: &WorkspaceIndex,
+    function: FnId,
+    segments: &[String],
+) -> Result<Mentions, String> {
+    let module = index.fn_def(function).module;
+    match index.resolve_path(module, segments) {
+        Ok(crate::index::Resolution::Static(static_module, name)) => index
+            .module(static_module)
+            .statics
+            .get(&name)
+            .map(|item| {
+                // A `OnceLock` static is filled by a `get_or_init` call elsewhere: gather
+                // what those calls mention too.
+                let mut mentions = item.init_mentions.clone();
+                for candidate in &index.fns {
+                    for call in &candidate.summary.body.calls {
+                        if let Callee::Method { method, .. } = &call.callee {
+                            if matches!(method.as_str(), "get_or_init" | "get_or_try_init" | "set")
+                                && call
+                                    .arg_mentions
+                                    .methods()
+                                    .any(|m| m == "build" || m == "timeout")
+                            {
+                                mentions.extend(call.arg_mentions.clone());
+                            }
+                        }
+                    }
+                }
+                mentions
+            })
+            .ok_or_else(|| format!("static `{name}` not found")),
+        Ok(_) => Err(format!("`{}` is not a static", segments.join("::"))),
+        Err(reason) => Err(reason),
+    }
+}
+
+/// Everything a function's body mentions in its calls: how a constructor built its value.
+fn function_mentions(index: &WorkspaceIndex, function: FnId) -> Mentions {
+    let mut mentions = Mentions::default();
+    for call in &index.fn_def(function).summary.body.calls {
+        if let Callee::Method { method, .. } = &call.callee {
+            mentions
+                .items
+                .push(crate::index::Mention::Method(method.clone()));
+        }
+        if let Callee::Path(path) = &call.callee {
+            mentions
+                .items
+                .push(crate::index::Mention::Path(path.clone()));
+        }
+        mentions.extend(call.arg_mentions.clone());
+    }
+    mentions
+}

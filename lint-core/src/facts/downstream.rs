@@ -1,0 +1,299 @@
+//! Which calls leave the process: HTTP requests sent through a known client, RPCs on tonic
+//! generated clients, broker publishes. The receiver's type decides, never the method name
+//! alone: `tx.send(..)` on a channel is not a downstream call.
+
+use super::deadlines::{classify_duration, client_construction, path_is};
+use super::{Bound, DownstreamCall, DownstreamKind};
+use crate::index::{CallSite, CallTarget, Callee, FnId, TypeTarget, ValueExpr, WorkspaceIndex};
+use crate::knowledge::{
+    GRPC_CLIENT_NON_RPC_METHODS, GRPC_READ_PREFIXES, HTTP_CLIENTS, HTTP_FUNCTIONS,
+    HTTP_SEND_METHODS, HTTP_VERB_METHODS, IDEMPOTENCY_FIELD_PARTS, IDEMPOTENCY_HEADERS,
+    IDEMPOTENT_HTTP_METHODS, PUBLISHERS, REQUEST_TIMEOUT_METHODS,
+};
+
+pub(super) fn downstream_calls(
+    index: &WorkspaceIndex,
+    function: FnId,
+    resolved: &[CallTarget],
+) -> Vec<DownstreamCall> {
+    let body = &index.fn_def(function).summary.body;
+    let mut out = Vec::new();
+    for (position, call) in body.calls.iter().enumerate() {
+        let found = match (&call.callee, &resolved[position]) {
+            (Callee::Path(_), CallTarget::External(path)) => http_function(call, path),
+            (Callee::Method { receiver, method }, _) => {
+                if HTTP_SEND_METHODS.contains(&method.as_str()) {
+                    http_send(index, function, call, receiver)
+                } else {
+                    method_on_client(index, function, call, receiver, method, &resolved[position])
+                }
+            }
+            _ => None,
+        };
+        out.extend(found);
+    }
+    out
+}
+
+fn http_function(call: &CallSite, path: &[String]) -> Option<DownstreamCall> {
+    let known = HTTP_FUNCTIONS
+        .iter()
+        .find(|known| path_is(path, known.path))?;
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        kind: DownstreamKind::Http {
+            method: Some(known.method.to_string()),
+        },
+        api: path.join("::"),
+        idempotent: Some(true),
+        has_key: false,
+        bound: match known.default_bound {
+            Some(default) => Bound::Fixed(default.to_string()),
+            None => Bound::Unbounded(format!(
+                "`{}` uses a default client with no timeout",
+                path.join("::")
+            )),
+        },
+        retried_by_client: false,
+    })
+}
+
+/// The root value of a method chain and the methods called on it; a root that is a local
+/// bound to a chain continues into that chain (`let request = client.post(..);`). Also the
+/// start positions of the chains, to find their calls.
+fn unroll(
+    index: &WorkspaceIndex,
+    function: FnId,
+    value: &ValueExpr,
+    call: &CallSite,
+    depth: usize,
+) -> (ValueExpr, Vec<String>, Vec<crate::location::Position>) {
+    let mut methods = Vec::new();
+    let mut current = value;
+    while let ValueExpr::MethodCall { receiver, method } = current {
+        methods.push(method.clone());
+        current = receiver;
+    }
+    let mut starts = vec![call.range.start];
+    if let (ValueExpr::Name(name), true) = (current, depth < 4) {
+        let locals = &index.fn_def(function).summary.body.locals;
+        if let Some(local) = locals
+            .iter()
+            .rev()
+            .find(|local| local.name == *name && local.scope.contains(call.range.start))
+        {
+            if let (Some(init @ ValueExpr::MethodCall { .. }), Some(init_range)) =
+                (&local.init, local.init_range)
+            {
+                let (root, inner_methods, _) = unroll(index, function, init, call, depth + 1);
+                methods.extend(inner_methods);
+                starts.push(init_range.start);
+                return (root, methods, starts);
+            }
+        }
+    }
+    (current.clone(), methods, starts)
+}
+
+/// The calls of the same method chain (or of the local it continues), before `call`.
+fn chain_calls<'a>(
+    index: &'a WorkspaceIndex,
+    function: FnId,
+    call: &CallSite,
+    starts: &[crate::location::Position],
+) -> Vec<&'a CallSite> {
+    index
+        .fn_def(function)
+        .summary
+        .body
+        .calls
+        .iter()
+        .filter(|other| {
+            starts.contains(&other.range.start)
+                && other.range.end <= call.range.end
+                && other.range != call.range
+        })
+        .collect()
+}
+
+fn http_send(
+    index: &WorkspaceIndex,
+    function: FnId,
+    call: &CallSite,
+    receiver: &ValueExpr,
+) -> Option<DownstreamCall> {
+    let (root, methods, starts) = unroll(index, function, receiver, call, 0);
+    let context = index.context_of(function);
+    let client_type = match index.type_of_value(context, &root, call.range.start) {
+        TypeTarget::External(path) => path,
+        _ => return None,
+    };
+    let client = HTTP_CLIENTS
+        .iter()
+        .find(|client| path_is(&client_type, client.type_path))?;
+    let verb = methods
+        .iter()
+        .find(|method| HTTP_VERB_METHODS.contains(&method.as_str()))?;
+    let chain = chain_calls(index, function, call, &starts);
+    let http_method = if verb == "request" {
+        chain
+            .iter()
+            .find(|other| matches!(&other.callee, Callee::Method { method, .. } if method == "request"))
+            .and_then(|other| other.arg_mentions.paths().find_map(|path| path.last().cloned()))
+            .map(|method| method.to_uppercase())
+    } else {
+        Some(verb.to_uppercase())
+    };
+    let has_key = chain.iter().any(|other| {
+        matches!(&other.callee, Callee::Method { method, .. } if method == "header" || method == "headers")
+            && other.arg_mentions.literals().any(|literal| IDEMPOTENCY_HEADERS.iter().any(|header| literal.eq_ignore_ascii_case(header)))
+    }) || chain.iter().any(|other| mentions_key_name(&other.arg_mentions));
+    let request_timeout = chain.iter().find(
+        |other| matches!(&other.callee, Callee::Method { method, .. } if method == "timeout"),
+    );
+    let construction = client_construction(
+        index,
+        function,
+        &root,
+        call.range.start,
+        client.default_bound,
+    );
+    let bound = match request_timeout {
+        Some(timeout) => classify_duration(
+            index,
+            function,
+            &timeout.arg_mentions,
+            timeout.range.start,
+            "request `.timeout(..)`",
+        ),
+        None => construction.bound,
+    };
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        idempotent: http_method
+            .as_deref()
+            .map(|method| IDEMPOTENT_HTTP_METHODS.contains(&method)),
+        kind: DownstreamKind::Http {
+            method: http_method,
+        },
+        api: format!("{}::{verb}", client_type.join("::")),
+        has_key,
+        bound,
+        retried_by_client: construction.retries,
+    })
+}
+
+fn mentions_key_name(mentions: &crate::index::Mentions) -> bool {
+    mentions.names().chain(mentions.literals()).any(|text| {
+        let lowered = text.to_ascii_lowercase();
+        IDEMPOTENCY_FIELD_PARTS
+            .iter()
+            .any(|part| lowered.contains(part))
+            || IDEMPOTENCY_HEADERS.iter().any(|header| lowered == *header)
+    })
+}
+
+/// An RPC on a tonic client, or a publish on a broker client.
+fn method_on_client(
+    index: &WorkspaceIndex,
+    function: FnId,
+    call: &CallSite,
+    receiver: &ValueExpr,
+    method: &str,
+    resolved: &CallTarget,
+) -> Option<DownstreamCall> {
+    let type_path = match resolved {
+        CallTarget::External(path) => path[..path.len().saturating_sub(1)].to_vec(),
+        _ => return None,
+    };
+    let type_name = type_path.last()?;
+    if let Some(publisher) = PUBLISHERS.iter().find(|publisher| {
+        type_path
+            .first()
+            .is_some_and(|first| first == publisher.crate_name)
+            && type_name == publisher.type_name
+            && publisher.methods.contains(&method)
+    }) {
+        let construction = client_construction(index, function, receiver, call.range.start, None);
+        return Some(DownstreamCall {
+            range: call.range,
+            statement: call.statement,
+            kind: DownstreamKind::Publish {
+                label: publisher.label,
+            },
+            api: format!("{}::{method}", type_path.join("::")),
+            idempotent: Some(false),
+            has_key: mentions_key_name(&call.arg_mentions),
+            bound: match construction.bound {
+                Bound::Fixed(_) | Bound::Propagated(_) => construction.bound,
+                _ => Bound::Unbounded(format!("nothing bounds the {}", publisher.label)),
+            },
+            retried_by_client: false,
+        });
+    }
+    let is_generated_client = type_name.ends_with("Client")
+        && type_path.iter().any(|segment| segment.ends_with("_client"));
+    if !is_generated_client || GRPC_CLIENT_NON_RPC_METHODS.contains(&method) {
+        return None;
+    }
+    // The request: a local built with `Request::new(..)`, on which `set_timeout` may be
+    // called and metadata set.
+    let body = &index.fn_def(function).summary.body;
+    let request_names: Vec<&str> = call.arg_mentions.names().collect();
+    let on_request = |wanted: &[&str]| -> Vec<&CallSite> {
+        body.calls
+            .iter()
+            .filter(|other| {
+                matches!(&other.callee, Callee::Method { receiver: ValueExpr::Name(name), method } if request_names.contains(&name.as_str()) && wanted.contains(&method.as_str()))
+                    && other.range.start <= call.range.start
+            })
+            .collect()
+    };
+    let request_timeout = on_request(REQUEST_TIMEOUT_METHODS).into_iter().next();
+    let forwards_metadata = body.calls.iter().any(|other| {
+        matches!(&other.callee, Callee::Method { receiver: ValueExpr::MethodCall { receiver: inner, method: outer }, .. } if outer == "metadata_mut" && matches!(inner.as_ref(), ValueExpr::Name(name) if request_names.contains(&name.as_str())))
+    }) || body.calls.iter().any(|other| matches!(&other.callee, Callee::Method { method, .. } if method == "metadata") && other.statement.start.line == call.statement.start.line)
+        || body.assignments.iter().any(|assignment| assignment.value.mentions_method(&["metadata"]) && assignment.range.start <= call.range.start);
+    let construction = client_construction(index, function, receiver, call.range.start, None);
+    let bound = match request_timeout {
+        Some(timeout) => classify_duration(index, function, &timeout.arg_mentions, timeout.range.start, "`Request::set_timeout(..)`"),
+        None if forwards_metadata => Bound::ForwardedMetadata,
+        None => match construction.bound {
+            Bound::Fixed(_) => Bound::Fixed("its channel's `Endpoint::timeout(..)`, a local bound that is not sent as `grpc-timeout`".to_string()),
+            Bound::Unbounded(_) => Bound::Unbounded("neither the request (`set_timeout`) nor the channel (`Endpoint::timeout`) sets a timeout".to_string()),
+            other => other,
+        },
+    };
+    let has_key = mentions_key_name(&call.arg_mentions)
+        || body.locals.iter().any(|local| {
+            request_names.contains(&local.name.as_str()) && mentions_key_name(&local.init_mentions)
+        })
+        || on_request(&["metadata_mut", "insert"])
+            .into_iter()
+            .any(|other| mentions_key_name(&other.arg_mentions))
+        || body.struct_literals.iter().any(|literal| {
+            literal.range.start <= call.range.start
+                && literal
+                    .fields
+                    .iter()
+                    .any(|field| IDEMPOTENCY_FIELD_PARTS.contains(&field.name.as_str()))
+        });
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        kind: DownstreamKind::Grpc {
+            method: method.to_string(),
+        },
+        api: format!("{}::{method}", type_path.join("::")),
+        idempotent: Some(
+            GRPC_READ_PREFIXES
+                .iter()
+                .any(|prefix| method == *prefix || method.starts_with(&format!("{prefix}_"))),
+        ),
+        has_key,
+        bound,
+        retried_by_client: false,
+    })
+}

@@ -1,0 +1,175 @@
+//! Facts: what each function does that the questions care about, taken from its summary and
+//! the index, never from the syntax tree.
+//!
+//! Per function: its downstream calls (HTTP, gRPC, brokers) with their deadline and key,
+//! the retries it runs, the `tokio::time::timeout` scopes it opens, and its calls into the
+//! workspace. [`reach`] then follows those calls from a handler and gives every fact with
+//! the call chain that leads to it.
+
+mod deadlines;
+mod downstream;
+mod reach;
+mod retries;
+
+pub use reach::{reach, FactsCache, Reach, ReachedCall, ReachedRetry, Step};
+
+use crate::index::{CallTarget, FnId, WorkspaceIndex};
+use crate::location::TextRange;
+
+/// A call that leaves the process and may commit elsewhere.
+#[derive(Clone, Debug)]
+pub struct DownstreamCall {
+    pub range: TextRange,
+    /// The statement holding the call: findings point at its first line.
+    pub statement: TextRange,
+    pub kind: DownstreamKind,
+    /// The API called, as written in full: `reqwest::Client::post`.
+    pub api: String,
+    /// `None` when the analysis cannot tell.
+    pub idempotent: Option<bool>,
+    /// An idempotency key travels with the call (header, metadata or message field).
+    pub has_key: bool,
+    pub bound: Bound,
+    /// The client retries every request itself (reqwest-retry middleware).
+    pub retried_by_client: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DownstreamKind {
+    Http { method: Option<String> },
+    Grpc { method: String },
+    Publish { label: &'static str },
+}
+
+impl DownstreamKind {
+    pub fn describe(&self) -> String {
+        match self {
+            DownstreamKind::Http {
+                method: Some(method),
+            } => format!("HTTP {method}"),
+            DownstreamKind::Http { method: None } => "HTTP request".to_string(),
+            DownstreamKind::Grpc { method } => format!("gRPC `{method}`"),
+            DownstreamKind::Publish { label } => label.to_string(),
+        }
+    }
+}
+
+/// How long a call may take.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// Nothing bounds it; the text says why.
+    Unbounded(String),
+    /// A constant or configured duration.
+    Fixed(String),
+    /// Derived from the caller's deadline.
+    Propagated(String),
+    /// The inbound gRPC metadata is copied onto the outgoing request: the callee sees the
+    /// original budget, not what remains of it.
+    ForwardedMetadata,
+    Unknown(String),
+}
+
+impl Bound {
+    /// The stronger of two bounds on the same call: a propagated deadline beats a fixed one,
+    /// and any bound beats none.
+    pub fn strongest(self, other: Bound) -> Bound {
+        fn rank(bound: &Bound) -> u8 {
+            match bound {
+                Bound::Unbounded(_) => 0,
+                Bound::Unknown(_) => 1,
+                Bound::ForwardedMetadata => 2,
+                Bound::Fixed(_) => 3,
+                Bound::Propagated(_) => 4,
+            }
+        }
+        if rank(&other) > rank(&self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// A `tokio::time::timeout(..)` around part of a function.
+#[derive(Clone, Debug)]
+pub struct TimeoutScope {
+    /// The future it bounds.
+    pub covers: TextRange,
+    pub bound: Bound,
+}
+
+/// A call into the workspace.
+#[derive(Clone, Debug)]
+pub struct CallEdge {
+    pub targets: Vec<FnId>,
+    pub range: TextRange,
+    pub statement: TextRange,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delay {
+    None,
+    Constant,
+    Growing,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Budget {
+    Attempts,
+    Elapsed,
+    Unbounded,
+}
+
+#[derive(Clone, Debug)]
+pub struct Retry {
+    /// Where findings point: the loop keyword, or the statement that starts the retry.
+    pub anchor: TextRange,
+    /// The code run on each attempt.
+    pub body: TextRange,
+    /// `loop`, `for`, `while`, or the library's name.
+    pub origin: String,
+    pub delay: Delay,
+    pub jitter: bool,
+    pub budget: Budget,
+    /// Retries every error, permanent ones included.
+    pub all_errors: bool,
+}
+
+/// The facts of one function.
+#[derive(Clone, Debug, Default)]
+pub struct FunctionFacts {
+    pub downstream: Vec<DownstreamCall>,
+    pub retries: Vec<Retry>,
+    pub timeouts: Vec<TimeoutScope>,
+    pub edges: Vec<CallEdge>,
+    /// A `sleep` is called here: a helper that pauses between attempts.
+    pub sleeps: bool,
+    /// Randomness is used here: a helper that adds jitter.
+    pub randomises: bool,
+}
+
+/// Computes the facts of a function.
+pub fn function_facts(index: &WorkspaceIndex, function: FnId) -> FunctionFacts {
+    let context = index.context_of(function);
+    let body = &index.fn_def(function).summary.body;
+    let mut facts = FunctionFacts::default();
+    let mut resolved = Vec::with_capacity(body.calls.len());
+    for call in &body.calls {
+        resolved.push(index.resolve_call(context, call));
+    }
+    for (position, call) in body.calls.iter().enumerate() {
+        if let CallTarget::Local(targets) = &resolved[position] {
+            facts.edges.push(CallEdge {
+                targets: targets.clone(),
+                range: call.range,
+                statement: call.statement,
+            });
+        }
+    }
+    facts.timeouts = deadlines::timeout_scopes(index, function, &resolved);
+    facts.downstream = downstream::downstream_calls(index, function, &resolved);
+    facts.sleeps = retries::sleeps(&resolved);
+    facts.randomises = retries::randomises(body, &resolved);
+    facts.retries = retries::retries(index, function, &resolved);
+    facts
+}

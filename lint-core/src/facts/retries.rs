@@ -1,0 +1,419 @@
+//! Retries: loops whose error path goes round again around work, and retry libraries with
+//! their defaults. Whether a retry wraps a downstream call is decided when a handler's path
+//! is followed ([`super::reach`]); here each candidate is described.
+
+use super::deadlines::path_is;
+use super::{Budget, Delay, Retry};
+use crate::index::{
+    BodySummary, CallSite, CallTarget, Callee, ExitKind, FnId, LoopKeyword, LoopSummary, Mentions,
+    WorkspaceIndex,
+};
+use crate::knowledge::{
+    RetryLibrary, BACKON_BUILDERS, CONSTANT_STRATEGIES, ERROR_CLASSIFIERS, EVENT_LOOP_MACROS,
+    FAILURE_CHECKS, GROWTH_METHODS, JITTER_CRATES, JITTER_METHODS, JITTER_NAME_PARTS,
+    RETRY_FUNCTIONS, SLEEP_FUNCTIONS,
+};
+use crate::location::TextRange;
+
+fn is_sleep(target: &CallTarget) -> bool {
+    matches!(target, CallTarget::External(path) if SLEEP_FUNCTIONS.iter().any(|known| path_is(path, known)))
+}
+
+fn is_random(call: &CallSite, target: &CallTarget) -> bool {
+    let path_random = match target {
+        CallTarget::External(path) => path
+            .first()
+            .is_some_and(|first| JITTER_CRATES.contains(&first.as_str())),
+        _ => false,
+    };
+    let named_random = match &call.callee {
+        Callee::Method { method, .. } => JITTER_METHODS.contains(&method.as_str()),
+        Callee::Path(path) => path.iter().any(|segment| {
+            let lowered = segment.to_ascii_lowercase();
+            JITTER_NAME_PARTS.iter().any(|part| lowered.contains(part))
+                || JITTER_CRATES.contains(&segment.as_str())
+        }),
+    };
+    path_random || named_random
+}
+
+pub(super) fn sleeps(resolved: &[CallTarget]) -> bool {
+    resolved.iter().any(is_sleep)
+}
+
+pub(super) fn randomises(body: &BodySummary, resolved: &[CallTarget]) -> bool {
+    body.calls
+        .iter()
+        .zip(resolved)
+        .any(|(call, target)| is_random(call, target))
+}
+
+pub(super) fn retries(
+    index: &WorkspaceIndex,
+    function: FnId,
+    resolved: &[CallTarget],
+) -> Vec<Retry> {
+    let body = &index.fn_def(function).summary.body;
+    let mut out: Vec<Retry> = body
+        .loops
+        .iter()
+        .filter_map(|candidate| loop_retry(index, body, candidate, resolved))
+        .collect();
+    for (position, call) in body.calls.iter().enumerate() {
+        if let Some(retry) = library_retry(index, function, call, &resolved[position]) {
+            out.push(retry);
+        }
+    }
+    out
+}
+
+fn within(outer: &TextRange, inner: &TextRange) -> bool {
+    outer.contains_range(inner)
+}
+
+fn loop_retry(
+    index: &WorkspaceIndex,
+    body: &BodySummary,
+    candidate: &LoopSummary,
+    resolved: &[CallTarget],
+) -> Option<Retry> {
+    let inside = |range: &TextRange| within(&candidate.body, range);
+    // Stream and channel loops, and loops over data, are not retries.
+    if candidate.keyword == LoopKeyword::While && candidate.is_while_let {
+        return None;
+    }
+    if candidate.keyword == LoopKeyword::For && !candidate.over_range {
+        return None;
+    }
+    if body.macros.iter().any(|mac| {
+        inside(&mac.range)
+            && mac
+                .path
+                .last()
+                .is_some_and(|last| EVENT_LOOP_MACROS.contains(&last.as_str()))
+    }) {
+        return None;
+    }
+    let error_arms: Vec<_> = body
+        .error_arms
+        .iter()
+        .filter(|arm| inside(&arm.range))
+        .collect();
+    let checks_failure = body.calls.iter().any(|call| {
+        inside(&call.range) && matches!(&call.callee, Callee::Method { method, .. } if FAILURE_CHECKS.contains(&method.as_str()))
+    });
+    if error_arms.is_empty() && !checks_failure {
+        return None;
+    }
+    // It leaves on success: a `break` or `return` outside the error arms.
+    let leaves_on_success = body.exits.iter().any(|exit| {
+        matches!(exit.kind, ExitKind::Break | ExitKind::Return)
+            && inside(&exit.range)
+            && !error_arms
+                .iter()
+                .any(|arm| arm.range.contains_range(&exit.range))
+    });
+    if !leaves_on_success {
+        return None;
+    }
+    let counters: Vec<&str> = body
+        .assignments
+        .iter()
+        .filter(|assignment| inside(&assignment.range) && assignment.operator == "+=")
+        .map(|assignment| assignment.target.as_str())
+        .collect();
+    let growing_names: Vec<&str> = body
+        .assignments
+        .iter()
+        .filter(|assignment| inside(&assignment.range))
+        .filter(|assignment| {
+            matches!(assignment.operator.as_str(), "*=" | "<<=")
+                || (assignment.operator == "="
+                    && (assignment
+                        .value
+                        .operators()
+                        .any(|op| op == "*" || op == "<<")
+                        || assignment.value.mentions_method(GROWTH_METHODS)))
+        })
+        .map(|assignment| assignment.target.as_str())
+        .collect();
+    // The pause between attempts, here or in a helper called from the loop.
+    let mut delay = Delay::None;
+    let mut jitter = false;
+    for (call, target) in body.calls.iter().zip(resolved) {
+        if !inside(&call.range) {
+            continue;
+        }
+        if is_random(call, target) {
+            jitter = true;
+        }
+        let helper_pauses = match target {
+            CallTarget::Local(targets) => targets.iter().any(|helper| {
+                let helper_body = &index.fn_def(*helper).summary.body;
+                helper_body.calls.iter().any(|inner| matches!(&inner.callee, Callee::Path(path) if path.last().is_some_and(|last| last == "sleep")))
+            }),
+            _ => false,
+        };
+        let helper_randomises = match target {
+            CallTarget::Local(targets) => targets.iter().any(|helper| {
+                index.fn_def(*helper).summary.body.calls.iter().any(|inner| {
+                    let path_random = matches!(&inner.callee, Callee::Path(path) if path.iter().any(|segment| JITTER_CRATES.contains(&segment.as_str()) || segment.contains("rng")));
+                    path_random || matches!(&inner.callee, Callee::Method { method, .. } if JITTER_METHODS.contains(&method.as_str()))
+                })
+            }),
+            _ => false,
+        };
+        if helper_randomises && (helper_pauses || mentions_delay_helper(call)) {
+            jitter = true;
+        }
+        let pauses = is_sleep(target) || helper_pauses;
+        if !pauses {
+            continue;
+        }
+        let grows = grows(
+            &call.arg_mentions,
+            &counters,
+            &growing_names,
+            &candidate.bound_names,
+        ) || (helper_pauses
+            && !call.arg_mentions.items.is_empty()
+            && call.arg_mentions.names().any(|name| {
+                counters.contains(&name) || candidate.bound_names.iter().any(|bound| bound == name)
+            }));
+        let this_delay = if grows {
+            Delay::Growing
+        } else {
+            Delay::Constant
+        };
+        if delay != Delay::Growing {
+            delay = this_delay;
+        }
+    }
+    let budget = match candidate.keyword {
+        LoopKeyword::For => Budget::Attempts,
+        LoopKeyword::While if !candidate.head.items.is_empty() => Budget::Attempts,
+        _ => {
+            let bounded = body.comparisons.iter().any(|comparison| {
+                inside(&comparison.range)
+                    && (comparison
+                        .operands
+                        .names()
+                        .any(|name| counters.contains(&name))
+                        || comparison.operands.mentions_method(&["elapsed"])
+                        || comparison
+                            .operands
+                            .names()
+                            .any(|name| name.to_ascii_lowercase().contains("deadline")))
+            }) || error_arms.iter().any(|arm| {
+                arm.mentions.names().any(|name| counters.contains(&name))
+                    && arm
+                        .mentions
+                        .operators()
+                        .any(|op| matches!(op, "<" | "<=" | ">" | ">=" | "=="))
+            });
+            if bounded {
+                Budget::Attempts
+            } else {
+                Budget::Unbounded
+            }
+        }
+    };
+    let classifies = body.calls.iter().any(|call| {
+        inside(&call.range)
+            && match &call.callee {
+                Callee::Method { method, .. } => ERROR_CLASSIFIERS.contains(&method.as_str()),
+                Callee::Path(path) => path.last().is_some_and(|last| {
+                    ERROR_CLASSIFIERS.contains(&last.as_str())
+                        || last.contains("transient")
+                        || last.contains("retryable")
+                }),
+            }
+    }) || error_arms.iter().any(|arm| {
+        arm.mentions.mentions_method(ERROR_CLASSIFIERS)
+            || arm
+                .mentions
+                .names()
+                .any(|name| ERROR_CLASSIFIERS.contains(&name))
+    });
+    let all_errors = (error_arms.iter().any(|arm| arm.catch_all) || checks_failure) && !classifies;
+    Some(Retry {
+        anchor: TextRange {
+            start: candidate.range.start,
+            end: candidate.body.start,
+        },
+        body: candidate.body,
+        origin: match candidate.keyword {
+            LoopKeyword::Loop => "loop",
+            LoopKeyword::While => "while loop",
+            LoopKeyword::For => "for loop",
+        }
+        .to_string(),
+        delay,
+        jitter,
+        budget,
+        all_errors,
+    })
+}
+
+fn mentions_delay_helper(call: &CallSite) -> bool {
+    !call.arg_mentions.items.is_empty()
+}
+
+/// A delay grows when its expression multiplies or shifts, raises to a power, or follows
+/// the attempt counter or a variable the loop multiplies.
+fn grows(
+    mentions: &Mentions,
+    counters: &[&str],
+    growing_names: &[&str],
+    loop_names: &[String],
+) -> bool {
+    mentions.operators().any(|op| op == "<<")
+        || mentions.mentions_method(GROWTH_METHODS)
+        || mentions.names().any(|name| growing_names.contains(&name))
+        || mentions.names().any(|name| {
+            counters.contains(&name)
+                || loop_names.iter().any(|bound| bound == name) && !name.starts_with('_')
+        }) && mentions.operators().any(|op| op == "*")
+}
+
+fn library_retry(
+    index: &WorkspaceIndex,
+    function: FnId,
+    call: &CallSite,
+    target: &CallTarget,
+) -> Option<Retry> {
+    let body = &index.fn_def(function).summary.body;
+    let (library, operation) = match (&call.callee, target) {
+        (Callee::Path(_), CallTarget::External(path)) => {
+            let (_, library, operation_index) = RETRY_FUNCTIONS
+                .iter()
+                .find(|(known, _, _)| path_is(path, known))?;
+            (*library, *call.arg_ranges.get(*operation_index)?)
+        }
+        (Callee::Method { receiver, method }, _) if method == "retry" => {
+            // backon: `(|| async { .. }).retry(builder)`; the builder is named in the
+            // argument or in the local it is bound to.
+            let mut config = call.arg_mentions.clone();
+            for name in call.arg_mentions.names() {
+                if let Some(local) = body
+                    .locals
+                    .iter()
+                    .rev()
+                    .find(|local| local.name == name && local.scope.start <= call.range.start)
+                {
+                    config.extend(local.init_mentions.clone());
+                }
+            }
+            let names_builder = config.paths().any(|path| {
+                path.iter()
+                    .any(|segment| BACKON_BUILDERS.contains(&segment.as_str()))
+            }) || config.names().any(|name| BACKON_BUILDERS.contains(&name));
+            if !names_builder {
+                return None;
+            }
+            let _ = receiver;
+            (RetryLibrary::Backon, call.receiver_range?)
+        }
+        _ => return None,
+    };
+    // What configures the retry: the arguments, the locals they name, and the calls chained
+    // after it (`.when(..)`, `.notify(..)`).
+    let mut config = call.arg_mentions.clone();
+    for name in call.arg_mentions.names() {
+        if let Some(local) = body
+            .locals
+            .iter()
+            .rev()
+            .find(|local| local.name == name && local.scope.start <= call.range.start)
+        {
+            config.extend(local.init_mentions.clone());
+        }
+    }
+    let chained: Vec<&CallSite> = body
+        .calls
+        .iter()
+        .filter(|other| other.range.start == call.range.start && other.range.end > call.range.end)
+        .collect();
+    for other in &chained {
+        if let Callee::Method { method, .. } = &other.callee {
+            config
+                .items
+                .push(crate::index::Mention::Method(method.clone()));
+        }
+        config.extend(other.arg_mentions.clone());
+    }
+    let names_any = |wanted: &[&str]| {
+        config.paths().any(|path| {
+            path.iter()
+                .any(|segment| wanted.contains(&segment.as_str()))
+        }) || config.names().any(|name| wanted.contains(&name))
+    };
+    let constant = names_any(CONSTANT_STRATEGIES);
+    let (delay, jitter, budget, all_errors) = match library {
+        RetryLibrary::Backon => (
+            if constant {
+                Delay::Constant
+            } else {
+                Delay::Growing
+            },
+            config.mentions_method(&["with_jitter"]),
+            if config.mentions_method(&["without_max_times"]) {
+                Budget::Unbounded
+            } else {
+                Budget::Attempts
+            },
+            false,
+        ),
+        RetryLibrary::Backoff => {
+            let question_inside = body.exits.iter().any(|exit| {
+                exit.kind == ExitKind::Question && operation.contains_range(&exit.range)
+            });
+            let classifies = body.calls.iter().any(|inner| {
+                operation.contains_range(&inner.range)
+                    && (matches!(&inner.callee, Callee::Method { method, .. } if method == "map_err")
+                        || matches!(&inner.callee, Callee::Path(path) if path.last().is_some_and(|last| last == "permanent" || last == "transient")))
+            });
+            (
+                if constant {
+                    Delay::Constant
+                } else {
+                    Delay::Growing
+                },
+                !constant,
+                Budget::Elapsed,
+                question_inside && !classifies,
+            )
+        }
+        RetryLibrary::TokioRetry | RetryLibrary::RetryCrate => (
+            if constant {
+                Delay::Constant
+            } else {
+                Delay::Growing
+            },
+            names_any(&["jitter"]) || config.mentions_method(&["jitter"]),
+            if config.mentions_method(&["take"]) {
+                Budget::Attempts
+            } else {
+                Budget::Unbounded
+            },
+            false,
+        ),
+        // again's default policy: exponential from 1 s, no jitter, 5 retries, every error.
+        RetryLibrary::Again => (
+            Delay::Growing,
+            false,
+            Budget::Attempts,
+            call.callee == Callee::Path(vec!["again".into(), "retry".into()])
+                || matches!(target, CallTarget::External(path) if path.last().is_some_and(|last| last == "retry")),
+        ),
+    };
+    Some(Retry {
+        anchor: call.statement,
+        body: operation,
+        origin: library.name().to_string(),
+        delay,
+        jitter,
+        budget,
+        all_errors,
+    })
+}
