@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::discovery::{DiscoveredHandler, HandlerFunction};
 use crate::facts::{reach, Bound, FactsCache, Reach, Step};
-use crate::index::{FnId, WorkspaceIndex};
+use crate::index::{AttrArg, FnId, WorkspaceIndex};
 use crate::knowledge::DEADLINE_HEADERS;
 use crate::report::{Answer, ChainStep, Finding, Questions, Verdict};
 use crate::rules::{HandlerPath, Violation, HANDLER_CHECKS};
@@ -208,12 +208,23 @@ impl<'a> Judge<'a> {
     }
 }
 
-/// Whether the handler can know its caller's deadline (SPEC §3).
+/// Whether the handler can know its caller's deadline (SPEC §3): a tonic handler, one that
+/// promises `#[deadline(propagate)]`, an HTTP handler that reads a deadline header.
+/// `#[deadline(ms = N)]` states the handler's own budget instead, within which fixed
+/// bounds are fine.
 fn incoming_deadline(index: &WorkspaceIndex, handler: &DiscoveredHandler, root: FnId) -> bool {
-    if handler.framework == "tonic" || handler.annotations.iter().any(|name| name == "deadline") {
+    let summary = &index.fn_def(root).summary;
+    let promises_propagation = summary.attrs.iter().any(|attr| {
+        attr.path.last().is_some_and(|last| last == "deadline")
+            && attr
+                .args
+                .iter()
+                .any(|arg| matches!(arg, AttrArg::Word(word) if word == "propagate"))
+    });
+    if handler.framework == "tonic" || promises_propagation {
         return true;
     }
-    index.fn_def(root).summary.body.calls.iter().any(|call| {
+    summary.body.calls.iter().any(|call| {
         call.arg_mentions.literals().any(|literal| {
             DEADLINE_HEADERS
                 .iter()
