@@ -172,10 +172,12 @@ pub(super) fn client_construction(
             retries: false,
         },
         Ok(mentions) => {
-            let retries = mentions.mentions_path_ending(RETRYING_MIDDLEWARE)
-                || mentions
-                    .names()
-                    .any(|name| RETRYING_MIDDLEWARE.contains(&name));
+            let retries = mentions.paths().any(|path| {
+                path.iter()
+                    .any(|segment| RETRYING_MIDDLEWARE.contains(&segment.as_str()))
+            }) || mentions
+                .names()
+                .any(|name| RETRYING_MIDDLEWARE.contains(&name));
             let bound = if mentions.mentions_method(&["timeout"]) {
                 Bound::Fixed("client built with `.timeout(..)`".to_string())
             } else if let Some(default) = default_bound {
@@ -232,9 +234,7 @@ fn construction_evidence(
                 .flat_map(|param| param.bindings.iter())
                 .any(|(binding, _)| binding == name)
             {
-                return Err(format!(
-                    "the client is the parameter `{name}`; where it was built is not followed"
-                ));
+                return parameter_evidence(index, function, name, depth);
             }
             static_evidence(index, function, std::slice::from_ref(name))
         }
@@ -279,7 +279,14 @@ fn construction_evidence(
                 format!("no construction of `{owner_name}` setting `{field}` was found")
             })
         }
-        ValueExpr::Call { callee, .. } => {
+        ValueExpr::Call { callee, args } => {
+            // `RiskClient::new(channel)`: how the arguments were built counts too.
+            let mut from_args = Mentions::default();
+            for arg in args {
+                if let Ok(more) = construction_evidence(index, function, arg, at, depth + 1) {
+                    from_args.extend(more);
+                }
+            }
             let context = index.context_of(function);
             let site = CallSite {
                 range: crate::location::TextRange { start: at, end: at },
@@ -292,15 +299,17 @@ fn construction_evidence(
             };
             match index.resolve_call(context, &site) {
                 CallTarget::Local(targets) => {
-                    let mut mentions = Mentions::default();
+                    let mut mentions = from_args;
                     for target in targets {
                         mentions.extend(function_mentions(index, target));
                     }
                     Ok(mentions)
                 }
-                CallTarget::External(path) => Ok(Mentions {
-                    items: vec![crate::index::Mention::Path(path)],
-                }),
+                CallTarget::External(path) => {
+                    let mut mentions = from_args;
+                    mentions.items.push(crate::index::Mention::Path(path));
+                    Ok(mentions)
+                }
                 CallTarget::Unresolved(reason) => Err(reason),
             }
         }
@@ -382,4 +391,44 @@ fn function_mentions(index: &WorkspaceIndex, function: FnId) -> Mentions {
         mentions.extend(call.arg_mentions.clone());
     }
     mentions
+}
+
+/// A client handed in as a parameter: how the callers built what they pass under the same
+/// name (`Api::new(inventory, ..)` called with the local `inventory`).
+fn parameter_evidence(
+    index: &WorkspaceIndex,
+    function: FnId,
+    name: &str,
+    depth: usize,
+) -> Result<Mentions, String> {
+    let callee_name = &index.fn_def(function).summary.name;
+    let mut found: Option<Mentions> = None;
+    for (position, caller) in index.fns.iter().enumerate() {
+        let caller_id = FnId(position as u32);
+        for call in &caller.summary.body.calls {
+            let names_callee = match &call.callee {
+                Callee::Path(path) => path.last() == Some(callee_name),
+                Callee::Method { method, .. } => method == callee_name,
+            };
+            if !names_callee || !call.arg_mentions.names().any(|argument| argument == name) {
+                continue;
+            }
+            if !matches!(index.resolve_call(index.context_of(caller_id), call), CallTarget::Local(targets) if targets.contains(&function))
+            {
+                continue;
+            }
+            if let Ok(mentions) = construction_evidence(
+                index,
+                caller_id,
+                &ValueExpr::Name(name.to_string()),
+                call.range.start,
+                depth + 1,
+            ) {
+                found.get_or_insert_with(Mentions::default).extend(mentions);
+            }
+        }
+    }
+    found.ok_or_else(|| {
+        format!("the client is the parameter `{name}`, and no caller passes a value of that name")
+    })
 }

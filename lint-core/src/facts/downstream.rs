@@ -22,11 +22,16 @@ pub(super) fn downstream_calls(
         let found = match (&call.callee, &resolved[position]) {
             (Callee::Path(_), CallTarget::External(path)) => http_function(call, path),
             (Callee::Method { receiver, method }, _) => {
-                if HTTP_SEND_METHODS.contains(&method.as_str()) {
+                let sent = if HTTP_SEND_METHODS.contains(&method.as_str()) {
                     http_send(index, function, call, receiver)
+                } else if method == "execute" {
+                    http_execute(index, function, call, receiver)
                 } else {
+                    None
+                };
+                sent.or_else(|| {
                     method_on_client(index, function, call, receiver, method, &resolved[position])
-                }
+                })
             }
             _ => None,
         };
@@ -185,6 +190,63 @@ fn http_send(
     })
 }
 
+/// `client.execute(request)`: the method is the one the request was built with.
+fn http_execute(
+    index: &WorkspaceIndex,
+    function: FnId,
+    call: &CallSite,
+    receiver: &ValueExpr,
+) -> Option<DownstreamCall> {
+    let context = index.context_of(function);
+    let client_type = match index.type_of_value(context, receiver, call.range.start) {
+        TypeTarget::External(path) => path,
+        _ => return None,
+    };
+    let client = HTTP_CLIENTS
+        .iter()
+        .find(|client| path_is(&client_type, client.type_path))?;
+    let body = &index.fn_def(function).summary.body;
+    let request = call.arg_mentions.names().next();
+    let built_with = request.and_then(|name| {
+        body.locals
+            .iter()
+            .rev()
+            .find(|local| local.name == name && local.scope.start <= call.range.start)
+    });
+    let verb = built_with.and_then(|local| {
+        local
+            .init_mentions
+            .methods()
+            .find(|method| HTTP_VERB_METHODS.contains(method))
+            .map(str::to_uppercase)
+    });
+    let request_timeout =
+        built_with.is_some_and(|local| local.init_mentions.mentions_method(&["timeout"]));
+    let construction = client_construction(
+        index,
+        function,
+        receiver,
+        call.range.start,
+        client.default_bound,
+    );
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        idempotent: verb
+            .as_deref()
+            .map(|method| IDEMPOTENT_HTTP_METHODS.contains(&method)),
+        kind: DownstreamKind::Http { method: verb },
+        api: format!("{}::execute", client_type.join("::")),
+        has_key: built_with.is_some_and(|local| mentions_key_name(&local.init_mentions)),
+        bound: if request_timeout {
+            Bound::Fixed("request built with `.timeout(..)`".to_string())
+        } else {
+            construction.bound
+        },
+        retried_by_client: construction.retries,
+    })
+}
+
 fn mentions_key_name(mentions: &crate::index::Mentions) -> bool {
     mentions.names().chain(mentions.literals()).any(|text| {
         let lowered = text.to_ascii_lowercase();
@@ -252,10 +314,14 @@ fn method_on_client(
             .collect()
     };
     let request_timeout = on_request(REQUEST_TIMEOUT_METHODS).into_iter().next();
-    let forwards_metadata = body.calls.iter().any(|other| {
-        matches!(&other.callee, Callee::Method { receiver: ValueExpr::MethodCall { receiver: inner, method: outer }, .. } if outer == "metadata_mut" && matches!(inner.as_ref(), ValueExpr::Name(name) if request_names.contains(&name.as_str())))
-    }) || body.calls.iter().any(|other| matches!(&other.callee, Callee::Method { method, .. } if method == "metadata") && other.statement.start.line == call.statement.start.line)
-        || body.assignments.iter().any(|assignment| assignment.value.mentions_method(&["metadata"]) && assignment.range.start <= call.range.start);
+    // `*outgoing.metadata_mut() = incoming.metadata().clone()`: the inbound metadata,
+    // grpc-timeout included, copied onto the outgoing request.
+    let forwards_metadata = body.calls.iter().any(|writes| {
+        matches!(&writes.callee, Callee::Method { receiver: ValueExpr::Name(name), method } if method == "metadata_mut" && request_names.contains(&name.as_str()))
+            && body.calls.iter().any(|reads| {
+                reads.statement == writes.statement && matches!(&reads.callee, Callee::Method { method, .. } if method == "metadata")
+            })
+    });
     let construction = client_construction(index, function, receiver, call.range.start, None);
     let bound = match request_timeout {
         Some(timeout) => classify_duration(index, function, &timeout.arg_mentions, timeout.range.start, "`Request::set_timeout(..)`"),

@@ -173,3 +173,6 @@ pub fn function_facts(index: &WorkspaceIndex, function: FnId) -> FunctionFacts {
     facts.retries = retries::retries(index, function, &resolved);
     facts
 }
+
+#[cfg(test)]
+mod tests;

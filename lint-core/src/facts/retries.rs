@@ -170,8 +170,9 @@ fn loop_retry(
         if !pauses {
             continue;
         }
+        let delay_mentions = follow_locals(body, &call.arg_mentions, call.range.start);
         let grows = grows(
-            &call.arg_mentions,
+            &delay_mentions,
             &counters,
             &growing_names,
             &candidate.bound_names,
@@ -255,6 +256,34 @@ fn loop_retry(
     })
 }
 
+/// What an expression mentions, with the initialisers of the locals it names folded in
+/// (`let wait = base * 2u32.pow(attempt); sleep(wait)`).
+fn follow_locals(
+    body: &BodySummary,
+    mentions: &Mentions,
+    at: crate::location::Position,
+) -> Mentions {
+    let mut out = mentions.clone();
+    let mut frontier: Vec<String> = mentions.names().map(str::to_string).collect();
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(name) = frontier.pop() {
+        if seen.contains(&name) || seen.len() > 16 {
+            continue;
+        }
+        seen.push(name.clone());
+        if let Some(local) = body
+            .locals
+            .iter()
+            .rev()
+            .find(|local| local.name == name && local.scope.start <= at)
+        {
+            frontier.extend(local.init_mentions.names().map(str::to_string));
+            out.extend(local.init_mentions.clone());
+        }
+    }
+    out
+}
+
 fn mentions_delay_helper(call: &CallSite) -> bool {
     !call.arg_mentions.items.is_empty()
 }
@@ -267,13 +296,15 @@ fn grows(
     growing_names: &[&str],
     loop_names: &[String],
 ) -> bool {
+    let follows_attempt = mentions.names().any(|name| {
+        counters.contains(&name)
+            || loop_names.iter().any(|bound| bound == name) && !name.starts_with('_')
+    });
     mentions.operators().any(|op| op == "<<")
         || mentions.mentions_method(GROWTH_METHODS)
         || mentions.names().any(|name| growing_names.contains(&name))
-        || mentions.names().any(|name| {
-            counters.contains(&name)
-                || loop_names.iter().any(|bound| bound == name) && !name.starts_with('_')
-        }) && mentions.operators().any(|op| op == "*")
+        // `base * attempt`, or a helper handed the attempt: `backoff::delay_for(attempt)`.
+        || follows_attempt && (mentions.operators().any(|op| op == "*") || mentions.paths().next().is_some())
 }
 
 fn library_retry(
