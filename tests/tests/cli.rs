@@ -224,3 +224,14 @@ fn writes_the_report_to_a_file() {
     assert!(written.contains("\"handlers\""));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The README's rule table is the one `cargo failfirst rules` prints: kept in step.
+#[test]
+fn readme_lists_every_rule_as_the_tool_does() {
+    let root = repo_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    let output = run_failfirst(&root, &["failfirst", "rules"]);
+    for line in output.stdout.lines() {
+        assert!(readme.contains(line), "README.md lacks the rule line:\n{line}");
+    }
+}
