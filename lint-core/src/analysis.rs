@@ -210,6 +210,7 @@ fn build_report_part(
                 column: range.start.column,
                 annotations: handler.annotations.clone(),
                 questions: verdict.questions,
+                unresolved_calls: unresolved_in(index, handler),
             }
         })
         .collect();
@@ -223,6 +224,24 @@ fn build_report_part(
         crates: index.crates.len(),
         calls: count_calls(index, handlers),
     }
+}
+
+/// The calls of a handler's own body (or closure) that could not be resolved.
+fn unresolved_in(index: &WorkspaceIndex, handler: &DiscoveredHandler) -> Vec<UnresolvedCallReport> {
+    let (function, within) = match handler.function {
+        HandlerFunction::Function(id) => (id, None),
+        HandlerFunction::Closure { enclosing, range } => (enclosing, Some(range)),
+    };
+    index
+        .unresolved_calls(std::iter::once(function))
+        .into_iter()
+        .filter(|call| within.is_none_or(|range| range.contains_range(&call.range)))
+        .map(|call| UnresolvedCallReport {
+            callee: call.callee,
+            line: call.range.start.line,
+            reason: call.reason,
+        })
+        .collect()
 }
 
 /// Joins the batches' parts into the report, in file order, and works out the score.
@@ -309,12 +328,13 @@ fn count_calls(index: &WorkspaceIndex, handlers: &[DiscoveredHandler]) -> CallCo
     for function in functions {
         let context = index.context_of(function);
         for call in &index.fn_def(function).summary.body.calls {
-            counts.total += 1;
             match index.resolve_call(context, call) {
                 CallTarget::Local(_) => counts.workspace += 1,
                 CallTarget::External(_) => counts.external += 1,
                 CallTarget::Unresolved(_) => counts.unresolved += 1,
+                CallTarget::Constructor => continue,
             }
+            counts.total += 1;
         }
     }
     counts

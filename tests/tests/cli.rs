@@ -232,6 +232,9 @@ fn readme_lists_every_rule_as_the_tool_does() {
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
     let output = run_failfirst(&root, &["failfirst", "rules"]);
     for line in output.stdout.lines() {
-        assert!(readme.contains(line), "README.md lacks the rule line:\n{line}");
+        assert!(
+            readme.contains(line),
+            "README.md lacks the rule line:\n{line}"
+        );
     }
 }

@@ -311,6 +311,7 @@ fn construction_evidence(
                     Ok(mentions)
                 }
                 CallTarget::Unresolved(reason) => Err(reason),
+                CallTarget::Constructor => Ok(from_args),
             }
         }
         ValueExpr::MethodCall { receiver, method } => {

@@ -44,6 +44,8 @@ pub enum TypeTarget {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallTarget {
     Local(Vec<FnId>),
+    /// A tuple struct or enum variant built with call syntax: not a call at all.
+    Constructor,
     External(Vec<String>),
     Unresolved(String),
 }
@@ -167,6 +169,10 @@ impl WorkspaceIndex {
                 Resolution::Type(type_id) => {
                     let methods = self.methods_named(&TypeTarget::Local(type_id), segment);
                     match methods.len() {
+                        // `Enum::Variant(..)` and `Struct::Variant`-like constructors.
+                        0 if self.type_def(type_id).summary.kind == TypeItemKind::Enum => {
+                            Resolution::Type(type_id)
+                        }
                         0 => {
                             return Err(format!(
                                 "no function `{segment}` on `{}` in the workspace",
@@ -549,9 +555,7 @@ impl WorkspaceIndex {
                             )),
                         }
                     }
-                    TypeTarget::External(path) => {
-                        TypeTarget::Unknown(format!("result of `{}::{method}`", path.join("::")))
-                    }
+                    TypeTarget::External(path) => external_result(&path),
                     unknown => unknown,
                 }
             }
@@ -688,9 +692,7 @@ impl WorkspaceIndex {
                         path.extend(rest);
                         CallTarget::External(path)
                     }
-                    Ok(Resolution::Type(_)) => {
-                        CallTarget::Unresolved("a tuple struct or variant constructor".to_string())
-                    }
+                    Ok(Resolution::Type(_)) => CallTarget::Constructor,
                     Ok(_) => CallTarget::Unresolved(format!(
                         "`{}` is not a function",
                         segments.join("::")
@@ -761,10 +763,57 @@ fn constructed_type(path: &[String]) -> TypeTarget {
             return TypeTarget::External(type_path);
         }
     }
-    TypeTarget::Unknown(format!("result of `{}`", path.join("::")))
+    external_result(path)
 }
 
-/// Names that resolve outside the workspace without an import: `std`, `core`, `alloc`.
+/// A value an external function returned, of a type not written anywhere: it belongs to
+/// that crate, which is all that is known.
+fn external_result(path: &[String]) -> TypeTarget {
+    match path.first() {
+        Some(root) => TypeTarget::External(vec![root.clone(), "<result>".to_string()]),
+        None => TypeTarget::Unknown("result of an unnamed function".to_string()),
+    }
+}
+
+/// Names that resolve outside the workspace without an import: `std`, `core`, `alloc`, and
+/// the prelude's items and primitive types.
 fn is_external_root(name: &str) -> bool {
-    matches!(name, "std" | "core" | "alloc")
+    matches!(
+        name,
+        "std"
+            | "core"
+            | "alloc"
+            | "Ok"
+            | "Err"
+            | "Some"
+            | "None"
+            | "Box"
+            | "Vec"
+            | "String"
+            | "Option"
+            | "Result"
+            | "Default"
+            | "drop"
+            | "Into"
+            | "From"
+            | "ToString"
+            | "Iterator"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "f32"
+            | "f64"
+            | "bool"
+            | "char"
+            | "str"
+    )
 }

@@ -154,6 +154,17 @@ pub struct Handler {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<String>,
     pub questions: Questions,
+    /// Calls in the handler's own body that the resolver could not follow, and why: the
+    /// places where its answers may be blind.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unresolved_calls: Vec<UnresolvedCallReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnresolvedCallReport {
+    pub callee: String,
+    pub line: u32,
+    pub reason: String,
 }
 
 /// One step of the call chain from a handler to a finding.
