@@ -71,6 +71,7 @@ fn calls_of(index: &WorkspaceIndex, caller: &str) -> Vec<String> {
                 .join(" | "),
             CallTarget::External(path) => format!("extern {}", path.join("::")),
             CallTarget::Unresolved(reason) => format!("unresolved: {reason}"),
+            CallTarget::Constructor => "constructor".to_string(),
         })
         .collect()
 }
