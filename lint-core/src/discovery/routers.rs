@@ -247,6 +247,16 @@ impl RouterEvaluator<'_> {
                 enclosing: function,
                 range: *range,
             }),
+            // `kv_get.layer(..)`, `kv_set.with_state(..)`: still that handler.
+            ExprTree::MethodCall {
+                receiver, method, ..
+            } if matches!(
+                method.as_str(),
+                "layer" | "with_state" | "into_service" | "route_layer"
+            ) =>
+            {
+                self.handler_ref(function, receiver)
+            }
             _ => None,
         }
     }

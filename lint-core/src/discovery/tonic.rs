@@ -26,7 +26,7 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
             .map(str::to_string);
         for method in &impl_def.methods {
             let summary = &index.fn_def(*method).summary;
-            if !is_grpc_method(summary) {
+            if !is_grpc_method(summary, &expanded_output(index, *method)) {
                 continue;
             }
             out.push(DiscoveredHandler {
@@ -44,11 +44,34 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     out
 }
 
-fn is_grpc_method(summary: &FnSummary) -> bool {
+/// The return type with a type alias expanded: `type EchoResult<T> = Result<Response<T>,
+/// Status>` is common in tonic services.
+fn expanded_output(
+    index: &WorkspaceIndex,
+    method: crate::index::FnId,
+) -> Option<crate::index::TypeRef> {
+    let def = index.fn_def(method);
+    let output = def.summary.output.as_ref()?;
+    match index.resolve_path(def.module, &output.path) {
+        Ok(crate::index::Resolution::Type(type_id))
+            if index.type_def(type_id).summary.kind == crate::index::TypeItemKind::Alias =>
+        {
+            index
+                .type_def(type_id)
+                .summary
+                .fields
+                .first()
+                .map(|(_, aliased)| aliased.clone())
+        }
+        _ => Some(output.clone()),
+    }
+}
+
+fn is_grpc_method(summary: &FnSummary, output: &Option<crate::index::TypeRef>) -> bool {
     let takes_request = summary.has_self
         && summary.params.len() == 1
         && summary.params[0].ty.last_name() == Some("Request");
-    let returns_response = summary.output.as_ref().is_some_and(|output| {
+    let returns_response = output.as_ref().is_some_and(|output| {
         output.last_name() == Some("Result")
             && output.args.len() == 2
             && output.args[0].last_name() == Some("Response")

@@ -149,6 +149,21 @@ fn derives_from_deadline(
     false
 }
 
+/// Construction chains longer than this are cut, and the bound is then `unknown`.
+const MAX_CONSTRUCTION_DEPTH: usize = 16;
+const TOO_FAR: &str = "the client is built too many steps away to follow";
+
+/// Evidence from one branch of a construction: a branch that cannot be followed adds
+/// nothing, but one cut by the depth limit makes the whole evidence incomplete, so that a
+/// missing timeout is never claimed on partial sight.
+fn partial_evidence(evidence: Result<Mentions, String>) -> Result<Mentions, String> {
+    match evidence {
+        Ok(mentions) => Ok(mentions),
+        Err(reason) if reason == TOO_FAR => Err(reason),
+        Err(_) => Ok(Mentions::default()),
+    }
+}
+
 /// How the client a call is made on was built: its bound, and whether it retries by itself.
 pub(super) struct ClientConstruction {
     pub bound: Bound,
@@ -182,6 +197,11 @@ pub(super) fn client_construction(
                 Bound::Fixed("client built with `.timeout(..)`".to_string())
             } else if let Some(default) = default_bound {
                 Bound::Fixed(default.to_string())
+            } else if !shows_construction(&mentions) {
+                // Claim "no timeout" only where the client's construction is in sight.
+                Bound::Unknown(
+                    "where the client is built is not visible from this call".to_string(),
+                )
             } else if mentions.mentions_method(&["connect_timeout"]) {
                 Bound::Unbounded(
                     "its client has only a `connect_timeout`, which does not bound the request"
@@ -203,8 +223,8 @@ fn construction_evidence(
     at: Position,
     depth: usize,
 ) -> Result<Mentions, String> {
-    if depth > 6 {
-        return Err("the client is built too many steps away".to_string());
+    if depth > MAX_CONSTRUCTION_DEPTH {
+        return Err(TOO_FAR.to_string());
     }
     let def = index.fn_def(function);
     match value {
@@ -219,11 +239,13 @@ fn construction_evidence(
             {
                 let mut mentions = local.init_mentions.clone();
                 if let Some(init) = &local.init {
-                    if let Ok(more) =
-                        construction_evidence(index, function, init, local.scope.start, depth + 1)
-                    {
-                        mentions.extend(more);
-                    }
+                    mentions.extend(partial_evidence(construction_evidence(
+                        index,
+                        function,
+                        init,
+                        local.scope.start,
+                        depth + 1,
+                    ))?);
                 }
                 return Ok(mentions);
             }
@@ -263,15 +285,13 @@ fn construction_evidence(
                         continue;
                     };
                     let mut mentions = init.mentions.clone();
-                    if let Ok(more) = construction_evidence(
+                    mentions.extend(partial_evidence(construction_evidence(
                         index,
                         FnId(position as u32),
                         &init.value,
                         init.range.start,
                         depth + 1,
-                    ) {
-                        mentions.extend(more);
-                    }
+                    ))?);
                     found.get_or_insert_with(Mentions::default).extend(mentions);
                 }
             }
@@ -283,9 +303,13 @@ fn construction_evidence(
             // `RiskClient::new(channel)`: how the arguments were built counts too.
             let mut from_args = Mentions::default();
             for arg in args {
-                if let Ok(more) = construction_evidence(index, function, arg, at, depth + 1) {
-                    from_args.extend(more);
-                }
+                from_args.extend(partial_evidence(construction_evidence(
+                    index,
+                    function,
+                    arg,
+                    at,
+                    depth + 1,
+                ))?);
             }
             let context = index.context_of(function);
             let site = CallSite {
@@ -314,6 +338,18 @@ fn construction_evidence(
                 CallTarget::Constructor => Ok(from_args),
             }
         }
+        ValueExpr::MethodCall { receiver, method }
+            if accessor_field(index, function, receiver, method, at) =>
+        {
+            // `fn client(&self) -> &Client { &self.client }`: the field it hands out.
+            construction_evidence(
+                index,
+                function,
+                &ValueExpr::Field(receiver.clone(), method.clone()),
+                at,
+                depth + 1,
+            )
+        }
         ValueExpr::MethodCall { receiver, method } => {
             // `CLIENT.get_or_init(|| ..)`, `client.clone()`, `Client::builder()...build()`.
             let mut mentions = Mentions::default();
@@ -327,9 +363,13 @@ fn construction_evidence(
             mentions
                 .items
                 .push(crate::index::Mention::Method(method.clone()));
-            if let Ok(more) = construction_evidence(index, function, receiver, at, depth + 1) {
-                mentions.extend(more);
-            }
+            mentions.extend(partial_evidence(construction_evidence(
+                index,
+                function,
+                receiver,
+                at,
+                depth + 1,
+            ))?);
             Ok(mentions)
         }
         ValueExpr::StructLiteral(_) | ValueExpr::SelfValue | ValueExpr::Unknown => {
@@ -377,21 +417,53 @@ fn static_evidence(
 
 /// Everything a function's body mentions in its calls: how a constructor built its value.
 fn function_mentions(index: &WorkspaceIndex, function: FnId) -> Mentions {
+    function_mentions_at(index, function, 0)
+}
+
+/// What a function's calls mention, and those of the workspace functions it calls, two
+/// levels down (`build()` calling `make_builder()` that sets the timeout).
+fn function_mentions_at(index: &WorkspaceIndex, function: FnId, depth: usize) -> Mentions {
     let mut mentions = Mentions::default();
+    let context = index.context_of(function);
     for call in &index.fn_def(function).summary.body.calls {
-        if let Callee::Method { method, .. } = &call.callee {
-            mentions
+        match &call.callee {
+            Callee::Method { method, .. } => mentions
                 .items
-                .push(crate::index::Mention::Method(method.clone()));
-        }
-        if let Callee::Path(path) = &call.callee {
-            mentions
+                .push(crate::index::Mention::Method(method.clone())),
+            Callee::Path(path) => mentions
                 .items
-                .push(crate::index::Mention::Path(path.clone()));
+                .push(crate::index::Mention::Path(path.clone())),
         }
         mentions.extend(call.arg_mentions.clone());
+        if depth < 2 {
+            if let CallTarget::Local(targets) = index.resolve_call(context, call) {
+                for target in targets.into_iter().filter(|target| *target != function) {
+                    mentions.extend(function_mentions_at(index, target, depth + 1));
+                }
+            }
+        }
     }
     mentions
+}
+
+/// Whether `receiver.method()` reads a field of the same name: an accessor.
+fn accessor_field(
+    index: &WorkspaceIndex,
+    function: FnId,
+    receiver: &ValueExpr,
+    method: &str,
+    at: Position,
+) -> bool {
+    match index.type_of_value(index.context_of(function), receiver, at) {
+        TypeTarget::Local(type_id) => {
+            let def = index.type_def(type_id);
+            def.summary.fields.iter().any(|(name, _)| name == method)
+                && !index
+                    .methods_named(&TypeTarget::Local(type_id), method)
+                    .is_empty()
+        }
+        _ => false,
+    }
 }
 
 /// A client handed in as a parameter: how the callers built what they pass under the same
@@ -429,7 +501,27 @@ fn parameter_evidence(
             }
         }
     }
-    found.ok_or_else(|| {
-        format!("the client is the parameter `{name}`, and no caller passes a value of that name")
-    })
+    found.ok_or_else(|| format!("the client arrives as the parameter `{name}`, and no caller's argument of that name shows how it was built"))
+}
+
+/// Whether the evidence contains the construction itself: `Client::new()`, a builder
+/// finished with `.build()`, an `Endpoint` connected, a producer created.
+fn shows_construction(mentions: &Mentions) -> bool {
+    let constructor_path = mentions.paths().any(|path| {
+        path.len() >= 2
+            && path.last().is_some_and(|last| {
+                matches!(
+                    last.as_str(),
+                    "new"
+                        | "builder"
+                        | "default"
+                        | "connect"
+                        | "from_static"
+                        | "from_shared"
+                        | "new_with_policy"
+                )
+            })
+    });
+    let finisher = mentions.mentions_method(&["build", "create", "connect", "connect_lazy"]);
+    constructor_path || finisher
 }

@@ -74,14 +74,34 @@ fn unroll(
     call: &CallSite,
     depth: usize,
 ) -> (ValueExpr, Vec<String>, Vec<crate::location::Position>) {
-    let mut methods = Vec::new();
+    // Walk down the chain; the root is the innermost value that is a client (an accessor
+    // such as `ctx.client()` returns one), or the bottom of the chain.
+    let is_client = |value: &ValueExpr| {
+        matches!(index.type_of_value(index.context_of(function), value, call.range.start),
+            TypeTarget::External(path) if HTTP_CLIENTS.iter().any(|client| path_is(&path, client.type_path)))
+    };
+    let mut levels: Vec<(&ValueExpr, &String)> = Vec::new();
     let mut current = value;
     while let ValueExpr::MethodCall { receiver, method } = current {
-        methods.push(method.clone());
+        levels.push((current, method));
         current = receiver;
     }
+    let mut methods: Vec<String> = Vec::new();
+    if !is_client(current) {
+        if let Some(position) = levels.iter().rposition(|(level, _)| is_client(level)) {
+            methods = levels[..position]
+                .iter()
+                .map(|(_, method)| (*method).clone())
+                .collect();
+            current = levels[position].0;
+            return (current.clone(), methods, vec![call.range.start]);
+        }
+    }
+    methods.extend(levels.iter().map(|(_, method)| (*method).clone()));
     let mut starts = vec![call.range.start];
-    if let (ValueExpr::Name(name), true) = (current, depth < 4) {
+    // A local that is itself the client is the root; only a request being built
+    // (`let request = client.post(..)`) continues into its initialiser.
+    if let (ValueExpr::Name(name), true) = (current, depth < 4 && !is_client(current)) {
         let locals = &index.fn_def(function).summary.body.locals;
         if let Some(local) = locals
             .iter()

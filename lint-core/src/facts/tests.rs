@@ -60,3 +60,67 @@ fn a_jittered_exponential_loop_has_growing_delay_and_jitter() {
     assert_eq!(retry.budget, Budget::Attempts);
     assert!(!retry.all_errors);
 }
+
+fn bound_of_only_call(source: &str, function: &str) -> Bound {
+    let facts = facts_of(source, function);
+    assert_eq!(facts.downstream.len(), 1, "{facts:#?}");
+    facts.downstream[0].bound.clone()
+}
+
+#[test]
+fn a_local_client_from_a_builder_is_a_client() {
+    let bound = bound_of_only_call(
+        "use reqwest::Client; pub async fn go() { let c = Client::builder().build().unwrap(); c.get(\"u\").send().await; }",
+        "go",
+    );
+    assert!(matches!(bound, Bound::Unbounded(_)), "{bound:?}");
+}
+
+#[test]
+fn an_accessor_leads_to_the_field_and_its_construction() {
+    let bound = bound_of_only_call(
+        r#"
+        use reqwest::Client;
+        pub struct Ctx { client: Client }
+        impl Ctx { pub fn client(&self) -> &Client { &self.client } }
+        fn make() -> Ctx { Ctx { client: Client::builder().timeout(std::time::Duration::from_secs(2)).build().unwrap() } }
+        pub async fn go(ctx: &Ctx) { ctx.client().get("u").send().await; }
+        "#,
+        "go",
+    );
+    assert!(matches!(bound, Bound::Fixed(_)), "{bound:?}");
+}
+
+#[test]
+fn a_client_whose_construction_is_out_of_sight_is_unknown_not_unbounded() {
+    let bound = bound_of_only_call(
+        "pub async fn go(client: &reqwest::Client) { client.post(\"u\").send().await; }",
+        "go",
+    );
+    assert!(matches!(bound, Bound::Unknown(_)), "{bound:?}");
+}
+
+#[test]
+fn a_lazy_static_client_built_in_a_block_keeps_its_timeout() {
+    let bound = bound_of_only_call(
+        r#"
+        use std::sync::LazyLock;
+        static CLIENT: LazyLock<reqwest::Client> = LazyLock::new(|| {
+            let builder = reqwest::Client::builder();
+            builder.timeout(std::time::Duration::from_secs(3)).build().unwrap()
+        });
+        pub async fn go() { CLIENT.get("u").send().await; }
+        "#,
+        "go",
+    );
+    assert!(matches!(bound, Bound::Fixed(_)), "{bound:?}");
+}
+
+#[test]
+fn a_channel_send_is_not_a_downstream_call() {
+    let facts = facts_of(
+        "use tokio::sync::mpsc; pub async fn go(tx: mpsc::Sender<u32>) { tx.send(1).await.ok(); let (a, _b) = tokio::sync::oneshot::channel::<u8>(); a.send(2).ok(); }",
+        "go",
+    );
+    assert!(facts.downstream.is_empty(), "{facts:#?}");
+}

@@ -170,7 +170,7 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                 name: item_static.ident.to_string(),
                 ty: type_ref(&item_static.ty),
                 range: between(item_static.static_token.span, item_static.semi_token.span),
-                init_mentions: mentions_of(&item_static.expr),
+                init_mentions: static_init_mentions(&item_static.expr),
             }),
             syn::Item::Const(item_const) => out.modules[module].statics.push(StaticSummary {
                 name: item_const.ident.to_string(),
@@ -1327,4 +1327,28 @@ fn expr_range_path(path: &syn::ExprPath) -> TextRange {
         (Some(first), Some(last)) => between(first.ident.span(), last.ident.span()),
         _ => TextRange::default(),
     }
+}
+
+/// What a static's initialiser mentions, block bodies included: a
+/// `LazyLock::new(|| { let builder = ..; builder.timeout(..).build() })` builds its client
+/// inside a block, and statics are few enough to read whole.
+fn static_init_mentions(expr: &syn::Expr) -> Mentions {
+    struct Deep(Mentions);
+    impl<'ast> Visit<'ast> for Deep {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_path(&mut self, node: &'ast syn::ExprPath) {
+            match node.path.get_ident() {
+                Some(ident) => self.0.items.push(Mention::Name(ident.to_string())),
+                None => self.0.items.push(Mention::Path(path_segments(&node.path))),
+            }
+        }
+        fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
+            self.0.items.push(Mention::Method(node.method.to_string()));
+            visit::visit_expr_method_call(self, node);
+        }
+    }
+    let mut deep = Deep(Mentions::default());
+    deep.visit_expr(expr);
+    deep.0.items.truncate(256);
+    deep.0
 }

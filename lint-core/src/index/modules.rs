@@ -65,6 +65,10 @@ pub fn build_index(
                 None,
                 None,
             );
+            // Integration tests and benches are test code: never handlers.
+            if matches!(root.kind, TargetKind::Test | TargetKind::Bench) {
+                builder.mark_tree_as_test(module);
+            }
             if root.kind == TargetKind::Lib {
                 builder.index.crates[crate_position].lib_root = Some(module);
             }
@@ -189,6 +193,36 @@ impl TreeBuilder<'_> {
                 .insert(decl.name.clone(), child);
         }
         file_module
+    }
+
+    fn mark_tree_as_test(&mut self, root: ModuleId) {
+        let index = &mut *self.index;
+        for module in index
+            .modules
+            .iter_mut()
+            .filter(|module| module.root == root)
+        {
+            module.is_test = true;
+        }
+        let in_tree: Vec<bool> = index
+            .modules
+            .iter()
+            .map(|module| module.root == root)
+            .collect();
+        for def in index
+            .fns
+            .iter_mut()
+            .filter(|def| in_tree[def.module.0 as usize])
+        {
+            def.summary.is_test = true;
+        }
+        for def in index
+            .impls
+            .iter_mut()
+            .filter(|def| in_tree[def.module.0 as usize])
+        {
+            def.is_test = true;
+        }
     }
 
     fn path_of(&self, file: FileId) -> PathBuf {

@@ -236,6 +236,9 @@ impl WorkspaceIndex {
         }
         visited.push(module_id);
         let module = self.module(module_id);
+        // A module and a function may share a name (`mod home; pub use home::*;`): in the
+        // value namespace the function wins, wherever it is imported from, so modules come
+        // last there.
         let own = match namespace {
             Namespace::Value => module
                 .fns
@@ -247,8 +250,7 @@ impl WorkspaceIndex {
                         .get(name)
                         .map(|_| Resolution::Static(module_id, name.to_string()))
                 })
-                .or_else(|| module.types.get(name).map(|id| Resolution::Type(*id)))
-                .or_else(|| module.children.get(name).map(|id| Resolution::Module(*id))),
+                .or_else(|| module.types.get(name).map(|id| Resolution::Type(*id))),
             Namespace::Type => module
                 .children
                 .get(name)
@@ -278,6 +280,9 @@ impl WorkspaceIndex {
                     return Some(found);
                 }
             }
+        }
+        if namespace == Namespace::Value {
+            return module.children.get(name).map(|id| Resolution::Module(*id));
         }
         None
     }

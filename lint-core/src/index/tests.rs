@@ -257,3 +257,19 @@ fn survives_import_cycles() {
     )]);
     assert!(calls_of(&index, "shop::go")[0].starts_with("unresolved"));
 }
+
+#[test]
+fn a_function_glob_imported_beside_a_module_of_its_name_wins_in_value_position() {
+    let index = index_of(&[(
+        "shop",
+        &[
+            (
+                "src/lib.rs",
+                "mod routes; use crate::routes::home; pub fn go() { home(); }",
+            ),
+            ("src/routes/mod.rs", "mod home; pub use home::*;"),
+            ("src/routes/home.rs", "pub fn home() {}"),
+        ],
+    )]);
+    assert_eq!(calls_of(&index, "shop::go"), ["shop::routes::home::home"]);
+}
