@@ -81,3 +81,8 @@ fn retry_all_errors() {
 fn nested_retry() {
     check_rule_fixture("nested-retry");
 }
+
+#[test]
+fn retry_outlives_deadline() {
+    check_rule_fixture("retry-outlives-deadline");
+}

@@ -37,6 +37,23 @@ pub(super) fn timeout_scopes(
             call.range.start,
             "tokio::time::timeout",
         );
+        // `timeout_at(deadline, attempts)` where `let attempts = async { .. }`: the future
+        // is written where the local is bound.
+        let body = &index.fn_def(function).summary.body;
+        let future_local = body.locals.iter().rev().find(|local| {
+            local.scope.start <= call.range.start
+                && local
+                    .init_range
+                    .is_some_and(|init| !future.contains_range(&init))
+                && future.start.line == future.end.line
+                && call.arg_mentions.names().any(|name| name == local.name)
+        });
+        if let Some(init) = future_local.and_then(|local| local.init_range) {
+            scopes.push(TimeoutScope {
+                covers: init,
+                bound: bound.clone(),
+            });
+        }
         scopes.push(TimeoutScope {
             covers: *future,
             bound,

@@ -133,6 +133,10 @@ pub struct Retry {
     pub budget: Budget,
     /// Retries every error, permanent ones included.
     pub all_errors: bool,
+    /// The least time the retry may take before it gives up, from the library's documented
+    /// defaults when they are not overridden (backoff: 15 minutes; backon: 1 + 2 + 4 s of
+    /// delays); `None` where it cannot be told.
+    pub worst_case_ms: Option<u64>,
 }
 
 /// The facts of one function.

@@ -35,6 +35,8 @@ pub struct ReachedRetry {
     pub calls: Vec<ReachedCall>,
     /// Another retry runs inside each attempt (a retrying helper, a retrying client).
     pub nested: bool,
+    /// A `timeout` around the whole retry, here or on the way from the handler.
+    pub overall_bound: Option<Bound>,
 }
 
 #[derive(Debug, Default)]
@@ -186,12 +188,14 @@ fn walk(
         if calls.iter().any(|reached| reached.call.retried_by_client) {
             nested = true;
         }
+        let overall_bound = bound_at(&retry.body);
         out.retries.push(ReachedRetry {
             retry: retry.clone(),
             function,
             chain: chain.clone(),
             calls,
             nested,
+            overall_bound,
         });
     }
     let _ = retries_before;

@@ -9,9 +9,10 @@ use crate::index::{
     WorkspaceIndex,
 };
 use crate::knowledge::{
-    RetryLibrary, BACKON_BUILDERS, CONSTANT_STRATEGIES, ERROR_CLASSIFIERS, EVENT_LOOP_MACROS,
-    FAILURE_CHECKS, GROWTH_METHODS, JITTER_CRATES, JITTER_METHODS, JITTER_NAME_PARTS,
-    RETRY_FUNCTIONS, SLEEP_FUNCTIONS,
+    RetryLibrary, BACKOFF_DEFAULT_MAX_ELAPSED_MS, BACKON_BUILDERS,
+    BACKON_DEFAULT_EXPONENTIAL_DELAYS_MS, CONSTANT_STRATEGIES, ERROR_CLASSIFIERS,
+    EVENT_LOOP_MACROS, FAILURE_CHECKS, GROWTH_METHODS, JITTER_CRATES, JITTER_METHODS,
+    JITTER_NAME_PARTS, RETRY_FUNCTIONS, SLEEP_FUNCTIONS,
 };
 use crate::location::TextRange;
 
@@ -253,6 +254,7 @@ fn loop_retry(
         jitter,
         budget,
         all_errors,
+        worst_case_ms: None,
     })
 }
 
@@ -438,6 +440,27 @@ fn library_retry(
                 || matches!(target, CallTarget::External(path) if path.last().is_some_and(|last| last == "retry")),
         ),
     };
+    let overridden = |methods: &[&str]| {
+        config.mentions_method(methods) || config.names().any(|name| methods.contains(&name))
+    };
+    let worst_case_ms = match library {
+        RetryLibrary::Backoff if !overridden(&["max_elapsed_time", "with_max_elapsed_time"]) => {
+            Some(BACKOFF_DEFAULT_MAX_ELAPSED_MS)
+        }
+        RetryLibrary::Backon
+            if !constant
+                && !overridden(&[
+                    "with_max_times",
+                    "with_min_delay",
+                    "with_max_delay",
+                    "with_factor",
+                    "with_total_delay",
+                ]) =>
+        {
+            Some(BACKON_DEFAULT_EXPONENTIAL_DELAYS_MS)
+        }
+        _ => None,
+    };
     Some(Retry {
         anchor: call.statement,
         body: operation,
@@ -446,5 +469,6 @@ fn library_retry(
         jitter,
         budget,
         all_errors,
+        worst_case_ms,
     })
 }

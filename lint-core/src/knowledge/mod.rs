@@ -470,3 +470,8 @@ pub const CONSTANT_STRATEGIES: &[&str] = &[
 ];
 /// Middleware that retries every request a client sends.
 pub const RETRYING_MIDDLEWARE: &[&str] = &["RetryTransientMiddleware"];
+
+/// backoff's `ExponentialBackoff::default()` gives up after 15 minutes of elapsed time.
+pub const BACKOFF_DEFAULT_MAX_ELAPSED_MS: u64 = 15 * 60 * 1000;
+/// backon's `ExponentialBuilder::default()`: 3 retries after 1 s, 2 s and 4 s.
+pub const BACKON_DEFAULT_EXPONENTIAL_DELAYS_MS: u64 = 7_000;

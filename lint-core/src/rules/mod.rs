@@ -8,6 +8,7 @@ pub mod nested_retry;
 pub mod parse_error;
 pub mod retry_all_errors;
 pub mod retry_non_idempotent;
+pub mod retry_outlives_deadline;
 pub mod retry_without_backoff;
 pub mod retry_without_budget;
 pub mod retry_without_jitter;
@@ -37,8 +38,10 @@ pub struct Rule {
 pub struct HandlerPath<'a> {
     pub reach: &'a Reach,
     /// The handler can know its caller's deadline: a tonic handler, an HTTP handler that
-    /// reads a deadline header, a handler annotated `#[deadline]`.
+    /// reads a deadline header, a handler annotated `#[deadline(propagate)]`.
     pub incoming_deadline: bool,
+    /// The handler's own budget, from `#[deadline(ms = N)]`.
+    pub deadline_ms: Option<u64>,
 }
 
 /// One offending place a rule found on a handler's path.
@@ -64,6 +67,7 @@ pub const ALL_RULES: &[&Rule] = &[
     &retry_non_idempotent::RULE,
     &retry_all_errors::RULE,
     &nested_retry::RULE,
+    &retry_outlives_deadline::RULE,
     &parse_error::RULE,
 ];
 
@@ -77,6 +81,7 @@ pub const HANDLER_CHECKS: &[fn(&HandlerPath) -> Vec<Violation>] = &[
     retry_non_idempotent::check,
     retry_all_errors::check,
     nested_retry::check,
+    retry_outlives_deadline::check,
 ];
 
 pub fn find_rule(name: &str) -> Option<&'static Rule> {

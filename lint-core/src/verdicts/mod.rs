@@ -38,6 +38,7 @@ impl<'a> Judge<'a> {
         let path = HandlerPath {
             reach: &reached,
             incoming_deadline: incoming_deadline(self.index, handler, root),
+            deadline_ms: declared_budget_ms(self.index, root),
         };
         let violations: Vec<Violation> = HANDLER_CHECKS
             .iter()
@@ -224,13 +225,54 @@ fn incoming_deadline(index: &WorkspaceIndex, handler: &DiscoveredHandler, root: 
     if handler.framework == "tonic" || promises_propagation {
         return true;
     }
-    summary.body.calls.iter().any(|call| {
-        call.arg_mentions.literals().any(|literal| {
-            DEADLINE_HEADERS
-                .iter()
-                .any(|header| literal.eq_ignore_ascii_case(header))
+    // The header is read in the handler or in a helper it calls (`deadline_of(&headers)`).
+    let reads_deadline_header = |function: FnId| {
+        index
+            .fn_def(function)
+            .summary
+            .body
+            .calls
+            .iter()
+            .any(|call| {
+                call.arg_mentions.literals().any(|literal| {
+                    DEADLINE_HEADERS
+                        .iter()
+                        .any(|header| literal.eq_ignore_ascii_case(header))
+                })
+            })
+    };
+    if reads_deadline_header(root) {
+        return true;
+    }
+    let context = index.context_of(root);
+    summary
+        .body
+        .calls
+        .iter()
+        .any(|call| match index.resolve_call(context, call) {
+            crate::index::CallTarget::Local(targets) => {
+                targets.into_iter().any(reads_deadline_header)
+            }
+            _ => false,
         })
-    })
+}
+
+/// `#[deadline(ms = N)]`: the budget the handler declares for itself.
+fn declared_budget_ms(index: &WorkspaceIndex, root: FnId) -> Option<u64> {
+    index
+        .fn_def(root)
+        .summary
+        .attrs
+        .iter()
+        .filter(|attr| attr.path.last().is_some_and(|last| last == "deadline"))
+        .find_map(|attr| {
+            attr.args.iter().find_map(|arg| match arg {
+                AttrArg::NameValue(name, value) if name == "ms" => {
+                    value.trim().replace('_', "").parse().ok()
+                }
+                _ => None,
+            })
+        })
 }
 
 /// Findings reached from several handlers are reported once, for the first handler in
