@@ -105,7 +105,7 @@ fn consumer_of(
                     receiver: ValueExpr::Name(receiver),
                     method,
                 } if receiver == name && kind.topic_methods.contains(&method.as_str()) => {
-                    call.literal_args.first().cloned()
+                    call.arg_mentions.literals().next().map(str::to_string)
                 }
                 _ => None,
             });
@@ -135,7 +135,7 @@ fn consumer_of(
                 Callee::Method { method: called, .. }
                     if called == method && init_range.contains_range(&call.range) =>
                 {
-                    Some(call.literal_args.first().cloned())
+                    Some(call.arg_mentions.literals().next().map(str::to_string))
                 }
                 _ => None,
             });

@@ -332,7 +332,6 @@ fn construction_evidence(
             let site = CallSite {
                 range: crate::location::TextRange { start: at, end: at },
                 callee: Callee::Path(callee.clone()),
-                literal_args: Vec::new(),
                 arg_mentions: Mentions::default(),
                 arg_ranges: Vec::new(),
                 receiver_range: None,

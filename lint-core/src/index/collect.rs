@@ -172,13 +172,9 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                 range: between(item_static.static_token.span, item_static.semi_token.span),
                 init_mentions: static_init_mentions(&item_static.expr),
             }),
-            syn::Item::Const(item_const) => out.modules[module].statics.push(StaticSummary {
-                name: item_const.ident.to_string(),
-                ty: type_ref(&item_const.ty),
-                range: between(item_const.const_token.span, item_const.semi_token.span),
-                // Constants are values, not clients: what they mention is not needed.
-                init_mentions: Mentions::default(),
-            }),
+            // Constants are not indexed: a constant cannot hold a client or a connection, and
+            // generated bindings declare hundreds of thousands of them.
+            syn::Item::Const(_) => {}
             syn::Item::Macro(item_macro) => {
                 let macro_name = item_macro
                     .mac
@@ -555,7 +551,9 @@ fn summarize_fn(
         syn::ReturnType::Default => None,
     };
     let mut body = BodyCollector::default();
-    if let Some(block) = block {
+    // Test code is never a handler nor on a handler's path: its body is not summarised.
+    let is_test = in_test || is_test_fn(attrs);
+    if let (Some(block), false) = (block, is_test) {
         body.scopes.push(block_range(block));
         body.visit_block(block);
     }
@@ -569,7 +567,7 @@ fn summarize_fn(
         has_self,
         params,
         output,
-        is_test: in_test || is_test_fn(attrs),
+        is_test,
         body: body.summary,
     }
 }
@@ -854,7 +852,6 @@ impl<'ast> Visit<'ast> for BodyCollector {
             self.summary.calls.push(CallSite {
                 range,
                 callee: Callee::Path(path_segments(&callee.path)),
-                literal_args: literal_args(call.args.iter()),
                 arg_mentions: args_mentions(call.args.iter()),
                 arg_ranges: call.args.iter().map(expr_range).collect(),
                 receiver_range: None,
@@ -872,7 +869,6 @@ impl<'ast> Visit<'ast> for BodyCollector {
                 receiver: value_expr(&call.receiver),
                 method: call.method.to_string(),
             },
-            literal_args: literal_args(call.args.iter()),
             arg_mentions: args_mentions(call.args.iter()),
             arg_ranges: call.args.iter().map(expr_range).collect(),
             receiver_range: Some(expr_range(&call.receiver)),
@@ -932,25 +928,6 @@ fn loop_summary(expr: &syn::Expr) -> LoopSummary {
         body,
         bound_names: bound.0,
     }
-}
-
-fn literal_args<'a>(args: impl Iterator<Item = &'a syn::Expr>) -> Vec<String> {
-    fn collect(expr: &syn::Expr, out: &mut Vec<String>) {
-        match expr {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(string),
-                ..
-            }) => out.push(string.value()),
-            syn::Expr::Reference(reference) => collect(&reference.expr, out),
-            syn::Expr::Paren(paren) => collect(&paren.expr, out),
-            syn::Expr::Array(array) => array.elems.iter().for_each(|elem| collect(elem, out)),
-            syn::Expr::MethodCall(call) => collect(&call.receiver, out),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    args.for_each(|arg| collect(arg, &mut out));
-    out
 }
 
 /// Peels the wrappers that do not change which value an expression denotes.

@@ -45,6 +45,7 @@ pub fn build_index(
         summaries: &mut summaries,
         file_ids_by_path,
         paths_by_file,
+        test_tree: false,
     };
     for (crate_position, crate_input) in crates.iter().enumerate() {
         let crate_id = CrateId(crate_position as u32);
@@ -58,6 +59,8 @@ pub fn build_index(
             if builder.index.files[file.0 as usize].module.is_some() {
                 continue;
             }
+            // Integration tests and benches are test code: never handlers.
+            builder.test_tree = matches!(root.kind, TargetKind::Test | TargetKind::Bench);
             let module = builder.add_file_tree(
                 crate_id,
                 file,
@@ -65,10 +68,7 @@ pub fn build_index(
                 None,
                 None,
             );
-            // Integration tests and benches are test code: never handlers.
-            if matches!(root.kind, TargetKind::Test | TargetKind::Bench) {
-                builder.mark_tree_as_test(module);
-            }
+            builder.test_tree = false;
             if root.kind == TargetKind::Lib {
                 builder.index.crates[crate_position].lib_root = Some(module);
             }
@@ -97,6 +97,8 @@ struct TreeBuilder<'a> {
     summaries: &'a mut Vec<Option<FileSummary>>,
     file_ids_by_path: BTreeMap<PathBuf, FileId>,
     paths_by_file: Vec<PathBuf>,
+    /// The tree being added is an integration test or bench target.
+    test_tree: bool,
 }
 
 impl TreeBuilder<'_> {
@@ -195,36 +197,6 @@ impl TreeBuilder<'_> {
         file_module
     }
 
-    fn mark_tree_as_test(&mut self, root: ModuleId) {
-        let index = &mut *self.index;
-        for module in index
-            .modules
-            .iter_mut()
-            .filter(|module| module.root == root)
-        {
-            module.is_test = true;
-        }
-        let in_tree: Vec<bool> = index
-            .modules
-            .iter()
-            .map(|module| module.root == root)
-            .collect();
-        for def in index
-            .fns
-            .iter_mut()
-            .filter(|def| in_tree[def.module.0 as usize])
-        {
-            def.summary.is_test = true;
-        }
-        for def in index
-            .impls
-            .iter_mut()
-            .filter(|def| in_tree[def.module.0 as usize])
-        {
-            def.is_test = true;
-        }
-    }
-
     fn path_of(&self, file: FileId) -> PathBuf {
         self.paths_by_file
             .get(file.0 as usize)
@@ -248,7 +220,7 @@ impl TreeBuilder<'_> {
             path,
             parent,
             root: root.unwrap_or(id),
-            is_test,
+            is_test: is_test || self.test_tree,
             children: BTreeMap::new(),
             fns: BTreeMap::new(),
             types: BTreeMap::new(),

@@ -330,7 +330,6 @@ impl BodySummary {
         self.locals.shrink_to_fit();
         self.calls.shrink_to_fit();
         for call in &mut self.calls {
-            call.literal_args.shrink_to_fit();
             call.arg_ranges.shrink_to_fit();
             call.arg_mentions.shrink_to_fit();
         }
@@ -388,8 +387,6 @@ pub enum ValueExpr {
 pub struct CallSite {
     pub range: TextRange,
     pub callee: Callee,
-    /// String literals among the arguments (also inside `&[..]`), in order.
-    pub literal_args: Vec<String>,
     /// Everything the arguments mention.
     pub arg_mentions: Mentions,
     /// Each argument's range, in order.
