@@ -6,9 +6,10 @@ use super::deadlines::{classify_duration, client_construction, path_is};
 use super::{Bound, DownstreamCall, DownstreamKind};
 use crate::index::{CallSite, CallTarget, Callee, FnId, TypeTarget, ValueExpr, WorkspaceIndex};
 use crate::knowledge::{
-    GRPC_CLIENT_NON_RPC_METHODS, GRPC_READ_PREFIXES, HTTP_CLIENTS, HTTP_FUNCTIONS,
-    HTTP_SEND_METHODS, HTTP_VERB_METHODS, IDEMPOTENCY_FIELD_PARTS, IDEMPOTENCY_HEADERS,
-    IDEMPOTENT_HTTP_METHODS, PUBLISHERS, REQUEST_TIMEOUT_METHODS,
+    DIRECT_HTTP_CLIENTS, GRPC_CLIENT_NON_RPC_METHODS, GRPC_READ_PREFIXES, HTTP_CLIENTS,
+    HTTP_FUNCTIONS, HTTP_SEND_METHODS, HTTP_VERB_METHODS, IDEMPOTENCY_FIELD_PARTS,
+    IDEMPOTENCY_HEADERS, IDEMPOTENT_HTTP_METHODS, PUBLISHERS, REQUEST_BUILDER_TYPES,
+    REQUEST_TIMEOUT_METHODS,
 };
 
 pub(super) fn downstream_calls(
@@ -30,6 +31,9 @@ pub(super) fn downstream_calls(
                     None
                 };
                 sent.or_else(|| {
+                    direct_http(index, function, call, receiver, method, &resolved[position])
+                })
+                .or_else(|| {
                     method_on_client(index, function, call, receiver, method, &resolved[position])
                 })
             }
@@ -154,9 +158,12 @@ fn http_send(
         TypeTarget::External(path) => path,
         _ => return None,
     };
-    let client = HTTP_CLIENTS
+    let Some(client) = HTTP_CLIENTS
         .iter()
-        .find(|client| path_is(&client_type, client.type_path))?;
+        .find(|client| path_is(&client_type, client.type_path))
+    else {
+        return built_elsewhere(index, function, call, &root, &client_type, &methods);
+    };
     let verb = methods
         .iter()
         .find(|method| HTTP_VERB_METHODS.contains(&method.as_str()))?;
@@ -380,6 +387,104 @@ fn method_on_client(
         ),
         has_key,
         bound,
+        retried_by_client: false,
+    })
+}
+
+/// `make_request(url)?.send()`: a request builder returned by a helper. The method and a
+/// `.timeout(..)` are read from the helper; the client it used is not followed.
+fn built_elsewhere(
+    index: &WorkspaceIndex,
+    function: FnId,
+    call: &CallSite,
+    root: &ValueExpr,
+    root_type: &[String],
+    methods: &[String],
+) -> Option<DownstreamCall> {
+    if !REQUEST_BUILDER_TYPES
+        .iter()
+        .any(|known| path_is(root_type, known))
+    {
+        return None;
+    }
+    let ValueExpr::Call { callee, .. } = root else {
+        return None;
+    };
+    let context = index.context_of(function);
+    let probe = CallSite {
+        callee: Callee::Path(callee.clone()),
+        ..call.clone()
+    };
+    let CallTarget::Local(helpers) = index.resolve_call(context, &probe) else {
+        return None;
+    };
+    let helper = *helpers.first()?;
+    let helper_name = &index.fn_def(helper).summary.name;
+    let helper_methods: Vec<String> = index
+        .fn_def(helper)
+        .summary
+        .body
+        .calls
+        .iter()
+        .filter_map(|inner| match &inner.callee {
+            Callee::Method { method, .. } => Some(method.clone()),
+            Callee::Path(_) => None,
+        })
+        .chain(methods.iter().cloned())
+        .collect();
+    let verb = helper_methods
+        .iter()
+        .find(|method| HTTP_VERB_METHODS.contains(&method.as_str()) && *method != "request")
+        .map(|verb| verb.to_uppercase());
+    let bound = if helper_methods.iter().any(|method| method == "timeout") {
+        Bound::Fixed(format!("`.timeout(..)` set in `{helper_name}`"))
+    } else {
+        Bound::Unknown(format!(
+            "the request is built in `{helper_name}`; the client it uses is not followed"
+        ))
+    };
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        idempotent: verb
+            .as_deref()
+            .map(|method| IDEMPOTENT_HTTP_METHODS.contains(&method)),
+        kind: DownstreamKind::Http { method: verb },
+        api: format!("{}::send", root_type.join("::")),
+        has_key: false,
+        bound,
+        retried_by_client: false,
+    })
+}
+
+/// `client.request(req)` on hyper's clients: no builder, the call itself sends.
+fn direct_http(
+    index: &WorkspaceIndex,
+    function: FnId,
+    call: &CallSite,
+    receiver: &ValueExpr,
+    method: &str,
+    resolved: &CallTarget,
+) -> Option<DownstreamCall> {
+    let CallTarget::External(path) = resolved else {
+        return None;
+    };
+    let type_path = &path[..path.len().saturating_sub(1)];
+    let client = DIRECT_HTTP_CLIENTS
+        .iter()
+        .find(|client| path_is(type_path, client.type_path))?;
+    let (_, http_method) = client.methods.iter().find(|(name, _)| *name == method)?;
+    let construction = client_construction(index, function, receiver, call.range.start, None);
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        kind: DownstreamKind::Http {
+            method: http_method.map(str::to_string),
+        },
+        api: path.join("::"),
+        idempotent: http_method.map(|method| IDEMPOTENT_HTTP_METHODS.contains(&method)),
+        has_key: mentions_key_name(&call.arg_mentions),
+        bound: construction.bound,
         retried_by_client: false,
     })
 }

@@ -124,3 +124,42 @@ fn a_channel_send_is_not_a_downstream_call() {
     );
     assert!(facts.downstream.is_empty(), "{facts:#?}");
 }
+
+#[test]
+fn a_request_built_by_a_helper_is_a_downstream_call() {
+    let facts = facts_of(
+        r#"
+        fn make(client: &reqwest::Client, url: &str) -> Result<reqwest::RequestBuilder, String> { Ok(client.post(url)) }
+        pub async fn go(client: &reqwest::Client) { make(client, "u").unwrap().send().await; }
+        "#,
+        "go",
+    );
+    assert_eq!(facts.downstream.len(), 1, "{facts:#?}");
+    assert_eq!(
+        facts.downstream[0].kind,
+        DownstreamKind::Http {
+            method: Some("POST".into())
+        }
+    );
+    assert!(matches!(facts.downstream[0].bound, Bound::Unknown(_)));
+}
+
+#[test]
+fn a_hyper_client_request_is_a_downstream_call() {
+    let facts = facts_of(
+        r#"
+        use hyper_util::client::legacy::{Client, connect::HttpConnector};
+        pub async fn go(req: axum::extract::Request) {
+            let client: Client<HttpConnector, axum::body::Body> = Client::builder(TokioExecutor::new()).build(HttpConnector::new());
+            client.request(req).await;
+        }
+        "#,
+        "go",
+    );
+    assert_eq!(facts.downstream.len(), 1, "{facts:#?}");
+    assert!(
+        matches!(facts.downstream[0].bound, Bound::Unbounded(_)),
+        "{:?}",
+        facts.downstream[0].bound
+    );
+}

@@ -202,6 +202,34 @@ pub const HTTP_CLIENTS: &[HttpClientKind] = &[
     },
 ];
 
+/// Clients whose methods send a request directly (no builder): hyper's.
+pub struct DirectHttpClient {
+    pub type_path: &'static [&'static str],
+    /// Method name and the HTTP method it implies (`None`: given by the request).
+    pub methods: &'static [(&'static str, Option<&'static str>)],
+}
+
+pub const DIRECT_HTTP_CLIENTS: &[DirectHttpClient] = &[
+    DirectHttpClient {
+        type_path: &["hyper_util", "client", "legacy", "Client"],
+        methods: &[("request", None), ("get", Some("GET"))],
+    },
+    DirectHttpClient {
+        type_path: &["hyper", "Client"],
+        methods: &[("request", None), ("get", Some("GET"))],
+    },
+    DirectHttpClient {
+        type_path: &["hyper", "client", "Client"],
+        methods: &[("request", None), ("get", Some("GET"))],
+    },
+];
+
+/// Request builders: a request built elsewhere (a helper returning one) and sent here.
+pub const REQUEST_BUILDER_TYPES: &[&[&str]] = &[
+    &["reqwest", "RequestBuilder"],
+    &["reqwest_middleware", "RequestBuilder"],
+];
+
 /// Request-builder methods that choose the HTTP method.
 pub const HTTP_VERB_METHODS: &[&str] =
     &["get", "post", "put", "delete", "patch", "head", "request"];
