@@ -238,3 +238,39 @@ fn readme_lists_every_rule_as_the_tool_does() {
         );
     }
 }
+
+#[test]
+fn lints_the_package_a_manifest_path_names() {
+    let root = repo_root();
+    let output = run_failfirst(
+        &root,
+        &[
+            "failfirst",
+            "--manifest-path",
+            "fixtures/discovery/axum/Cargo.toml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap_or_default();
+    assert_eq!(report["summary"]["handlers"], 7, "{}", output.stdout);
+}
+
+#[test]
+fn a_package_of_the_workspace_can_be_chosen_and_an_unknown_one_is_an_error() {
+    let root = repo_root();
+    let output = run_failfirst(&root, &["failfirst", "-p", "lint-core", "--format", "json"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap_or_default();
+    assert_eq!(report["summary"]["crates"], 1);
+    let output = run_failfirst(&root, &["failfirst", "-p", "no-such-package"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output
+            .stderr
+            .contains("package `no-such-package` is not a member"),
+        "{}",
+        output.stderr
+    );
+}

@@ -71,3 +71,23 @@ fn an_empty_and_a_binary_file_are_handled() {
     assert_eq!(files, ["src/blob.rs"]);
     assert_eq!(report["handlers"][0]["route"], "POST /orders");
 }
+
+#[test]
+fn files_that_gitignore_ignores_are_skipped() {
+    let dir = temp_crate("gitignore");
+    let _ = std::fs::write(dir.join(".gitignore"), "src/generated.rs\n");
+    let _ = std::fs::write(dir.join("src/generated.rs"), "this is not rust {");
+    let _ = std::fs::create_dir_all(dir.join("target/debug"));
+    let _ = std::fs::write(dir.join("target/debug/build.rs"), "neither is this {");
+    let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.code, 0, "{}", output.stdout);
+    let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap_or_default();
+    assert_eq!(
+        report["findings"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        output.stdout
+    );
+    assert_eq!(report["summary"]["files"], 1);
+}
