@@ -118,28 +118,10 @@ fn render_rules() -> String {
 }
 
 fn did_you_mean(name: &str) -> String {
-    let closest = ALL_RULES
-        .iter()
-        .map(|rule| (edit_distance(name, rule.name), rule.name))
-        .min();
-    match closest {
-        Some((distance, candidate)) if distance <= 3 => format!(" (did you mean `{candidate}`?)"),
-        _ => " (`cargo failfirst rules` lists them)".to_string(),
+    match lint_core::rules::closest_rule(name) {
+        Some(rule) => format!(" (did you mean `{}`?)", rule.name),
+        None => " (`cargo failfirst rules` lists them)".to_string(),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b_chars: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b_chars.len()).collect();
-    for (i, a_char) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, b_char) in b_chars.iter().enumerate() {
-            let substitution = previous[j] + usize::from(a_char != *b_char);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b_chars.len()]
 }
 
 fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
@@ -209,7 +191,7 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
     if report
         .findings
         .iter()
-        .any(|finding| finding.level == Level::Deny)
+        .any(|finding| finding.level == Level::Deny && finding.suppressed.is_none())
     {
         EXIT_FINDINGS
     } else {
@@ -247,11 +229,11 @@ fn apply_levels(report: &mut Report, levels: &BTreeMap<String, Level>) {
     report.summary.findings.deny = report
         .findings
         .iter()
-        .filter(|finding| finding.level == Level::Deny)
+        .filter(|finding| finding.level == Level::Deny && finding.suppressed.is_none())
         .count();
     report.summary.findings.warn = report
         .findings
         .iter()
-        .filter(|finding| finding.level == Level::Warn)
+        .filter(|finding| finding.level == Level::Warn && finding.suppressed.is_none())
         .count();
 }

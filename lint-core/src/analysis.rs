@@ -189,6 +189,7 @@ fn build_report_part(
             help: None,
             handler: None,
             chain: Vec::new(),
+            suppressed: None,
         });
     }
     findings.sort_by(|a, b| {
@@ -219,6 +220,8 @@ fn build_report_part(
         })
         .collect();
     findings.extend(crate::verdicts::deduplicate(handler_findings));
+    let about_suppressions = crate::verdicts::apply_suppressions(index, &mut findings);
+    findings.extend(about_suppressions);
 
     ReportPart {
         handlers: reported_handlers,
@@ -303,11 +306,11 @@ fn merge_parts(parts: Vec<ReportPart>) -> Report {
     summary.unknown_rate = percent(with_unknown);
     summary.findings.deny = findings
         .iter()
-        .filter(|finding| finding.level == Level::Deny)
+        .filter(|finding| finding.level == Level::Deny && finding.suppressed.is_none())
         .count();
     summary.findings.warn = findings
         .iter()
-        .filter(|finding| finding.level == Level::Warn)
+        .filter(|finding| finding.level == Level::Warn && finding.suppressed.is_none())
         .count();
     Report {
         version: REPORT_VERSION,

@@ -65,7 +65,12 @@ pub fn render(
         .with_links(false);
     let mut out = String::new();
     let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
-    for finding in &report.findings {
+    // Suppressed findings are in the JSON report only.
+    for finding in report
+        .findings
+        .iter()
+        .filter(|finding| finding.suppressed.is_none())
+    {
         let text = sources
             .entry(finding.file.as_str())
             .or_insert_with(|| read_source(&finding.file))

@@ -16,11 +16,20 @@ use crate::location::TextRange;
 
 /// Summarises a parsed file. Pure: the caller owns parsing and the span source map.
 pub fn summarize_file(file: &syn::File) -> FileSummary {
+    // The file's own module spans the whole file.
+    let whole_file = TextRange {
+        start: crate::location::Position { line: 1, column: 1 },
+        end: crate::location::Position {
+            line: u32::MAX,
+            column: 1,
+        },
+    };
     let mut summary = FileSummary {
         modules: vec![ModuleSummary {
-            range: TextRange::default(),
+            range: whole_file,
             ..ModuleSummary::default()
         }],
+        suppression_comments: Vec::new(),
     };
     collect_items(&file.items, 0, false, &mut summary);
     summary
@@ -40,6 +49,7 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                 match &item_mod.content {
                     Some((_, inner)) => {
                         out.modules.push(ModuleSummary {
+                            attrs: summarize_attrs(&item_mod.attrs),
                             name: item_mod.ident.to_string(),
                             parent: Some(module),
                             range: item_mod_range(item_mod),

@@ -67,6 +67,7 @@ pub struct FileInfo {
     pub reported: bool,
     /// The module the file's top level is, once placed in a module tree.
     pub module: Option<ModuleId>,
+    pub suppression_comments: Vec<SuppressionComment>,
 }
 
 #[derive(Debug)]
@@ -86,6 +87,9 @@ pub struct Module {
     pub statics: BTreeMap<String, StaticSummary>,
     pub uses: Vec<UseEntry>,
     pub proto_packages: Vec<String>,
+    /// The module's own attributes (an inline module's), and the text it spans.
+    pub attrs: Vec<AttrSummary>,
+    pub range: crate::location::TextRange,
 }
 
 #[derive(Debug)]
@@ -106,6 +110,7 @@ pub struct TypeDef {
 pub struct ImplDef {
     pub module: ModuleId,
     pub file: FileId,
+    pub range: crate::location::TextRange,
     pub self_type: TypeTarget,
     pub trait_path: Option<Vec<String>>,
     pub trait_resolution: Option<Resolution>,

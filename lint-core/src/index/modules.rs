@@ -25,6 +25,7 @@ pub fn build_index(
                 display_path: file.display_path.clone(),
                 reported: file.reported,
                 module: None,
+                suppression_comments: Vec::new(),
             });
             ids.push(id);
         }
@@ -116,6 +117,9 @@ impl TreeBuilder<'_> {
             .get_mut(file.0 as usize)
             .and_then(Option::take)
             .unwrap_or_default();
+        let mut summary = summary;
+        self.index.files[file.0 as usize].suppression_comments =
+            std::mem::take(&mut summary.suppression_comments);
         let file_module = self.new_module(crate_id, file, path, parent, root, false);
         self.index.files[file.0 as usize].module = Some(file_module);
         let root = root.unwrap_or(file_module);
@@ -227,6 +231,8 @@ impl TreeBuilder<'_> {
             statics: BTreeMap::new(),
             uses: Vec::new(),
             proto_packages: Vec::new(),
+            attrs: Vec::new(),
+            range: crate::location::TextRange::default(),
         });
         id
     }
@@ -274,6 +280,7 @@ impl TreeBuilder<'_> {
             self.index.impls.push(ImplDef {
                 module: module_id,
                 file,
+                range: impl_summary.range,
                 // Resolved once every module is in place.
                 self_type: TypeTarget::Unknown(format!("{:?}", impl_summary.self_ty.path)),
                 trait_path: impl_summary.trait_path,
@@ -293,6 +300,8 @@ impl TreeBuilder<'_> {
         }
         module.uses = summary.uses;
         module.proto_packages = summary.proto_packages;
+        module.attrs = summary.attrs;
+        module.range = summary.range;
     }
 
     fn pending_self_types(&mut self) -> &mut Vec<(ImplId, TypeRef)> {

@@ -9,6 +9,28 @@ pub struct FileSummary {
     /// `modules[0]` is the file itself; inline `mod x { .. }` blocks follow, each naming its
     /// parent by index.
     pub modules: Vec<ModuleSummary>,
+    /// `// failfirst: allow(..)`, `disable(..)`, `enable(..)` comments.
+    pub suppression_comments: Vec<SuppressionComment>,
+}
+
+/// A comment that silences findings: `// failfirst: allow(rule) reason` on the line above
+/// or the same line, or `disable(rule) reason` … `enable(rule)` around a range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuppressionComment {
+    pub kind: SuppressionKind,
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+    /// Where the comment is written.
+    pub range: TextRange,
+    /// The line an `allow` applies to: its own when code precedes it, else the next.
+    pub target_line: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressionKind {
+    Allow,
+    Disable,
+    Enable,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -19,6 +41,8 @@ pub struct ModuleSummary {
     pub range: TextRange,
     /// `#[cfg(test)]` on this inline module.
     pub is_test: bool,
+    /// Attributes of an inline module (failfirst's suppressions among them).
+    pub attrs: Vec<AttrSummary>,
     pub mod_decls: Vec<ModDecl>,
     pub uses: Vec<UseEntry>,
     pub fns: Vec<FnSummary>,

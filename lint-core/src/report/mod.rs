@@ -193,6 +193,17 @@ pub struct Finding {
     pub handler: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub chain: Vec<ChainStep>,
+    /// The finding is silenced by a suppression with this reason: it is reported here, but
+    /// neither printed nor counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppressed>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppressed {
+    pub reason: String,
+    /// Where the suppression is written.
+    pub line: u32,
 }
 
 /// Counts that go beside the handlers and findings.

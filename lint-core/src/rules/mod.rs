@@ -12,6 +12,7 @@ pub mod retry_outlives_deadline;
 pub mod retry_without_backoff;
 pub mod retry_without_budget;
 pub mod retry_without_jitter;
+pub mod unused_suppression;
 
 use crate::facts::{Reach, Step};
 use crate::index::FnId;
@@ -68,6 +69,7 @@ pub const ALL_RULES: &[&Rule] = &[
     &retry_all_errors::RULE,
     &nested_retry::RULE,
     &retry_outlives_deadline::RULE,
+    &unused_suppression::RULE,
     &parse_error::RULE,
 ];
 
@@ -86,6 +88,31 @@ pub const HANDLER_CHECKS: &[fn(&HandlerPath) -> Vec<Violation>] = &[
 
 pub fn find_rule(name: &str) -> Option<&'static Rule> {
     ALL_RULES.iter().copied().find(|rule| rule.name == name)
+}
+
+/// The rule whose name is nearest to a misspelt one, if any is near enough.
+pub fn closest_rule(name: &str) -> Option<&'static Rule> {
+    ALL_RULES
+        .iter()
+        .copied()
+        .map(|rule| (edit_distance(name, rule.name), rule))
+        .filter(|(distance, _)| *distance <= 3)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, rule)| rule)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b_chars: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b_chars.len()).collect();
+    for (i, a_char) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, b_char) in b_chars.iter().enumerate() {
+            let substitution = previous[j] + usize::from(a_char != *b_char);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b_chars.len()]
 }
 
 /// Retries that wrap at least one downstream call: the only ones the retry rules judge.

@@ -1,7 +1,7 @@
 //! Reading and parsing one file, never failing: what cannot be read or parsed becomes a
 //! [`ParseProblem`] with its position.
 
-use crate::index::{summarize_file, FileSummary};
+use crate::index::{summarize_file, FileSummary, SuppressionComment, SuppressionKind};
 use crate::location::{Position, TextRange};
 
 /// Delimiters nested deeper than this are refused before syn sees them: syn's parser is
@@ -53,7 +53,71 @@ pub fn parse_source(bytes: &[u8]) -> Result<FileSummary, ParseProblem> {
         };
         ParseProblem { message, range: TextRange::from_span(error.span()) }
     })?;
-    Ok(summarize_file(&file))
+    let mut summary = summarize_file(&file);
+    summary.suppression_comments = suppression_comments(text);
+    Ok(summary)
+}
+
+/// Finds `// failfirst: allow(rule, ..) reason` comments, and `disable`/`enable`, line by
+/// line. A `//` inside a string literal on the same line could be mistaken for a comment;
+/// the `failfirst:` marker makes that harmless in practice.
+fn suppression_comments(text: &str) -> Vec<SuppressionComment> {
+    let mut out = Vec::new();
+    for (line_number, column, comment, code_before) in line_comments(text) {
+        let comment = comment
+            .trim_start_matches('/')
+            .trim_start_matches('!')
+            .trim();
+        let Some(directive) = comment.strip_prefix("failfirst:") else {
+            continue;
+        };
+        let directive = directive.trim();
+        let (kind, rest) = if let Some(rest) = directive.strip_prefix("allow") {
+            (SuppressionKind::Allow, rest)
+        } else if let Some(rest) = directive.strip_prefix("disable") {
+            (SuppressionKind::Disable, rest)
+        } else if let Some(rest) = directive.strip_prefix("enable") {
+            (SuppressionKind::Enable, rest)
+        } else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let (rules, reason) = match rest
+            .strip_prefix('(')
+            .and_then(|inner| inner.split_once(')'))
+        {
+            Some((names, reason)) => (
+                names
+                    .split(',')
+                    .map(|name| name.trim().to_string())
+                    .filter(|name| !name.is_empty())
+                    .collect(),
+                Some(reason.trim().to_string()).filter(|reason| !reason.is_empty()),
+            ),
+            None => (Vec::new(), None),
+        };
+        out.push(SuppressionComment {
+            kind,
+            rules,
+            reason,
+            range: TextRange {
+                start: Position {
+                    line: line_number,
+                    column,
+                },
+                end: Position {
+                    line: line_number,
+                    column: column + comment.chars().count() as u32 + 2,
+                },
+            },
+            target_line: if code_before {
+                line_number
+            } else {
+                line_number + 1
+            },
+        });
+    }
+    out
 }
 
 fn end_position(valid: &[u8]) -> Position {
@@ -69,18 +133,30 @@ fn end_position(valid: &[u8]) -> Position {
     Position { line, column }
 }
 
-/// The byte offset of the first delimiter that opens deeper than `limit`, if any. A single
-/// pass that knows Rust's comments (nested block comments too), strings, raw strings and
-/// character literals, so that brackets inside them do not count; it never recurses.
-fn too_deep_at(bytes: &[u8], limit: usize) -> Option<usize> {
-    let mut depth = 0usize;
+/// What the lexical scan meets outside strings, characters and comments.
+enum Lexeme {
+    Open(usize),
+    Close,
+    /// A `//` comment: the offset of its `//` and of its end.
+    LineComment(usize, usize),
+}
+
+/// One pass over Rust source that knows comments (nested block comments too), strings, raw
+/// strings and character literals, so that brackets and `//` inside them do not count. It
+/// never recurses; `visit` returns `false` to stop.
+fn scan(bytes: &[u8], mut visit: impl FnMut(Lexeme) -> bool) {
     let mut index = 0;
     while index < bytes.len() {
         match bytes[index] {
             b'/' if bytes.get(index + 1) == Some(&b'/') => {
+                let start = index;
                 while index < bytes.len() && bytes[index] != b'\n' {
                     index += 1;
                 }
+                if !visit(Lexeme::LineComment(start, index)) {
+                    return;
+                }
+                continue;
             }
             b'/' if bytes.get(index + 1) == Some(&b'*') => {
                 let mut nesting = 1;
@@ -111,7 +187,7 @@ fn too_deep_at(bytes: &[u8], limit: usize) -> Option<usize> {
                     cursor += 1;
                     loop {
                         match bytes.get(cursor) {
-                            None => return None,
+                            None => return,
                             Some(b'"')
                                 if bytes[cursor + 1..]
                                     .iter()
@@ -150,17 +226,65 @@ fn too_deep_at(bytes: &[u8], limit: usize) -> Option<usize> {
                 }
             }
             b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    return Some(index);
+                if !visit(Lexeme::Open(index)) {
+                    return;
                 }
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b')' | b']' | b'}' => {
+                if !visit(Lexeme::Close) {
+                    return;
+                }
+            }
             _ => {}
         }
         index += 1;
     }
-    None
+}
+
+/// The byte offset of the first delimiter that opens deeper than `limit`, if any.
+fn too_deep_at(bytes: &[u8], limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut found = None;
+    scan(bytes, |lexeme| {
+        match lexeme {
+            Lexeme::Open(offset) => {
+                depth += 1;
+                if depth > limit {
+                    found = Some(offset);
+                    return false;
+                }
+            }
+            Lexeme::Close => depth = depth.saturating_sub(1),
+            Lexeme::LineComment(..) => {}
+        }
+        true
+    });
+    found
+}
+
+/// The `//` comments of a file: the line, column and text of each, and whether code
+/// precedes it on its line.
+fn line_comments(text: &str) -> Vec<(u32, u32, &str, bool)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    scan(bytes, |lexeme| {
+        if let Lexeme::LineComment(start, end) = lexeme {
+            let line_start = bytes[..start]
+                .iter()
+                .rposition(|byte| *byte == b'\n')
+                .map_or(0, |at| at + 1);
+            let line = bytes[..start].iter().filter(|byte| **byte == b'\n').count() as u32 + 1;
+            let before = &text[line_start..start];
+            out.push((
+                line,
+                before.chars().count() as u32 + 1,
+                &text[start..end],
+                !before.trim().is_empty(),
+            ));
+        }
+        true
+    });
+    out
 }
 
 /// Whether the byte before `index` continues an identifier (`for` in `r` of `bar"`).

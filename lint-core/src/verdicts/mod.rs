@@ -1,7 +1,11 @@
 //! Verdicts: the rules' findings and the four answers of each handler, from the facts on
 //! its path. Pure functions of the facts; nothing here reads syntax.
 
+mod suppressions;
+
 use std::collections::BTreeMap;
+
+pub use suppressions::apply as apply_suppressions;
 
 use crate::discovery::{DiscoveredHandler, HandlerFunction};
 use crate::facts::{reach, Bound, FactsCache, Reach, Step};
@@ -193,6 +197,7 @@ impl<'a> Judge<'a> {
             help: Some(violation.help.clone()),
             handler: Some(handler_path.to_string()),
             chain,
+            suppressed: None,
         }
     }
 

@@ -1,0 +1,196 @@
+//! Suppressions: comments (`// failfirst: allow(rule) reason`, `disable(rule)` …
+//! `enable(rule)`) and `#[failfirst::allow(rule, reason = "..")]` on a function, an `impl`
+//! or a module. A suppressed finding stays in the report, marked, and counts for nothing;
+//! a suppression that silences nothing is itself reported.
+
+use std::collections::BTreeMap;
+
+use crate::index::{AttrArg, AttrSummary, SuppressionKind, WorkspaceIndex};
+use crate::location::{FileId, TextRange};
+use crate::report::{Finding, Suppressed};
+use crate::rules::{find_rule, unused_suppression};
+
+struct Suppression {
+    file: FileId,
+    rules: Vec<String>,
+    reason: Option<String>,
+    /// Lines silenced, inclusive.
+    first_line: u32,
+    last_line: u32,
+    /// Where it is written.
+    anchor: TextRange,
+    used: bool,
+}
+
+fn is_failfirst_allow(attr: &AttrSummary) -> bool {
+    attr.path.len() == 2 && attr.path[0] == "failfirst" && attr.path[1] == "allow"
+}
+
+fn from_attribute(file: FileId, attr: &AttrSummary, scope: TextRange) -> Suppression {
+    let rules = attr.args.iter().filter_map(|arg| match arg {
+        AttrArg::Word(word) => Some(word.replace('_', "-")),
+        AttrArg::Literal(literal) => Some(literal.clone()),
+        AttrArg::NameValue(..) => None,
+    });
+    let reason = attr.args.iter().find_map(|arg| match arg {
+        AttrArg::NameValue(name, value) if name == "reason" && !value.trim().is_empty() => {
+            Some(value.clone())
+        }
+        _ => None,
+    });
+    Suppression {
+        file,
+        rules: rules.collect(),
+        reason,
+        first_line: scope.start.line,
+        last_line: scope.end.line,
+        anchor: attr.range,
+        used: false,
+    }
+}
+
+fn collect(index: &WorkspaceIndex) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for (position, file) in index.files.iter().enumerate() {
+        if !file.reported {
+            continue;
+        }
+        let file_id = FileId(position as u32);
+        let comments = &file.suppression_comments;
+        for (at, comment) in comments.iter().enumerate() {
+            let last_line = match comment.kind {
+                SuppressionKind::Allow => comment.target_line,
+                SuppressionKind::Disable => comments[at + 1..]
+                    .iter()
+                    .find(|later| {
+                        later.kind == SuppressionKind::Enable
+                            && later.rules.iter().any(|rule| comment.rules.contains(rule))
+                    })
+                    .map_or(u32::MAX, |enable| enable.range.start.line),
+                SuppressionKind::Enable => continue,
+            };
+            let first_line = if comment.kind == SuppressionKind::Allow {
+                comment.target_line
+            } else {
+                comment.range.start.line
+            };
+            out.push(Suppression {
+                file: file_id,
+                rules: comment.rules.clone(),
+                reason: comment.reason.clone(),
+                first_line,
+                last_line,
+                anchor: comment.range,
+                used: false,
+            });
+        }
+    }
+    for def in &index.fns {
+        if index.file(def.file).reported {
+            for attr in def
+                .summary
+                .attrs
+                .iter()
+                .filter(|attr| is_failfirst_allow(attr))
+            {
+                out.push(from_attribute(def.file, attr, def.summary.range));
+            }
+        }
+    }
+    for def in &index.impls {
+        if index.file(def.file).reported {
+            for attr in def.attrs.iter().filter(|attr| is_failfirst_allow(attr)) {
+                out.push(from_attribute(def.file, attr, def.range));
+            }
+        }
+    }
+    for module in &index.modules {
+        if index.file(module.file).reported {
+            for attr in module.attrs.iter().filter(|attr| is_failfirst_allow(attr)) {
+                out.push(from_attribute(module.file, attr, module.range));
+            }
+        }
+    }
+    out
+}
+
+/// Marks the findings that a suppression silences, and returns the findings about
+/// suppressions that silence nothing or cannot.
+pub fn apply(index: &WorkspaceIndex, findings: &mut [Finding]) -> Vec<Finding> {
+    let mut suppressions = collect(index);
+    let file_ids: BTreeMap<&str, FileId> = index
+        .files
+        .iter()
+        .enumerate()
+        .map(|(position, file)| (file.display_path.as_str(), FileId(position as u32)))
+        .collect();
+    for finding in findings.iter_mut() {
+        let Some(&file) = file_ids.get(finding.file.as_str()) else {
+            continue;
+        };
+        let matching = suppressions.iter_mut().find(|suppression| {
+            suppression.file == file
+                && suppression.reason.is_some()
+                && suppression.rules.iter().any(|rule| rule == finding.rule)
+                && (suppression.first_line..=suppression.last_line).contains(&finding.line)
+        });
+        if let Some(suppression) = matching {
+            suppression.used = true;
+            finding.suppressed = Some(Suppressed {
+                reason: suppression.reason.clone().unwrap_or_default(),
+                line: suppression.anchor.start.line,
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for suppression in &suppressions {
+        let unknown: Vec<&String> = suppression
+            .rules
+            .iter()
+            .filter(|rule| find_rule(rule).is_none())
+            .collect();
+        let message = if suppression.rules.is_empty() {
+            "suppression names no rule: write `allow(rule-name) reason`".to_string()
+        } else if let Some(rule) = unknown.first() {
+            match crate::rules::closest_rule(rule) {
+                Some(near) => format!(
+                    "suppression names an unknown rule `{rule}` (did you mean `{}`?)",
+                    near.name
+                ),
+                None => format!("suppression names an unknown rule `{rule}`"),
+            }
+        } else if suppression.reason.is_none() {
+            format!(
+                "suppression of `{}` gives no reason, so it silences nothing",
+                suppression.rules.join("`, `")
+            )
+        } else if !suppression.used {
+            format!(
+                "suppression of `{}` matches no finding",
+                suppression.rules.join("`, `")
+            )
+        } else {
+            continue;
+        };
+        let rule = &unused_suppression::RULE;
+        out.push(Finding {
+            rule: rule.name,
+            level: rule.default_level,
+            file: index.file(suppression.file).display_path.clone(),
+            line: suppression.anchor.start.line,
+            column: suppression.anchor.start.column,
+            end_line: suppression.anchor.end.line,
+            end_column: suppression.anchor.end.column,
+            message,
+            help: Some(if suppression.reason.is_none() && !suppression.rules.is_empty() {
+                "consider saying why after the rule list: `// failfirst: allow(rule) why it is fine here`".to_string()
+            } else {
+                "consider removing it".to_string()
+            }),
+            handler: None,
+            chain: Vec::new(),
+            suppressed: None,
+        });
+    }
+    out
+}
