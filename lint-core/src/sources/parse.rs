@@ -225,16 +225,8 @@ fn scan(bytes: &[u8], mut visit: impl FnMut(Lexeme) -> bool) {
                     index += 2;
                 }
             }
-            b'(' | b'[' | b'{' => {
-                if !visit(Lexeme::Open(index)) {
-                    return;
-                }
-            }
-            b')' | b']' | b'}' => {
-                if !visit(Lexeme::Close) {
-                    return;
-                }
-            }
+            b'(' | b'[' | b'{' if !visit(Lexeme::Open(index)) => return,
+            b')' | b']' | b'}' if !visit(Lexeme::Close) => return,
             _ => {}
         }
         index += 1;
