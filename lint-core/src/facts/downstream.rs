@@ -156,7 +156,8 @@ fn http_send(
     let context = index.context_of(function);
     let client_type = match index.type_of_value(context, &root, call.range.start) {
         TypeTarget::External(path) => path,
-        _ => return None,
+        TypeTarget::Unknown(reason) => return unknown_client(call, &methods, &reason),
+        TypeTarget::Local(_) => return None,
     };
     let Some(client) = HTTP_CLIENTS
         .iter()
@@ -485,6 +486,27 @@ fn direct_http(
         idempotent: http_method.map(|method| IDEMPOTENT_HTTP_METHODS.contains(&method)),
         has_key: mentions_key_name(&call.arg_mentions),
         bound: construction.bound,
+        retried_by_client: false,
+    })
+}
+
+/// `x.post(url)...send()` on a value whose type is not known: the shape of an HTTP request,
+/// reported with an `unknown` bound rather than guessed either way.
+fn unknown_client(call: &CallSite, methods: &[String], reason: &str) -> Option<DownstreamCall> {
+    let verb = methods
+        .iter()
+        .find(|method| HTTP_VERB_METHODS.contains(&method.as_str()) && *method != "request")?;
+    let method = verb.to_uppercase();
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        idempotent: Some(IDEMPOTENT_HTTP_METHODS.contains(&method.as_str())),
+        kind: DownstreamKind::Http {
+            method: Some(method),
+        },
+        api: format!("<unknown client>::{verb}"),
+        has_key: false,
+        bound: Bound::Unknown(format!("what sends this request is not known ({reason})")),
         retried_by_client: false,
     })
 }
