@@ -409,6 +409,25 @@ fn static_evidence(
                 // A `OnceLock` static is filled by a `get_or_init` call elsewhere: gather
                 // what those calls mention too.
                 let mut mentions = item.init_mentions.clone();
+                // `LazyLock::new(|| builder_helper().build())`: what the helpers it calls
+                // set counts too.
+                let helpers: Vec<Vec<String>> = item
+                    .init_mentions
+                    .paths()
+                    .map(<[String]>::to_vec)
+                    .chain(
+                        item.init_mentions
+                            .names()
+                            .map(|name| vec![name.to_string()]),
+                    )
+                    .collect();
+                for helper in helpers {
+                    if let Ok(crate::index::Resolution::Fn(target)) =
+                        index.resolve_path(static_module, &helper)
+                    {
+                        mentions.extend(function_mentions(index, target));
+                    }
+                }
                 for candidate in &index.fns {
                     for call in &candidate.summary.body.calls {
                         if let Callee::Method { method, .. } = &call.callee {

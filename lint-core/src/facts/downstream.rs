@@ -437,8 +437,26 @@ fn built_elsewhere(
         .iter()
         .find(|method| HTTP_VERB_METHODS.contains(&method.as_str()) && *method != "request")
         .map(|verb| verb.to_uppercase());
+    // The client the helper builds its request on: `INSTANCE.request(method, url)`.
+    let helper_body = &index.fn_def(helper).summary.body;
+    let client_call = helper_body
+        .calls
+        .iter()
+        .find_map(|inner| match &inner.callee {
+            Callee::Method { receiver, method } if HTTP_VERB_METHODS.contains(&method.as_str()) => {
+                Some((receiver, inner))
+            }
+            _ => None,
+        });
     let bound = if helper_methods.iter().any(|method| method == "timeout") {
         Bound::Fixed(format!("`.timeout(..)` set in `{helper_name}`"))
+    } else if let Some((client, inner)) = client_call {
+        match client_construction(index, helper, client, inner.range.start, None).bound {
+            Bound::Unknown(reason) => {
+                Bound::Unknown(format!("the request is built in `{helper_name}`: {reason}"))
+            }
+            known => known,
+        }
     } else {
         Bound::Unknown(format!(
             "the request is built in `{helper_name}`; the client it uses is not followed"

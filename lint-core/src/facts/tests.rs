@@ -163,3 +163,26 @@ fn a_hyper_client_request_is_a_downstream_call() {
         facts.downstream[0].bound
     );
 }
+
+#[test]
+fn a_request_from_a_helper_with_a_nested_static_client_keeps_the_builder_timeout() {
+    let facts = facts_of(
+        r#"
+        use std::sync::LazyLock;
+        use reqwest::{Client, ClientBuilder};
+        fn builder() -> ClientBuilder { Client::builder().timeout(std::time::Duration::from_secs(10)) }
+        fn make_request(url: &str) -> Result<reqwest::RequestBuilder, String> {
+            static INSTANCE: LazyLock<Client> = LazyLock::new(|| builder().build().expect("client"));
+            Ok(INSTANCE.post(url))
+        }
+        pub async fn go() { make_request("u").unwrap().send().await; }
+        "#,
+        "go",
+    );
+    assert_eq!(facts.downstream.len(), 1, "{facts:#?}");
+    assert!(
+        matches!(facts.downstream[0].bound, Bound::Fixed(_)),
+        "{:?}",
+        facts.downstream[0].bound
+    );
+}

@@ -605,7 +605,18 @@ impl BodyCollector {
 }
 
 impl<'ast> Visit<'ast> for BodyCollector {
-    fn visit_item(&mut self, _nested_item: &'ast syn::Item) {}
+    fn visit_item(&mut self, nested_item: &'ast syn::Item) {
+        // Nested items are not part of the function, except statics: a client is often
+        // built in a `static` inside the function that hands out requests.
+        if let syn::Item::Static(item_static) = nested_item {
+            self.summary.statics.push(StaticSummary {
+                name: item_static.ident.to_string(),
+                ty: type_ref(&item_static.ty),
+                range: between(item_static.static_token.span, item_static.semi_token.span),
+                init_mentions: static_init_mentions(&item_static.expr),
+            });
+        }
+    }
 
     fn visit_block(&mut self, block: &'ast syn::Block) {
         self.scopes.push(block_range(block));

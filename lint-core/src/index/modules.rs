@@ -241,6 +241,12 @@ impl TreeBuilder<'_> {
         let module_is_test = self.index.module(module_id).is_test;
         for mut fn_summary in summary.fns {
             fn_summary.is_test |= module_is_test;
+            for nested in std::mem::take(&mut fn_summary.body.statics) {
+                self.index.modules[module_id.0 as usize]
+                    .statics
+                    .entry(nested.name.clone())
+                    .or_insert(nested);
+            }
             let id = FnId(self.index.fns.len() as u32);
             self.index.modules[module_id.0 as usize]
                 .fns
@@ -268,6 +274,12 @@ impl TreeBuilder<'_> {
             let mut methods = Vec::new();
             for mut method in impl_summary.methods {
                 method.is_test |= is_test;
+                for nested in std::mem::take(&mut method.body.statics) {
+                    self.index.modules[module_id.0 as usize]
+                        .statics
+                        .entry(nested.name.clone())
+                        .or_insert(nested);
+                }
                 let id = FnId(self.index.fns.len() as u32);
                 self.index.fns.push(FnDef {
                     module: module_id,

@@ -202,6 +202,9 @@ pub struct BodySummary {
     pub closures: Vec<TextRange>,
     /// `Type { field: value, .. }`: where values of workspace types get their fields.
     pub struct_literals: Vec<StructLiteral>,
+    /// `static`s declared inside the body (`static CLIENT: LazyLock<Client> = ..` in the
+    /// function that uses it); indexed with the function's module.
+    pub statics: Vec<StaticSummary>,
 }
 
 #[derive(Clone, Debug)]
