@@ -79,13 +79,21 @@ pub fn build_index(
             if builder.index.files[file.0 as usize].module.is_some() {
                 continue;
             }
-            let path = orphan_module_path(
-                &crate_input.lib_name,
-                &crate_input.files[file.0 as usize - crate_files[crate_position][0].0 as usize]
-                    .path,
-            );
+            let file_path = &crate_input.files
+                [file.0 as usize - crate_files[crate_position][0].0 as usize]
+                .path;
+            let path = orphan_module_path(&crate_input.lib_name, file_path);
             let root = builder.index.crates[crate_position].lib_root;
+            // A file under `tests/` or `benches/` that no target compiles is test input (a
+            // compile-fail case, a fixture): read for resolution, never judged. Elsewhere an
+            // unreached file may be declared by a macro (`cfg_if!`), so it is analysed.
+            let test_input = is_test_folder_file(file_path, crate_dir(crate_input));
+            builder.test_tree = test_input;
             builder.add_file_tree(crate_id, file, path, None, root);
+            builder.test_tree = false;
+            if test_input {
+                builder.index.files[file.0 as usize].reported = false;
+            }
         }
     }
     drop(builder);
@@ -357,6 +365,25 @@ fn declaration_dir(file_path: &Path, is_root_file: bool, inline_names: &[String]
         dir.push(name);
     }
     dir
+}
+
+fn is_test_folder_file(path: &Path, crate_dir: Option<&Path>) -> bool {
+    let relative = crate_dir
+        .and_then(|dir| path.strip_prefix(dir).ok())
+        .unwrap_or(path);
+    relative.components().any(|component| matches!(component, Component::Normal(part) if part == "tests" || part == "benches"))
+}
+
+/// The crate's folder, as its first root shows it: `src/lib.rs`'s grandparent.
+fn crate_dir(crate_input: &CrateInput) -> Option<&Path> {
+    let root = crate_input.roots.first()?.path.parent()?;
+    if root.file_name().is_some_and(|name| {
+        name == "src" || name == "tests" || name == "benches" || name == "examples"
+    }) {
+        root.parent()
+    } else {
+        Some(root)
+    }
 }
 
 /// `src/handlers/orders.rs` in crate `shop` is `shop::handlers::orders`.

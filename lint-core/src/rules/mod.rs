@@ -129,6 +129,19 @@ pub(crate) fn downstream_retries<'a>(
 mod tests {
     use super::*;
 
+    /// The annotations crate checks rule names in `#[failfirst::allow(..)]` against its own
+    /// copy of the list (a proc-macro crate cannot depend on this one): they must agree.
+    #[test]
+    fn the_annotations_crate_knows_every_rule() {
+        let listed = include_str!("../../../annotations/src/rules.txt");
+        let names: Vec<&str> = ALL_RULES.iter().map(|rule| rule.name).collect();
+        assert_eq!(
+            listed.lines().collect::<Vec<_>>(),
+            names,
+            "update annotations/src/rules.txt"
+        );
+    }
+
     #[test]
     fn every_rule_documents_each_heading() {
         for rule in ALL_RULES {

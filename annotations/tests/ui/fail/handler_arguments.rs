@@ -1,0 +1,4 @@
+#[failfirst::handler(route = "/orders")]
+fn create() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[failfirst::idempotent(header = "Idempotency-Key")]
+fn create() {}
+
+fn main() {}
