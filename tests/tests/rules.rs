@@ -86,3 +86,8 @@ fn nested_retry() {
 fn retry_outlives_deadline() {
     check_rule_fixture("retry-outlives-deadline");
 }
+
+#[test]
+fn annotation_contradicted() {
+    check_rule_fixture("annotation-contradicted");
+}

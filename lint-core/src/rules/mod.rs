@@ -2,6 +2,7 @@
 //! explain` and `rules` print from here. A check is a small pure function over the facts a
 //! handler reaches ([`HandlerPath`]); no rule reads the syntax tree.
 
+pub mod annotation_contradicted;
 pub mod downstream_without_deadline;
 pub mod fixed_deadline;
 pub mod nested_retry;
@@ -43,6 +44,15 @@ pub struct HandlerPath<'a> {
     pub incoming_deadline: bool,
     /// The handler's own budget, from `#[deadline(ms = N)]`.
     pub deadline_ms: Option<u64>,
+    /// Where the handler promises `#[deadline(propagate)]`.
+    pub propagate_promise: Option<Promise>,
+}
+
+/// An annotation on a handler: the function it is on and where it is written.
+#[derive(Clone, Copy, Debug)]
+pub struct Promise {
+    pub function: FnId,
+    pub attribute: TextRange,
 }
 
 /// One offending place a rule found on a handler's path.
@@ -69,6 +79,7 @@ pub const ALL_RULES: &[&Rule] = &[
     &retry_all_errors::RULE,
     &nested_retry::RULE,
     &retry_outlives_deadline::RULE,
+    &annotation_contradicted::RULE,
     &unused_suppression::RULE,
     &parse_error::RULE,
 ];
@@ -84,6 +95,7 @@ pub const HANDLER_CHECKS: &[fn(&HandlerPath) -> Vec<Violation>] = &[
     retry_all_errors::check,
     nested_retry::check,
     retry_outlives_deadline::check,
+    annotation_contradicted::check,
 ];
 
 pub fn find_rule(name: &str) -> Option<&'static Rule> {

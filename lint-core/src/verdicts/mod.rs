@@ -43,6 +43,7 @@ impl<'a> Judge<'a> {
             reach: &reached,
             incoming_deadline: incoming_deadline(self.index, handler, root),
             deadline_ms: declared_budget_ms(self.index, root),
+            propagate_promise: propagate_promise(self.index, root),
         };
         let violations: Vec<Violation> = HANDLER_CHECKS
             .iter()
@@ -260,6 +261,21 @@ fn incoming_deadline(index: &WorkspaceIndex, handler: &DiscoveredHandler, root: 
             }
             _ => false,
         })
+}
+
+/// `#[deadline(propagate)]` on the handler, and where.
+fn propagate_promise(index: &WorkspaceIndex, root: FnId) -> Option<crate::rules::Promise> {
+    index.fn_def(root).summary.attrs.iter().find_map(|attr| {
+        let promises = attr.path.last().is_some_and(|last| last == "deadline")
+            && attr
+                .args
+                .iter()
+                .any(|arg| matches!(arg, AttrArg::Word(word) if word == "propagate"));
+        promises.then_some(crate::rules::Promise {
+            function: root,
+            attribute: attr.range,
+        })
+    })
 }
 
 /// `#[deadline(ms = N)]`: the budget the handler declares for itself.
