@@ -596,6 +596,13 @@ struct BodyCollector {
 }
 
 impl BodyCollector {
+    fn record_exit(&mut self, kind: ExitKind, span: proc_macro2::Span) {
+        self.summary.exits.push(Exit {
+            kind,
+            range: node_range(span),
+        });
+    }
+
     fn capture_route_statement(&mut self, binding: Option<String>, expr: &syn::Expr) {
         self.summary.route_statements.push(RouteStatement {
             binding,
@@ -671,34 +678,22 @@ impl<'ast> Visit<'ast> for BodyCollector {
     }
 
     fn visit_expr_break(&mut self, node: &'ast syn::ExprBreak) {
-        self.summary.exits.push(Exit {
-            kind: ExitKind::Break,
-            range: node_range(node.break_token.span),
-        });
+        self.record_exit(ExitKind::Break, node.break_token.span);
         visit::visit_expr_break(self, node);
     }
 
     fn visit_expr_return(&mut self, node: &'ast syn::ExprReturn) {
-        self.summary.exits.push(Exit {
-            kind: ExitKind::Return,
-            range: node_range(node.return_token.span),
-        });
+        self.record_exit(ExitKind::Return, node.return_token.span);
         visit::visit_expr_return(self, node);
     }
 
     fn visit_expr_continue(&mut self, node: &'ast syn::ExprContinue) {
-        self.summary.exits.push(Exit {
-            kind: ExitKind::Continue,
-            range: node_range(node.continue_token.span),
-        });
+        self.record_exit(ExitKind::Continue, node.continue_token.span);
         visit::visit_expr_continue(self, node);
     }
 
     fn visit_expr_try(&mut self, node: &'ast syn::ExprTry) {
-        self.summary.exits.push(Exit {
-            kind: ExitKind::Question,
-            range: node_range(node.question_token.span),
-        });
+        self.record_exit(ExitKind::Question, node.question_token.span);
         visit::visit_expr_try(self, node);
     }
 
@@ -1153,7 +1148,22 @@ fn assigned_name(expr: &syn::Expr) -> Option<String> {
     }
 }
 
-struct MentionCollector(Mentions);
+struct MentionCollector {
+    mentions: Mentions,
+    limit: usize,
+    /// Whether block and `async` bodies count (statics: yes; call arguments: no).
+    descend_bodies: bool,
+}
+
+impl MentionCollector {
+    fn new() -> Self {
+        MentionCollector {
+            mentions: Mentions::default(),
+            limit: MAX_MENTIONS,
+            descend_bodies: false,
+        }
+    }
+}
 
 /// Mentions kept per expression: enough to follow a value, bounded so that huge generated
 /// expressions cost no more than small ones.
@@ -1161,8 +1171,7 @@ const MAX_MENTIONS: usize = 24;
 
 impl MentionCollector {
     fn full(&self) -> bool {
-        let mentions = &self.0;
-        mentions.items.len() >= MAX_MENTIONS
+        self.mentions.items.len() >= self.limit
     }
 }
 
@@ -1176,65 +1185,84 @@ impl<'ast> Visit<'ast> for MentionCollector {
     // Bodies are left out: what a value mentions is its expression, not the statements of
     // a block or an `async` body inside it (their calls are recorded on their own), and
     // descending into them would make nested code quadratic.
-    fn visit_block(&mut self, _: &'ast syn::Block) {}
-    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    fn visit_block(&mut self, node: &'ast syn::Block) {
+        if self.descend_bodies {
+            visit::visit_block(self, node);
+        }
+    }
+    fn visit_expr_async(&mut self, node: &'ast syn::ExprAsync) {
+        if self.descend_bodies {
+            visit::visit_expr_async(self, node);
+        }
+    }
     fn visit_expr_path(&mut self, node: &'ast syn::ExprPath) {
         match node.path.get_ident() {
-            Some(ident) => self.0.items.push(Mention::Name(ident.to_string())),
-            None => self.0.items.push(Mention::Path(path_segments(&node.path))),
+            Some(ident) => self.mentions.items.push(Mention::Name(ident.to_string())),
+            None => self
+                .mentions
+                .items
+                .push(Mention::Path(path_segments(&node.path))),
         }
     }
     fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
-        self.0.items.push(Mention::Method(node.method.to_string()));
+        self.mentions
+            .items
+            .push(Mention::Method(node.method.to_string()));
         visit::visit_expr_method_call(self, node);
     }
     fn visit_expr_field(&mut self, node: &'ast syn::ExprField) {
         if let syn::Member::Named(ident) = &node.member {
-            self.0.items.push(Mention::Name(ident.to_string()));
+            self.mentions.items.push(Mention::Name(ident.to_string()));
         }
         visit::visit_expr_field(self, node);
     }
     fn visit_expr_binary(&mut self, node: &'ast syn::ExprBinary) {
-        self.0
+        self.mentions
             .items
             .push(Mention::Operator(operator_text(&node.op)));
         visit::visit_expr_binary(self, node);
     }
     fn visit_lit(&mut self, node: &'ast syn::Lit) {
         match node {
-            syn::Lit::Str(string) => self.0.items.push(Mention::Literal(string.value())),
+            syn::Lit::Str(string) => self.mentions.items.push(Mention::Literal(string.value())),
             syn::Lit::Int(int) => self
-                .0
+                .mentions
                 .items
                 .push(Mention::Literal(int.base10_digits().to_string())),
             syn::Lit::Float(float) => self
-                .0
+                .mentions
                 .items
                 .push(Mention::Literal(float.base10_digits().to_string())),
             _ => {}
         }
     }
     fn visit_macro(&mut self, node: &'ast syn::Macro) {
-        self.0.items.push(Mention::Path(path_segments(&node.path)));
+        self.mentions
+            .items
+            .push(Mention::Path(path_segments(&node.path)));
     }
 }
 
 pub(crate) fn mentions_of(expr: &syn::Expr) -> Mentions {
-    let mut collector = MentionCollector(Mentions::default());
+    let mut collector = MentionCollector::new();
     collector.visit_expr(expr);
-    collector.0
+    collector.mentions
 }
 
 fn mentions_of_block(block: &syn::Block) -> Mentions {
-    let mut collector = MentionCollector(Mentions::default());
-    collector.visit_block(block);
-    collector.0
+    // The block is the subject here, so its statements are read (nested bodies are not).
+    let mut collector = MentionCollector::new();
+    block
+        .stmts
+        .iter()
+        .for_each(|stmt| collector.visit_stmt(stmt));
+    collector.mentions
 }
 
 fn args_mentions<'a>(args: impl Iterator<Item = &'a syn::Expr>) -> Mentions {
-    let mut collector = MentionCollector(Mentions::default());
+    let mut collector = MentionCollector::new();
     args.for_each(|arg| collector.visit_expr(arg));
-    collector.0
+    collector.mentions
 }
 
 fn extend_mentions(into: &mut Mentions, from: Mentions) {
@@ -1331,22 +1359,11 @@ fn expr_range_path(path: &syn::ExprPath) -> TextRange {
 /// `LazyLock::new(|| { let builder = ..; builder.timeout(..).build() })` builds its client
 /// inside a block, and statics are few enough to read whole.
 fn static_init_mentions(expr: &syn::Expr) -> Mentions {
-    struct Deep(Mentions);
-    impl<'ast> Visit<'ast> for Deep {
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-        fn visit_expr_path(&mut self, node: &'ast syn::ExprPath) {
-            match node.path.get_ident() {
-                Some(ident) => self.0.items.push(Mention::Name(ident.to_string())),
-                None => self.0.items.push(Mention::Path(path_segments(&node.path))),
-            }
-        }
-        fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
-            self.0.items.push(Mention::Method(node.method.to_string()));
-            visit::visit_expr_method_call(self, node);
-        }
-    }
-    let mut deep = Deep(Mentions::default());
-    deep.visit_expr(expr);
-    deep.0.items.truncate(256);
-    deep.0
+    let mut collector = MentionCollector {
+        mentions: Mentions::default(),
+        limit: 256,
+        descend_bodies: true,
+    };
+    collector.visit_expr(expr);
+    collector.mentions
 }
