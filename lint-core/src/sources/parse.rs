@@ -63,7 +63,7 @@ pub fn parse_source(bytes: &[u8]) -> Result<FileSummary, ParseProblem> {
 /// the `failfirst:` marker makes that harmless in practice.
 fn suppression_comments(text: &str) -> Vec<SuppressionComment> {
     let mut out = Vec::new();
-    for (line_number, column, comment, code_before) in line_comments(text) {
+    for (line_number, column, comment, code_before) in line_comments(text, "failfirst:") {
         let comment = comment
             .trim_start_matches('/')
             .trim_start_matches('!')
@@ -254,25 +254,24 @@ fn too_deep_at(bytes: &[u8], limit: usize) -> Option<usize> {
     found
 }
 
-/// The `//` comments of a file: the line, column and text of each, and whether code
-/// precedes it on its line.
-fn line_comments(text: &str) -> Vec<(u32, u32, &str, bool)> {
+/// The `//` comments of a file that contain `marker`: the line, column and text of each,
+/// and whether code precedes it on its line.
+fn line_comments<'a>(text: &'a str, marker: &str) -> Vec<(u32, u32, &'a str, bool)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    // Lines are counted as the scan goes, so that a file of many comments stays linear.
+    let mut counted_to = 0;
+    let mut line = 1u32;
     scan(bytes, |lexeme| {
         if let Lexeme::LineComment(start, end) = lexeme {
-            let line_start = bytes[..start]
-                .iter()
-                .rposition(|byte| *byte == b'\n')
-                .map_or(0, |at| at + 1);
-            let line = bytes[..start].iter().filter(|byte| **byte == b'\n').count() as u32 + 1;
-            let before = &text[line_start..start];
-            out.push((
-                line,
-                before.chars().count() as u32 + 1,
-                &text[start..end],
-                !before.trim().is_empty(),
-            ));
+            let comment = &text[start..end];
+            if comment.contains(marker) {
+                line += bytes[counted_to..start].iter().filter(|byte| **byte == b'\n').count() as u32;
+                counted_to = start;
+                let line_start = bytes[..start].iter().rposition(|byte| *byte == b'\n').map_or(0, |at| at + 1);
+                let before = &text[line_start..start];
+                out.push((line, before.chars().count() as u32 + 1, comment, !before.trim().is_empty()));
+            }
         }
         true
     });
