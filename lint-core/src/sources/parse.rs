@@ -35,7 +35,9 @@ pub fn parse_source(bytes: &[u8]) -> Result<FileSummary, ParseProblem> {
             },
         }
     })?;
-    if let Some(offset) = too_deep_at(text.as_bytes(), MAX_NESTING_DEPTH) {
+    // One lexical pass: the nesting guard, and the comments that may be suppressions.
+    let lexical = lexical_facts(text, MAX_NESTING_DEPTH, "failfirst:");
+    if let Some(offset) = lexical.too_deep_at {
         let position = end_position(&text.as_bytes()[..offset]);
         return Err(ParseProblem {
             message: format!("delimiters nested deeper than {MAX_NESTING_DEPTH} levels; the file is not analysed"),
@@ -54,16 +56,16 @@ pub fn parse_source(bytes: &[u8]) -> Result<FileSummary, ParseProblem> {
         ParseProblem { message, range: TextRange::from_span(error.span()) }
     })?;
     let mut summary = summarize_file(&file);
-    summary.suppression_comments = suppression_comments(text);
+    summary.suppression_comments = suppression_comments(lexical.marked_comments);
     Ok(summary)
 }
 
 /// Finds `// failfirst: allow(rule, ..) reason` comments, and `disable`/`enable`, line by
 /// line. A `//` inside a string literal on the same line could be mistaken for a comment;
 /// the `failfirst:` marker makes that harmless in practice.
-fn suppression_comments(text: &str) -> Vec<SuppressionComment> {
+fn suppression_comments(comments: Vec<(u32, u32, &str, bool)>) -> Vec<SuppressionComment> {
     let mut out = Vec::new();
-    for (line_number, column, comment, code_before) in line_comments(text, "failfirst:") {
+    for (line_number, column, comment, code_before) in comments {
         let comment = comment
             .trim_start_matches('/')
             .trim_start_matches('!')
@@ -233,49 +235,59 @@ fn scan(bytes: &[u8], mut visit: impl FnMut(Lexeme) -> bool) {
     }
 }
 
-/// The byte offset of the first delimiter that opens deeper than `limit`, if any.
-fn too_deep_at(bytes: &[u8], limit: usize) -> Option<usize> {
+/// What one lexical scan of a file tells: where delimiters first nest deeper than the
+/// limit, and the `//` comments holding a marker.
+struct LexicalFacts<'a> {
+    too_deep_at: Option<usize>,
+    /// Line, column, text, and whether code precedes the comment on its line.
+    marked_comments: Vec<(u32, u32, &'a str, bool)>,
+}
+
+fn lexical_facts<'a>(text: &'a str, limit: usize, marker: &str) -> LexicalFacts<'a> {
+    let bytes = text.as_bytes();
+    let mut facts = LexicalFacts {
+        too_deep_at: None,
+        marked_comments: Vec::new(),
+    };
     let mut depth = 0usize;
-    let mut found = None;
+    // Lines are counted as the scan goes, so that a file of many comments stays linear.
+    let mut counted_to = 0;
+    let mut line = 1u32;
     scan(bytes, |lexeme| {
         match lexeme {
             Lexeme::Open(offset) => {
                 depth += 1;
                 if depth > limit {
-                    found = Some(offset);
+                    facts.too_deep_at = Some(offset);
                     return false;
                 }
             }
             Lexeme::Close => depth = depth.saturating_sub(1),
-            Lexeme::LineComment(..) => {}
-        }
-        true
-    });
-    found
-}
-
-/// The `//` comments of a file that contain `marker`: the line, column and text of each,
-/// and whether code precedes it on its line.
-fn line_comments<'a>(text: &'a str, marker: &str) -> Vec<(u32, u32, &'a str, bool)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    // Lines are counted as the scan goes, so that a file of many comments stays linear.
-    let mut counted_to = 0;
-    let mut line = 1u32;
-    scan(bytes, |lexeme| {
-        if let Lexeme::LineComment(start, end) = lexeme {
-            let comment = &text[start..end];
-            if comment.contains(marker) {
-                line += bytes[counted_to..start].iter().filter(|byte| **byte == b'\n').count() as u32;
-                counted_to = start;
-                let line_start = bytes[..start].iter().rposition(|byte| *byte == b'\n').map_or(0, |at| at + 1);
-                let before = &text[line_start..start];
-                out.push((line, before.chars().count() as u32 + 1, comment, !before.trim().is_empty()));
+            Lexeme::LineComment(start, end) => {
+                let comment = &text[start..end];
+                if comment.contains(marker) {
+                    line += bytes[counted_to..start]
+                        .iter()
+                        .filter(|byte| **byte == b'\n')
+                        .count() as u32;
+                    counted_to = start;
+                    let line_start = bytes[..start]
+                        .iter()
+                        .rposition(|byte| *byte == b'\n')
+                        .map_or(0, |at| at + 1);
+                    let before = &text[line_start..start];
+                    facts.marked_comments.push((
+                        line,
+                        before.chars().count() as u32 + 1,
+                        comment,
+                        !before.trim().is_empty(),
+                    ));
+                }
             }
         }
         true
     });
-    out
+    facts
 }
 
 /// Whether the byte before `index` continues an identifier (`for` in `r` of `bar"`).
