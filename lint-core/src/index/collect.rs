@@ -11,7 +11,7 @@ use super::spans::{
     macro_range, stmt_range, struct_range, token_to_expr,
 };
 use super::summary::*;
-use crate::knowledge::ROUTE_BUILDING_METHODS;
+use crate::knowledge::{RANGED_RECEIVER_METHODS, ROUTE_BUILDING_METHODS};
 use crate::location::TextRange;
 
 /// Summarises a parsed file. Pure: the caller owns parsing and the span source map.
@@ -886,8 +886,13 @@ impl<'ast> Visit<'ast> for BodyCollector {
                 method: call.method.to_string(),
             },
             arg_mentions: args_mentions(call.args.iter()),
-            arg_ranges: call.args.iter().map(expr_range).collect(),
-            receiver_range: Some(expr_range(&call.receiver)),
+            // Argument and receiver ranges of method calls serve only retries written as
+            // `(|| ..).retry(policy)`; computing positions costs, so only those keep them.
+            arg_ranges: Vec::new(),
+            receiver_range: RANGED_RECEIVER_METHODS
+                .iter()
+                .any(|name| call.method == name)
+                .then(|| expr_range(&call.receiver)),
             statement: self.statements.last().copied().unwrap_or(range),
         });
         visit::visit_expr_method_call(self, call);

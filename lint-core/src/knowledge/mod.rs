@@ -486,6 +486,10 @@ pub const RETRY_FUNCTIONS: &[(&[&str], RetryLibrary, usize)] = &[
     (&["again", "retry_if"], RetryLibrary::Again, 0),
 ];
 
+/// Methods whose receiver is code run on each attempt (backon's `(|| ..).retry(policy)`):
+/// the summary keeps where that receiver is written.
+pub const RANGED_RECEIVER_METHODS: &[&str] = &["retry"];
+
 /// backon's builders, named in the argument of `.retry(..)`.
 pub const BACKON_BUILDERS: &[&str] = &["ExponentialBuilder", "ConstantBuilder", "FibonacciBuilder"];
 /// Strategies whose delay does not grow.
