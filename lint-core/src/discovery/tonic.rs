@@ -3,12 +3,12 @@
 //! the trait comes from a module holding `tonic::include_proto!("package")`.
 
 use super::{DiscoveredHandler, HandlerFunction};
-use crate::index::{FnSummary, ImplId, WorkspaceIndex};
+use crate::index::{FnSummary, WorkspaceIndex};
 use crate::report::Route;
 
 pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     let mut out = Vec::new();
-    for (position, impl_def) in index.impls.iter().enumerate() {
+    for impl_def in &index.impls {
         let Some(trait_path) = &impl_def.trait_path else {
             continue;
         };
@@ -18,7 +18,6 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         let Some(service) = trait_path.last() else {
             continue;
         };
-        let _ = ImplId(position as u32);
         let package = impl_def
             .trait_resolution
             .as_ref()

@@ -25,11 +25,9 @@ pub(super) fn timeout_scopes(
         if !TIMEOUT_FUNCTIONS.iter().any(|known| path_is(path, known)) {
             continue;
         }
-        let (Some(duration), Some(future)) = (call.arg_ranges.first(), call.arg_ranges.get(1))
-        else {
+        let Some(future) = call.arg_ranges.get(1) else {
             continue;
         };
-        let _ = duration;
         let bound = classify_duration(
             index,
             function,
@@ -70,13 +68,11 @@ pub(super) fn path_is(path: &[String], known: &[&str]) -> bool {
             .all(|(segment, expected)| segment == expected)
 }
 
-/// What the first argument mentions; arguments after it are usually the future or the URL.
-/// Mentions are recorded for all arguments together, so this takes those before the first
-/// comma by position: the literal, name or path that starts the list.
+/// What the duration argument mentions. Mentions are recorded for all arguments together:
+/// for one-argument calls (`.timeout(d)`, `.set_timeout(d)`) that is exact; for
+/// `timeout(d, future)` the future's names are read too, so a future that itself mentions
+/// a deadline makes the bound look propagated (a known over-approximation).
 pub(super) fn first_arg_mentions(call: &CallSite) -> Mentions {
-    // Mentions do not keep their argument; one-argument calls (`.timeout(d)`,
-    // `.set_timeout(d)`) are exact, and for `timeout(d, fut)` the future's mentions can only
-    // add evidence of a call, not of a deadline source.
     call.arg_mentions.clone()
 }
 

@@ -122,7 +122,6 @@ fn walk(
         });
     }
     let calls_before = out.calls.len();
-    let retries_before = out.retries.len();
     // Edges first, so that retries can see what their attempts reach.
     let mut edge_results: Vec<(TextRange, usize, usize, usize, usize)> = Vec::new();
     for edge in facts.edges.iter().filter(|edge| in_scope(&edge.range)) {
@@ -198,5 +197,4 @@ fn walk(
             overall_bound,
         });
     }
-    let _ = retries_before;
 }

@@ -323,7 +323,7 @@ fn library_retry(
                 .find(|(known, _, _)| path_is(path, known))?;
             (*library, *call.arg_ranges.get(*operation_index)?)
         }
-        (Callee::Method { receiver, method }, _) if method == "retry" => {
+        (Callee::Method { method, .. }, _) if method == "retry" => {
             // backon: `(|| async { .. }).retry(builder)`; the builder is named in the
             // argument or in the local it is bound to.
             let mut config = call.arg_mentions.clone();
@@ -344,7 +344,6 @@ fn library_retry(
             if !names_builder {
                 return None;
             }
-            let _ = receiver;
             (RetryLibrary::Backon, call.receiver_range?)
         }
         _ => return None,

@@ -137,7 +137,7 @@ impl TreeBuilder<'_> {
         let mut ids: Vec<ModuleId> = Vec::new();
         let mut pending_decls = Vec::new();
         let file_path = self.path_of(file);
-        for (position, module_summary) in summary.modules.into_iter().enumerate() {
+        for module_summary in summary.modules {
             let module_id = match module_summary.parent {
                 None => file_module,
                 Some(parent_position) => {
@@ -170,7 +170,6 @@ impl TreeBuilder<'_> {
                     inline_names.is_empty(),
                 ));
             }
-            let _ = position;
             self.fill_module(module_id, file, module_summary);
         }
         for (module_id, decl, decl_dir, at_file_top) in pending_decls {

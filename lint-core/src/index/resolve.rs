@@ -547,7 +547,7 @@ impl WorkspaceIndex {
                     return self.type_of_value_at(context, receiver, at, depth + 1);
                 }
                 if BUILDER_FINISHERS.contains(&method.as_str()) {
-                    if let Some(built) = self.builder_product(context, receiver, at, depth + 1) {
+                    if let Some(built) = self.builder_product(context, receiver) {
                         return built;
                     }
                 }
@@ -585,13 +585,7 @@ impl WorkspaceIndex {
     }
 
     /// `T::builder().a().b().build()` is a `T`.
-    fn builder_product(
-        &self,
-        context: FnContext,
-        receiver: &ValueExpr,
-        at: Position,
-        depth: usize,
-    ) -> Option<TypeTarget> {
+    fn builder_product(&self, context: FnContext, receiver: &ValueExpr) -> Option<TypeTarget> {
         let mut current = receiver;
         loop {
             match current {
@@ -604,7 +598,6 @@ impl WorkspaceIndex {
                         args: Vec::new(),
                         kind: TypeRefKind::Path,
                     };
-                    let _ = (at, depth);
                     return Some(self.resolve_type(
                         context.module,
                         &owner,
