@@ -342,6 +342,34 @@ mod tests {
     }
 
     #[test]
+    fn reads_suppression_comments_but_not_strings_that_quote_them() {
+        let source = "fn f() {\n    // failfirst: allow(retry-without-backoff) the broker paces us\n    g(); // failfirst: allow(downstream-without-deadline)\n    let doc = \"// failfirst: allow(nested-retry) quoted\";\n    // failfirst: disable(fixed-deadline, nested-retry) legacy\n}\n";
+        let comments = parse_source(source.as_bytes())
+            .map(|summary| summary.suppression_comments)
+            .unwrap_or_default();
+        assert_eq!(comments.len(), 3, "{comments:#?}");
+        assert_eq!(
+            (
+                comments[0].kind,
+                comments[0].target_line,
+                comments[0].reason.as_deref()
+            ),
+            (SuppressionKind::Allow, 3, Some("the broker paces us"))
+        );
+        assert_eq!(
+            (comments[1].target_line, comments[1].reason.as_deref()),
+            (3, None)
+        );
+        assert_eq!(
+            (comments[2].kind, comments[2].rules.clone()),
+            (
+                SuppressionKind::Disable,
+                vec!["fixed-deadline".to_string(), "nested-retry".to_string()]
+            )
+        );
+    }
+
+    #[test]
     fn accepts_shebang_and_bom() {
         assert!(
             parse_source("\u{feff}#!/usr/bin/env run-cargo-script\nfn main() {}\n".as_bytes())
