@@ -269,7 +269,22 @@ fn construction_evidence(
                 .flat_map(|param| param.bindings.iter())
                 .any(|(binding, _)| binding == name)
             {
-                return parameter_evidence(index, function, name, depth);
+                let from_callers = parameter_evidence(index, function, name, depth);
+                if from_callers.is_ok() {
+                    return from_callers;
+                }
+                // An axum handler's `State(client): State<Client>` comes from the router's
+                // `.with_state(client)`, not from a caller.
+                let is_state = def.summary.params.iter().any(|param| {
+                    param.ty.last_name() == Some("State")
+                        && param.bindings.iter().any(|(binding, _)| binding == name)
+                });
+                if is_state {
+                    if let Some(mentions) = router_state_evidence(index, depth) {
+                        return Ok(mentions);
+                    }
+                }
+                return from_callers;
             }
             static_evidence(index, function, std::slice::from_ref(name))
         }
@@ -555,4 +570,71 @@ fn shows_construction(mentions: &Mentions) -> bool {
     });
     let finisher = mentions.mentions_method(&["build", "create", "connect", "connect_lazy"]);
     constructor_path || finisher
+}
+
+/// How the values given to routers with `.with_state(value)` were built, across the
+/// workspace: the source of axum `State<T>` parameters that are the client itself.
+fn router_state_evidence(index: &WorkspaceIndex, depth: usize) -> Option<Mentions> {
+    use crate::index::ExprTree;
+    fn with_state_args<'a>(expr: &'a ExprTree, out: &mut Vec<&'a ExprTree>) {
+        match expr {
+            ExprTree::MethodCall {
+                receiver,
+                method,
+                args,
+                ..
+            } => {
+                if method == "with_state" {
+                    out.extend(args.iter());
+                }
+                with_state_args(receiver, out);
+                args.iter().for_each(|arg| with_state_args(arg, out));
+            }
+            ExprTree::Call { args, .. } | ExprTree::Macro { args, .. } => {
+                args.iter().for_each(|arg| with_state_args(arg, out))
+            }
+            _ => {}
+        }
+    }
+    let mut found: Option<Mentions> = None;
+    for (position, def) in index.fns.iter().enumerate() {
+        let function = FnId(position as u32);
+        for statement in &def.summary.body.route_statements {
+            let mut args = Vec::new();
+            with_state_args(&statement.expr, &mut args);
+            for arg in args {
+                // `with_state(client)`, `with_state(client.clone())`, `with_state(make())`.
+                let value = match arg {
+                    ExprTree::Path { segments, range } if segments.len() == 1 => {
+                        Some((ValueExpr::Name(segments[0].clone()), range.start))
+                    }
+                    ExprTree::MethodCall {
+                        receiver,
+                        method,
+                        range,
+                        ..
+                    } if method == "clone" => match receiver.as_ref() {
+                        ExprTree::Path { segments, .. } if segments.len() == 1 => {
+                            Some((ValueExpr::Name(segments[0].clone()), range.start))
+                        }
+                        _ => None,
+                    },
+                    ExprTree::Call { callee, range, .. } => Some((
+                        ValueExpr::Call {
+                            callee: callee.clone(),
+                            args: Vec::new(),
+                        },
+                        range.start,
+                    )),
+                    _ => None,
+                };
+                let Some((value, at)) = value else { continue };
+                if let Ok(mentions) = construction_evidence(index, function, &value, at, depth + 1)
+                {
+                    found.get_or_insert_with(Mentions::default).extend(mentions);
+                }
+            }
+        }
+    }
+    found
 }

@@ -186,3 +186,20 @@ fn a_request_from_a_helper_with_a_nested_static_client_keeps_the_builder_timeout
         facts.downstream[0].bound
     );
 }
+
+#[test]
+fn an_axum_state_client_is_followed_to_with_state() {
+    let bound = bound_of_only_call(
+        r#"
+        use axum::{extract::State, routing::get, Router};
+        use reqwest::Client;
+        pub async fn fetch(State(client): State<Client>) { client.get("u").send().await; }
+        pub fn app() -> Router {
+            let client = Client::builder().timeout(std::time::Duration::from_secs(2)).build().unwrap();
+            Router::new().route("/", get(fetch)).with_state(client.clone())
+        }
+        "#,
+        "fetch",
+    );
+    assert!(matches!(bound, Bound::Fixed(_)), "{bound:?}");
+}
