@@ -42,10 +42,10 @@ pub fn run_failfirst(cwd: &Path, args: &[&str]) -> RunOutput {
 /// An expected or reported handler: file (as displayed), line, route.
 pub type HandlerKey = (String, u32, String);
 
-/// The `//~ handler: ROUTE; ROUTE` markers of every readable `.rs` file under `dir`, with
-/// file paths relative to `cwd`.
-pub fn handler_markers(dir: &Path, cwd: &Path) -> BTreeSet<HandlerKey> {
-    let mut out = BTreeSet::new();
+/// Every `//~ ..` marker of every readable `.rs` file under `dir`, as (file relative to
+/// `cwd`, line, marker text); a line may hold several.
+fn markers(dir: &Path, cwd: &Path) -> Vec<(String, u32, String)> {
+    let mut out = Vec::new();
     for entry in walkdir(dir) {
         let Ok(text) = std::fs::read_to_string(&entry) else {
             continue;
@@ -56,12 +56,23 @@ pub fn handler_markers(dir: &Path, cwd: &Path) -> BTreeSet<HandlerKey> {
             .to_string_lossy()
             .replace('\\', "/");
         for (number, line) in text.lines().enumerate() {
-            let Some((_, marker)) = line.split_once("//~ handler:") else {
-                continue;
-            };
-            for route in marker.split(';') {
-                out.insert((shown.clone(), number as u32 + 1, route.trim().to_string()));
+            for marker in line.split("//~").skip(1) {
+                out.push((shown.clone(), number as u32 + 1, marker.trim().to_string()));
             }
+        }
+    }
+    out
+}
+
+/// The `//~ handler: ROUTE; ROUTE` markers under `dir`.
+pub fn handler_markers(dir: &Path, cwd: &Path) -> BTreeSet<HandlerKey> {
+    let mut out = BTreeSet::new();
+    for (file, line, marker) in markers(dir, cwd) {
+        let Some(routes) = marker.strip_prefix("handler:") else {
+            continue;
+        };
+        for route in routes.split(';') {
+            out.insert((file.clone(), line, route.trim().to_string()));
         }
     }
     out
@@ -87,23 +98,25 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The (file, line, `field`) of each entry of a JSON report's `list`.
+fn keyed(report: &serde_json::Value, list: &str, field: &str) -> BTreeSet<(String, u32, String)> {
+    report[list]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|entry| {
+            (
+                entry["file"].as_str().unwrap_or_default().to_string(),
+                entry["line"].as_u64().unwrap_or_default() as u32,
+                entry[field].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// The handlers of a JSON report.
 pub fn reported_handlers(report: &serde_json::Value) -> BTreeSet<HandlerKey> {
-    report["handlers"]
-        .as_array()
-        .map(|handlers| {
-            handlers
-                .iter()
-                .map(|handler| {
-                    (
-                        handler["file"].as_str().unwrap_or_default().to_string(),
-                        handler["line"].as_u64().unwrap_or_default() as u32,
-                        handler["route"].as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    keyed(report, "handlers", "route")
 }
 
 /// Accuracy as ast-grep reports it: expectations met, extra findings, missing ones.
@@ -124,31 +137,17 @@ pub fn compare(expected: &BTreeSet<HandlerKey>, reported: &BTreeSet<HandlerKey>)
 /// An expected or reported finding: file (as displayed), line, rule.
 pub type FindingKey = (String, u32, String);
 
-/// The `//~ rule-a, rule-b` markers (not `//~ handler:`) of every readable `.rs` file under
-/// `dir`.
+/// The `//~ rule-a, rule-b` markers (not `//~ handler:`) under `dir`.
 pub fn finding_markers(dir: &Path, cwd: &Path) -> BTreeSet<FindingKey> {
     let mut out = BTreeSet::new();
-    for entry in walkdir(dir) {
-        let Ok(text) = std::fs::read_to_string(&entry) else {
+    for (file, line, marker) in markers(dir, cwd) {
+        if marker.starts_with("handler:") {
             continue;
-        };
-        let shown = entry
-            .strip_prefix(cwd)
-            .unwrap_or(&entry)
-            .to_string_lossy()
-            .replace('\\', "/");
-        for (number, line) in text.lines().enumerate() {
-            for marker in line.split("//~").skip(1) {
-                let marker = marker.trim();
-                if marker.starts_with("handler:") {
-                    continue;
-                }
-                for rule in marker.split(',') {
-                    let rule = rule.split_whitespace().next().unwrap_or_default();
-                    if !rule.is_empty() {
-                        out.insert((shown.clone(), number as u32 + 1, rule.to_string()));
-                    }
-                }
+        }
+        for rule in marker.split(',') {
+            let rule = rule.split_whitespace().next().unwrap_or_default();
+            if !rule.is_empty() {
+                out.insert((file.clone(), line, rule.to_string()));
             }
         }
     }
@@ -157,21 +156,7 @@ pub fn finding_markers(dir: &Path, cwd: &Path) -> BTreeSet<FindingKey> {
 
 /// The findings of a JSON report.
 pub fn reported_findings(report: &serde_json::Value) -> BTreeSet<FindingKey> {
-    report["findings"]
-        .as_array()
-        .map(|findings| {
-            findings
-                .iter()
-                .map(|finding| {
-                    (
-                        finding["file"].as_str().unwrap_or_default().to_string(),
-                        finding["line"].as_u64().unwrap_or_default() as u32,
-                        finding["rule"].as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    keyed(report, "findings", "rule")
 }
 
 /// Accuracy per rule, as ast-grep reports it.

@@ -96,7 +96,7 @@ impl RouterEvaluator<'_> {
                 };
                 statements[position + 1..]
                     .iter()
-                    .any(|later| mentions_name(&later.expr, binding))
+                    .any(|later| later.expr.mentions_local(binding))
             })
             .collect();
         let mut hits = Vec::new();
@@ -176,19 +176,19 @@ impl RouterEvaluator<'_> {
                     }
                 }
                 ("nest", [ExprTree::Str(nest_prefix), inner]) => {
-                    for mut hit in self.eval_operand(function, statement, inner) {
+                    for mut hit in self.eval_chain(function, statement, inner) {
                         hit.path = join_route(nest_prefix, &hit.path);
                         hits.push(hit);
                     }
                 }
-                ("merge", [inner]) => hits.extend(self.eval_operand(function, statement, inner)),
+                ("merge", [inner]) => hits.extend(self.eval_chain(function, statement, inner)),
                 ("service", [ExprTree::Path { segments, .. }]) => {
                     match self.resolve_function(function, segments) {
                         Some(target) => hits.extend(attribute_routes(index, target)),
-                        None => hits.extend(self.eval_operand(function, statement, &args[0])),
+                        None => hits.extend(self.eval_chain(function, statement, &args[0])),
                     }
                 }
-                ("service", [inner]) => hits.extend(self.eval_operand(function, statement, inner)),
+                ("service", [inner]) => hits.extend(self.eval_chain(function, statement, inner)),
                 ("configure", [ExprTree::Path { segments, .. }]) => {
                     if let Some(target) = self.resolve_function(function, segments) {
                         self.referenced.insert(target);
@@ -218,16 +218,6 @@ impl RouterEvaluator<'_> {
             }
         }
         hits
-    }
-
-    /// A router given as an argument: a call to a router function, a local, or a chain.
-    fn eval_operand(
-        &mut self,
-        function: FnId,
-        statement: usize,
-        operand: &ExprTree,
-    ) -> Vec<RouteHit> {
-        self.eval_chain(function, statement, operand)
     }
 
     fn resolve_function(&self, function: FnId, segments: &[String]) -> Option<FnId> {
@@ -384,19 +374,6 @@ fn flatten_chain(expr: &ExprTree) -> (&ExprTree, Vec<(&str, &[ExprTree])>) {
     }
     operations.reverse();
     (current, operations)
-}
-
-fn mentions_name(expr: &ExprTree, name: &str) -> bool {
-    match expr {
-        ExprTree::Path { segments, .. } => segments.len() == 1 && segments[0] == name,
-        ExprTree::Call { args, .. } | ExprTree::Macro { args, .. } => {
-            args.iter().any(|arg| mentions_name(arg, name))
-        }
-        ExprTree::MethodCall { receiver, args, .. } => {
-            mentions_name(receiver, name) || args.iter().any(|arg| mentions_name(arg, name))
-        }
-        _ => false,
-    }
 }
 
 /// Whether any module of the crate imports from `crate_name`.

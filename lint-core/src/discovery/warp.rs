@@ -32,7 +32,7 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
             let consumed = statement.binding.as_ref().is_some_and(|binding| {
                 statements[statement_position + 1..].iter().any(|later| {
                     is_warp_rooted(index, function, statement_position + 1, &later.expr)
-                        && mentions(&later.expr, binding)
+                        && later.expr.mentions_local(binding)
                 })
             });
             if consumed {
@@ -79,19 +79,6 @@ fn is_warp_rooted(
                 .is_some_and(|(earlier_position, earlier)| {
                     is_warp_rooted(index, function, earlier_position, &earlier.expr)
                 })
-        }
-        _ => false,
-    }
-}
-
-fn mentions(expr: &ExprTree, name: &str) -> bool {
-    match expr {
-        ExprTree::Path { segments, .. } => segments.len() == 1 && segments[0] == name,
-        ExprTree::Call { args, .. } | ExprTree::Macro { args, .. } => {
-            args.iter().any(|arg| mentions(arg, name))
-        }
-        ExprTree::MethodCall { receiver, args, .. } => {
-            mentions(receiver, name) || args.iter().any(|arg| mentions(arg, name))
         }
         _ => false,
     }
