@@ -67,6 +67,9 @@ fn allowing_a_rule_removes_its_findings_and_the_failure() {
             "failfirst",
             "-A",
             "parse-error",
+            // The good file's unkeyed INSERT is a `deny` finding of its own.
+            "-A",
+            "write-without-inbox",
             "fixtures/discovery/broken",
         ],
     );
@@ -77,6 +80,8 @@ fn allowing_a_rule_removes_its_findings_and_the_failure() {
             "failfirst",
             "-W",
             "parse-error",
+            "-A",
+            "write-without-inbox",
             "fixtures/discovery/broken",
         ],
     );
@@ -218,7 +223,8 @@ fn writes_the_report_to_a_file() {
             target.to_str().unwrap_or_default(),
         ],
     );
-    assert_eq!(output.code, 0);
+    // The fixture's unkeyed INSERT is a `deny` finding: exit 1, and nothing on stdout.
+    assert_eq!(output.code, 1);
     assert!(output.stdout.is_empty());
     let written = std::fs::read_to_string(&target).unwrap_or_default();
     assert!(written.contains("\"handlers\""));
@@ -252,7 +258,8 @@ fn lints_the_package_a_manifest_path_names() {
             "json",
         ],
     );
-    assert_eq!(output.code, 0, "{}", output.stderr);
+    // 1: the fixture's unkeyed INSERT is a `deny` finding; a usage error would be 2.
+    assert_eq!(output.code, 1, "{}", output.stderr);
     let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap_or_default();
     assert_eq!(report["summary"]["handlers"], 7, "{}", output.stdout);
 }

@@ -43,6 +43,21 @@ fn check_rule_fixture(name: &str) {
 }
 
 #[test]
+fn write_without_inbox() {
+    check_rule_fixture("write-without-inbox");
+}
+
+#[test]
+fn inbox_outside_transaction() {
+    check_rule_fixture("inbox-outside-transaction");
+}
+
+#[test]
+fn dedup_race() {
+    check_rule_fixture("dedup-race");
+}
+
+#[test]
 fn downstream_without_deadline() {
     check_rule_fixture("downstream-without-deadline");
 }

@@ -242,11 +242,22 @@ fn http_execute(
             .find(|local| local.name == name && local.scope.start <= call.range.start)
     });
     let verb = built_with.and_then(|local| {
-        local
+        let verb = local
             .init_mentions
             .methods()
-            .find(|method| HTTP_VERB_METHODS.contains(method))
-            .map(str::to_uppercase)
+            .find(|method| HTTP_VERB_METHODS.contains(method))?;
+        if verb != "request" {
+            return Some(verb.to_uppercase());
+        }
+        // `.request(Method::GET, url)`: the method is the argument.
+        local.init_mentions.paths().find_map(|path| {
+            let last = path.last()?;
+            IDEMPOTENT_HTTP_METHODS
+                .iter()
+                .chain(&["POST", "PATCH"])
+                .find(|method| last == *method)
+                .map(|method| method.to_string())
+        })
     });
     let request_timeout =
         built_with.is_some_and(|local| local.init_mentions.mentions_method(&["timeout"]));

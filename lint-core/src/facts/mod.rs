@@ -8,10 +8,20 @@
 
 mod deadlines;
 mod downstream;
+mod keys;
+mod outcomes;
 mod reach;
 mod retries;
+pub mod sql;
+mod state;
 
-pub use reach::{reach, FactsCache, Reach, ReachedCall, ReachedRetry, Step};
+pub use keys::KeySource;
+pub use outcomes::{ErrorReaction, ReactionKind};
+pub use reach::{
+    reach, FactsCache, Order, Reach, ReachedAccess, ReachedCall, ReachedRetry, ReachedTransaction,
+    Step, TransactionId,
+};
+pub use state::{is_key_name, Access, Executor, StateAccess, Store, Transaction};
 
 use crate::index::{CallTarget, FnId, WorkspaceIndex};
 use crate::location::TextRange;
@@ -104,6 +114,8 @@ pub struct CallEdge {
     pub targets: Vec<FnId>,
     pub range: TextRange,
     pub statement: TextRange,
+    /// The variables its arguments name: a transaction passed into a helper shows here.
+    pub arg_names: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,6 +162,14 @@ pub struct FunctionFacts {
     pub sleeps: bool,
     /// Randomness is used here: a helper that adds jitter.
     pub randomises: bool,
+    /// Reads and writes of stores.
+    pub accesses: Vec<StateAccess>,
+    /// Transactions opened here.
+    pub transactions: Vec<Transaction>,
+    /// What happens when each downstream call fails, where it can be told.
+    pub reactions: Vec<ErrorReaction>,
+    /// Where an idempotency key or message id is taken from the request.
+    pub key_sources: Vec<KeySource>,
 }
 
 /// Computes the facts of a function.
@@ -167,6 +187,7 @@ pub fn function_facts(index: &WorkspaceIndex, function: FnId) -> FunctionFacts {
                 targets: targets.clone(),
                 range: call.range,
                 statement: call.statement,
+                arg_names: call.arg_mentions.names().map(str::to_string).collect(),
             });
         }
     }
@@ -175,6 +196,16 @@ pub fn function_facts(index: &WorkspaceIndex, function: FnId) -> FunctionFacts {
     facts.sleeps = retries::sleeps(&resolved);
     facts.randomises = retries::randomises(body, &resolved);
     facts.retries = retries::retries(index, function, &resolved);
+    facts.transactions = state::transactions(index, function);
+    facts.accesses = state::state_accesses(index, function, &resolved, &facts.transactions);
+    facts.reactions = outcomes::error_reactions(
+        index,
+        function,
+        &facts.downstream,
+        &facts.accesses,
+        &facts.edges,
+    );
+    facts.key_sources = keys::key_sources(index, function);
     facts
 }
 

@@ -3,9 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{function_facts, Bound, DownstreamCall, FunctionFacts, Retry};
+use super::{
+    function_facts, Bound, DownstreamCall, ErrorReaction, Executor, FunctionFacts, KeySource,
+    Retry, StateAccess,
+};
 use crate::index::{FnId, WorkspaceIndex};
-use crate::location::TextRange;
+use crate::location::{Position, TextRange};
 
 /// Calls deeper than this are not followed.
 const MAX_DEPTH: usize = 8;
@@ -24,6 +27,67 @@ pub struct ReachedCall {
     pub chain: Vec<Step>,
     /// The bound that holds, the call's own or a `timeout` around it on the way.
     pub effective_bound: Bound,
+    /// What the code does when the call fails, where it can be told.
+    pub reaction: Option<ErrorReaction>,
+    pub order: Order,
+}
+
+/// Where a fact comes in the handler's run: the positions of the calls on the way, then its
+/// own. Facts compare in program order (a helper's facts come where it is called).
+pub type Order = Vec<Position>;
+
+/// A transaction, named by the function that opens it and the variable (or closure) that
+/// holds it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TransactionId {
+    pub function: FnId,
+    pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ReachedAccess {
+    pub access: StateAccess,
+    pub function: FnId,
+    pub chain: Vec<Step>,
+    /// The transaction it runs in; `None` when it commits on its own.
+    pub transaction: Option<TransactionId>,
+    pub order: Order,
+}
+
+#[derive(Clone, Debug)]
+pub struct ReachedTransaction {
+    pub id: TransactionId,
+    pub chain: Vec<Step>,
+    /// Where it opens and where it is open.
+    pub opened: Order,
+    pub scope: TextRange,
+    /// Where it commits, if it does.
+    pub committed: Option<Order>,
+}
+
+impl ReachedTransaction {
+    /// Whether a fact at `order` runs while the transaction is open: inside its scope in
+    /// the function that opened it, and before the commit.
+    pub fn is_open_at(&self, order: &Order) -> bool {
+        let depth = self.chain.len();
+        let Some(position) = order.get(depth) else {
+            return false;
+        };
+        order[..depth] == self.opened[..depth]
+            && self.scope.contains(*position)
+            && *position >= self.opened[depth]
+            && self
+                .committed
+                .as_ref()
+                .is_none_or(|committed| order < committed)
+    }
+
+    /// Whether a fact at `order` runs after the commit.
+    pub fn is_committed_before(&self, order: &Order) -> bool {
+        self.committed
+            .as_ref()
+            .is_some_and(|committed| committed < order)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -43,6 +107,9 @@ pub struct ReachedRetry {
 pub struct Reach {
     pub calls: Vec<ReachedCall>,
     pub retries: Vec<ReachedRetry>,
+    pub accesses: Vec<ReachedAccess>,
+    pub transactions: Vec<ReachedTransaction>,
+    pub key_sources: Vec<(FnId, KeySource)>,
 }
 
 /// Facts computed once per function and shared by every handler that reaches it.
@@ -75,11 +142,28 @@ pub fn reach(
         root,
         within,
         &mut Vec::new(),
-        None,
+        Inherited::default(),
         &mut stack,
         &mut out,
     );
     out
+}
+
+/// What a function is called with, as far as its facts care.
+#[derive(Clone, Default)]
+struct Inherited<'b> {
+    /// A `timeout` around the call.
+    bound: Option<&'b Bound>,
+    /// The transaction passed in (`&mut *tx`), which its parameters hold.
+    transaction: Option<TransactionId>,
+}
+
+fn order_of(chain: &[Step], at: Position) -> Order {
+    chain
+        .iter()
+        .map(|step| step.call.start)
+        .chain(std::iter::once(at))
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -89,10 +173,11 @@ fn walk(
     function: FnId,
     within: Option<TextRange>,
     chain: &mut Vec<Step>,
-    inherited: Option<&Bound>,
+    inherited_from_caller: Inherited,
     stack: &mut Vec<FnId>,
     out: &mut Reach,
 ) {
+    let inherited = inherited_from_caller.bound;
     let facts = cache.get(index, function).clone();
     let in_scope = |range: &TextRange| within.is_none_or(|scope| scope.contains_range(range));
     let bound_at = |range: &TextRange| -> Option<Bound> {
@@ -119,7 +204,57 @@ fn walk(
             function,
             chain: chain.clone(),
             effective_bound,
+            reaction: facts
+                .reactions
+                .iter()
+                .find(|reaction| reaction.call == call.range)
+                .cloned(),
+            order: order_of(chain, call.statement.start),
         });
+    }
+    let own_transaction = |name: &str| TransactionId {
+        function,
+        name: name.to_string(),
+    };
+    for transaction in facts
+        .transactions
+        .iter()
+        .filter(|transaction| in_scope(&transaction.opened))
+    {
+        out.transactions.push(ReachedTransaction {
+            id: own_transaction(&transaction.name),
+            chain: chain.clone(),
+            opened: order_of(chain, transaction.opened.start),
+            scope: transaction.scope,
+            committed: transaction
+                .committed
+                .map(|committed| order_of(chain, committed.start)),
+        });
+    }
+    for access in facts
+        .accesses
+        .iter()
+        .filter(|access| in_scope(&access.range))
+    {
+        let transaction = match &access.executor {
+            Executor::Transaction(name) => Some(own_transaction(name)),
+            Executor::Param(_) => inherited_from_caller.transaction.clone(),
+            Executor::Autocommit => None,
+        };
+        out.accesses.push(ReachedAccess {
+            access: access.clone(),
+            function,
+            chain: chain.clone(),
+            transaction,
+            order: order_of(chain, access.statement.start),
+        });
+    }
+    for source in facts
+        .key_sources
+        .iter()
+        .filter(|source| within.is_none_or(|scope| scope.contains(source.range.start)))
+    {
+        out.key_sources.push((function, source.clone()));
     }
     let calls_before = out.calls.len();
     // Edges first, so that retries can see what their attempts reach.
@@ -137,13 +272,18 @@ fn walk(
                 call: edge.statement,
             });
             let bound = bound_at(&edge.range);
+            let transaction =
+                passed_transaction(&facts, edge, index, function, &inherited_from_caller);
             walk(
                 index,
                 cache,
                 *target,
                 None,
                 chain,
-                bound.as_ref(),
+                Inherited {
+                    bound: bound.as_ref(),
+                    transaction,
+                },
                 stack,
                 out,
             );
@@ -197,4 +337,46 @@ fn walk(
             overall_bound,
         });
     }
+}
+
+/// The transaction a call passes to its callee: a transaction of this function named in the
+/// arguments (`&mut *tx`, `tx.as_mut()`), the closure transaction the call is made in, or
+/// the one this function was itself given and passes on.
+fn passed_transaction(
+    facts: &FunctionFacts,
+    edge: &super::CallEdge,
+    index: &WorkspaceIndex,
+    function: FnId,
+    inherited: &Inherited,
+) -> Option<TransactionId> {
+    for name in &edge.arg_names {
+        if let Some(transaction) = facts.transactions.iter().find(|transaction| {
+            transaction.name == *name && transaction.scope.contains(edge.range.start)
+        }) {
+            return Some(TransactionId {
+                function,
+                name: transaction.name.clone(),
+            });
+        }
+    }
+    if let Some(closure) = facts.transactions.iter().find(|transaction| {
+        transaction.name.starts_with("transaction closure")
+            && transaction.scope.contains_range(&edge.range)
+            && !edge.arg_names.is_empty()
+    }) {
+        return Some(TransactionId {
+            function,
+            name: closure.name.clone(),
+        });
+    }
+    let params = &index.fn_def(function).summary.params;
+    let passes_a_parameter = edge.arg_names.iter().any(|name| {
+        params
+            .iter()
+            .any(|param| param.bindings.iter().any(|(bound, _)| bound == name))
+    });
+    if passes_a_parameter {
+        return inherited.transaction.clone();
+    }
+    None
 }

@@ -203,3 +203,33 @@ fn an_axum_state_client_is_followed_to_with_state() {
     );
     assert!(matches!(bound, Bound::Fixed(_)), "{bound:?}");
 }
+
+#[test]
+fn a_write_through_a_connection_parameter_takes_the_callers_transaction() {
+    let facts = facts_of(
+        r#"
+        use sqlx::PgConnection;
+        pub async fn apply_debit(conn: &mut PgConnection, account: Uuid, amount: i64) -> sqlx::Result<()> {
+            sqlx::query!(
+                "UPDATE accounts SET balance = balance - $1 WHERE id = $2",
+                amount,
+                account
+            )
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+        "#,
+        "apply_debit",
+    );
+    assert_eq!(facts.accesses.len(), 1, "{facts:#?}");
+    let access = &facts.accesses[0];
+    assert_eq!(access.executor, Executor::Param("conn".to_string()));
+    assert!(matches!(
+        access.access,
+        Access::Write {
+            idempotent: false,
+            ..
+        }
+    ));
+}

@@ -11,7 +11,7 @@ use super::spans::{
     macro_range, stmt_range, struct_range, token_to_expr,
 };
 use super::summary::*;
-use crate::knowledge::{RANGED_RECEIVER_METHODS, ROUTE_BUILDING_METHODS};
+use crate::knowledge::{LITERAL_MACROS, RANGED_RECEIVER_METHODS, ROUTE_BUILDING_METHODS};
 use crate::location::TextRange;
 
 /// Summarises a parsed file. Pure: the caller owns parsing and the span source map.
@@ -383,6 +383,25 @@ fn attr_args(tokens: &TokenStream) -> Vec<AttrArg> {
         .collect()
 }
 
+/// The string literals (unquoted, raw strings too) and the identifiers at the top level of
+/// a macro's arguments.
+fn macro_arguments(tokens: &TokenStream) -> (Vec<String>, Vec<String>) {
+    let mut literals = Vec::new();
+    let mut names = Vec::new();
+    for token in tokens.clone() {
+        match token {
+            TokenTree::Literal(literal) => {
+                if let syn::Lit::Str(string) = syn::Lit::new(literal) {
+                    literals.push(string.value());
+                }
+            }
+            TokenTree::Ident(ident) => names.push(ident.to_string()),
+            _ => {}
+        }
+    }
+    (literals, names)
+}
+
 fn literal_text(literal: &proc_macro2::Literal) -> String {
     match syn::parse2::<syn::LitStr>(TokenTree::Literal(literal.clone()).into()) {
         Ok(string) => string.value(),
@@ -593,6 +612,9 @@ struct BodyCollector {
     capturing_routes: usize,
     /// Ranges of the enclosing statements, innermost last.
     statements: Vec<TextRange>,
+    /// The scrutinee of the enclosing `match` (and its name when it is a variable),
+    /// innermost last.
+    scrutinees: Vec<(TextRange, Option<String>)>,
 }
 
 impl BodyCollector {
@@ -704,6 +726,7 @@ impl<'ast> Visit<'ast> for BodyCollector {
                 extend_mentions(&mut mentions, mentions_of(guard));
             }
             extend_mentions(&mut mentions, mentions_of(&arm.body));
+            // A guard's mentions are kept apart too: it decides which errors the arm takes.
             self.summary.error_arms.push(ErrorArm {
                 range: TextRange {
                     start: range_of(&arm.pat).start,
@@ -711,9 +734,26 @@ impl<'ast> Visit<'ast> for BodyCollector {
                 },
                 catch_all,
                 mentions,
+                scrutinee: self.scrutinees.last().map(|(range, _)| *range),
+                scrutinee_name: self.scrutinees.last().and_then(|(_, name)| name.clone()),
+                guard: arm
+                    .guard
+                    .as_ref()
+                    .map(|(_, guard)| mentions_of(guard))
+                    .unwrap_or_default(),
             });
         }
         visit::visit_arm(self, arm);
+    }
+
+    fn visit_expr_match(&mut self, node: &'ast syn::ExprMatch) {
+        self.visit_expr(&node.expr);
+        self.scrutinees
+            .push((expr_range(&node.expr), plain_variable(&node.expr)));
+        for arm in &node.arms {
+            self.visit_arm(arm);
+        }
+        self.scrutinees.pop();
     }
 
     fn visit_expr_let(&mut self, node: &'ast syn::ExprLet) {
@@ -722,6 +762,9 @@ impl<'ast> Visit<'ast> for BodyCollector {
                 range: token_to_expr(node.let_token.span, &node.expr),
                 catch_all,
                 mentions: Mentions::default(),
+                scrutinee: Some(expr_range(&node.expr)),
+                scrutinee_name: plain_variable(&node.expr),
+                guard: Mentions::default(),
             });
         }
         visit::visit_expr_let(self, node);
@@ -738,6 +781,9 @@ impl<'ast> Visit<'ast> for BodyCollector {
                     ),
                     catch_all,
                     mentions: mentions_of_block(&node.then_branch),
+                    scrutinee: Some(expr_range(&condition.expr)),
+                    scrutinee_name: plain_variable(&condition.expr),
+                    guard: Mentions::default(),
                 });
                 visit::visit_expr(self, &condition.expr);
                 self.visit_block(&node.then_branch);
@@ -786,9 +832,20 @@ impl<'ast> Visit<'ast> for BodyCollector {
     }
 
     fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        let path = path_segments(&node.path);
+        let (literals, names) = if path
+            .last()
+            .is_some_and(|last| LITERAL_MACROS.contains(&last.as_str()))
+        {
+            macro_arguments(&node.tokens)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         self.summary.macros.push(MacroUse {
-            path: path_segments(&node.path),
+            path,
             range: macro_range(node),
+            literals,
+            names,
         });
         visit::visit_macro(self, node);
     }
@@ -809,6 +866,9 @@ impl<'ast> Visit<'ast> for BodyCollector {
             syn::Pat::Type(pat_type) => (&*pat_type.pat, Some(type_ref(&pat_type.ty))),
             other => (other, None),
         };
+        if let (syn::Pat::Wild(_), Some(init)) = (declared_pat, init_expr) {
+            self.summary.discards.push(expr_range(init));
+        }
         let names = pattern_names(declared_pat);
         let single_name = match declared_pat {
             syn::Pat::Ident(ident) => Some(ident.ident.to_string()),
@@ -1137,6 +1197,14 @@ fn error_pattern(pat: &syn::Pat) -> Option<bool> {
             Some(catch_all)
         }
         syn::Pat::Or(alternatives) => alternatives.cases.iter().find_map(error_pattern),
+        _ => None,
+    }
+}
+
+/// `result`, `&result`, `result.await`: the variable an expression is, if it is one.
+fn plain_variable(expr: &syn::Expr) -> Option<String> {
+    match peel(expr) {
+        syn::Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
         _ => None,
     }
 }

@@ -202,6 +202,8 @@ pub struct BodySummary {
     pub closures: Vec<TextRange>,
     /// `Type { field: value, .. }`: where values of workspace types get their fields.
     pub struct_literals: Vec<StructLiteral>,
+    /// The values of `let _ = ..;`: results thrown away, errors included.
+    pub discards: Vec<TextRange>,
     /// `static`s declared inside the body (`static CLIENT: LazyLock<Client> = ..` in the
     /// function that uses it); indexed with the function's module.
     pub statics: Vec<StaticSummary>,
@@ -342,12 +344,24 @@ pub struct ErrorArm {
     pub catch_all: bool,
     /// What the guard and the body mention: error classification shows here.
     pub mentions: Mentions,
+    /// The expression matched: the `match` scrutinee, or the right side of `if let`.
+    pub scrutinee: Option<TextRange>,
+    /// The scrutinee when it is a plain variable: `match result { .. }`.
+    pub scrutinee_name: Option<String>,
+    /// What the guard mentions (`Err(e) if e.is_timeout()`); empty without a guard.
+    pub guard: Mentions,
 }
 
 #[derive(Clone, Debug)]
 pub struct MacroUse {
     pub path: Vec<String>,
     pub range: TextRange,
+    /// The string literals among its arguments, kept only for the macros whose text the
+    /// facts read (`sqlx::query!("UPDATE ..")`, `format!(..)`): SQL is parsed from them.
+    pub literals: Vec<String>,
+    /// The identifiers among those macros' arguments (`req.request_id` gives `req` and
+    /// `request_id`): the values bound into the SQL.
+    pub names: Vec<String>,
 }
 
 impl BodySummary {
@@ -372,6 +386,7 @@ impl BodySummary {
         self.macros.shrink_to_fit();
         self.closures.shrink_to_fit();
         self.struct_literals.shrink_to_fit();
+        self.discards.shrink_to_fit();
     }
 }
 

@@ -1,6 +1,9 @@
 //! What failfirst knows of libraries, as data. Code elsewhere interprets these tables; adding
 //! a framework's routing method or a wrapper type is a change here plus a fixture.
 
+mod state;
+pub use state::*;
+
 /// Methods that register routes on a router, app, scope or filter; a statement that calls
 /// one is kept for discovery to read.
 pub const ROUTE_BUILDING_METHODS: &[&str] = &[

@@ -3,8 +3,12 @@
 //! handler reaches ([`HandlerPath`]); no rule reads the syntax tree.
 
 pub mod annotation_contradicted;
+pub mod call_inside_transaction;
+pub mod dedup_race;
 pub mod downstream_without_deadline;
+pub mod downstream_without_idempotency_key;
 pub mod fixed_deadline;
+pub mod inbox_outside_transaction;
 pub mod nested_retry;
 pub mod parse_error;
 pub mod retry_all_errors;
@@ -13,9 +17,11 @@ pub mod retry_outlives_deadline;
 pub mod retry_without_backoff;
 pub mod retry_without_budget;
 pub mod retry_without_jitter;
+pub mod uncertain_as_failure;
 pub mod unused_suppression;
+pub mod write_without_inbox;
 
-use crate::facts::{Reach, Step};
+use crate::facts::{Access, Order, Reach, ReachedAccess, Step};
 use crate::index::FnId;
 use crate::location::TextRange;
 use crate::report::Level;
@@ -70,8 +76,14 @@ pub struct Violation {
 
 /// Every rule, in the order `cargo failfirst rules` lists them.
 pub const ALL_RULES: &[&Rule] = &[
+    &write_without_inbox::RULE,
+    &inbox_outside_transaction::RULE,
+    &dedup_race::RULE,
     &downstream_without_deadline::RULE,
     &fixed_deadline::RULE,
+    &downstream_without_idempotency_key::RULE,
+    &uncertain_as_failure::RULE,
+    &call_inside_transaction::RULE,
     &retry_without_backoff::RULE,
     &retry_without_jitter::RULE,
     &retry_without_budget::RULE,
@@ -86,8 +98,14 @@ pub const ALL_RULES: &[&Rule] = &[
 
 /// The checks of the rules that judge handlers.
 pub const HANDLER_CHECKS: &[fn(&HandlerPath) -> Vec<Violation>] = &[
+    write_without_inbox::check,
+    inbox_outside_transaction::check,
+    dedup_race::check,
     downstream_without_deadline::check,
     fixed_deadline::check,
+    downstream_without_idempotency_key::check,
+    uncertain_as_failure::check,
+    call_inside_transaction::check,
     retry_without_backoff::check,
     retry_without_jitter::check,
     retry_without_budget::check,
@@ -135,6 +153,54 @@ pub(crate) fn downstream_retries<'a>(
         .retries
         .iter()
         .filter(|retry| !retry.calls.is_empty())
+}
+
+/// Writes that a second run repeats with a different result, and that are not themselves
+/// the recording of a key or an append to an audit trail.
+pub(crate) fn unkeyed_writes<'a>(path: &'a HandlerPath) -> impl Iterator<Item = &'a ReachedAccess> {
+    path.reach.accesses.iter().filter(|reached| {
+        matches!(
+            reached.access.access,
+            Access::Write {
+                idempotent: false,
+                ..
+            }
+        ) && !reached.access.on_key_table()
+            && !reached.access.on_append_only_table()
+    })
+}
+
+/// Writes that record an idempotency key or a processed message id.
+pub(crate) fn key_records<'a>(path: &'a HandlerPath) -> impl Iterator<Item = &'a ReachedAccess> {
+    path.reach
+        .accesses
+        .iter()
+        .filter(|reached| reached.access.is_write() && reached.access.on_key_table())
+}
+
+/// Reads that look an idempotency key up.
+pub(crate) fn key_checks<'a>(path: &'a HandlerPath) -> impl Iterator<Item = &'a ReachedAccess> {
+    path.reach.accesses.iter().filter(|reached| {
+        matches!(reached.access.access, Access::Read { .. }) && reached.access.on_key_table()
+    })
+}
+
+/// Two accesses commit together: the same store and the same open transaction.
+pub(crate) fn same_transaction(a: &ReachedAccess, b: &ReachedAccess) -> bool {
+    a.access.store == b.access.store && a.transaction.is_some() && a.transaction == b.transaction
+}
+
+/// Work happens strictly between two points of the handler's run: a state write other than
+/// a key's, or a non-idempotent downstream call.
+pub(crate) fn is_work(path: &HandlerPath, after: &Order, before: &Order) -> bool {
+    let between = |order: &Order| order > after && order < before;
+    path.reach.accesses.iter().any(|reached| {
+        reached.access.is_write() && !reached.access.on_key_table() && between(&reached.order)
+    }) || path
+        .reach
+        .calls
+        .iter()
+        .any(|reached| reached.call.idempotent == Some(false) && between(&reached.order))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 pub use suppressions::apply as apply_suppressions;
 
 use crate::discovery::{DiscoveredHandler, HandlerFunction};
-use crate::facts::{reach, Bound, FactsCache, Reach, Step};
+use crate::facts::{reach, Access, Bound, FactsCache, Reach, ReachedAccess, Step};
 use crate::index::{AttrArg, FnId, WorkspaceIndex};
 use crate::knowledge::DEADLINE_HEADERS;
 use crate::report::{Answer, ChainStep, Finding, Questions, Verdict};
@@ -54,9 +54,10 @@ impl<'a> Judge<'a> {
             .iter()
             .map(|violation| self.finding(violation, &handler_path))
             .collect();
+        let q1 = self.q1(&reached, &violations);
         let questions = Questions {
-            q1_idempotent: Answer::not_analysed(),
-            q2_retry_safe: Answer::not_analysed(),
+            q2_retry_safe: self.q2(&reached, &violations, &q1),
+            q1_idempotent: q1,
             q3_downstream_uncertainty: self.q3(&reached, &violations),
             q4_deadline: self.q4(&reached, &violations),
         };
@@ -154,6 +155,178 @@ impl<'a> Judge<'a> {
         }
     }
 
+    fn failing(&self, violations: &[Violation], question: &str) -> Vec<String> {
+        violations
+            .iter()
+            .filter(|violation| violation.rule.questions.contains(&question))
+            .map(|violation| self.evidence_of(violation))
+            .collect()
+    }
+
+    fn access_at(&self, reached: &ReachedAccess) -> String {
+        format!(
+            "`{}` at {}",
+            reached.access.describe(),
+            self.location(reached.function, reached.access.statement.start.line)
+        )
+    }
+
+    /// Q1: running twice leaves the data as running once.
+    fn q1(&self, reached: &Reach, violations: &[Violation]) -> Answer {
+        if reached.accesses.is_empty() {
+            return Answer {
+                verdict: Verdict::NotApplicable,
+                evidence: vec!["touches no store".to_string()],
+            };
+        }
+        let failing = self.failing(violations, "q1");
+        if !failing.is_empty() {
+            return Answer {
+                verdict: Verdict::Fail,
+                evidence: failing,
+            };
+        }
+        let unknown: Vec<String> = reached
+            .accesses
+            .iter()
+            .filter_map(|access| match &access.access.access {
+                Access::Unknown(reason) => Some(format!(
+                    "{} at {}: {reason}",
+                    access.access.api,
+                    self.location(access.function, access.access.statement.start.line)
+                )),
+                _ => None,
+            })
+            .collect();
+        if !unknown.is_empty() {
+            return Answer {
+                verdict: Verdict::Unknown,
+                evidence: unknown,
+            };
+        }
+        let writes: Vec<&ReachedAccess> = reached
+            .accesses
+            .iter()
+            .filter(|access| access.access.is_write())
+            .collect();
+        if writes.is_empty() {
+            return Answer {
+                verdict: Verdict::Pass,
+                evidence: vec!["read-only: no state write on this handler's path".to_string()],
+            };
+        }
+        let evidence = writes
+            .iter()
+            .map(|write| {
+                let why = match &write.access.access {
+                    _ if write.access.on_key_table() => "records the idempotency key",
+                    Access::Write {
+                        idempotent: true, ..
+                    } => "is idempotent",
+                    _ if write.access.on_append_only_table() => "appends to an audit or log table",
+                    _ => "shares its transaction with the recorded idempotency key",
+                };
+                format!("{} {why}", self.access_at(write))
+            })
+            .collect();
+        Answer {
+            verdict: Verdict::Pass,
+            evidence,
+        }
+    }
+
+    /// Q2: a client's retry after a timeout gets the first result back.
+    fn q2(&self, reached: &Reach, violations: &[Violation], q1: &Answer) -> Answer {
+        if reached.accesses.is_empty() && reached.calls.is_empty() {
+            return Answer {
+                verdict: Verdict::NotApplicable,
+                evidence: vec!["no I/O on this handler's path".to_string()],
+            };
+        }
+        let mut failing = self.failing(violations, "q2");
+        // A retry of the handler re-sends an unkeyed mutation, unless the handler's own
+        // dedup (a key looked up or claimed before the call) answers the retry first.
+        let dedup_points: Vec<&ReachedAccess> = reached
+            .accesses
+            .iter()
+            .filter(|access| access.access.on_key_table())
+            .collect();
+        for violation in violations
+            .iter()
+            .filter(|violation| violation.rule.name == "downstream-without-idempotency-key")
+        {
+            let call = reached.calls.iter().find(|call| {
+                call.function == violation.function && call.call.statement == violation.anchor
+            });
+            let answered_first =
+                call.is_some_and(|call| dedup_points.iter().any(|point| point.order < call.order));
+            if !answered_first {
+                failing.push(format!(
+                    "a retry of the handler re-sends it: {}",
+                    self.evidence_of(violation)
+                ));
+            }
+        }
+        if q1.verdict == Verdict::Fail {
+            let mut evidence = vec!["Q1 fails: a retry is not the same as one run".to_string()];
+            evidence.extend(failing);
+            return Answer {
+                verdict: Verdict::Fail,
+                evidence,
+            };
+        }
+        if !failing.is_empty() {
+            return Answer {
+                verdict: Verdict::Fail,
+                evidence: failing,
+            };
+        }
+        if q1.verdict == Verdict::Unknown {
+            return Answer {
+                verdict: Verdict::Unknown,
+                evidence: q1.evidence.clone(),
+            };
+        }
+        let keyed = reached
+            .accesses
+            .iter()
+            .find(|access| access.access.is_write() && access.access.on_key_table());
+        if let Some(record) = keyed {
+            return match reached.key_sources.first() {
+                Some((function, source)) => Answer {
+                    verdict: Verdict::Pass,
+                    evidence: vec![format!(
+                        "the key from {} at {} is recorded by {}",
+                        source.what,
+                        self.location(*function, source.range.start.line),
+                        self.access_at(record)
+                    )],
+                },
+                None => Answer {
+                    verdict: Verdict::Unknown,
+                    evidence: vec![format!(
+                        "{} records a key that is not seen to come from the request (a header, a body field, a message id)",
+                        self.access_at(record)
+                    )],
+                },
+            };
+        }
+        Answer {
+            verdict: Verdict::Pass,
+            evidence: vec![if reached
+                .accesses
+                .iter()
+                .any(|access| access.access.is_write())
+            {
+                "every write is idempotent, and no unkeyed mutation is sent downstream".to_string()
+            } else {
+                "read-only: nothing a retry could repeat".to_string()
+            }],
+        }
+    }
+
+    /// Q3: a downstream that commits at the moment of its timeout leaves the work
+    /// resolvable.
     fn q3(&self, reached: &Reach, violations: &[Violation]) -> Answer {
         if reached.calls.is_empty() {
             return Answer {
@@ -161,20 +334,51 @@ impl<'a> Judge<'a> {
                 evidence: vec!["no downstream call on this handler's path".to_string()],
             };
         }
-        let failing: Vec<String> = violations
-            .iter()
-            .filter(|violation| violation.rule.questions.contains(&"q3"))
-            .map(|violation| self.evidence_of(violation))
-            .collect();
+        let failing = self.failing(violations, "q3");
         if !failing.is_empty() {
             return Answer {
                 verdict: Verdict::Fail,
                 evidence: failing,
             };
         }
+        let unknown: Vec<String> = reached
+            .calls
+            .iter()
+            .filter(|call| call.call.idempotent.is_none())
+            .map(|call| {
+                format!(
+                    "whether {} (`{}`) at {} is idempotent is not known",
+                    call.call.kind.describe(),
+                    call.call.api,
+                    self.location(call.function, call.call.statement.start.line)
+                )
+            })
+            .collect();
+        if !unknown.is_empty() {
+            return Answer {
+                verdict: Verdict::Unknown,
+                evidence: unknown,
+            };
+        }
+        let evidence = reached
+            .calls
+            .iter()
+            .map(|call| {
+                let how = if call.call.idempotent == Some(true) {
+                    "is idempotent"
+                } else {
+                    "carries an idempotency key"
+                };
+                format!(
+                    "{} at {} {how}",
+                    call.call.kind.describe(),
+                    self.location(call.function, call.call.statement.start.line)
+                )
+            })
+            .collect();
         Answer {
-            verdict: Verdict::Unknown,
-            evidence: vec!["retries pass; the error paths and idempotency keys of downstream calls are not analysed by this version".to_string()],
+            verdict: Verdict::Pass,
+            evidence,
         }
     }
 

@@ -1,0 +1,82 @@
+//! Where a handler takes its idempotency key from: a header such as `Idempotency-Key`, a
+//! request field such as `idempotency_key`, a message's id in a consumer.
+
+use crate::index::{FnId, WorkspaceIndex};
+use crate::knowledge::{IDEMPOTENCY_FIELD_PARTS, IDEMPOTENCY_HEADERS, MESSAGE_ID_NAMES};
+use crate::location::TextRange;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeySource {
+    pub range: TextRange,
+    /// `header `Idempotency-Key``, `field `idempotency_key``.
+    pub what: String,
+}
+
+fn key_field(name: &str) -> bool {
+    let lowered = name.to_ascii_lowercase();
+    IDEMPOTENCY_FIELD_PARTS
+        .iter()
+        .chain(MESSAGE_ID_NAMES)
+        .any(|part| lowered.contains(part))
+}
+
+pub(super) fn key_sources(index: &WorkspaceIndex, function: FnId) -> Vec<KeySource> {
+    let summary = &index.fn_def(function).summary;
+    let mut out = Vec::new();
+    for param in &summary.params {
+        for (name, _) in &param.bindings {
+            if key_field(name) {
+                out.push(KeySource {
+                    range: summary.name_range,
+                    what: format!("parameter `{name}`"),
+                });
+            }
+        }
+        if param
+            .ty
+            .path
+            .iter()
+            .chain(param.ty.args.iter().flat_map(|arg| arg.path.iter()))
+            .any(|segment| segment.to_ascii_lowercase().contains("idempotency"))
+        {
+            out.push(KeySource {
+                range: summary.name_range,
+                what: "an idempotency-key extractor".to_string(),
+            });
+        }
+    }
+    for call in &summary.body.calls {
+        if let Some(header) = call.arg_mentions.literals().find(|literal| {
+            IDEMPOTENCY_HEADERS
+                .iter()
+                .any(|header| literal.eq_ignore_ascii_case(header))
+        }) {
+            out.push(KeySource {
+                range: call.range,
+                what: format!("header `{header}`"),
+            });
+        } else if let Some(field) = call.arg_mentions.names().find(|name| key_field(name)) {
+            out.push(KeySource {
+                range: call.range,
+                what: format!("field `{field}`"),
+            });
+        }
+    }
+    for used in &summary.body.macros {
+        if let Some(field) = used.names.iter().find(|name| key_field(name)) {
+            out.push(KeySource {
+                range: used.range,
+                what: format!("field `{field}`"),
+            });
+        }
+    }
+    for local in &summary.body.locals {
+        if key_field(&local.name) {
+            out.push(KeySource {
+                range: local.scope,
+                what: format!("`{}`", local.name),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,286 @@
+//! What a function does when a downstream call fails: propagate the error, record an open
+//! outcome for reconciliation, record a definite failure, compensate, or throw the error
+//! away. A timeout is not a failure: the downstream may have committed.
+
+use super::state::StateAccess;
+use super::{CallEdge, DownstreamCall};
+use crate::index::{BodySummary, Callee, ErrorArm, ExitKind, FnId, Mention, WorkspaceIndex};
+use crate::knowledge::{COMPENSATION_WORDS, DISCARD_METHODS, FAILURE_WORDS, PENDING_WORDS};
+use crate::location::TextRange;
+
+/// The reaction to the failure of one downstream call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorReaction {
+    /// The downstream call.
+    pub call: TextRange,
+    pub kind: ReactionKind,
+    /// The first statement of the reaction.
+    pub anchor: TextRange,
+    /// What was seen: `` `.ok()` ``, `` `mark_failed(..)` ``.
+    pub what: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReactionKind {
+    /// Returned to the caller (`?`, `return Err(..)`): the uncertainty travels up.
+    Propagated,
+    /// An open state recorded (`pending`, `unknown`) for reconciliation.
+    Pending,
+    /// A definite `FAILED` recorded.
+    DefiniteFailure,
+    /// The downstream's work undone blindly (a refund, a cancel).
+    Compensated,
+    /// The error thrown away.
+    Discarded,
+}
+
+/// Guard words that narrow an error arm to answers the downstream gave: the request never
+/// left, or a response came back, so the outcome is known.
+const DEFINITE_ERROR_CHECKS: &[&str] = &[
+    "is_status",
+    "status",
+    "is_connect",
+    "is_builder",
+    "is_client_error",
+    "StatusCode",
+];
+/// Guard words that name the uncertain case itself.
+const UNCERTAIN_ERROR_CHECKS: &[&str] = &[
+    "is_timeout",
+    "timeout",
+    "Elapsed",
+    "DeadlineExceeded",
+    "Unavailable",
+    "Unknown",
+    "Cancelled",
+];
+
+pub(super) fn error_reactions(
+    index: &WorkspaceIndex,
+    function: FnId,
+    downstream: &[DownstreamCall],
+    accesses: &[StateAccess],
+    edges: &[CallEdge],
+) -> Vec<ErrorReaction> {
+    let body = &index.fn_def(function).summary.body;
+    downstream
+        .iter()
+        .filter_map(|call| reaction_to(body, call, accesses, edges))
+        .collect()
+}
+
+fn reaction_to(
+    body: &BodySummary,
+    call: &DownstreamCall,
+    accesses: &[StateAccess],
+    edges: &[CallEdge],
+) -> Option<ErrorReaction> {
+    let found = |kind, anchor, what: String| {
+        Some(ErrorReaction {
+            call: call.range,
+            kind,
+            anchor,
+            what,
+        })
+    };
+    // `client.post(..).send().await.ok()`: a method of the same chain that drops the error.
+    if let Some(discard) = body.calls.iter().find(|other| {
+        other.range.start == call.range.start
+            && other.range.contains_range(&call.range)
+            && other.range != call.range
+            && matches!(&other.callee, Callee::Method { method, .. } if DISCARD_METHODS.contains(&method.as_str()))
+    }) {
+        let Callee::Method { method, .. } = &discard.callee else {
+            return None;
+        };
+        return found(ReactionKind::Discarded, call.statement, format!("`.{method}()`"));
+    }
+    if body
+        .discards
+        .iter()
+        .any(|discarded| discarded.contains_range(&call.range))
+    {
+        return found(
+            ReactionKind::Discarded,
+            call.statement,
+            "`let _ =`".to_string(),
+        );
+    }
+    if body.exits.iter().any(|exit| {
+        exit.kind == ExitKind::Question
+            && call.statement.contains(exit.range.start)
+            && exit.range.start >= call.range.end
+    }) {
+        return found(ReactionKind::Propagated, call.statement, "`?`".to_string());
+    }
+    // The error arm that matches this call's result: directly (`match call.await { .. }`),
+    // or through the local bound to it (`let result = call.await; match result { .. }`).
+    let bound_to = body
+        .locals
+        .iter()
+        .find(|local| {
+            local
+                .init_range
+                .is_some_and(|range| range.contains_range(&call.range))
+        })
+        .map(|local| (local.name.as_str(), local.scope));
+    let arm = body.error_arms.iter().find(|arm| {
+        let direct = arm
+            .scrutinee
+            .is_some_and(|scrutinee| scrutinee.contains_range(&call.range));
+        let through_local = match (bound_to, &arm.scrutinee_name) {
+            (Some((name, scope)), Some(matched)) => {
+                name == matched && scope.contains(arm.range.start)
+            }
+            _ => false,
+        };
+        (direct || through_local) && takes_uncertain_errors(arm)
+    })?;
+    classify_arm(body, arm, accesses, edges).map(|(kind, anchor, what)| ErrorReaction {
+        call: call.range,
+        kind,
+        anchor,
+        what,
+    })
+}
+
+/// Whether the arm takes the errors whose outcome is unknown (timeouts, resets), not only
+/// the answers the downstream gave.
+fn takes_uncertain_errors(arm: &ErrorArm) -> bool {
+    let guard_mentions = |words: &[&str]| {
+        arm.guard.items.iter().any(|item| match item {
+            Mention::Name(text) | Mention::Method(text) => words.contains(&text.as_str()),
+            Mention::Path(path) => path.iter().any(|segment| words.contains(&segment.as_str())),
+            _ => false,
+        })
+    };
+    if guard_mentions(UNCERTAIN_ERROR_CHECKS) {
+        return true;
+    }
+    if !arm.guard.items.is_empty() {
+        return !guard_mentions(DEFINITE_ERROR_CHECKS);
+    }
+    arm.catch_all
+}
+
+fn classify_arm(
+    body: &BodySummary,
+    arm: &ErrorArm,
+    accesses: &[StateAccess],
+    edges: &[CallEdge],
+) -> Option<(ReactionKind, TextRange, String)> {
+    // The words each statement of the arm says: names of what it calls, literals and
+    // paths it passes, SQL text of its query macros, values it assigns.
+    let mut said: Vec<(TextRange, String)> = Vec::new();
+    for call in body
+        .calls
+        .iter()
+        .filter(|call| arm.range.contains_range(&call.range))
+    {
+        let callee = match &call.callee {
+            Callee::Path(path) => path.last().cloned().unwrap_or_default(),
+            Callee::Method { method, .. } => method.clone(),
+        };
+        said.push((call.statement, callee));
+        for item in &call.arg_mentions.items {
+            match item {
+                Mention::Literal(text) | Mention::Name(text) => {
+                    said.push((call.statement, text.clone()))
+                }
+                Mention::Path(path) => said.push((call.statement, path.join("::"))),
+                _ => {}
+            }
+        }
+    }
+    for used in body
+        .macros
+        .iter()
+        .filter(|used| arm.range.contains_range(&used.range))
+    {
+        for literal in &used.literals {
+            // The statement is the access made with the macro, when there is one.
+            let statement = accesses
+                .iter()
+                .find(|access| access.range.start == used.range.start)
+                .map(|access| access.statement)
+                .unwrap_or(used.range);
+            said.push((statement, literal.clone()));
+        }
+    }
+    for assignment in body
+        .assignments
+        .iter()
+        .filter(|assignment| arm.range.contains_range(&assignment.range))
+    {
+        for item in &assignment.value.items {
+            match item {
+                Mention::Literal(text) | Mention::Name(text) => {
+                    said.push((assignment.range, text.clone()))
+                }
+                Mention::Path(path) => said.push((assignment.range, path.join("::"))),
+                _ => {}
+            }
+        }
+    }
+    said.sort_by_key(|(range, _)| range.start);
+    let says = |words: &[&str]| {
+        said.iter().find(|(_, text)| {
+            let lowered = text.to_ascii_lowercase();
+            words.iter().any(|word| lowered.contains(word))
+        })
+    };
+    if let Some((anchor, _)) = says(PENDING_WORDS) {
+        return Some((
+            ReactionKind::Pending,
+            *anchor,
+            "an open outcome".to_string(),
+        ));
+    }
+    let writes = accesses
+        .iter()
+        .any(|access| access.is_write() && arm.range.contains_range(&access.range))
+        || edges
+            .iter()
+            .any(|edge| arm.range.contains_range(&edge.range))
+        || body
+            .assignments
+            .iter()
+            .any(|assignment| arm.range.contains_range(&assignment.range));
+    if let (Some((anchor, text)), true) = (says(FAILURE_WORDS), writes) {
+        return Some((ReactionKind::DefiniteFailure, *anchor, format!("`{text}`")));
+    }
+    if let Some((anchor, text)) = said.iter().find(|(_, text)| {
+        let lowered = text.to_ascii_lowercase();
+        COMPENSATION_WORDS.iter().any(|word| lowered.contains(word))
+            && !lowered.starts_with("cancellation")
+    }) {
+        return Some((ReactionKind::Compensated, *anchor, format!("`{text}`")));
+    }
+    let exits = body.exits.iter().any(|exit| {
+        arm.range.contains(exit.range.start)
+            && matches!(
+                exit.kind,
+                ExitKind::Return | ExitKind::Question | ExitKind::Break | ExitKind::Continue
+            )
+    });
+    let calls_in_arm = body
+        .calls
+        .iter()
+        .any(|call| arm.range.contains_range(&call.range));
+    if exits
+        || calls_in_arm
+        || !arm.mentions.items.is_empty() && arm.mentions.mentions_path_ending(&["Err"])
+    {
+        return Some((
+            ReactionKind::Propagated,
+            arm.range,
+            "the error arm".to_string(),
+        ));
+    }
+    // Nothing but logging: the error is dropped and the code goes on as if it worked.
+    Some((
+        ReactionKind::Discarded,
+        arm.range,
+        "an error arm that only logs".to_string(),
+    ))
+}

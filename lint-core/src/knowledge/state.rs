@@ -1,0 +1,318 @@
+//! What failfirst knows of stores: the APIs that read and write them, how transactions
+//! open and close, where idempotency keys live, and the words that name outcomes.
+
+/// Macros whose string arguments are kept in the summary: the SQL of `sqlx::query!(..)`
+/// is parsed from them, and `format!(..)` builds SQL text too.
+pub const LITERAL_MACROS: &[&str] = &[
+    "query",
+    "query_as",
+    "query_scalar",
+    "query_unchecked",
+    "query_as_unchecked",
+    "query_scalar_unchecked",
+    "format",
+];
+
+/// Functions whose first string argument is SQL text, by the crate they come from.
+pub const SQL_TEXT_FUNCTIONS: &[&[&str]] = &[
+    &["sqlx", "query"],
+    &["sqlx", "query_as"],
+    &["sqlx", "query_scalar"],
+    &["sqlx", "query_with"],
+    &["sqlx", "query_as_with"],
+    &["sqlx", "raw_sql"],
+    &["diesel", "sql_query"],
+    &["sea_orm", "Statement", "from_string"],
+    &["sea_orm", "Statement", "from_sql_and_values"],
+];
+
+/// Methods that run a query built before them (`sqlx::query(..).execute(&pool)`); the
+/// argument is the executor: a pool, a connection or a transaction.
+pub const QUERY_RUN_METHODS: &[&str] = &[
+    "execute",
+    "execute_many",
+    "fetch",
+    "fetch_one",
+    "fetch_optional",
+    "fetch_all",
+    "fetch_many",
+    // diesel
+    "get_result",
+    "get_results",
+    "load",
+    "first",
+    // sea-orm
+    "exec",
+    "exec_with_returning",
+    "exec_without_returning",
+    "one",
+    "all",
+];
+
+/// Methods of database clients that take SQL text as their first argument and run it on
+/// the receiver: tokio-postgres `client.execute("UPDATE ..", &[..])`, sea-orm
+/// `db.execute_unprepared(..)`. The text must parse as SQL for the call to count.
+pub const SQL_TEXT_METHODS: &[&str] = &[
+    "execute",
+    "query",
+    "query_one",
+    "query_opt",
+    "query_raw",
+    "batch_execute",
+    "simple_query",
+    "execute_unprepared",
+];
+
+/// Methods that look at what a write did: `.rows_affected()`, a `RETURNING` row fetched
+/// optionally. A claim whose outcome is looked at tells the first attempt from a repeat.
+pub const OUTCOME_METHODS: &[&str] = &["rows_affected", "fetch_optional", "is_some", "is_none"];
+
+/// Methods that open a transaction and return it: `let mut tx = pool.begin().await?`
+/// (sqlx, sea-orm), `client.transaction().await?` (tokio-postgres). When the call is given
+/// a closure instead (diesel, sea-orm), the closure is the transaction.
+pub const TRANSACTION_METHODS: &[&str] =
+    &["begin", "begin_with", "transaction", "build_transaction"];
+pub const COMMIT_METHODS: &[&str] = &["commit"];
+
+/// diesel's write DSL: `diesel::insert_into(table)`, `diesel::update(..)`, `diesel::delete(..)`.
+pub struct DieselWrite {
+    pub function: &'static str,
+    pub statement: &'static str,
+}
+pub const DIESEL_WRITES: &[DieselWrite] = &[
+    DieselWrite {
+        function: "insert_into",
+        statement: "INSERT",
+    },
+    DieselWrite {
+        function: "insert_or_ignore_into",
+        statement: "INSERT OR IGNORE",
+    },
+    DieselWrite {
+        function: "replace_into",
+        statement: "REPLACE",
+    },
+    DieselWrite {
+        function: "update",
+        statement: "UPDATE",
+    },
+    DieselWrite {
+        function: "delete",
+        statement: "DELETE",
+    },
+];
+/// Methods of a diesel or sea-orm insert that make it conditional on a conflict.
+pub const CONFLICT_METHODS: &[&str] = &[
+    "on_conflict",
+    "on_conflict_do_nothing",
+    "do_nothing",
+    "do_update",
+    "on_empty",
+];
+
+/// sea-orm: `Entity::insert(model).exec(db)`, `Entity::update_many()..exec(db)`.
+pub const SEA_ORM_ENTITY_WRITES: &[(&str, &str)] = &[
+    ("insert", "INSERT"),
+    ("insert_many", "INSERT"),
+    ("update", "UPDATE"),
+    ("update_many", "UPDATE"),
+    ("delete", "DELETE"),
+    ("delete_many", "DELETE"),
+    ("delete_by_id", "DELETE"),
+];
+/// sea-orm `ActiveModel` methods: `model.insert(db)`.
+pub const SEA_ORM_MODEL_WRITES: &[(&str, &str)] = &[
+    ("insert", "INSERT"),
+    ("update", "UPDATE"),
+    ("save", "UPSERT"),
+    ("delete", "DELETE"),
+];
+/// Methods of a sea-orm or diesel update that write a value relative to the old one:
+/// `Expr::col(Balance).sub(amount)`.
+pub const RELATIVE_EXPR_METHODS: &[&str] = &["add", "sub", "increment", "decrement"];
+
+/// Redis commands as redis-rs spells its methods, and what each does to state.
+pub struct RedisCommand {
+    pub method: &'static str,
+    pub effect: RedisEffect,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedisEffect {
+    Read,
+    /// Twice is the same as once: `SET k v`, `DEL k`.
+    IdempotentWrite,
+    /// Twice is not once: `INCR`, `LPUSH`.
+    AccumulatingWrite,
+    /// Only the first of two attempts succeeds, and says so: `SET k v NX`.
+    Claim,
+}
+
+pub const REDIS_COMMANDS: &[RedisCommand] = &[
+    RedisCommand {
+        method: "get",
+        effect: RedisEffect::Read,
+    },
+    RedisCommand {
+        method: "exists",
+        effect: RedisEffect::Read,
+    },
+    RedisCommand {
+        method: "hget",
+        effect: RedisEffect::Read,
+    },
+    RedisCommand {
+        method: "hexists",
+        effect: RedisEffect::Read,
+    },
+    RedisCommand {
+        method: "sismember",
+        effect: RedisEffect::Read,
+    },
+    RedisCommand {
+        method: "set",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "set_ex",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "pset_ex",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "set_multiple",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "hset",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "hset_multiple",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "del",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "hdel",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "expire",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "sadd",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "srem",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "zadd",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "zrem",
+        effect: RedisEffect::IdempotentWrite,
+    },
+    RedisCommand {
+        method: "incr",
+        effect: RedisEffect::AccumulatingWrite,
+    },
+    RedisCommand {
+        method: "decr",
+        effect: RedisEffect::AccumulatingWrite,
+    },
+    RedisCommand {
+        method: "hincr",
+        effect: RedisEffect::AccumulatingWrite,
+    },
+    RedisCommand {
+        method: "zincr",
+        effect: RedisEffect::AccumulatingWrite,
+    },
+    RedisCommand {
+        method: "lpush",
+        effect: RedisEffect::AccumulatingWrite,
+    },
+    RedisCommand {
+        method: "rpush",
+        effect: RedisEffect::AccumulatingWrite,
+    },
+    RedisCommand {
+        method: "xadd",
+        effect: RedisEffect::AccumulatingWrite,
+    },
+    RedisCommand {
+        method: "append",
+        effect: RedisEffect::AccumulatingWrite,
+    },
+    RedisCommand {
+        method: "set_nx",
+        effect: RedisEffect::Claim,
+    },
+    RedisCommand {
+        method: "hset_nx",
+        effect: RedisEffect::Claim,
+    },
+];
+/// The crate whose types and command traits make a receiver a Redis connection.
+pub const REDIS_CRATES: &[&str] = &["redis", "deadpool_redis", "bb8_redis", "fred"];
+/// Traits whose import brings the command methods into scope.
+pub const REDIS_COMMAND_TRAITS: &[&str] = &[
+    "AsyncCommands",
+    "Commands",
+    "AsyncTypedCommands",
+    "TypedCommands",
+];
+
+/// Table names (and Redis key prefixes) that hold idempotency keys or processed message
+/// ids: an inbox. Matched as parts of the lowercased name.
+pub const KEY_TABLE_PARTS: &[&str] = &[
+    "idempot",
+    "inbox",
+    "processed",
+    "dedup",
+    "seen_",
+    "request_key",
+    "idem:",
+];
+
+/// Tables only ever appended to for the record (audit trails, logs): a second row on a
+/// retry changes no balance. Matched as parts of the lowercased name.
+pub const APPEND_ONLY_TABLE_PARTS: &[&str] = &["audit", "_log", "log_", "_history", "history_"];
+
+/// Names of message ids that a consumer dedups on (`key = event_id`).
+pub const MESSAGE_ID_NAMES: &[&str] = &["event_id", "message_id", "msg_id", "eventid", "messageid"];
+
+/// Words in a status or a helper's name that record a definite failure.
+pub const FAILURE_WORDS: &[&str] = &["failed", "failure", "declined", "rejected"];
+/// Words that record an open outcome, left to reconciliation.
+pub const PENDING_WORDS: &[&str] = &[
+    "pending",
+    "unknown",
+    "uncertain",
+    "reconcil",
+    "in_progress",
+    "processing",
+    "timed_out",
+    "timeout",
+];
+/// Words that name a compensation: undoing the downstream's work without knowing it happened.
+pub const COMPENSATION_WORDS: &[&str] = &[
+    "refund",
+    "compensat",
+    "revers",
+    "revert",
+    "void",
+    "cancel",
+    "undo",
+];
+/// Methods that turn a `Result` into a value and throw the error away.
+pub const DISCARD_METHODS: &[&str] = &["ok", "unwrap_or_default", "unwrap_or", "unwrap_or_else"];

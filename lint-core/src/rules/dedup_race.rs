@@ -1,0 +1,83 @@
+//! `dedup-race`: check the key, do the work, then record the key — two retries both pass.
+
+use super::{is_work, key_checks, key_records, HandlerPath, Rule, Violation};
+use crate::facts::{Access, ReachedAccess};
+use crate::report::Level;
+
+pub const RULE: Rule = Rule {
+    name: "dedup-race",
+    default_level: Level::Deny,
+    questions: &["q2"],
+    summary: "an idempotency key looked up with a plain read and recorded only after the work",
+    docs: r#"## What it does
+Finds handlers that look their idempotency key up with a plain read (`SELECT .. FROM
+idempotency_keys WHERE key = $1`, a Redis `GET`), do their work, and only then record the
+key without a guard (`INSERT` without `ON CONFLICT`, a plain `SET`). The finding points at
+the lookup.
+
+## Why is this bad?
+Retries arrive together: a client times out and retries while the first attempt is still
+running. Both attempts read "no key", both do the work, both record the key. The check
+protects only against retries that come after the first attempt finished.
+
+## Example
+```rust
+if sqlx::query!("SELECT 1 AS one FROM idempotency_keys WHERE key = $1", key)
+    .fetch_optional(&pool).await?.is_some() { return Ok(replay); }
+charge(&pool, &req).await?;
+sqlx::query!("INSERT INTO idempotency_keys (key) VALUES ($1)", key).execute(&pool).await?;
+```
+
+## Use instead
+Claim the key first, atomically, and branch on whether the claim won:
+`INSERT .. ON CONFLICT DO NOTHING` and `rows_affected()` (or Redis `SET key v NX`), then
+the work, in the same transaction.
+
+## How to suppress
+`// failfirst: allow(dedup-race) reason` on the line above the lookup.
+"#,
+};
+
+pub fn check(path: &HandlerPath) -> Vec<Violation> {
+    let records: Vec<_> = key_records(path).collect();
+    let is_guarded_claim = |record: &&ReachedAccess| {
+        matches!(
+            record.access.access,
+            Access::Write {
+                conditional: true,
+                ..
+            }
+        ) && record.access.outcome_checked
+    };
+    key_checks(path)
+        .filter(|check| !matches!(check.access.access, Access::Read { locks: true, .. }))
+        // A lookup after a claim that won or lost atomically is the replay of a saved
+        // response, not the dedup itself.
+        .filter(|check| {
+            !records
+                .iter()
+                .any(|record| record.order < check.order && is_guarded_claim(record))
+        })
+        .filter_map(|check| {
+            let record = records
+                .iter()
+                .filter(|record| record.order > check.order)
+                .min_by(|a, b| a.order.cmp(&b.order))?;
+            if is_guarded_claim(record) {
+                return None;
+            }
+            let work_between = is_work(path, &check.order, &record.order);
+            work_between.then(|| Violation {
+                rule: &RULE,
+                function: check.function,
+                anchor: check.access.statement,
+                chain: check.chain.clone(),
+                message: format!(
+                    "the idempotency key is looked up with a plain read and recorded only after the work (`{}`): two retries in flight both pass the lookup",
+                    record.access.describe()
+                ),
+                help: "consider claiming the key first with `INSERT .. ON CONFLICT DO NOTHING` (or `SET .. NX`) and branching on whether the claim won".to_string(),
+            })
+        })
+        .collect()
+}

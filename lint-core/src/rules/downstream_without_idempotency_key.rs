@@ -1,0 +1,58 @@
+//! `downstream-without-idempotency-key`: a mutation sent with nothing to recognise it by.
+
+use super::{HandlerPath, Rule, Violation};
+use crate::report::Level;
+
+pub const RULE: Rule = Rule {
+    name: "downstream-without-idempotency-key",
+    default_level: Level::Warn,
+    questions: &["q3"],
+    summary: "a non-idempotent downstream call (POST, mutating RPC, publish) that passes no idempotency key",
+    docs: r#"## What it does
+Finds non-idempotent downstream calls on a handler's path — an HTTP `POST` or `PATCH`, a
+mutating gRPC method (`charge`, `create_*`, `transfer`…), a broker publish — that carry no
+idempotency key: no `Idempotency-Key` header, no `idempotency_key`/`request_id`/
+`client_token` field or metadata.
+
+## Why is this bad?
+When the call times out, the downstream may have committed. Without a key, neither a retry
+nor a reconciliation can ask "did my first attempt happen?": a retry does it twice, and not
+retrying may lose it.
+
+## Example
+```rust
+client.post(format!("{PSP}/charges")).json(&charge).send().await?;
+```
+
+## Use instead
+Derive a key from the handler's own key (or the order id) and send it on every attempt:
+```rust
+client.post(format!("{PSP}/charges"))
+    .header("Idempotency-Key", format!("charge-{}", order.id))
+    .json(&charge).send().await?;
+```
+
+## How to suppress
+`// failfirst: allow(downstream-without-idempotency-key) reason` on the line above the call.
+"#,
+};
+
+pub fn check(path: &HandlerPath) -> Vec<Violation> {
+    path.reach
+        .calls
+        .iter()
+        .filter(|reached| reached.call.idempotent == Some(false) && !reached.call.has_key)
+        .map(|reached| Violation {
+            rule: &RULE,
+            function: reached.function,
+            anchor: reached.call.statement,
+            chain: reached.chain.clone(),
+            message: format!(
+                "{} (`{}`) is not idempotent and carries no idempotency key: after a timeout nothing can tell whether it happened",
+                reached.call.kind.describe(),
+                reached.call.api
+            ),
+            help: "consider an `Idempotency-Key` header (or key field) derived from the handler's own key, the same on every attempt".to_string(),
+        })
+        .collect()
+}

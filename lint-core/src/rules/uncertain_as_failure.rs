@@ -1,0 +1,80 @@
+//! `uncertain-as-failure`: a timeout treated as "it did not happen".
+
+use super::{HandlerPath, Rule, Violation};
+use crate::facts::ReactionKind;
+use crate::report::Level;
+
+pub const RULE: Rule = Rule {
+    name: "uncertain-as-failure",
+    default_level: Level::Deny,
+    questions: &["q3"],
+    summary:
+        "the error or timeout of a downstream call turned into a definite outcome or thrown away",
+    docs: r#"## What it does
+Finds what a handler does when a non-idempotent downstream call (a `POST`, a mutating gRPC
+method, a publish) fails with an error that includes timeouts: records a definite failure
+(`UPDATE payments SET status = 'failed'`, `mark_failed(..)`), compensates blindly (a
+refund, a cancel), or throws the error away (`let _ =`, `.ok()`, `.unwrap_or_default()`, an
+error arm that only logs). Arms narrowed to answers the downstream gave (`if e.is_status()`,
+`is_connect()`) are not reported: there the outcome is known. The finding points at the
+first statement of the wrong reaction.
+
+## Why is this bad?
+A timeout is not a failure. The request may have reached the downstream and committed: the
+card was charged, and the order now says `FAILED`; the refund is sent for a charge that
+never happened; the published event is lost and nobody knows.
+
+## Example
+```rust
+match payments.charge(&req).await {
+    Ok(_) => mark(&pool, id, "paid").await?,
+    Err(_) => mark(&pool, id, "failed").await?,
+}
+```
+
+## Use instead
+Record the outcome as open (`pending`, `unknown`) and let a reconciler ask the downstream
+with the same idempotency key; or return the error so that the caller retries with its key.
+
+## How to suppress
+`// failfirst: allow(uncertain-as-failure) reason` on the line above the reaction.
+"#,
+};
+
+pub fn check(path: &HandlerPath) -> Vec<Violation> {
+    path.reach
+        .calls
+        .iter()
+        .filter(|reached| reached.call.idempotent != Some(true))
+        .filter_map(|reached| {
+            let reaction = reached.reaction.as_ref()?;
+            let (what, help) = match reaction.kind {
+                ReactionKind::DefiniteFailure => (
+                    format!("records a definite failure ({})", reaction.what),
+                    "consider recording an open outcome (pending) and reconciling with the downstream using the call's idempotency key",
+                ),
+                ReactionKind::Compensated => (
+                    format!("compensates blindly ({})", reaction.what),
+                    "consider asking the downstream what happened (with the call's idempotency key) before undoing anything",
+                ),
+                ReactionKind::Discarded => (
+                    format!("throws the error away ({})", reaction.what),
+                    "consider propagating the error, or recording the outcome as open for reconciliation",
+                ),
+                ReactionKind::Propagated | ReactionKind::Pending => return None,
+            };
+            Some(Violation {
+                rule: &RULE,
+                function: reached.function,
+                anchor: reaction.anchor,
+                chain: reached.chain.clone(),
+                message: format!(
+                    "when {} at line {} fails or times out, the code {what}: the downstream may have committed",
+                    reached.call.kind.describe(),
+                    reached.call.statement.start.line
+                ),
+                help: help.to_string(),
+            })
+        })
+        .collect()
+}
