@@ -156,7 +156,10 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
         .collect();
     let analysis = analyze(
         &AnalysisInput { crates },
-        &AnalysisOptions { threads: args.jobs },
+        &AnalysisOptions {
+            threads: args.jobs,
+            ..AnalysisOptions::default()
+        },
     );
     let mut report = analysis;
     apply_levels(&mut report, &levels);
