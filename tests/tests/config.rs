@@ -216,3 +216,26 @@ fn a_missing_configuration_file_is_an_error_naming_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_workspace_configuration_covers_each_of_its_packages() {
+    let root = repo_root();
+    for selection in [["--workspace"], ["-p=orders"]] {
+        let mut args = vec![
+            "failfirst",
+            "--manifest-path",
+            "fixtures/config/workspace/Cargo.toml",
+            "--format",
+            "json",
+        ];
+        args.extend(selection);
+        let output = run_failfirst(&root, &args);
+        assert_eq!(output.code, 0, "{selection:?}: {}", output.stderr);
+        let report = json_report(&output);
+        assert_eq!(report["summary"]["handlers"], 1);
+        assert!(
+            findings(&report).is_empty(),
+            "{selection:?}: `downstream-without-deadline` is allowed by the workspace"
+        );
+    }
+}

@@ -49,13 +49,6 @@ impl Exclusions {
     pub fn matcher(&self) -> Option<&ignore::overrides::Override> {
         self.matcher.as_ref()
     }
-
-    /// Whether a path is excluded (folders must be told apart, as in `.gitignore`).
-    pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
-        self.matcher
-            .as_ref()
-            .is_some_and(|matcher| matcher.matched(path, is_dir).is_ignore())
-    }
 }
 
 /// Reads the configuration at `location`, showing file names relative to `cwd`.

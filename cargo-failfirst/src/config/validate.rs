@@ -292,3 +292,93 @@ fn is_identifier(text: &str) -> bool {
         .is_some_and(|first| first == '_' || first.is_alphabetic())
         && chars.all(|next| next == '_' || next.is_alphanumeric())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checked_text(text: &str) -> Result<Config, ConfigError> {
+        let source = Source {
+            file: "failfirst.toml".to_string(),
+            text,
+        };
+        let written = super::super::locate::parse_file(&source)?;
+        checked(written, Path::new("/ws"), &source)
+    }
+
+    #[test]
+    fn knowledge_extensions_are_appended_to_the_built_in_tables() {
+        let config = checked_text(
+            r#"
+            [knowledge]
+            write-apis = ["ledger::Repo::debit", { path = "ledger::Repo::set_status", idempotent = true }]
+            key-tables = ["processed_requests"]
+            key-names = ["x-house-request-id"]
+
+            [knowledge.deadlines]
+            headers = ["x-house-deadline-ms"]
+            types = ["house_rpc::Deadline"]
+
+            [[knowledge.clients]]
+            type = "house_payments::Client"
+            methods = { charge = "non-idempotent", status = "idempotent" }
+            "#,
+        )
+        .unwrap_or_else(|error| panic!("{}", error.render(false)));
+        let knowledge = &config.knowledge;
+        let builtin = Knowledge::builtin();
+        let path = |text: &str| text.split("::").map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            knowledge.write_apis,
+            [
+                WriteApi {
+                    path: path("ledger::Repo::debit"),
+                    idempotent: false
+                },
+                WriteApi {
+                    path: path("ledger::Repo::set_status"),
+                    idempotent: true
+                },
+            ]
+        );
+        assert_eq!(knowledge.key_tables, ["processed_requests"]);
+        assert_eq!(knowledge.key_names, ["x-house-request-id"]);
+        assert_eq!(
+            knowledge.deadline_headers.len(),
+            builtin.deadline_headers.len() + 1
+        );
+        assert!(knowledge.is_deadline_header("X-House-Deadline-Ms"));
+        assert!(knowledge.is_deadline_type("Deadline"));
+        let client = knowledge
+            .direct_client(&path("house_payments::Client"))
+            .unwrap_or_else(|| panic!("no declared client"));
+        assert!(client.declared);
+        assert_eq!(
+            client.method("charge").and_then(|method| method.idempotent),
+            Some(false)
+        );
+        assert_eq!(
+            client.method("status").and_then(|method| method.idempotent),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn an_empty_file_changes_nothing() {
+        let config = checked_text("").unwrap_or_else(|error| panic!("{}", error.render(false)));
+        assert_eq!(config.knowledge, Knowledge::builtin());
+        assert!(config.levels.is_empty() && config.fail_under.is_none());
+    }
+
+    #[test]
+    fn a_client_without_methods_is_a_mistake() {
+        let error = checked_text("[[knowledge.clients]]\ntype = \"a::B\"\nmethods = {}\n")
+            .err()
+            .map(|error| error.render(false))
+            .unwrap_or_default();
+        assert!(
+            error.contains("failfirst.toml:3:11: no methods declared"),
+            "{error}"
+        );
+    }
+}
