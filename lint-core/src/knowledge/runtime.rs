@@ -26,16 +26,18 @@ pub struct Knowledge {
     /// alone: any instant is one.
     pub deadline_types: Vec<String>,
     /// The team's own state-writing APIs (`ledger::Repo::debit`), with whether repeating a
-    /// call leaves the same state. None are built in; read by the state-write facts.
+    /// call leaves the same state. Configured only (no built-in entries); for the
+    /// state-write facts, which do not read it yet.
     pub write_apis: Vec<WriteApi>,
-    /// Tables that record idempotency keys or processed messages (an inbox):
-    /// `processed_messages`, `idempotency_keys`. Compared case-insensitively with the table
-    /// a statement writes. None are built in beyond what the state-write facts know.
+    /// Tables that record idempotency keys or processed messages (an inbox), as written in
+    /// SQL: `processed_messages`. Meant to be compared case-insensitively with the table a
+    /// statement writes. Configured only; for the state-write facts, which do not read it
+    /// yet.
     pub key_tables: Vec<String>,
     /// Header, field and variable names that carry an idempotency key
-    /// (`x-request-token`, `dedup_id`), compared case-insensitively. None are built in
-    /// beyond [`super::IDEMPOTENCY_HEADERS`] and [`super::IDEMPOTENCY_FIELD_PARTS`], which
-    /// the facts read beside this list.
+    /// (`x-request-token`, `dedup_id`), meant to be compared case-insensitively beside the
+    /// built-in [`super::IDEMPOTENCY_HEADERS`] and [`super::IDEMPOTENCY_FIELD_PARTS`].
+    /// Configured only; the key facts do not read it yet.
     pub key_names: Vec<String>,
 }
 
