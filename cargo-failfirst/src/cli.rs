@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "Exit codes: 0 when no finding is at `deny` level; 1 when one is; 2 on a usage,\nconfiguration or internal error (the message names the cause and the file).";
+const EXIT_CODES: &str = "Exit codes: 0 when no finding is at `deny` level and the team score reaches the\nthreshold (`--fail-under`, or `fail-under` in the configuration); 1 otherwise; 2 on a usage,\nconfiguration or internal error (the message names the cause and the file).";
 
 /// Finds every RPC handler of a Rust workspace and asks whether it survives timeouts and
 /// retries: is it idempotent, safe to retry, honest about downstream uncertainty, and does
@@ -69,6 +69,17 @@ pub struct CheckArgs {
     #[arg(short = 'A', long = "allow", value_name = "RULE")]
     pub allow: Vec<String>,
 
+    /// Read the configuration from this file (a failfirst.toml, or a Cargo.toml with a
+    /// `[workspace.metadata.failfirst]` or `[package.metadata.failfirst]` table) instead of
+    /// looking for one from the linted package up to the workspace root
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Fail (exit 1) when the team score, the share of handlers passing all four
+    /// questions, is below this percentage; overrides the configuration's `fail-under`
+    #[arg(long, value_name = "PCT", value_parser = percentage)]
+    pub fail_under: Option<f64>,
+
     /// Number of parallel parsing threads (default: one per core, or RAYON_NUM_THREADS)
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<usize>,
@@ -80,4 +91,12 @@ pub enum Format {
     Human,
     /// The full report as JSON (schema: docs/json-report.md)
     Json,
+}
+
+/// `--fail-under`: a percentage from 0 to 100.
+fn percentage(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(value) if (0.0..=100.0).contains(&value) => Ok(value),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }

@@ -3,6 +3,7 @@
 //! process.
 
 pub mod cli;
+pub mod config;
 pub mod output;
 pub mod workspace;
 
@@ -125,22 +126,43 @@ fn did_you_mean(name: &str) -> String {
 }
 
 fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
-    let levels = match rule_levels(args) {
+    let command_line_levels = match rule_levels(args) {
         Ok(levels) => levels,
         Err(message) => {
             let _ = writeln!(io.stderr, "error: {message}");
             return EXIT_ERROR;
         }
     };
-    let crates = if args.paths.is_empty() {
+    // Where the input is decides where its configuration is; the configuration decides
+    // which of its files are read.
+    let input = if args.paths.is_empty() {
         let selection = workspace::Selection {
             manifest_path: args.manifest_path.as_deref(),
             packages: &args.packages,
             workspace: args.workspace,
         };
-        workspace::crates_of_workspace(cwd, &selection)
+        workspace::read_workspace(cwd, &selection)
+            .map(|workspace| Input::Workspace(Box::new(workspace)))
     } else {
-        workspace::crates_of_paths(cwd, &args.paths)
+        workspace::requested_paths(cwd, &args.paths).map(Input::Paths)
+    };
+    let input = match input {
+        Ok(input) => input,
+        Err(error) => {
+            let _ = writeln!(io.stderr, "error: {error}");
+            return EXIT_ERROR;
+        }
+    };
+    let config = match load_config(args, &input, cwd) {
+        Ok(config) => config,
+        Err(error) => {
+            let _ = write!(io.stderr, "{}", error.render(io.colour));
+            return EXIT_ERROR;
+        }
+    };
+    let crates = match &input {
+        Input::Workspace(workspace) => Ok(workspace.crates(cwd, &config.exclusions)),
+        Input::Paths(paths) => workspace::crates_of_paths(cwd, paths, &config.exclusions),
     };
     let crates = match crates {
         Ok(crates) => crates,
@@ -154,11 +176,16 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
         .flat_map(|crate_input| crate_input.files.iter())
         .map(|file| (file.display_path.clone(), file.path.clone()))
         .collect();
-    let analysis = analyze(
+    let mut report = analyze(
         &AnalysisInput { crates },
-        &AnalysisOptions { threads: args.jobs },
+        &AnalysisOptions {
+            threads: args.jobs,
+            knowledge: std::sync::Arc::new(config.knowledge),
+        },
     );
-    let mut report = analysis;
+    // The configuration's levels, then the command line's on top.
+    let mut levels = config.levels;
+    levels.extend(command_line_levels);
     apply_levels(&mut report, &levels);
 
     let rendered = match args.format {
@@ -188,14 +215,90 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
             let _ = io.stdout.write_all(rendered.as_bytes());
         }
     }
-    if report
+    let denied = report
         .findings
         .iter()
-        .any(|finding| finding.level == Level::Deny && finding.suppressed.is_none())
-    {
+        .any(|finding| finding.level == Level::Deny && finding.suppressed.is_none());
+    let threshold = args
+        .fail_under
+        .map(|percent| (percent, "`--fail-under`".to_string()))
+        .or_else(|| {
+            config.fail_under.map(|percent| {
+                let origin = config.origin.as_deref().unwrap_or("the configuration");
+                (percent, format!("`fail-under` in {origin}"))
+            })
+        });
+    // With no handler there is no score to hold to a threshold.
+    let below = threshold
+        .filter(|(percent, _)| report.summary.handlers > 0 && report.summary.score < *percent);
+    if let Some((percent, origin)) = &below {
+        let _ = writeln!(
+            io.stderr,
+            "error: the team score is {:.1}%, below the {percent}% that {origin} asks for",
+            report.summary.score
+        );
+    }
+    if denied || below.is_some() {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// What a run lints: the cargo workspace, or the paths given.
+enum Input {
+    Workspace(Box<workspace::Workspace>),
+    Paths(Vec<std::path::PathBuf>),
+}
+
+/// The configuration given with `--config`, or the one found from the input up to its
+/// workspace root, or none. Paths under different configurations cannot share a run.
+fn load_config(
+    args: &CheckArgs,
+    input: &Input,
+    cwd: &Path,
+) -> Result<config::Config, config::ConfigError> {
+    if let Some(file) = &args.config {
+        return config::load_explicit(file, cwd);
+    }
+    let starts: Vec<std::path::PathBuf> = match input {
+        Input::Workspace(workspace) => vec![workspace.config_start()],
+        Input::Paths(paths) => paths
+            .iter()
+            .map(|path| {
+                if path.is_dir() {
+                    path.clone()
+                } else {
+                    path.parent().map(Path::to_path_buf).unwrap_or_default()
+                }
+            })
+            .collect(),
+    };
+    let mut locations = Vec::new();
+    for start in &starts {
+        let location = config::locate(start, cwd)?;
+        if !locations.contains(&location) {
+            locations.push(location);
+        }
+    }
+    match locations.as_slice() {
+        [] | [None] => Ok(config::Config::default()),
+        [Some(location)] => config::load(location, cwd),
+        [first, second, ..] => {
+            let describe = |location: &Option<config::Location>| match location {
+                Some(location) => workspace::display_path(location.path(), cwd),
+                None => "no configuration".to_string(),
+            };
+            Err(config::ConfigError::whole_file(
+                describe(first),
+                format!(
+                    "the paths given fall under different configurations ({} and {})",
+                    describe(first),
+                    describe(second)
+                ),
+            )
+            .with_help("lint them in separate runs, or name one configuration with `--config`"))
+        }
     }
 }
 

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use lint_core::sources::{CrateInput, CrateRoot, InputFile, TargetKind};
 
+use crate::config::Exclusions;
+
 /// What went wrong finding the input; printed as the cause of exit code 2.
 #[derive(Debug)]
 pub struct WorkspaceError(pub String);
@@ -22,11 +24,14 @@ pub struct Selection<'a> {
     pub workspace: bool,
 }
 
-/// The crates of the cargo workspace, as `cargo metadata` describes it.
-pub fn crates_of_workspace(
-    cwd: &Path,
-    selection: &Selection<'_>,
-) -> Result<Vec<CrateInput>, WorkspaceError> {
+/// The cargo workspace around the current directory and the packages chosen to lint.
+pub struct Workspace {
+    metadata: cargo_metadata::Metadata,
+    chosen: Vec<cargo_metadata::PackageId>,
+}
+
+/// Reads the workspace with `cargo metadata` and chooses its packages as cargo would.
+pub fn read_workspace(cwd: &Path, selection: &Selection<'_>) -> Result<Workspace, WorkspaceError> {
     let mut command = cargo_metadata::MetadataCommand::new();
     command.no_deps().current_dir(cwd);
     if let Some(manifest) = selection.manifest_path {
@@ -70,46 +75,75 @@ pub fn crates_of_workspace(
             chosen
         }
     };
-    let mut crates = Vec::new();
-    for package in chosen {
-        let manifest_dir = package
-            .manifest_path
-            .parent()
-            .map(|dir| dir.as_std_path().to_path_buf())
-            .unwrap_or_default();
-        let mut roots = Vec::new();
-        let mut lib_name = package.name.replace('-', "_");
-        for target in &package.targets {
-            let kind = target_kind(target.kind.iter().map(|kind| kind.to_string()));
-            if kind == TargetKind::Lib {
-                lib_name = target.name.replace('-', "_");
+    let chosen = chosen.iter().map(|package| package.id.clone()).collect();
+    Ok(Workspace { metadata, chosen })
+}
+
+impl Workspace {
+    fn chosen_packages(&self) -> impl Iterator<Item = &cargo_metadata::Package> {
+        self.metadata
+            .packages
+            .iter()
+            .filter(|package| self.chosen.contains(&package.id))
+    }
+
+    /// Where the configuration is looked for: the folder of the one package linted (its
+    /// `[package.metadata.failfirst]` first), else the workspace root.
+    pub fn config_start(&self) -> PathBuf {
+        let mut packages = self.chosen_packages();
+        match (packages.next(), packages.next()) {
+            (Some(only), None) => only
+                .manifest_path
+                .parent()
+                .map(|dir| dir.as_std_path().to_path_buf())
+                .unwrap_or_else(|| self.metadata.workspace_root.as_std_path().to_path_buf()),
+            _ => self.metadata.workspace_root.as_std_path().to_path_buf(),
+        }
+    }
+
+    /// The chosen packages as crates to analyse, without what `exclusions` leaves out.
+    pub fn crates(&self, cwd: &Path, exclusions: &Exclusions) -> Vec<CrateInput> {
+        let mut crates = Vec::new();
+        for package in self.chosen_packages() {
+            let manifest_dir = package
+                .manifest_path
+                .parent()
+                .map(|dir| dir.as_std_path().to_path_buf())
+                .unwrap_or_default();
+            let mut roots = Vec::new();
+            let mut lib_name = package.name.replace('-', "_");
+            for target in &package.targets {
+                let kind = target_kind(target.kind.iter().map(|kind| kind.to_string()));
+                if kind == TargetKind::Lib {
+                    lib_name = target.name.replace('-', "_");
+                }
+                roots.push(CrateRoot {
+                    path: target.src_path.as_std_path().to_path_buf(),
+                    kind,
+                });
             }
-            roots.push(CrateRoot {
-                path: target.src_path.as_std_path().to_path_buf(),
-                kind,
+            let files = rust_files_of_crate(&manifest_dir, cwd, &|_| true, exclusions);
+            let dependencies = package
+                .dependencies
+                .iter()
+                .map(|dependency| {
+                    dependency
+                        .rename
+                        .as_deref()
+                        .unwrap_or(dependency.name.as_str())
+                        .replace('-', "_")
+                })
+                .collect();
+            crates.push(CrateInput {
+                name: package.name.to_string(),
+                lib_name,
+                roots,
+                files,
+                dependencies,
             });
         }
-        let files = rust_files_of_crate(&manifest_dir, cwd, &|_| true);
-        let dependencies = package
-            .dependencies
-            .iter()
-            .map(|dependency| {
-                dependency
-                    .rename
-                    .as_deref()
-                    .unwrap_or(dependency.name.as_str())
-                    .replace('-', "_")
-            })
-            .collect();
-        crates.push(CrateInput {
-            name: package.name.to_string(),
-            lib_name,
-            roots,
-            files,
-            dependencies,
-        });
+        crates
     }
-    Ok(crates)
 }
 
 fn target_kind(kinds: impl Iterator<Item = String>) -> TargetKind {
@@ -136,10 +170,8 @@ fn target_kind(kinds: impl Iterator<Item = String>) -> TargetKind {
     }
 }
 
-/// The crates that the given files and folders belong to: each `.rs` file to the crate of
-/// its nearest `Cargo.toml` (a file with none is a crate of its own). Every file of those
-/// crates is read so that calls resolve, but only the given paths are reported.
-pub fn crates_of_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<CrateInput>, WorkspaceError> {
+/// The paths given on the command line, made absolute; each must exist.
+pub fn requested_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, WorkspaceError> {
     let mut requested: Vec<PathBuf> = Vec::new();
     for path in paths {
         let absolute = if path.is_absolute() {
@@ -155,11 +187,24 @@ pub fn crates_of_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<CrateInput>,
         }
         requested.push(absolute);
     }
+    Ok(requested)
+}
+
+/// The crates that the given files and folders (from [`requested_paths`]) belong to: each
+/// `.rs` file to the crate of its nearest `Cargo.toml` (a file with none is a crate of its
+/// own). Every file of those crates is read so that calls resolve, but only the given paths
+/// are reported. Folders are walked without what `exclusions` leaves out; a file named
+/// explicitly is read even when a glob excludes it.
+pub fn crates_of_paths(
+    cwd: &Path,
+    requested: &[PathBuf],
+    exclusions: &Exclusions,
+) -> Result<Vec<CrateInput>, WorkspaceError> {
     // Every .rs file named, grouped by the manifest of its crate.
     let mut by_manifest: BTreeMap<Option<PathBuf>, BTreeSet<PathBuf>> = BTreeMap::new();
-    for path in &requested {
+    for path in requested {
         let files: Vec<PathBuf> = if path.is_dir() {
-            walk_rust_files(path, false)
+            walk_rust_files(path, false, exclusions)
         } else {
             vec![path.clone()]
         };
@@ -174,7 +219,12 @@ pub fn crates_of_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<CrateInput>,
     let mut crates = Vec::new();
     for (manifest, named_files) in by_manifest {
         match manifest {
-            Some(manifest) => crates.push(crate_of_manifest(&manifest, cwd, &is_requested)?),
+            Some(manifest) => crates.push(crate_of_manifest(
+                &manifest,
+                cwd,
+                &is_requested,
+                exclusions,
+            )?),
             None => {
                 for file in named_files {
                     let stem = file
@@ -208,6 +258,7 @@ fn crate_of_manifest(
     manifest: &Path,
     cwd: &Path,
     is_requested: &dyn Fn(&Path) -> bool,
+    exclusions: &Exclusions,
 ) -> Result<CrateInput, WorkspaceError> {
     let dir = manifest.parent().unwrap_or(Path::new("")).to_path_buf();
     let text = std::fs::read_to_string(manifest)
@@ -285,7 +336,7 @@ fn crate_of_manifest(
         }
     }
     add_root(dir.join("build.rs"), TargetKind::BuildScript);
-    let files = rust_files_of_crate(&dir, cwd, is_requested);
+    let files = rust_files_of_crate(&dir, cwd, is_requested, exclusions);
     Ok(CrateInput {
         name: package_name,
         lib_name,
@@ -321,8 +372,9 @@ fn rust_files_of_crate(
     dir: &Path,
     cwd: &Path,
     is_requested: &dyn Fn(&Path) -> bool,
+    exclusions: &Exclusions,
 ) -> Vec<InputFile> {
-    walk_rust_files(dir, true)
+    walk_rust_files(dir, true, exclusions)
         .into_iter()
         .map(|path| InputFile {
             display_path: display_path(&path, cwd),
@@ -332,12 +384,16 @@ fn rust_files_of_crate(
         .collect()
 }
 
-/// Every `.rs` file under `root`, sorted, skipping `target/`, hidden folders and what
-/// `.gitignore` ignores; with `stop_at_crates`, folders holding another crate's `Cargo.toml`
-/// are left to that crate. Symbolic links are not followed, so a link loop cannot hang it.
-fn walk_rust_files(root: &Path, stop_at_crates: bool) -> Vec<PathBuf> {
+/// Every `.rs` file under `root`, sorted, skipping `target/`, hidden folders, what
+/// `.gitignore` ignores and what the configuration excludes; with `stop_at_crates`, folders
+/// holding another crate's `Cargo.toml` are left to that crate. Symbolic links are not
+/// followed, so a link loop cannot hang it.
+fn walk_rust_files(root: &Path, stop_at_crates: bool, exclusions: &Exclusions) -> Vec<PathBuf> {
     let root_owned = root.to_path_buf();
     let mut walker = ignore::WalkBuilder::new(root);
+    if let Some(matcher) = exclusions.matcher() {
+        walker.overrides(matcher.clone());
+    }
     walker
         .follow_links(false)
         .require_git(false)

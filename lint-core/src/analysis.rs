@@ -1,11 +1,13 @@
 //! The whole analysis: parse every file in parallel, index, discover, report.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::discovery::{discover, DiscoveredHandler, HandlerFunction};
 use crate::index::{build_index, CallTarget, FileSummary, FnId, WorkspaceIndex};
+use crate::knowledge::Knowledge;
 use crate::location::TextRange;
 use crate::report::*;
 use crate::rules;
@@ -23,6 +25,9 @@ pub struct AnalysisInput {
 pub struct AnalysisOptions {
     /// Parallel workers; `None` takes rayon's default (one per core, or `RAYON_NUM_THREADS`).
     pub threads: Option<usize>,
+    /// What is known of libraries and of the team's own wrappers: `Knowledge::builtin()`
+    /// extended by the configuration.
+    pub knowledge: Arc<Knowledge>,
 }
 
 /// Crates are analysed in batches of about this many files: related crates always share a
@@ -41,7 +46,7 @@ pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
             .iter()
             .map(|position| input.crates[*position].clone())
             .collect();
-        parts.push(analyze_batch(&crates, pool.as_ref()));
+        parts.push(analyze_batch(&crates, pool.as_ref(), &options.knowledge));
     }
     merge_parts(parts)
 }
@@ -112,7 +117,11 @@ struct ReportPart {
     calls: CallCounts,
 }
 
-fn analyze_batch(crates: &[CrateInput], pool: Option<&rayon::ThreadPool>) -> ReportPart {
+fn analyze_batch(
+    crates: &[CrateInput],
+    pool: Option<&rayon::ThreadPool>,
+    knowledge: &Arc<Knowledge>,
+) -> ReportPart {
     let files: Vec<&std::path::Path> = crates
         .iter()
         .flat_map(|crate_input| crate_input.files.iter().map(|file| file.path.as_path()))
@@ -136,7 +145,8 @@ fn analyze_batch(crates: &[CrateInput], pool: Option<&rayon::ThreadPool>) -> Rep
             }
         }
     }
-    let index = build_index(crates, summaries);
+    let mut index = build_index(crates, summaries);
+    index.set_knowledge(Arc::clone(knowledge));
     let handlers = discover(&index);
     let part = build_report_part(&index, &handlers, &problems);
     // Freeing millions of small allocations takes a second on a large workspace; it runs

@@ -10,10 +10,13 @@
 //!   that takes a call to its definition inside the workspace (or names the external path it
 //!   reaches, or says why it could not).
 //! - [`discovery`]: which functions are RPC handlers (routes of axum, actix-web, rocket, poem,
-//!   warp; tonic services; message consumers; annotated functions).
+//!   warp; tonic services; message consumers; annotated functions; an in-house framework's
+//!   attribute or routing call named by the configuration).
 //! - [`report`]: handlers, findings and the four questions, as plain data.
 //! - [`rules`]: one file per rule, holding its documentation and metadata.
-//! - [`knowledge`]: what we know of libraries, as declarative data.
+//! - [`knowledge`]: what we know of libraries, as declarative data. The tables a team's
+//!   configuration extends travel as a [`knowledge::Knowledge`] value in
+//!   [`AnalysisOptions`] and are read from `WorkspaceIndex::knowledge()`.
 //!
 //! # Invariants
 //!

@@ -5,6 +5,7 @@
 
 mod annotated;
 mod attributes;
+mod configured;
 mod consumers;
 mod routers;
 mod tonic;
@@ -73,6 +74,7 @@ pub fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     found.extend(warp::discover(index));
     found.extend(tonic::discover(index));
     found.extend(consumers::discover(index));
+    found.extend(configured::discover(index));
     let annotations = annotated::annotations(index);
     // Annotated functions that no framework routes are handlers of their own.
     for (function, names) in &annotations {

@@ -1,13 +1,13 @@
 //! Where bounds come from: `tokio::time::timeout` scopes, request and client timeouts, and
 //! whether a duration is derived from the caller's deadline or fixed.
 
+use super::durations::{agreed_timeout_ms, built_timeout_ms, first_argument_ms};
 use super::{Bound, TimeoutScope};
 use crate::index::{
     CallSite, CallTarget, Callee, FnId, Mentions, TypeTarget, ValueExpr, WorkspaceIndex,
 };
 use crate::knowledge::{
-    DEADLINE_HEADERS, DEADLINE_METHODS, DEADLINE_NAME_PARTS, DEADLINE_TYPES, RETRYING_MIDDLEWARE,
-    TIMEOUT_FUNCTIONS,
+    DEADLINE_METHODS, DEADLINE_NAME_PARTS, RETRYING_MIDDLEWARE, TIMEOUT_FUNCTIONS,
 };
 use crate::location::Position;
 
@@ -87,7 +87,10 @@ pub(super) fn classify_duration(
     if derives_from_deadline(index, function, mentions, at, 0) {
         Bound::Propagated(format!("{what} derived from the incoming deadline"))
     } else {
-        Bound::Fixed(format!("{what} with a fixed duration"))
+        Bound::Fixed {
+            what: format!("{what} with a fixed duration"),
+            ms: first_argument_ms(index, function, mentions, at),
+        }
     }
 }
 
@@ -104,11 +107,11 @@ fn derives_from_deadline(
     if mentions.mentions_method(DEADLINE_METHODS) {
         return true;
     }
-    if mentions.literals().any(|literal| {
-        DEADLINE_HEADERS
-            .iter()
-            .any(|header| literal.eq_ignore_ascii_case(header))
-    }) {
+    let knowledge = index.knowledge();
+    if mentions
+        .literals()
+        .any(|literal| knowledge.is_deadline_header(literal))
+    {
         return true;
     }
     let def = index.fn_def(function);
@@ -132,7 +135,7 @@ fn derives_from_deadline(
                 .declared
                 .as_ref()
                 .and_then(|ty| ty.last_name())
-                .is_some_and(|last| DEADLINE_TYPES.contains(&last) && last != "Instant")
+                .is_some_and(|last| knowledge.is_deadline_type(last))
             {
                 return true;
             }
@@ -154,7 +157,10 @@ fn derives_from_deadline(
             .flat_map(|param| param.bindings.iter())
             .find(|(binding, _)| binding == name);
         if let Some((_, ty)) = parameter_type {
-            if ty.last_name().is_some_and(|last| last == "Deadline") {
+            if ty
+                .last_name()
+                .is_some_and(|last| knowledge.is_deadline_type(last))
+            {
                 return true;
             }
         }
@@ -191,7 +197,7 @@ pub(super) fn client_construction(
     function: FnId,
     client: &ValueExpr,
     at: Position,
-    default_bound: Option<&str>,
+    default_bound: Option<Bound>,
 ) -> ClientConstruction {
     let evidence = construction_evidence(index, function, client, at, 0);
     match evidence {
@@ -207,9 +213,13 @@ pub(super) fn client_construction(
                 .names()
                 .any(|name| RETRYING_MIDDLEWARE.contains(&name));
             let bound = if mentions.mentions_method(&["timeout"]) {
-                Bound::Fixed("client built with `.timeout(..)`".to_string())
+                Bound::Fixed {
+                    what: "client built with `.timeout(..)`".to_string(),
+                    ms: built_timeout_ms(index, function, client, at)
+                        .or_else(|| agreed_timeout_ms(&mentions)),
+                }
             } else if let Some(default) = default_bound {
-                Bound::Fixed(default.to_string())
+                default
             } else if !shows_construction(&mentions) {
                 // Claim "no timeout" only where the client's construction is in sight.
                 Bound::Unknown(

@@ -6,10 +6,9 @@ use super::deadlines::{classify_duration, client_construction, path_is};
 use super::{Bound, DownstreamCall, DownstreamKind};
 use crate::index::{CallSite, CallTarget, Callee, FnId, TypeTarget, ValueExpr, WorkspaceIndex};
 use crate::knowledge::{
-    DIRECT_HTTP_CLIENTS, GRPC_CLIENT_NON_RPC_METHODS, GRPC_READ_PREFIXES, HTTP_CLIENTS,
-    HTTP_FUNCTIONS, HTTP_SEND_METHODS, HTTP_VERB_METHODS, IDEMPOTENCY_FIELD_PARTS,
-    IDEMPOTENCY_HEADERS, IDEMPOTENT_HTTP_METHODS, PUBLISHERS, REQUEST_BUILDER_TYPES,
-    REQUEST_TIMEOUT_METHODS,
+    GRPC_CLIENT_NON_RPC_METHODS, GRPC_READ_PREFIXES, HTTP_CLIENTS, HTTP_FUNCTIONS,
+    HTTP_SEND_METHODS, HTTP_VERB_METHODS, IDEMPOTENT_HTTP_METHODS, PUBLISHERS,
+    REQUEST_BUILDER_TYPES, REQUEST_TIMEOUT_METHODS,
 };
 
 pub(super) fn downstream_calls(
@@ -58,7 +57,7 @@ fn http_function(call: &CallSite, path: &[String]) -> Option<DownstreamCall> {
         idempotent: Some(true),
         has_key: false,
         bound: match known.default_bound {
-            Some(default) => Bound::Fixed(default.to_string()),
+            Some(default) => Bound::fixed(default),
             None => Bound::Unbounded(format!(
                 "`{}` uses a default client with no timeout",
                 path.join("::")
@@ -180,8 +179,8 @@ fn http_send(
     };
     let has_key = chain.iter().any(|other| {
         matches!(&other.callee, Callee::Method { method, .. } if method == "header" || method == "headers")
-            && other.arg_mentions.literals().any(|literal| IDEMPOTENCY_HEADERS.iter().any(|header| literal.eq_ignore_ascii_case(header)))
-    }) || chain.iter().any(|other| mentions_key_name(&other.arg_mentions));
+            && other.arg_mentions.literals().any(|literal| index.knowledge().is_idempotency_key(literal))
+    }) || chain.iter().any(|other| mentions_key_name(index, &other.arg_mentions));
     let request_timeout = chain.iter().find(
         |other| matches!(&other.callee, Callee::Method { method, .. } if method == "timeout"),
     );
@@ -190,7 +189,7 @@ fn http_send(
         function,
         &root,
         call.range.start,
-        client.default_bound,
+        client.default_bound.map(Bound::fixed),
     );
     let bound = match request_timeout {
         Some(timeout) => classify_duration(
@@ -266,7 +265,7 @@ fn http_execute(
         function,
         receiver,
         call.range.start,
-        client.default_bound,
+        client.default_bound.map(Bound::fixed),
     );
     Some(DownstreamCall {
         range: call.range,
@@ -276,9 +275,9 @@ fn http_execute(
             .map(|method| IDEMPOTENT_HTTP_METHODS.contains(&method)),
         kind: DownstreamKind::Http { method: verb },
         api: format!("{}::execute", client_type.join("::")),
-        has_key: built_with.is_some_and(|local| mentions_key_name(&local.init_mentions)),
+        has_key: built_with.is_some_and(|local| mentions_key_name(index, &local.init_mentions)),
         bound: if request_timeout {
-            Bound::Fixed("request built with `.timeout(..)`".to_string())
+            Bound::fixed("request built with `.timeout(..)`")
         } else {
             construction.bound
         },
@@ -286,14 +285,11 @@ fn http_execute(
     })
 }
 
-fn mentions_key_name(mentions: &crate::index::Mentions) -> bool {
-    mentions.names().chain(mentions.literals()).any(|text| {
-        let lowered = text.to_ascii_lowercase();
-        IDEMPOTENCY_FIELD_PARTS
-            .iter()
-            .any(|part| lowered.contains(part))
-            || IDEMPOTENCY_HEADERS.iter().any(|header| lowered == *header)
-    })
+fn mentions_key_name(index: &WorkspaceIndex, mentions: &crate::index::Mentions) -> bool {
+    mentions
+        .names()
+        .chain(mentions.literals())
+        .any(|text| index.knowledge().is_idempotency_key(text))
 }
 
 /// An RPC on a tonic client, or a publish on a broker client.
@@ -326,9 +322,9 @@ fn method_on_client(
             },
             api: format!("{}::{method}", type_path.join("::")),
             idempotent: Some(false),
-            has_key: mentions_key_name(&call.arg_mentions),
+            has_key: mentions_key_name(index, &call.arg_mentions),
             bound: match construction.bound {
-                Bound::Fixed(_) | Bound::Propagated(_) => construction.bound,
+                Bound::Fixed { .. } | Bound::Propagated(_) => construction.bound,
                 _ => Bound::Unbounded(format!("nothing bounds the {}", publisher.label)),
             },
             retried_by_client: false,
@@ -366,24 +362,25 @@ fn method_on_client(
         Some(timeout) => classify_duration(index, function, &timeout.arg_mentions, timeout.range.start, "`Request::set_timeout(..)`"),
         None if forwards_metadata => Bound::ForwardedMetadata,
         None => match construction.bound {
-            Bound::Fixed(_) => Bound::Fixed("its channel's `Endpoint::timeout(..)`, a local bound that is not sent as `grpc-timeout`".to_string()),
+            Bound::Fixed { ms, .. } => Bound::Fixed { what: "its channel's `Endpoint::timeout(..)`, a local bound that is not sent as `grpc-timeout`".to_string(), ms },
             Bound::Unbounded(_) => Bound::Unbounded("neither the request (`set_timeout`) nor the channel (`Endpoint::timeout`) sets a timeout".to_string()),
             other => other,
         },
     };
-    let has_key = mentions_key_name(&call.arg_mentions)
+    let has_key = mentions_key_name(index, &call.arg_mentions)
         || body.locals.iter().any(|local| {
-            request_names.contains(&local.name.as_str()) && mentions_key_name(&local.init_mentions)
+            request_names.contains(&local.name.as_str())
+                && mentions_key_name(index, &local.init_mentions)
         })
         || on_request(&["metadata_mut", "insert"])
             .into_iter()
-            .any(|other| mentions_key_name(&other.arg_mentions))
+            .any(|other| mentions_key_name(index, &other.arg_mentions))
         || body.struct_literals.iter().any(|literal| {
             literal.range.start <= call.range.start
                 && literal
                     .fields
                     .iter()
-                    .any(|field| IDEMPOTENCY_FIELD_PARTS.contains(&field.name.as_str()))
+                    .any(|field| index.knowledge().is_idempotency_key(&field.name))
         });
     Some(DownstreamCall {
         range: call.range,
@@ -460,7 +457,7 @@ fn built_elsewhere(
             _ => None,
         });
     let bound = if helper_methods.iter().any(|method| method == "timeout") {
-        Bound::Fixed(format!("`.timeout(..)` set in `{helper_name}`"))
+        Bound::fixed(format!("`.timeout(..)` set in `{helper_name}`"))
     } else if let Some((client, inner)) = client_call {
         match client_construction(index, helper, client, inner.range.start, None).bound {
             Bound::Unknown(reason) => {
@@ -487,7 +484,8 @@ fn built_elsewhere(
     })
 }
 
-/// `client.request(req)` on hyper's clients: no builder, the call itself sends.
+/// A method that sends by itself (no builder): hyper's `client.request(req)`, or a method of
+/// a client wrapper the team declared in its configuration (`payments.charge(..)`).
 fn direct_http(
     index: &WorkspaceIndex,
     function: FnId,
@@ -496,27 +494,50 @@ fn direct_http(
     method: &str,
     resolved: &CallTarget,
 ) -> Option<DownstreamCall> {
-    let CallTarget::External(path) = resolved else {
-        return None;
+    let type_path = match resolved {
+        CallTarget::External(path) => path[..path.len().saturating_sub(1)].to_vec(),
+        // A wrapper written in the workspace is declared by its crate and type name.
+        CallTarget::Local(targets) => workspace_type_path(index, *targets.first()?)?,
+        _ => return None,
     };
-    let type_path = &path[..path.len().saturating_sub(1)];
-    let client = DIRECT_HTTP_CLIENTS
-        .iter()
-        .find(|client| path_is(type_path, client.type_path))?;
-    let (_, http_method) = client.methods.iter().find(|(name, _)| *name == method)?;
-    let construction = client_construction(index, function, receiver, call.range.start, None);
+    let client = index.knowledge().direct_client(&type_path)?;
+    let client_method = client.method(method)?;
+    let api = format!("{}::{method}", type_path.join("::"));
+    let default_bound = client.default_timeout_ms.map(|ms| Bound::Fixed {
+        what: format!("the default timeout of `{}`", type_path.join("::")),
+        ms: Some(ms),
+    });
+    let construction =
+        client_construction(index, function, receiver, call.range.start, default_bound);
     Some(DownstreamCall {
         range: call.range,
         statement: call.statement,
-        kind: DownstreamKind::Http {
-            method: http_method.map(str::to_string),
+        kind: if client.declared {
+            DownstreamKind::DeclaredClient { api: api.clone() }
+        } else {
+            DownstreamKind::Http {
+                method: client_method.http_method.clone(),
+            }
         },
-        api: path.join("::"),
-        idempotent: http_method.map(|method| IDEMPOTENT_HTTP_METHODS.contains(&method)),
-        has_key: mentions_key_name(&call.arg_mentions),
+        api,
+        idempotent: client_method.idempotent,
+        has_key: mentions_key_name(index, &call.arg_mentions),
         bound: construction.bound,
         retried_by_client: false,
     })
+}
+
+/// `[crate, Type]` of a method defined in the workspace.
+fn workspace_type_path(index: &WorkspaceIndex, method: FnId) -> Option<Vec<String>> {
+    let def = index.fn_def(method);
+    let TypeTarget::Local(type_id) = &index.impl_def(def.owner?).self_type else {
+        return None;
+    };
+    let crate_id = index.module(def.module).crate_id;
+    Some(vec![
+        index.crates[crate_id.0 as usize].lib_name.clone(),
+        index.type_def(*type_id).summary.name.clone(),
+    ])
 }
 
 /// `x.post(url)...send()` on a value whose type is not known: the shape of an HTTP request,

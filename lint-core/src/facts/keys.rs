@@ -2,7 +2,7 @@
 //! request field such as `idempotency_key`, a message's id in a consumer.
 
 use crate::index::{FnId, WorkspaceIndex};
-use crate::knowledge::{IDEMPOTENCY_FIELD_PARTS, IDEMPOTENCY_HEADERS, MESSAGE_ID_NAMES};
+use crate::knowledge::{Knowledge, MESSAGE_ID_NAMES};
 use crate::location::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,16 +12,15 @@ pub struct KeySource {
     pub what: String,
 }
 
-fn key_field(name: &str) -> bool {
+fn key_field(knowledge: &Knowledge, name: &str) -> bool {
     let lowered = name.to_ascii_lowercase();
-    IDEMPOTENCY_FIELD_PARTS
-        .iter()
-        .chain(MESSAGE_ID_NAMES)
-        .any(|part| lowered.contains(part))
+    knowledge.is_idempotency_key(name) || MESSAGE_ID_NAMES.iter().any(|part| lowered.contains(part))
 }
 
 pub(super) fn key_sources(index: &WorkspaceIndex, function: FnId) -> Vec<KeySource> {
     let summary = &index.fn_def(function).summary;
+    let knowledge = index.knowledge();
+    let key_field = |name: &str| key_field(knowledge, name);
     let mut out = Vec::new();
     for param in &summary.params {
         for (name, _) in &param.bindings {
@@ -46,11 +45,11 @@ pub(super) fn key_sources(index: &WorkspaceIndex, function: FnId) -> Vec<KeySour
         }
     }
     for call in &summary.body.calls {
-        if let Some(header) = call.arg_mentions.literals().find(|literal| {
-            IDEMPOTENCY_HEADERS
-                .iter()
-                .any(|header| literal.eq_ignore_ascii_case(header))
-        }) {
+        if let Some(header) = call
+            .arg_mentions
+            .literals()
+            .find(|literal| knowledge.is_idempotency_key(literal))
+        {
             out.push(KeySource {
                 range: call.range,
                 what: format!("header `{header}`"),

@@ -8,6 +8,7 @@
 
 mod deadlines;
 mod downstream;
+mod durations;
 mod keys;
 mod outcomes;
 mod reach;
@@ -21,7 +22,7 @@ pub use reach::{
     reach, FactsCache, Order, Reach, ReachedAccess, ReachedCall, ReachedRetry, ReachedTransaction,
     Step, TransactionId,
 };
-pub use state::{is_key_name, Access, Executor, StateAccess, Store, Transaction};
+pub use state::{Access, Executor, StateAccess, Store, Transaction};
 
 use crate::index::{CallTarget, FnId, WorkspaceIndex};
 use crate::location::TextRange;
@@ -46,9 +47,19 @@ pub struct DownstreamCall {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DownstreamKind {
-    Http { method: Option<String> },
-    Grpc { method: String },
-    Publish { label: &'static str },
+    Http {
+        method: Option<String>,
+    },
+    Grpc {
+        method: String,
+    },
+    Publish {
+        label: &'static str,
+    },
+    /// A method of a client the team declared in its configuration: `my_payments::Client::charge`.
+    DeclaredClient {
+        api: String,
+    },
 }
 
 impl DownstreamKind {
@@ -60,6 +71,7 @@ impl DownstreamKind {
             DownstreamKind::Http { method: None } => "HTTP request".to_string(),
             DownstreamKind::Grpc { method } => format!("gRPC `{method}`"),
             DownstreamKind::Publish { label } => label.to_string(),
+            DownstreamKind::DeclaredClient { api } => format!("`{api}`"),
         }
     }
 }
@@ -69,8 +81,12 @@ impl DownstreamKind {
 pub enum Bound {
     /// Nothing bounds it; the text says why.
     Unbounded(String),
-    /// A constant or configured duration.
-    Fixed(String),
+    /// A constant or configured duration: what it is, and in `ms` how long it lets the call
+    /// run, when the facts can tell (a literal `Duration` in sight).
+    Fixed {
+        what: String,
+        ms: Option<u64>,
+    },
     /// Derived from the caller's deadline.
     Propagated(String),
     /// The inbound gRPC metadata is copied onto the outgoing request: the callee sees the
@@ -80,17 +96,36 @@ pub enum Bound {
 }
 
 impl Bound {
+    /// A fixed bound whose duration is not known.
+    pub fn fixed(what: impl Into<String>) -> Bound {
+        Bound::Fixed {
+            what: what.into(),
+            ms: None,
+        }
+    }
+
     /// The stronger of two bounds on the same call: a propagated deadline beats a fixed one,
-    /// and any bound beats none.
+    /// the shorter of two fixed ones holds, and any bound beats none.
     pub fn strongest(self, other: Bound) -> Bound {
         fn rank(bound: &Bound) -> u8 {
             match bound {
                 Bound::Unbounded(_) => 0,
                 Bound::Unknown(_) => 1,
                 Bound::ForwardedMetadata => 2,
-                Bound::Fixed(_) => 3,
+                Bound::Fixed { .. } => 3,
                 Bound::Propagated(_) => 4,
             }
+        }
+        if let (Bound::Fixed { ms: mine, .. }, Bound::Fixed { ms: theirs, .. }) = (&self, &other) {
+            return match (*mine, *theirs) {
+                (Some(mine), Some(theirs)) if theirs < mine => other,
+                (Some(_), Some(_)) | (None, _) => self,
+                // The shorter of a known and an unknown duration is unknown.
+                (Some(_), None) => match self {
+                    Bound::Fixed { what, .. } => Bound::Fixed { what, ms: None },
+                    unchanged => unchanged,
+                },
+            };
         }
         if rank(&other) > rank(&self) {
             other
@@ -193,6 +228,11 @@ pub fn function_facts(index: &WorkspaceIndex, function: FnId) -> FunctionFacts {
     }
     facts.timeouts = deadlines::timeout_scopes(index, function, &resolved);
     facts.downstream = downstream::downstream_calls(index, function, &resolved);
+    // A declared client wrapper written in the workspace is where the call leaves: what it
+    // does inside is not followed, lest its requests count twice.
+    facts
+        .edges
+        .retain(|edge| !facts.downstream.iter().any(|call| call.range == edge.range));
     facts.sleeps = retries::sleeps(&resolved);
     facts.randomises = retries::randomises(body, &resolved);
     facts.retries = retries::retries(index, function, &resolved);

@@ -13,10 +13,9 @@ use crate::index::{
 };
 use crate::knowledge::{
     RedisEffect, APPEND_ONLY_TABLE_PARTS, COMMIT_METHODS, CONFLICT_METHODS, DIESEL_WRITES,
-    IDEMPOTENCY_FIELD_PARTS, KEY_TABLE_PARTS, MESSAGE_ID_NAMES, OUTCOME_METHODS, QUERY_RUN_METHODS,
-    REDIS_COMMANDS, REDIS_COMMAND_TRAITS, REDIS_CRATES, RELATIVE_EXPR_METHODS,
-    SEA_ORM_ENTITY_WRITES, SEA_ORM_MODEL_WRITES, SQL_TEXT_FUNCTIONS, SQL_TEXT_METHODS,
-    TRANSACTION_METHODS,
+    OUTCOME_METHODS, QUERY_RUN_METHODS, REDIS_COMMANDS, REDIS_COMMAND_TRAITS, REDIS_CRATES,
+    RELATIVE_EXPR_METHODS, SEA_ORM_ENTITY_WRITES, SEA_ORM_MODEL_WRITES, SQL_TEXT_FUNCTIONS,
+    SQL_TEXT_METHODS, TRANSACTION_METHODS,
 };
 use crate::location::TextRange;
 
@@ -31,6 +30,8 @@ pub struct StateAccess {
     pub api: String,
     pub access: Access,
     pub executor: Executor,
+    /// One of its tables (or its Redis key) is named as an idempotency or inbox record.
+    pub key_table: bool,
     /// The values bound into it include an idempotency key or message id
     /// (`.bind(req.idempotency_key)`, `query!(.., event.event_id)`).
     pub binds_key: bool,
@@ -87,7 +88,7 @@ impl StateAccess {
     /// claimed in (`INSERT INTO payment_keys .. ON CONFLICT DO NOTHING` binding
     /// `req.idempotency_key`).
     pub fn on_key_table(&self) -> bool {
-        self.tables().iter().any(|table| is_key_name(table))
+        self.key_table
             || self.binds_key
                 && matches!(
                     self.access,
@@ -120,15 +121,6 @@ impl StateAccess {
             Access::Unknown(_) => format!("`{}`", self.api),
         }
     }
-}
-
-pub fn is_key_name(name: &str) -> bool {
-    let lowered = name.to_ascii_lowercase();
-    KEY_TABLE_PARTS.iter().any(|part| lowered.contains(part))
-        || IDEMPOTENCY_FIELD_PARTS
-            .iter()
-            .any(|part| lowered.contains(part))
-        || MESSAGE_ID_NAMES.iter().any(|part| lowered.contains(part))
 }
 
 /// What runs the statement.
@@ -171,15 +163,23 @@ pub(super) fn state_accesses(
     let body = &index.fn_def(function).summary.body;
     let mut out = Vec::new();
     for (position, call) in body.calls.iter().enumerate() {
-        let found = match &call.callee {
-            Callee::Method { receiver, method } => reader
-                .query_run(position, call, method)
-                .or_else(|| reader.sql_text_method(call, receiver, method))
-                .or_else(|| reader.active_model(call, receiver, method))
-                .or_else(|| reader.redis(position, call, receiver, method)),
-            Callee::Path(_) => None,
-        };
-        out.extend(found);
+        let found = reader
+            .configured_write(position, call)
+            .or_else(|| match &call.callee {
+                Callee::Method { receiver, method } => reader
+                    .query_run(call, method)
+                    .or_else(|| reader.sql_text_method(call, receiver, method))
+                    .or_else(|| reader.active_model(call, receiver, method))
+                    .or_else(|| reader.redis(position, call, receiver, method)),
+                Callee::Path(_) => None,
+            });
+        out.extend(found.map(|mut access| {
+            access.key_table = access
+                .tables()
+                .iter()
+                .any(|table| index.knowledge().is_key_name(table));
+            access
+        }));
     }
     out
 }
@@ -300,11 +300,44 @@ impl Reader<'_> {
 
     /// `<query>.execute(&mut *tx)`, `.fetch_one(&pool)`, diesel `.execute(conn)`, sea-orm
     /// `.exec(db)`.
-    fn query_run(&self, position: usize, call: &CallSite, method: &str) -> Option<StateAccess> {
+    /// A write API the team declared in its configuration (`ledger::Repo::debit`).
+    fn configured_write(&self, position: usize, call: &CallSite) -> Option<StateAccess> {
+        let path = match &self.resolved[position] {
+            CallTarget::External(path) => path.clone(),
+            CallTarget::Local(targets) => {
+                let first = *targets.first()?;
+                self.index
+                    .fn_path(first)
+                    .split("::")
+                    .map(str::to_string)
+                    .collect()
+            }
+            _ => return None,
+        };
+        let api = self.index.knowledge().write_api(&path)?;
+        let name = api.path.join("::");
+        Some(StateAccess {
+            range: call.range,
+            statement: call.statement,
+            store: Store::Sql,
+            api: name.clone(),
+            access: Access::Write {
+                description: name.clone(),
+                tables: Vec::new(),
+                idempotent: api.idempotent,
+                conditional: false,
+            },
+            executor: self.executor_of_names(call.arg_mentions.names(), call),
+            key_table: false,
+            binds_key: false,
+            outcome_checked: self.outcome_checked(call),
+        })
+    }
+
+    fn query_run(&self, call: &CallSite, method: &str) -> Option<StateAccess> {
         if !QUERY_RUN_METHODS.contains(&method) {
             return None;
         }
-        let _ = position;
         let chain = self.chain(call);
         let source = self.source_of(call, &chain)?;
         let executor = self.executor_of_names(call.arg_mentions.names(), call);
@@ -359,9 +392,16 @@ impl Reader<'_> {
         };
         let binds_key = chain.iter().any(|(_, other)| {
             matches!(&other.callee, Callee::Method { method, .. } if method.starts_with("bind"))
-                && other.arg_mentions.names().any(is_key_name)
+                && other
+                    .arg_mentions
+                    .names()
+                    .any(|name| self.index.knowledge().is_key_name(name))
         }) || self.body().macros.iter().any(|used| {
-            used.range.start == call.range.start && used.names.iter().any(|name| is_key_name(name))
+            used.range.start == call.range.start
+                && used
+                    .names
+                    .iter()
+                    .any(|name| self.index.knowledge().is_key_name(name))
         });
         Some(StateAccess {
             range: call.range,
@@ -370,6 +410,7 @@ impl Reader<'_> {
             api,
             access,
             executor,
+            key_table: false,
             binds_key,
             outcome_checked,
         })
@@ -539,7 +580,11 @@ impl Reader<'_> {
             api: format!("`.{method}(..)`"),
             access: access_of_statements(&statements),
             executor: self.executor_of_value(receiver, call),
-            binds_key: call.arg_mentions.names().any(is_key_name),
+            key_table: false,
+            binds_key: call
+                .arg_mentions
+                .names()
+                .any(|name| self.index.knowledge().is_key_name(name)),
             outcome_checked: self.outcome_checked(call),
         })
     }
@@ -611,6 +656,7 @@ impl Reader<'_> {
                 false,
             ),
             executor: self.executor_of_names(call.arg_mentions.names(), call),
+            key_table: false,
             binds_key: false,
             outcome_checked: self.outcome_checked(call),
         })
@@ -674,7 +720,7 @@ impl Reader<'_> {
         }
         let tables: Vec<String> = key_words
             .iter()
-            .filter(|word| is_key_name(word))
+            .filter(|word| self.index.knowledge().is_key_name(word))
             .take(1)
             .cloned()
             .collect();
@@ -710,6 +756,7 @@ impl Reader<'_> {
             api: format!("redis {command_name}"),
             access,
             executor: Executor::Autocommit,
+            key_table: false,
             binds_key: false,
             outcome_checked: self.outcome_checked(call)
                 || command.effect == RedisEffect::Claim && self.bound_to_named_local(call),

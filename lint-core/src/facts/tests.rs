@@ -88,7 +88,7 @@ fn an_accessor_leads_to_the_field_and_its_construction() {
         "#,
         "go",
     );
-    assert!(matches!(bound, Bound::Fixed(_)), "{bound:?}");
+    assert!(matches!(bound, Bound::Fixed { .. }), "{bound:?}");
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn a_lazy_static_client_built_in_a_block_keeps_its_timeout() {
         "#,
         "go",
     );
-    assert!(matches!(bound, Bound::Fixed(_)), "{bound:?}");
+    assert!(matches!(bound, Bound::Fixed { .. }), "{bound:?}");
 }
 
 #[test]
@@ -181,7 +181,7 @@ fn a_request_from_a_helper_with_a_nested_static_client_keeps_the_builder_timeout
     );
     assert_eq!(facts.downstream.len(), 1, "{facts:#?}");
     assert!(
-        matches!(facts.downstream[0].bound, Bound::Fixed(_)),
+        matches!(facts.downstream[0].bound, Bound::Fixed { .. }),
         "{:?}",
         facts.downstream[0].bound
     );
@@ -201,7 +201,7 @@ fn an_axum_state_client_is_followed_to_with_state() {
         "#,
         "fetch",
     );
-    assert!(matches!(bound, Bound::Fixed(_)), "{bound:?}");
+    assert!(matches!(bound, Bound::Fixed { .. }), "{bound:?}");
 }
 
 #[test]

@@ -183,7 +183,16 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                 init_mentions: static_init_mentions(&item_static.expr),
             }),
             // Constants are not indexed: a constant cannot hold a client or a connection, and
-            // generated bindings declare hundreds of thousands of them.
+            // generated bindings declare hundreds of thousands of them. `Duration`s are the
+            // exception: a timeout written `const LIMIT: Duration = ..` says how long it is.
+            syn::Item::Const(item_const) if is_duration_type(&item_const.ty) => {
+                out.modules[module].statics.push(StaticSummary {
+                    name: item_const.ident.to_string(),
+                    ty: type_ref(&item_const.ty),
+                    range: between(item_const.const_token.span, item_const.semi_token.span),
+                    init_mentions: mentions_of(&item_const.expr),
+                })
+            }
             syn::Item::Const(_) => {}
             syn::Item::Macro(item_macro) => {
                 let macro_name = item_macro
@@ -1314,6 +1323,10 @@ impl<'ast> Visit<'ast> for MentionCollector {
             .items
             .push(Mention::Path(path_segments(&node.path)));
     }
+}
+
+fn is_duration_type(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path) if path.path.segments.last().is_some_and(|last| last.ident == "Duration"))
 }
 
 pub(crate) fn mentions_of(expr: &syn::Expr) -> Mentions {

@@ -47,6 +47,8 @@ pub struct WorkspaceIndex {
     pending_impl_self_types: Vec<(ImplId, TypeRef)>,
     /// `use` paths already resolved, by module, path and namespace (see `resolve_use`).
     use_cache: UseCache,
+    /// The tables of libraries and of the team's own code the analysis runs with.
+    knowledge: std::sync::Arc<crate::knowledge::Knowledge>,
 }
 
 type UseCache =
@@ -120,6 +122,16 @@ pub struct ImplDef {
 }
 
 impl WorkspaceIndex {
+    /// What is known of libraries and of the team's wrappers: the built-in tables unless
+    /// [`WorkspaceIndex::set_knowledge`] gave others.
+    pub fn knowledge(&self) -> &crate::knowledge::Knowledge {
+        &self.knowledge
+    }
+
+    pub fn set_knowledge(&mut self, knowledge: std::sync::Arc<crate::knowledge::Knowledge>) {
+        self.knowledge = knowledge;
+    }
+
     pub fn fn_def(&self, id: FnId) -> &FnDef {
         &self.fns[id.0 as usize]
     }

@@ -1,5 +1,12 @@
 //! What failfirst knows of libraries, as data. Code elsewhere interprets these tables; adding
 //! a framework's routing method or a wrapper type is a change here plus a fixture.
+//!
+//! The tables a team's configuration extends are copied into a [`Knowledge`] value at the
+//! start of a run; the analysis reads those from `WorkspaceIndex::knowledge()`.
+
+mod runtime;
+
+pub use runtime::{ClientMethod, DirectClient, Knowledge, WriteApi};
 
 mod state;
 pub use state::*;
@@ -364,6 +371,18 @@ pub const DEADLINE_HEADERS: &[&str] = &[
     "x-request-timeout",
     "x-deadline",
     "deadline",
+];
+
+/// `Duration` constructors and the milliseconds one unit of their argument is worth: a
+/// fixed bound written `Duration::from_secs(5)` lets a call run 5000 ms.
+pub const DURATION_CONSTRUCTORS: &[(&str, f64)] = &[
+    ("from_secs", 1000.0),
+    ("from_millis", 1.0),
+    ("from_micros", 0.001),
+    ("from_nanos", 0.000_001),
+    ("from_secs_f64", 1000.0),
+    ("from_secs_f32", 1000.0),
+    ("from_mins", 60_000.0),
 ];
 
 /// Headers that carry an idempotency key (compared case-insensitively).

@@ -1,6 +1,7 @@
 //! `annotation-contradicted`: the code breaks a promise its annotation makes.
 
-use super::{HandlerPath, Rule, Violation};
+use super::retry_outlives_deadline::outlives_budget;
+use super::{downstream_retries, HandlerPath, Rule, Violation};
 use crate::facts::Bound;
 use crate::report::Level;
 
@@ -13,8 +14,12 @@ pub const RULE: Rule = Rule {
 Holds the code to the promises of its annotations. `#[deadline(propagate)]` promises that
 every downstream call on the handler's path is bounded by what remains of the incoming
 deadline; a call bounded by a constant, a configured value, or nothing at all breaks it.
+`#[deadline(ms = N)]` declares the handler's budget: a downstream call whose fixed bound
+is longer than N ms (a client or request timeout, a `tokio::time::timeout`, written as a
+literal `Duration`), or a retry whose least total time by its defaults is, breaks it.
 The finding points at the attribute and names the line that breaks the promise; the
-underlying rule (`fixed-deadline`, `downstream-without-deadline`) reports that line too.
+underlying rule (`fixed-deadline`, `downstream-without-deadline`,
+`retry-outlives-deadline`) reports that line too.
 
 ## Why is this bad?
 Readers, reviewers and callers trust the annotation. A promise the code does not keep is
@@ -29,9 +34,19 @@ async fn reserve(State(state): State<AppState>) -> Result<(), AppError> {
 }
 ```
 
+```rust
+#[failfirst::deadline(ms = 800)]
+async fn quote(State(state): State<AppState>) -> Result<String, AppError> {
+    // the client was built with `.timeout(Duration::from_secs(5))`
+    Ok(state.http.get(url).send().await?.text().await?)
+}
+```
+
 ## Use instead
 Derive the bound from the deadline (`.timeout(deadline.saturating_duration_since(Instant::now()))`),
-or change the annotation to what the code does: `#[deadline(ms = 5000)]`.
+or change the annotation to what the code does: `#[deadline(ms = 5000)]`. Under
+`#[deadline(ms = 800)]`, bound each call within the budget:
+`.timeout(Duration::from_millis(500))`.
 
 ## How to suppress
 Fix the code or the annotation; `#[failfirst::allow(annotation_contradicted, reason = "..")]`
@@ -40,19 +55,22 @@ on the function if the promise is knowingly broken for a time.
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {
-    let Some(promise) = &path.propagate_promise else {
-        return Vec::new();
-    };
+    broken_propagation(path)
+        .into_iter()
+        .chain(broken_budget(path))
+        .collect()
+}
+
+/// `#[deadline(propagate)]` with a call not bounded by the incoming deadline.
+fn broken_propagation(path: &HandlerPath) -> Option<Violation> {
+    let promise = path.propagate_promise.as_ref()?;
     let broken = path.reach.calls.iter().find(|reached| {
         !matches!(
             reached.effective_bound,
             Bound::Propagated(_) | Bound::Unknown(_)
         )
-    });
-    let Some(broken) = broken else {
-        return Vec::new();
-    };
-    vec![Violation {
+    })?;
+    Some(Violation {
         rule: &RULE,
         function: promise.function,
         anchor: promise.attribute,
@@ -63,5 +81,65 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             broken.call.statement.start.line
         ),
         help: "consider deriving that call's bound from the deadline, or stating the budget the code keeps: `#[deadline(ms = N)]`".to_string(),
-    }]
+    })
+}
+
+/// `#[deadline(ms = N)]` with a fixed bound longer than N, or a retry whose least total
+/// time by its defaults is. One finding per promise, naming each line that breaks it.
+fn broken_budget(path: &HandlerPath) -> Option<Violation> {
+    let promise = path.budget_promise.as_ref()?;
+    let budget = path.deadline_ms?;
+    let mut breaches: Vec<(u32, String)> = path
+        .reach
+        .calls
+        .iter()
+        .filter_map(|reached| match &reached.effective_bound {
+            Bound::Fixed { what, ms: Some(ms) } if *ms > budget => Some((
+                reached.call.statement.start.line,
+                format!(
+                    "{} at line {} is bounded by {what} ({ms} ms)",
+                    reached.call.kind.describe(),
+                    reached.call.statement.start.line
+                ),
+            )),
+            _ => None,
+        })
+        .collect();
+    breaches.extend(downstream_retries(path).filter_map(|reached| {
+        let worst = outlives_budget(reached, budget)?;
+        Some((
+            reached.retry.anchor.start.line,
+            format!(
+                "the {} retry at line {} can take {worst} ms or more",
+                reached.retry.origin, reached.retry.anchor.start.line
+            ),
+        ))
+    }));
+    breaches.sort();
+    breaches.dedup();
+    let (_, first) = breaches.first()?;
+    let more = match breaches.len() {
+        1 => String::new(),
+        2 => format!("; so does line {}", breaches[1].0),
+        _ => format!(
+            "; so do lines {}",
+            breaches[1..]
+                .iter()
+                .map(|(line, _)| line.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Some(Violation {
+        rule: &RULE,
+        function: promise.function,
+        anchor: promise.attribute,
+        chain: Vec::new(),
+        message: format!(
+            "`#[deadline(ms = {budget})]` is broken: {first}, which cannot fit in {budget} ms{more}"
+        ),
+        help: format!(
+            "consider bounds and retry policies that fit in {budget} ms (`tokio::time::timeout(Duration::from_millis({budget}), ..)` around the work), or stating the budget the code keeps"
+        ),
+    })
 }

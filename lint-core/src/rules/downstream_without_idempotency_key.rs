@@ -48,11 +48,20 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             anchor: reached.call.statement,
             chain: reached.chain.clone(),
             message: format!(
-                "{} (`{}`) is not idempotent and carries no idempotency key: after a timeout nothing can tell whether it happened",
-                reached.call.kind.describe(),
-                reached.call.api
+                "{} is not idempotent and carries no idempotency key: after a timeout nothing can tell whether it happened",
+                described(&reached.call)
             ),
             help: "consider an `Idempotency-Key` header (or key field) derived from the handler's own key, the same on every attempt".to_string(),
         })
         .collect()
+}
+
+/// `HTTP POST (`reqwest::Client::post`)`; a declared client's method is named once.
+fn described(call: &crate::facts::DownstreamCall) -> String {
+    let kind = call.kind.describe();
+    if kind.contains(&call.api) {
+        kind
+    } else {
+        format!("{kind} (`{}`)", call.api)
+    }
 }

@@ -52,6 +52,8 @@ pub struct HandlerPath<'a> {
     pub deadline_ms: Option<u64>,
     /// Where the handler promises `#[deadline(propagate)]`.
     pub propagate_promise: Option<Promise>,
+    /// Where the handler declares its budget, `#[deadline(ms = N)]`.
+    pub budget_promise: Option<Promise>,
 }
 
 /// An annotation on a handler: the function it is on and where it is written.

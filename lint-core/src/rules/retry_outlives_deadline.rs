@@ -1,7 +1,7 @@
 //! `retry-outlives-deadline`: retrying after the caller has gone.
 
 use super::{downstream_retries, HandlerPath, Rule, Violation};
-use crate::facts::{Bound, Budget};
+use crate::facts::{Bound, Budget, ReachedRetry};
 use crate::report::Level;
 
 pub const RULE: Rule = Rule {
@@ -50,8 +50,11 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
                 // Unbounded retries are `retry-without-budget`'s.
                 return None;
             }
-            let message = match (path.deadline_ms, reached.retry.worst_case_ms) {
-                (Some(budget), Some(worst)) if worst > budget && reached.overall_bound.is_none() => format!(
+            let outlives = path
+                .deadline_ms
+                .and_then(|budget| outlives_budget(reached, budget).map(|worst| (budget, worst)));
+            let message = match outlives {
+                Some((budget, worst)) => format!(
                     "{} can take {} ms or more by its defaults, past the handler's {budget} ms deadline",
                     reached.retry.origin, worst
                 ),
@@ -71,4 +74,14 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             })
         })
         .collect()
+}
+
+/// The least time a retry takes by its defaults, when that is longer than `budget_ms` and
+/// nothing bounds the retry as a whole.
+pub(super) fn outlives_budget(reached: &ReachedRetry, budget_ms: u64) -> Option<u64> {
+    let bounded_as_a_whole = reached.overall_bound.is_some();
+    match reached.retry.worst_case_ms {
+        Some(worst) if worst > budget_ms && !bounded_as_a_whole => Some(worst),
+        _ => None,
+    }
 }

@@ -10,7 +10,7 @@ pub use suppressions::apply as apply_suppressions;
 use crate::discovery::{DiscoveredHandler, HandlerFunction};
 use crate::facts::{reach, Access, Bound, FactsCache, Reach, ReachedAccess, Step};
 use crate::index::{AttrArg, FnId, WorkspaceIndex};
-use crate::knowledge::DEADLINE_HEADERS;
+use crate::location::TextRange;
 use crate::report::{Answer, ChainStep, Finding, Questions, Verdict};
 use crate::rules::{HandlerPath, Violation, HANDLER_CHECKS};
 
@@ -44,6 +44,7 @@ impl<'a> Judge<'a> {
             incoming_deadline: incoming_deadline(self.index, handler, root),
             deadline_ms: declared_budget_ms(self.index, root),
             propagate_promise: propagate_promise(self.index, root),
+            budget_promise: budget_promise(self.index, root),
         };
         let violations: Vec<Violation> = HANDLER_CHECKS
             .iter()
@@ -138,7 +139,7 @@ impl<'a> Judge<'a> {
             .iter()
             .map(|call| {
                 let how = match &call.effective_bound {
-                    Bound::Propagated(what) | Bound::Fixed(what) => what.clone(),
+                    Bound::Propagated(what) | Bound::Fixed { what, .. } => what.clone(),
                     Bound::ForwardedMetadata => "forwarded inbound metadata".to_string(),
                     Bound::Unbounded(what) | Bound::Unknown(what) => what.clone(),
                 };
@@ -444,11 +445,9 @@ fn incoming_deadline(index: &WorkspaceIndex, handler: &DiscoveredHandler, root: 
             .calls
             .iter()
             .any(|call| {
-                call.arg_mentions.literals().any(|literal| {
-                    DEADLINE_HEADERS
-                        .iter()
-                        .any(|header| literal.eq_ignore_ascii_case(header))
-                })
+                call.arg_mentions
+                    .literals()
+                    .any(|literal| index.knowledge().is_deadline_header(literal))
             })
     };
     if reads_deadline_header(root) {
@@ -484,6 +483,18 @@ fn propagate_promise(index: &WorkspaceIndex, root: FnId) -> Option<crate::rules:
 
 /// `#[deadline(ms = N)]`: the budget the handler declares for itself.
 fn declared_budget_ms(index: &WorkspaceIndex, root: FnId) -> Option<u64> {
+    budget_attribute(index, root).map(|(_, ms)| ms)
+}
+
+/// `#[deadline(ms = N)]` on the handler, and where.
+fn budget_promise(index: &WorkspaceIndex, root: FnId) -> Option<crate::rules::Promise> {
+    budget_attribute(index, root).map(|(attribute, _)| crate::rules::Promise {
+        function: root,
+        attribute,
+    })
+}
+
+fn budget_attribute(index: &WorkspaceIndex, root: FnId) -> Option<(TextRange, u64)> {
     index
         .fn_def(root)
         .summary
@@ -492,9 +503,12 @@ fn declared_budget_ms(index: &WorkspaceIndex, root: FnId) -> Option<u64> {
         .filter(|attr| attr.path.last().is_some_and(|last| last == "deadline"))
         .find_map(|attr| {
             attr.args.iter().find_map(|arg| match arg {
-                AttrArg::NameValue(name, value) if name == "ms" => {
-                    value.trim().replace('_', "").parse().ok()
-                }
+                AttrArg::NameValue(name, value) if name == "ms" => value
+                    .trim()
+                    .replace('_', "")
+                    .parse()
+                    .ok()
+                    .map(|ms| (attr.range, ms)),
                 _ => None,
             })
         })

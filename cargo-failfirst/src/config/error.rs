@@ -1,0 +1,157 @@
+//! A mistake in the configuration, shown as miette draws a diagnostic: the file, line and
+//! column in the headline, the offending text underlined, what was expected beside it.
+
+use std::ops::Range;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+/// Boxed: errors travel through every `Result` of the loading code, which should stay small.
+#[derive(Debug)]
+pub struct ConfigError(Box<Details>);
+
+#[derive(Debug)]
+struct Details {
+    /// The file at fault, as shown to the user.
+    pub file: String,
+    /// The file's text, when the mistake has a place in it.
+    pub located: Option<(String, Range<usize>)>,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// What was expected, written under the offending text.
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+impl ConfigError {
+    /// A mistake with no place in a file's text (a file that cannot be read).
+    pub fn whole_file(file: String, message: String) -> Self {
+        ConfigError(Box::new(Details {
+            file,
+            located: None,
+            message,
+            label: None,
+            help: None,
+        }))
+    }
+
+    /// A mistake at `span` of `text`.
+    pub fn at(file: String, text: &str, span: Range<usize>, message: String) -> Self {
+        ConfigError(Box::new(Details {
+            file,
+            located: Some((text.to_string(), span)),
+            message,
+            label: None,
+            help: None,
+        }))
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.0.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.0.help = Some(help.into());
+        self
+    }
+
+    /// `file:line:column`, or the file alone when the mistake has no place.
+    pub fn location(&self) -> String {
+        match &self.0.located {
+            Some((text, span)) => {
+                let (line, column) = line_and_column(text, span.start);
+                format!("{}:{line}:{column}", self.0.file)
+            }
+            None => self.0.file.clone(),
+        }
+    }
+
+    /// The error as printed on standard error.
+    pub fn render(&self, colour: bool) -> String {
+        let details = &self.0;
+        let headline = format!(
+            "invalid configuration at {}: {}",
+            self.location(),
+            details.message
+        );
+        let Some((text, span)) = &details.located else {
+            let mut out = format!("error: {headline}\n");
+            if let Some(help) = &details.help {
+                out.push_str(&format!("help: {help}\n"));
+            }
+            return out;
+        };
+        let diagnostic = ConfigDiagnostic {
+            headline,
+            help: details.help.clone(),
+            source: NamedSource::new(&details.file, text.clone()),
+            label: LabeledSpan::new_with_span(details.label.clone(), span.clone()),
+        };
+        let theme = if colour {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_links(false);
+        let mut out = String::new();
+        if handler.render_report(&mut out, &diagnostic).is_err() {
+            out = format!("error: {}\n", diagnostic.headline);
+        }
+        out
+    }
+}
+
+/// Line and column (both from 1, the column in characters) of a byte offset.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+#[derive(Debug)]
+struct ConfigDiagnostic {
+    headline: String,
+    help: Option<String>,
+    source: NamedSource<String>,
+    label: LabeledSpan,
+}
+
+impl std::fmt::Display for ConfigDiagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.headline)
+    }
+}
+
+impl std::error::Error for ConfigDiagnostic {}
+
+impl Diagnostic for ConfigDiagnostic {
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(self.label.clone())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_and_column;
+
+    #[test]
+    fn lines_and_columns_count_from_one() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(line_and_column(text, 0), (1, 1));
+        assert_eq!(line_and_column(text, 6), (2, 1));
+        assert_eq!(line_and_column(text, 10), (2, 4));
+        assert_eq!(line_and_column(text, 999), (3, 1));
+    }
+}

@@ -1,0 +1,109 @@
+//! The configuration of a run: rule levels, excluded paths, the score threshold, and the
+//! extensions of the analysis' knowledge (the team's client wrappers, handler patterns,
+//! deadline sources, write APIs, idempotency keys). `docs/configuration.md` describes
+//! every key.
+//!
+//! It is read from `failfirst.toml`, from `[workspace.metadata.failfirst]` or
+//! `[package.metadata.failfirst]` in a `Cargo.toml` ([`locate`]), or from the file given
+//! with `--config`. A mistake is a [`ConfigError`] naming the file, line and column.
+
+mod error;
+mod locate;
+mod schema;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use lint_core::knowledge::Knowledge;
+use lint_core::report::Level;
+
+pub use error::ConfigError;
+pub use locate::{locate, Location};
+
+/// The file name looked for beside a workspace's `Cargo.toml`.
+pub const CONFIG_FILE_NAME: &str = "failfirst.toml";
+
+/// Everything a configuration sets, checked.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// Where it was read from; `None` when no configuration was found.
+    pub origin: Option<String>,
+    /// Rule levels by rule name; the command line's `-D/-W/-A` come on top.
+    pub levels: BTreeMap<String, Level>,
+    pub exclusions: Exclusions,
+    /// The least team score, in percent, that a run passes with.
+    pub fail_under: Option<f64>,
+    pub knowledge: Knowledge,
+}
+
+/// Files and folders the source walker leaves out.
+#[derive(Clone, Debug, Default)]
+pub struct Exclusions {
+    matcher: Option<ignore::overrides::Override>,
+}
+
+impl Exclusions {
+    /// The matcher for `ignore`'s walker: each glob an ignore rule, relative to the
+    /// configuration's folder.
+    pub fn matcher(&self) -> Option<&ignore::overrides::Override> {
+        self.matcher.as_ref()
+    }
+}
+
+/// Reads the configuration at `location`, showing file names relative to `cwd`.
+pub fn load(location: &Location, cwd: &Path) -> Result<Config, ConfigError> {
+    let path = location.path();
+    let shown = crate::workspace::display_path(path, cwd);
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        ConfigError::whole_file(shown.clone(), format!("cannot read the file: {error}"))
+    })?;
+    let source = validate::Source {
+        file: shown.clone(),
+        text: &text,
+    };
+    let written = match location {
+        Location::File(_) => locate::parse_file(&source)?,
+        Location::CargoWorkspace(_) | Location::CargoPackage(_) => {
+            let manifest = locate::parse_manifest(&source)?;
+            match location {
+                Location::CargoWorkspace(_) => manifest.workspace_config(),
+                _ => manifest.package_config(),
+            }
+            .unwrap_or_default()
+        }
+    };
+    let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let mut config = validate::checked(written, &folder, &source)?;
+    config.origin = Some(shown);
+    Ok(config)
+}
+
+/// The configuration named by `--config FILE`, relative to the current directory.
+pub fn load_explicit(file: &Path, cwd: &Path) -> Result<Config, ConfigError> {
+    let path: PathBuf = if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        cwd.join(file)
+    };
+    if !path.is_file() {
+        return Err(ConfigError::whole_file(
+            file.display().to_string(),
+            "no such file (given with `--config`)".to_string(),
+        ));
+    }
+    let location = if path.file_name().is_some_and(|name| name == "Cargo.toml") {
+        match locate::manifest_config_kind(&path, cwd)? {
+            Some(location) => location,
+            None => {
+                return Err(ConfigError::whole_file(
+                    crate::workspace::display_path(&path, cwd),
+                    "this Cargo.toml has no `[workspace.metadata.failfirst]` or `[package.metadata.failfirst]` table".to_string(),
+                ))
+            }
+        }
+    } else {
+        Location::File(path)
+    };
+    load(&location, cwd)
+}

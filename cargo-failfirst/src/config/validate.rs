@@ -1,0 +1,384 @@
+//! From the file as written to a checked [`Config`]: rule names exist, globs compile, paths
+//! are Rust paths; the knowledge extensions are appended to the built-in tables.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+use lint_core::knowledge::{ClientMethod, DirectClient, Knowledge, WriteApi};
+use lint_core::report::Level;
+use lint_core::rules::{closest_rule, find_rule};
+use toml::Spanned;
+
+use super::error::ConfigError;
+use super::schema::{ConfigFile, Idempotency, LevelName};
+use super::{Config, Exclusions};
+
+/// A configuration file's name as shown, and its text.
+pub(crate) struct Source<'a> {
+    pub file: String,
+    pub text: &'a str,
+}
+
+impl Source<'_> {
+    fn error_at(&self, span: Range<usize>, message: String) -> ConfigError {
+        ConfigError::at(self.file.clone(), self.text, span, message)
+    }
+}
+
+const DOCS_HELP: &str =
+    "every key is described, with an example, in failfirst's docs/configuration.md";
+
+/// A TOML syntax or type error, in the words of the file rather than of serde.
+pub(crate) fn toml_error(source: &Source, error: &toml::de::Error) -> ConfigError {
+    let message = plain_words(error.message().trim());
+    // serde says what was expected after a comma, TOML's parser on a line of its own.
+    let (message, label) = match message
+        .split_once("; expected ")
+        .or_else(|| message.split_once("\nexpected "))
+    {
+        Some((what, expected)) => (what.trim().to_string(), format!("expected {expected}")),
+        None => (message.clone(), "here".to_string()),
+    };
+    match error.span() {
+        Some(span) => source
+            .error_at(span, message)
+            .with_label(label)
+            .with_help(DOCS_HELP),
+        None => ConfigError::whole_file(source.file.clone(), message).with_help(DOCS_HELP),
+    }
+}
+
+/// serde speaks of fields, variants, sequences and maps; a TOML file has keys, values,
+/// arrays and tables.
+fn plain_words(message: &str) -> String {
+    let mut text = message.to_string();
+    for (serde_words, toml_words) in [
+        ("unknown field", "unknown key"),
+        ("missing field", "missing key"),
+        ("unknown variant", "unknown value"),
+        ("invalid type: string", "wrong type: a string"),
+        ("invalid type: integer", "wrong type: a number"),
+        ("invalid type: floating point", "wrong type: a number"),
+        ("invalid type: boolean", "wrong type: a boolean"),
+        ("invalid type: sequence", "wrong type: an array"),
+        ("invalid type: map", "wrong type: a table"),
+        ("invalid type: ", "wrong type: "),
+        ("a sequence", "an array such as [\"a\", \"b\"]"),
+        ("a map", "a table"),
+        ("struct ConfigFile", "a table"),
+        ("struct HandlerPatterns", "a table"),
+        ("struct KnowledgeExtensions", "a table"),
+        (
+            "struct ClientDeclaration",
+            "a table with `type` and `methods`",
+        ),
+        ("struct DeadlineSources", "a table"),
+        ("enum LevelName", "\"deny\", \"warn\" or \"allow\""),
+        ("enum Idempotency", "\"idempotent\" or \"non-idempotent\""),
+        ("u64", "a whole number"),
+    ] {
+        text = text.replace(serde_words, toml_words);
+    }
+    // `unknown key `x`, expected one of ..` reads better as two parts.
+    text.replacen(", expected", "; expected", 1)
+}
+
+pub(crate) fn checked(
+    written: ConfigFile,
+    folder: &Path,
+    source: &Source,
+) -> Result<Config, ConfigError> {
+    let mut config = Config {
+        levels: levels(&written.rules, source)?,
+        exclusions: exclusions(&written.exclude, folder, source)?,
+        fail_under: written
+            .fail_under
+            .as_ref()
+            .map(|percentage| percentage.get_ref().0),
+        ..Config::default()
+    };
+    let knowledge = &mut config.knowledge;
+    for attribute in &written.handlers.attributes {
+        knowledge.handler_attributes.push(rust_path(
+            attribute,
+            1,
+            "an attribute path such as `my_rpc::endpoint`",
+            source,
+        )?);
+    }
+    for method in &written.handlers.routing_methods {
+        knowledge.routing_methods.push(identifier(method, source)?);
+    }
+    extend_clients(knowledge, &written, source)?;
+    for header in &written.knowledge.deadlines.headers {
+        knowledge.deadline_headers.push(non_empty(header, source)?);
+    }
+    for type_path in &written.knowledge.deadlines.types {
+        let path = rust_path(type_path, 1, "a type such as `my_rpc::Deadline`", source)?;
+        knowledge.deadline_types.extend(path.last().cloned());
+    }
+    for entry in &written.knowledge.write_apis {
+        let path = Spanned::new(entry.span(), entry.get_ref().path.clone());
+        knowledge.write_apis.push(WriteApi {
+            path: rust_path(
+                &path,
+                2,
+                "a function or method path such as `ledger::Repo::debit`",
+                source,
+            )?,
+            idempotent: entry.get_ref().idempotent,
+        });
+    }
+    for table in &written.knowledge.key_tables {
+        knowledge.key_tables.push(non_empty(table, source)?);
+    }
+    for name in &written.knowledge.key_names {
+        knowledge.key_names.push(non_empty(name, source)?);
+    }
+    Ok(config)
+}
+
+fn levels(
+    rules: &BTreeMap<Spanned<String>, Spanned<LevelName>>,
+    source: &Source,
+) -> Result<BTreeMap<String, Level>, ConfigError> {
+    let mut levels = BTreeMap::new();
+    for (name, level) in rules {
+        if find_rule(name.get_ref()).is_none() {
+            let error = source.error_at(name.span(), format!("unknown rule `{}`", name.get_ref()));
+            return Err(match closest_rule(name.get_ref()) {
+                Some(rule) => error.with_label(format!("did you mean `{}`?", rule.name)),
+                None => error.with_label("not a rule of failfirst"),
+            }
+            .with_help("`cargo failfirst rules` lists every rule"));
+        }
+        let level = match level.get_ref() {
+            LevelName::Deny => Level::Deny,
+            LevelName::Warn => Level::Warn,
+            LevelName::Allow => Level::Allow,
+        };
+        levels.insert(name.get_ref().clone(), level);
+    }
+    Ok(levels)
+}
+
+fn exclusions(
+    globs: &[Spanned<String>],
+    folder: &Path,
+    source: &Source,
+) -> Result<Exclusions, ConfigError> {
+    if globs.is_empty() {
+        return Ok(Exclusions::default());
+    }
+    let mut builder = ignore::overrides::OverrideBuilder::new(folder);
+    for glob in globs {
+        let pattern = non_empty(glob, source)?;
+        // An override glob selects what to read; `!` turns it into one that leaves out.
+        builder.add(&format!("!{pattern}")).map_err(|error| {
+            // The reason alone: the message quotes the glob with the `!` added above.
+            let text = error.to_string();
+            let reason = text.rsplit_once("': ").map_or(text.as_str(), |(_, reason)| reason);
+            source
+                .error_at(glob.span(), format!("invalid glob `{pattern}`"))
+                .with_label(reason.to_string())
+                .with_help("globs follow .gitignore's syntax, relative to the configuration's folder: `generated/**`, `**/*_pb.rs`")
+        })?;
+    }
+    let matcher = builder.build().map_err(|error| {
+        ConfigError::whole_file(source.file.clone(), format!("invalid `exclude`: {error}"))
+    })?;
+    Ok(Exclusions {
+        matcher: Some(matcher),
+    })
+}
+
+fn extend_clients(
+    knowledge: &mut Knowledge,
+    written: &ConfigFile,
+    source: &Source,
+) -> Result<(), ConfigError> {
+    for client in &written.knowledge.clients {
+        let type_path = rust_path(
+            &client.type_path,
+            2,
+            "a type path with its crate, such as `my_payments::Client`",
+            source,
+        )?;
+        if client.methods.get_ref().is_empty() {
+            return Err(source
+                .error_at(client.methods.span(), "no methods declared".to_string())
+                .with_label("expected methods such as { charge = \"non-idempotent\", get_status = \"idempotent\" }"));
+        }
+        let mut methods = Vec::new();
+        for (name, idempotency) in client.methods.get_ref() {
+            if !is_identifier(name) {
+                return Err(source
+                    .error_at(
+                        client.methods.span(),
+                        format!("`{name}` is not a method name"),
+                    )
+                    .with_label("expected Rust method names as keys"));
+            }
+            methods.push(ClientMethod {
+                name: name.clone(),
+                http_method: None,
+                idempotent: Some(*idempotency == Idempotency::Idempotent),
+            });
+        }
+        knowledge.direct_clients.push(DirectClient {
+            type_path,
+            methods,
+            declared: true,
+            default_timeout_ms: client.default_timeout_ms,
+        });
+    }
+    Ok(())
+}
+
+/// A `::`-separated Rust path of at least `least_segments` segments.
+fn rust_path(
+    written: &Spanned<String>,
+    least_segments: usize,
+    expected: &str,
+    source: &Source,
+) -> Result<Vec<String>, ConfigError> {
+    let segments: Vec<String> = written
+        .get_ref()
+        .trim()
+        .split("::")
+        .map(str::to_string)
+        .collect();
+    if segments.len() < least_segments || !segments.iter().all(|segment| is_identifier(segment)) {
+        return Err(source
+            .error_at(
+                written.span(),
+                format!("`{}` is not a Rust path", written.get_ref()),
+            )
+            .with_label(format!("expected {expected}"))
+            .with_help(
+                "write paths as in Rust code: identifiers joined by `::`, the crate first",
+            ));
+    }
+    Ok(segments)
+}
+
+fn identifier(written: &Spanned<String>, source: &Source) -> Result<String, ConfigError> {
+    let name = written.get_ref().trim();
+    if is_identifier(name) {
+        Ok(name.to_string())
+    } else {
+        Err(source
+            .error_at(written.span(), format!("`{name}` is not a method name"))
+            .with_label("expected a method name such as `register`"))
+    }
+}
+
+fn non_empty(written: &Spanned<String>, source: &Source) -> Result<String, ConfigError> {
+    let text = written.get_ref().trim();
+    if text.is_empty() {
+        Err(source
+            .error_at(written.span(), "empty value".to_string())
+            .with_label("expected a name"))
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|first| first == '_' || first.is_alphabetic())
+        && chars.all(|next| next == '_' || next.is_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checked_text(text: &str) -> Result<Config, ConfigError> {
+        let source = Source {
+            file: "failfirst.toml".to_string(),
+            text,
+        };
+        let written = super::super::locate::parse_file(&source)?;
+        checked(written, Path::new("/ws"), &source)
+    }
+
+    #[test]
+    fn knowledge_extensions_are_appended_to_the_built_in_tables() {
+        let config = checked_text(
+            r#"
+            [knowledge]
+            write-apis = ["ledger::Repo::debit", { path = "ledger::Repo::set_status", idempotent = true }]
+            key-tables = ["processed_requests"]
+            key-names = ["x-house-request-id"]
+
+            [knowledge.deadlines]
+            headers = ["x-house-deadline-ms"]
+            types = ["house_rpc::Deadline"]
+
+            [[knowledge.clients]]
+            type = "house_payments::Client"
+            methods = { charge = "non-idempotent", status = "idempotent" }
+            "#,
+        )
+        .unwrap_or_else(|error| panic!("{}", error.render(false)));
+        let knowledge = &config.knowledge;
+        let builtin = Knowledge::builtin();
+        let path = |text: &str| text.split("::").map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            knowledge.write_apis,
+            [
+                WriteApi {
+                    path: path("ledger::Repo::debit"),
+                    idempotent: false
+                },
+                WriteApi {
+                    path: path("ledger::Repo::set_status"),
+                    idempotent: true
+                },
+            ]
+        );
+        assert_eq!(knowledge.key_tables, ["processed_requests"]);
+        assert_eq!(knowledge.key_names, ["x-house-request-id"]);
+        assert_eq!(
+            knowledge.deadline_headers.len(),
+            builtin.deadline_headers.len() + 1
+        );
+        assert!(knowledge.is_deadline_header("X-House-Deadline-Ms"));
+        assert!(knowledge.is_deadline_type("Deadline"));
+        let client = knowledge
+            .direct_client(&path("house_payments::Client"))
+            .unwrap_or_else(|| panic!("no declared client"));
+        assert!(client.declared);
+        assert_eq!(
+            client.method("charge").and_then(|method| method.idempotent),
+            Some(false)
+        );
+        assert_eq!(
+            client.method("status").and_then(|method| method.idempotent),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn an_empty_file_changes_nothing() {
+        let config = checked_text("").unwrap_or_else(|error| panic!("{}", error.render(false)));
+        assert_eq!(config.knowledge, Knowledge::builtin());
+        assert!(config.levels.is_empty() && config.fail_under.is_none());
+    }
+
+    #[test]
+    fn a_client_without_methods_is_a_mistake() {
+        let error = checked_text("[[knowledge.clients]]\ntype = \"a::B\"\nmethods = {}\n")
+            .err()
+            .map(|error| error.render(false))
+            .unwrap_or_default();
+        assert!(
+            error.contains("failfirst.toml:3:11: no methods declared"),
+            "{error}"
+        );
+    }
+}

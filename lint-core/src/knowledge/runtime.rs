@@ -1,0 +1,242 @@
+//! The knowledge an analysis runs with: the built-in tables of this module, extended by the
+//! team's configuration (its own client wrappers, handler attributes, deadline headers …).
+//!
+//! Only the tables a configuration can extend live here; the rest stay `const` and are read
+//! directly. Every table starts as a copy of its built-in one and user entries are appended
+//! to it, so the code that reads a table never knows where an entry came from.
+
+use super::{
+    DEADLINE_HEADERS, DEADLINE_TYPES, DIRECT_HTTP_CLIENTS, IDEMPOTENCY_FIELD_PARTS,
+    IDEMPOTENCY_HEADERS, IDEMPOTENT_HTTP_METHODS, KEY_TABLE_PARTS, MESSAGE_ID_NAMES,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Knowledge {
+    /// Attributes, as full paths (`["my_rpc", "endpoint"]`), that make the function they are
+    /// on a handler, beside the frameworks' own. None are built in.
+    pub handler_attributes: Vec<Vec<String>>,
+    /// Methods (or functions) whose call `app.register("/path", handler)` registers a
+    /// handler: the first literal argument is its route. None are built in.
+    pub routing_methods: Vec<String>,
+    /// Clients whose methods are downstream calls by themselves (no request builder):
+    /// hyper's, then the team's own wrappers.
+    pub direct_clients: Vec<DirectClient>,
+    /// Headers and metadata keys that carry the caller's deadline, compared
+    /// case-insensitively: [`DEADLINE_HEADERS`], then the configured ones.
+    pub deadline_headers: Vec<String>,
+    /// Type names (last path segment) whose values are the caller's deadline:
+    /// [`DEADLINE_TYPES`], then the configured ones. `Instant` is listed but never enough
+    /// alone: any instant is one.
+    pub deadline_types: Vec<String>,
+    /// The team's own state-writing APIs (`ledger::Repo::debit`), with whether repeating a
+    /// call leaves the same state. Configured only (no built-in entries); for the
+    /// state-write facts, which do not read it yet.
+    pub write_apis: Vec<WriteApi>,
+    /// Tables that record idempotency keys or processed messages (an inbox), as written in
+    /// SQL: `processed_messages`. Meant to be compared case-insensitively with the table a
+    /// statement writes. Configured only; for the state-write facts, which do not read it
+    /// yet.
+    pub key_tables: Vec<String>,
+    /// Header, field and variable names that carry an idempotency key
+    /// (`x-request-token`, `dedup_id`), meant to be compared case-insensitively beside the
+    /// built-in [`super::IDEMPOTENCY_HEADERS`] and [`super::IDEMPOTENCY_FIELD_PARTS`].
+    /// Configured only; the key facts do not read it yet.
+    pub key_names: Vec<String>,
+}
+
+/// A client type whose method calls leave the process.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirectClient {
+    /// The type's full path as users name it: `["my_payments", "Client"]`. A call matches
+    /// when it is on a type of the same crate and the same name, whatever the modules in
+    /// between (re-exports make them vary).
+    pub type_path: Vec<String>,
+    pub methods: Vec<ClientMethod>,
+    /// Declared by the team's configuration rather than built in: its calls are described
+    /// by their API path, not as bare HTTP requests.
+    pub declared: bool,
+    /// A bound the client applies by itself when built without a timeout, in milliseconds.
+    pub default_timeout_ms: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientMethod {
+    pub name: String,
+    /// The HTTP method the call sends, when the method itself says (hyper's `get`).
+    pub http_method: Option<String>,
+    /// Whether sending it twice is harmless; `None` when only the request can tell (hyper's
+    /// `request(req)`).
+    pub idempotent: Option<bool>,
+}
+
+/// An API that writes state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriteApi {
+    /// `["ledger", "Repo", "debit"]`: a function, or a method with its type.
+    pub path: Vec<String>,
+    /// Whether repeating the call with the same arguments leaves the same state (an
+    /// upsert on a natural key): `false` unless the configuration says so.
+    pub idempotent: bool,
+}
+
+impl Knowledge {
+    /// The built-in tables alone.
+    pub fn builtin() -> Self {
+        Knowledge {
+            handler_attributes: Vec::new(),
+            routing_methods: Vec::new(),
+            direct_clients: DIRECT_HTTP_CLIENTS
+                .iter()
+                .map(|client| DirectClient {
+                    type_path: owned_path(client.type_path),
+                    methods: client
+                        .methods
+                        .iter()
+                        .map(|(name, http_method)| ClientMethod {
+                            name: name.to_string(),
+                            http_method: http_method.map(str::to_string),
+                            idempotent: http_method
+                                .map(|method| IDEMPOTENT_HTTP_METHODS.contains(&method)),
+                        })
+                        .collect(),
+                    declared: false,
+                    default_timeout_ms: None,
+                })
+                .collect(),
+            deadline_headers: DEADLINE_HEADERS
+                .iter()
+                .map(|name| name.to_string())
+                .collect(),
+            deadline_types: DEADLINE_TYPES.iter().map(|name| name.to_string()).collect(),
+            write_apis: Vec::new(),
+            key_tables: Vec::new(),
+            key_names: Vec::new(),
+        }
+    }
+
+    /// Whether a literal names a header that carries the caller's deadline.
+    pub fn is_deadline_header(&self, literal: &str) -> bool {
+        self.deadline_headers
+            .iter()
+            .any(|header| literal.eq_ignore_ascii_case(header))
+    }
+
+    /// Whether a type name is a deadline by itself (`Instant` is not: any instant is one).
+    pub fn is_deadline_type(&self, type_name: &str) -> bool {
+        type_name != "Instant" && self.deadline_types.iter().any(|known| known == type_name)
+    }
+
+    /// Whether a table name, a Redis key or a variable names an idempotency key or a
+    /// processed-message record: built-in name parts, then configured tables and names.
+    pub fn is_key_name(&self, name: &str) -> bool {
+        let lowered = name.to_ascii_lowercase();
+        KEY_TABLE_PARTS
+            .iter()
+            .chain(IDEMPOTENCY_FIELD_PARTS)
+            .chain(MESSAGE_ID_NAMES)
+            .any(|part| lowered.contains(part))
+            || self
+                .key_tables
+                .iter()
+                .chain(&self.key_names)
+                .any(|configured| lowered.contains(&configured.to_ascii_lowercase()))
+    }
+
+    /// Whether a header name, a field or a variable carries an idempotency key on an
+    /// outgoing call.
+    pub fn is_idempotency_key(&self, text: &str) -> bool {
+        let lowered = text.to_ascii_lowercase();
+        IDEMPOTENCY_FIELD_PARTS
+            .iter()
+            .any(|part| lowered.contains(part))
+            || IDEMPOTENCY_HEADERS.iter().any(|header| lowered == *header)
+            || self
+                .key_names
+                .iter()
+                .any(|configured| lowered == configured.to_ascii_lowercase())
+    }
+
+    /// The configured write API a call goes to: `ledger::Repo::debit`, matched by crate and
+    /// the last two segments (type and method) so that re-exports match too.
+    pub fn write_api(&self, path: &[String]) -> Option<&WriteApi> {
+        self.write_apis.iter().find(|api| {
+            api.path == path
+                || (path.len() >= 2
+                    && api.path.len() >= 2
+                    && path[path.len() - 2..] == api.path[api.path.len() - 2..]
+                    && path.first() == api.path.first())
+        })
+    }
+
+    /// The client a method's type belongs to, matched by crate and type name.
+    pub fn direct_client(&self, type_path: &[String]) -> Option<&DirectClient> {
+        self.direct_clients
+            .iter()
+            .find(|client| same_crate_and_name(type_path, &client.type_path))
+    }
+}
+
+impl Default for Knowledge {
+    fn default() -> Self {
+        Knowledge::builtin()
+    }
+}
+
+impl DirectClient {
+    pub fn method(&self, name: &str) -> Option<&ClientMethod> {
+        self.methods.iter().find(|method| method.name == name)
+    }
+}
+
+fn owned_path(path: &[&str]) -> Vec<String> {
+    path.iter().map(|segment| segment.to_string()).collect()
+}
+
+/// `my_payments::api::Client` and `my_payments::Client` are the same type when the crate
+/// re-exports it: the first and last segments decide.
+fn same_crate_and_name(candidate: &[String], known: &[String]) -> bool {
+    match (candidate, known) {
+        ([candidate_crate, .., candidate_name], [known_crate, .., known_name]) => {
+            candidate_crate == known_crate && candidate_name == known_name
+        }
+        _ => candidate == known,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(text: &str) -> Vec<String> {
+        text.split("::").map(str::to_string).collect()
+    }
+
+    #[test]
+    fn the_builtin_tables_are_the_const_ones() {
+        let knowledge = Knowledge::builtin();
+        assert_eq!(knowledge.direct_clients.len(), DIRECT_HTTP_CLIENTS.len());
+        assert!(knowledge.is_deadline_header("GRPC-TIMEOUT"));
+        assert!(knowledge.is_deadline_type("Deadline"));
+        assert!(!knowledge.is_deadline_type("Instant"));
+        let hyper = knowledge
+            .direct_client(&path("hyper::Client"))
+            .and_then(|client| client.method("get"));
+        assert_eq!(hyper.and_then(|method| method.idempotent), Some(true));
+    }
+
+    #[test]
+    fn a_declared_client_matches_through_re_exports() {
+        let mut knowledge = Knowledge::builtin();
+        knowledge.direct_clients.push(DirectClient {
+            type_path: path("my_payments::Client"),
+            methods: Vec::new(),
+            declared: true,
+            default_timeout_ms: None,
+        });
+        assert!(knowledge
+            .direct_client(&path("my_payments::api::Client"))
+            .is_some());
+        assert!(knowledge.direct_client(&path("other::Client")).is_none());
+        assert!(knowledge.direct_client(&path("Client")).is_none());
+    }
+}
