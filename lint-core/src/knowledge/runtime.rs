@@ -29,18 +29,19 @@ pub struct Knowledge {
     /// alone: any instant is one.
     pub deadline_types: Vec<String>,
     /// The team's own state-writing APIs (`ledger::Repo::debit`), with whether repeating a
-    /// call leaves the same state. Configured only (no built-in entries); for the
-    /// state-write facts, which do not read it yet.
+    /// call leaves the same state. Configured only (no built-in entries): a call to one is a
+    /// state write, judged by Q1 like a SQL statement.
     pub write_apis: Vec<WriteApi>,
     /// Tables that record idempotency keys or processed messages (an inbox), as written in
     /// SQL: `processed_messages`. Meant to be compared case-insensitively with the table a
-    /// statement writes. Configured only; for the state-write facts, which do not read it
-    /// yet.
+    /// statement writes. Configured only, beside the built-in name parts
+    /// ([`super::KEY_TABLE_PARTS`]).
     pub key_tables: Vec<String>,
     /// Header, field and variable names that carry an idempotency key
     /// (`x-request-token`, `dedup_id`), meant to be compared case-insensitively beside the
     /// built-in [`super::IDEMPOTENCY_HEADERS`] and [`super::IDEMPOTENCY_FIELD_PARTS`].
-    /// Configured only; the key facts do not read it yet.
+    /// Configured only; an outgoing call passing one carries a key, and a handler reading one
+    /// takes its key from the request.
     pub key_names: Vec<String>,
 }
 
