@@ -58,6 +58,21 @@ fn dedup_race() {
 }
 
 #[test]
+fn uncertain_as_failure() {
+    check_rule_fixture("uncertain-as-failure");
+}
+
+#[test]
+fn downstream_without_idempotency_key() {
+    check_rule_fixture("downstream-without-idempotency-key");
+}
+
+#[test]
+fn call_inside_transaction() {
+    check_rule_fixture("call-inside-transaction");
+}
+
+#[test]
 fn downstream_without_deadline() {
     check_rule_fixture("downstream-without-deadline");
 }

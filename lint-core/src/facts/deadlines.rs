@@ -7,7 +7,8 @@ use crate::index::{
     CallSite, CallTarget, Callee, FnId, Mentions, TypeTarget, ValueExpr, WorkspaceIndex,
 };
 use crate::knowledge::{
-    DEADLINE_METHODS, DEADLINE_NAME_PARTS, RETRYING_MIDDLEWARE, TIMEOUT_FUNCTIONS,
+    CONFIG_TIMEOUT_KEYS, DEADLINE_METHODS, DEADLINE_NAME_PARTS, RETRYING_MIDDLEWARE,
+    TIMEOUT_FUNCTIONS,
 };
 use crate::location::Position;
 
@@ -218,6 +219,8 @@ pub(super) fn client_construction(
                     ms: built_timeout_ms(index, function, client, at)
                         .or_else(|| agreed_timeout_ms(&mentions)),
                 }
+            } else if let Some(bound) = configured_timeout(&mentions) {
+                bound
             } else if let Some(default) = default_bound {
                 default
             } else if !shows_construction(&mentions) {
@@ -236,6 +239,28 @@ pub(super) fn client_construction(
             ClientConstruction { bound, retries }
         }
     }
+}
+
+/// A client configured by key and value: rdkafka's
+/// `ClientConfig::new().set("message.timeout.ms", "5000")` bounds each delivery.
+fn configured_timeout(mentions: &Mentions) -> Option<Bound> {
+    let items = &mentions.items;
+    items.iter().enumerate().find_map(|(position, item)| {
+        let crate::index::Mention::Literal(key) = item else {
+            return None;
+        };
+        if !CONFIG_TIMEOUT_KEYS.contains(&key.as_str()) {
+            return None;
+        }
+        let ms = items[position + 1..].iter().find_map(|next| match next {
+            crate::index::Mention::Literal(value) => value.trim().parse::<u64>().ok(),
+            _ => None,
+        });
+        Some(Bound::Fixed {
+            what: format!("client configured with `{key}`"),
+            ms,
+        })
+    })
 }
 
 /// What the expressions that built a value mention, or why they cannot be found.

@@ -292,6 +292,39 @@ fn mentions_key_name(index: &WorkspaceIndex, mentions: &crate::index::Mentions) 
         .any(|text| index.knowledge().is_idempotency_key(text))
 }
 
+/// The arguments carry a key, directly or through the locals they name: a record built
+/// with `.headers(headers)` where `headers` holds an `idempotency-key`.
+fn carries_key(
+    index: &WorkspaceIndex,
+    function: FnId,
+    mentions: &crate::index::Mentions,
+    at: crate::location::Position,
+    depth: usize,
+) -> bool {
+    if mentions_key_name(index, mentions) {
+        return true;
+    }
+    if depth == 0 {
+        return false;
+    }
+    let locals = &index.fn_def(function).summary.body.locals;
+    mentions.names().any(|name| {
+        locals
+            .iter()
+            .rev()
+            .find(|local| local.name == name && local.scope.contains(at))
+            .is_some_and(|local| {
+                carries_key(
+                    index,
+                    function,
+                    &local.init_mentions,
+                    local.scope.start,
+                    depth - 1,
+                )
+            })
+    })
+}
+
 /// An RPC on a tonic client, or a publish on a broker client.
 fn method_on_client(
     index: &WorkspaceIndex,
@@ -322,7 +355,7 @@ fn method_on_client(
             },
             api: format!("{}::{method}", type_path.join("::")),
             idempotent: Some(false),
-            has_key: mentions_key_name(index, &call.arg_mentions),
+            has_key: carries_key(index, function, &call.arg_mentions, call.range.start, 2),
             bound: match construction.bound {
                 Bound::Fixed { .. } | Bound::Propagated(_) => construction.bound,
                 _ => Bound::Unbounded(format!("nothing bounds the {}", publisher.label)),
@@ -376,7 +409,7 @@ fn method_on_client(
             .into_iter()
             .any(|other| mentions_key_name(index, &other.arg_mentions))
         || body.struct_literals.iter().any(|literal| {
-            literal.range.start <= call.range.start
+            literal.range.start < call.range.end
                 && literal
                     .fields
                     .iter()

@@ -5,7 +5,9 @@
 use super::state::StateAccess;
 use super::{CallEdge, DownstreamCall};
 use crate::index::{BodySummary, Callee, ErrorArm, ExitKind, FnId, Mention, WorkspaceIndex};
-use crate::knowledge::{COMPENSATION_WORDS, DISCARD_METHODS, FAILURE_WORDS, PENDING_WORDS};
+use crate::knowledge::{
+    COMPENSATION_WORDS, DISCARD_METHODS, FAILURE_WORDS, LOGGING_MACROS, PENDING_WORDS,
+};
 use crate::location::TextRange;
 
 /// The reaction to the failure of one downstream call.
@@ -198,11 +200,18 @@ fn classify_arm(
         .filter(|used| arm.range.contains_range(&used.range))
     {
         for literal in &used.literals {
-            // The statement is the access made with the macro, when there is one.
+            // The statement is the access made with the macro, or the call it is an
+            // argument of (`.post(format!(".../refund"))`).
             let statement = accesses
                 .iter()
                 .find(|access| access.range.start == used.range.start)
                 .map(|access| access.statement)
+                .or_else(|| {
+                    body.calls
+                        .iter()
+                        .find(|call| call.range.contains_range(&used.range))
+                        .map(|call| call.statement)
+                })
                 .unwrap_or(used.range);
             said.push((statement, literal.clone()));
         }
@@ -267,10 +276,15 @@ fn classify_arm(
         .calls
         .iter()
         .any(|call| arm.range.contains_range(&call.range));
-    if exits
-        || calls_in_arm
-        || !arm.mentions.items.is_empty() && arm.mentions.mentions_path_ending(&["Err"])
-    {
+    // An arm that only logs (or does nothing) drops the error; one that evaluates to a
+    // value (`Err(_) => StatusCode::BAD_GATEWAY`) answers the caller with it.
+    let only_logs = arm.mentions.items.iter().all(|item| match item {
+        Mention::Path(path) => path
+            .last()
+            .is_some_and(|last| LOGGING_MACROS.contains(&last.as_str())),
+        _ => false,
+    });
+    if exits || calls_in_arm || !only_logs {
         return Some((
             ReactionKind::Propagated,
             arm.range,

@@ -57,6 +57,8 @@ pub struct ReachedAccess {
 #[derive(Clone, Debug)]
 pub struct ReachedTransaction {
     pub id: TransactionId,
+    /// The function that opens it, by name, and the line: `create` at line 33.
+    pub opened_in: String,
     pub chain: Vec<Step>,
     /// Where it opens and where it is open.
     pub opened: Order,
@@ -223,6 +225,11 @@ fn walk(
     {
         out.transactions.push(ReachedTransaction {
             id: own_transaction(&transaction.name),
+            opened_in: format!(
+                "`{}` at line {}",
+                index.fn_def(function).summary.name,
+                transaction.opened.start.line
+            ),
             chain: chain.clone(),
             opened: order_of(chain, transaction.opened.start),
             scope: transaction.scope,

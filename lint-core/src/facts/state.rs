@@ -450,10 +450,16 @@ impl Reader<'_> {
                 if let Some(write) = DIESEL_WRITES.iter().find(|write| write.function == last) {
                     let from_diesel = path.first().is_some_and(|first| first == "diesel");
                     if from_diesel {
+                        // `orders::table` or `schema::orders::table`: the table is the
+                        // module that `table!` generated.
                         let table = other
                             .arg_mentions
                             .paths()
-                            .find_map(|path| path.first().cloned())
+                            .find_map(|path| match path {
+                                [.., table, last] if last == "table" => Some(table.clone()),
+                                [first, ..] => Some(first.clone()),
+                                [] => None,
+                            })
                             .or_else(|| other.arg_mentions.names().next().map(str::to_string));
                         return Some(Source::Diesel {
                             statement: write.statement,

@@ -734,7 +734,13 @@ impl<'ast> Visit<'ast> for BodyCollector {
             if let Some((_, guard)) = &arm.guard {
                 extend_mentions(&mut mentions, mentions_of(guard));
             }
-            extend_mentions(&mut mentions, mentions_of(&arm.body));
+            // A block arm's own statements count (not the bodies nested in them): what an
+            // arm does is in its block.
+            let body_mentions = match &*arm.body {
+                syn::Expr::Block(block) => mentions_of_block(&block.block),
+                other => mentions_of(other),
+            };
+            extend_mentions(&mut mentions, body_mentions);
             // A guard's mentions are kept apart too: it decides which errors the arm takes.
             self.summary.error_arms.push(ErrorArm {
                 range: TextRange {
@@ -1194,15 +1200,18 @@ fn error_pattern(pat: &syn::Pat) -> Option<bool> {
         syn::Pat::TupleStruct(tuple)
             if tuple.path.segments.last().is_some_and(|s| s.ident == "Err") =>
         {
-            let catch_all = tuple.elems.len() <= 1
-                && tuple.elems.iter().all(|elem| {
-                    matches!(
-                        elem,
-                        syn::Pat::Wild(_)
-                            | syn::Pat::Rest(_)
-                            | syn::Pat::Ident(syn::PatIdent { subpat: None, .. })
-                    )
-                });
+            // `Err((error, _))` takes every error too: rdkafka returns the error with the
+            // message that was not delivered.
+            fn binds_anything(elem: &syn::Pat) -> bool {
+                match elem {
+                    syn::Pat::Wild(_)
+                    | syn::Pat::Rest(_)
+                    | syn::Pat::Ident(syn::PatIdent { subpat: None, .. }) => true,
+                    syn::Pat::Tuple(tuple) => tuple.elems.iter().all(binds_anything),
+                    _ => false,
+                }
+            }
+            let catch_all = tuple.elems.len() <= 1 && tuple.elems.iter().all(binds_anything);
             Some(catch_all)
         }
         syn::Pat::Or(alternatives) => alternatives.cases.iter().find_map(error_pattern),

@@ -350,6 +350,10 @@ pub const TIMEOUT_FUNCTIONS: &[&[&str]] = &[
 ];
 
 /// Request-level bounds: `RequestBuilder::timeout`, tonic `Request::set_timeout`.
+/// Configuration keys that bound each request of a client built from key-value settings
+/// (rdkafka's `ClientConfig::set`): the value is in milliseconds.
+pub const CONFIG_TIMEOUT_KEYS: &[&str] = &["message.timeout.ms", "delivery.timeout.ms"];
+
 pub const REQUEST_TIMEOUT_METHODS: &[&str] = &["timeout", "set_timeout"];
 
 /// What a deadline derived from the caller's looks like in code.

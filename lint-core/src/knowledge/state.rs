@@ -316,3 +316,8 @@ pub const COMPENSATION_WORDS: &[&str] = &[
 ];
 /// Methods that turn a `Result` into a value and throw the error away.
 pub const DISCARD_METHODS: &[&str] = &["ok", "unwrap_or_default", "unwrap_or", "unwrap_or_else"];
+/// Macros that only log: an error arm made of them drops the error.
+pub const LOGGING_MACROS: &[&str] = &[
+    "error", "warn", "info", "debug", "trace", "event", "log", "println", "eprintln", "print",
+    "eprint",
+];

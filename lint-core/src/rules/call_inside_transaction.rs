@@ -50,15 +50,15 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
                         access.access.is_write() && access.transaction.as_ref() == Some(&transaction.id)
                     })
             })?;
-            let opened_line = open.opened.last().map(|position| position.line).unwrap_or(0);
             Some(Violation {
                 rule: &RULE,
                 function: reached.function,
                 anchor: reached.call.statement,
                 chain: reached.chain.clone(),
                 message: format!(
-                    "{} is sent while the transaction opened at line {opened_line} is open: the transaction and the downstream commit apart",
-                    reached.call.kind.describe()
+                    "{} is sent while the transaction opened in {} is open: the transaction and the downstream commit apart",
+                    reached.call.kind.describe(),
+                    open.opened_in
                 ),
                 help: "consider an outbox row written in the transaction and sent after the commit, with an idempotency key".to_string(),
             })
