@@ -236,7 +236,7 @@ pub fn function_facts(index: &WorkspaceIndex, function: FnId) -> FunctionFacts {
     facts.sleeps = retries::sleeps(&resolved);
     facts.randomises = retries::randomises(body, &resolved);
     facts.retries = retries::retries(index, function, &resolved);
-    facts.transactions = state::transactions(index, function);
+    facts.transactions = state::transactions(index, function, &resolved);
     facts.accesses = state::state_accesses(index, function, &resolved, &facts.transactions);
     facts.reactions = outcomes::error_reactions(
         index,

@@ -57,6 +57,8 @@ const UNCERTAIN_ERROR_CHECKS: &[&str] = &[
     "Cancelled",
 ];
 
+/// The reactions to the failure of each downstream call of a function, and of each call
+/// into the workspace (a helper that makes the call and hands its error back).
 pub(super) fn error_reactions(
     index: &WorkspaceIndex,
     function: FnId,
@@ -67,13 +69,27 @@ pub(super) fn error_reactions(
     let body = &index.fn_def(function).summary.body;
     downstream
         .iter()
-        .filter_map(|call| reaction_to(body, call, accesses, edges))
+        .map(|call| Watched {
+            range: call.range,
+            statement: call.statement,
+        })
+        .chain(edges.iter().map(|edge| Watched {
+            range: edge.range,
+            statement: edge.statement,
+        }))
+        .filter_map(|call| reaction_to(body, &call, accesses, edges))
         .collect()
+}
+
+/// A call whose failure is watched: where it is and the statement holding it.
+struct Watched {
+    range: TextRange,
+    statement: TextRange,
 }
 
 fn reaction_to(
     body: &BodySummary,
-    call: &DownstreamCall,
+    call: &Watched,
     accesses: &[StateAccess],
     edges: &[CallEdge],
 ) -> Option<ErrorReaction> {

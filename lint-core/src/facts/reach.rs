@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{
     function_facts, Bound, DownstreamCall, ErrorReaction, Executor, FunctionFacts, KeySource,
-    Retry, StateAccess,
+    ReactionKind, Retry, StateAccess,
 };
 use crate::index::{FnId, WorkspaceIndex};
 use crate::location::{Position, TextRange};
@@ -27,9 +27,19 @@ pub struct ReachedCall {
     pub chain: Vec<Step>,
     /// The bound that holds, the call's own or a `timeout` around it on the way.
     pub effective_bound: Bound,
-    /// What the code does when the call fails, where it can be told.
-    pub reaction: Option<ErrorReaction>,
+    /// What the code does when the call fails, where it can be told: in the function that
+    /// makes the call, or in a caller the error is handed back to.
+    pub reaction: Option<PlacedReaction>,
     pub order: Order,
+}
+
+/// A reaction to a failure, with the function it is written in and the calls that lead
+/// there.
+#[derive(Clone, Debug)]
+pub struct PlacedReaction {
+    pub reaction: ErrorReaction,
+    pub function: FnId,
+    pub chain: Vec<Step>,
 }
 
 /// Where a fact comes in the handler's run: the positions of the calls on the way, then its
@@ -158,6 +168,13 @@ struct Inherited<'b> {
     bound: Option<&'b Bound>,
     /// The transaction passed in (`&mut *tx`), which its parameters hold.
     transaction: Option<TransactionId>,
+    /// The caller's transaction this function's result becomes
+    /// (`let mut tx = claim_key(..).await?`): a transaction it opens and does not commit
+    /// is that one.
+    returned_into: Option<TransactionId>,
+    /// What the caller does when this function fails: the reaction a downstream call
+    /// whose error is handed back (`?`, or returned as is) gets.
+    reaction: Option<PlacedReaction>,
 }
 
 fn order_of(chain: &[Step], at: Position) -> Order {
@@ -210,13 +227,28 @@ fn walk(
                 .reactions
                 .iter()
                 .find(|reaction| reaction.call == call.range)
-                .cloned(),
+                .filter(|reaction| reaction.kind != ReactionKind::Propagated)
+                .map(|reaction| PlacedReaction {
+                    reaction: reaction.clone(),
+                    function,
+                    chain: chain.clone(),
+                })
+                .or_else(|| inherited_from_caller.reaction.clone()),
             order: order_of(chain, call.statement.start),
         });
     }
-    let own_transaction = |name: &str| TransactionId {
-        function,
-        name: name.to_string(),
+    let handed_back = |name: &str| {
+        facts
+            .transactions
+            .iter()
+            .any(|transaction| transaction.name == name && transaction.committed.is_none())
+    };
+    let own_transaction = |name: &str| match &inherited_from_caller.returned_into {
+        Some(caller) if handed_back(name) => caller.clone(),
+        _ => TransactionId {
+            function,
+            name: name.to_string(),
+        },
     };
     for transaction in facts
         .transactions
@@ -290,6 +322,18 @@ fn walk(
                 Inherited {
                     bound: bound.as_ref(),
                     transaction,
+                    returned_into: returned_into(&facts, edge, function),
+                    reaction: facts
+                        .reactions
+                        .iter()
+                        .find(|reaction| reaction.call == edge.range)
+                        .filter(|reaction| reaction.kind != ReactionKind::Propagated)
+                        .map(|reaction| PlacedReaction {
+                            reaction: reaction.clone(),
+                            function,
+                            chain: chain[..chain.len() - 1].to_vec(),
+                        })
+                        .or_else(|| inherited_from_caller.reaction.clone()),
                 },
                 stack,
                 out,
@@ -386,4 +430,21 @@ fn passed_transaction(
         return inherited.transaction.clone();
     }
     None
+}
+
+/// The transaction local of this function that the call's result initialises
+/// (`let mut tx = claim_key(..).await?`).
+fn returned_into(
+    facts: &FunctionFacts,
+    edge: &super::CallEdge,
+    function: FnId,
+) -> Option<TransactionId> {
+    facts
+        .transactions
+        .iter()
+        .find(|transaction| transaction.opened.contains_range(&edge.range))
+        .map(|transaction| TransactionId {
+            function,
+            name: transaction.name.clone(),
+        })
 }

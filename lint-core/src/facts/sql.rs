@@ -4,8 +4,8 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    visit_expressions, visit_relations, Assignment, AssignmentTarget, Expr, FromTable, OnConflict,
-    OnConflictAction, OnInsert, SetExpr, Statement, TableObject,
+    visit_expressions, visit_relations, Assignment, AssignmentTarget, BinaryOperator, Expr,
+    FromTable, OnConflict, OnConflictAction, OnInsert, SetExpr, Statement, TableObject,
 };
 use sqlparser::dialect::{Dialect, GenericDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
@@ -260,7 +260,9 @@ fn table_name(written: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// The columns assigned an expression that reads their own old value.
+/// The columns assigned arithmetic on their own old value (`balance = balance - $1`,
+/// `n = t.n + 1`, `log = log || $1`). `coalesce($1, col)` keeps or replaces the value: the
+/// same twice as once.
 fn relative_columns(assignments: &[Assignment]) -> Vec<String> {
     assignments
         .iter()
@@ -272,30 +274,46 @@ fn relative_columns(assignments: &[Assignment]) -> Vec<String> {
                 .0
                 .last()
                 .map(|part| part.to_string().to_ascii_lowercase())?;
-            let mut reads_itself = false;
+            let mut relative = false;
             let _ = visit_expressions(&assignment.value, |expr: &Expr| {
-                let read = match expr {
-                    Expr::Identifier(ident) => Some(ident.value.to_ascii_lowercase()),
-                    Expr::CompoundIdentifier(parts) => {
-                        // `excluded.count` is the new value, not the old one.
-                        let is_excluded = parts
-                            .first()
-                            .is_some_and(|first| first.value.eq_ignore_ascii_case("excluded"));
-                        (!is_excluded)
-                            .then(|| parts.last().map(|part| part.value.to_ascii_lowercase()))
-                            .flatten()
+                if let Expr::BinaryOp { left, op, right } = expr {
+                    let accumulates = matches!(
+                        op,
+                        BinaryOperator::Plus
+                            | BinaryOperator::Minus
+                            | BinaryOperator::Multiply
+                            | BinaryOperator::Divide
+                            | BinaryOperator::Modulo
+                            | BinaryOperator::StringConcat
+                    );
+                    if accumulates && (is_column(left, &column) || is_column(right, &column)) {
+                        relative = true;
+                        return ControlFlow::Break(());
                     }
-                    _ => None,
-                };
-                if read.as_deref() == Some(column.as_str()) {
-                    reads_itself = true;
-                    return ControlFlow::Break(());
                 }
                 ControlFlow::Continue(())
             });
-            reads_itself.then_some(column)
+            relative.then_some(column)
         })
         .collect()
+}
+
+/// The expression reads the old value of `column` (`excluded.column` is the new one).
+fn is_column(expr: &Expr, column: &str) -> bool {
+    match expr {
+        Expr::Nested(inner) => is_column(inner, column),
+        Expr::Identifier(ident) => ident.value.eq_ignore_ascii_case(column),
+        Expr::CompoundIdentifier(parts) => {
+            let is_excluded = parts
+                .first()
+                .is_some_and(|first| first.value.eq_ignore_ascii_case("excluded"));
+            !is_excluded
+                && parts
+                    .last()
+                    .is_some_and(|part| part.value.eq_ignore_ascii_case(column))
+        }
+        _ => false,
+    }
 }
 
 fn has_not_exists(query: &sqlparser::ast::Query) -> bool {
@@ -337,6 +355,14 @@ mod tests {
         let counter = one("UPDATE public.stats SET hits = stats.hits + 1");
         assert!(!counter.is_idempotent());
         assert_eq!(counter.tables, vec!["stats"]);
+    }
+
+    #[test]
+    fn coalesce_keeps_or_replaces_a_value() {
+        let edit = one("UPDATE articles SET slug = coalesce($1, slug), title = coalesce($2, title) WHERE id = $3");
+        assert!(edit.is_idempotent(), "{edit:?}");
+        assert!(!one("UPDATE t SET tags = tags || $1").is_idempotent());
+        assert!(!one("UPDATE t SET n = (n + 1)").is_idempotent());
     }
 
     #[test]

@@ -184,12 +184,19 @@ pub(super) fn state_accesses(
     out
 }
 
-pub(super) fn transactions(index: &WorkspaceIndex, function: FnId) -> Vec<Transaction> {
+pub(super) fn transactions(
+    index: &WorkspaceIndex,
+    function: FnId,
+    resolved: &[CallTarget],
+) -> Vec<Transaction> {
     let body = &index.fn_def(function).summary.body;
     let mut out: Vec<Transaction> = body
         .locals
         .iter()
-        .filter(|local| opens_transaction(index, function, local))
+        .filter(|local| {
+            opens_transaction(index, function, local)
+                || returned_by_helper(index, function, resolved, local)
+        })
         .map(|local| {
             let opened = local.init_range.unwrap_or(local.scope);
             let committed = body
@@ -232,6 +239,30 @@ pub(super) fn transactions(index: &WorkspaceIndex, function: FnId) -> Vec<Transa
         }
     }
     out
+}
+
+/// `let mut tx = claim_key(&pool, key).await?`: a helper of the workspace that opens a
+/// transaction and hands it back (its return type names `Transaction`).
+fn returned_by_helper(
+    index: &WorkspaceIndex,
+    function: FnId,
+    resolved: &[CallTarget],
+    local: &LocalBinding,
+) -> bool {
+    let Some(init_range) = local.init_range else {
+        return false;
+    };
+    let body = &index.fn_def(function).summary.body;
+    body.calls.iter().zip(resolved).any(|(call, target)| {
+        init_range.contains_range(&call.range)
+            && matches!(target, CallTarget::Local(targets) if targets.iter().any(|target| {
+                index.fn_def(*target).summary.output.as_ref().is_some_and(names_transaction)
+            }))
+    })
+}
+
+fn names_transaction(ty: &crate::index::TypeRef) -> bool {
+    ty.last_name() == Some("Transaction") || ty.args.iter().any(names_transaction)
 }
 
 /// `let tx = pool.begin().await?`: a local bound to a transaction (not to the result of a
@@ -285,21 +316,96 @@ impl Reader<'_> {
     }
 
     /// The calls of the chain ending at `call`: they start where it starts.
-    fn chain(&self, call: &CallSite) -> Vec<(usize, &CallSite)> {
+    fn chain(&self, root: TextRange) -> Vec<(usize, &CallSite)> {
         self.body()
             .calls
             .iter()
             .enumerate()
             .filter(|(_, other)| {
-                other.range.start == call.range.start
-                    && other.range.end <= call.range.end
-                    && other.range != call.range
+                other.range.start == root.start
+                    && other.range.end <= root.end
+                    && other.range != root
             })
             .collect()
     }
 
-    /// `<query>.execute(&mut *tx)`, `.fetch_one(&pool)`, diesel `.execute(conn)`, sea-orm
-    /// `.exec(db)`.
+    /// The query given as an argument to sqlx's `Executor` methods (`tx.execute(query)`,
+    /// `tx.execute(sqlx::query!(..))`): a query macro inside the call, or the initialiser
+    /// of the local it names.
+    fn argument_query(&self, call: &CallSite) -> Option<TextRange> {
+        if let Some(inside) = self.body().macros.iter().find(|used| {
+            call.range.contains_range(&used.range)
+                && used.range.start > call.range.start
+                && used.path.first().is_some_and(|first| first == "sqlx")
+        }) {
+            return Some(inside.range);
+        }
+        call.arg_mentions.names().find_map(|name| {
+            self.body()
+                .locals
+                .iter()
+                .rev()
+                .find(|local| local.name == name && local.scope.contains(call.range.start))
+                .and_then(|local| local.init_range)
+        })
+    }
+
+    /// A read through a query builder: diesel `people.filter(..).load(conn)`, sea-orm
+    /// `Person::find().all(db)`. Reads matter too: a handler that reads passes Q1 as
+    /// read-only instead of touching no store.
+    fn builder_read(
+        &self,
+        call: &CallSite,
+        receiver: &ValueExpr,
+        method: &str,
+    ) -> Option<StateAccess> {
+        let mut root = receiver;
+        while let ValueExpr::MethodCall { receiver, .. } = root {
+            root = receiver;
+        }
+        let module = self.index.module(self.index.fn_def(self.function).module);
+        let imports = |krate: &str| {
+            module
+                .uses
+                .iter()
+                .any(|entry| entry.path.first().is_some_and(|first| first == krate))
+        };
+        let (api, table) = match (method, root) {
+            ("load" | "get_result" | "get_results" | "first", ValueExpr::Name(table))
+                if imports("diesel") =>
+            {
+                ("diesel", table.clone())
+            }
+            ("load" | "get_result" | "get_results" | "first", ValueExpr::Path(path))
+                if imports("diesel") || path.first().is_some_and(|first| first == "diesel") =>
+            {
+                ("diesel", path.first().cloned().unwrap_or_default())
+            }
+            ("one" | "all", ValueExpr::Call { callee, .. })
+                if callee.last().is_some_and(|last| last.starts_with("find"))
+                    && imports("sea_orm") =>
+            {
+                let entity = callee.iter().rev().nth(1).cloned().unwrap_or_default();
+                ("sea_orm", entity)
+            }
+            _ => return None,
+        };
+        Some(StateAccess {
+            range: call.range,
+            statement: call.statement,
+            store: Store::Sql,
+            api: format!("{api} `.{method}(..)`"),
+            access: Access::Read {
+                tables: vec![table.to_ascii_lowercase()],
+                locks: false,
+            },
+            executor: self.executor_of_names(call.arg_mentions.names(), call),
+            key_table: false,
+            binds_key: false,
+            outcome_checked: true,
+        })
+    }
+
     /// A write API the team declared in its configuration (`ledger::Repo::debit`).
     fn configured_write(&self, position: usize, call: &CallSite) -> Option<StateAccess> {
         let path = match &self.resolved[position] {
@@ -334,13 +440,32 @@ impl Reader<'_> {
         })
     }
 
+    /// `<query>.execute(&mut *tx)`, `.fetch_one(&pool)`, diesel `.execute(conn)`, sea-orm
+    /// `.exec(db)`; and sqlx's executor-first form, `tx.execute(query)`.
     fn query_run(&self, call: &CallSite, method: &str) -> Option<StateAccess> {
         if !QUERY_RUN_METHODS.contains(&method) {
             return None;
         }
-        let chain = self.chain(call);
-        let source = self.source_of(call, &chain)?;
-        let executor = self.executor_of_names(call.arg_mentions.names(), call);
+        let runs_with_exec = method.starts_with("exec") && method != "execute";
+        let chained = self.chain(call.range);
+        let (source, executor, chain) = match self.source_of(call.range, runs_with_exec, &chained) {
+            Some(source) => (
+                source,
+                self.executor_of_names(call.arg_mentions.names(), call),
+                chained,
+            ),
+            None => {
+                let Callee::Method { receiver, .. } = &call.callee else {
+                    return None;
+                };
+                let Some(root) = self.argument_query(call) else {
+                    return self.builder_read(call, receiver, method);
+                };
+                let inner = self.chain(root);
+                let source = self.source_of(root, false, &inner)?;
+                (source, self.executor_of_value(receiver, call), inner)
+            }
+        };
         let outcome_checked = self.outcome_checked(call)
             || matches!(method, "fetch_optional" | "get_result" | "first" | "one");
         let (api, access) = match source {
@@ -397,7 +522,7 @@ impl Reader<'_> {
                     .names()
                     .any(|name| self.index.knowledge().is_key_name(name))
         }) || self.body().macros.iter().any(|used| {
-            used.range.start == call.range.start
+            (used.range.start == call.range.start || call.range.contains_range(&used.range))
                 && used
                     .names
                     .iter()
@@ -416,10 +541,15 @@ impl Reader<'_> {
         })
     }
 
-    fn source_of(&self, call: &CallSite, chain: &[(usize, &CallSite)]) -> Option<Source> {
+    fn source_of(
+        &self,
+        root: TextRange,
+        runs_with_exec: bool,
+        chain: &[(usize, &CallSite)],
+    ) -> Option<Source> {
         // `sqlx::query!("..")`: a macro at the root of the chain.
         if let Some(query_macro) = self.body().macros.iter().find(|used| {
-            used.range.start == call.range.start
+            used.range.start == root.start
                 && used.path.first().is_some_and(|first| first == "sqlx")
                 && used
                     .path
@@ -472,7 +602,6 @@ impl Reader<'_> {
                 if let Some((_, statement)) =
                     SEA_ORM_ENTITY_WRITES.iter().find(|(name, _)| *name == last)
                 {
-                    let runs_with_exec = matches!(&call.callee, Callee::Method { method, .. } if method.starts_with("exec"));
                     if runs_with_exec {
                         let entity = written[written.len() - 2].clone();
                         let entity = if entity == "Entity" && written.len() >= 3 {

@@ -233,3 +233,36 @@ fn a_write_through_a_connection_parameter_takes_the_callers_transaction() {
         }
     ));
 }
+
+#[test]
+fn a_query_given_to_the_transaction_runs_in_it() {
+    let facts = facts_of(
+        r#"
+        pub async fn subscribe(pool: &PgPool, email: &str) -> sqlx::Result<()> {
+            let mut transaction = pool.begin().await?;
+            let query = sqlx::query!("INSERT INTO subscriptions (email) VALUES ($1)", email);
+            transaction.execute(query).await?;
+            transaction
+                .execute(sqlx::query!("UPDATE counters SET n = n + 1"))
+                .await?;
+            transaction.commit().await?;
+            Ok(())
+        }
+        "#,
+        "subscribe",
+    );
+    assert_eq!(facts.accesses.len(), 2, "{facts:#?}");
+    for access in &facts.accesses {
+        assert_eq!(
+            access.executor,
+            Executor::Transaction("transaction".to_string())
+        );
+        assert!(matches!(
+            access.access,
+            Access::Write {
+                idempotent: false,
+                ..
+            }
+        ));
+    }
+}

@@ -454,9 +454,16 @@ impl WorkspaceIndex {
                         return self.resolve_type(context.module, declared, self_type);
                     }
                     return match &local.init {
-                        Some(init) => {
-                            self.type_of_value_at(context, init, local.scope.start, depth + 1)
-                        }
+                        // The initialiser sees the bindings before this one:
+                        // `let state = state.read().await` reads the parameter `state`.
+                        Some(init) => self.type_of_value_at(
+                            context,
+                            init,
+                            local
+                                .init_range
+                                .map_or(local.scope.start, |range| range.start),
+                            depth + 1,
+                        ),
                         None => TypeTarget::Unknown(format!(
                             "`{name}` has no written type or initialiser"
                         )),
@@ -702,7 +709,11 @@ impl WorkspaceIndex {
                 match self.type_of_value(context, receiver, call.range.start) {
                     TypeTarget::Local(type_id) => {
                         let methods = self.methods_named(&TypeTarget::Local(type_id), method);
-                        if methods.is_empty() {
+                        if methods.is_empty() && TRANSPARENT_METHODS.contains(&method.as_str()) {
+                            // `lock.read()`, `arc.clone()`: a method of the wrapper the value
+                            // is reached through (its type is seen through wrappers).
+                            CallTarget::External(vec!["std".to_string(), method.clone()])
+                        } else if methods.is_empty() {
                             CallTarget::Unresolved(format!(
                                 "no method `{method}` on `{}` in the workspace (derived, or from a trait outside it)",
                                 self.type_def(type_id).summary.name

@@ -273,3 +273,24 @@ fn a_function_glob_imported_beside_a_module_of_its_name_wins_in_value_position()
     )]);
     assert_eq!(calls_of(&index, "shop::go"), ["shop::routes::home::home"]);
 }
+
+#[test]
+fn a_binding_that_shadows_a_parameter_reads_the_parameter() {
+    let index = index_of(&[(
+        "shop",
+        &[(
+            "src/lib.rs",
+            "use std::sync::Arc; use tokio::sync::RwLock; \
+             pub struct Repo; impl Repo { pub fn debit(&self) {} } \
+             pub struct App { pub repo: Repo } \
+             pub async fn handler(State(state): State<Arc<RwLock<App>>>) { \
+               let state = state.read().await; state.repo.debit(); \
+               let state = state; state.repo.debit(); }",
+        )],
+    )]);
+    assert_eq!(
+        calls_of(&index, "shop::handler"),
+        ["extern std::read", "shop::Repo::debit", "shop::Repo::debit"],
+        "read() on the lock, then the shadowing bindings, keep the type"
+    );
+}

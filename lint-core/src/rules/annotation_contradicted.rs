@@ -8,7 +8,7 @@ use crate::report::Level;
 pub const RULE: Rule = Rule {
     name: "annotation-contradicted",
     default_level: Level::Deny,
-    questions: &["q4"],
+    questions: &["q1", "q2", "q4"],
     summary: "an annotation promises what the code does not do",
     docs: r#"## What it does
 Holds the code to the promises of its annotations. `#[deadline(propagate)]` promises that
@@ -17,9 +17,15 @@ deadline; a call bounded by a constant, a configured value, or nothing at all br
 `#[deadline(ms = N)]` declares the handler's budget: a downstream call whose fixed bound
 is longer than N ms (a client or request timeout, a `tokio::time::timeout`, written as a
 literal `Duration`), or a retry whose least total time by its defaults is, breaks it.
+`#[idempotent]` promises that running the handler twice leaves the data as running it
+once (Q1) and that a retry gets the first result (Q2): a `write-without-inbox`,
+`inbox-outside-transaction`, `dedup-race` or `call-inside-transaction` finding on its path
+breaks it, and so does `#[idempotent(key = "Idempotency-Key")]` on a handler whose path
+never reads that header or field.
 The finding points at the attribute and names the line that breaks the promise; the
 underlying rule (`fixed-deadline`, `downstream-without-deadline`,
-`retry-outlives-deadline`) reports that line too.
+`retry-outlives-deadline`, `write-without-inbox` …) reports that line too. It fails the
+question the broken promise is about.
 
 ## Why is this bad?
 Readers, reviewers and callers trust the annotation. A promise the code does not keep is
@@ -58,7 +64,53 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
     broken_propagation(path)
         .into_iter()
         .chain(broken_budget(path))
+        .chain(broken_idempotency(path))
         .collect()
+}
+
+/// `#[idempotent]` on a handler that a retry does not leave as it was: a finding of a rule
+/// that fails Q1 or Q2 on its path, or a promised key that the handler never reads.
+fn broken_idempotency(path: &HandlerPath) -> Option<Violation> {
+    let promised = path.idempotent_promise.as_ref()?;
+    let breaches: Vec<Violation> = [
+        super::write_without_inbox::check,
+        super::inbox_outside_transaction::check,
+        super::dedup_race::check,
+        super::call_inside_transaction::check,
+    ]
+    .iter()
+    .flat_map(|check| check(path))
+    .collect();
+    let written = match &promised.key {
+        Some(key) => format!("#[idempotent(key = {key:?})]"),
+        None => "#[idempotent]".to_string(),
+    };
+    let broken_by = if let Some(first) = breaches.first() {
+        let more = match breaches.len() {
+            1 => String::new(),
+            count => format!(" (and {} more)", count - 1),
+        };
+        format!(
+            "`{}` at line {}{more}",
+            first.rule.name, first.anchor.start.line
+        )
+    } else {
+        match &promised.key {
+            Some(key) if !promised.key_read => {
+                format!("the handler's path never reads the key `{key}`")
+            }
+            _ => return None,
+        }
+    };
+    Some(Violation {
+        rule: &RULE,
+        questions: Some(&["q1", "q2"]),
+        function: promised.promise.function,
+        anchor: promised.promise.attribute,
+        chain: Vec::new(),
+        message: format!("`{written}` is broken: {broken_by}"),
+        help: "consider recording the request's key in the transaction of the writes (see `cargo failfirst explain write-without-inbox`), or removing the promise".to_string(),
+    })
 }
 
 /// `#[deadline(propagate)]` with a call not bounded by the incoming deadline.
@@ -72,6 +124,7 @@ fn broken_propagation(path: &HandlerPath) -> Option<Violation> {
     })?;
     Some(Violation {
         rule: &RULE,
+        questions: Some(&["q4"]),
         function: promise.function,
         anchor: promise.attribute,
         chain: Vec::new(),
@@ -132,6 +185,7 @@ fn broken_budget(path: &HandlerPath) -> Option<Violation> {
     };
     Some(Violation {
         rule: &RULE,
+        questions: Some(&["q4"]),
         function: promise.function,
         anchor: promise.attribute,
         chain: Vec::new(),

@@ -52,6 +52,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             })?;
             Some(Violation {
                 rule: &RULE,
+                questions: None,
                 function: reached.function,
                 anchor: reached.call.statement,
                 chain: reached.chain.clone(),

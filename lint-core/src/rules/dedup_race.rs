@@ -69,6 +69,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             let work_between = is_work(path, &check.order, &record.order);
             work_between.then(|| Violation {
                 rule: &RULE,
+                questions: None,
                 function: check.function,
                 anchor: check.access.statement,
                 chain: check.chain.clone(),

@@ -48,6 +48,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
         .filter_map(|reached| match &reached.effective_bound {
             Bound::Unbounded(why) => Some(Violation {
                 rule: &RULE,
+                questions: None,
                 function: reached.function,
                 anchor: reached.call.statement,
                 chain: reached.chain.clone(),

@@ -44,6 +44,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
         .filter(|reached| reached.call.idempotent == Some(false) && !reached.call.has_key)
         .map(|reached| Violation {
             rule: &RULE,
+            questions: None,
             function: reached.function,
             anchor: reached.call.statement,
             chain: reached.chain.clone(),

@@ -59,6 +59,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             };
             Some(Violation {
                 rule: &RULE,
+                questions: None,
                 function: reached.function,
                 anchor: reached.call.statement,
                 chain: reached.chain.clone(),
@@ -81,6 +82,7 @@ fn longer_than_budget(path: &HandlerPath, budget: u64) -> Vec<Violation> {
             };
             (*ms > budget).then(|| Violation {
                 rule: &RULE,
+                questions: None,
                 function: reached.function,
                 anchor: reached.call.statement,
                 chain: reached.chain.clone(),

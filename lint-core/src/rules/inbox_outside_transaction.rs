@@ -55,6 +55,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
         .iter()
         .map(|record| Violation {
             rule: &RULE,
+            questions: None,
             function: record.function,
             anchor: record.access.statement,
             chain: record.chain.clone(),

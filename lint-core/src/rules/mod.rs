@@ -54,6 +54,19 @@ pub struct HandlerPath<'a> {
     pub propagate_promise: Option<Promise>,
     /// Where the handler declares its budget, `#[deadline(ms = N)]`.
     pub budget_promise: Option<Promise>,
+    /// `#[idempotent]` or `#[idempotent(key = ..)]` on the handler.
+    pub idempotent_promise: Option<IdempotentPromise>,
+}
+
+/// `#[idempotent(key = "Idempotency-Key")]`: the key the handler promises to dedup on, and
+/// whether its path reads it.
+#[derive(Clone, Debug)]
+pub struct IdempotentPromise {
+    pub promise: Promise,
+    /// The header, field or message id named by `key = ..`.
+    pub key: Option<String>,
+    /// The handler's path reads that key (a header, a field, a parameter by that name).
+    pub key_read: bool,
 }
 
 /// An annotation on a handler: the function it is on and where it is written.
@@ -67,6 +80,9 @@ pub struct Promise {
 #[derive(Clone, Debug)]
 pub struct Violation {
     pub rule: &'static Rule,
+    /// The questions this finding fails, where they are narrower than the rule's:
+    /// `annotation-contradicted` fails the question its broken promise is about.
+    pub questions: Option<&'static [&'static str]>,
     /// The function the offending code is in, and where.
     pub function: FnId,
     pub anchor: TextRange,
@@ -74,6 +90,15 @@ pub struct Violation {
     pub chain: Vec<Step>,
     pub message: String,
     pub help: String,
+}
+
+impl Violation {
+    /// Whether this finding fails `question` (`"q1"` … `"q4"`).
+    pub fn fails(&self, question: &str) -> bool {
+        self.questions
+            .unwrap_or(self.rule.questions)
+            .contains(&question)
+    }
 }
 
 /// Every rule, in the order `cargo failfirst rules` lists them.

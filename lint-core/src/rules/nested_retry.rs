@@ -42,6 +42,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
         .filter(|reached| reached.nested)
         .map(|reached| Violation {
             rule: &RULE,
+            questions: None,
             function: reached.function,
             anchor: reached.retry.anchor,
             chain: reached.chain.clone(),

@@ -48,6 +48,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             let offending = reached.calls.iter().find(|call| unkeyed_mutation(call))?;
             Some(Violation {
                 rule: &RULE,
+                questions: None,
                 function: reached.function,
                 anchor: reached.retry.anchor,
                 chain: reached.chain.clone(),
@@ -69,6 +70,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
     {
         out.push(Violation {
             rule: &RULE,
+            questions: None,
             function: reached.function,
             anchor: reached.call.statement,
             chain: reached.chain.clone(),

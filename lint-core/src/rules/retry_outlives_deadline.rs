@@ -66,6 +66,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             };
             Some(Violation {
                 rule: &RULE,
+                questions: None,
                 function: reached.function,
                 anchor: reached.retry.anchor,
                 chain: reached.chain.clone(),

@@ -43,6 +43,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
         .filter(|reached| matches!(reached.retry.delay, Delay::None | Delay::Constant))
         .map(|reached| Violation {
             rule: &RULE,
+            questions: None,
             function: reached.function,
             anchor: reached.retry.anchor,
             chain: reached.chain.clone(),

@@ -38,6 +38,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
         .filter(|reached| reached.retry.budget == Budget::Unbounded)
         .map(|reached| Violation {
             rule: &RULE,
+            questions: None,
             function: reached.function,
             anchor: reached.retry.anchor,
             chain: reached.chain.clone(),

@@ -43,6 +43,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
         .filter(|reached| reached.retry.delay == Delay::Growing && !reached.retry.jitter)
         .map(|reached| Violation {
             rule: &RULE,
+            questions: None,
             function: reached.function,
             anchor: reached.retry.anchor,
             chain: reached.chain.clone(),

@@ -47,7 +47,8 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
         .iter()
         .filter(|reached| reached.call.idempotent != Some(true))
         .filter_map(|reached| {
-            let reaction = reached.reaction.as_ref()?;
+            let placed = reached.reaction.as_ref()?;
+            let reaction = &placed.reaction;
             let (what, help) = match reaction.kind {
                 ReactionKind::DefiniteFailure => (
                     format!("records a definite failure ({})", reaction.what),
@@ -65,9 +66,10 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             };
             Some(Violation {
                 rule: &RULE,
-                function: reached.function,
+                questions: None,
+                function: placed.function,
                 anchor: reaction.anchor,
-                chain: reached.chain.clone(),
+                chain: placed.chain.clone(),
                 message: format!(
                     "when {} at line {} fails or times out, the code {what}: the downstream may have committed",
                     reached.call.kind.describe(),

@@ -60,11 +60,12 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
     unkeyed_writes(path)
         .map(|reached| Violation {
             rule: &RULE,
+            questions: None,
             function: reached.function,
             anchor: reached.access.statement,
             chain: reached.chain.clone(),
             message: format!(
-                "`{}` is not idempotent and no idempotency key is recorded with it: a retry of this handler applies it twice",
+                "`{}` is not idempotent and no idempotency key is recorded with it: a retry of this handler runs it again",
                 reached.access.describe()
             ),
             help: "consider claiming the request's idempotency key (`INSERT .. ON CONFLICT DO NOTHING` on a key table) in the same transaction, before this write".to_string(),

@@ -45,6 +45,7 @@ impl<'a> Judge<'a> {
             deadline_ms: declared_budget_ms(self.index, root),
             propagate_promise: propagate_promise(self.index, root),
             budget_promise: budget_promise(self.index, root),
+            idempotent_promise: idempotent_promise(self.index, root, &reached),
         };
         let violations: Vec<Violation> = HANDLER_CHECKS
             .iter()
@@ -56,12 +57,22 @@ impl<'a> Judge<'a> {
             .map(|violation| self.finding(violation, &handler_path))
             .collect();
         let q1 = self.q1(&reached, &violations);
-        let questions = Questions {
+        let mut questions = Questions {
             q2_retry_safe: self.q2(&reached, &violations, &q1),
             q1_idempotent: q1,
             q3_downstream_uncertainty: self.q3(&reached, &violations),
             q4_deadline: self.q4(&reached, &violations),
         };
+        // A fact reached along two paths is evidence once.
+        for answer in [
+            &mut questions.q1_idempotent,
+            &mut questions.q2_retry_safe,
+            &mut questions.q3_downstream_uncertainty,
+            &mut questions.q4_deadline,
+        ] {
+            let mut seen = std::collections::BTreeSet::new();
+            answer.evidence.retain(|line| seen.insert(line.clone()));
+        }
         HandlerVerdict {
             questions,
             findings,
@@ -107,7 +118,7 @@ impl<'a> Judge<'a> {
         }
         let failing: Vec<String> = violations
             .iter()
-            .filter(|violation| violation.rule.questions.contains(&"q4"))
+            .filter(|violation| violation.fails("q4"))
             .map(|violation| self.evidence_of(violation))
             .collect();
         if !failing.is_empty() {
@@ -159,7 +170,7 @@ impl<'a> Judge<'a> {
     fn failing(&self, violations: &[Violation], question: &str) -> Vec<String> {
         violations
             .iter()
-            .filter(|violation| violation.rule.questions.contains(&question))
+            .filter(|violation| violation.fails(question))
             .map(|violation| self.evidence_of(violation))
             .collect()
     }
@@ -484,6 +495,79 @@ fn propagate_promise(index: &WorkspaceIndex, root: FnId) -> Option<crate::rules:
 /// `#[deadline(ms = N)]`: the budget the handler declares for itself.
 fn declared_budget_ms(index: &WorkspaceIndex, root: FnId) -> Option<u64> {
     budget_attribute(index, root).map(|(_, ms)| ms)
+}
+
+/// `#[idempotent]` / `#[idempotent(key = "Idempotency-Key")]` on the handler, and whether
+/// the promised key is read on its path: as a header or field name written in a call, a
+/// query's bound value, or a parameter.
+fn idempotent_promise(
+    index: &WorkspaceIndex,
+    root: FnId,
+    reached: &Reach,
+) -> Option<crate::rules::IdempotentPromise> {
+    let attr = index
+        .fn_def(root)
+        .summary
+        .attrs
+        .iter()
+        .find(|attr| attr.path.last().is_some_and(|last| last == "idempotent"))?;
+    // `key = "Idempotency-Key"`, `key = field(idempotency_key)`, `key = event_id`.
+    let key = attr.args.iter().find_map(|arg| match arg {
+        AttrArg::NameValue(name, value) if name == "key" => {
+            let value = value.trim();
+            let inner = value
+                .strip_prefix("field")
+                .map(|rest| rest.trim().trim_start_matches('(').trim_end_matches(')'))
+                .unwrap_or(value);
+            Some(inner.trim().to_string())
+        }
+        _ => None,
+    });
+    let key_read = key.as_deref().is_some_and(|key| {
+        let mut functions: Vec<FnId> = vec![root];
+        functions.extend(reached.accesses.iter().map(|access| access.function));
+        functions.extend(reached.calls.iter().map(|call| call.function));
+        functions.extend(reached.key_sources.iter().map(|(function, _)| *function));
+        functions.sort();
+        functions.dedup();
+        functions
+            .into_iter()
+            .any(|function| reads_name(index, function, key))
+    });
+    Some(crate::rules::IdempotentPromise {
+        promise: crate::rules::Promise {
+            function: root,
+            attribute: attr.range,
+        },
+        key,
+        key_read,
+    })
+}
+
+fn reads_name(index: &WorkspaceIndex, function: FnId, key: &str) -> bool {
+    let summary = &index.fn_def(function).summary;
+    let same = |text: &str| text.eq_ignore_ascii_case(key);
+    summary
+        .params
+        .iter()
+        .flat_map(|param| param.bindings.iter())
+        .any(|(name, _)| same(name))
+        || summary.body.calls.iter().any(|call| {
+            call.arg_mentions
+                .literals()
+                .chain(call.arg_mentions.names())
+                .any(same)
+        })
+        || summary
+            .body
+            .macros
+            .iter()
+            .any(|used| used.names.iter().any(|name| same(name)))
+        || summary
+            .body
+            .locals
+            .iter()
+            .any(|local| local.init_mentions.names().any(same))
 }
 
 /// `#[deadline(ms = N)]` on the handler, and where.
