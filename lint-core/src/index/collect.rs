@@ -11,7 +11,10 @@ use super::spans::{
     macro_range, stmt_range, struct_range, token_to_expr,
 };
 use super::summary::*;
-use crate::knowledge::{LITERAL_MACROS, RANGED_RECEIVER_METHODS, ROUTE_BUILDING_METHODS};
+use crate::knowledge::{
+    IDEMPOTENCY_FIELD_PARTS, KEY_TABLE_PARTS, LITERAL_MACROS, MESSAGE_ID_NAMES,
+    RANGED_RECEIVER_METHODS, ROUTE_BUILDING_METHODS,
+};
 use crate::location::TextRange;
 
 /// Summarises a parsed file. Pure: the caller owns parsing and the span source map.
@@ -390,6 +393,23 @@ fn attr_args(tokens: &TokenStream) -> Vec<AttrArg> {
             other => AttrArg::Word(other.iter().cloned().collect::<TokenStream>().to_string()),
         })
         .collect()
+}
+
+/// Text that starts like a SQL statement, or names an idempotency key or inbox.
+fn may_be_sql_or_key(text: &str) -> bool {
+    let start = text.trim_start();
+    let head: String = start.chars().take(7).collect::<String>().to_ascii_uppercase();
+    ["INSERT", "UPDATE", "DELETE", "SELECT", "WITH", "MERGE", "REPLACE", "UPSERT"]
+        .iter()
+        .any(|keyword| head.starts_with(keyword))
+        || {
+            let lowered = text.to_ascii_lowercase();
+            KEY_TABLE_PARTS
+                .iter()
+                .chain(IDEMPOTENCY_FIELD_PARTS)
+                .chain(MESSAGE_ID_NAMES)
+                .any(|part| lowered.contains(part))
+        }
 }
 
 /// The string literals (unquoted, raw strings too) and the identifiers at the top level of
@@ -848,7 +868,7 @@ impl<'ast> Visit<'ast> for BodyCollector {
 
     fn visit_macro(&mut self, node: &'ast syn::Macro) {
         let path = path_segments(&node.path);
-        let (literals, names) = if path
+        let (mut literals, mut names) = if path
             .last()
             .is_some_and(|last| LITERAL_MACROS.contains(&last.as_str()))
         {
@@ -856,6 +876,14 @@ impl<'ast> Visit<'ast> for BodyCollector {
         } else {
             (Vec::new(), Vec::new())
         };
+        // `format!` is everywhere; its text is kept only when it may be SQL or a key's
+        // name, so that summaries of a whole workspace stay small.
+        if path.last().is_some_and(|last| last == "format")
+            && !literals.first().is_some_and(|text| may_be_sql_or_key(text))
+        {
+            literals = Vec::new();
+            names = Vec::new();
+        }
         self.summary.macros.push(MacroUse {
             path,
             range: macro_range(node),
