@@ -12,8 +12,8 @@ use super::spans::{
 };
 use super::summary::*;
 use crate::knowledge::{
-    IDEMPOTENCY_FIELD_PARTS, KEY_TABLE_PARTS, LITERAL_MACROS, MESSAGE_ID_NAMES,
-    RANGED_RECEIVER_METHODS, ROUTE_BUILDING_METHODS,
+    COMPENSATION_WORDS, FAILURE_WORDS, IDEMPOTENCY_FIELD_PARTS, KEY_TABLE_PARTS, LITERAL_MACROS,
+    MESSAGE_ID_NAMES, PENDING_WORDS, RANGED_RECEIVER_METHODS, ROUTE_BUILDING_METHODS,
 };
 use crate::location::TextRange;
 
@@ -395,19 +395,29 @@ fn attr_args(tokens: &TokenStream) -> Vec<AttrArg> {
         .collect()
 }
 
-/// Text that starts like a SQL statement, or names an idempotency key or inbox.
+/// Text that starts like a SQL statement, or names an idempotency key or inbox, or an
+/// outcome (`/refund`, `failed`) that an error path records.
 fn may_be_sql_or_key(text: &str) -> bool {
     let start = text.trim_start();
-    let head: String = start.chars().take(7).collect::<String>().to_ascii_uppercase();
-    ["INSERT", "UPDATE", "DELETE", "SELECT", "WITH", "MERGE", "REPLACE", "UPSERT"]
-        .iter()
-        .any(|keyword| head.starts_with(keyword))
+    let head: String = start
+        .chars()
+        .take(7)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    [
+        "INSERT", "UPDATE", "DELETE", "SELECT", "WITH", "MERGE", "REPLACE", "UPSERT",
+    ]
+    .iter()
+    .any(|keyword| head.starts_with(keyword))
         || {
             let lowered = text.to_ascii_lowercase();
             KEY_TABLE_PARTS
                 .iter()
                 .chain(IDEMPOTENCY_FIELD_PARTS)
                 .chain(MESSAGE_ID_NAMES)
+                .chain(COMPENSATION_WORDS)
+                .chain(FAILURE_WORDS)
+                .chain(PENDING_WORDS)
                 .any(|part| lowered.contains(part))
         }
 }
