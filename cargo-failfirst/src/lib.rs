@@ -326,17 +326,9 @@ fn apply_levels(report: &mut Report, levels: &BTreeMap<String, Level>) {
             finding.level = *level;
         }
     }
+    // The answers see the allowed findings before they leave the report.
+    report.settle();
     report
         .findings
         .retain(|finding: &Finding| finding.level != Level::Allow);
-    report.summary.findings.deny = report
-        .findings
-        .iter()
-        .filter(|finding| finding.level == Level::Deny && finding.suppressed.is_none())
-        .count();
-    report.summary.findings.warn = report
-        .findings
-        .iter()
-        .filter(|finding| finding.level == Level::Warn && finding.suppressed.is_none())
-        .count();
 }

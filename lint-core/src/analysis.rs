@@ -288,46 +288,14 @@ fn merge_parts(parts: Vec<ReportPart>) -> Report {
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
     });
-    let handler_count = handlers.len();
-    let answers_all = |handler: &Handler, pass: fn(&Answer) -> bool| {
-        handler.questions.all().into_iter().all(pass)
-    };
-    let passing = handlers
-        .iter()
-        .filter(|handler| {
-            answers_all(handler, |answer| {
-                matches!(answer.verdict, Verdict::Pass | Verdict::NotApplicable)
-            })
-        })
-        .count();
-    let with_unknown = handlers
-        .iter()
-        .filter(|handler| !answers_all(handler, |answer| answer.verdict != Verdict::Unknown))
-        .count();
-    let percent = |count: usize| {
-        if handler_count == 0 {
-            0.0
-        } else {
-            (count as f64 * 1000.0 / handler_count as f64).round() / 10.0
-        }
-    };
-    summary.handlers = handler_count;
-    summary.score = percent(passing);
-    summary.unknown_rate = percent(with_unknown);
-    summary.findings.deny = findings
-        .iter()
-        .filter(|finding| finding.level == Level::Deny && finding.suppressed.is_none())
-        .count();
-    summary.findings.warn = findings
-        .iter()
-        .filter(|finding| finding.level == Level::Warn && finding.suppressed.is_none())
-        .count();
-    Report {
+    let mut report = Report {
         version: REPORT_VERSION,
         handlers,
         findings,
         summary,
-    }
+    };
+    report.settle();
+    report
 }
 
 /// How the resolver fared on the calls of handler functions.

@@ -51,3 +51,47 @@ fn each_form_silences_exactly_its_target() {
     let human = run_failfirst(&root, &["failfirst", "fixtures/suppressions"]);
     insta::assert_snapshot!(human.stdout);
 }
+
+/// A question that fails only on accepted findings (suppressed with a reason, or a rule
+/// allowed for the run) passes, and says which findings it passes on.
+#[test]
+fn accepted_findings_do_not_fail_their_question() {
+    let root = repo_root();
+    let answers = |args: &[&str]| {
+        let output = run_failfirst(&root, args);
+        let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap_or_default();
+        report["handlers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|handler| {
+                (
+                    handler["route"].as_str().unwrap_or_default().to_string(),
+                    handler["questions"]["q4_deadline"]["verdict"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                )
+            })
+            .collect::<std::collections::BTreeMap<String, String>>()
+    };
+    let suppressed = answers(&["failfirst", "fixtures/suppressions", "--format", "json"]);
+    assert_eq!(
+        suppressed.get("GET /probe/line-above").map(String::as_str),
+        Some("pass"),
+        "{suppressed:#?}"
+    );
+    let allowed = answers(&[
+        "failfirst",
+        "fixtures/suppressions",
+        "--format",
+        "json",
+        "-A",
+        "downstream-without-deadline",
+    ]);
+    assert!(
+        allowed.values().all(|verdict| verdict != "fail"),
+        "{allowed:#?}"
+    );
+}

@@ -4,8 +4,9 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    visit_expressions, visit_relations, Assignment, AssignmentTarget, BinaryOperator, Expr,
-    FromTable, OnConflict, OnConflictAction, OnInsert, SetExpr, Statement, TableObject,
+    visit_expressions, visit_relations, Assignment, AssignmentTarget, BinaryOperator,
+    ConflictTarget, Expr, FromTable, OnConflict, OnConflictAction, OnInsert, SetExpr, Statement,
+    TableObject,
 };
 use sqlparser::dialect::{Dialect, GenericDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
@@ -21,6 +22,9 @@ pub struct SqlStatement {
     pub locks: bool,
     /// `RETURNING ..`: the statement says what it did.
     pub returning: bool,
+    /// The columns an `INSERT` names and its `ON CONFLICT (..)` target, lowercased: a
+    /// conditional insert on `idempotency_key` claims a key in a business table.
+    pub columns: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,11 +173,31 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
                 TableObject::TableName(name) => vec![table_name(&name.to_string())],
                 _ => Vec::new(),
             };
+            let mut columns: Vec<String> = insert
+                .columns
+                .iter()
+                .map(|column| table_name(&column.to_string()))
+                .collect();
+            if let Some(OnInsert::OnConflict(OnConflict {
+                conflict_target:
+                    Some(ConflictTarget::Columns {
+                        columns: target, ..
+                    }),
+                ..
+            })) = &insert.on
+            {
+                columns.extend(
+                    target
+                        .iter()
+                        .map(|column| column.value.to_ascii_lowercase()),
+                );
+            }
             SqlStatement {
                 kind: SqlKind::Insert(conflict),
                 tables,
                 locks: false,
                 returning: insert.returning.is_some(),
+                columns,
             }
         }
         Statement::Update(update) => SqlStatement {
@@ -183,6 +207,7 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
             tables: vec![table_name(&update.table.relation.to_string())],
             locks: false,
             returning: update.returning.is_some(),
+            columns: Vec::new(),
         },
         Statement::Delete(delete) => {
             let listed = match &delete.from {
@@ -204,6 +229,7 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
                 tables,
                 locks: false,
                 returning: delete.returning.is_some(),
+                columns: Vec::new(),
             }
         }
         Statement::Merge(merge) => SqlStatement {
@@ -211,6 +237,7 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
             tables: vec![table_name(&merge.table.to_string())],
             locks: false,
             returning: false,
+            columns: Vec::new(),
         },
         Statement::Query(query) => {
             // A data-modifying CTE (`WITH moved AS (UPDATE ..) SELECT ..`) writes: the first
@@ -230,6 +257,7 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
                 tables: relations(statement),
                 locks: !query.locks.is_empty(),
                 returning: false,
+                columns: Vec::new(),
             }
         }
         _ => SqlStatement {
@@ -237,6 +265,7 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
             tables: Vec::new(),
             locks: false,
             returning: false,
+            columns: Vec::new(),
         },
     }
 }
@@ -379,6 +408,7 @@ mod tests {
             "INSERT INTO idempotency_keys (key) VALUES ($1) ON CONFLICT (key) DO NOTHING RETURNING key",
         );
         assert_eq!(claim.kind, SqlKind::Insert(Conflict::DoNothing));
+        assert_eq!(claim.columns, vec!["key", "key"]);
         assert!(claim.is_conditional() && claim.returning);
         assert!(one(
             "INSERT INTO t (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = excluded.v"

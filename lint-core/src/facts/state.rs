@@ -184,6 +184,19 @@ pub(super) fn state_accesses(
     out
 }
 
+/// Whether SQL statements claim a key: a conditional insert whose columns or conflict
+/// target name one (`INSERT INTO payments (.., idempotency_key) .. ON CONFLICT
+/// (idempotency_key) DO NOTHING`).
+fn claims_key_column(index: &WorkspaceIndex, statements: &[SqlStatement]) -> bool {
+    statements.iter().any(|statement| {
+        statement.is_conditional()
+            && statement
+                .columns
+                .iter()
+                .any(|column| index.knowledge().is_key_name(column))
+    })
+}
+
 pub(super) fn transactions(
     index: &WorkspaceIndex,
     function: FnId,
@@ -468,8 +481,12 @@ impl Reader<'_> {
         };
         let outcome_checked = self.outcome_checked(call)
             || matches!(method, "fetch_optional" | "get_result" | "first" | "one");
+        let mut claims_key = false;
         let (api, access) = match source {
-            Source::Sql(Ok(statements)) => ("SQL".to_string(), access_of_statements(&statements)),
+            Source::Sql(Ok(statements)) => {
+                claims_key = claims_key_column(self.index, &statements);
+                ("SQL".to_string(), access_of_statements(&statements))
+            }
             Source::Sql(Err(reason)) => ("SQL".to_string(), Access::Unknown(reason)),
             Source::Diesel { statement, table } => {
                 let conflict = chain.iter().any(|(_, other)| {
@@ -515,19 +532,20 @@ impl Reader<'_> {
                 )
             }
         };
-        let binds_key = chain.iter().any(|(_, other)| {
-            matches!(&other.callee, Callee::Method { method, .. } if method.starts_with("bind"))
-                && other
-                    .arg_mentions
-                    .names()
-                    .any(|name| self.index.knowledge().is_key_name(name))
-        }) || self.body().macros.iter().any(|used| {
-            (used.range.start == call.range.start || call.range.contains_range(&used.range))
-                && used
-                    .names
-                    .iter()
-                    .any(|name| self.index.knowledge().is_key_name(name))
-        });
+        let binds_key =
+            claims_key || chain.iter().any(|(_, other)| {
+                matches!(&other.callee, Callee::Method { method, .. } if method.starts_with("bind"))
+                    && other
+                        .arg_mentions
+                        .names()
+                        .any(|name| self.index.knowledge().is_key_name(name))
+            }) || self.body().macros.iter().any(|used| {
+                (used.range.start == call.range.start || call.range.contains_range(&used.range))
+                    && used
+                        .names
+                        .iter()
+                        .any(|name| self.index.knowledge().is_key_name(name))
+            });
         Some(StateAccess {
             range: call.range,
             statement: call.statement,
@@ -716,10 +734,11 @@ impl Reader<'_> {
             access: access_of_statements(&statements),
             executor: self.executor_of_value(receiver, call),
             key_table: false,
-            binds_key: call
-                .arg_mentions
-                .names()
-                .any(|name| self.index.knowledge().is_key_name(name)),
+            binds_key: claims_key_column(self.index, &statements)
+                || call
+                    .arg_mentions
+                    .names()
+                    .any(|name| self.index.knowledge().is_key_name(name)),
             outcome_checked: self.outcome_checked(call),
         })
     }

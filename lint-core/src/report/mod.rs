@@ -246,3 +246,101 @@ pub struct Report {
 
 /// Version of the JSON report's schema; bumped on any incompatible change.
 pub const REPORT_VERSION: u32 = 1;
+
+impl Report {
+    /// Brings the answers and the summary in line with the findings as they stand after
+    /// suppressions and rule levels: an answer that fails only on findings the team has
+    /// accepted (suppressed with a reason, or a rule set to `allow`) passes, saying so;
+    /// then the score, the unknown rate and the finding counts are worked out.
+    pub fn settle(&mut self) {
+        let cite =
+            |finding: &Finding| format!("{} at {}:{}", finding.rule, finding.file, finding.line);
+        let accepted: Vec<String> = self
+            .findings
+            .iter()
+            .filter(|finding| finding.suppressed.is_some() || finding.level == Level::Allow)
+            .map(cite)
+            .collect();
+        let active: Vec<String> = self
+            .findings
+            .iter()
+            .filter(|finding| finding.suppressed.is_none() && finding.level != Level::Allow)
+            .map(cite)
+            .collect();
+        for handler in &mut self.handlers {
+            for answer in [
+                &mut handler.questions.q1_idempotent,
+                &mut handler.questions.q2_retry_safe,
+                &mut handler.questions.q3_downstream_uncertainty,
+                &mut handler.questions.q4_deadline,
+            ] {
+                if answer.verdict != Verdict::Fail {
+                    continue;
+                }
+                let cited: Vec<&String> = answer
+                    .evidence
+                    .iter()
+                    .filter(|line| cites_any(line, &accepted) || cites_any(line, &active))
+                    .collect();
+                let only_accepted = !cited.is_empty()
+                    && cited
+                        .iter()
+                        .all(|line| cites_any(line, &accepted) && !cites_any(line, &active));
+                if only_accepted {
+                    let lines: Vec<String> = cited.into_iter().cloned().collect();
+                    answer.verdict = Verdict::Pass;
+                    answer.evidence = std::iter::once(
+                        "passes on findings the team accepted (suppressed or allowed):".to_string(),
+                    )
+                    .chain(lines)
+                    .collect();
+                }
+            }
+        }
+        let handler_count = self.handlers.len();
+        let answers_all = |handler: &Handler, pass: fn(&Answer) -> bool| {
+            handler.questions.all().into_iter().all(pass)
+        };
+        let passing = self
+            .handlers
+            .iter()
+            .filter(|handler| {
+                answers_all(handler, |answer| {
+                    matches!(answer.verdict, Verdict::Pass | Verdict::NotApplicable)
+                })
+            })
+            .count();
+        let with_unknown = self
+            .handlers
+            .iter()
+            .filter(|handler| !answers_all(handler, |answer| answer.verdict != Verdict::Unknown))
+            .count();
+        let percent = |count: usize| {
+            if handler_count == 0 {
+                0.0
+            } else {
+                (count as f64 * 1000.0 / handler_count as f64).round() / 10.0
+            }
+        };
+        self.summary.handlers = handler_count;
+        self.summary.score = percent(passing);
+        self.summary.unknown_rate = percent(with_unknown);
+        let count = |level: Level| {
+            self.findings
+                .iter()
+                .filter(|finding| finding.level == level && finding.suppressed.is_none())
+                .count()
+        };
+        self.summary.findings.deny = count(Level::Deny);
+        self.summary.findings.warn = count(Level::Warn);
+    }
+}
+
+/// Whether an evidence line cites one of the findings (`rule at file:line`, and not a
+/// longer line number that starts the same).
+fn cites_any(line: &str, citations: &[String]) -> bool {
+    citations.iter().any(|citation| {
+        line.match_indices(citation.as_str())
+            .any(|(at, _)| !line[at + citation.len()..].starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
