@@ -180,7 +180,8 @@ fn http_send(
     let has_key = chain.iter().any(|other| {
         matches!(&other.callee, Callee::Method { method, .. } if method == "header" || method == "headers")
             && other.arg_mentions.literals().any(|literal| index.knowledge().is_idempotency_key(literal))
-    }) || chain.iter().any(|other| mentions_key_name(index, &other.arg_mentions));
+    }) || chain.iter().any(|other| mentions_key_name(index, &other.arg_mentions))
+        || key_assigned_to(index, function, receiver);
     let request_timeout = chain.iter().find(
         |other| matches!(&other.callee, Callee::Method { method, .. } if method == "timeout"),
     );
@@ -290,6 +291,25 @@ fn mentions_key_name(index: &WorkspaceIndex, mentions: &crate::index::Mentions) 
         .names()
         .chain(mentions.literals())
         .any(|text| index.knowledge().is_idempotency_key(text))
+}
+
+/// `request = request.header("Idempotency-Key", key)`: a key added to the request held in
+/// a local, by reassigning it (often under an `if let Some(key)`).
+fn key_assigned_to(index: &WorkspaceIndex, function: FnId, receiver: &ValueExpr) -> bool {
+    let mut root = receiver;
+    while let ValueExpr::MethodCall { receiver, .. } = root {
+        root = receiver;
+    }
+    let ValueExpr::Name(name) = root else {
+        return false;
+    };
+    index
+        .fn_def(function)
+        .summary
+        .body
+        .assignments
+        .iter()
+        .any(|assignment| assignment.target == *name && mentions_key_name(index, &assignment.value))
 }
 
 /// The arguments carry a key, directly or through the locals they name: a record built
