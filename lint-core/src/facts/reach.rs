@@ -122,6 +122,8 @@ pub struct Reach {
     pub accesses: Vec<ReachedAccess>,
     pub transactions: Vec<ReachedTransaction>,
     pub key_sources: Vec<(FnId, KeySource)>,
+    /// Every function followed from the handler, the handler first.
+    pub visited: Vec<FnId>,
 }
 
 /// Facts computed once per function and shared by every handler that reaches it.
@@ -197,6 +199,9 @@ fn walk(
     out: &mut Reach,
 ) {
     let inherited = inherited_from_caller.bound;
+    if !out.visited.contains(&function) {
+        out.visited.push(function);
+    }
     let facts = cache.get(index, function).clone();
     let in_scope = |range: &TextRange| within.is_none_or(|scope| scope.contains_range(range));
     let bound_at = |range: &TextRange| -> Option<Bound> {

@@ -321,3 +321,39 @@ pub const LOGGING_MACROS: &[&str] = &[
     "error", "warn", "info", "debug", "trace", "event", "log", "println", "eprintln", "print",
     "eprint",
 ];
+/// Methods that, when the resolver cannot follow them, may be I/O the analysis does not
+/// see: a handler whose only such calls are unresolved answers `unknown`, not `n/a`.
+pub const OPAQUE_IO_METHODS: &[&str] = &[
+    "execute",
+    "fetch",
+    "fetch_one",
+    "fetch_optional",
+    "fetch_all",
+    "query",
+    "query_one",
+    "query_opt",
+    "exec",
+    "send",
+    "publish",
+    "call",
+    "request",
+    "post",
+    "put",
+    "patch",
+    "delete",
+];
+/// Crates of stores: a call into one that the facts do not recognise may be a write they
+/// miss.
+pub const STORE_CRATES: &[&str] = &[
+    "sqlx",
+    "tokio_postgres",
+    "deadpool_postgres",
+    "bb8_postgres",
+    "diesel",
+    "diesel_async",
+    "sea_orm",
+    "redis",
+    "deadpool_redis",
+    "mongodb",
+    "aws_sdk_dynamodb",
+];

@@ -9,7 +9,9 @@ pub use suppressions::apply as apply_suppressions;
 
 use crate::discovery::{DiscoveredHandler, HandlerFunction};
 use crate::facts::{reach, Access, Bound, FactsCache, Reach, ReachedAccess, Step};
+use crate::index::CallTarget;
 use crate::index::{AttrArg, FnId, WorkspaceIndex};
+use crate::knowledge::{OPAQUE_IO_METHODS, STORE_CRATES};
 use crate::location::TextRange;
 use crate::report::{Answer, ChainStep, Finding, Questions, Verdict};
 use crate::rules::{HandlerPath, Violation, HANDLER_CHECKS};
@@ -63,6 +65,23 @@ impl<'a> Judge<'a> {
             q3_downstream_uncertainty: self.q3(&reached, &violations),
             q4_deadline: self.q4(&reached, &violations),
         };
+        // Nothing seen is not nothing there: a call that may be I/O but could not be
+        // followed makes a `n/a` answer `unknown`, saying which call.
+        // A call into a store's crate may be a write (Q1, Q2); a call of unknown type may
+        // be anything.
+        let (unseen_store, unseen_any) = self.opaque_io(&reached, within);
+        let state_unseen: Vec<String> = unseen_store.iter().chain(&unseen_any).cloned().collect();
+        for (answer, unseen) in [
+            (&mut questions.q1_idempotent, &state_unseen),
+            (&mut questions.q2_retry_safe, &state_unseen),
+            (&mut questions.q3_downstream_uncertainty, &unseen_any),
+            (&mut questions.q4_deadline, &unseen_any),
+        ] {
+            if answer.verdict == Verdict::NotApplicable && !unseen.is_empty() {
+                answer.verdict = Verdict::Unknown;
+                answer.evidence = unseen.clone();
+            }
+        }
         // A fact reached along two paths is evidence once.
         for answer in [
             &mut questions.q1_idempotent,
@@ -165,6 +184,63 @@ impl<'a> Judge<'a> {
             verdict: Verdict::Pass,
             evidence,
         }
+    }
+
+    /// Calls on the handler's path that may be I/O the facts did not recognise: a method
+    /// such as `.execute()` or `.send()` that the resolver could not follow, or that goes
+    /// into a store's crate (`deadpool_postgres`, `mongodb` …) in a form the analysis does
+    /// not read. As evidence lines.
+    fn opaque_io(&self, reached: &Reach, within: Option<TextRange>) -> (Vec<String>, Vec<String>) {
+        let mut into_stores = Vec::new();
+        let mut untyped = Vec::new();
+        for &function in &reached.visited {
+            let context = self.index.context_of(function);
+            for call in &self.index.fn_def(function).summary.body.calls {
+                if function == reached.visited[0]
+                    && within.is_some_and(|range| !range.contains_range(&call.range))
+                {
+                    continue;
+                }
+                let crate::index::Callee::Method { method, .. } = &call.callee else {
+                    continue;
+                };
+                if !OPAQUE_IO_METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                // Part of a statement the facts read (a query run, a request sent): seen.
+                let recognised = reached.accesses.iter().any(|access| {
+                    access.function == function
+                        && access.access.statement.contains_range(&call.range)
+                }) || reached.calls.iter().any(|reached| {
+                    reached.function == function
+                        && reached.call.statement.contains_range(&call.range)
+                });
+                if recognised {
+                    continue;
+                }
+                let line = |why: &str| {
+                    format!(
+                        "`.{method}()` at {} could not be followed ({why}): it may be I/O this analysis does not see",
+                        self.location(function, call.range.start.line)
+                    )
+                };
+                match self.index.resolve_call(context, call) {
+                    CallTarget::Unresolved(reason) => untyped.push(line(&reason)),
+                    CallTarget::External(path)
+                        if path
+                            .first()
+                            .is_some_and(|first| STORE_CRATES.contains(&first.as_str())) =>
+                    {
+                        into_stores.push(line(&format!(
+                            "`{}` is not a form this analysis reads",
+                            path.join("::")
+                        )))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        (into_stores, untyped)
     }
 
     fn failing(&self, violations: &[Violation], question: &str) -> Vec<String> {
