@@ -73,6 +73,12 @@ fn the_configuration_turns_in_house_code_into_judged_code() {
             ),
             (49, "fixed-deadline".into(), "deny".into()),
             (49, "write-without-inbox".into(), "deny".into()),
+            (79, "downstream-without-deadline".into(), "deny".into()),
+            (
+                79,
+                "downstream-without-idempotency-key".into(),
+                "warn".into()
+            ),
         ]
     );
     let human = run_failfirst(&root, &["failfirst", "fixtures/config/in-house"]);
@@ -112,6 +118,12 @@ fn the_command_line_overrides_the_configured_levels() {
             (49, "fixed-deadline".into(), "warn".into()),
             (49, "write-without-inbox".into(), "deny".into()),
             (58, "retry-without-jitter".into(), "deny".into()),
+            (79, "downstream-without-deadline".into(), "deny".into()),
+            (
+                79,
+                "downstream-without-idempotency-key".into(),
+                "warn".into()
+            ),
         ]
     );
     let output = run_failfirst(

@@ -20,7 +20,8 @@ pub(super) fn downstream_calls(
     let mut out = Vec::new();
     for (position, call) in body.calls.iter().enumerate() {
         let found = match (&call.callee, &resolved[position]) {
-            (Callee::Path(_), CallTarget::External(path)) => http_function(call, path),
+            (Callee::Path(_), CallTarget::External(path)) => http_function(call, path)
+                .or_else(|| associated_client_function(index, function, call, path)),
             (Callee::Method { receiver, method }, _) => {
                 let sent = if HTTP_SEND_METHODS.contains(&method.as_str()) {
                     http_send(index, function, call, receiver)
@@ -576,6 +577,56 @@ fn direct_http(
         idempotent: client_method.idempotent,
         has_key: mentions_key_name(index, &call.arg_mentions),
         bound: construction.bound,
+        retried_by_client: false,
+    })
+}
+
+/// `CheckoutSession::create(&client, params)`: an API written as an associated function
+/// that takes the client as an argument (async-stripe's shape), on a type the knowledge (or
+/// the team's configuration) declares. The client is the first argument.
+fn associated_client_function(
+    index: &WorkspaceIndex,
+    function: FnId,
+    call: &CallSite,
+    path: &[String],
+) -> Option<DownstreamCall> {
+    let (method, type_path) = path.split_last()?;
+    let client = index.knowledge().direct_client(type_path)?;
+    let client_method = client.method(method)?;
+    let api = path.join("::");
+    let default_bound = client.default_timeout_ms.map(|ms| Bound::Fixed {
+        what: format!("the default timeout of `{}`", type_path.join("::")),
+        ms: Some(ms),
+    });
+    let bound = match call.arg_mentions.names().next() {
+        Some(first) => {
+            client_construction(
+                index,
+                function,
+                &ValueExpr::Name(first.to_string()),
+                call.range.start,
+                default_bound,
+            )
+            .bound
+        }
+        None => default_bound.unwrap_or_else(|| {
+            Bound::Unknown(format!("the client given to `{api}` is not visible"))
+        }),
+    };
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        kind: if client.declared {
+            DownstreamKind::DeclaredClient { api: api.clone() }
+        } else {
+            DownstreamKind::Http {
+                method: client_method.http_method.clone(),
+            }
+        },
+        api,
+        idempotent: client_method.idempotent,
+        has_key: carries_key(index, function, &call.arg_mentions, call.range.start, 2),
+        bound,
         retried_by_client: false,
     })
 }
