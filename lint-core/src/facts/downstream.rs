@@ -563,7 +563,26 @@ fn direct_http(
     });
     let construction =
         client_construction(index, function, receiver, call.range.start, default_bound);
-    Some(DownstreamCall {
+    Some(client_call(
+        call,
+        client,
+        client_method,
+        api,
+        construction.bound,
+        mentions_key_name(index, &call.arg_mentions),
+    ))
+}
+
+/// A call of a known or declared client's method, as a downstream call.
+fn client_call(
+    call: &CallSite,
+    client: &crate::knowledge::DirectClient,
+    client_method: &crate::knowledge::ClientMethod,
+    api: String,
+    bound: Bound,
+    has_key: bool,
+) -> DownstreamCall {
+    DownstreamCall {
         range: call.range,
         statement: call.statement,
         kind: if client.declared {
@@ -575,10 +594,10 @@ fn direct_http(
         },
         api,
         idempotent: client_method.idempotent,
-        has_key: mentions_key_name(index, &call.arg_mentions),
-        bound: construction.bound,
+        has_key,
+        bound,
         retried_by_client: false,
-    })
+    }
 }
 
 /// `CheckoutSession::create(&client, params)`: an API written as an associated function
@@ -613,22 +632,14 @@ fn associated_client_function(
             Bound::Unknown(format!("the client given to `{api}` is not visible"))
         }),
     };
-    Some(DownstreamCall {
-        range: call.range,
-        statement: call.statement,
-        kind: if client.declared {
-            DownstreamKind::DeclaredClient { api: api.clone() }
-        } else {
-            DownstreamKind::Http {
-                method: client_method.http_method.clone(),
-            }
-        },
+    Some(client_call(
+        call,
+        client,
+        client_method,
         api,
-        idempotent: client_method.idempotent,
-        has_key: carries_key(index, function, &call.arg_mentions, call.range.start, 2),
         bound,
-        retried_by_client: false,
-    })
+        carries_key(index, function, &call.arg_mentions, call.range.start, 2),
+    ))
 }
 
 /// `[crate, Type]` of a method defined in the workspace.

@@ -228,16 +228,7 @@ fn walk(
             function,
             chain: chain.clone(),
             effective_bound,
-            reaction: facts
-                .reactions
-                .iter()
-                .find(|reaction| reaction.call == call.range)
-                .filter(|reaction| reaction.kind != ReactionKind::Propagated)
-                .map(|reaction| PlacedReaction {
-                    reaction: reaction.clone(),
-                    function,
-                    chain: chain.clone(),
-                })
+            reaction: placed_reaction(&facts, call.range, function, chain)
                 .or_else(|| inherited_from_caller.reaction.clone()),
             order: order_of(chain, call.statement.start),
         });
@@ -328,17 +319,15 @@ fn walk(
                     bound: bound.as_ref(),
                     transaction,
                     returned_into: returned_into(&facts, edge, function),
-                    reaction: facts
-                        .reactions
-                        .iter()
-                        .find(|reaction| reaction.call == edge.range)
-                        .filter(|reaction| reaction.kind != ReactionKind::Propagated)
-                        .map(|reaction| PlacedReaction {
-                            reaction: reaction.clone(),
-                            function,
-                            chain: chain[..chain.len() - 1].to_vec(),
-                        })
-                        .or_else(|| inherited_from_caller.reaction.clone()),
+                    // The step just pushed leads into the callee; the reaction is
+                    // written here, at the caller's depth.
+                    reaction: placed_reaction(
+                        &facts,
+                        edge.range,
+                        function,
+                        &chain[..chain.len() - 1],
+                    )
+                    .or_else(|| inherited_from_caller.reaction.clone()),
                 },
                 stack,
                 out,
@@ -451,5 +440,24 @@ fn returned_into(
         .map(|transaction| TransactionId {
             function,
             name: transaction.name.clone(),
+        })
+}
+
+/// What this function does when the call at `range` fails, unless it hands the error back
+/// (then its caller's reaction applies).
+fn placed_reaction(
+    facts: &FunctionFacts,
+    range: TextRange,
+    function: FnId,
+    chain: &[Step],
+) -> Option<PlacedReaction> {
+    facts
+        .reactions
+        .iter()
+        .find(|reaction| reaction.call == range && reaction.kind != ReactionKind::Propagated)
+        .map(|reaction| PlacedReaction {
+            reaction: reaction.clone(),
+            function,
+            chain: chain.to_vec(),
         })
 }

@@ -128,25 +128,9 @@ impl<'a> Judge<'a> {
         text
     }
 
+    /// Q4: every downstream call is bounded by a deadline derived from the caller's.
     fn q4(&self, reached: &Reach, violations: &[Violation]) -> Answer {
-        if reached.calls.is_empty() {
-            return Answer {
-                verdict: Verdict::NotApplicable,
-                evidence: vec!["no downstream call on this handler's path".to_string()],
-            };
-        }
-        let failing: Vec<String> = violations
-            .iter()
-            .filter(|violation| violation.fails("q4"))
-            .map(|violation| self.evidence_of(violation))
-            .collect();
-        if !failing.is_empty() {
-            return Answer {
-                verdict: Verdict::Fail,
-                evidence: failing,
-            };
-        }
-        let unknown: Vec<String> = reached
+        let unknown = reached
             .calls
             .iter()
             .filter_map(|call| match &call.effective_bound {
@@ -158,32 +142,32 @@ impl<'a> Judge<'a> {
                 _ => None,
             })
             .collect();
-        if !unknown.is_empty() {
-            return Answer {
-                verdict: Verdict::Unknown,
-                evidence: unknown,
-            };
-        }
-        let evidence = reached
-            .calls
-            .iter()
-            .map(|call| {
-                let how = match &call.effective_bound {
-                    Bound::Propagated(what) | Bound::Fixed { what, .. } => what.clone(),
-                    Bound::ForwardedMetadata => "forwarded inbound metadata".to_string(),
-                    Bound::Unbounded(what) | Bound::Unknown(what) => what.clone(),
-                };
-                format!(
-                    "{} at {} bounded by {how}",
-                    call.call.kind.describe(),
-                    self.location(call.function, call.call.statement.start.line)
-                )
-            })
-            .collect();
-        Answer {
-            verdict: Verdict::Pass,
-            evidence,
-        }
+        answer(
+            reached
+                .calls
+                .is_empty()
+                .then_some("no downstream call on this handler's path"),
+            self.failing(violations, "q4"),
+            unknown,
+            || {
+                reached
+                    .calls
+                    .iter()
+                    .map(|call| {
+                        let how = match &call.effective_bound {
+                            Bound::Propagated(what) | Bound::Fixed { what, .. } => what.clone(),
+                            Bound::ForwardedMetadata => "forwarded inbound metadata".to_string(),
+                            Bound::Unbounded(what) | Bound::Unknown(what) => what.clone(),
+                        };
+                        format!(
+                            "{} at {} bounded by {how}",
+                            call.call.kind.describe(),
+                            self.location(call.function, call.call.statement.start.line)
+                        )
+                    })
+                    .collect()
+            },
+        )
     }
 
     /// Calls on the handler's path that may be I/O the facts did not recognise: a method
@@ -261,20 +245,7 @@ impl<'a> Judge<'a> {
 
     /// Q1: running twice leaves the data as running once.
     fn q1(&self, reached: &Reach, violations: &[Violation]) -> Answer {
-        if reached.accesses.is_empty() {
-            return Answer {
-                verdict: Verdict::NotApplicable,
-                evidence: vec!["touches no store".to_string()],
-            };
-        }
-        let failing = self.failing(violations, "q1");
-        if !failing.is_empty() {
-            return Answer {
-                verdict: Verdict::Fail,
-                evidence: failing,
-            };
-        }
-        let unknown: Vec<String> = reached
+        let unknown = reached
             .accesses
             .iter()
             .filter_map(|access| match &access.access.access {
@@ -286,41 +257,37 @@ impl<'a> Judge<'a> {
                 _ => None,
             })
             .collect();
-        if !unknown.is_empty() {
-            return Answer {
-                verdict: Verdict::Unknown,
-                evidence: unknown,
-            };
-        }
-        let writes: Vec<&ReachedAccess> = reached
-            .accesses
-            .iter()
-            .filter(|access| access.access.is_write())
-            .collect();
-        if writes.is_empty() {
-            return Answer {
-                verdict: Verdict::Pass,
-                evidence: vec!["read-only: no state write on this handler's path".to_string()],
-            };
-        }
-        let evidence = writes
-            .iter()
-            .map(|write| {
-                let why = match &write.access.access {
-                    _ if write.access.on_key_table() => "records the idempotency key",
-                    Access::Write {
-                        idempotent: true, ..
-                    } => "is idempotent",
-                    _ if write.access.on_append_only_table() => "appends to an audit or log table",
-                    _ => "shares its transaction with the recorded idempotency key",
-                };
-                format!("{} {why}", self.access_at(write))
-            })
-            .collect();
-        Answer {
-            verdict: Verdict::Pass,
-            evidence,
-        }
+        answer(
+            reached.accesses.is_empty().then_some("touches no store"),
+            self.failing(violations, "q1"),
+            unknown,
+            || {
+                let writes: Vec<&ReachedAccess> = reached
+                    .accesses
+                    .iter()
+                    .filter(|access| access.access.is_write())
+                    .collect();
+                if writes.is_empty() {
+                    return vec!["read-only: no state write on this handler's path".to_string()];
+                }
+                writes
+                    .iter()
+                    .map(|write| {
+                        let why = match &write.access.access {
+                            _ if write.access.on_key_table() => "records the idempotency key",
+                            Access::Write {
+                                idempotent: true, ..
+                            } => "is idempotent",
+                            _ if write.access.on_append_only_table() => {
+                                "appends to an audit or log table"
+                            }
+                            _ => "shares its transaction with the recorded idempotency key",
+                        };
+                        format!("{} {why}", self.access_at(write))
+                    })
+                    .collect()
+            },
+        )
     }
 
     /// Q2: a client's retry after a timeout gets the first result back.
@@ -416,20 +383,7 @@ impl<'a> Judge<'a> {
     /// Q3: a downstream that commits at the moment of its timeout leaves the work
     /// resolvable.
     fn q3(&self, reached: &Reach, violations: &[Violation]) -> Answer {
-        if reached.calls.is_empty() {
-            return Answer {
-                verdict: Verdict::NotApplicable,
-                evidence: vec!["no downstream call on this handler's path".to_string()],
-            };
-        }
-        let failing = self.failing(violations, "q3");
-        if !failing.is_empty() {
-            return Answer {
-                verdict: Verdict::Fail,
-                evidence: failing,
-            };
-        }
-        let unknown: Vec<String> = reached
+        let unknown = reached
             .calls
             .iter()
             .filter(|call| call.call.idempotent.is_none())
@@ -442,32 +396,32 @@ impl<'a> Judge<'a> {
                 )
             })
             .collect();
-        if !unknown.is_empty() {
-            return Answer {
-                verdict: Verdict::Unknown,
-                evidence: unknown,
-            };
-        }
-        let evidence = reached
-            .calls
-            .iter()
-            .map(|call| {
-                let how = if call.call.idempotent == Some(true) {
-                    "is idempotent"
-                } else {
-                    "carries an idempotency key"
-                };
-                format!(
-                    "{} at {} {how}",
-                    call.call.kind.describe(),
-                    self.location(call.function, call.call.statement.start.line)
-                )
-            })
-            .collect();
-        Answer {
-            verdict: Verdict::Pass,
-            evidence,
-        }
+        answer(
+            reached
+                .calls
+                .is_empty()
+                .then_some("no downstream call on this handler's path"),
+            self.failing(violations, "q3"),
+            unknown,
+            || {
+                reached
+                    .calls
+                    .iter()
+                    .map(|call| {
+                        let how = if call.call.idempotent == Some(true) {
+                            "is idempotent"
+                        } else {
+                            "carries an idempotency key"
+                        };
+                        format!(
+                            "{} at {} {how}",
+                            call.call.kind.describe(),
+                            self.location(call.function, call.call.statement.start.line)
+                        )
+                    })
+                    .collect()
+            },
+        )
     }
 
     fn finding(&self, violation: &Violation, handler_path: &str) -> Finding {
@@ -505,6 +459,27 @@ impl<'a> Judge<'a> {
             line,
         }
     }
+}
+
+/// An answer from what was found, by precedence: `n/a` when the question does not apply
+/// (the reason given), else `fail` on any failing evidence, else `unknown` on any, else
+/// `pass` with what makes it pass.
+fn answer(
+    not_applicable: Option<&str>,
+    failing: Vec<String>,
+    unknown: Vec<String>,
+    passing: impl FnOnce() -> Vec<String>,
+) -> Answer {
+    let (verdict, evidence) = if let Some(reason) = not_applicable {
+        (Verdict::NotApplicable, vec![reason.to_string()])
+    } else if !failing.is_empty() {
+        (Verdict::Fail, failing)
+    } else if !unknown.is_empty() {
+        (Verdict::Unknown, unknown)
+    } else {
+        (Verdict::Pass, passing())
+    };
+    Answer { verdict, evidence }
 }
 
 /// Whether the handler can know its caller's deadline (SPEC §3): a tonic handler, one that
