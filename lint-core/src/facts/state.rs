@@ -329,17 +329,41 @@ impl Reader<'_> {
     }
 
     /// The calls of the chain ending at `call`: they start where it starts.
+    /// The calls of the chain ending at the call `root`, that call excluded.
     fn chain(&self, root: TextRange) -> Vec<(usize, &CallSite)> {
+        self.chain_within(root)
+            .into_iter()
+            .filter(|(_, other)| other.range != root)
+            .collect()
+    }
+
+    /// The calls of the chain that makes up the expression `root` (a local's initialiser,
+    /// an argument), its outermost call included.
+    fn chain_within(&self, root: TextRange) -> Vec<(usize, &CallSite)> {
         self.body()
             .calls
             .iter()
             .enumerate()
-            .filter(|(_, other)| {
-                other.range.start == root.start
-                    && other.range.end <= root.end
-                    && other.range != root
-            })
+            .filter(|(_, other)| other.range.start == root.start && other.range.end <= root.end)
             .collect()
+    }
+
+    /// The initialiser of the local a method chain starts from (`query` in
+    /// `query.execute(conn)`).
+    fn receiver_local_init(&self, receiver: &ValueExpr, call: &CallSite) -> Option<TextRange> {
+        let mut root = receiver;
+        while let ValueExpr::MethodCall { receiver, .. } = root {
+            root = receiver;
+        }
+        let ValueExpr::Name(name) = root else {
+            return None;
+        };
+        self.body()
+            .locals
+            .iter()
+            .rev()
+            .find(|local| local.name == *name && local.scope.contains(call.range.start))
+            .and_then(|local| local.init_range)
     }
 
     /// The query given as an argument to sqlx's `Executor` methods (`tx.execute(query)`,
@@ -471,12 +495,28 @@ impl Reader<'_> {
                 let Callee::Method { receiver, .. } = &call.callee else {
                     return None;
                 };
-                let Some(root) = self.argument_query(call) else {
-                    return self.builder_read(call, receiver, method);
-                };
-                let inner = self.chain(root);
-                let source = self.source_of(root, false, &inner)?;
-                (source, self.executor_of_value(receiver, call), inner)
+                // `let query = diesel::delete(..); query.execute(conn)`: the query is built
+                // in the local the chain starts from.
+                let from_local = self.receiver_local_init(receiver, call).and_then(|root| {
+                    let inner = self.chain_within(root);
+                    let source = self.source_of(root, runs_with_exec, &inner)?;
+                    Some((
+                        source,
+                        self.executor_of_names(call.arg_mentions.names(), call),
+                        inner,
+                    ))
+                });
+                match from_local {
+                    Some(found) => found,
+                    None => {
+                        let Some(root) = self.argument_query(call) else {
+                            return self.builder_read(call, receiver, method);
+                        };
+                        let inner = self.chain_within(root);
+                        let source = self.source_of(root, false, &inner)?;
+                        (source, self.executor_of_value(receiver, call), inner)
+                    }
+                }
             }
         };
         let outcome_checked = self.outcome_checked(call)

@@ -266,3 +266,34 @@ fn a_query_given_to_the_transaction_runs_in_it() {
         ));
     }
 }
+
+#[test]
+fn a_query_built_in_a_local_is_read_where_it_runs() {
+    let facts = facts_of(
+        r#"
+        use diesel::prelude::*;
+        pub fn remove(conn: &mut PgConnection, id: i32) -> QueryResult<usize> {
+            let query = diesel::delete(posts::table.find(id));
+            query.execute(conn)
+        }
+        pub async fn bump(pool: &PgPool) -> sqlx::Result<()> {
+            let query = sqlx::query("UPDATE counters SET n = n + 1");
+            query.execute(pool).await?;
+            Ok(())
+        }
+        "#,
+        "remove",
+    );
+    assert_eq!(facts.accesses.len(), 1, "{facts:#?}");
+    assert!(matches!(
+        facts.accesses[0].access,
+        Access::Write {
+            idempotent: true,
+            ..
+        }
+    ));
+    assert_eq!(
+        facts.accesses[0].executor,
+        Executor::Param("conn".to_string())
+    );
+}
