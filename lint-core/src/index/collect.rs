@@ -838,6 +838,21 @@ impl<'ast> Visit<'ast> for BodyCollector {
                 return;
             }
         }
+        // `if call().await.is_err() { .. }`, `if !result.is_ok() { .. }`: the block is the
+        // error arm of the value tested.
+        if let Some(tested) = tested_for_error(&node.cond) {
+            self.summary.error_arms.push(ErrorArm {
+                range: between(
+                    node.if_token.span,
+                    node.then_branch.brace_token.span.close(),
+                ),
+                catch_all: true,
+                mentions: mentions_of_block(&node.then_branch),
+                scrutinee: Some(expr_range(tested)),
+                scrutinee_name: plain_variable(tested),
+                guard: Mentions::default(),
+            });
+        }
         visit::visit_expr_if(self, node);
     }
 
@@ -1253,6 +1268,26 @@ fn error_pattern(pat: &syn::Pat) -> Option<bool> {
             Some(catch_all)
         }
         syn::Pat::Or(alternatives) => alternatives.cases.iter().find_map(error_pattern),
+        _ => None,
+    }
+}
+
+/// The value an `if` condition tests for an error: `x.is_err()`, `!x.is_ok()`.
+fn tested_for_error(condition: &syn::Expr) -> Option<&syn::Expr> {
+    match peel_parens(condition) {
+        syn::Expr::MethodCall(call) if call.method == "is_err" && call.args.is_empty() => {
+            Some(&call.receiver)
+        }
+        syn::Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Not(_),
+            expr,
+            ..
+        }) => match peel_parens(expr) {
+            syn::Expr::MethodCall(call) if call.method == "is_ok" && call.args.is_empty() => {
+                Some(&call.receiver)
+            }
+            _ => None,
+        },
         _ => None,
     }
 }
