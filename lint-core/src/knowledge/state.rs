@@ -286,7 +286,8 @@ pub const KEY_TABLE_PARTS: &[&str] = &[
 
 /// Tables only ever appended to for the record (audit trails, logs): a second row on a
 /// retry changes no balance. Matched as parts of the lowercased name.
-pub const APPEND_ONLY_TABLE_PARTS: &[&str] = &["audit", "_log", "log_", "_history", "history_"];
+pub const APPEND_ONLY_TABLE_PARTS: &[&str] =
+    &["audit", "_log", "log_", "modlog", "_history", "history_"];
 
 /// Names of message ids that a consumer dedups on (`key = event_id`).
 pub const MESSAGE_ID_NAMES: &[&str] = &["event_id", "message_id", "msg_id", "eventid", "messageid"];
