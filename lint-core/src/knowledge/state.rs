@@ -322,9 +322,9 @@ pub const LOGGING_MACROS: &[&str] = &[
     "error", "warn", "info", "debug", "trace", "event", "log", "println", "eprintln", "print",
     "eprint",
 ];
-/// Methods that, when the resolver cannot follow them, may be I/O the analysis does not
-/// see: a handler whose only such calls are unresolved answers `unknown`, not `n/a`.
-pub const OPAQUE_IO_METHODS: &[&str] = &[
+/// Methods that, when the resolver cannot follow them, may run a query the analysis does
+/// not see: a handler whose path holds one answers Q1 and Q2 `unknown`, not `n/a`.
+pub const OPAQUE_STORE_METHODS: &[&str] = &[
     "execute",
     "fetch",
     "fetch_one",
@@ -334,15 +334,11 @@ pub const OPAQUE_IO_METHODS: &[&str] = &[
     "query_one",
     "query_opt",
     "exec",
-    "send",
-    "publish",
-    "call",
-    "request",
-    "post",
-    "put",
-    "patch",
-    "delete",
 ];
+/// Methods that, unresolved, may send a request the analysis does not see (Q3, Q4). `send`
+/// and `call` are left out: channels, plugins and services use them as often as clients do.
+pub const OPAQUE_DOWNSTREAM_METHODS: &[&str] =
+    &["post", "put", "patch", "delete", "request", "publish"];
 /// Crates of stores: a call into one that the facts do not recognise may be a write they
 /// miss.
 pub const STORE_CRATES: &[&str] = &[

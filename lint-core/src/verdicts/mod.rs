@@ -11,7 +11,7 @@ use crate::discovery::{DiscoveredHandler, HandlerFunction};
 use crate::facts::{reach, Access, Bound, FactsCache, Reach, ReachedAccess, Step};
 use crate::index::CallTarget;
 use crate::index::{AttrArg, FnId, WorkspaceIndex};
-use crate::knowledge::{OPAQUE_IO_METHODS, STORE_CRATES};
+use crate::knowledge::{OPAQUE_DOWNSTREAM_METHODS, OPAQUE_STORE_METHODS, STORE_CRATES};
 use crate::location::TextRange;
 use crate::report::{Answer, ChainStep, Finding, Questions, Verdict};
 use crate::rules::{HandlerPath, Violation, HANDLER_CHECKS};
@@ -67,15 +67,15 @@ impl<'a> Judge<'a> {
         };
         // Nothing seen is not nothing there: a call that may be I/O but could not be
         // followed makes a `n/a` answer `unknown`, saying which call.
-        // A call into a store's crate may be a write (Q1, Q2); a call of unknown type may
-        // be anything.
-        let (unseen_store, unseen_any) = self.opaque_io(&reached, within);
-        let state_unseen: Vec<String> = unseen_store.iter().chain(&unseen_any).cloned().collect();
+        // A query method of unknown receiver, or a call into a store's crate in a form not
+        // read, may be a write (Q1, Q2); a request method of unknown receiver may be a
+        // downstream call (Q3, Q4).
+        let (unseen_state, unseen_downstream) = self.opaque_io(&reached, within);
         for (answer, unseen) in [
-            (&mut questions.q1_idempotent, &state_unseen),
-            (&mut questions.q2_retry_safe, &state_unseen),
-            (&mut questions.q3_downstream_uncertainty, &unseen_any),
-            (&mut questions.q4_deadline, &unseen_any),
+            (&mut questions.q1_idempotent, &unseen_state),
+            (&mut questions.q2_retry_safe, &unseen_state),
+            (&mut questions.q3_downstream_uncertainty, &unseen_downstream),
+            (&mut questions.q4_deadline, &unseen_downstream),
         ] {
             if answer.verdict == Verdict::NotApplicable && !unseen.is_empty() {
                 answer.verdict = Verdict::Unknown;
@@ -175,8 +175,8 @@ impl<'a> Judge<'a> {
     /// into a store's crate (`deadpool_postgres`, `mongodb` …) in a form the analysis does
     /// not read. As evidence lines.
     fn opaque_io(&self, reached: &Reach, within: Option<TextRange>) -> (Vec<String>, Vec<String>) {
-        let mut into_stores = Vec::new();
-        let mut untyped = Vec::new();
+        let mut state = Vec::new();
+        let mut downstream = Vec::new();
         for &function in &reached.visited {
             let context = self.index.context_of(function);
             for call in &self.index.fn_def(function).summary.body.calls {
@@ -188,7 +188,9 @@ impl<'a> Judge<'a> {
                 let crate::index::Callee::Method { method, .. } = &call.callee else {
                     continue;
                 };
-                if !OPAQUE_IO_METHODS.contains(&method.as_str()) {
+                let store_method = OPAQUE_STORE_METHODS.contains(&method.as_str());
+                let downstream_method = OPAQUE_DOWNSTREAM_METHODS.contains(&method.as_str());
+                if !store_method && !downstream_method {
                     continue;
                 }
                 // Part of a statement the facts read (a query run, a request sent): seen.
@@ -209,13 +211,15 @@ impl<'a> Judge<'a> {
                     )
                 };
                 match self.index.resolve_call(context, call) {
-                    CallTarget::Unresolved(reason) => untyped.push(line(&reason)),
+                    CallTarget::Unresolved(reason) if store_method => state.push(line(&reason)),
+                    CallTarget::Unresolved(reason) => downstream.push(line(&reason)),
                     CallTarget::External(path)
-                        if path
-                            .first()
-                            .is_some_and(|first| STORE_CRATES.contains(&first.as_str())) =>
+                        if store_method
+                            && path
+                                .first()
+                                .is_some_and(|first| STORE_CRATES.contains(&first.as_str())) =>
                     {
-                        into_stores.push(line(&format!(
+                        state.push(line(&format!(
                             "`{}` is not a form this analysis reads",
                             path.join("::")
                         )))
@@ -224,7 +228,7 @@ impl<'a> Judge<'a> {
                 }
             }
         }
-        (into_stores, untyped)
+        (state, downstream)
     }
 
     fn failing(&self, violations: &[Violation], question: &str) -> Vec<String> {
