@@ -281,3 +281,14 @@ fn a_package_of_the_workspace_can_be_chosen_and_an_unknown_one_is_an_error() {
         output.stderr
     );
 }
+
+/// A run that finds no handler has no score, rather than a failing 0.0%.
+#[test]
+fn no_handler_no_score() {
+    let output = run_failfirst(&repo_root(), &["failfirst", "annotations/src"]);
+    assert!(
+        output.stdout.contains("0 handlers") && output.stdout.contains("no score"),
+        "{}",
+        output.stdout
+    );
+}

@@ -174,10 +174,23 @@ fn render_handler_table(report: &Report, out: &mut String) {
         }
         let _ = writeln!(out);
     }
+    // With no handler there is no score: "0.0%" would read as a failing team.
+    let score = if summary.handlers == 0 {
+        "no score (no handler found)".to_string()
+    } else {
+        format!(
+            "score {:.1}% (unknown {:.1}%)",
+            summary.score, summary.unknown_rate
+        )
+    };
     let _ = writeln!(
         out,
-        "{} handlers in {} files ({} could not be parsed) · {} errors, {} warnings · score {:.1}% (unknown {:.1}%)",
-        summary.handlers, summary.files, summary.files_failed, summary.findings.deny, summary.findings.warn, summary.score, summary.unknown_rate
+        "{} handlers in {} files ({} could not be parsed) · {} errors, {} warnings · {score}",
+        summary.handlers,
+        summary.files,
+        summary.files_failed,
+        summary.findings.deny,
+        summary.findings.warn
     );
 }
 
