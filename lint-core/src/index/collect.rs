@@ -12,8 +12,9 @@ use super::spans::{
 };
 use super::summary::*;
 use crate::knowledge::{
-    COMPENSATION_WORDS, FAILURE_WORDS, IDEMPOTENCY_FIELD_PARTS, KEY_TABLE_PARTS, LITERAL_MACROS,
-    MESSAGE_ID_NAMES, PENDING_WORDS, RANGED_RECEIVER_METHODS, ROUTE_BUILDING_METHODS,
+    COMPENSATION_WORDS, FAILURE_WORDS, IDEMPOTENCY_FIELD_PARTS, INERT_TRAITS, KEY_TABLE_PARTS,
+    LITERAL_MACROS, MESSAGE_ID_NAMES, PENDING_WORDS, RANGED_RECEIVER_METHODS,
+    ROUTE_BUILDING_METHODS,
 };
 use crate::location::TextRange;
 
@@ -88,6 +89,15 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                 );
                 out.modules[module].fns.push(summary);
             }
+            // `impl Clone for X`, `impl fmt::Debug for X`, serde's impls: code that no
+            // handler reaches for I/O, and that generated bindings hold by the ten
+            // thousand. Their methods are left out of the index.
+            syn::Item::Impl(item_impl)
+                if item_impl.trait_.as_ref().is_some_and(|(_, path, _)| {
+                    path.segments
+                        .last()
+                        .is_some_and(|last| INERT_TRAITS.iter().any(|name| last.ident == name))
+                }) => {}
             syn::Item::Impl(item_impl) => {
                 let is_test = in_test || has_cfg_test(&item_impl.attrs);
                 let methods = item_impl

@@ -294,3 +294,20 @@ fn a_binding_that_shadows_a_parameter_reads_the_parameter() {
         "read() on the lock, then the shadowing bindings, keep the type"
     );
 }
+
+#[test]
+fn impls_of_inert_traits_are_not_indexed() {
+    let index = index_of(&[(
+        "shop",
+        &[(
+            "src/lib.rs",
+            "pub struct Repo; \
+             impl std::fmt::Debug for Repo { fn fmt(&self, f: &mut Formatter) -> Result { Ok(()) } } \
+             impl Repo { pub fn debit(&self) {} } \
+             pub fn handler(repo: &Repo) { repo.debit(); Repo::fmt(repo, todo!()); }",
+        )],
+    )]);
+    let calls = calls_of(&index, "shop::handler");
+    assert_eq!(calls[0], "shop::Repo::debit");
+    assert!(calls[1].starts_with("unresolved"), "{calls:?}");
+}

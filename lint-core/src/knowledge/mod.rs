@@ -98,6 +98,25 @@ pub const TRANSPARENT_WRAPPERS: &[&str] = &[
     "ManuallyDrop",
 ];
 
+/// Traits whose impls never do a handler's I/O (copying, comparing, formatting, hashing,
+/// (de)serialising): their impls are not indexed. Generated bindings hold them by the ten
+/// thousand (on the benchmark corpus, leaving them out saves ~140 MiB of peak memory).
+/// `Default` is not among them: a `Default` impl may build the client a handler uses.
+pub const INERT_TRAITS: &[&str] = &[
+    "Clone",
+    "Copy",
+    "Debug",
+    "Display",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+    "Visitor",
+];
+
 /// Associated functions that build a value of their own type: `T::new(..)` is a `T`.
 pub const CONSTRUCTOR_NAMES: &[&str] = &[
     "new",
