@@ -12,6 +12,12 @@
 //! - [`discovery`]: which functions are RPC handlers (routes of axum, actix-web, rocket, poem,
 //!   warp; tonic services; message consumers; annotated functions; an in-house framework's
 //!   attribute or routing call named by the configuration).
+//! - [`facts`]: what each function does that the questions care about — downstream calls
+//!   and their bounds and keys, retries, state reads and writes (SQL parsed with
+//!   `sqlparser`) with the transaction they run in, idempotency keys, the reaction to a
+//!   failed call — then followed from each handler along its calls, with the chain.
+//! - [`verdicts`]: the rules' findings and each handler's four answers, from the facts its
+//!   path reaches; suppressions applied.
 //! - [`report`]: handlers, findings and the four questions, as plain data.
 //! - [`rules`]: one file per rule, holding its documentation and metadata.
 //! - [`knowledge`]: what we know of libraries, as declarative data. The tables a team's

@@ -1,314 +1,16 @@
-//! State: the reads and writes a function makes to its stores (SQL through sqlx, diesel,
-//! sea-orm or tokio-postgres; Redis), on which executor (a transaction, a pool, a parameter
-//! the caller fills), and the transactions it opens and commits.
-//!
-//! The store API decides, never a method name alone: `.execute(..)` counts when the query it
-//! runs is seen (a `query!` macro, `sqlx::query("..")`, a diesel or sea-orm write, or SQL
-//! text that parses), and `cache.insert(..)` on a map is not a write.
+//! SQL stores: the query a call runs (a `query!` macro, `sqlx::query("..")`, SQL text, a
+//! diesel or sea-orm builder, a configured write API), what it does, and on which executor.
 
-use super::deadlines::path_is;
-use super::sql::{self, SqlStatement};
-use crate::index::{
-    CallSite, CallTarget, Callee, FnId, LocalBinding, TypeTarget, ValueExpr, WorkspaceIndex,
-};
+use super::reader::Reader;
+use super::{claims_key_column, Access, StateAccess, Store};
+use crate::facts::deadlines::path_is;
+use crate::facts::sql::{self, SqlStatement};
+use crate::index::{CallSite, CallTarget, Callee, ValueExpr};
 use crate::knowledge::{
-    RedisEffect, APPEND_ONLY_TABLE_PARTS, COMMIT_METHODS, CONFLICT_METHODS, DIESEL_WRITES,
-    OUTCOME_METHODS, QUERY_RUN_METHODS, REDIS_COMMANDS, REDIS_COMMAND_TRAITS, REDIS_CRATES,
-    RELATIVE_EXPR_METHODS, SEA_ORM_ENTITY_WRITES, SEA_ORM_MODEL_WRITES, SQL_TEXT_FUNCTIONS,
-    SQL_TEXT_METHODS, TRANSACTION_METHODS,
+    CONFLICT_METHODS, DIESEL_WRITES, QUERY_RUN_METHODS, RELATIVE_EXPR_METHODS,
+    SEA_ORM_ENTITY_WRITES, SEA_ORM_MODEL_WRITES, SQL_TEXT_FUNCTIONS, SQL_TEXT_METHODS,
 };
 use crate::location::TextRange;
-
-/// One read or write of a store.
-#[derive(Clone, Debug)]
-pub struct StateAccess {
-    pub range: TextRange,
-    /// Findings point at the statement's first line.
-    pub statement: TextRange,
-    pub store: Store,
-    /// How it is written: `sqlx::query!`, `diesel::insert_into`, `redis INCR`.
-    pub api: String,
-    pub access: Access,
-    pub executor: Executor,
-    /// One of its tables (or its Redis key) is named as an idempotency or inbox record.
-    pub key_table: bool,
-    /// The values bound into it include an idempotency key or message id
-    /// (`.bind(req.idempotency_key)`, `query!(.., event.event_id)`).
-    pub binds_key: bool,
-    /// What the access did is looked at (`rows_affected()`, a `RETURNING` row fetched
-    /// optionally, the result of `SET NX` bound and tested).
-    pub outcome_checked: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Store {
-    Sql,
-    Redis,
-}
-
-impl Store {
-    pub fn name(self) -> &'static str {
-        match self {
-            Store::Sql => "the SQL database",
-            Store::Redis => "Redis",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Access {
-    Read {
-        tables: Vec<String>,
-        /// `FOR UPDATE`: the rows stay locked until the transaction ends.
-        locks: bool,
-    },
-    Write {
-        /// `UPDATE accounts SET balance = balance ± ..`, `redis INCR`.
-        description: String,
-        tables: Vec<String>,
-        /// Running it twice leaves the same state as once.
-        idempotent: bool,
-        /// Only the first of two attempts takes effect (`ON CONFLICT DO NOTHING`, `SET NX`).
-        conditional: bool,
-    },
-    /// A store is used but what the statement does cannot be told: the reason.
-    Unknown(String),
-}
-
-impl StateAccess {
-    /// The tables (or Redis keys' prefixes) it touches.
-    pub fn tables(&self) -> &[String] {
-        match &self.access {
-            Access::Read { tables, .. } | Access::Write { tables, .. } => tables,
-            Access::Unknown(_) => &[],
-        }
-    }
-
-    /// It touches an idempotency-key or inbox table: one named so, or one that a key is
-    /// claimed in (`INSERT INTO payment_keys .. ON CONFLICT DO NOTHING` binding
-    /// `req.idempotency_key`).
-    pub fn on_key_table(&self) -> bool {
-        self.key_table
-            || self.binds_key
-                && matches!(
-                    self.access,
-                    Access::Write {
-                        conditional: true,
-                        ..
-                    }
-                )
-    }
-
-    /// An append-only record (audit trail, log): a second row on a retry changes no state
-    /// that decisions are made on.
-    pub fn on_append_only_table(&self) -> bool {
-        !self.tables().is_empty()
-            && self.tables().iter().all(|table| {
-                APPEND_ONLY_TABLE_PARTS
-                    .iter()
-                    .any(|part| table.contains(part))
-            })
-    }
-
-    pub fn is_write(&self) -> bool {
-        matches!(self.access, Access::Write { .. })
-    }
-
-    pub fn describe(&self) -> String {
-        match &self.access {
-            Access::Read { tables, .. } => format!("read of {}", tables.join(", ")),
-            Access::Write { description, .. } => description.clone(),
-            Access::Unknown(_) => format!("`{}`", self.api),
-        }
-    }
-}
-
-/// What runs the statement.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Executor {
-    /// A transaction this function opened, by the local it is bound to (or the closure that
-    /// is the transaction: `transaction closure`).
-    Transaction(String),
-    /// A parameter: the caller decides (a `&mut *tx` passed in, or a pool).
-    Param(String),
-    /// A pool or a plain connection: the statement commits on its own.
-    Autocommit,
-}
-
-/// A transaction opened in a function.
-#[derive(Clone, Debug)]
-pub struct Transaction {
-    pub name: String,
-    /// The statement that opens it.
-    pub opened: TextRange,
-    /// Where it is open: the local's scope, or the closure's body.
-    pub scope: TextRange,
-    /// The statement that commits it, if any.
-    pub committed: Option<TextRange>,
-}
-
-/// The accesses and transactions of one function.
-pub(super) fn state_accesses(
-    index: &WorkspaceIndex,
-    function: FnId,
-    resolved: &[CallTarget],
-    transactions: &[Transaction],
-) -> Vec<StateAccess> {
-    let reader = Reader {
-        index,
-        function,
-        resolved,
-        transactions,
-    };
-    let body = &index.fn_def(function).summary.body;
-    let mut out = Vec::new();
-    for (position, call) in body.calls.iter().enumerate() {
-        let found = reader
-            .configured_write(position, call)
-            .or_else(|| match &call.callee {
-                Callee::Method { receiver, method } => reader
-                    .query_run(call, method)
-                    .or_else(|| reader.sql_text_method(call, receiver, method))
-                    .or_else(|| reader.active_model(call, receiver, method))
-                    .or_else(|| reader.redis(position, call, receiver, method)),
-                Callee::Path(_) => None,
-            });
-        out.extend(found.map(|mut access| {
-            access.key_table = access
-                .tables()
-                .iter()
-                .any(|table| index.knowledge().is_key_name(table));
-            access
-        }));
-    }
-    out
-}
-
-/// Whether SQL statements claim a key: a conditional insert whose columns or conflict
-/// target name one (`INSERT INTO payments (.., idempotency_key) .. ON CONFLICT
-/// (idempotency_key) DO NOTHING`).
-fn claims_key_column(index: &WorkspaceIndex, statements: &[SqlStatement]) -> bool {
-    statements.iter().any(|statement| {
-        statement.is_conditional()
-            && statement
-                .columns
-                .iter()
-                .any(|column| index.knowledge().is_key_name(column))
-    })
-}
-
-pub(super) fn transactions(
-    index: &WorkspaceIndex,
-    function: FnId,
-    resolved: &[CallTarget],
-) -> Vec<Transaction> {
-    let body = &index.fn_def(function).summary.body;
-    let mut out: Vec<Transaction> = body
-        .locals
-        .iter()
-        .filter(|local| {
-            opens_transaction(index, function, local)
-                || returned_by_helper(index, function, resolved, local)
-        })
-        .map(|local| {
-            let opened = local.init_range.unwrap_or(local.scope);
-            let committed = body
-                .calls
-                .iter()
-                .find(|call| {
-                    matches!(&call.callee, Callee::Method { receiver: ValueExpr::Name(name), method }
-                        if *name == local.name && COMMIT_METHODS.contains(&method.as_str()))
-                        && local.scope.contains(call.range.start)
-                })
-                .map(|call| call.statement);
-            Transaction {
-                name: local.name.clone(),
-                opened,
-                scope: local.scope,
-                committed,
-            }
-        })
-        .collect();
-    // `conn.transaction(|conn| ..)`: the closure is the transaction, committed when it
-    // returns `Ok`.
-    for call in &body.calls {
-        let Callee::Method { method, .. } = &call.callee else {
-            continue;
-        };
-        if !TRANSACTION_METHODS.contains(&method.as_str()) {
-            continue;
-        }
-        if let Some(closure) = body
-            .closures
-            .iter()
-            .find(|closure| call.range.contains_range(closure) && closure.start > call.range.start)
-        {
-            out.push(Transaction {
-                name: format!("transaction closure at line {}", call.range.start.line),
-                opened: call.statement,
-                scope: *closure,
-                committed: None,
-            });
-        }
-    }
-    out
-}
-
-/// `let mut tx = claim_key(&pool, key).await?`: a helper of the workspace that opens a
-/// transaction and hands it back (its return type names `Transaction`).
-fn returned_by_helper(
-    index: &WorkspaceIndex,
-    function: FnId,
-    resolved: &[CallTarget],
-    local: &LocalBinding,
-) -> bool {
-    let Some(init_range) = local.init_range else {
-        return false;
-    };
-    let body = &index.fn_def(function).summary.body;
-    body.calls.iter().zip(resolved).any(|(call, target)| {
-        init_range.contains_range(&call.range)
-            && matches!(target, CallTarget::Local(targets) if targets.iter().any(|target| {
-                index.fn_def(*target).summary.output.as_ref().is_some_and(names_transaction)
-            }))
-    })
-}
-
-fn names_transaction(ty: &crate::index::TypeRef) -> bool {
-    ty.last_name() == Some("Transaction") || ty.args.iter().any(names_transaction)
-}
-
-/// `let tx = pool.begin().await?`: a local bound to a transaction (not to the result of a
-/// closure transaction, whose initialiser holds the closure).
-fn opens_transaction(index: &WorkspaceIndex, function: FnId, local: &LocalBinding) -> bool {
-    let Some(init_range) = local.init_range else {
-        return false;
-    };
-    let body = &index.fn_def(function).summary.body;
-    // The transaction call itself, and whether it is given a closure (then the closure is
-    // the transaction and the local holds its result). A closure elsewhere in the
-    // initialiser (`.map_err(|_| ..)`) does not count.
-    let opening = body.calls.iter().find(|call| {
-        init_range.contains_range(&call.range)
-            && matches!(&call.callee, Callee::Method { method, .. } if TRANSACTION_METHODS.contains(&method.as_str()))
-    });
-    opening.is_some_and(|call| {
-        !body
-            .closures
-            .iter()
-            .any(|closure| call.range.contains_range(closure))
-    }) || local
-        .declared
-        .as_ref()
-        .is_some_and(|ty| ty.last_name() == Some("Transaction"))
-}
-
-struct Reader<'a> {
-    index: &'a WorkspaceIndex,
-    function: FnId,
-    resolved: &'a [CallTarget],
-    transactions: &'a [Transaction],
-}
 
 /// Where the statement's SQL comes from.
 enum Source {
@@ -324,30 +26,6 @@ enum Source {
 }
 
 impl Reader<'_> {
-    fn body(&self) -> &crate::index::BodySummary {
-        &self.index.fn_def(self.function).summary.body
-    }
-
-    /// The calls of the chain ending at `call`: they start where it starts.
-    /// The calls of the chain ending at the call `root`, that call excluded.
-    fn chain(&self, root: TextRange) -> Vec<(usize, &CallSite)> {
-        self.chain_within(root)
-            .into_iter()
-            .filter(|(_, other)| other.range != root)
-            .collect()
-    }
-
-    /// The calls of the chain that makes up the expression `root` (a local's initialiser,
-    /// an argument), its outermost call included.
-    fn chain_within(&self, root: TextRange) -> Vec<(usize, &CallSite)> {
-        self.body()
-            .calls
-            .iter()
-            .enumerate()
-            .filter(|(_, other)| other.range.start == root.start && other.range.end <= root.end)
-            .collect()
-    }
-
     /// The initialiser of the local a method chain starts from (`query` in
     /// `query.execute(conn)`).
     fn receiver_local_init(&self, receiver: &ValueExpr, call: &CallSite) -> Option<TextRange> {
@@ -444,7 +122,7 @@ impl Reader<'_> {
     }
 
     /// A write API the team declared in its configuration (`ledger::Repo::debit`).
-    fn configured_write(&self, position: usize, call: &CallSite) -> Option<StateAccess> {
+    pub(super) fn configured_write(&self, position: usize, call: &CallSite) -> Option<StateAccess> {
         let path = match &self.resolved[position] {
             CallTarget::External(path) => path.clone(),
             CallTarget::Local(targets) => {
@@ -479,7 +157,7 @@ impl Reader<'_> {
 
     /// `<query>.execute(&mut *tx)`, `.fetch_one(&pool)`, diesel `.execute(conn)`, sea-orm
     /// `.exec(db)`; and sqlx's executor-first form, `tx.execute(query)`.
-    fn query_run(&self, call: &CallSite, method: &str) -> Option<StateAccess> {
+    pub(super) fn query_run(&self, call: &CallSite, method: &str) -> Option<StateAccess> {
         if !QUERY_RUN_METHODS.contains(&method) {
             return None;
         }
@@ -752,7 +430,7 @@ impl Reader<'_> {
 
     /// tokio-postgres `client.execute("UPDATE ..", &[..])`, sea-orm
     /// `db.execute_unprepared("..")`: SQL text given straight to the receiver.
-    fn sql_text_method(
+    pub(super) fn sql_text_method(
         &self,
         call: &CallSite,
         receiver: &ValueExpr,
@@ -784,7 +462,7 @@ impl Reader<'_> {
     }
 
     /// sea-orm `model.insert(db)` on an `ActiveModel`.
-    fn active_model(
+    pub(super) fn active_model(
         &self,
         call: &CallSite,
         receiver: &ValueExpr,
@@ -854,209 +532,6 @@ impl Reader<'_> {
             binds_key: false,
             outcome_checked: self.outcome_checked(call),
         })
-    }
-
-    /// redis-rs commands on a connection: `con.incr(key, 1)`, `con.set_nx(key, v)`.
-    fn redis(
-        &self,
-        position: usize,
-        call: &CallSite,
-        receiver: &ValueExpr,
-        method: &str,
-    ) -> Option<StateAccess> {
-        let command = REDIS_COMMANDS
-            .iter()
-            .find(|command| command.method == method)?;
-        let is_redis = match &self.resolved[position] {
-            CallTarget::External(path) => path
-                .first()
-                .is_some_and(|first| REDIS_CRATES.contains(&first.as_str())),
-            CallTarget::Local(_) | CallTarget::Constructor => false,
-            CallTarget::Unresolved(_) => {
-                self.imports_redis_commands()
-                    && !matches!(
-                        self.index.type_of_value(
-                            self.index.context_of(self.function),
-                            receiver,
-                            call.range.start
-                        ),
-                        TypeTarget::External(_) | TypeTarget::Local(_)
-                    )
-            }
-        };
-        if !is_redis {
-            return None;
-        }
-        let mut key_words: Vec<String> = call
-            .arg_mentions
-            .literals()
-            .chain(call.arg_mentions.names())
-            .map(str::to_string)
-            .collect();
-        // The key may be built in a local first: `let key = format!("idempotency:{id}")`.
-        let mut ranges = vec![call.range];
-        for name in call.arg_mentions.names() {
-            if let Some(local) = self
-                .body()
-                .locals
-                .iter()
-                .rev()
-                .find(|local| local.name == name && local.scope.contains(call.range.start))
-            {
-                key_words.extend(local.init_mentions.literals().map(str::to_string));
-                ranges.extend(local.init_range);
-            }
-        }
-        for used in &self.body().macros {
-            if ranges.iter().any(|range| range.contains_range(&used.range)) {
-                key_words.extend(used.literals.iter().cloned());
-            }
-        }
-        let tables: Vec<String> = key_words
-            .iter()
-            .filter(|word| self.index.knowledge().is_key_name(word))
-            .take(1)
-            .cloned()
-            .collect();
-        let command_name = method.to_ascii_uppercase();
-        let access = match command.effect {
-            RedisEffect::Read => Access::Read {
-                tables,
-                locks: false,
-            },
-            RedisEffect::IdempotentWrite => Access::Write {
-                description: format!("redis {command_name}"),
-                tables,
-                idempotent: true,
-                conditional: false,
-            },
-            RedisEffect::AccumulatingWrite => Access::Write {
-                description: format!("redis {command_name}"),
-                tables,
-                idempotent: false,
-                conditional: false,
-            },
-            RedisEffect::Claim => Access::Write {
-                description: format!("redis {command_name}"),
-                tables,
-                idempotent: true,
-                conditional: true,
-            },
-        };
-        Some(StateAccess {
-            range: call.range,
-            statement: call.statement,
-            store: Store::Redis,
-            api: format!("redis {command_name}"),
-            access,
-            executor: Executor::Autocommit,
-            key_table: false,
-            binds_key: false,
-            outcome_checked: self.outcome_checked(call)
-                || command.effect == RedisEffect::Claim && self.bound_to_named_local(call),
-        })
-    }
-
-    fn imports_redis_commands(&self) -> bool {
-        let module = self.index.module(self.index.fn_def(self.function).module);
-        module.uses.iter().any(|entry| {
-            entry
-                .path
-                .first()
-                .is_some_and(|first| REDIS_CRATES.contains(&first.as_str()))
-                && (entry.is_glob()
-                    || entry
-                        .path
-                        .last()
-                        .is_some_and(|last| REDIS_COMMAND_TRAITS.contains(&last.as_str())))
-        })
-    }
-
-    fn bound_to_named_local(&self, call: &CallSite) -> bool {
-        self.body().locals.iter().any(|local| {
-            local
-                .init_range
-                .is_some_and(|range| range.contains_range(&call.range))
-        })
-    }
-
-    /// The result of the access is looked at: an outcome method in the same statement, or a
-    /// named local holding the result.
-    fn outcome_checked(&self, call: &CallSite) -> bool {
-        self.body().calls.iter().any(|other| {
-            other.statement == call.statement
-                && other.range.contains_range(&call.range)
-                && matches!(&other.callee, Callee::Method { method, .. } if OUTCOME_METHODS.contains(&method.as_str()))
-        }) || self.body().locals.iter().any(|local| {
-            local
-                .init_range
-                .is_some_and(|range| range.contains_range(&call.range))
-                && self.body().calls.iter().any(|other| {
-                    matches!(&other.callee, Callee::Method { receiver: ValueExpr::Name(name), method }
-                        if *name == local.name && OUTCOME_METHODS.contains(&method.as_str()))
-                        && local.scope.contains(other.range.start)
-                })
-                || local
-                    .init_range
-                    .is_some_and(|range| range.contains_range(&call.range))
-                    && self.body().comparisons.iter().any(|comparison| {
-                        local.scope.contains(comparison.range.start)
-                            && comparison.operands.mentions_name(&local.name)
-                    })
-        })
-    }
-
-    fn executor_of_value(&self, value: &ValueExpr, call: &CallSite) -> Executor {
-        let mut current = value;
-        loop {
-            match current {
-                ValueExpr::Name(name) => {
-                    return self.executor_of_names(std::iter::once(name.as_str()), call)
-                }
-                ValueExpr::MethodCall { receiver, .. } => current = receiver,
-                _ => return Executor::Autocommit,
-            }
-        }
-    }
-
-    fn executor_of_names<'n>(
-        &self,
-        names: impl Iterator<Item = &'n str>,
-        call: &CallSite,
-    ) -> Executor {
-        let names: Vec<&str> = names.collect();
-        // Inside a closure transaction, the closure's connection is the transaction.
-        if let Some(closure) = self
-            .transactions
-            .iter()
-            .filter(|transaction| transaction.scope.contains_range(&call.range))
-            .find(|transaction| transaction.name.starts_with("transaction closure"))
-        {
-            return Executor::Transaction(closure.name.clone());
-        }
-        for name in &names {
-            if let Some(transaction) = self.transactions.iter().find(|transaction| {
-                transaction.name == *name && transaction.scope.contains(call.range.start)
-            }) {
-                return Executor::Transaction(transaction.name.clone());
-            }
-        }
-        let summary = &self.index.fn_def(self.function).summary;
-        for name in &names {
-            let is_param = summary
-                .params
-                .iter()
-                .any(|param| param.bindings.iter().any(|(bound, _)| bound == name));
-            let is_local = summary
-                .body
-                .locals
-                .iter()
-                .any(|local| local.name == *name && local.scope.contains(call.range.start));
-            if is_param && !is_local {
-                return Executor::Param((*name).to_string());
-            }
-        }
-        Executor::Autocommit
     }
 }
 

@@ -1,0 +1,198 @@
+//! State: the reads and writes a function makes to its stores (SQL through sqlx, diesel,
+//! sea-orm or tokio-postgres; Redis), on which executor (a transaction, a pool, a parameter
+//! the caller fills), and the transactions it opens and commits.
+//!
+//! The store API decides, never a method name alone: `.execute(..)` counts when the query it
+//! runs is seen (a `query!` macro, `sqlx::query("..")`, a diesel or sea-orm write, or SQL
+//! text that parses), and `cache.insert(..)` on a map is not a write.
+
+mod queries;
+mod reader;
+mod redis;
+mod transactions;
+
+pub(super) use transactions::transactions;
+
+use super::sql::SqlStatement;
+use crate::index::{CallTarget, Callee, FnId, WorkspaceIndex};
+use crate::knowledge::APPEND_ONLY_TABLE_PARTS;
+use crate::location::TextRange;
+use reader::Reader;
+
+/// One read or write of a store.
+#[derive(Clone, Debug)]
+pub struct StateAccess {
+    pub range: TextRange,
+    /// Findings point at the statement's first line.
+    pub statement: TextRange,
+    pub store: Store,
+    /// How it is written: `sqlx::query!`, `diesel::insert_into`, `redis INCR`.
+    pub api: String,
+    pub access: Access,
+    pub executor: Executor,
+    /// One of its tables (or its Redis key) is named as an idempotency or inbox record.
+    pub key_table: bool,
+    /// The values bound into it include an idempotency key or message id
+    /// (`.bind(req.idempotency_key)`, `query!(.., event.event_id)`).
+    pub binds_key: bool,
+    /// What the access did is looked at (`rows_affected()`, a `RETURNING` row fetched
+    /// optionally, the result of `SET NX` bound and tested).
+    pub outcome_checked: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Store {
+    Sql,
+    Redis,
+}
+
+impl Store {
+    pub fn name(self) -> &'static str {
+        match self {
+            Store::Sql => "the SQL database",
+            Store::Redis => "Redis",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    Read {
+        tables: Vec<String>,
+        /// `FOR UPDATE`: the rows stay locked until the transaction ends.
+        locks: bool,
+    },
+    Write {
+        /// `UPDATE accounts SET balance = balance ± ..`, `redis INCR`.
+        description: String,
+        tables: Vec<String>,
+        /// Running it twice leaves the same state as once.
+        idempotent: bool,
+        /// Only the first of two attempts takes effect (`ON CONFLICT DO NOTHING`, `SET NX`).
+        conditional: bool,
+    },
+    /// A store is used but what the statement does cannot be told: the reason.
+    Unknown(String),
+}
+
+impl StateAccess {
+    /// The tables (or Redis keys' prefixes) it touches.
+    pub fn tables(&self) -> &[String] {
+        match &self.access {
+            Access::Read { tables, .. } | Access::Write { tables, .. } => tables,
+            Access::Unknown(_) => &[],
+        }
+    }
+
+    /// It touches an idempotency-key or inbox table: one named so, or one that a key is
+    /// claimed in (`INSERT INTO payment_keys .. ON CONFLICT DO NOTHING` binding
+    /// `req.idempotency_key`).
+    pub fn on_key_table(&self) -> bool {
+        self.key_table
+            || self.binds_key
+                && matches!(
+                    self.access,
+                    Access::Write {
+                        conditional: true,
+                        ..
+                    }
+                )
+    }
+
+    /// An append-only record (audit trail, log): a second row on a retry changes no state
+    /// that decisions are made on.
+    pub fn on_append_only_table(&self) -> bool {
+        !self.tables().is_empty()
+            && self.tables().iter().all(|table| {
+                APPEND_ONLY_TABLE_PARTS
+                    .iter()
+                    .any(|part| table.contains(part))
+            })
+    }
+
+    pub fn is_write(&self) -> bool {
+        matches!(self.access, Access::Write { .. })
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.access {
+            Access::Read { tables, .. } => format!("read of {}", tables.join(", ")),
+            Access::Write { description, .. } => description.clone(),
+            Access::Unknown(_) => format!("`{}`", self.api),
+        }
+    }
+}
+
+/// What runs the statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Executor {
+    /// A transaction this function opened, by the local it is bound to (or the closure that
+    /// is the transaction: `transaction closure`).
+    Transaction(String),
+    /// A parameter: the caller decides (a `&mut *tx` passed in, or a pool).
+    Param(String),
+    /// A pool or a plain connection: the statement commits on its own.
+    Autocommit,
+}
+
+/// A transaction opened in a function.
+#[derive(Clone, Debug)]
+pub struct Transaction {
+    pub name: String,
+    /// The statement that opens it.
+    pub opened: TextRange,
+    /// Where it is open: the local's scope, or the closure's body.
+    pub scope: TextRange,
+    /// The statement that commits it, if any.
+    pub committed: Option<TextRange>,
+}
+
+/// The accesses and transactions of one function.
+pub(super) fn state_accesses(
+    index: &WorkspaceIndex,
+    function: FnId,
+    resolved: &[CallTarget],
+    transactions: &[Transaction],
+) -> Vec<StateAccess> {
+    let reader = Reader {
+        index,
+        function,
+        resolved,
+        transactions,
+    };
+    let body = &index.fn_def(function).summary.body;
+    let mut out = Vec::new();
+    for (position, call) in body.calls.iter().enumerate() {
+        let found = reader
+            .configured_write(position, call)
+            .or_else(|| match &call.callee {
+                Callee::Method { receiver, method } => reader
+                    .query_run(call, method)
+                    .or_else(|| reader.sql_text_method(call, receiver, method))
+                    .or_else(|| reader.active_model(call, receiver, method))
+                    .or_else(|| reader.redis(position, call, receiver, method)),
+                Callee::Path(_) => None,
+            });
+        out.extend(found.map(|mut access| {
+            access.key_table = access
+                .tables()
+                .iter()
+                .any(|table| index.knowledge().is_key_name(table));
+            access
+        }));
+    }
+    out
+}
+
+/// Whether SQL statements claim a key: a conditional insert whose columns or conflict
+/// target name one (`INSERT INTO payments (.., idempotency_key) .. ON CONFLICT
+/// (idempotency_key) DO NOTHING`).
+fn claims_key_column(index: &WorkspaceIndex, statements: &[SqlStatement]) -> bool {
+    statements.iter().any(|statement| {
+        statement.is_conditional()
+            && statement
+                .columns
+                .iter()
+                .any(|column| index.knowledge().is_key_name(column))
+    })
+}
