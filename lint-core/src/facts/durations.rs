@@ -217,32 +217,8 @@ mod tests {
         assert_eq!(agreed_timeout_ms(&Mentions::default()), None);
     }
 
-    fn facts_of(source: &str, function: &str) -> super::super::FunctionFacts {
-        use crate::sources::{parse_source, CrateInput, CrateRoot, InputFile, TargetKind};
-        let root = std::path::PathBuf::from("/ws/shop/src/lib.rs");
-        let input = CrateInput {
-            name: "shop".into(),
-            lib_name: "shop".into(),
-            roots: vec![CrateRoot {
-                path: root.clone(),
-                kind: TargetKind::Lib,
-            }],
-            files: vec![InputFile {
-                path: root,
-                display_path: "src/lib.rs".into(),
-                reported: true,
-            }],
-            dependencies: Vec::new(),
-        };
-        let summary =
-            parse_source(source.as_bytes()).unwrap_or_else(|problem| panic!("{problem:?}"));
-        let index = crate::index::build_index(&[input], vec![Some(summary)]);
-        let id = (0..index.fns.len() as u32)
-            .map(FnId)
-            .find(|id| index.fn_def(*id).summary.name == function)
-            .unwrap_or_else(|| panic!("no `{function}`"));
-        super::super::function_facts(&index, id)
-    }
+    // The one-function index builder of the facts tests.
+    use super::super::tests::facts_of;
 
     fn fixed_ms(bound: &super::super::Bound) -> Option<u64> {
         match bound {

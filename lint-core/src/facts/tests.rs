@@ -6,7 +6,7 @@ use super::*;
 use crate::index::build_index;
 use crate::sources::{parse_source, CrateInput, CrateRoot, InputFile, TargetKind};
 
-fn facts_of(source: &str, function: &str) -> FunctionFacts {
+pub(super) fn facts_of(source: &str, function: &str) -> FunctionFacts {
     let root = PathBuf::from("/ws/shop/src/lib.rs");
     let input = CrateInput {
         name: "shop".into(),
