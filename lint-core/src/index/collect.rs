@@ -158,7 +158,20 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                 name: item_enum.ident.to_string(),
                 kind: TypeItemKind::Enum,
                 range: between(item_enum.enum_token.span, item_enum.ident.span()),
-                fields: Vec::new(),
+                // What a tuple variant carries, by the variant's name: an enum that hands a
+                // transaction back (`NextAction::StartProcessing(Transaction<..>)`).
+                fields: item_enum
+                    .variants
+                    .iter()
+                    .flat_map(|variant| {
+                        let name = variant.ident.to_string();
+                        variant
+                            .fields
+                            .iter()
+                            .filter(|field| field.ident.is_none())
+                            .map(move |field| (name.clone(), type_ref(&field.ty)))
+                    })
+                    .collect(),
                 trait_methods: Vec::new(),
             }),
             syn::Item::Union(item_union) => out.modules[module].types.push(TypeSummary {

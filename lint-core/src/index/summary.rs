@@ -163,7 +163,8 @@ pub struct TypeSummary {
     pub name: String,
     pub kind: TypeItemKind,
     pub range: TextRange,
-    /// Named fields of a struct with their types; for an alias, the aliased type as `""`.
+    /// Named fields of a struct with their types; for an alias, the aliased type as `""`;
+    /// for an enum, what each tuple variant carries, under the variant's name.
     pub fields: Vec<(String, TypeRef)>,
     /// Method names a trait declares.
     pub trait_methods: Vec<String>,

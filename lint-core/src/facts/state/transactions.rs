@@ -77,13 +77,48 @@ fn returned_by_helper(
     body.calls.iter().zip(resolved).any(|(call, target)| {
         init_range.contains_range(&call.range)
             && matches!(target, CallTarget::Local(targets) if targets.iter().any(|target| {
-                index.fn_def(*target).summary.output.as_ref().is_some_and(names_transaction)
+                let helper = index.fn_def(*target);
+                helper
+                    .summary
+                    .output
+                    .as_ref()
+                    .is_some_and(|output| names_transaction(index, helper.module, output, 0))
             }))
     })
 }
 
-fn names_transaction(ty: &crate::index::TypeRef) -> bool {
-    ty.last_name() == Some("Transaction") || ty.args.iter().any(names_transaction)
+/// The type is, or carries, a transaction: `Transaction<'_, Postgres>`,
+/// `Result<Option<Transaction<..>>>`, or a workspace enum with a variant that holds one
+/// (`NextAction::StartProcessing(Transaction<..>)`, zero2prod's shape).
+fn names_transaction(
+    index: &WorkspaceIndex,
+    module: crate::index::ModuleId,
+    ty: &crate::index::TypeRef,
+    depth: usize,
+) -> bool {
+    if depth > 3 {
+        return false;
+    }
+    if ty.last_name() == Some("Transaction")
+        || ty
+            .args
+            .iter()
+            .any(|arg| names_transaction(index, module, arg, depth + 1))
+    {
+        return true;
+    }
+    match index.resolve_type(module, ty, None) {
+        crate::index::TypeTarget::Local(type_id) => {
+            let def = index.type_def(type_id);
+            def.summary.kind == crate::index::TypeItemKind::Enum
+                && def
+                    .summary
+                    .fields
+                    .iter()
+                    .any(|(_, carried)| names_transaction(index, def.module, carried, depth + 1))
+        }
+        _ => false,
+    }
 }
 
 /// `let tx = pool.begin().await?`: a local bound to a transaction (not to the result of a
