@@ -220,20 +220,6 @@ impl Parse for AllowArg {
     }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b_chars: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b_chars.len()).collect();
-    for (i, a_char) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, b_char) in b_chars.iter().enumerate() {
-            let substitution = previous[j] + usize::from(a_char != *b_char);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b_chars.len()]
-}
-
 /// Silences the named rules on this function, `impl` or module, for the stated reason. The
 /// reason is required; an unknown rule is a compile error, with the nearest rule suggested.
 ///
@@ -257,7 +243,7 @@ pub fn allow(args: TokenStream, item: TokenStream) -> TokenStream {
                     if !RULES.lines().any(|known| known == rule) {
                         let nearest = RULES
                             .lines()
-                            .map(|known| (edit_distance(rule, known), known))
+                            .map(|known| (strsim::levenshtein(rule, known), known))
                             .min();
                         let hint = match nearest {
                             Some((distance, known)) if distance <= 3 => {

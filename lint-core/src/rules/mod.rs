@@ -152,24 +152,10 @@ pub fn closest_rule(name: &str) -> Option<&'static Rule> {
     ALL_RULES
         .iter()
         .copied()
-        .map(|rule| (edit_distance(name, rule.name), rule))
+        .map(|rule| (strsim::levenshtein(name, rule.name), rule))
         .filter(|(distance, _)| *distance <= 3)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, rule)| rule)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b_chars: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b_chars.len()).collect();
-    for (i, a_char) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, b_char) in b_chars.iter().enumerate() {
-            let substitution = previous[j] + usize::from(a_char != *b_char);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b_chars.len()]
 }
 
 /// Retries that wrap at least one downstream call: the only ones the retry rules judge.
