@@ -1,7 +1,7 @@
 //! `annotation-contradicted`: the code breaks a promise its annotation makes.
 
 use super::retry_outlives_deadline::outlives_budget;
-use super::{downstream_retries, HandlerPath, Rule, Violation};
+use super::{downstream_retries, HandlerPath, Promise, Rule, Violation};
 use crate::facts::Bound;
 use crate::report::Level;
 
@@ -102,15 +102,12 @@ fn broken_idempotency(path: &HandlerPath) -> Option<Violation> {
             _ => return None,
         }
     };
-    Some(Violation {
-        rule: &RULE,
-        questions: Some(&["q1", "q2"]),
-        function: promised.promise.function,
-        anchor: promised.promise.attribute,
-        chain: Vec::new(),
-        message: format!("`{written}` is broken: {broken_by}"),
-        help: "consider recording the request's key in the transaction of the writes (see `cargo failfirst explain write-without-inbox`), or removing the promise".to_string(),
-    })
+    Some(broken_promise(
+        &promised.promise,
+        &["q1", "q2"],
+        format!("`{written}` is broken: {broken_by}"),
+        "consider recording the request's key in the transaction of the writes (see `cargo failfirst explain write-without-inbox`), or removing the promise".to_string(),
+    ))
 }
 
 /// `#[deadline(propagate)]` with a call not bounded by the incoming deadline.
@@ -122,19 +119,16 @@ fn broken_propagation(path: &HandlerPath) -> Option<Violation> {
             Bound::Propagated(_) | Bound::Unknown(_)
         )
     })?;
-    Some(Violation {
-        rule: &RULE,
-        questions: Some(&["q4"]),
-        function: promise.function,
-        anchor: promise.attribute,
-        chain: Vec::new(),
-        message: format!(
+    Some(broken_promise(
+        promise,
+        &["q4"],
+        format!(
             "`#[deadline(propagate)]` is broken: {} at line {} is not bounded by the incoming deadline",
             broken.call.kind.describe(),
             broken.call.statement.start.line
         ),
-        help: "consider deriving that call's bound from the deadline, or stating the budget the code keeps: `#[deadline(ms = N)]`".to_string(),
-    })
+        "consider deriving that call's bound from the deadline, or stating the budget the code keeps: `#[deadline(ms = N)]`".to_string(),
+    ))
 }
 
 /// `#[deadline(ms = N)]` with a fixed bound longer than N, or a retry whose least total
@@ -183,17 +177,32 @@ fn broken_budget(path: &HandlerPath) -> Option<Violation> {
                 .join(", ")
         ),
     };
-    Some(Violation {
+    Some(broken_promise(
+        promise,
+        &["q4"],
+        format!(
+            "`#[deadline(ms = {budget})]` is broken: {first}, which cannot fit in {budget} ms{more}"
+        ),
+        format!(
+            "consider bounds and retry policies that fit in {budget} ms (`tokio::time::timeout(Duration::from_millis({budget}), ..)` around the work), or stating the budget the code keeps"
+        ),
+    ))
+}
+
+/// The finding at a broken promise's attribute, failing the questions the promise is about.
+fn broken_promise(
+    promise: &Promise,
+    questions: &'static [&'static str],
+    message: String,
+    help: String,
+) -> Violation {
+    Violation {
         rule: &RULE,
-        questions: Some(&["q4"]),
+        questions: Some(questions),
         function: promise.function,
         anchor: promise.attribute,
         chain: Vec::new(),
-        message: format!(
-            "`#[deadline(ms = {budget})]` is broken: {first}, which cannot fit in {budget} ms{more}"
-        ),
-        help: format!(
-            "consider bounds and retry policies that fit in {budget} ms (`tokio::time::timeout(Duration::from_millis({budget}), ..)` around the work), or stating the budget the code keeps"
-        ),
-    })
+        message,
+        help,
+    }
 }
