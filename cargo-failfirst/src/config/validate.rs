@@ -350,7 +350,7 @@ mod tests {
         assert!(knowledge.is_deadline_header("X-House-Deadline-Ms"));
         assert!(knowledge.is_deadline_type("Deadline"));
         let client = knowledge
-            .direct_client(&path("house_payments::Client"))
+            .direct_client(&["house_payments".into(), "Client".into()])
             .unwrap_or_else(|| panic!("no declared client"));
         assert!(client.declared);
         assert_eq!(

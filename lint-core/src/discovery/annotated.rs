@@ -25,7 +25,7 @@ pub(crate) fn annotations(index: &WorkspaceIndex) -> BTreeMap<FnId, Vec<String>>
                     if crate_name == ANNOTATION_CRATE
                         && HANDLER_ANNOTATIONS.contains(&name.as_str()) =>
                 {
-                    Some(name.clone())
+                    Some(name.to_string())
                 }
                 _ => None,
             })

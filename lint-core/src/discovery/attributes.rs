@@ -9,7 +9,7 @@ pub(crate) fn external_attribute_path(
     index: &WorkspaceIndex,
     function: FnId,
     attr: &AttrSummary,
-) -> Option<Vec<String>> {
+) -> Option<Vec<crate::index::CompactString>> {
     let module = index.fn_def(function).module;
     match index.resolve_path(module, &attr.path) {
         Ok(Resolution::External(path)) => Some(path),
@@ -23,5 +23,6 @@ pub(crate) fn attribute_crate(
     function: FnId,
     attr: &AttrSummary,
 ) -> Option<String> {
-    external_attribute_path(index, function, attr).and_then(|path| path.first().cloned())
+    external_attribute_path(index, function, attr)
+        .and_then(|path| path.first().map(ToString::to_string))
 }

@@ -44,12 +44,12 @@ fn attributed(index: &WorkspaceIndex, function: FnId) -> Option<DiscoveredHandle
                 .iter()
                 .find_map(|arg| match arg {
                     AttrArg::NameValue(name, value) if name == "method" => {
-                        Some(value.to_uppercase())
+                        Some(value.as_str().to_uppercase())
                     }
                     _ => None,
                 })
                 .unwrap_or_else(|| "ANY".to_string()),
-            path: path.clone(),
+            path: path.to_string(),
         },
         _ => Route::Annotated,
     };
@@ -68,10 +68,10 @@ fn registered(index: &WorkspaceIndex, function: FnId) -> Vec<DiscoveredHandler> 
     let def = index.fn_def(function);
     let routing_methods = &index.knowledge().routing_methods;
     let is_routing_call = |call: &CallSite| match &call.callee {
-        Callee::Method { method, .. } => routing_methods.contains(method),
+        Callee::Method { method, .. } => routing_methods.iter().any(|known| known == method),
         Callee::Path(path) => path
             .last()
-            .is_some_and(|last| routing_methods.contains(last)),
+            .is_some_and(|last| routing_methods.iter().any(|known| known == last)),
     };
     let mut found = Vec::new();
     for call in def

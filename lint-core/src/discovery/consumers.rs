@@ -89,7 +89,7 @@ fn consumer_of(
     // By type: `let consumer: StreamConsumer = ..`, or a parameter or field of that type.
     let type_name = match index.type_of_value(
         index.context_of(function),
-        &ValueExpr::Name(name.to_string()),
+        &ValueExpr::Name(name.into()),
         at,
     ) {
         TypeTarget::External(path) => path.last().cloned(),

@@ -52,7 +52,7 @@ impl DiscoveredHandler {
 
     pub fn name(&self, index: &WorkspaceIndex) -> String {
         match self.function {
-            HandlerFunction::Function(id) => index.fn_def(id).summary.name.clone(),
+            HandlerFunction::Function(id) => index.fn_def(id).summary.name.to_string(),
             HandlerFunction::Closure { .. } => "{closure}".to_string(),
         }
     }

@@ -6,6 +6,7 @@
 //! another function nests, merges or configures is reached only through it, with the prefix
 //! of every scope on the way.
 
+use crate::index::CompactString;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::attributes::attribute_crate;
@@ -117,9 +118,9 @@ impl RouterEvaluator<'_> {
         let mut hits = Vec::new();
         match root {
             ExprTree::Call { callee, args, .. } => {
-                let last = callee.last().map(String::as_str).unwrap_or_default();
+                let last = callee.last().map(CompactString::as_str).unwrap_or_default();
                 match (last, args.first()) {
-                    ("scope" | "resource", Some(ExprTree::Str(path))) => prefix = path.clone(),
+                    ("scope" | "resource", Some(ExprTree::Str(path))) => prefix = path.to_string(),
                     _ => {
                         if let Some(target) = self.resolve_function(function, callee) {
                             self.referenced.insert(target);
@@ -147,7 +148,7 @@ impl RouterEvaluator<'_> {
                     {
                         hits.push(RouteHit {
                             method: http_method,
-                            path: path.clone(),
+                            path: path.to_string(),
                             handler,
                             framework,
                         });
@@ -220,7 +221,7 @@ impl RouterEvaluator<'_> {
         hits
     }
 
-    fn resolve_function(&self, function: FnId, segments: &[String]) -> Option<FnId> {
+    fn resolve_function(&self, function: FnId, segments: &[CompactString]) -> Option<FnId> {
         let module = self.index.fn_def(function).module;
         match self.index.resolve_path(module, segments) {
             Ok(Resolution::Fn(target)) => Some(target),
@@ -261,7 +262,7 @@ impl RouterEvaluator<'_> {
         let mut out = Vec::new();
         match expr {
             ExprTree::Call { callee, args, .. } => {
-                let last = callee.last().map(String::as_str).unwrap_or_default();
+                let last = callee.last().map(CompactString::as_str).unwrap_or_default();
                 let framework = self.routing_framework(function, callee);
                 match (http_method_of(last), args.as_slice()) {
                     (Some(method), [handler]) => {
@@ -270,7 +271,10 @@ impl RouterEvaluator<'_> {
                         }
                     }
                     (None, [ExprTree::Path { segments, .. }, handler]) if last == "on" => {
-                        let method = segments.last().cloned().unwrap_or_default().to_uppercase();
+                        let method = segments
+                            .last()
+                            .map(|segment| segment.as_str().to_uppercase())
+                            .unwrap_or_default();
                         if let Some(handler) = self.handler_ref(function, handler) {
                             out.push((method, handler, framework));
                         }
@@ -302,8 +306,10 @@ impl RouterEvaluator<'_> {
                 (None, [ExprTree::Path { segments, .. }, handler]) if method == "on" => {
                     out.extend(self.method_router(function, receiver));
                     if let Some(handler) = self.handler_ref(function, handler) {
-                        let http_method =
-                            segments.last().cloned().unwrap_or_default().to_uppercase();
+                        let http_method = segments
+                            .last()
+                            .map(|segment| segment.as_str().to_uppercase())
+                            .unwrap_or_default();
                         out.push((http_method, handler, AXUM.framework));
                     }
                 }
@@ -316,7 +322,7 @@ impl RouterEvaluator<'_> {
 
     /// axum or poem, by where the routing function comes from, or else by what the crate
     /// imports.
-    fn routing_framework(&self, function: FnId, callee: &[String]) -> &'static str {
+    fn routing_framework(&self, function: FnId, callee: &[CompactString]) -> &'static str {
         let module = self.index.fn_def(function).module;
         if let Ok(Resolution::External(path)) = self.index.resolve_path(module, callee) {
             if let Some(first) = path.first() {
@@ -340,7 +346,7 @@ impl RouterEvaluator<'_> {
 fn actix_method(receiver: &ExprTree) -> String {
     match receiver {
         ExprTree::Call { callee, args, .. } if args.is_empty() => {
-            let last = callee.last().map(String::as_str).unwrap_or_default();
+            let last = callee.last().map(CompactString::as_str).unwrap_or_default();
             http_method_of(last).unwrap_or("ANY").to_string()
         }
         ExprTree::MethodCall {
@@ -349,9 +355,10 @@ fn actix_method(receiver: &ExprTree) -> String {
             receiver,
             ..
         } => match (method.as_str(), args.as_slice()) {
-            ("method", [ExprTree::Path { segments, .. }]) => {
-                segments.last().cloned().unwrap_or_default().to_uppercase()
-            }
+            ("method", [ExprTree::Path { segments, .. }]) => segments
+                .last()
+                .map(|segment| segment.as_str().to_uppercase())
+                .unwrap_or_default(),
             _ => actix_method(receiver),
         },
         _ => "ANY".to_string(),
@@ -407,12 +414,14 @@ fn attribute_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
             attr.args
                 .iter()
                 .filter_map(|arg| match arg {
-                    AttrArg::NameValue(key, value) if key == "method" => Some(value.to_uppercase()),
+                    AttrArg::NameValue(key, value) if key == "method" => {
+                        Some(value.as_str().to_uppercase())
+                    }
                     _ => None,
                 })
                 .collect()
         } else if ROUTE_ATTRIBUTES.contains(&name.as_str()) {
-            vec![name.to_uppercase()]
+            vec![name.as_str().to_uppercase()]
         } else {
             continue;
         };
@@ -427,7 +436,7 @@ fn attribute_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
         for method in methods {
             hits.push(RouteHit {
                 method,
-                path: path.clone(),
+                path: path.to_string(),
                 handler: HandlerFunction::Function(function),
                 framework,
             });

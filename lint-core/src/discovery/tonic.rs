@@ -33,7 +33,7 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
                 framework: "tonic",
                 route: Route::Grpc {
                     package: package.clone(),
-                    service: service.clone(),
+                    service: service.to_string(),
                     method: pascal_case(&summary.name),
                 },
                 annotations: Vec::new(),

@@ -4,6 +4,7 @@
 //! (`warp::any().map(move || db.clone())`) injects a value and is not a handler.
 
 use super::{DiscoveredHandler, HandlerFunction};
+use crate::index::CompactString;
 use crate::index::{ExprTree, FnId, Resolution, WorkspaceIndex};
 use crate::knowledge::http_method_of;
 use crate::report::Route;
@@ -52,7 +53,7 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     out
 }
 
-fn is_warp_path(segments: &[String]) -> bool {
+fn is_warp_path(segments: &[CompactString]) -> bool {
     segments.first().is_some_and(|first| first == "warp")
 }
 
@@ -98,9 +99,9 @@ fn eval(
     }
     match expr {
         ExprTree::Call { callee, args, .. } if is_warp_path(callee) => {
-            let last = callee.last().map(String::as_str).unwrap_or_default();
+            let last = callee.last().map(CompactString::as_str).unwrap_or_default();
             match (last, args.as_slice()) {
-                ("path", [ExprTree::Str(segment)]) => filter.segments.push(segment.clone()),
+                ("path", [ExprTree::Str(segment)]) => filter.segments.push(segment.to_string()),
                 ("param", []) => filter.segments.push("{param}".to_string()),
                 (name, []) if callee.len() == 2 => {
                     filter.method = http_method_of(name)
@@ -115,7 +116,7 @@ fn eval(
         {
             for arg in args {
                 match arg {
-                    ExprTree::Str(segment) => filter.segments.push(segment.clone()),
+                    ExprTree::Str(segment) => filter.segments.push(segment.to_string()),
                     ExprTree::Path { segments, .. } => filter.segments.push(format!(
                         "{{{}}}",
                         segments.last().cloned().unwrap_or_default()

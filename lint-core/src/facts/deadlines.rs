@@ -3,6 +3,7 @@
 
 use super::durations::{agreed_timeout_ms, built_timeout_ms, first_argument_ms};
 use super::{Bound, TimeoutScope};
+use crate::index::CompactString;
 use crate::index::{
     CallSite, CallTarget, Callee, FnId, Mentions, TypeTarget, ValueExpr, WorkspaceIndex,
 };
@@ -61,7 +62,7 @@ pub(super) fn timeout_scopes(
     scopes
 }
 
-pub(super) fn path_is(path: &[String], known: &[&str]) -> bool {
+pub(super) fn path_is(path: &[CompactString], known: &[&str]) -> bool {
     path.len() == known.len()
         && path
             .iter()
@@ -443,7 +444,7 @@ fn construction_evidence(
 fn static_evidence(
     index: &WorkspaceIndex,
     function: FnId,
-    segments: &[String],
+    segments: &[CompactString],
 ) -> Result<Mentions, String> {
     let module = index.fn_def(function).module;
     match index.resolve_path(module, segments) {
@@ -457,15 +458,11 @@ fn static_evidence(
                 let mut mentions = item.init_mentions.clone();
                 // `LazyLock::new(|| builder_helper().build())`: what the helpers it calls
                 // set counts too.
-                let helpers: Vec<Vec<String>> = item
+                let helpers: Vec<Vec<CompactString>> = item
                     .init_mentions
                     .paths()
-                    .map(<[String]>::to_vec)
-                    .chain(
-                        item.init_mentions
-                            .names()
-                            .map(|name| vec![name.to_string()]),
-                    )
+                    .map(<[CompactString]>::to_vec)
+                    .chain(item.init_mentions.names().map(|name| vec![name.into()]))
                     .collect();
                 for helper in helpers {
                     if let Ok(crate::index::Resolution::Fn(target)) =
@@ -574,7 +571,7 @@ fn parameter_evidence(
             if let Ok(mentions) = construction_evidence(
                 index,
                 caller_id,
-                &ValueExpr::Name(name.to_string()),
+                &ValueExpr::Name(name.into()),
                 call.range.start,
                 depth + 1,
             ) {

@@ -4,6 +4,7 @@
 
 use super::deadlines::{classify_duration, client_construction, path_is};
 use super::{Bound, DownstreamCall, DownstreamKind};
+use crate::index::CompactString;
 use crate::index::{CallSite, CallTarget, Callee, FnId, TypeTarget, ValueExpr, WorkspaceIndex};
 use crate::knowledge::{
     GRPC_CLIENT_NON_RPC_METHODS, GRPC_READ_PREFIXES, HTTP_CLIENTS, HTTP_FUNCTIONS,
@@ -44,7 +45,7 @@ pub(super) fn downstream_calls(
     out
 }
 
-fn http_function(call: &CallSite, path: &[String]) -> Option<DownstreamCall> {
+fn http_function(call: &CallSite, path: &[CompactString]) -> Option<DownstreamCall> {
     let known = HTTP_FUNCTIONS
         .iter()
         .find(|known| path_is(path, known.path))?;
@@ -77,20 +78,24 @@ fn unroll(
     value: &ValueExpr,
     call: &CallSite,
     depth: usize,
-) -> (ValueExpr, Vec<String>, Vec<crate::location::Position>) {
+) -> (
+    ValueExpr,
+    Vec<CompactString>,
+    Vec<crate::location::Position>,
+) {
     // Walk down the chain; the root is the innermost value that is a client (an accessor
     // such as `ctx.client()` returns one), or the bottom of the chain.
     let is_client = |value: &ValueExpr| {
         matches!(index.type_of_value(index.context_of(function), value, call.range.start),
             TypeTarget::External(path) if HTTP_CLIENTS.iter().any(|client| path_is(&path, client.type_path)))
     };
-    let mut levels: Vec<(&ValueExpr, &String)> = Vec::new();
+    let mut levels: Vec<(&ValueExpr, &CompactString)> = Vec::new();
     let mut current = value;
     while let ValueExpr::MethodCall { receiver, method } = current {
         levels.push((current, method));
         current = receiver;
     }
-    let mut methods: Vec<String> = Vec::new();
+    let mut methods: Vec<CompactString> = Vec::new();
     if !is_client(current) {
         if let Some(position) = levels.iter().rposition(|(level, _)| is_client(level)) {
             methods = levels[..position]
@@ -174,9 +179,9 @@ fn http_send(
             .iter()
             .find(|other| matches!(&other.callee, Callee::Method { method, .. } if method == "request"))
             .and_then(|other| other.arg_mentions.paths().find_map(|path| path.last().cloned()))
-            .map(|method| method.to_uppercase())
+            .map(|method| method.as_str().to_uppercase())
     } else {
-        Some(verb.to_uppercase())
+        Some(verb.as_str().to_uppercase())
     };
     let has_key = chain.iter().any(|other| {
         matches!(&other.callee, Callee::Method { method, .. } if method == "header" || method == "headers")
@@ -461,8 +466,8 @@ fn built_elsewhere(
     function: FnId,
     call: &CallSite,
     root: &ValueExpr,
-    root_type: &[String],
-    methods: &[String],
+    root_type: &[CompactString],
+    methods: &[CompactString],
 ) -> Option<DownstreamCall> {
     if !REQUEST_BUILDER_TYPES
         .iter()
@@ -483,7 +488,7 @@ fn built_elsewhere(
     };
     let helper = *helpers.first()?;
     let helper_name = &index.fn_def(helper).summary.name;
-    let helper_methods: Vec<String> = index
+    let helper_methods: Vec<CompactString> = index
         .fn_def(helper)
         .summary
         .body
@@ -498,7 +503,7 @@ fn built_elsewhere(
     let verb = helper_methods
         .iter()
         .find(|method| HTTP_VERB_METHODS.contains(&method.as_str()) && *method != "request")
-        .map(|verb| verb.to_uppercase());
+        .map(|verb| verb.as_str().to_uppercase());
     // The client the helper builds its request on: `INSTANCE.request(method, url)`.
     let helper_body = &index.fn_def(helper).summary.body;
     let client_call = helper_body
@@ -607,7 +612,7 @@ fn associated_client_function(
     index: &WorkspaceIndex,
     function: FnId,
     call: &CallSite,
-    path: &[String],
+    path: &[CompactString],
 ) -> Option<DownstreamCall> {
     let (method, type_path) = path.split_last()?;
     let client = index.knowledge().direct_client(type_path)?;
@@ -622,7 +627,7 @@ fn associated_client_function(
             client_construction(
                 index,
                 function,
-                &ValueExpr::Name(first.to_string()),
+                &ValueExpr::Name(first.into()),
                 call.range.start,
                 default_bound,
             )
@@ -643,21 +648,25 @@ fn associated_client_function(
 }
 
 /// `[crate, Type]` of a method defined in the workspace.
-fn workspace_type_path(index: &WorkspaceIndex, method: FnId) -> Option<Vec<String>> {
+fn workspace_type_path(index: &WorkspaceIndex, method: FnId) -> Option<Vec<CompactString>> {
     let def = index.fn_def(method);
     let TypeTarget::Local(type_id) = &index.impl_def(def.owner?).self_type else {
         return None;
     };
     let crate_id = index.module(def.module).crate_id;
     Some(vec![
-        index.crates[crate_id.0 as usize].lib_name.clone(),
+        index.crates[crate_id.0 as usize].lib_name.as_str().into(),
         index.type_def(*type_id).summary.name.clone(),
     ])
 }
 
 /// `x.post(url)...send()` on a value whose type is not known: the shape of an HTTP request,
 /// reported with an `unknown` bound rather than guessed either way.
-fn unknown_client(call: &CallSite, methods: &[String], reason: &str) -> Option<DownstreamCall> {
+fn unknown_client(
+    call: &CallSite,
+    methods: &[CompactString],
+    reason: &str,
+) -> Option<DownstreamCall> {
     let verb = methods
         .iter()
         .find(|method| HTTP_VERB_METHODS.contains(&method.as_str()) && *method != "request")?;
@@ -667,7 +676,7 @@ fn unknown_client(call: &CallSite, methods: &[String], reason: &str) -> Option<D
         statement: call.statement,
         idempotent: Some(IDEMPOTENT_HTTP_METHODS.contains(&method.as_str())),
         kind: DownstreamKind::Http {
-            method: Some(method),
+            method: Some(method.to_string()),
         },
         api: format!("<unknown client>::{verb}"),
         has_key: false,

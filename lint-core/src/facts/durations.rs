@@ -2,6 +2,7 @@
 //! constant. Only literal durations are read; anything computed is left unknown, so that a
 //! handler's budget is never said to be broken on a guess.
 
+use crate::index::CompactString;
 use crate::index::{
     CallSite, Callee, FnId, Mention, Mentions, Resolution, TypeTarget, ValueExpr, WorkspaceIndex,
 };
@@ -59,7 +60,11 @@ fn leading_duration_ms(
     }
 }
 
-fn constant_duration_ms(index: &WorkspaceIndex, function: FnId, path: &[String]) -> Option<u64> {
+fn constant_duration_ms(
+    index: &WorkspaceIndex,
+    function: FnId,
+    path: &[CompactString],
+) -> Option<u64> {
     let module = index.fn_def(function).module;
     let Ok(Resolution::Static(static_module, name)) = index.resolve_path(module, path) else {
         return None;
@@ -156,7 +161,7 @@ pub(super) fn agreed_timeout_ms(evidence: &Mentions) -> Option<u64> {
 }
 
 /// `Duration::from_secs` with `"5"`: 5000.
-fn literal_duration_ms(path: &[String], value: &str) -> Option<u64> {
+fn literal_duration_ms(path: &[CompactString], value: &str) -> Option<u64> {
     let [.., type_name, constructor] = path else {
         return None;
     };
@@ -175,8 +180,8 @@ fn literal_duration_ms(path: &[String], value: &str) -> Option<u64> {
 mod tests {
     use super::*;
 
-    fn path(text: &str) -> Vec<String> {
-        text.split("::").map(str::to_string).collect()
+    fn path(text: &str) -> Vec<CompactString> {
+        text.split("::").map(CompactString::from).collect()
     }
 
     #[test]
@@ -202,7 +207,7 @@ mod tests {
         let duration = |constructor: &str, value: &str| {
             vec![
                 Mention::Path(path(&format!("Duration::{constructor}"))),
-                Mention::Literal(value.to_string()),
+                Mention::Literal(value.into()),
             ]
         };
         let mut agreeing = Mentions::default();

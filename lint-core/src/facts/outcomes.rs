@@ -196,14 +196,14 @@ fn classify_arm(
         .filter(|call| arm.range.contains_range(&call.range))
     {
         let callee = match &call.callee {
-            Callee::Path(path) => path.last().cloned().unwrap_or_default(),
-            Callee::Method { method, .. } => method.clone(),
+            Callee::Path(path) => path.last().map(ToString::to_string).unwrap_or_default(),
+            Callee::Method { method, .. } => method.to_string(),
         };
         said.push((call.statement, callee));
         for item in &call.arg_mentions.items {
             match item {
                 Mention::Literal(text) | Mention::Name(text) => {
-                    said.push((call.statement, text.clone()))
+                    said.push((call.statement, text.to_string()))
                 }
                 Mention::Path(path) => said.push((call.statement, path.join("::"))),
                 _ => {}
@@ -229,7 +229,7 @@ fn classify_arm(
                         .map(|call| call.statement)
                 })
                 .unwrap_or(used.range);
-            said.push((statement, literal.clone()));
+            said.push((statement, literal.to_string()));
         }
     }
     for assignment in body
@@ -240,7 +240,7 @@ fn classify_arm(
         for item in &assignment.value.items {
             match item {
                 Mention::Literal(text) | Mention::Name(text) => {
-                    said.push((assignment.range, text.clone()))
+                    said.push((assignment.range, text.to_string()))
                 }
                 Mention::Path(path) => said.push((assignment.range, path.join("::"))),
                 _ => {}

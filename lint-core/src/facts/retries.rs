@@ -4,6 +4,7 @@
 
 use super::deadlines::path_is;
 use super::{Budget, Delay, Retry};
+use crate::index::CompactString;
 use crate::index::{
     BodySummary, CallSite, CallTarget, Callee, ExitKind, FnId, LoopKeyword, LoopSummary, Mentions,
     WorkspaceIndex,
@@ -296,7 +297,7 @@ fn grows(
     mentions: &Mentions,
     counters: &[&str],
     growing_names: &[&str],
-    loop_names: &[String],
+    loop_names: &[CompactString],
 ) -> bool {
     let follows_attempt = mentions.names().any(|name| {
         counters.contains(&name)

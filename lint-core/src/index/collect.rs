@@ -54,7 +54,7 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                     Some((_, inner)) => {
                         out.modules.push(ModuleSummary {
                             attrs: summarize_attrs(&item_mod.attrs),
-                            name: item_mod.ident.to_string(),
+                            name: item_mod.ident.to_compact_string(),
                             parent: Some(module),
                             range: item_mod_range(item_mod),
                             is_test,
@@ -64,7 +64,7 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                         collect_items(inner, child, is_test, out);
                     }
                     None => out.modules[module].mod_decls.push(ModDecl {
-                        name: item_mod.ident.to_string(),
+                        name: item_mod.ident.to_compact_string(),
                         path_attr: path_attribute(&item_mod.attrs),
                         is_test,
                         range: item_mod_range(item_mod),
@@ -141,13 +141,13 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                         let name = field
                             .ident
                             .as_ref()
-                            .map(ToString::to_string)
-                            .unwrap_or_else(|| position.to_string());
+                            .map(ToCompactString::to_compact_string)
+                            .unwrap_or_else(|| position.to_compact_string());
                         (name, type_ref(&field.ty))
                     })
                     .collect();
                 out.modules[module].types.push(TypeSummary {
-                    name: item_struct.ident.to_string(),
+                    name: item_struct.ident.to_compact_string(),
                     kind: TypeItemKind::Struct,
                     range: between(item_struct.struct_token.span, item_struct.ident.span()),
                     fields,
@@ -155,7 +155,7 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                 });
             }
             syn::Item::Enum(item_enum) => out.modules[module].types.push(TypeSummary {
-                name: item_enum.ident.to_string(),
+                name: item_enum.ident.to_compact_string(),
                 kind: TypeItemKind::Enum,
                 range: between(item_enum.enum_token.span, item_enum.ident.span()),
                 // What a tuple variant carries, by the variant's name: an enum that hands a
@@ -164,7 +164,7 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                     .variants
                     .iter()
                     .flat_map(|variant| {
-                        let name = variant.ident.to_string();
+                        let name = variant.ident.to_compact_string();
                         variant
                             .fields
                             .iter()
@@ -175,14 +175,14 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                 trait_methods: Vec::new(),
             }),
             syn::Item::Union(item_union) => out.modules[module].types.push(TypeSummary {
-                name: item_union.ident.to_string(),
+                name: item_union.ident.to_compact_string(),
                 kind: TypeItemKind::Union,
                 range: between(item_union.union_token.span, item_union.ident.span()),
                 fields: Vec::new(),
                 trait_methods: Vec::new(),
             }),
             syn::Item::Trait(item_trait) => out.modules[module].types.push(TypeSummary {
-                name: item_trait.ident.to_string(),
+                name: item_trait.ident.to_compact_string(),
                 kind: TypeItemKind::Trait,
                 range: between(item_trait.trait_token.span, item_trait.ident.span()),
                 fields: Vec::new(),
@@ -190,20 +190,20 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                     .items
                     .iter()
                     .filter_map(|trait_item| match trait_item {
-                        syn::TraitItem::Fn(method) => Some(method.sig.ident.to_string()),
+                        syn::TraitItem::Fn(method) => Some(method.sig.ident.to_compact_string()),
                         _ => None,
                     })
                     .collect(),
             }),
             syn::Item::Type(item_type) => out.modules[module].types.push(TypeSummary {
-                name: item_type.ident.to_string(),
+                name: item_type.ident.to_compact_string(),
                 kind: TypeItemKind::Alias,
                 range: between(item_type.type_token.span, item_type.semi_token.span),
-                fields: vec![(String::new(), type_ref(&item_type.ty))],
+                fields: vec![(CompactString::default(), type_ref(&item_type.ty))],
                 trait_methods: Vec::new(),
             }),
             syn::Item::Static(item_static) => out.modules[module].statics.push(StaticSummary {
-                name: item_static.ident.to_string(),
+                name: item_static.ident.to_compact_string(),
                 ty: type_ref(&item_static.ty),
                 range: between(item_static.static_token.span, item_static.semi_token.span),
                 init_mentions: static_init_mentions(&item_static.expr),
@@ -213,7 +213,7 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
             // exception: a timeout written `const LIMIT: Duration = ..` says how long it is.
             syn::Item::Const(item_const) if is_duration_type(&item_const.ty) => {
                 out.modules[module].statics.push(StaticSummary {
-                    name: item_const.ident.to_string(),
+                    name: item_const.ident.to_compact_string(),
                     ty: type_ref(&item_const.ty),
                     range: between(item_const.const_token.span, item_const.semi_token.span),
                     init_mentions: mentions_of(&item_const.expr),
@@ -226,10 +226,12 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
                     .path
                     .segments
                     .last()
-                    .map(|s| s.ident.to_string());
+                    .map(|s| s.ident.to_compact_string());
                 if macro_name.as_deref() == Some("include_proto") {
                     if let Ok(package) = syn::parse2::<syn::LitStr>(item_macro.mac.tokens.clone()) {
-                        out.modules[module].proto_packages.push(package.value());
+                        out.modules[module]
+                            .proto_packages
+                            .push(package.value().into());
                     }
                 }
             }
@@ -238,15 +240,15 @@ fn collect_items(items: &[syn::Item], module: usize, in_test: bool, out: &mut Fi
     }
 }
 
-fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseEntry>) {
+fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<CompactString>, out: &mut Vec<UseEntry>) {
     match tree {
         syn::UseTree::Path(use_path) => {
-            prefix.push(use_path.ident.to_string());
+            prefix.push(use_path.ident.to_compact_string());
             flatten_use_tree(&use_path.tree, prefix, out);
             prefix.pop();
         }
         syn::UseTree::Name(use_name) => {
-            let name = use_name.ident.to_string();
+            let name = use_name.ident.to_compact_string();
             if name == "self" {
                 // `use a::b::{self}` imports `b` itself.
                 if let Some(last) = prefix.last().cloned() {
@@ -266,13 +268,13 @@ fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec
         }
         syn::UseTree::Rename(rename) => {
             let mut path = prefix.clone();
-            let original = rename.ident.to_string();
+            let original = rename.ident.to_compact_string();
             if original != "self" {
                 path.push(original);
             }
             out.push(UseEntry {
                 path,
-                alias: Some(rename.rename.to_string()),
+                alias: Some(rename.rename.to_compact_string()),
             });
         }
         syn::UseTree::Glob(_) => out.push(UseEntry {
@@ -287,10 +289,10 @@ fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec
     }
 }
 
-pub(crate) fn path_segments(path: &syn::Path) -> Vec<String> {
+pub(crate) fn path_segments(path: &syn::Path) -> Vec<CompactString> {
     path.segments
         .iter()
-        .map(|segment| segment.ident.to_string())
+        .map(|segment| segment.ident.to_compact_string())
         .collect()
 }
 
@@ -321,14 +323,14 @@ fn tokens_mention(tokens: &TokenStream, word: &str) -> bool {
     })
 }
 
-fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
+fn path_attribute(attrs: &[syn::Attribute]) -> Option<CompactString> {
     attrs.iter().find_map(|attr| match &attr.meta {
         syn::Meta::NameValue(name_value) if attr.path().is_ident("path") => {
             match &name_value.value {
                 syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(path),
                     ..
-                }) => Some(path.value()),
+                }) => Some(path.value().into()),
                 _ => None,
             }
         }
@@ -408,12 +410,22 @@ fn attr_args(tokens: &TokenStream) -> Vec<AttrArg> {
             {
                 let value = match rest {
                     [TokenTree::Literal(literal)] => literal_text(literal),
-                    _ => rest.iter().cloned().collect::<TokenStream>().to_string(),
+                    _ => rest
+                        .iter()
+                        .cloned()
+                        .collect::<TokenStream>()
+                        .to_compact_string(),
                 };
-                AttrArg::NameValue(name.to_string(), value)
+                AttrArg::NameValue(name.to_compact_string(), value)
             }
-            [TokenTree::Ident(name), ..] => AttrArg::Word(name.to_string()),
-            other => AttrArg::Word(other.iter().cloned().collect::<TokenStream>().to_string()),
+            [TokenTree::Ident(name), ..] => AttrArg::Word(name.to_compact_string()),
+            other => AttrArg::Word(
+                other
+                    .iter()
+                    .cloned()
+                    .collect::<TokenStream>()
+                    .to_compact_string(),
+            ),
         })
         .collect()
 }
@@ -422,10 +434,10 @@ fn attr_args(tokens: &TokenStream) -> Vec<AttrArg> {
 /// outcome (`/refund`, `failed`) that an error path records.
 fn may_be_sql_or_key(text: &str) -> bool {
     let start = text.trim_start();
-    let head: String = start
+    let head: CompactString = start
         .chars()
         .take(7)
-        .collect::<String>()
+        .collect::<CompactString>()
         .to_ascii_uppercase();
     [
         "INSERT", "UPDATE", "DELETE", "SELECT", "WITH", "MERGE", "REPLACE", "UPSERT",
@@ -447,37 +459,37 @@ fn may_be_sql_or_key(text: &str) -> bool {
 
 /// The string literals (unquoted, raw strings too) and the identifiers at the top level of
 /// a macro's arguments.
-fn macro_arguments(tokens: &TokenStream) -> (Vec<String>, Vec<String>) {
+fn macro_arguments(tokens: &TokenStream) -> (Vec<CompactString>, Vec<CompactString>) {
     let mut literals = Vec::new();
     let mut names = Vec::new();
     for token in tokens.clone() {
         match token {
             TokenTree::Literal(literal) => {
                 if let syn::Lit::Str(string) = syn::Lit::new(literal) {
-                    literals.push(string.value());
+                    literals.push(string.value().into());
                 }
             }
-            TokenTree::Ident(ident) => names.push(ident.to_string()),
+            TokenTree::Ident(ident) => names.push(ident.to_compact_string()),
             _ => {}
         }
     }
     (literals, names)
 }
 
-fn literal_text(literal: &proc_macro2::Literal) -> String {
+fn literal_text(literal: &proc_macro2::Literal) -> CompactString {
     match syn::parse2::<syn::LitStr>(TokenTree::Literal(literal.clone()).into()) {
-        Ok(string) => string.value(),
-        Err(_) => literal.to_string(),
+        Ok(string) => string.value().into(),
+        Err(_) => literal.to_compact_string(),
     }
 }
 
-fn expr_text(expr: &syn::Expr) -> String {
+fn expr_text(expr: &syn::Expr) -> CompactString {
     match expr {
         syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(string),
             ..
-        }) => string.value(),
-        other => quote::ToTokens::to_token_stream(other).to_string(),
+        }) => string.value().into(),
+        other => quote::ToTokens::to_token_stream(other).to_compact_string(),
     }
 }
 
@@ -561,9 +573,9 @@ fn trait_bound_ref<'a>(mut bounds: impl Iterator<Item = &'a syn::TypeParamBound>
 /// The names a pattern binds, with their types: a one-field tuple-struct pattern over a
 /// generic type (`State(state): State<App>`, `Json(body): Json<Order>`) binds the inner
 /// value at the generic argument's type.
-fn pattern_bindings(pat: &syn::Pat, ty: &syn::Type, out: &mut Vec<(String, TypeRef)>) {
+fn pattern_bindings(pat: &syn::Pat, ty: &syn::Type, out: &mut Vec<(CompactString, TypeRef)>) {
     match pat {
-        syn::Pat::Ident(ident) => out.push((ident.ident.to_string(), type_ref(ty))),
+        syn::Pat::Ident(ident) => out.push((ident.ident.to_compact_string(), type_ref(ty))),
         syn::Pat::Reference(reference) => pattern_bindings(&reference.pat, ty, out),
         syn::Pat::Paren(paren) => pattern_bindings(&paren.pat, ty, out),
         syn::Pat::TupleStruct(tuple_struct) if tuple_struct.elems.len() == 1 => {
@@ -602,11 +614,11 @@ fn first_generic_type(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
-fn pattern_names(pat: &syn::Pat) -> Vec<String> {
-    struct Names(Vec<String>);
+fn pattern_names(pat: &syn::Pat) -> Vec<CompactString> {
+    struct Names(Vec<CompactString>);
     impl<'ast> Visit<'ast> for Names {
         fn visit_pat_ident(&mut self, node: &'ast syn::PatIdent) {
-            self.0.push(node.ident.to_string());
+            self.0.push(node.ident.to_compact_string());
             visit::visit_pat_ident(self, node);
         }
     }
@@ -650,7 +662,7 @@ fn summarize_fn(
     }
     body.summary.shrink_to_fit();
     FnSummary {
-        name: sig.ident.to_string(),
+        name: sig.ident.to_compact_string(),
         name_range: range_of(&sig.ident),
         range,
         attrs: summarize_attrs(attrs),
@@ -676,7 +688,7 @@ struct BodyCollector {
     statements: Vec<TextRange>,
     /// The scrutinee of the enclosing `match` (and its name when it is a variable),
     /// innermost last.
-    scrutinees: Vec<(TextRange, Option<String>)>,
+    scrutinees: Vec<(TextRange, Option<CompactString>)>,
 }
 
 impl BodyCollector {
@@ -687,7 +699,7 @@ impl BodyCollector {
         });
     }
 
-    fn capture_route_statement(&mut self, binding: Option<String>, expr: &syn::Expr) {
+    fn capture_route_statement(&mut self, binding: Option<CompactString>, expr: &syn::Expr) {
         self.summary.route_statements.push(RouteStatement {
             binding,
             expr: expr_tree(expr),
@@ -701,7 +713,7 @@ impl<'ast> Visit<'ast> for BodyCollector {
         // built in a `static` inside the function that hands out requests.
         if let syn::Item::Static(item_static) = nested_item {
             self.summary.statics.push(StaticSummary {
-                name: item_static.ident.to_string(),
+                name: item_static.ident.to_compact_string(),
                 ty: type_ref(&item_static.ty),
                 range: between(item_static.static_token.span, item_static.semi_token.span),
                 init_mentions: static_init_mentions(&item_static.expr),
@@ -723,7 +735,7 @@ impl<'ast> Visit<'ast> for BodyCollector {
 
     fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
         use syn::BinOp::*;
-        let operator = operator_text(&binary.op).to_string();
+        let operator = operator_text(&binary.op).to_compact_string();
         match binary.op {
             Lt(_) | Le(_) | Gt(_) | Ge(_) | Eq(_) | Ne(_) => {
                 let mut operands = mentions_of(&binary.left);
@@ -753,7 +765,7 @@ impl<'ast> Visit<'ast> for BodyCollector {
         if let Some(target) = assigned_name(&assign.left) {
             self.summary.assignments.push(Assignment {
                 target,
-                operator: "=".to_string(),
+                operator: "=".to_compact_string(),
                 value: mentions_of(&assign.right),
                 range: between_tokens_assign(assign),
             });
@@ -885,7 +897,7 @@ impl<'ast> Visit<'ast> for BodyCollector {
             .iter()
             .filter_map(|field| match &field.member {
                 syn::Member::Named(name) => Some(FieldInit {
-                    name: name.to_string(),
+                    name: name.to_compact_string(),
                     value: value_expr(&field.expr),
                     mentions: mentions_of(&field.expr),
                     range: field_range(field),
@@ -962,7 +974,7 @@ impl<'ast> Visit<'ast> for BodyCollector {
         }
         let names = pattern_names(declared_pat);
         let single_name = match declared_pat {
-            syn::Pat::Ident(ident) => Some(ident.ident.to_string()),
+            syn::Pat::Ident(ident) => Some(ident.ident.to_compact_string()),
             _ => None,
         };
         for name in names {
@@ -1034,7 +1046,7 @@ impl<'ast> Visit<'ast> for BodyCollector {
             range,
             callee: Callee::Method {
                 receiver: value_expr(&call.receiver),
-                method: call.method.to_string(),
+                method: call.method.to_compact_string(),
             },
             arg_mentions: args_mentions(call.args.iter()),
             // Argument and receiver ranges of method calls serve only retries written as
@@ -1056,11 +1068,11 @@ fn loop_summary(expr: &syn::Expr) -> LoopSummary {
         syn::Expr::While(_) => LoopKeyword::While,
         _ => LoopKeyword::For,
     };
-    struct Bound(Vec<String>);
+    struct Bound(Vec<CompactString>);
     impl<'ast> Visit<'ast> for Bound {
         fn visit_item(&mut self, _: &'ast syn::Item) {}
         fn visit_pat_ident(&mut self, node: &'ast syn::PatIdent) {
-            self.0.push(node.ident.to_string());
+            self.0.push(node.ident.to_compact_string());
             visit::visit_pat_ident(self, node);
         }
     }
@@ -1142,8 +1154,8 @@ fn value_expr_at(expr: &syn::Expr, depth: usize) -> ValueExpr {
         }
         syn::Expr::Field(field) => {
             let member = match &field.member {
-                syn::Member::Named(ident) => ident.to_string(),
-                syn::Member::Unnamed(index) => index.index.to_string(),
+                syn::Member::Named(ident) => ident.to_compact_string(),
+                syn::Member::Unnamed(index) => index.index.to_compact_string(),
             };
             ValueExpr::Field(Box::new(value_expr_at(&field.base, depth + 1)), member)
         }
@@ -1160,7 +1172,7 @@ fn value_expr_at(expr: &syn::Expr, depth: usize) -> ValueExpr {
         },
         syn::Expr::MethodCall(call) => ValueExpr::MethodCall {
             receiver: Box::new(value_expr_at(&call.receiver, depth + 1)),
-            method: call.method.to_string(),
+            method: call.method.to_compact_string(),
         },
         syn::Expr::Struct(literal) => ValueExpr::StructLiteral(path_segments(&literal.path)),
         _ => ValueExpr::Unknown,
@@ -1174,7 +1186,7 @@ fn is_route_statement(expr: &syn::Expr) -> bool {
     loop {
         match current {
             syn::Expr::MethodCall(call) => {
-                if ROUTE_BUILDING_METHODS.contains(&call.method.to_string().as_str()) {
+                if ROUTE_BUILDING_METHODS.contains(&call.method.to_compact_string().as_str()) {
                     return true;
                 }
                 current = peel(&call.receiver);
@@ -1210,7 +1222,7 @@ fn expr_tree(expr: &syn::Expr) -> ExprTree {
         },
         syn::Expr::MethodCall(call) => ExprTree::MethodCall {
             receiver: Box::new(expr_tree(&call.receiver)),
-            method: call.method.to_string(),
+            method: call.method.to_compact_string(),
             args: call.args.iter().map(expr_tree).collect(),
             range: between_method_call(call),
         },
@@ -1221,7 +1233,7 @@ fn expr_tree(expr: &syn::Expr) -> ExprTree {
         syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(string),
             ..
-        }) => ExprTree::Str(string.value()),
+        }) => ExprTree::Str(string.value().into()),
         syn::Expr::Closure(closure) => ExprTree::Closure {
             range: expr_range_closure(closure),
         },
@@ -1316,19 +1328,25 @@ fn tested_for_error(condition: &syn::Expr) -> Option<&syn::Expr> {
 }
 
 /// `result`, `&result`, `result.await`: the variable an expression is, if it is one.
-fn plain_variable(expr: &syn::Expr) -> Option<String> {
+fn plain_variable(expr: &syn::Expr) -> Option<CompactString> {
     match peel(expr) {
-        syn::Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
+        syn::Expr::Path(path) => path
+            .path
+            .get_ident()
+            .map(ToCompactString::to_compact_string),
         _ => None,
     }
 }
 
 /// The variable an assignment changes: `delay`, or `self.delay` as `delay`.
-fn assigned_name(expr: &syn::Expr) -> Option<String> {
+fn assigned_name(expr: &syn::Expr) -> Option<CompactString> {
     match peel(expr) {
-        syn::Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
+        syn::Expr::Path(path) => path
+            .path
+            .get_ident()
+            .map(ToCompactString::to_compact_string),
         syn::Expr::Field(field) => match &field.member {
-            syn::Member::Named(ident) => Some(ident.to_string()),
+            syn::Member::Named(ident) => Some(ident.to_compact_string()),
             syn::Member::Unnamed(_) => None,
         },
         _ => None,
@@ -1384,7 +1402,10 @@ impl<'ast> Visit<'ast> for MentionCollector {
     }
     fn visit_expr_path(&mut self, node: &'ast syn::ExprPath) {
         match node.path.get_ident() {
-            Some(ident) => self.mentions.items.push(Mention::Name(ident.to_string())),
+            Some(ident) => self
+                .mentions
+                .items
+                .push(Mention::Name(ident.to_compact_string())),
             None => self
                 .mentions
                 .items
@@ -1394,12 +1415,14 @@ impl<'ast> Visit<'ast> for MentionCollector {
     fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
         self.mentions
             .items
-            .push(Mention::Method(node.method.to_string()));
+            .push(Mention::Method(node.method.to_compact_string()));
         visit::visit_expr_method_call(self, node);
     }
     fn visit_expr_field(&mut self, node: &'ast syn::ExprField) {
         if let syn::Member::Named(ident) = &node.member {
-            self.mentions.items.push(Mention::Name(ident.to_string()));
+            self.mentions
+                .items
+                .push(Mention::Name(ident.to_compact_string()));
         }
         visit::visit_expr_field(self, node);
     }
@@ -1411,15 +1434,18 @@ impl<'ast> Visit<'ast> for MentionCollector {
     }
     fn visit_lit(&mut self, node: &'ast syn::Lit) {
         match node {
-            syn::Lit::Str(string) => self.mentions.items.push(Mention::Literal(string.value())),
+            syn::Lit::Str(string) => self
+                .mentions
+                .items
+                .push(Mention::Literal(string.value().into())),
             syn::Lit::Int(int) => self
                 .mentions
                 .items
-                .push(Mention::Literal(int.base10_digits().to_string())),
+                .push(Mention::Literal(int.base10_digits().to_compact_string())),
             syn::Lit::Float(float) => self
                 .mentions
                 .items
-                .push(Mention::Literal(float.base10_digits().to_string())),
+                .push(Mention::Literal(float.base10_digits().to_compact_string())),
             _ => {}
         }
     }

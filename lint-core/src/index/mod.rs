@@ -51,8 +51,9 @@ pub struct WorkspaceIndex {
     knowledge: std::sync::Arc<crate::knowledge::Knowledge>,
 }
 
-type UseCache =
-    std::sync::Mutex<std::collections::HashMap<(ModuleId, Vec<String>, bool), Option<Resolution>>>;
+type UseCache = std::sync::Mutex<
+    std::collections::HashMap<(ModuleId, Vec<CompactString>, bool), Option<Resolution>>,
+>;
 
 #[derive(Debug)]
 pub struct CrateInfo {
@@ -78,17 +79,17 @@ pub struct Module {
     pub file: FileId,
     /// Names from the crate root down, the crate's own name first:
     /// `["payments_service", "handlers", "orders"]`.
-    pub path: Vec<String>,
+    pub path: Vec<CompactString>,
     pub parent: Option<ModuleId>,
     /// The root of this module's tree, which `crate::` names.
     pub root: ModuleId,
     pub is_test: bool,
-    pub children: BTreeMap<String, ModuleId>,
-    pub fns: BTreeMap<String, FnId>,
-    pub types: BTreeMap<String, TypeId>,
-    pub statics: BTreeMap<String, StaticSummary>,
+    pub children: BTreeMap<CompactString, ModuleId>,
+    pub fns: BTreeMap<CompactString, FnId>,
+    pub types: BTreeMap<CompactString, TypeId>,
+    pub statics: BTreeMap<CompactString, StaticSummary>,
     pub uses: Vec<UseEntry>,
-    pub proto_packages: Vec<String>,
+    pub proto_packages: Vec<CompactString>,
     /// The module's own attributes (an inline module's), and the text it spans.
     pub attrs: Vec<AttrSummary>,
     pub range: crate::location::TextRange,
@@ -114,7 +115,7 @@ pub struct ImplDef {
     pub file: FileId,
     pub range: crate::location::TextRange,
     pub self_type: TypeTarget,
-    pub trait_path: Option<Vec<String>>,
+    pub trait_path: Option<Vec<CompactString>>,
     pub trait_resolution: Option<Resolution>,
     pub attrs: Vec<AttrSummary>,
     pub is_test: bool,
@@ -162,7 +163,7 @@ impl WorkspaceIndex {
                     path.push(self.type_def(*type_id).summary.name.clone())
                 }
                 TypeTarget::External(external) => path.extend(external.iter().cloned()),
-                TypeTarget::Unknown(_) => path.push("<impl>".to_string()),
+                TypeTarget::Unknown(_) => path.push("<impl>".into()),
             }
         }
         path.push(def.summary.name.clone());
@@ -177,7 +178,7 @@ impl WorkspaceIndex {
                 .module(*module)
                 .proto_packages
                 .first()
-                .map(String::as_str),
+                .map(CompactString::as_str),
             _ => None,
         }
     }

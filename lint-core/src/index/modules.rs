@@ -65,7 +65,7 @@ pub fn build_index(
             let module = builder.add_file_tree(
                 crate_id,
                 file,
-                vec![crate_input.lib_name.clone()],
+                vec![crate_input.lib_name.as_str().into()],
                 None,
                 None,
             );
@@ -116,7 +116,7 @@ impl TreeBuilder<'_> {
         &mut self,
         crate_id: CrateId,
         file: FileId,
-        path: Vec<String>,
+        path: Vec<CompactString>,
         parent: Option<ModuleId>,
         root: Option<ModuleId>,
     ) -> ModuleId {
@@ -219,7 +219,7 @@ impl TreeBuilder<'_> {
         &mut self,
         crate_id: CrateId,
         file: FileId,
-        path: Vec<String>,
+        path: Vec<CompactString>,
         parent: Option<ModuleId>,
         root: Option<ModuleId>,
         is_test: bool,
@@ -329,7 +329,7 @@ impl TreeBuilder<'_> {
 }
 
 /// Names of the inline modules from the file's top module down to `module`.
-fn inline_chain(modules: &[Module], module: ModuleId, file_module: ModuleId) -> Vec<String> {
+fn inline_chain(modules: &[Module], module: ModuleId, file_module: ModuleId) -> Vec<CompactString> {
     let mut names = Vec::new();
     let mut current = module;
     while current != file_module {
@@ -348,7 +348,11 @@ fn inline_chain(modules: &[Module], module: ModuleId, file_module: ModuleId) -> 
 
 /// Where `mod x;` inside a file looks for `x.rs`: beside a crate root or `mod.rs`, else in
 /// the folder named after the file; inline modules add their names.
-fn declaration_dir(file_path: &Path, is_root_file: bool, inline_names: &[String]) -> PathBuf {
+fn declaration_dir(
+    file_path: &Path,
+    is_root_file: bool,
+    inline_names: &[CompactString],
+) -> PathBuf {
     let parent = file_path.parent().unwrap_or(Path::new("")).to_path_buf();
     let is_mod_rs = file_path.file_name().is_some_and(|name| name == "mod.rs");
     let mut dir = if is_root_file || is_mod_rs {
@@ -386,11 +390,11 @@ fn crate_dir(crate_input: &CrateInput) -> Option<&Path> {
 }
 
 /// `src/handlers/orders.rs` in crate `shop` is `shop::handlers::orders`.
-fn orphan_module_path(lib_name: &str, path: &Path) -> Vec<String> {
-    let components: Vec<String> = path
+fn orphan_module_path(lib_name: &str, path: &Path) -> Vec<CompactString> {
+    let components: Vec<CompactString> = path
         .components()
         .filter_map(|component| match component {
-            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            Component::Normal(part) => Some(CompactString::from(part.to_string_lossy())),
             _ => None,
         })
         .collect();
@@ -398,7 +402,7 @@ fn orphan_module_path(lib_name: &str, path: &Path) -> Vec<String> {
         .iter()
         .rposition(|part| part == "src")
         .map_or(components.len().saturating_sub(1), |index| index + 1);
-    let mut module_path = vec![lib_name.to_string()];
+    let mut module_path = vec![CompactString::from(lib_name)];
     for (position, part) in components[after_src..].iter().enumerate() {
         let is_last = position + after_src == components.len() - 1;
         let name = if is_last {
@@ -409,7 +413,7 @@ fn orphan_module_path(lib_name: &str, path: &Path) -> Vec<String> {
         if is_last && matches!(name, "mod" | "lib" | "main") {
             continue;
         }
-        module_path.push(name.replace('-', "_"));
+        module_path.push(name.replace('-', "_").into());
     }
     module_path
 }

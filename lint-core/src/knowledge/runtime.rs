@@ -9,6 +9,7 @@ use super::{
     DEADLINE_HEADERS, DEADLINE_TYPES, DIRECT_HTTP_CLIENTS, IDEMPOTENCY_FIELD_PARTS,
     IDEMPOTENCY_HEADERS, IDEMPOTENT_HTTP_METHODS, KEY_TABLE_PARTS, MESSAGE_ID_NAMES,
 };
+use crate::index::CompactString;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Knowledge {
@@ -159,18 +160,19 @@ impl Knowledge {
 
     /// The configured write API a call goes to: `ledger::Repo::debit`, matched by crate and
     /// the last two segments (type and method) so that re-exports match too.
-    pub fn write_api(&self, path: &[String]) -> Option<&WriteApi> {
+    pub fn write_api(&self, path: &[CompactString]) -> Option<&WriteApi> {
         self.write_apis.iter().find(|api| {
             api.path == path
                 || (path.len() >= 2
                     && api.path.len() >= 2
                     && path[path.len() - 2..] == api.path[api.path.len() - 2..]
-                    && path.first() == api.path.first())
+                    && path.first().map(CompactString::as_str)
+                        == api.path.first().map(String::as_str))
         })
     }
 
     /// The client a method's type belongs to, matched by crate and type name.
-    pub fn direct_client(&self, type_path: &[String]) -> Option<&DirectClient> {
+    pub fn direct_client(&self, type_path: &[CompactString]) -> Option<&DirectClient> {
         self.direct_clients
             .iter()
             .find(|client| same_crate_and_name(type_path, &client.type_path))
@@ -195,7 +197,7 @@ fn owned_path(path: &[&str]) -> Vec<String> {
 
 /// `my_payments::api::Client` and `my_payments::Client` are the same type when the crate
 /// re-exports it: the first and last segments decide.
-fn same_crate_and_name(candidate: &[String], known: &[String]) -> bool {
+fn same_crate_and_name(candidate: &[CompactString], known: &[String]) -> bool {
     match (candidate, known) {
         ([candidate_crate, .., candidate_name], [known_crate, .., known_name]) => {
             candidate_crate == known_crate && candidate_name == known_name
@@ -212,6 +214,11 @@ mod tests {
         text.split("::").map(str::to_string).collect()
     }
 
+    /// A path as the index holds it.
+    fn written(text: &str) -> Vec<CompactString> {
+        text.split("::").map(CompactString::from).collect()
+    }
+
     #[test]
     fn the_builtin_tables_are_the_const_ones() {
         let knowledge = Knowledge::builtin();
@@ -220,7 +227,7 @@ mod tests {
         assert!(knowledge.is_deadline_type("Deadline"));
         assert!(!knowledge.is_deadline_type("Instant"));
         let hyper = knowledge
-            .direct_client(&path("hyper::Client"))
+            .direct_client(&written("hyper::Client"))
             .and_then(|client| client.method("get"));
         assert_eq!(hyper.and_then(|method| method.idempotent), Some(true));
     }
@@ -235,9 +242,9 @@ mod tests {
             default_timeout_ms: None,
         });
         assert!(knowledge
-            .direct_client(&path("my_payments::api::Client"))
+            .direct_client(&written("my_payments::api::Client"))
             .is_some());
-        assert!(knowledge.direct_client(&path("other::Client")).is_none());
-        assert!(knowledge.direct_client(&path("Client")).is_none());
+        assert!(knowledge.direct_client(&written("other::Client")).is_none());
+        assert!(knowledge.direct_client(&written("Client")).is_none());
     }
 }

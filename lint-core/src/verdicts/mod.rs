@@ -118,9 +118,13 @@ impl<'a> Judge<'a> {
                 .chain
                 .iter()
                 .skip(1)
-                .map(|step| self.index.fn_def(step.function).summary.name.clone())
+                .map(|step| self.index.fn_def(step.function).summary.name.to_string())
                 .chain(std::iter::once(
-                    self.index.fn_def(violation.function).summary.name.clone(),
+                    self.index
+                        .fn_def(violation.function)
+                        .summary
+                        .name
+                        .to_string(),
                 ))
                 .collect();
             text.push_str(&format!(" (via {})", names.join(" → ")));

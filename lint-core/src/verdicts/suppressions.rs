@@ -29,12 +29,12 @@ fn is_failfirst_allow(attr: &AttrSummary) -> bool {
 fn from_attribute(file: FileId, attr: &AttrSummary, scope: TextRange) -> Suppression {
     let rules = attr.args.iter().filter_map(|arg| match arg {
         AttrArg::Word(word) => Some(word.replace('_', "-")),
-        AttrArg::Literal(literal) => Some(literal.clone()),
+        AttrArg::Literal(literal) => Some(literal.to_string()),
         AttrArg::NameValue(..) => None,
     });
     let reason = attr.args.iter().find_map(|arg| match arg {
         AttrArg::NameValue(name, value) if name == "reason" && !value.trim().is_empty() => {
-            Some(value.clone())
+            Some(value.to_string())
         }
         _ => None,
     });

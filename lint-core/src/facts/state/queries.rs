@@ -5,6 +5,7 @@ use super::reader::Reader;
 use super::{claims_key_column, Access, StateAccess, Store};
 use crate::facts::deadlines::path_is;
 use crate::facts::sql::{self, SqlStatement};
+use crate::index::CompactString;
 use crate::index::{CallSite, CallTarget, Callee, ValueExpr};
 use crate::knowledge::{
     CONFLICT_METHODS, DIESEL_WRITES, QUERY_RUN_METHODS, RELATIVE_EXPR_METHODS,
@@ -111,7 +112,7 @@ impl Reader<'_> {
             store: Store::Sql,
             api: format!("{api} `.{method}(..)`"),
             access: Access::Read {
-                tables: vec![table.to_ascii_lowercase()],
+                tables: vec![table.as_str().to_ascii_lowercase()],
                 locks: false,
             },
             executor: self.executor_of_names(call.arg_mentions.names(), call),
@@ -130,7 +131,7 @@ impl Reader<'_> {
                 self.index
                     .fn_path(first)
                     .split("::")
-                    .map(str::to_string)
+                    .map(CompactString::from)
                     .collect()
             }
             _ => return None,
@@ -311,7 +312,7 @@ impl Reader<'_> {
             if SQL_TEXT_FUNCTIONS.iter().any(|known| path_is(&path, known)) {
                 return Some(Source::Sql(self.sql_text_of(other)));
             }
-            let last = path.last().map(String::as_str).unwrap_or_default();
+            let last = path.last().map(CompactString::as_str).unwrap_or_default();
             if path.first().is_some_and(|first| first == "diesel") || written.len() == 1 {
                 if let Some(write) = DIESEL_WRITES.iter().find(|write| write.function == last) {
                     let from_diesel = path.first().is_some_and(|first| first == "diesel");
@@ -322,8 +323,8 @@ impl Reader<'_> {
                             .arg_mentions
                             .paths()
                             .find_map(|path| match path {
-                                [.., table, last] if last == "table" => Some(table.clone()),
-                                [first, ..] => Some(first.clone()),
+                                [.., table, last] if last == "table" => Some(table.to_string()),
+                                [first, ..] => Some(first.to_string()),
                                 [] => None,
                             })
                             .or_else(|| other.arg_mentions.names().next().map(str::to_string));
@@ -339,9 +340,9 @@ impl Reader<'_> {
                     SEA_ORM_ENTITY_WRITES.iter().find(|(name, _)| *name == last)
                 {
                     if runs_with_exec {
-                        let entity = written[written.len() - 2].clone();
+                        let entity = written[written.len() - 2].to_string();
                         let entity = if entity == "Entity" && written.len() >= 3 {
-                            written[written.len() - 3].clone()
+                            written[written.len() - 3].to_string()
                         } else {
                             entity
                         };
@@ -509,7 +510,7 @@ impl Reader<'_> {
                         .chain(local.init_mentions.paths())
                         .find_map(|path| {
                             let at = path.iter().position(|segment| segment == "ActiveModel")?;
-                            at.checked_sub(1).map(|before| path[before].clone())
+                            at.checked_sub(1).map(|before| path[before].to_string())
                         })
                 })
                 .unwrap_or_else(|| "model".to_string()),
@@ -610,7 +611,7 @@ fn sets_relative(mentions: &crate::index::Mentions) -> bool {
     let mut seen: Vec<String> = Vec::new();
     for item in &mentions.items {
         let name = match item {
-            crate::index::Mention::Name(name) => name.clone(),
+            crate::index::Mention::Name(name) => name.to_string(),
             crate::index::Mention::Path(path) => path.join("::"),
             _ => continue,
         };

@@ -60,7 +60,7 @@ impl Reader<'_> {
         }
         for used in &self.body().macros {
             if ranges.iter().any(|range| range.contains_range(&used.range)) {
-                key_words.extend(used.literals.iter().cloned());
+                key_words.extend(used.literals.iter().map(ToString::to_string));
             }
         }
         let tables: Vec<String> = key_words

@@ -30,7 +30,7 @@ pub(in crate::facts) fn transactions(
                 })
                 .map(|call| call.statement);
             Transaction {
-                name: local.name.clone(),
+                name: local.name.to_string(),
                 opened,
                 scope: local.scope,
                 committed,
