@@ -1,7 +1,9 @@
 //! Which crates and files to lint: the cargo workspace around the current directory (through
 //! `cargo metadata`, as cargo itself decides), or the crates of the paths given.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use lint_core::sources::{CrateInput, CrateRoot, InputFile, TargetKind};
@@ -202,6 +204,7 @@ pub fn crates_of_paths(
 ) -> Result<Vec<CrateInput>, WorkspaceError> {
     // Every .rs file named, grouped by the manifest of its crate.
     let mut by_manifest: BTreeMap<Option<PathBuf>, BTreeSet<PathBuf>> = BTreeMap::new();
+    let mut manifests = ManifestFinder::default();
     for path in requested {
         let files: Vec<PathBuf> = if path.is_dir() {
             walk_rust_files(path, false, exclusions)
@@ -210,28 +213,38 @@ pub fn crates_of_paths(
         };
         for file in files {
             by_manifest
-                .entry(nearest_manifest(&file))
+                .entry(manifests.nearest(&file))
                 .or_default()
                 .insert(file);
         }
     }
     let is_requested = |file: &Path| requested.iter().any(|path| file.starts_with(path));
-    let mut crates = Vec::new();
-    for (manifest, named_files) in by_manifest {
-        match manifest {
-            Some(manifest) => crates.push(crate_of_manifest(
-                &manifest,
-                cwd,
-                &is_requested,
-                exclusions,
-            )?),
-            None => {
-                for file in named_files {
+    // A folder of many crates (a vendor directory) has hundreds of manifests to read:
+    // they are read in parallel, and the crates keep the order of their manifests.
+    let groups: Vec<(Option<PathBuf>, BTreeSet<PathBuf>)> = by_manifest.into_iter().collect();
+    let crates: Vec<Vec<CrateInput>> = groups
+        .into_par_iter()
+        .map(|(manifest, named_files)| match manifest {
+            Some(manifest) => {
+                // A crate inside a folder that was walked has all its files in hand
+                // already; one reached through a single file or a subfolder is walked.
+                let dir = manifest.parent().unwrap_or(Path::new(""));
+                let files = if is_requested(dir) && !named_files.is_empty() {
+                    Some(named_files.into_iter().collect())
+                } else {
+                    None
+                };
+                crate_of_manifest(&manifest, cwd, &is_requested, exclusions, files)
+                    .map(|crate_input| vec![crate_input])
+            }
+            None => Ok(named_files
+                .into_iter()
+                .map(|file| {
                     let stem = file
                         .file_stem()
                         .map(|stem| stem.to_string_lossy().replace('-', "_"))
                         .unwrap_or_default();
-                    crates.push(CrateInput {
+                    CrateInput {
                         dependencies: Vec::new(),
                         name: stem.clone(),
                         lib_name: stem,
@@ -244,12 +257,12 @@ pub fn crates_of_paths(
                             path: file,
                             reported: true,
                         }],
-                    });
-                }
-            }
-        }
-    }
-    Ok(crates)
+                    }
+                })
+                .collect()),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(crates.into_iter().flatten().collect())
 }
 
 /// Reads a package manifest for its name and targets, following cargo's conventions for
@@ -257,8 +270,9 @@ pub fn crates_of_paths(
 fn crate_of_manifest(
     manifest: &Path,
     cwd: &Path,
-    is_requested: &dyn Fn(&Path) -> bool,
+    is_requested: &(dyn Fn(&Path) -> bool + Sync),
     exclusions: &Exclusions,
+    walked_files: Option<Vec<PathBuf>>,
 ) -> Result<CrateInput, WorkspaceError> {
     let dir = manifest.parent().unwrap_or(Path::new("")).to_path_buf();
     let text = std::fs::read_to_string(manifest)
@@ -336,7 +350,10 @@ fn crate_of_manifest(
         }
     }
     add_root(dir.join("build.rs"), TargetKind::BuildScript);
-    let files = rust_files_of_crate(&dir, cwd, is_requested, exclusions);
+    let files = match walked_files {
+        Some(files) => input_files(files, cwd, is_requested),
+        None => rust_files_of_crate(&dir, cwd, is_requested, exclusions),
+    };
     Ok(CrateInput {
         name: package_name,
         lib_name,
@@ -374,7 +391,15 @@ fn rust_files_of_crate(
     is_requested: &dyn Fn(&Path) -> bool,
     exclusions: &Exclusions,
 ) -> Vec<InputFile> {
-    walk_rust_files(dir, true, exclusions)
+    input_files(walk_rust_files(dir, true, exclusions), cwd, is_requested)
+}
+
+fn input_files(
+    files: Vec<PathBuf>,
+    cwd: &Path,
+    is_requested: &dyn Fn(&Path) -> bool,
+) -> Vec<InputFile> {
+    files
         .into_iter()
         .map(|path| InputFile {
             display_path: display_path(&path, cwd),
@@ -407,27 +432,68 @@ fn walk_rust_files(root: &Path, stop_at_crates: bool, exclusions: &Exclusions) -
             }
             !(stop_at_crates && entry.path().join("Cargo.toml").is_file())
         });
-    let mut files: Vec<PathBuf> = walker
-        .build()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_some_and(|kind| kind.is_file()))
-        .map(|entry| entry.into_path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
-        .collect();
+    // Folders are read on as many threads as the analysis will use: listing a vendor
+    // directory of thousands of files is otherwise a serial pause before parsing starts.
+    let found = std::sync::Mutex::new(Vec::new());
+    walker
+        .threads(rayon::current_num_threads())
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                if let Ok(entry) = entry {
+                    let is_rust_file = entry.file_type().is_some_and(|kind| kind.is_file())
+                        && entry
+                            .path()
+                            .extension()
+                            .is_some_and(|extension| extension == "rs");
+                    if is_rust_file {
+                        if let Ok(mut files) = found.lock() {
+                            files.push(entry.into_path());
+                        }
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut files = found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort();
     files
 }
 
-fn nearest_manifest(file: &Path) -> Option<PathBuf> {
-    let mut dir = file.parent();
-    while let Some(current) = dir {
-        let candidate = current.join("Cargo.toml");
-        if candidate.is_file() {
-            return Some(candidate);
+/// Finds the `Cargo.toml` nearest above a file, remembering the answer for every folder on
+/// the way: the files of one crate share their folders, and a stat per folder level per
+/// file was a third of the time spent listing a vendor directory.
+#[derive(Default)]
+struct ManifestFinder {
+    by_dir: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl ManifestFinder {
+    fn nearest(&mut self, file: &Path) -> Option<PathBuf> {
+        let mut visited: Vec<&Path> = Vec::new();
+        let mut found = None;
+        let mut dir = file.parent();
+        while let Some(current) = dir {
+            if let Some(known) = self.by_dir.get(current) {
+                found = known.clone();
+                break;
+            }
+            visited.push(current);
+            let candidate = current.join("Cargo.toml");
+            if candidate.is_file() {
+                found = Some(candidate);
+                break;
+            }
+            dir = current.parent();
         }
-        dir = current.parent();
+        for folder in visited {
+            self.by_dir.insert(folder.to_path_buf(), found.clone());
+        }
+        found
     }
-    None
 }
 
 /// Relative to the current directory when under it, with `/` separators.
