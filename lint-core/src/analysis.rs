@@ -1,14 +1,13 @@
 //! The whole analysis: parse every file in parallel, index, discover, report.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::discovery::{discover, DiscoveredHandler, HandlerFunction};
-use crate::index::{build_index, CallTarget, FileSummary, FnId, WorkspaceIndex};
+use crate::index::{build_index_from, CallTarget, FileSummary, FnId, WorkspaceIndex};
 use crate::knowledge::Knowledge;
-use crate::location::TextRange;
+use crate::location::{FileId, TextRange};
 use crate::report::*;
 use crate::rules;
 use crate::sources::{parse_source, CrateInput, ParseProblem};
@@ -126,26 +125,40 @@ fn analyze_batch(
         .iter()
         .flat_map(|crate_input| crate_input.files.iter().map(|file| file.path.as_path()))
         .collect();
-    let work = || -> Vec<Result<FileSummary, ParseProblem>> {
-        files.par_iter().map(|path| parse_one(path)).collect()
-    };
-    let parsed = match pool {
-        Some(pool) => pool.install(work),
-        // No pool (threads refused by the system): parse on this thread, in order.
-        None => files.iter().map(|path| parse_one(path)).collect(),
+    let parsed = ParsedFiles::new(files.len());
+    let parse_all = || {
+        // Whatever happens to the parsing, the builder must stop waiting when it ends.
+        let _finished = parsed.finish_on_drop();
+        match pool {
+            Some(pool) => pool.install(|| parsed.parse_in_parallel(&files)),
+            // No pool (threads refused by the system): parse on this thread, in order.
+            None => parsed.parse_in_order(&files),
+        }
     };
     let mut problems = Vec::new();
-    let mut summaries = Vec::with_capacity(parsed.len());
-    for (position, outcome) in parsed.into_iter().enumerate() {
-        match outcome {
-            Ok(summary) => summaries.push(Some(summary)),
-            Err(problem) => {
-                problems.push((position, problem));
-                summaries.push(None);
-            }
+    let mut take_summary = |file: FileId| match parsed.take(file.0 as usize) {
+        Some(Ok(summary)) => Some(summary),
+        Some(Err(problem)) => {
+            problems.push((file.0 as usize, problem));
+            None
         }
-    }
-    let mut index = build_index(crates, summaries);
+        None => None,
+    };
+    // The pool parses the files in order while this thread builds the module tree from the
+    // summaries as they arrive: the index is ready almost as soon as the last file is.
+    let mut index = std::thread::scope(|scope| {
+        let parsing = pool.and_then(|_| {
+            std::thread::Builder::new()
+                .spawn_scoped(scope, parse_all)
+                .ok()
+        });
+        if parsing.is_none() {
+            parse_all();
+        }
+        build_index_from(crates, &mut take_summary)
+    });
+    // Files the module tree never asked for still report why they did not parse.
+    problems.extend(parsed.remaining_problems());
     index.set_knowledge(Arc::clone(knowledge));
     let handlers = discover(&index);
     let part = build_report_part(&index, &handlers, &problems);
@@ -153,6 +166,119 @@ fn analyze_batch(
     // beside the next batch (or the writing of the report) instead of before it.
     std::thread::spawn(move || drop((index, handlers)));
     part
+}
+
+/// Each file's parse outcome, from the threads that parse to the one that builds the index.
+struct ParsedFiles {
+    state: Mutex<ParseState>,
+    arrived: Condvar,
+    next: AtomicUsize,
+}
+
+struct ParseState {
+    slots: Vec<Slot>,
+    /// Parsing has ended: a slot still pending will never be filled.
+    finished: bool,
+}
+
+enum Slot {
+    Pending,
+    Parsed(Result<FileSummary, ParseProblem>),
+    Taken,
+}
+
+impl ParsedFiles {
+    fn new(files: usize) -> Self {
+        ParsedFiles {
+            state: Mutex::new(ParseState {
+                slots: (0..files).map(|_| Slot::Pending).collect(),
+                finished: false,
+            }),
+            arrived: Condvar::new(),
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, ParseState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Parses every file on as many threads as the current pool has; each thread takes the
+    /// next file in order when it is done with one, so the builder trails close behind.
+    fn parse_in_parallel(&self, files: &[&std::path::Path]) {
+        rayon::scope(|scope| {
+            for _ in 0..rayon::current_num_threads() {
+                scope.spawn(|_| self.parse_in_order(files));
+            }
+        });
+    }
+
+    /// Parses the files not yet claimed, in order, on this thread.
+    fn parse_in_order(&self, files: &[&std::path::Path]) {
+        loop {
+            let position = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = files.get(position) else {
+                break;
+            };
+            let outcome = parse_one(path);
+            self.lock().slots[position] = Slot::Parsed(outcome);
+            self.arrived.notify_all();
+        }
+    }
+
+    /// Marks parsing finished when dropped, panics included.
+    fn finish_on_drop(&self) -> FinishOnDrop<'_> {
+        FinishOnDrop(self)
+    }
+
+    /// The outcome of a file, waiting for it to be parsed; `None` once taken, or if parsing
+    /// ended without it.
+    fn take(&self, position: usize) -> Option<Result<FileSummary, ParseProblem>> {
+        let mut state = self.lock();
+        loop {
+            let finished = state.finished;
+            match state.slots.get_mut(position) {
+                Some(Slot::Pending) if !finished => {
+                    state = self
+                        .arrived
+                        .wait(state)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                Some(slot) => {
+                    return match std::mem::replace(slot, Slot::Taken) {
+                        Slot::Parsed(outcome) => Some(outcome),
+                        _ => None,
+                    };
+                }
+                None => return None,
+            }
+        }
+    }
+
+    /// The parse problems of files never taken.
+    fn remaining_problems(&self) -> Vec<(usize, ParseProblem)> {
+        let mut state = self.lock();
+        state
+            .slots
+            .iter_mut()
+            .enumerate()
+            .filter_map(
+                |(position, slot)| match std::mem::replace(slot, Slot::Taken) {
+                    Slot::Parsed(Err(problem)) => Some((position, problem)),
+                    _ => None,
+                },
+            )
+            .collect()
+    }
+}
+
+struct FinishOnDrop<'a>(&'a ParsedFiles);
+
+impl Drop for FinishOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.lock().finished = true;
+        self.0.arrived.notify_all();
+    }
 }
 
 fn parse_one(path: &std::path::Path) -> Result<FileSummary, ParseProblem> {
@@ -323,4 +449,58 @@ fn count_calls(index: &WorkspaceIndex, handlers: &[DiscoveredHandler]) -> CallCo
         }
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_files(dir: &std::path::Path, contents: &[&str]) -> Vec<std::path::PathBuf> {
+        contents
+            .iter()
+            .enumerate()
+            .map(|(position, text)| {
+                let path = dir.join(format!("file{position}.rs"));
+                std::fs::write(&path, text).unwrap_or_else(|error| panic!("{error}"));
+                path
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_builder_gets_every_outcome_from_the_parsing_pool() {
+        let dir = std::env::temp_dir().join(format!("failfirst-parsed-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|error| panic!("{error}"));
+        let paths = write_files(&dir, &["fn a() {}", "fn (", "mod m { fn b() {} }"]);
+        let files: Vec<&std::path::Path> = paths.iter().map(|path| path.as_path()).collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        let parsed = ParsedFiles::new(files.len());
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let _finished = parsed.finish_on_drop();
+                pool.install(|| parsed.parse_in_parallel(&files));
+            });
+            // Taken out of order, while parsing may still run.
+            assert!(matches!(parsed.take(2), Some(Ok(_))));
+            assert!(matches!(parsed.take(0), Some(Ok(_))));
+        });
+        // The broken file was never taken: its problem is still reported, once.
+        let problems = parsed.remaining_problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, 1);
+        assert!(parsed.take(0).is_none(), "an outcome is handed over once");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_builder_stops_waiting_when_parsing_ends_early() {
+        let parsed = ParsedFiles::new(2);
+        // Parsing ended (a panic, say) without filling any slot.
+        drop(parsed.finish_on_drop());
+        assert!(parsed.take(1).is_none());
+        assert!(parsed.take(5).is_none());
+    }
 }

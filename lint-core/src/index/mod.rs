@@ -14,7 +14,7 @@ mod summary;
 use std::collections::BTreeMap;
 
 pub use collect::summarize_file;
-pub use modules::build_index;
+pub use modules::{build_index, build_index_from};
 pub use resolve::{CallTarget, FnContext, Resolution, TypeTarget, UnresolvedCall};
 pub use summary::*;
 

@@ -12,6 +12,19 @@ pub fn build_index(
     crates: &[CrateInput],
     mut summaries: Vec<Option<FileSummary>>,
 ) -> WorkspaceIndex {
+    build_index_from(crates, &mut |file| {
+        summaries.get_mut(file.0 as usize).and_then(Option::take)
+    })
+}
+
+/// Builds the index, asking `summary_of` for each file's summary once, when the module tree
+/// reaches it: crate by crate, in file order within a crate as far as the `mod` declarations
+/// allow. The analysis hands summaries over as files finish parsing, so the tree is built
+/// while later files are still being parsed.
+pub fn build_index_from(
+    crates: &[CrateInput],
+    summary_of: &mut dyn FnMut(FileId) -> Option<FileSummary>,
+) -> WorkspaceIndex {
     let mut index = WorkspaceIndex::default();
     let mut file_ids_by_path: BTreeMap<PathBuf, FileId> = BTreeMap::new();
     let mut crate_files: Vec<Vec<FileId>> = Vec::new();
@@ -43,7 +56,7 @@ pub fn build_index(
     }
     let mut builder = TreeBuilder {
         index: &mut index,
-        summaries: &mut summaries,
+        summary_of,
         file_ids_by_path,
         paths_by_file,
         test_tree: false,
@@ -103,7 +116,7 @@ pub fn build_index(
 
 struct TreeBuilder<'a> {
     index: &'a mut WorkspaceIndex,
-    summaries: &'a mut Vec<Option<FileSummary>>,
+    summary_of: &'a mut dyn FnMut(FileId) -> Option<FileSummary>,
     file_ids_by_path: BTreeMap<PathBuf, FileId>,
     paths_by_file: Vec<PathBuf>,
     /// The tree being added is an integration test or bench target.
@@ -120,12 +133,7 @@ impl TreeBuilder<'_> {
         parent: Option<ModuleId>,
         root: Option<ModuleId>,
     ) -> ModuleId {
-        let summary = self
-            .summaries
-            .get_mut(file.0 as usize)
-            .and_then(Option::take)
-            .unwrap_or_default();
-        let mut summary = summary;
+        let mut summary = (self.summary_of)(file).unwrap_or_default();
         self.index.files[file.0 as usize].suppression_comments =
             std::mem::take(&mut summary.suppression_comments);
         let file_module = self.new_module(crate_id, file, path, parent, root, false);
