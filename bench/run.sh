@@ -7,7 +7,7 @@
 #
 # Environment:
 #   THREADS        threads for both programs (default: nproc)
-#   BENCH_RUNS     timed runs of each program (default: 5)
+#   BENCH_RUNS     paired rounds, each one timed run of each program (default: 7)
 #   BENCH_WARMUP   untimed warm-up runs of each program (default: 1)
 set -euo pipefail
 
@@ -30,7 +30,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 
 threads="${THREADS:-$(nproc)}"
-runs="${BENCH_RUNS:-5}"
+runs="${BENCH_RUNS:-7}"
 warmup="${BENCH_WARMUP:-1}"
 for setting in "THREADS=$threads" "BENCH_RUNS=$runs" "BENCH_WARMUP=$warmup"; do
     if [[ ! "${setting#*=}" =~ ^[0-9]+$ ]]; then
@@ -116,49 +116,70 @@ if ((failfirst_status > 1)); then
     exit 1
 fi
 
-echo "==> timing with hyperfine (warm-up $warmup, runs $runs, threads $threads)" >&2
-# -i: cargo-failfirst exits 1 when it finds deny-level findings.
-hyperfine --warmup "$warmup" --runs "$runs" -i \
-    --export-json "$out_dir/hyperfine.json" \
-    -n syn-baseline "$baseline_cmd" \
-    -n cargo-failfirst "$failfirst_cmd"
+echo "==> timing with hyperfine (warm-up $warmup, $runs paired rounds, threads $threads)" >&2
+# Shared machines drift: a run of one program, then a run of the other, in rounds, and the
+# ratio taken round by round, compares the two at the same moment. Five runs of one program
+# then five of the other mixed the drift into the ratio (the same build measured 1.23 to
+# 1.46 from one invocation to the next).
+# Runs hyperfine quietly (-i: cargo-failfirst exits 1 when it finds deny-level findings,
+# and hyperfine warns about that on every run); shows what it said if it fails.
+run_hyperfine() {
+    if ! hyperfine --style none -i "$@" \
+        -n syn-baseline "$baseline_cmd" \
+        -n cargo-failfirst "$failfirst_cmd" >/dev/null 2>"$out_dir/hyperfine.err"; then
+        echo "error: hyperfine failed:" >&2
+        cat "$out_dir/hyperfine.err" >&2
+        exit 1
+    fi
+}
+if ((warmup > 0)); then
+    run_hyperfine --warmup "$warmup" --runs 1
+fi
+rm -f "$out_dir"/round-*.json
+for ((round = 1; round <= runs; round++)); do
+    run_hyperfine --runs 1 --export-json "$out_dir/round-$round.json"
+    echo "    round $round/$runs done" >&2
+done
 
 echo >&2
 report_status=0
-python3 - "$out_dir/hyperfine.json" "$baseline_summary" \
+python3 - "$out_dir" "$runs" "$baseline_summary" \
     "$(read_peak_rss_kib "$out_dir/baseline.time")" \
     "$(read_peak_rss_kib "$out_dir/failfirst.time")" \
     "$threads" "$check_targets" <<'PYTHON' || report_status=$?
 import json
 import sys
 
-hyperfine_json, summary, baseline_kib, failfirst_kib, threads, check_targets = sys.argv[1:]
+out_dir, runs, summary, baseline_kib, failfirst_kib, threads, check_targets = sys.argv[1:]
 RATIO_TARGET = 1.3
 MEMORY_TARGET_BYTES = 1 << 30
 
-with open(hyperfine_json) as handle:
-    results = {result["command"]: result for result in json.load(handle)["results"]}
 fields = dict(pair.split("=", 1) for pair in summary.split())
 files, lines, parse_failures = (int(fields[key]) for key in ("files", "lines", "parse_failures"))
 
 
-def median_seconds(name):
-    result = results[name]
-    # Older hyperfine versions have no "median"; compute it from the run times.
-    if "median" in result:
-        return result["median"]
-    times = sorted(result["times"])
-    middle = len(times) // 2
-    return times[middle] if len(times) % 2 else (times[middle - 1] + times[middle]) / 2
+def median(values):
+    values = sorted(values)
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+# One hyperfine result per round, each holding one run of each program.
+times = {"syn-baseline": [], "cargo-failfirst": []}
+for round_number in range(1, int(runs) + 1):
+    with open(f"{out_dir}/round-{round_number}.json") as handle:
+        for result in json.load(handle)["results"]:
+            times[result["command"]].append(result["mean"])
+ratios = [ff / base for ff, base in zip(times["cargo-failfirst"], times["syn-baseline"])]
 
 
 def mib(kib_text):
     return int(kib_text) / 1024
 
 
-baseline_median = median_seconds("syn-baseline")
-failfirst_median = median_seconds("cargo-failfirst")
-ratio = failfirst_median / baseline_median
+baseline_median = median(times["syn-baseline"])
+failfirst_median = median(times["cargo-failfirst"])
+ratio = median(ratios)
 baseline_mib, failfirst_mib = mib(baseline_kib), mib(failfirst_kib)
 ratio_ok = ratio <= RATIO_TARGET
 memory_ok = failfirst_mib * 1024 * 1024 < MEMORY_TARGET_BYTES
@@ -175,10 +196,13 @@ for name, median, peak in (
     ("cargo-failfirst", failfirst_median, failfirst_mib),
 ):
     print(f"{name:16} {median:8.2f}s {files / median:9.0f} {lines / median:10.0f} {peak:6.0f} MiB")
-print(f"time ratio failfirst/baseline (medians): {ratio:.2f}  (target <= {RATIO_TARGET}: {verdict(ratio_ok)})")
+print(
+    f"time ratio failfirst/baseline (median of {len(ratios)} paired rounds): {ratio:.2f}"
+    f"  (rounds {min(ratios):.2f}-{max(ratios):.2f}; target <= {RATIO_TARGET}: {verdict(ratio_ok)})"
+)
 print(f"peak memory of failfirst: {failfirst_mib:.0f} MiB  (target < 1024 MiB: {verdict(memory_ok)})")
 print(f"files that failed to parse (baseline): {parse_failures}")
-print(f"hyperfine results: {hyperfine_json}")
+print(f"hyperfine results: {out_dir}/round-*.json")
 
 if check_targets == "true" and not (ratio_ok and memory_ok):
     sys.exit(3)

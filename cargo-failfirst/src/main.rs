@@ -3,22 +3,25 @@
 use std::process::ExitCode;
 
 // Parsing allocates and frees millions of small syntax nodes between the summaries that stay;
-// mimalloc keeps that churn fast and returns the freed pages, where the system allocator
-// leaves them fragmented (the benchmark's peak memory showed it).
+// mimalloc keeps that churn fast and reuses the freed memory, where the system allocator
+// leaves it fragmented (the benchmark's peak memory showed it).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// mimalloc's `mi_option_purge_delay`: how long freed pages wait before they go back to
-/// the system. Parsing frees each file's syntax tree while the summaries stay. Measured on
-/// the benchmark corpus (2 threads): left alone, the peak was ~1060 MiB; 0 ms gave ~870 MiB
-/// but +2.5 s of system time; 100 ms gives ~940 MiB for ~1 s; 1000 ms changed nothing.
+/// the system; -1 keeps them for the life of the process. Parsing frees each file's syntax
+/// tree while the summaries stay, so pages handed back were soon faulted in again for the
+/// next file. Measured on the benchmark corpus (2 threads, paired runs): 100 ms cost
+/// ~3 s of system time for a ~735 MiB peak; keeping the pages costs ~1.2 s (the baseline
+/// ~0.8 s) for a ~815 MiB peak. The process ends with the run, which returns everything;
+/// a long-lived process would call `mi_collect(true)` between analyses instead.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-const PURGE_DELAY_MS: std::os::raw::c_long = 100;
+const KEEP_FREED_PAGES: std::os::raw::c_long = -1;
 
 fn main() -> ExitCode {
     // SAFETY: sets a plain integer option of the allocator; no memory is touched, and it is
     // done before any thread is started.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, KEEP_FREED_PAGES) };
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
         Err(error) => {
