@@ -1,4 +1,5 @@
-//! The whole analysis: parse every file in parallel, index, discover, report.
+//! The whole analysis: parse every file in parallel while the index is built from what is
+//! parsed, then discover, report.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};

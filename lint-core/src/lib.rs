@@ -8,7 +8,8 @@
 //!   read or parsed becomes a problem, never a failure of the run.
 //! - [`index`]: per crate, modules, imports, items, field and local types, and the resolver
 //!   that takes a call to its definition inside the workspace (or names the external path it
-//!   reaches, or says why it could not).
+//!   reaches, or says why it could not). The module tree is built from the files' summaries
+//!   as they finish parsing, beside the threads still parsing.
 //! - [`discovery`]: which functions are RPC handlers (routes of axum, actix-web, rocket, poem,
 //!   warp; tonic services; message consumers; annotated functions; an in-house framework's
 //!   attribute or routing call named by the configuration).
