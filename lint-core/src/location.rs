@@ -41,7 +41,8 @@ impl TextRange {
     }
 }
 
-/// Index of a file in [`crate::sources::SourceSet::files`].
+/// Index of a file in [`crate::index::WorkspaceIndex::files`]: the files of every crate of the
+/// analysis, in crate order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct FileId(pub u32);
 
