@@ -179,9 +179,12 @@ def mib(kib_text):
 
 baseline_median = median(times["syn-baseline"])
 failfirst_median = median(times["cargo-failfirst"])
-ratio = median(ratios)
+# The issue's definition: failfirst's median time over the baseline's. The median of the
+# rounds' own ratios is the same question asked with the drift taken out; both must pass.
+ratio_of_medians = failfirst_median / baseline_median
+paired_ratio = median(ratios)
 baseline_mib, failfirst_mib = mib(baseline_kib), mib(failfirst_kib)
-ratio_ok = ratio <= RATIO_TARGET
+ratio_ok = max(ratio_of_medians, paired_ratio) <= RATIO_TARGET
 memory_ok = failfirst_mib * 1024 * 1024 < MEMORY_TARGET_BYTES
 
 
@@ -197,8 +200,9 @@ for name, median, peak in (
 ):
     print(f"{name:16} {median:8.2f}s {files / median:9.0f} {lines / median:10.0f} {peak:6.0f} MiB")
 print(
-    f"time ratio failfirst/baseline (median of {len(ratios)} paired rounds): {ratio:.2f}"
-    f"  (rounds {min(ratios):.2f}-{max(ratios):.2f}; target <= {RATIO_TARGET}: {verdict(ratio_ok)})"
+    f"time ratio failfirst/baseline: {ratio_of_medians:.2f} (medians), {paired_ratio:.2f} (median of"
+    f" {len(ratios)} paired rounds, {min(ratios):.2f}-{max(ratios):.2f})"
+    f"  (target <= {RATIO_TARGET}: {verdict(ratio_ok)})"
 )
 print(f"peak memory of failfirst: {failfirst_mib:.0f} MiB  (target < 1024 MiB: {verdict(memory_ok)})")
 print(f"files that failed to parse (baseline): {parse_failures}")
