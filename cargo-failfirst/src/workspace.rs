@@ -2,11 +2,10 @@
 //! `cargo metadata`, as cargo itself decides), or the crates of the paths given.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use lint_core::sources::{CrateInput, CrateRoot, InputFile, TargetKind};
+use rayon::prelude::*;
 
 use crate::config::Exclusions;
 
