@@ -70,28 +70,23 @@ impl Reader<'_> {
             .cloned()
             .collect();
         let command_name = method.to_ascii_uppercase();
-        let access = match command.effect {
-            RedisEffect::Read => Access::Read {
+        // What a write does when run twice: (idempotent, conditional).
+        let write = match command.effect {
+            RedisEffect::Read => None,
+            RedisEffect::IdempotentWrite => Some((true, false)),
+            RedisEffect::AccumulatingWrite => Some((false, false)),
+            RedisEffect::Claim => Some((true, true)),
+        };
+        let access = match write {
+            None => Access::Read {
                 tables,
                 locks: false,
             },
-            RedisEffect::IdempotentWrite => Access::Write {
+            Some((idempotent, conditional)) => Access::Write {
                 description: format!("redis {command_name}"),
                 tables,
-                idempotent: true,
-                conditional: false,
-            },
-            RedisEffect::AccumulatingWrite => Access::Write {
-                description: format!("redis {command_name}"),
-                tables,
-                idempotent: false,
-                conditional: false,
-            },
-            RedisEffect::Claim => Access::Write {
-                description: format!("redis {command_name}"),
-                tables,
-                idempotent: true,
-                conditional: true,
+                idempotent,
+                conditional,
             },
         };
         Some(StateAccess {
