@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Vendors the benchmark corpus: `cargo vendor --locked` of the read-only package
-# that pins it (shared/bench-corpus), into target/bench-corpus/vendor.
+# Vendors the benchmark corpus: `cargo vendor --locked` of the package that pins it
+# (bench/corpus), into target/bench-corpus/vendor.
 #
 # Idempotent: once a vendoring has finished, a stamp holding the hash of the
 # Cargo.lock it came from is written; later runs with the same lock do nothing.
 # A vendoring that was interrupted leaves no stamp and is redone from scratch.
 #
 # Environment:
-#   BENCH_CORPUS_SRC  the package to vendor (default: ../shared/bench-corpus beside the repo)
+#   BENCH_CORPUS_SRC  the package to vendor (default: bench/corpus)
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-corpus_src="${BENCH_CORPUS_SRC:-$repo_root/../shared/bench-corpus}"
+corpus_src="${BENCH_CORPUS_SRC:-$repo_root/bench/corpus}"
 corpus_dir="$repo_root/target/bench-corpus"
 vendor_dir="$corpus_dir/vendor"
 stamp="$corpus_dir/.vendored"
@@ -30,7 +30,7 @@ fi
 echo "vendoring the corpus into ${vendor_dir#"$repo_root"/} (needs crates.io; a few minutes)" >&2
 rm -rf "$corpus_dir"
 mkdir -p "$corpus_dir"
-# shared/ is read-only, and cargo vendor wants to write next to the manifest.
+# cargo vendor writes next to the manifest; the pin in bench/corpus stays untouched.
 cp -R "$corpus_src/." "$corpus_dir/"
 chmod -R u+w "$corpus_dir"
 # The copy lives under this repository's workspace root; an empty [workspace]
