@@ -20,8 +20,15 @@ pub struct RunOutput {
     pub stderr: String,
 }
 
-/// Runs `cargo failfirst ARGS` in `cwd`, without colour.
+/// Runs `cargo failfirst ARGS` in `cwd`, without colour, as when its output is not a
+/// terminal.
 pub fn run_failfirst(cwd: &Path, args: &[&str]) -> RunOutput {
+    run_failfirst_on_terminal(cwd, args, None)
+}
+
+/// Runs `cargo failfirst ARGS` in `cwd` as on a terminal `width` characters wide (without
+/// colour, and without a progress bar, which would go to the real standard error).
+pub fn run_failfirst_on_terminal(cwd: &Path, args: &[&str], width: Option<usize>) -> RunOutput {
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let code = {
@@ -29,6 +36,8 @@ pub fn run_failfirst(cwd: &Path, args: &[&str]) -> RunOutput {
             stdout: &mut stdout,
             stderr: &mut stderr,
             colour: false,
+            width,
+            progress: false,
         };
         cargo_failfirst::run(args.iter().map(OsString::from).collect(), cwd, &mut io)
     };

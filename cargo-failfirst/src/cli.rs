@@ -17,6 +17,18 @@ pub struct Cli {
 
     #[command(flatten)]
     pub check: CheckArgs,
+
+    /// When to colour the output: `auto` colours a terminal unless `NO_COLOR` is set (or
+    /// `CLICOLOR_FORCE` asks for colour anyway)
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -28,9 +40,52 @@ pub enum Command {
         /// The rule's name, such as `parse-error`
         rule: String,
     },
+    /// Show handlers' cards: each answer with its evidence
+    ///
+    /// A card holds the handler's route and place, each question's answer with the evidence
+    /// behind it, the findings on its path, and the calls an `unknown` could not follow.
+    Card(CardArgs),
+    /// Print a completion script for a shell
+    ///
+    /// For example: `cargo failfirst completions bash >
+    /// ~/.local/share/bash-completion/completions/cargo-failfirst`
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, clap::Args)]
+pub struct CardArgs {
+    /// Which handlers: a route (`"POST /api/payments"`, or only its path), a handler's path
+    /// or its last segments (`payments::charge`), or a file, folder or `FILE:LINE` (which
+    /// is then what is linted). Without one, the cards of every handler that fails or is
+    /// unknown
+    pub queries: Vec<String>,
+
+    /// Path to the Cargo.toml of the workspace or package to lint
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Lint only this package of the workspace (may be repeated)
+    #[arg(short = 'p', long = "package", value_name = "SPEC")]
+    pub packages: Vec<String>,
+
+    /// Lint every member of the workspace
+    #[arg(long)]
+    pub workspace: bool,
+
+    /// Read the configuration from this file instead of looking for one
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Number of parallel parsing threads
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Default, clap::Args)]
 pub struct CheckArgs {
     /// Files or folders to lint; each file belongs to the crate of its nearest Cargo.toml.
     /// Without a path, lints the workspace around the current directory, as cargo does
@@ -83,11 +138,17 @@ pub struct CheckArgs {
     /// Number of parallel parsing threads (default: one per core, or RAYON_NUM_THREADS)
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<usize>,
+
+    /// After the table, print the card of every handler that fails or is unknown (the
+    /// human format): each answer's evidence and what could not be resolved
+    #[arg(long)]
+    pub cards: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// rustc-style diagnostics, then a table of handlers (colour only on a terminal)
+    #[default]
     Human,
     /// The full report as JSON (schema: docs/json-report.md)
     Json,

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 pub mod output;
+mod progress;
 pub mod workspace;
 
 use std::collections::BTreeMap;
@@ -12,29 +13,50 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use clap::Parser;
-use lint_core::report::{Finding, Level, Report};
+use clap::{CommandFactory, Parser};
+use lint_core::report::{Level, Report};
 use lint_core::rules::{find_rule, ALL_RULES};
 use lint_core::{analyze, AnalysisInput, AnalysisOptions};
 
-use cli::{CheckArgs, Cli, Command, Format};
+use cli::{CardArgs, CheckArgs, Cli, ColorChoice, Command, Format};
+use output::human::HumanStyle;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
-/// Where a run writes, and whether its terminal takes colour.
+/// Where a run writes, and what its terminal can show.
 pub struct Io<'a> {
     pub stdout: &'a mut dyn Write,
     pub stderr: &'a mut dyn Write,
+    /// Whether standard output takes colour under `--color auto`.
     pub colour: bool,
+    /// The width to fit tables to: the terminal's; `None` when not a terminal.
+    pub width: Option<usize>,
+    /// Whether standard error is a terminal, where a progress bar can be drawn.
+    pub progress: bool,
 }
 
 impl Io<'_> {
-    /// Colour only on a terminal, and never with `NO_COLOR` set.
+    /// Whether standard output takes colour under `--color auto`, as cargo decides: on a
+    /// terminal unless `NO_COLOR` is set or `TERM` is `dumb`, and always with
+    /// `CLICOLOR_FORCE` (anstream reads these).
     pub fn colour_for_terminal() -> bool {
-        std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+        anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+    }
+
+    /// The width of the terminal standard output is on; `None` when it is not one.
+    pub fn terminal_width() -> Option<usize> {
+        let stdout = std::io::stdout();
+        if !stdout.is_terminal() {
+            return None;
+        }
+        terminal_size::terminal_size_of(&stdout).map(|(width, _)| usize::from(width.0))
+    }
+
+    /// Whether standard error is a terminal.
+    pub fn progress_for_terminal() -> bool {
+        std::io::stderr().is_terminal()
     }
 }
 
@@ -69,7 +91,18 @@ pub fn run(args: Vec<OsString>, cwd: &Path, io: &mut Io<'_>) -> i32 {
                 return code;
             }
         };
+    io.colour = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io.colour,
+    };
     match cli.command {
+        Some(Command::Card(args)) => card(&args, cwd, io),
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "cargo-failfirst", &mut io.stdout);
+            EXIT_OK
+        }
         Some(Command::Rules) => {
             let _ = write!(io.stdout, "{}", render_rules());
             EXIT_OK
@@ -125,12 +158,185 @@ fn did_you_mean(name: &str) -> String {
     }
 }
 
+/// A finished analysis, and what the outputs need from the run that made it.
+struct Analysed {
+    report: Report,
+    /// Each reported file's path on disk, by display path: the snippets read them.
+    sources: BTreeMap<String, std::path::PathBuf>,
+    config: config::Config,
+}
+
+impl Analysed {
+    fn read_source(&self, display: &str) -> Option<String> {
+        self.sources
+            .get(display)
+            .and_then(|path| std::fs::read(path).ok())
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
 fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
+    let analysed = match analyse(args, cwd, io) {
+        Ok(analysed) => analysed,
+        Err(code) => return code,
+    };
+    let report = &analysed.report;
+    let rendered = match args.format {
+        Format::Json => output::json::render(report),
+        Format::Human => output::human::render(
+            report,
+            &|display| analysed.read_source(display),
+            HumanStyle {
+                colour: io.colour && args.output.is_none(),
+                width: if args.output.is_none() {
+                    io.width
+                } else {
+                    None
+                },
+                cards: args.cards,
+            },
+        ),
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(error) = std::fs::write(path, rendered) {
+                let _ = writeln!(
+                    io.stderr,
+                    "error: cannot write the report to {}: {error}",
+                    path.display()
+                );
+                return EXIT_ERROR;
+            }
+            // The report is in the file; the log still says how the run went.
+            let _ = writeln!(
+                io.stderr,
+                "{} · report written to {}",
+                output::human::summary_line(report),
+                path.display()
+            );
+        }
+        None => {
+            let _ = io.stdout.write_all(rendered.as_bytes());
+        }
+    }
+    let denied = report
+        .findings
+        .iter()
+        .any(|finding| finding.level == Level::Deny && finding.suppressed.is_none());
+    let threshold = args
+        .fail_under
+        .map(|percent| (percent, "`--fail-under`".to_string()))
+        .or_else(|| {
+            analysed.config.fail_under.map(|percent| {
+                let origin = analysed
+                    .config
+                    .origin
+                    .as_deref()
+                    .unwrap_or("the configuration");
+                (percent, format!("`fail-under` in {origin}"))
+            })
+        });
+    // With no handler there is no score to hold to a threshold.
+    let below = threshold
+        .filter(|(percent, _)| report.summary.handlers > 0 && report.summary.score < *percent);
+    if let Some((percent, origin)) = &below {
+        let _ = writeln!(
+            io.stderr,
+            "error: the team score is {:.1}%, below the {percent}% that {origin} asks for",
+            report.summary.score
+        );
+    }
+    if denied || below.is_some() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `cargo failfirst card`: the cards of the handlers the queries name, or of every handler
+/// that fails or is unknown.
+fn card(args: &CardArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
+    // A query naming a file or folder (with a line or not) is also what to lint; a folder
+    // only says where to look, a file or `FILE:LINE` also picks the handlers in it.
+    let mut paths = Vec::new();
+    let mut selectors = Vec::new();
+    for query in &args.queries {
+        let place = match query.rsplit_once(':') {
+            Some((file, line)) if line.parse::<u32>().is_ok() => file,
+            _ => query.as_str(),
+        };
+        let on_disk = cwd.join(place);
+        if !place.is_empty() && on_disk.exists() {
+            paths.push(std::path::PathBuf::from(place));
+            if on_disk.is_dir() {
+                continue;
+            }
+        }
+        selectors.push(query.clone());
+    }
+    let check_args = CheckArgs {
+        paths,
+        manifest_path: args.manifest_path.clone(),
+        packages: args.packages.clone(),
+        workspace: args.workspace,
+        config: args.config.clone(),
+        jobs: args.jobs,
+        ..CheckArgs::default()
+    };
+    let analysed = match analyse(&check_args, cwd, io) {
+        Ok(analysed) => analysed,
+        Err(code) => return code,
+    };
+    let report = &analysed.report;
+    let mut chosen: Vec<&lint_core::report::Handler> = Vec::new();
+    for query in &selectors {
+        let found = output::cards::select(report, query);
+        if found.is_empty() {
+            let _ = writeln!(
+                io.stderr,
+                "error: no handler matches `{query}`: give a route (`POST /api/orders`), a handler's path (`orders::create_order`) or a place (`src/orders.rs:40`); `cargo failfirst` lists the handlers"
+            );
+            return EXIT_ERROR;
+        }
+        for handler in found {
+            if !chosen.iter().any(|already| std::ptr::eq(*already, handler)) {
+                chosen.push(handler);
+            }
+        }
+    }
+    if selectors.is_empty() {
+        chosen = report
+            .handlers
+            .iter()
+            .filter(|handler| output::cards::needs_a_look(handler))
+            .collect();
+        if chosen.is_empty() {
+            let _ = writeln!(
+                io.stdout,
+                "every handler passes: no card needs a look ({})",
+                output::human::summary_line(report)
+            );
+            return EXIT_OK;
+        }
+    }
+    let paint = output::style::Paint::new(io.colour);
+    let _ = write!(
+        io.stdout,
+        "{}",
+        output::cards::render(report, &chosen, &paint)
+    );
+    EXIT_OK
+}
+
+/// Reads the input and its configuration, runs the analysis and applies the rule levels,
+/// saying on standard error what the user should know about the input (files without a
+/// crate, no handler found). An error is printed, and its exit code returned.
+fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<Analysed, i32> {
     let command_line_levels = match rule_levels(args) {
         Ok(levels) => levels,
         Err(message) => {
             let _ = writeln!(io.stderr, "error: {message}");
-            return EXIT_ERROR;
+            return Err(EXIT_ERROR);
         }
     };
     // Where the input is decides where its configuration is; the configuration decides
@@ -150,99 +356,155 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
         Ok(input) => input,
         Err(error) => {
             let _ = writeln!(io.stderr, "error: {error}");
-            return EXIT_ERROR;
+            return Err(EXIT_ERROR);
         }
     };
-    let config = match load_config(args, &input, cwd) {
+    let mut config = match load_config(args, &input, cwd) {
         Ok(config) => config,
         Err(error) => {
             let _ = write!(io.stderr, "{}", error.render(io.colour));
-            return EXIT_ERROR;
+            return Err(EXIT_ERROR);
         }
     };
     let crates = match &input {
         Input::Workspace(workspace) => Ok(workspace.crates(cwd, &config.exclusions)),
-        Input::Paths(paths) => workspace::crates_of_paths(cwd, paths, &config.exclusions),
+        Input::Paths(paths) => {
+            workspace::crates_of_paths(cwd, paths, &config.exclusions).map(|found| {
+                warn_without_manifest(&found.without_manifest, io);
+                found.crates
+            })
+        }
     };
     let crates = match crates {
         Ok(crates) => crates,
         Err(error) => {
             let _ = writeln!(io.stderr, "error: {error}");
-            return EXIT_ERROR;
+            return Err(EXIT_ERROR);
         }
     };
+    if let Err(message) = something_to_lint(&input, &crates, &config, cwd) {
+        let _ = writeln!(io.stderr, "error: {message}");
+        return Err(EXIT_ERROR);
+    }
     let sources: BTreeMap<String, std::path::PathBuf> = crates
         .iter()
         .flat_map(|crate_input| crate_input.files.iter())
         .map(|file| (file.display_path.clone(), file.path.clone()))
         .collect();
+    let progress = io.progress.then(progress::ParsingBar::new);
     let mut report = analyze(
         &AnalysisInput { crates },
         &AnalysisOptions {
             threads: args.jobs,
-            knowledge: std::sync::Arc::new(config.knowledge),
+            knowledge: std::sync::Arc::new(std::mem::take(&mut config.knowledge)),
+            progress: progress.as_ref().map(progress::ParsingBar::observer),
         },
     );
+    if let Some(progress) = progress {
+        progress.finish();
+    }
     // The configuration's levels, then the command line's on top.
-    let mut levels = config.levels;
+    let mut levels = std::mem::take(&mut config.levels);
     levels.extend(command_line_levels);
     apply_levels(&mut report, &levels);
+    if report.handlers.is_empty() {
+        warn_no_handler(&input, &report, io);
+    }
+    Ok(Analysed {
+        report,
+        sources,
+        config,
+    })
+}
 
-    let rendered = match args.format {
-        Format::Json => output::json::render(&report),
-        Format::Human => {
-            let read = |display: &str| {
-                sources
-                    .get(display)
-                    .and_then(|path| std::fs::read(path).ok())
-                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            };
-            output::human::render(&report, &read, io.colour && args.output.is_none())
-        }
+/// Files named or found with no `Cargo.toml` above them are linted as crates of their own,
+/// where `crate::` and `super::` paths may not resolve: say so, naming a few.
+fn warn_without_manifest(files: &[String], io: &mut Io<'_>) {
+    let Some(first) = files.first() else {
+        return;
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(error) = std::fs::write(path, rendered) {
-                let _ = writeln!(
-                    io.stderr,
-                    "error: cannot write the report to {}: {error}",
-                    path.display()
-                );
-                return EXIT_ERROR;
-            }
-        }
-        None => {
-            let _ = io.stdout.write_all(rendered.as_bytes());
-        }
-    }
-    let denied = report
-        .findings
-        .iter()
-        .any(|finding| finding.level == Level::Deny && finding.suppressed.is_none());
-    let threshold = args
-        .fail_under
-        .map(|percent| (percent, "`--fail-under`".to_string()))
-        .or_else(|| {
-            config.fail_under.map(|percent| {
-                let origin = config.origin.as_deref().unwrap_or("the configuration");
-                (percent, format!("`fail-under` in {origin}"))
-            })
-        });
-    // With no handler there is no score to hold to a threshold.
-    let below = threshold
-        .filter(|(percent, _)| report.summary.handlers > 0 && report.summary.score < *percent);
-    if let Some((percent, origin)) = &below {
-        let _ = writeln!(
-            io.stderr,
-            "error: the team score is {:.1}%, below the {percent}% that {origin} asks for",
-            report.summary.score
-        );
-    }
-    if denied || below.is_some() {
-        EXIT_FINDINGS
+    let named = if files.len() == 1 {
+        first.clone()
     } else {
-        EXIT_OK
+        format!(
+            "{first} and {}",
+            output::style::plural(files.len() - 1, "other file", "other files")
+        )
+    };
+    let _ = writeln!(
+        io.stderr,
+        "warning: no Cargo.toml above {named}: linted as a crate of its own, so paths relative to its crate (`crate::`, `super::`) may not resolve\n  help: lint the crate's folder, or the workspace, to read it as cargo builds it"
+    );
+}
+
+/// A run that reads no file judges nothing and must not pass as clean: a folder given with
+/// no Rust file in it, or a workspace whose files are all excluded, is an error.
+fn something_to_lint(
+    input: &Input,
+    crates: &[lint_core::sources::CrateInput],
+    config: &config::Config,
+    cwd: &Path,
+) -> Result<(), String> {
+    let reported = || {
+        crates
+            .iter()
+            .flat_map(|crate_input| crate_input.files.iter())
+            .filter(|file| file.reported)
+    };
+    let excluded = if config.exclusions.matcher().is_some() {
+        format!(
+            ", or every one is excluded by `exclude` in {}",
+            config.origin.as_deref().unwrap_or("the configuration")
+        )
+    } else {
+        String::new()
+    };
+    match input {
+        Input::Paths(paths) => {
+            for path in paths.iter().filter(|path| path.is_dir()) {
+                if !reported().any(|file| file.path.starts_with(path)) {
+                    return Err(format!(
+                        "no Rust file found in {}{excluded}",
+                        workspace::display_path(path, cwd)
+                    ));
+                }
+            }
+            Ok(())
+        }
+        Input::Workspace(workspace) => {
+            if reported().next().is_none() {
+                return Err(format!(
+                    "nothing to lint: no Rust file found in {}{excluded}",
+                    workspace.describe_chosen()
+                ));
+            }
+            Ok(())
+        }
     }
+}
+
+/// A run that found no handler has no score: say so, and what may help.
+fn warn_no_handler(input: &Input, report: &Report, io: &mut Io<'_>) {
+    let summary = &report.summary;
+    let _ = writeln!(
+        io.stderr,
+        "warning: no handler found in {} of {}: nothing was judged",
+        output::style::plural(summary.files, "file", "files"),
+        output::style::plural(summary.crates, "crate", "crates")
+    );
+    if let Input::Workspace(workspace) = input {
+        if let Some(others) = workspace.members_left_out() {
+            let _ = writeln!(
+                io.stderr,
+                "  help: this linted {}; `--workspace` lints every member ({others} more), or give a path",
+                workspace.describe_chosen()
+            );
+        }
+    }
+    let _ = writeln!(
+        io.stderr,
+        "  help: a handler registered in a way failfirst does not read can be marked `#[failfirst::handler]`, or its attribute or routing call named under `[handlers]` in failfirst.toml"
+    );
 }
 
 /// What a run lints: the cargo workspace, or the paths given.
@@ -330,5 +592,5 @@ fn apply_levels(report: &mut Report, levels: &BTreeMap<String, Level>) {
     report.settle();
     report
         .findings
-        .retain(|finding: &Finding| finding.level != Level::Allow);
+        .retain(|finding| finding.level != Level::Allow);
 }

@@ -41,11 +41,12 @@ fn main() -> ExitCode {
     };
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
-    let colour = cargo_failfirst::Io::colour_for_terminal();
     let mut io = cargo_failfirst::Io {
         stdout: &mut stdout,
         stderr: &mut stderr,
-        colour,
+        colour: cargo_failfirst::Io::colour_for_terminal(),
+        width: cargo_failfirst::Io::terminal_width(),
+        progress: cargo_failfirst::Io::progress_for_terminal(),
     };
     let code = cargo_failfirst::run(std::env::args_os().skip(1).collect(), &cwd, &mut io);
     ExitCode::from(code as u8)

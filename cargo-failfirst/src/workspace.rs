@@ -102,6 +102,24 @@ impl Workspace {
         }
     }
 
+    /// The packages chosen, by name, for messages: `package `orders``, `3 packages`.
+    pub fn describe_chosen(&self) -> String {
+        let names: Vec<&str> = self
+            .chosen_packages()
+            .map(|package| package.name.as_str())
+            .collect();
+        match names.as_slice() {
+            [one] => format!("package `{one}`"),
+            _ => format!("{} packages of the workspace", names.len()),
+        }
+    }
+
+    /// How many members of the workspace this run leaves out, if any.
+    pub fn members_left_out(&self) -> Option<usize> {
+        let members = self.metadata.workspace_members.len();
+        (members > self.chosen.len()).then(|| members - self.chosen.len())
+    }
+
     /// The chosen packages as crates to analyse, without what `exclusions` leaves out.
     pub fn crates(&self, cwd: &Path, exclusions: &Exclusions) -> Vec<CrateInput> {
         let mut crates = Vec::new();
@@ -186,9 +204,26 @@ pub fn requested_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Wo
                 path.display()
             )));
         }
+        if !absolute.is_dir()
+            && absolute
+                .extension()
+                .is_none_or(|extension| extension != "rs")
+        {
+            return Err(WorkspaceError(format!(
+                "{}: not a Rust file; give `.rs` files or folders (a folder's crates are found from their Cargo.toml)",
+                path.display()
+            )));
+        }
         requested.push(absolute);
     }
     Ok(requested)
+}
+
+/// The crates of the paths given, and the files that have no `Cargo.toml` above them.
+pub struct PathCrates {
+    pub crates: Vec<CrateInput>,
+    /// Display paths of the files linted as crates of their own, for lack of a manifest.
+    pub without_manifest: Vec<String>,
 }
 
 /// The crates that the given files and folders (from [`requested_paths`]) belong to: each
@@ -200,7 +235,7 @@ pub fn crates_of_paths(
     cwd: &Path,
     requested: &[PathBuf],
     exclusions: &Exclusions,
-) -> Result<Vec<CrateInput>, WorkspaceError> {
+) -> Result<PathCrates, WorkspaceError> {
     // Every .rs file named, grouped by the manifest of its crate.
     let mut by_manifest: BTreeMap<Option<PathBuf>, BTreeSet<PathBuf>> = BTreeMap::new();
     let mut manifests = ManifestFinder::default();
@@ -218,6 +253,12 @@ pub fn crates_of_paths(
         }
     }
     let is_requested = |file: &Path| requested.iter().any(|path| file.starts_with(path));
+    let without_manifest: Vec<String> = by_manifest
+        .get(&None)
+        .into_iter()
+        .flatten()
+        .map(|file| display_path(file, cwd))
+        .collect();
     // A folder of many crates (a vendor directory) has hundreds of manifests to read:
     // they are read in parallel, and the crates keep the order of their manifests.
     let groups: Vec<(Option<PathBuf>, BTreeSet<PathBuf>)> = by_manifest.into_iter().collect();
@@ -261,7 +302,10 @@ pub fn crates_of_paths(
                 .collect()),
         })
         .collect::<Result<_, _>>()?;
-    Ok(crates.into_iter().flatten().collect())
+    Ok(PathCrates {
+        crates: crates.into_iter().flatten().collect(),
+        without_manifest,
+    })
 }
 
 /// Reads a package manifest for its name and targets, following cargo's conventions for

@@ -28,6 +28,36 @@ pub struct AnalysisOptions {
     /// What is known of libraries and of the team's own wrappers: `Knowledge::builtin()`
     /// extended by the configuration.
     pub knowledge: Arc<Knowledge>,
+    /// Told how many files are parsed, so that a front end can show progress.
+    pub progress: Option<ProgressObserver>,
+}
+
+/// Called from the parsing threads with the number of files parsed so far and the number
+/// of files in the run; it must be cheap, as it runs once per file. The analysis draws
+/// nothing itself.
+#[derive(Clone)]
+pub struct ProgressObserver(pub Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressObserver")
+    }
+}
+
+/// Files parsed so far across the batches of a run, and whom to tell.
+struct ParseProgress<'a> {
+    observer: Option<&'a ProgressObserver>,
+    parsed: AtomicUsize,
+    total: usize,
+}
+
+impl ParseProgress<'_> {
+    fn file_parsed(&self) {
+        if let Some(observer) = self.observer {
+            let parsed = self.parsed.fetch_add(1, Ordering::Relaxed) + 1;
+            (observer.0)(parsed, self.total);
+        }
+    }
 }
 
 /// Crates are analysed in batches of about this many files: related crates always share a
@@ -40,13 +70,27 @@ pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
         builder = builder.num_threads(threads);
     }
     let pool = builder.build().ok();
+    let progress = ParseProgress {
+        observer: options.progress.as_ref(),
+        parsed: AtomicUsize::new(0),
+        total: input
+            .crates
+            .iter()
+            .map(|crate_input| crate_input.files.len())
+            .sum(),
+    };
     let mut parts = Vec::new();
     for batch in batches(&input.crates) {
         let crates: Vec<CrateInput> = batch
             .iter()
             .map(|position| input.crates[*position].clone())
             .collect();
-        parts.push(analyze_batch(&crates, pool.as_ref(), &options.knowledge));
+        parts.push(analyze_batch(
+            &crates,
+            pool.as_ref(),
+            &options.knowledge,
+            &progress,
+        ));
     }
     merge_parts(parts)
 }
@@ -121,12 +165,13 @@ fn analyze_batch(
     crates: &[CrateInput],
     pool: Option<&rayon::ThreadPool>,
     knowledge: &Arc<Knowledge>,
+    progress: &ParseProgress<'_>,
 ) -> ReportPart {
     let files: Vec<&std::path::Path> = crates
         .iter()
         .flat_map(|crate_input| crate_input.files.iter().map(|file| file.path.as_path()))
         .collect();
-    let parsed = ParsedFiles::new(files.len());
+    let parsed = ParsedFiles::new(files.len(), progress);
     let parse_all = || {
         // Whatever happens to the parsing, the builder must stop waiting when it ends.
         let _finished = parsed.finish_on_drop();
@@ -170,10 +215,11 @@ fn analyze_batch(
 }
 
 /// Each file's parse outcome, from the threads that parse to the one that builds the index.
-struct ParsedFiles {
+struct ParsedFiles<'a> {
     state: Mutex<ParseState>,
     arrived: Condvar,
     next: AtomicUsize,
+    progress: &'a ParseProgress<'a>,
 }
 
 struct ParseState {
@@ -188,8 +234,8 @@ enum Slot {
     Taken,
 }
 
-impl ParsedFiles {
-    fn new(files: usize) -> Self {
+impl<'a> ParsedFiles<'a> {
+    fn new(files: usize, progress: &'a ParseProgress<'a>) -> Self {
         ParsedFiles {
             state: Mutex::new(ParseState {
                 slots: (0..files).map(|_| Slot::Pending).collect(),
@@ -197,6 +243,7 @@ impl ParsedFiles {
             }),
             arrived: Condvar::new(),
             next: AtomicUsize::new(0),
+            progress,
         }
     }
 
@@ -224,6 +271,7 @@ impl ParsedFiles {
             let outcome = parse_one(path);
             self.lock().slots[position] = Slot::Parsed(outcome);
             self.arrived.notify_all();
+            self.progress.file_parsed();
         }
     }
 
@@ -273,7 +321,7 @@ impl ParsedFiles {
     }
 }
 
-struct FinishOnDrop<'a>(&'a ParsedFiles);
+struct FinishOnDrop<'a>(&'a ParsedFiles<'a>);
 
 impl Drop for FinishOnDrop<'_> {
     fn drop(&mut self) {
@@ -325,6 +373,7 @@ fn build_report_part(
             message: problem.message.clone(),
             help: None,
             handler: None,
+            handlers: Vec::new(),
             chain: Vec::new(),
             suppressed: None,
         });
@@ -364,7 +413,11 @@ fn build_report_part(
         handlers: reported_handlers,
         findings,
         files: index.files.len(),
-        files_failed: problems.len(),
+        // The files whose problems are reported: as many as the `parse-error` findings.
+        files_failed: problems
+            .iter()
+            .filter(|(position, _)| index.files[*position].reported)
+            .count(),
         crates: index.crates.len(),
         calls: count_calls(index, handlers),
     }
@@ -478,7 +531,20 @@ mod tests {
             .num_threads(2)
             .build()
             .unwrap_or_else(|error| panic!("{error}"));
-        let parsed = ParsedFiles::new(files.len());
+        let last_told = Arc::new(Mutex::new((0, 0)));
+        let observer = {
+            let last_told = Arc::clone(&last_told);
+            ProgressObserver(Arc::new(move |parsed, total| {
+                let mut last = last_told.lock().unwrap_or_else(PoisonError::into_inner);
+                *last = (last.0.max(parsed), total);
+            }))
+        };
+        let progress = ParseProgress {
+            observer: Some(&observer),
+            parsed: AtomicUsize::new(0),
+            total: files.len(),
+        };
+        let parsed = ParsedFiles::new(files.len(), &progress);
         std::thread::scope(|scope| {
             scope.spawn(|| {
                 let _finished = parsed.finish_on_drop();
@@ -493,12 +559,22 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].0, 1);
         assert!(parsed.take(0).is_none(), "an outcome is handed over once");
+        // The broken file counts as parsed: progress is about files done, not files good.
+        assert_eq!(
+            *last_told.lock().unwrap_or_else(PoisonError::into_inner),
+            (3, 3)
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn the_builder_stops_waiting_when_parsing_ends_early() {
-        let parsed = ParsedFiles::new(2);
+        let progress = ParseProgress {
+            observer: None,
+            parsed: AtomicUsize::new(0),
+            total: 2,
+        };
+        let parsed = ParsedFiles::new(2, &progress);
         // Parsing ended (a panic, say) without filling any slot.
         drop(parsed.finish_on_drop());
         assert!(parsed.take(1).is_none());

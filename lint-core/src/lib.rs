@@ -48,4 +48,4 @@ pub mod verdicts;
 
 mod analysis;
 
-pub use analysis::{analyze, AnalysisInput, AnalysisOptions};
+pub use analysis::{analyze, AnalysisInput, AnalysisOptions, ProgressObserver};

@@ -1,13 +1,32 @@
-//! The human format: rustc-style diagnostics drawn by miette, then the table of handlers and
-//! the score.
+//! The human format: rustc-style diagnostics drawn by miette, each naming the handlers it
+//! breaks and the calls that lead to it; then the table of handlers, a legend and the
+//! summary line; and, when asked, the cards of the handlers that need a look.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use lint_core::report::{Finding, Level, Report};
+use lint_core::report::{Finding, Handler, Level, Report};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
 };
+
+use super::cards;
+use super::style::{plural, Paint};
+use super::table;
+
+/// How to draw the human format.
+#[derive(Clone, Copy, Debug)]
+pub struct HumanStyle {
+    /// ANSI colours and styles.
+    pub colour: bool,
+    /// The width to fit the table to; `None` when not drawing on a terminal.
+    pub width: Option<usize>,
+    /// Print the cards of the handlers that fail or are unknown after the table.
+    pub cards: bool,
+}
+
+/// How many handlers a diagnostic names before "and N more".
+const HANDLERS_NAMED: usize = 3;
 
 /// A finding as miette draws it.
 #[derive(Debug)]
@@ -49,13 +68,14 @@ impl Diagnostic for FindingDiagnostic {
 }
 
 /// Renders the report. `read_source` gives a file's text by its display path, for the
-/// snippets; `colour` turns on ANSI styles.
+/// snippets.
 pub fn render(
     report: &Report,
     read_source: &dyn Fn(&str) -> Option<String>,
-    colour: bool,
+    style: HumanStyle,
 ) -> String {
-    let theme = if colour {
+    let paint = Paint::new(style.colour);
+    let theme = if style.colour {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
@@ -65,12 +85,8 @@ pub fn render(
         .with_links(false);
     let mut out = String::new();
     let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
-    // Suppressed findings are in the JSON report only.
-    for finding in report
-        .findings
-        .iter()
-        .filter(|finding| finding.suppressed.is_none())
-    {
+    // Suppressed findings are in the JSON report only; so are those of rules turned off.
+    for finding in report.findings.iter().filter(|finding| is_shown(finding)) {
         let text = sources
             .entry(finding.file.as_str())
             .or_insert_with(|| read_source(&finding.file))
@@ -83,11 +99,104 @@ pub fn render(
                 finding.file, finding.line, finding.column, finding.message, finding.rule
             );
         }
-        out.push_str(&rendered);
+        out.push_str(rendered.trim_end_matches('\n'));
+        out.push('\n');
+        for note in notes(report, finding) {
+            let mut lines = note.lines();
+            if let Some(first) = lines.next() {
+                let _ = writeln!(out, "  {} {first}", paint.note("note:"));
+            }
+            for more in lines {
+                let _ = writeln!(out, "        {more}");
+            }
+        }
         out.push('\n');
     }
-    render_handler_table(report, &mut out);
+    out.push_str(&table::render(report, style.width, &paint));
+    out.push_str(&summary_line(report));
+    out.push('\n');
+    if style.cards {
+        let needing_a_look: Vec<&Handler> = report
+            .handlers
+            .iter()
+            .filter(|handler| cards::needs_a_look(handler))
+            .collect();
+        if !needing_a_look.is_empty() {
+            out.push('\n');
+            out.push_str(&cards::render(report, &needing_a_look, &paint));
+        }
+    }
     out
+}
+
+/// Whether the human format prints a finding: not suppressed, and its rule not turned off.
+pub fn is_shown(finding: &Finding) -> bool {
+    finding.suppressed.is_none() && finding.level != Level::Allow
+}
+
+/// What a finding breaks, and how the handler gets to it: the handlers by route (the first
+/// few, then how many more), and the calls from the first handler to the finding's line.
+fn notes(report: &Report, finding: &Finding) -> Vec<String> {
+    let mut notes = Vec::new();
+    let named: Vec<String> = finding
+        .handlers
+        .iter()
+        .flat_map(|path| routes_of(report, path))
+        .collect();
+    if let Some((first, rest)) = named.split_first() {
+        let mut text = format!("breaks {first}");
+        let shown = rest.len().min(HANDLERS_NAMED - 1);
+        for (position, other) in rest[..shown].iter().enumerate() {
+            let last = position + 1 == shown && rest.len() == shown;
+            text.push_str(if last { " and " } else { ", " });
+            text.push_str(other);
+        }
+        if rest.len() > shown {
+            let _ = write!(text, " and {} more", rest.len() - shown);
+        }
+        notes.push(text);
+    }
+    // A chain of one step is the handler's own body: nothing to add.
+    if finding.chain.len() > 1 {
+        let steps: Vec<String> = finding
+            .chain
+            .iter()
+            .map(|step| {
+                format!(
+                    "{} ({}:{})",
+                    short_function(&step.function),
+                    step.file,
+                    step.line
+                )
+            })
+            .collect();
+        notes.push(format!("through {}", steps.join("\n→ ")));
+    }
+    notes
+}
+
+/// The routes a handler path answers to, as `POST /api/orders (orders::create_order)`; a
+/// function routed twice is named under both routes.
+fn routes_of(report: &Report, path: &str) -> Vec<String> {
+    let routes: Vec<String> = report
+        .handlers
+        .iter()
+        .filter(|handler| handler.path == path)
+        .map(|handler| format!("{} ({})", handler.route, short_function(&handler.path)))
+        .collect();
+    if routes.is_empty() {
+        vec![short_function(path)]
+    } else {
+        routes
+    }
+}
+
+/// The last two segments of a function's path, `payments::charge`: enough to find it, short
+/// enough to read in a line.
+pub fn short_function(path: &str) -> String {
+    let segments: Vec<&str> = path.split("::").collect();
+    let keep = segments.len().min(2);
+    segments[segments.len() - keep..].join("::")
 }
 
 fn to_diagnostic(finding: &Finding, text: String) -> FindingDiagnostic {
@@ -128,75 +237,40 @@ fn byte_offset(text: &str, line: u32, column: u32) -> usize {
     text.len()
 }
 
-fn render_handler_table(report: &Report, out: &mut String) {
+/// The one line that ends every human run, and that goes to standard error when the
+/// report goes to a file: handlers, files, findings, score.
+pub fn summary_line(report: &Report) -> String {
     let summary = &report.summary;
-    if report.handlers.is_empty() {
-        let _ = writeln!(
-            out,
-            "no handlers found in {} files of {} crates",
-            summary.files, summary.crates
-        );
-    } else {
-        let rows: Vec<[String; 7]> = report
-            .handlers
-            .iter()
-            .map(|handler| {
-                [
-                    handler.route.to_string(),
-                    handler.path.clone(),
-                    format!("{}:{}", handler.file, handler.line),
-                    handler.questions.q1_idempotent.verdict.as_str().to_string(),
-                    handler.questions.q2_retry_safe.verdict.as_str().to_string(),
-                    handler
-                        .questions
-                        .q3_downstream_uncertainty
-                        .verdict
-                        .as_str()
-                        .to_string(),
-                    handler.questions.q4_deadline.verdict.as_str().to_string(),
-                ]
-            })
-            .collect();
-        let header = ["route", "handler", "location", "Q1", "Q2", "Q3", "Q4"].map(str::to_string);
-        let mut widths = header.clone().map(|cell| cell.chars().count());
-        for row in &rows {
-            for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.chars().count());
-            }
-        }
-        for row in std::iter::once(&header).chain(rows.iter()) {
-            let line: Vec<String> = row
-                .iter()
-                .zip(widths)
-                .map(|(cell, width)| format!("{cell:<width$}"))
-                .collect();
-            let _ = writeln!(out, "{}", line.join("  ").trim_end());
-        }
-        let _ = writeln!(out);
-    }
-    // With no handler there is no score: "0.0%" would read as a failing team.
-    let score = if summary.handlers == 0 {
-        "no score (no handler found)".to_string()
-    } else {
-        format!(
-            "score {:.1}% (unknown {:.1}%)",
-            summary.score, summary.unknown_rate
-        )
-    };
-    let _ = writeln!(
-        out,
-        "{} handlers in {} files ({} could not be parsed) · {} errors, {} warnings · {score}",
-        summary.handlers,
-        summary.files,
-        summary.files_failed,
-        summary.findings.deny,
-        summary.findings.warn
+    let mut line = format!(
+        "{} in {}",
+        plural(summary.handlers, "handler", "handlers"),
+        plural(summary.files, "file", "files")
     );
+    if summary.files_failed > 0 {
+        let _ = write!(line, " ({} could not be parsed)", summary.files_failed);
+    }
+    let _ = write!(
+        line,
+        " · {}, {}",
+        plural(summary.findings.deny, "error", "errors"),
+        plural(summary.findings.warn, "warning", "warnings")
+    );
+    // With no handler there is no score: "0.0%" would read as a failing team.
+    if summary.handlers == 0 {
+        line.push_str(" · no score (no handler found)");
+    } else {
+        let _ = write!(
+            line,
+            " · score {:.1}% (unknown {:.1}%)",
+            summary.score, summary.unknown_rate
+        );
+    }
+    line
 }
 
 #[cfg(test)]
 mod tests {
-    use super::byte_offset;
+    use super::{byte_offset, short_function};
 
     #[test]
     fn offsets_count_characters_within_a_line() {
@@ -204,5 +278,14 @@ mod tests {
         assert_eq!(byte_offset(text, 2, 1), 3);
         assert_eq!(byte_offset(text, 2, 6), 3 + "café ".len());
         assert_eq!(byte_offset(text, 9, 1), text.len());
+    }
+
+    #[test]
+    fn a_function_is_named_by_its_last_two_segments() {
+        assert_eq!(
+            short_function("shop::handlers::orders::create"),
+            "orders::create"
+        );
+        assert_eq!(short_function("main"), "main");
     }
 }

@@ -188,9 +188,14 @@ pub struct Finding {
     /// What to do about it, starting "consider …".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    /// The handler the finding belongs to, by path, when it is on a handler's path.
+    /// The handler the finding belongs to, by path, when it is on a handler's path: the
+    /// first of `handlers`, the one `chain` starts from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
+    /// Every handler whose path reaches the finding, by path, in report order: a statement
+    /// in a shared helper breaks each of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub handlers: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub chain: Vec<ChainStep>,
     /// The finding is silenced by a suppression with this reason: it is reported here, but

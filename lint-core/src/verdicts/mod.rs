@@ -451,6 +451,7 @@ impl<'a> Judge<'a> {
             message: violation.message.clone(),
             help: Some(violation.help.clone()),
             handler: Some(handler_path.to_string()),
+            handlers: vec![handler_path.to_string()],
             chain,
             suppressed: None,
         }
@@ -657,19 +658,29 @@ fn budget_attribute(index: &WorkspaceIndex, root: FnId) -> Option<(TextRange, u6
         })
 }
 
-/// Findings reached from several handlers are reported once, for the first handler in
-/// report order.
+/// Findings reached from several handlers are reported once, with the chain from the
+/// first handler in report order, and every handler they break.
 pub fn deduplicate(findings: Vec<Finding>) -> Vec<Finding> {
     let mut unique: BTreeMap<(String, u32, u32, &'static str), Finding> = BTreeMap::new();
     for finding in findings {
-        unique
-            .entry((
-                finding.file.clone(),
-                finding.line,
-                finding.column,
-                finding.rule,
-            ))
-            .or_insert(finding);
+        match unique.entry((
+            finding.file.clone(),
+            finding.line,
+            finding.column,
+            finding.rule,
+        )) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(finding);
+            }
+            std::collections::btree_map::Entry::Occupied(mut slot) => {
+                let handlers = &mut slot.get_mut().handlers;
+                for handler in finding.handlers {
+                    if !handlers.contains(&handler) {
+                        handlers.push(handler);
+                    }
+                }
+            }
+        }
     }
     unique.into_values().collect()
 }

@@ -188,6 +188,7 @@ pub fn apply(index: &WorkspaceIndex, findings: &mut [Finding]) -> Vec<Finding> {
                 "consider removing it".to_string()
             }),
             handler: None,
+            handlers: Vec::new(),
             chain: Vec::new(),
             suppressed: None,
         });
