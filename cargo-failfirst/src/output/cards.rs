@@ -90,16 +90,20 @@ fn card(report: &Report, handler: &Handler, paint: &Paint) -> String {
             );
         }
     }
-    if !handler.unresolved_calls.is_empty() {
+    // The same call twice on a line (`a.clone()` and `b.clone()`) is one thing to look at.
+    let mut unresolved: Vec<&lint_core::report::UnresolvedCallReport> =
+        handler.unresolved_calls.iter().collect();
+    unresolved.dedup();
+    if !unresolved.is_empty() {
         let _ = writeln!(
             out,
             "\n  {}",
             paint.heading(&format!(
                 "not followed: {}",
-                plural(handler.unresolved_calls.len(), "call", "calls")
+                plural(unresolved.len(), "call", "calls")
             ))
         );
-        for call in &handler.unresolved_calls {
+        for call in unresolved {
             let _ = writeln!(
                 out,
                 "      `{}` at line {}: {}",

@@ -28,6 +28,9 @@ pub struct HumanStyle {
 /// How many handlers a diagnostic names before "and N more".
 const HANDLERS_NAMED: usize = 3;
 
+/// Notes wrap as miette wraps the rest of a diagnostic: at 100 columns, less the indent.
+const NOTE_WIDTH: usize = 100 - "  note: ".len();
+
 /// A finding as miette draws it.
 #[derive(Debug)]
 struct FindingDiagnostic {
@@ -102,7 +105,8 @@ pub fn render(
         out.push_str(rendered.trim_end_matches('\n'));
         out.push('\n');
         for note in notes(report, finding) {
-            let mut lines = note.lines();
+            let wrapped = wrap(&note, NOTE_WIDTH);
+            let mut lines = wrapped.lines();
             if let Some(first) = lines.next() {
                 let _ = writeln!(out, "  {} {first}", paint.note("note:"));
             }
@@ -191,6 +195,26 @@ fn routes_of(report: &Report, path: &str) -> Vec<String> {
     }
 }
 
+/// Breaks each line of `text` between words so that no line is longer than `width`
+/// characters, unless one word is.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let mut current = String::new();
+        for word in line.split(' ') {
+            if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+                out.push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push(current);
+    }
+    out.join("\n")
+}
+
 /// The last two segments of a function's path, `payments::charge`: enough to find it, short
 /// enough to read in a line.
 pub fn short_function(path: &str) -> String {
@@ -270,7 +294,16 @@ pub fn summary_line(report: &Report) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{byte_offset, short_function};
+    use super::{byte_offset, short_function, wrap};
+
+    #[test]
+    fn notes_wrap_between_words() {
+        assert_eq!(
+            wrap("breaks GET /a (x::a) and GET /b (x::b)", 20),
+            "breaks GET /a (x::a)\nand GET /b (x::b)"
+        );
+        assert_eq!(wrap("through a\n→ b", 20), "through a\n→ b");
+    }
 
     #[test]
     fn offsets_count_characters_within_a_line() {
