@@ -1,4 +1,6 @@
 //! The command line, as clap reads it.
+//!
+//! May import: nothing of this crate.
 
 use std::path::PathBuf;
 

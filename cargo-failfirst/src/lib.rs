@@ -4,6 +4,8 @@
 
 pub mod cli;
 pub mod config;
+pub mod diagnostic;
+pub mod display;
 pub mod output;
 mod progress;
 pub mod workspace;
@@ -138,7 +140,11 @@ fn render_rules() -> String {
         let questions = if rule.questions.is_empty() {
             "-".to_string()
         } else {
-            rule.questions.join(" ")
+            rule.questions
+                .iter()
+                .map(|question| question.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
         };
         out.push_str(&format!(
             "{:<36} {:<5} {:<8} {}\n",
@@ -465,7 +471,7 @@ fn something_to_lint(
                 if !reported().any(|file| file.path.starts_with(path)) {
                     return Err(format!(
                         "no Rust file found in {}{excluded}",
-                        workspace::display_path(path, cwd)
+                        display::display_path(path, cwd)
                     ));
                 }
             }
@@ -548,7 +554,7 @@ fn load_config(
         [Some(location)] => config::load(location, cwd),
         [first, second, ..] => {
             let describe = |location: &Option<config::Location>| match location {
-                Some(location) => workspace::display_path(location.path(), cwd),
+                Some(location) => display::display_path(location.path(), cwd),
                 None => "no configuration".to_string(),
             };
             Err(config::ConfigError::whole_file(

@@ -11,18 +11,17 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// mimalloc's `mi_option_purge_delay`: how long freed pages wait before they go back to
 /// the system; -1 keeps them for the life of the process. Parsing frees each file's syntax
 /// tree while the summaries stay, so pages handed back were soon faulted in again for the
-/// next file. Measured on the benchmark corpus (2 threads, paired runs): 100 ms cost
-/// ~3 s of system time for a ~735 MiB peak; keeping the pages costs ~1.2 s (the baseline
-/// ~0.8 s) for a ~815 MiB peak. The process ends with the run, which returns everything;
-/// a long-lived process would call `mi_collect(true)` between analyses instead.
+/// next file: keeping them trades a little peak memory for seconds of system time (the
+/// benchmark's README has the figures). The process ends with the run, which returns
+/// everything; a long-lived process would call `mi_collect(true)` between analyses instead.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 const KEEP_FREED_PAGES: std::os::raw::c_long = -1;
 
 /// mimalloc's `mi_option_allow_large_os_pages`: ask the system for 2 MiB pages
 /// (transparent huge pages, where the system allows them) for the allocator's memory. The
 /// summaries and syntax trees of a large workspace take hundreds of MiB; with 4 KiB pages
-/// each one is a page fault. Measured on the benchmark corpus (six paired runs): system
-/// time ~1.7 s → ~1.2 s, wall time lower in five of the six, the same peak memory.
+/// each one is a page fault, and fewer faults mean less system time for the same peak
+/// memory.
 const MI_OPTION_ALLOW_LARGE_OS_PAGES: libmimalloc_sys::mi_option_t = 6;
 
 fn main() -> ExitCode {

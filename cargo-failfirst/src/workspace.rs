@@ -1,5 +1,7 @@
 //! Which crates and files to lint: the cargo workspace around the current directory (through
 //! `cargo metadata`, as cargo itself decides), or the crates of the paths given.
+//!
+//! May import: `config`, `display`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -8,6 +10,7 @@ use lint_core::sources::{CrateInput, CrateRoot, InputFile, TargetKind};
 use rayon::prelude::*;
 
 use crate::config::Exclusions;
+use crate::display::display_path;
 
 /// What went wrong finding the input; printed as the cause of exit code 2.
 #[derive(Debug)]
@@ -537,11 +540,4 @@ impl ManifestFinder {
         }
         found
     }
-}
-
-/// Relative to the current directory when under it, with `/` separators.
-pub fn display_path(path: &Path, cwd: &Path) -> String {
-    let shown = path.strip_prefix(cwd).unwrap_or(path);
-    let text = shown.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }

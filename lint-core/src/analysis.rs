@@ -1,13 +1,21 @@
 //! The whole analysis: parse every file in parallel while the index is built from what is
-//! parsed, then discover, report.
+//! parsed, then discover, judge, report. The top of the crate: it runs every layer, and
+//! tells the index the few words of the knowledge it needs (what its walk keeps, how values
+//! keep their type), so that neither of the two imports the other.
+//!
+//! May import: `verdicts`, `report`, `rules`, `facts`, `discovery`, `knowledge`, `index`,
+//! `sources`, `location`, `vocab`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::discovery::{discover, DiscoveredHandler, HandlerFunction};
-use crate::index::{build_index_from, CallTarget, FileSummary, FnId, WorkspaceIndex};
-use crate::knowledge::Knowledge;
+use crate::index::{
+    build_index_from, summarize_file, CallTarget, FileSummary, FnId, TypingHints, WalkHints,
+    WorkspaceIndex,
+};
+use crate::knowledge::{self, Knowledge};
 use crate::location::{FileId, TextRange};
 use crate::report::*;
 use crate::rules;
@@ -79,6 +87,10 @@ pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
             .map(|crate_input| crate_input.files.len())
             .sum(),
     };
+    let hints = IndexHints {
+        walk: walk_hints(),
+        typing: typing_hints(),
+    };
     let mut parts = Vec::new();
     for batch in batches(&input.crates) {
         let crates: Vec<CrateInput> = batch
@@ -88,6 +100,7 @@ pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
         parts.push(analyze_batch(
             &crates,
             pool.as_ref(),
+            &hints,
             &options.knowledge,
             &progress,
         ));
@@ -161,9 +174,51 @@ struct ReportPart {
     calls: CallCounts,
 }
 
+/// What the index is told of the knowledge.
+struct IndexHints {
+    walk: WalkHints,
+    typing: TypingHints,
+}
+
+/// What the walk of each file keeps, in the knowledge's words.
+pub(crate) fn walk_hints() -> WalkHints {
+    let owned = |words: &[&str]| words.iter().map(|word| word.to_string()).collect();
+    WalkHints {
+        inert_traits: owned(knowledge::INERT_TRAITS),
+        literal_macros: owned(knowledge::LITERAL_MACROS),
+        kept_format_words: [
+            knowledge::KEY_TABLE_PARTS,
+            knowledge::IDEMPOTENCY_FIELD_PARTS,
+            knowledge::MESSAGE_ID_NAMES,
+            knowledge::COMPENSATION_WORDS,
+            knowledge::FAILURE_WORDS,
+            knowledge::PENDING_WORDS,
+        ]
+        .concat()
+        .iter()
+        .map(|word| word.to_string())
+        .collect(),
+        ranged_receiver_methods: owned(knowledge::RANGED_RECEIVER_METHODS),
+        route_building_methods: owned(knowledge::ROUTE_BUILDING_METHODS),
+    }
+}
+
+/// How the resolver sees values through wrappers and builders, in the knowledge's words.
+pub(crate) fn typing_hints() -> TypingHints {
+    let owned = |words: &[&str]| words.iter().map(|word| word.to_string()).collect();
+    TypingHints {
+        transparent_wrappers: owned(knowledge::TRANSPARENT_WRAPPERS),
+        transparent_methods: owned(knowledge::TRANSPARENT_METHODS),
+        constructor_names: owned(knowledge::CONSTRUCTOR_NAMES),
+        constructor_prefixes: owned(knowledge::CONSTRUCTOR_PREFIXES),
+        builder_finishers: owned(knowledge::BUILDER_FINISHERS),
+    }
+}
+
 fn analyze_batch(
     crates: &[CrateInput],
     pool: Option<&rayon::ThreadPool>,
+    hints: &IndexHints,
     knowledge: &Arc<Knowledge>,
     progress: &ParseProgress<'_>,
 ) -> ReportPart {
@@ -176,9 +231,9 @@ fn analyze_batch(
         // Whatever happens to the parsing, the builder must stop waiting when it ends.
         let _finished = parsed.finish_on_drop();
         match pool {
-            Some(pool) => pool.install(|| parsed.parse_in_parallel(&files)),
+            Some(pool) => pool.install(|| parsed.parse_in_parallel(&files, &hints.walk)),
             // No pool (threads refused by the system): parse on this thread, in order.
-            None => parsed.parse_in_order(&files),
+            None => parsed.parse_in_order(&files, &hints.walk),
         }
     };
     let mut problems = Vec::new();
@@ -192,7 +247,7 @@ fn analyze_batch(
     };
     // The pool parses the files in order while this thread builds the module tree from the
     // summaries as they arrive: the index is ready almost as soon as the last file is.
-    let mut index = std::thread::scope(|scope| {
+    let index = std::thread::scope(|scope| {
         let parsing = pool.and_then(|_| {
             std::thread::Builder::new()
                 .spawn_scoped(scope, parse_all)
@@ -201,13 +256,12 @@ fn analyze_batch(
         if parsing.is_none() {
             parse_all();
         }
-        build_index_from(crates, &mut take_summary)
+        build_index_from(crates, hints.typing.clone(), &mut take_summary)
     });
     // Files the module tree never asked for still report why they did not parse.
     problems.extend(parsed.remaining_problems());
-    index.set_knowledge(Arc::clone(knowledge));
-    let handlers = discover(&index);
-    let part = build_report_part(&index, &handlers, &problems);
+    let handlers = discover(&index, knowledge);
+    let part = build_report_part(&index, knowledge, &handlers, &problems);
     // Freeing millions of small allocations takes a second on a large workspace; it runs
     // beside the next batch (or the writing of the report) instead of before it.
     std::thread::spawn(move || drop((index, handlers)));
@@ -253,22 +307,22 @@ impl<'a> ParsedFiles<'a> {
 
     /// Parses every file on as many threads as the current pool has; each thread takes the
     /// next file in order when it is done with one, so the builder trails close behind.
-    fn parse_in_parallel(&self, files: &[&std::path::Path]) {
+    fn parse_in_parallel(&self, files: &[&std::path::Path], hints: &WalkHints) {
         rayon::scope(|scope| {
             for _ in 0..rayon::current_num_threads() {
-                scope.spawn(|_| self.parse_in_order(files));
+                scope.spawn(|_| self.parse_in_order(files, hints));
             }
         });
     }
 
     /// Parses the files not yet claimed, in order, on this thread.
-    fn parse_in_order(&self, files: &[&std::path::Path]) {
+    fn parse_in_order(&self, files: &[&std::path::Path], hints: &WalkHints) {
         loop {
             let position = self.next.fetch_add(1, Ordering::Relaxed);
             let Some(path) = files.get(position) else {
                 break;
             };
-            let outcome = parse_one(path);
+            let outcome = parse_one(path, hints);
             self.lock().slots[position] = Slot::Parsed(outcome);
             self.arrived.notify_all();
             self.progress.file_parsed();
@@ -330,9 +384,13 @@ impl Drop for FinishOnDrop<'_> {
     }
 }
 
-fn parse_one(path: &std::path::Path) -> Result<FileSummary, ParseProblem> {
+/// Reads, parses and summarises one file.
+fn parse_one(path: &std::path::Path, hints: &WalkHints) -> Result<FileSummary, ParseProblem> {
     let outcome = match std::fs::read(path) {
-        Ok(bytes) => catch_unwind(AssertUnwindSafe(|| parse_source(&bytes))).unwrap_or_else(|_| {
+        Ok(bytes) => catch_unwind(AssertUnwindSafe(|| {
+            parse_source(&bytes).map(|parsed| summarize_file(parsed, hints))
+        }))
+        .unwrap_or_else(|_| {
             Err(ParseProblem {
                 message: "internal error while parsing this file".to_string(),
                 range: TextRange::default(),
@@ -350,6 +408,7 @@ fn parse_one(path: &std::path::Path) -> Result<FileSummary, ParseProblem> {
 
 fn build_report_part(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     handlers: &[DiscoveredHandler],
     problems: &[(usize, ParseProblem)],
 ) -> ReportPart {
@@ -382,7 +441,7 @@ fn build_report_part(
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
     });
 
-    let mut judge = crate::verdicts::Judge::new(index);
+    let mut judge = crate::verdicts::Judge::new(index, knowledge);
     let mut handler_findings = Vec::new();
     let reported_handlers: Vec<Handler> = handlers
         .iter()
@@ -394,7 +453,7 @@ fn build_report_part(
             Handler {
                 name: handler.name(index),
                 path: handler.path(index),
-                framework: handler.framework.to_string(),
+                framework: handler.framework,
                 route: handler.route.clone(),
                 file: index.file(handler.file(index)).display_path.clone(),
                 line: range.start.line,
@@ -505,6 +564,24 @@ fn count_calls(index: &WorkspaceIndex, handlers: &[DiscoveredHandler]) -> CallCo
     counts
 }
 
+/// The index of crates whose files are given as source text, in file order: what the unit
+/// tests of the index and the facts read, built as a run builds it.
+#[cfg(test)]
+pub(crate) fn index_of_sources(crates: &[CrateInput], sources: &[&str]) -> WorkspaceIndex {
+    let walk = walk_hints();
+    let mut summaries: Vec<Option<FileSummary>> = sources
+        .iter()
+        .enumerate()
+        .map(|(position, source)| match parse_source(source.as_bytes()) {
+            Ok(parsed) => Some(summarize_file(parsed, &walk)),
+            Err(problem) => panic!("file {position}: {problem:?}"),
+        })
+        .collect();
+    build_index_from(crates, typing_hints(), &mut |file| {
+        summaries.get_mut(file.0 as usize).and_then(Option::take)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -548,7 +625,7 @@ mod tests {
         std::thread::scope(|scope| {
             scope.spawn(|| {
                 let _finished = parsed.finish_on_drop();
-                pool.install(|| parsed.parse_in_parallel(&files));
+                pool.install(|| parsed.parse_in_parallel(&files, &walk_hints()));
             });
             // Taken out of order, while parsing may still run.
             assert!(matches!(parsed.take(2), Some(Ok(_))));

@@ -2,28 +2,36 @@
 //!
 //! # Bird's-eye view
 //!
-//! The layers read top to bottom, each a folder:
+//! The layers read top to bottom, each a folder, and imports only point down the list
+//! (each layer's module doc says which layers it may import; a tidy test holds them to it):
 //!
+//! - [`vocab`] and [`location`]: the words every layer shares (levels, questions, verdicts,
+//!   routes, frameworks) and positions in source files. They import nothing.
 //! - [`sources`]: the files of each crate, read and parsed in parallel. A file that cannot be
 //!   read or parsed becomes a problem, never a failure of the run.
-//! - [`index`]: per crate, modules, imports, items, field and local types, and the resolver
-//!   that takes a call to its definition inside the workspace (or names the external path it
-//!   reaches, or says why it could not). The module tree is built from the files' summaries
-//!   as they finish parsing, beside the threads still parsing.
+//! - [`index`]: the one walk of each syntax tree into a summary, then per crate modules,
+//!   imports, items, field and local types, and the resolver that takes a call to its
+//!   definition inside the workspace (or names the external path it reaches, or says why it
+//!   could not). The module tree is built from the files' summaries as they finish
+//!   parsing, beside the threads still parsing. The index knows Rust, not libraries.
+//! - [`knowledge`]: what we know of libraries, as declarative data, beside the index (neither
+//!   imports the other). The tables a team's configuration extends travel as a
+//!   [`knowledge::Knowledge`] value in [`AnalysisOptions`].
 //! - [`discovery`]: which functions are RPC handlers (routes of axum, actix-web, rocket, poem,
 //!   warp; tonic services; message consumers; annotated functions; an in-house framework's
 //!   attribute or routing call named by the configuration).
 //! - [`facts`]: what each function does that the questions care about — downstream calls
 //!   and their bounds and keys, retries, state reads and writes (SQL parsed with
 //!   `sqlparser`) with the transaction they run in, idempotency keys, the reaction to a
-//!   failed call — then followed from each handler along its calls, with the chain.
-//! - [`verdicts`]: the rules' findings and each handler's four answers, from the facts its
-//!   path reaches; suppressions applied.
+//!   failed call — then followed from each handler along its calls, with the chain; and
+//!   what a handler's path holds beside (its incoming deadline, its annotations' promises).
+//! - [`rules`]: one file per rule, holding its documentation, metadata and check, a pure
+//!   function over the facts of a handler's path.
+//! - [`verdicts`]: the rules' findings and each handler's four answers; suppressions
+//!   applied.
 //! - [`report`]: handlers, findings and the four questions, as plain data.
-//! - [`rules`]: one file per rule, holding its documentation and metadata.
-//! - [`knowledge`]: what we know of libraries, as declarative data. The tables a team's
-//!   configuration extends travel as a [`knowledge::Knowledge`] value in
-//!   [`AnalysisOptions`] and are read from `WorkspaceIndex::knowledge()`.
+//! - `analysis` (the top): runs the layers in order, and tells the index the words of the
+//!   knowledge it needs.
 //!
 //! # Invariants
 //!
@@ -45,6 +53,7 @@ pub mod report;
 pub mod rules;
 pub mod sources;
 pub mod verdicts;
+pub mod vocab;
 
 mod analysis;
 

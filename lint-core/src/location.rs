@@ -1,4 +1,8 @@
 //! Positions in source files, 1-based like rustc prints them.
+//!
+//! With [`crate::vocab`], the bottom of the crate: any layer may import it.
+//!
+//! May import: nothing of this crate.
 
 use serde::Serialize;
 
@@ -17,9 +21,15 @@ pub struct TextRange {
 }
 
 impl TextRange {
+    /// The text a token spans.
     pub fn from_span(span: proc_macro2::Span) -> Self {
-        let start = span.start();
-        let end = span.end();
+        TextRange::between(span, span)
+    }
+
+    /// From the start of one token to the end of another.
+    pub fn between(first: proc_macro2::Span, last: proc_macro2::Span) -> Self {
+        let start = first.start();
+        let end = last.end();
         TextRange {
             start: Position {
                 line: start.line as u32,
@@ -41,8 +51,8 @@ impl TextRange {
     }
 }
 
-/// Index of a file in [`crate::index::WorkspaceIndex::files`]: the files of every crate of the
-/// analysis, in crate order.
+/// Index of a file among the files of every crate of the analysis, in crate order (the
+/// index's `files`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct FileId(pub u32);
 

@@ -3,7 +3,9 @@
 
 use std::ops::Range;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{LabeledSpan, NamedSource};
+
+use crate::diagnostic::{renderer, Drawn};
 
 /// Boxed: errors travel through every `Result` of the loading code, which should stay small.
 #[derive(Debug)]
@@ -81,22 +83,19 @@ impl ConfigError {
             }
             return out;
         };
-        let diagnostic = ConfigDiagnostic {
+        let diagnostic = Drawn {
             headline,
+            code: None,
+            severity: None,
             help: details.help.clone(),
             source: NamedSource::new(&details.file, text.clone()),
             label: LabeledSpan::new_with_span(details.label.clone(), span.clone()),
         };
-        let theme = if colour {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(100)
-            .with_links(false);
         let mut out = String::new();
-        if handler.render_report(&mut out, &diagnostic).is_err() {
+        if renderer(colour)
+            .render_report(&mut out, &diagnostic)
+            .is_err()
+        {
             out = format!("error: {}\n", diagnostic.headline);
         }
         out
@@ -110,36 +109,6 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
-}
-
-#[derive(Debug)]
-struct ConfigDiagnostic {
-    headline: String,
-    help: Option<String>,
-    source: NamedSource<String>,
-    label: LabeledSpan,
-}
-
-impl std::fmt::Display for ConfigDiagnostic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.headline)
-    }
-}
-
-impl std::error::Error for ConfigDiagnostic {}
-
-impl Diagnostic for ConfigDiagnostic {
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(self.label.clone())))
-    }
 }
 
 #[cfg(test)]

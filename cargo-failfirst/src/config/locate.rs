@@ -61,7 +61,7 @@ pub fn locate(start: &Path, cwd: &Path) -> Result<Option<Location>, ConfigError>
             [only] => return Ok(Some(only.clone())),
             [first, second, ..] => {
                 return Err(ConfigError::whole_file(
-                    crate::workspace::display_path(current, cwd),
+                    crate::display::display_path(current, cwd),
                     format!(
                         "two configurations in one folder: {} and {}",
                         describe(first, cwd),
@@ -76,7 +76,7 @@ pub fn locate(start: &Path, cwd: &Path) -> Result<Option<Location>, ConfigError>
 }
 
 fn describe(location: &Location, cwd: &Path) -> String {
-    let shown = crate::workspace::display_path(location.path(), cwd);
+    let shown = crate::display::display_path(location.path(), cwd);
     match location {
         Location::File(_) => shown,
         Location::CargoWorkspace(_) => format!("`[workspace.metadata.failfirst]` in {shown}"),
@@ -92,7 +92,7 @@ struct ManifestTables {
 }
 
 fn manifest_tables(manifest: &Path, cwd: &Path) -> Result<ManifestTables, ConfigError> {
-    let shown = crate::workspace::display_path(manifest, cwd);
+    let shown = crate::display::display_path(manifest, cwd);
     let text = std::fs::read_to_string(manifest)
         .map_err(|error| ConfigError::whole_file(shown.clone(), format!("cannot read: {error}")))?;
     let table: toml::Table = text.parse().map_err(|error| {

@@ -6,6 +6,8 @@
 //! It is read from `failfirst.toml`, from `[workspace.metadata.failfirst]` or
 //! `[package.metadata.failfirst]` in a `Cargo.toml` ([`locate`]), or from the file given
 //! with `--config`. A mistake is a [`ConfigError`] naming the file, line and column.
+//!
+//! May import: `display`, `diagnostic`.
 
 mod error;
 mod locate;
@@ -54,7 +56,7 @@ impl Exclusions {
 /// Reads the configuration at `location`, showing file names relative to `cwd`.
 pub fn load(location: &Location, cwd: &Path) -> Result<Config, ConfigError> {
     let path = location.path();
-    let shown = crate::workspace::display_path(path, cwd);
+    let shown = crate::display::display_path(path, cwd);
     let text = std::fs::read_to_string(path).map_err(|error| {
         ConfigError::whole_file(shown.clone(), format!("cannot read the file: {error}"))
     })?;
@@ -97,7 +99,7 @@ pub fn load_explicit(file: &Path, cwd: &Path) -> Result<Config, ConfigError> {
             Some(location) => location,
             None => {
                 return Err(ConfigError::whole_file(
-                    crate::workspace::display_path(&path, cwd),
+                    crate::display::display_path(&path, cwd),
                     "this Cargo.toml has no `[workspace.metadata.failfirst]` or `[package.metadata.failfirst]` table".to_string(),
                 ))
             }

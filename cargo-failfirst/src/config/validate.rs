@@ -350,7 +350,7 @@ mod tests {
         assert!(knowledge.is_deadline_header("X-House-Deadline-Ms"));
         assert!(knowledge.is_deadline_type("Deadline"));
         let client = knowledge
-            .direct_client(&["house_payments".into(), "Client".into()])
+            .direct_client(&["house_payments", "Client"])
             .unwrap_or_else(|| panic!("no declared client"));
         assert!(client.declared);
         assert_eq!(

@@ -6,13 +6,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use lint_core::report::{Finding, Handler, Level, Report};
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
-};
+use miette::{LabeledSpan, NamedSource, Severity};
 
 use super::cards;
 use super::style::{plural, Paint};
 use super::table;
+use crate::diagnostic::{renderer, Drawn};
 
 /// How to draw the human format.
 #[derive(Clone, Copy, Debug)]
@@ -32,45 +31,6 @@ const HANDLERS_NAMED: usize = 3;
 /// less the indent. A chain keeps one call to a line, however long.
 const NOTE_WIDTH: usize = 100 - "  note: ".len();
 
-/// A finding as miette draws it.
-#[derive(Debug)]
-struct FindingDiagnostic {
-    message: String,
-    rule: &'static str,
-    severity: Severity,
-    help: Option<String>,
-    source: NamedSource<String>,
-    label: LabeledSpan,
-}
-
-impl std::fmt::Display for FindingDiagnostic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for FindingDiagnostic {}
-
-impl Diagnostic for FindingDiagnostic {
-    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new(format!("failfirst::{}", self.rule)))
-    }
-    fn severity(&self) -> Option<Severity> {
-        Some(self.severity)
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(self.label.clone())))
-    }
-}
-
 /// Renders the report. `read_source` gives a file's text by its display path, for the
 /// snippets.
 pub fn render(
@@ -79,14 +39,7 @@ pub fn render(
     style: HumanStyle,
 ) -> String {
     let paint = Paint::new(style.colour);
-    let theme = if style.colour {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
+    let handler = renderer(style.colour);
     let mut out = String::new();
     let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
     // Suppressed findings are in the JSON report only; so are those of rules turned off.
@@ -223,7 +176,8 @@ pub fn short_function(path: &str) -> String {
     segments[segments.len() - keep..].join("::")
 }
 
-fn to_diagnostic(finding: &Finding, text: String) -> FindingDiagnostic {
+/// A finding as miette draws it.
+fn to_diagnostic(finding: &Finding, text: String) -> Drawn {
     let start = byte_offset(&text, finding.line, finding.column);
     let end = byte_offset(&text, finding.end_line, finding.end_column).max(start);
     let length = if end > start {
@@ -231,14 +185,14 @@ fn to_diagnostic(finding: &Finding, text: String) -> FindingDiagnostic {
     } else {
         usize::from(start < text.len())
     };
-    FindingDiagnostic {
-        message: finding.message.clone(),
-        rule: finding.rule,
-        severity: match finding.level {
+    Drawn {
+        headline: finding.message.clone(),
+        code: Some(format!("failfirst::{}", finding.rule)),
+        severity: Some(match finding.level {
             Level::Deny => Severity::Error,
             Level::Warn => Severity::Warning,
             Level::Allow => Severity::Advice,
-        },
+        }),
         help: finding.help.clone(),
         label: LabeledSpan::new_with_span(Some(finding.rule.to_string()), (start, length)),
         source: NamedSource::new(&finding.file, text),

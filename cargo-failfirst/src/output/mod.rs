@@ -1,4 +1,6 @@
 //! Output formats. Each takes the finished report; none changes it.
+//!
+//! May import: `diagnostic`.
 
 pub mod cards;
 pub mod human;

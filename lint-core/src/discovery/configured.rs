@@ -5,14 +5,11 @@
 use super::attributes::external_attribute_path;
 use super::{DiscoveredHandler, HandlerFunction};
 use crate::index::{AttrArg, CallSite, Callee, FnId, Mention, Resolution, WorkspaceIndex};
+use crate::knowledge::Knowledge;
 use crate::location::TextRange;
-use crate::report::Route;
+use crate::vocab::{Framework, Route};
 
-/// The framework label of handlers found through configuration.
-pub(crate) const CONFIGURED: &str = "configured";
-
-pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
-    let knowledge = index.knowledge();
+pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<DiscoveredHandler> {
     if knowledge.handler_attributes.is_empty() && knowledge.routing_methods.is_empty() {
         return Vec::new();
     }
@@ -22,18 +19,22 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         if index.fn_def(function).summary.is_test {
             continue;
         }
-        found.extend(attributed(index, function));
-        found.extend(registered(index, function));
+        found.extend(attributed(index, knowledge, function));
+        found.extend(registered(index, knowledge, function));
     }
     found
 }
 
 /// The function itself, when it carries a configured attribute. A literal first argument
 /// is its route (`#[endpoint("/charge", method = "POST")]`).
-fn attributed(index: &WorkspaceIndex, function: FnId) -> Option<DiscoveredHandler> {
+fn attributed(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+) -> Option<DiscoveredHandler> {
     let attr = index.fn_def(function).summary.attrs.iter().find(|attr| {
         let resolved = external_attribute_path(index, function, attr);
-        index.knowledge().handler_attributes.iter().any(|wanted| {
+        knowledge.handler_attributes.iter().any(|wanted| {
             *wanted == attr.path || resolved.as_ref().is_some_and(|path| path == wanted)
         })
     })?;
@@ -55,7 +56,7 @@ fn attributed(index: &WorkspaceIndex, function: FnId) -> Option<DiscoveredHandle
     };
     Some(DiscoveredHandler {
         function: HandlerFunction::Function(function),
-        framework: CONFIGURED,
+        framework: Framework::Configured,
         route,
         annotations: Vec::new(),
     })
@@ -64,9 +65,13 @@ fn attributed(index: &WorkspaceIndex, function: FnId) -> Option<DiscoveredHandle
 /// The handlers `function` registers with a configured routing call: the route is the
 /// call's first literal, the handler its last argument naming a workspace function, or a
 /// closure written in place.
-fn registered(index: &WorkspaceIndex, function: FnId) -> Vec<DiscoveredHandler> {
+fn registered(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+) -> Vec<DiscoveredHandler> {
     let def = index.fn_def(function);
-    let routing_methods = &index.knowledge().routing_methods;
+    let routing_methods = &knowledge.routing_methods;
     let is_routing_call = |call: &CallSite| match &call.callee {
         Callee::Method { method, .. } => routing_methods.iter().any(|known| known == method),
         Callee::Path(path) => path
@@ -93,7 +98,7 @@ fn registered(index: &WorkspaceIndex, function: FnId) -> Vec<DiscoveredHandler> 
         };
         found.push(DiscoveredHandler {
             function: handler,
-            framework: CONFIGURED,
+            framework: Framework::Configured,
             route,
             annotations: Vec::new(),
         });

@@ -11,7 +11,7 @@ use crate::index::{
     CallTarget, Callee, FnDef, FnId, LocalBinding, TypeTarget, ValueExpr, WorkspaceIndex,
 };
 use crate::knowledge::{ConsumerKind, CONSUMER_KINDS};
-use crate::report::Route;
+use crate::vocab::{Framework, Route};
 
 pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     let mut out = Vec::new();
@@ -60,7 +60,7 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
             let handler = handler_call.unwrap_or(function);
             out.push(DiscoveredHandler {
                 function: HandlerFunction::Function(handler),
-                framework: "consumer",
+                framework: Framework::Consumer,
                 route: Route::Consumer {
                     broker: kind.label.to_string(),
                     topic,

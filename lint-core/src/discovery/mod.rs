@@ -2,6 +2,8 @@
 //!
 //! Each framework has its own module reading the index; this one merges their results,
 //! joins annotations, removes duplicates and sorts by file and position.
+//!
+//! May import: `index`, `knowledge`, `location`, `vocab`.
 
 mod annotated;
 mod attributes;
@@ -14,8 +16,9 @@ mod warp;
 use std::collections::BTreeMap;
 
 use crate::index::{FnId, WorkspaceIndex};
+use crate::knowledge::Knowledge;
 use crate::location::{FileId, TextRange};
-use crate::report::Route;
+use crate::vocab::{Framework, Route};
 
 /// The code that handles requests: a function, or a closure routed in place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -27,7 +30,7 @@ pub enum HandlerFunction {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DiscoveredHandler {
     pub function: HandlerFunction,
-    pub framework: &'static str,
+    pub framework: Framework,
     pub route: Route,
     /// failfirst annotations on the function.
     pub annotations: Vec<String>,
@@ -68,13 +71,13 @@ impl DiscoveredHandler {
 }
 
 /// Every handler of the workspace, in a deterministic order.
-pub fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
+pub fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<DiscoveredHandler> {
     let mut found = Vec::new();
     found.extend(routers::discover(index));
     found.extend(warp::discover(index));
     found.extend(tonic::discover(index));
     found.extend(consumers::discover(index));
-    found.extend(configured::discover(index));
+    found.extend(configured::discover(index, knowledge));
     let annotations = annotated::annotations(index);
     // Annotated functions that no framework routes are handlers of their own.
     for (function, names) in &annotations {
@@ -84,7 +87,7 @@ pub fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         if !routed {
             found.push(DiscoveredHandler {
                 function: HandlerFunction::Function(*function),
-                framework: "annotated",
+                framework: Framework::Annotated,
                 route: Route::Annotated,
                 annotations: names.clone(),
             });

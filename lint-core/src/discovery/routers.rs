@@ -13,14 +13,14 @@ use super::attributes::attribute_crate;
 use super::{join_route, DiscoveredHandler, HandlerFunction};
 use crate::index::{AttrArg, CrateId, ExprTree, FnId, Resolution, WorkspaceIndex};
 use crate::knowledge::{http_method_of, ACTIX, AXUM, POEM, ROUTE_ATTRIBUTES};
-use crate::report::Route;
+use crate::vocab::{Framework, Route};
 
 #[derive(Clone, Debug)]
 struct RouteHit {
     method: String,
     path: String,
     handler: HandlerFunction,
-    framework: &'static str,
+    framework: Framework,
 }
 
 pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
@@ -258,7 +258,7 @@ impl RouterEvaluator<'_> {
         &self,
         function: FnId,
         expr: &ExprTree,
-    ) -> Vec<(String, HandlerFunction, &'static str)> {
+    ) -> Vec<(String, HandlerFunction, Framework)> {
         let mut out = Vec::new();
         match expr {
             ExprTree::Call { callee, args, .. } => {
@@ -322,7 +322,7 @@ impl RouterEvaluator<'_> {
 
     /// axum or poem, by where the routing function comes from, or else by what the crate
     /// imports.
-    fn routing_framework(&self, function: FnId, callee: &[CompactString]) -> &'static str {
+    fn routing_framework(&self, function: FnId, callee: &[CompactString]) -> Framework {
         let module = self.index.fn_def(function).module;
         if let Ok(Resolution::External(path)) = self.index.resolve_path(module, callee) {
             if let Some(first) = path.first() {
@@ -427,9 +427,11 @@ fn attribute_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
         };
         let framework = match attribute_crate(index, function, attr).as_deref() {
             Some("actix_web") => ACTIX.framework,
-            Some("rocket") => "rocket",
+            Some("rocket") => Framework::Rocket,
             Some(_) => continue,
-            None if crate_imports(index, crate_id, "rocket") || path.contains('<') => "rocket",
+            None if crate_imports(index, crate_id, "rocket") || path.contains('<') => {
+                Framework::Rocket
+            }
             None if crate_imports(index, crate_id, "actix_web") => ACTIX.framework,
             None => continue,
         };

@@ -4,7 +4,7 @@
 
 use super::{DiscoveredHandler, HandlerFunction};
 use crate::index::{FnSummary, WorkspaceIndex};
-use crate::report::Route;
+use crate::vocab::{Framework, Route};
 
 pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     let mut out = Vec::new();
@@ -30,7 +30,7 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
             }
             out.push(DiscoveredHandler {
                 function: HandlerFunction::Function(*method),
-                framework: "tonic",
+                framework: Framework::Tonic,
                 route: Route::Grpc {
                     package: package.clone(),
                     service: service.to_string(),

@@ -7,9 +7,7 @@ use super::{DiscoveredHandler, HandlerFunction};
 use crate::index::CompactString;
 use crate::index::{ExprTree, FnId, Resolution, WorkspaceIndex};
 use crate::knowledge::http_method_of;
-use crate::report::Route;
-
-const FRAMEWORK: &str = "warp";
+use crate::vocab::{Framework, Route};
 
 #[derive(Default)]
 struct Filter {
@@ -43,7 +41,7 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
             for (method, path, handler) in filter.hits {
                 out.push(DiscoveredHandler {
                     function: handler,
-                    framework: FRAMEWORK,
+                    framework: Framework::Warp,
                     route: Route::Http { method, path },
                     annotations: Vec::new(),
                 });

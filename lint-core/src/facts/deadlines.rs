@@ -8,13 +8,14 @@ use crate::index::{
     CallSite, CallTarget, Callee, FnId, Mentions, TypeTarget, ValueExpr, WorkspaceIndex,
 };
 use crate::knowledge::{
-    CONFIG_TIMEOUT_KEYS, DEADLINE_METHODS, DEADLINE_NAME_PARTS, RETRYING_MIDDLEWARE,
+    Knowledge, CONFIG_TIMEOUT_KEYS, DEADLINE_METHODS, DEADLINE_NAME_PARTS, RETRYING_MIDDLEWARE,
     TIMEOUT_FUNCTIONS,
 };
 use crate::location::Position;
 
 pub(super) fn timeout_scopes(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     resolved: &[CallTarget],
 ) -> Vec<TimeoutScope> {
@@ -32,6 +33,7 @@ pub(super) fn timeout_scopes(
         };
         let bound = classify_duration(
             index,
+            knowledge,
             function,
             &first_arg_mentions(call),
             call.range.start,
@@ -81,12 +83,13 @@ pub(super) fn first_arg_mentions(call: &CallSite) -> Mentions {
 /// Whether a duration or instant is derived from the caller's deadline.
 pub(super) fn classify_duration(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     mentions: &Mentions,
     at: Position,
     what: &str,
 ) -> Bound {
-    if derives_from_deadline(index, function, mentions, at, 0) {
+    if derives_from_deadline(index, knowledge, function, mentions, at, 0) {
         Bound::Propagated(format!("{what} derived from the incoming deadline"))
     } else {
         Bound::Fixed {
@@ -98,6 +101,7 @@ pub(super) fn classify_duration(
 
 fn derives_from_deadline(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     mentions: &Mentions,
     at: Position,
@@ -109,7 +113,6 @@ fn derives_from_deadline(
     if mentions.mentions_method(DEADLINE_METHODS) {
         return true;
     }
-    let knowledge = index.knowledge();
     if mentions
         .literals()
         .any(|literal| knowledge.is_deadline_header(literal))
@@ -143,6 +146,7 @@ fn derives_from_deadline(
             }
             if derives_from_deadline(
                 index,
+                knowledge,
                 function,
                 &local.init_mentions,
                 local.scope.start,

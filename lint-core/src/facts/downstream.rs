@@ -7,13 +7,14 @@ use super::{Bound, DownstreamCall, DownstreamKind};
 use crate::index::CompactString;
 use crate::index::{CallSite, CallTarget, Callee, FnId, TypeTarget, ValueExpr, WorkspaceIndex};
 use crate::knowledge::{
-    GRPC_CLIENT_NON_RPC_METHODS, GRPC_READ_PREFIXES, HTTP_CLIENTS, HTTP_FUNCTIONS,
+    Knowledge, GRPC_CLIENT_NON_RPC_METHODS, GRPC_READ_PREFIXES, HTTP_CLIENTS, HTTP_FUNCTIONS,
     HTTP_SEND_METHODS, HTTP_VERB_METHODS, IDEMPOTENT_HTTP_METHODS, PUBLISHERS,
     REQUEST_BUILDER_TYPES, REQUEST_TIMEOUT_METHODS,
 };
 
 pub(super) fn downstream_calls(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     resolved: &[CallTarget],
 ) -> Vec<DownstreamCall> {
@@ -22,20 +23,36 @@ pub(super) fn downstream_calls(
     for (position, call) in body.calls.iter().enumerate() {
         let found = match (&call.callee, &resolved[position]) {
             (Callee::Path(_), CallTarget::External(path)) => http_function(call, path)
-                .or_else(|| associated_client_function(index, function, call, path)),
+                .or_else(|| associated_client_function(index, knowledge, function, call, path)),
             (Callee::Method { receiver, method }, _) => {
                 let sent = if HTTP_SEND_METHODS.contains(&method.as_str()) {
-                    http_send(index, function, call, receiver)
+                    http_send(index, knowledge, function, call, receiver)
                 } else if method == "execute" {
-                    http_execute(index, function, call, receiver)
+                    http_execute(index, knowledge, function, call, receiver)
                 } else {
                     None
                 };
                 sent.or_else(|| {
-                    direct_http(index, function, call, receiver, method, &resolved[position])
+                    direct_http(
+                        index,
+                        knowledge,
+                        function,
+                        call,
+                        receiver,
+                        method,
+                        &resolved[position],
+                    )
                 })
                 .or_else(|| {
-                    method_on_client(index, function, call, receiver, method, &resolved[position])
+                    method_on_client(
+                        index,
+                        knowledge,
+                        function,
+                        call,
+                        receiver,
+                        method,
+                        &resolved[position],
+                    )
                 })
             }
             _ => None,
@@ -153,6 +170,7 @@ fn chain_calls<'a>(
 
 fn http_send(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     call: &CallSite,
     receiver: &ValueExpr,
@@ -185,9 +203,9 @@ fn http_send(
     };
     let has_key = chain.iter().any(|other| {
         matches!(&other.callee, Callee::Method { method, .. } if method == "header" || method == "headers")
-            && other.arg_mentions.literals().any(|literal| index.knowledge().is_idempotency_key(literal))
-    }) || chain.iter().any(|other| mentions_key_name(index, &other.arg_mentions))
-        || key_assigned_to(index, function, receiver);
+            && other.arg_mentions.literals().any(|literal| knowledge.is_idempotency_key(literal))
+    }) || chain.iter().any(|other| mentions_key_name(knowledge, &other.arg_mentions))
+        || key_assigned_to(index, knowledge, function, receiver);
     let request_timeout = chain.iter().find(
         |other| matches!(&other.callee, Callee::Method { method, .. } if method == "timeout"),
     );
@@ -201,6 +219,7 @@ fn http_send(
     let bound = match request_timeout {
         Some(timeout) => classify_duration(
             index,
+            knowledge,
             function,
             &timeout.arg_mentions,
             timeout.range.start,
@@ -227,6 +246,7 @@ fn http_send(
 /// `client.execute(request)`: the method is the one the request was built with.
 fn http_execute(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     call: &CallSite,
     receiver: &ValueExpr,
@@ -282,7 +302,7 @@ fn http_execute(
             .map(|method| IDEMPOTENT_HTTP_METHODS.contains(&method)),
         kind: DownstreamKind::Http { method: verb },
         api: format!("{}::execute", client_type.join("::")),
-        has_key: built_with.is_some_and(|local| mentions_key_name(index, &local.init_mentions)),
+        has_key: built_with.is_some_and(|local| mentions_key_name(knowledge, &local.init_mentions)),
         bound: if request_timeout {
             Bound::fixed("request built with `.timeout(..)`")
         } else {
@@ -292,16 +312,21 @@ fn http_execute(
     })
 }
 
-fn mentions_key_name(index: &WorkspaceIndex, mentions: &crate::index::Mentions) -> bool {
+fn mentions_key_name(knowledge: &Knowledge, mentions: &crate::index::Mentions) -> bool {
     mentions
         .names()
         .chain(mentions.literals())
-        .any(|text| index.knowledge().is_idempotency_key(text))
+        .any(|text| knowledge.is_idempotency_key(text))
 }
 
 /// `request = request.header("Idempotency-Key", key)`: a key added to the request held in
 /// a local, by reassigning it (often under an `if let Some(key)`).
-fn key_assigned_to(index: &WorkspaceIndex, function: FnId, receiver: &ValueExpr) -> bool {
+fn key_assigned_to(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    receiver: &ValueExpr,
+) -> bool {
     let mut root = receiver;
     while let ValueExpr::MethodCall { receiver, .. } = root {
         root = receiver;
@@ -315,19 +340,22 @@ fn key_assigned_to(index: &WorkspaceIndex, function: FnId, receiver: &ValueExpr)
         .body
         .assignments
         .iter()
-        .any(|assignment| assignment.target == *name && mentions_key_name(index, &assignment.value))
+        .any(|assignment| {
+            assignment.target == *name && mentions_key_name(knowledge, &assignment.value)
+        })
 }
 
 /// The arguments carry a key, directly or through the locals they name: a record built
 /// with `.headers(headers)` where `headers` holds an `idempotency-key`.
 fn carries_key(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     mentions: &crate::index::Mentions,
     at: crate::location::Position,
     depth: usize,
 ) -> bool {
-    if mentions_key_name(index, mentions) {
+    if mentions_key_name(knowledge, mentions) {
         return true;
     }
     if depth == 0 {
@@ -342,6 +370,7 @@ fn carries_key(
             .is_some_and(|local| {
                 carries_key(
                     index,
+                    knowledge,
                     function,
                     &local.init_mentions,
                     local.scope.start,
@@ -354,6 +383,7 @@ fn carries_key(
 /// An RPC on a tonic client, or a publish on a broker client.
 fn method_on_client(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     call: &CallSite,
     receiver: &ValueExpr,
@@ -381,7 +411,14 @@ fn method_on_client(
             },
             api: format!("{}::{method}", type_path.join("::")),
             idempotent: Some(false),
-            has_key: carries_key(index, function, &call.arg_mentions, call.range.start, 2),
+            has_key: carries_key(
+                index,
+                knowledge,
+                function,
+                &call.arg_mentions,
+                call.range.start,
+                2,
+            ),
             bound: match construction.bound {
                 Bound::Fixed { .. } | Bound::Propagated(_) => construction.bound,
                 _ => Bound::Unbounded(format!("nothing bounds the {}", publisher.label)),
@@ -418,7 +455,7 @@ fn method_on_client(
     });
     let construction = client_construction(index, function, receiver, call.range.start, None);
     let bound = match request_timeout {
-        Some(timeout) => classify_duration(index, function, &timeout.arg_mentions, timeout.range.start, "`Request::set_timeout(..)`"),
+        Some(timeout) => classify_duration(index, knowledge, function, &timeout.arg_mentions, timeout.range.start, "`Request::set_timeout(..)`"),
         None if forwards_metadata => Bound::ForwardedMetadata,
         None => match construction.bound {
             Bound::Fixed { ms, .. } => Bound::Fixed { what: "its channel's `Endpoint::timeout(..)`, a local bound that is not sent as `grpc-timeout`".to_string(), ms },
@@ -426,20 +463,20 @@ fn method_on_client(
             other => other,
         },
     };
-    let has_key = mentions_key_name(index, &call.arg_mentions)
+    let has_key = mentions_key_name(knowledge, &call.arg_mentions)
         || body.locals.iter().any(|local| {
             request_names.contains(&local.name.as_str())
-                && mentions_key_name(index, &local.init_mentions)
+                && mentions_key_name(knowledge, &local.init_mentions)
         })
         || on_request(&["metadata_mut", "insert"])
             .into_iter()
-            .any(|other| mentions_key_name(index, &other.arg_mentions))
+            .any(|other| mentions_key_name(knowledge, &other.arg_mentions))
         || body.struct_literals.iter().any(|literal| {
             literal.range.start < call.range.end
                 && literal
                     .fields
                     .iter()
-                    .any(|field| index.knowledge().is_idempotency_key(&field.name))
+                    .any(|field| knowledge.is_idempotency_key(&field.name))
         });
     Some(DownstreamCall {
         range: call.range,
@@ -547,6 +584,7 @@ fn built_elsewhere(
 /// a client wrapper the team declared in its configuration (`payments.charge(..)`).
 fn direct_http(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     call: &CallSite,
     receiver: &ValueExpr,
@@ -559,7 +597,7 @@ fn direct_http(
         CallTarget::Local(targets) => workspace_type_path(index, *targets.first()?)?,
         _ => return None,
     };
-    let client = index.knowledge().direct_client(&type_path)?;
+    let client = knowledge.direct_client(&type_path)?;
     let client_method = client.method(method)?;
     let api = format!("{}::{method}", type_path.join("::"));
     let default_bound = client.default_timeout_ms.map(|ms| Bound::Fixed {
@@ -574,7 +612,7 @@ fn direct_http(
         client_method,
         api,
         construction.bound,
-        mentions_key_name(index, &call.arg_mentions),
+        mentions_key_name(knowledge, &call.arg_mentions),
     ))
 }
 
@@ -610,12 +648,13 @@ fn client_call(
 /// the team's configuration) declares. The client is the first argument.
 fn associated_client_function(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     call: &CallSite,
     path: &[CompactString],
 ) -> Option<DownstreamCall> {
     let (method, type_path) = path.split_last()?;
-    let client = index.knowledge().direct_client(type_path)?;
+    let client = knowledge.direct_client(type_path)?;
     let client_method = client.method(method)?;
     let api = path.join("::");
     let default_bound = client.default_timeout_ms.map(|ms| Bound::Fixed {
@@ -643,7 +682,14 @@ fn associated_client_function(
         client_method,
         api,
         bound,
-        carries_key(index, function, &call.arg_mentions, call.range.start, 2),
+        carries_key(
+            index,
+            knowledge,
+            function,
+            &call.arg_mentions,
+            call.range.start,
+            2,
+        ),
     ))
 }
 

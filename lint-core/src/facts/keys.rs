@@ -17,9 +17,12 @@ fn key_field(knowledge: &Knowledge, name: &str) -> bool {
     knowledge.is_idempotency_key(name) || MESSAGE_ID_NAMES.iter().any(|part| lowered.contains(part))
 }
 
-pub(super) fn key_sources(index: &WorkspaceIndex, function: FnId) -> Vec<KeySource> {
+pub(super) fn key_sources(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+) -> Vec<KeySource> {
     let summary = &index.fn_def(function).summary;
-    let knowledge = index.knowledge();
     let key_field = |name: &str| key_field(knowledge, name);
     let mut out = Vec::new();
     for param in &summary.params {

@@ -5,10 +5,13 @@
 //! the retries it runs, the `tokio::time::timeout` scopes it opens, and its calls into the
 //! workspace. [`reach`] then follows those calls from a handler and gives every fact with
 //! the call chain that leads to it.
+//!
+//! May import: `discovery`, `index`, `knowledge`, `location`, `vocab`.
 
 mod deadlines;
 mod downstream;
 mod durations;
+mod handler;
 mod keys;
 mod outcomes;
 mod reach;
@@ -16,6 +19,7 @@ mod retries;
 pub mod sql;
 mod state;
 
+pub use handler::{HandlerPath, IdempotentPromise, OpaqueCall, OpaqueReason, Promise};
 pub use keys::KeySource;
 pub use outcomes::{ErrorReaction, ReactionKind};
 pub use reach::{
@@ -25,6 +29,7 @@ pub use reach::{
 pub use state::{Access, Executor, StateAccess, Store, Transaction};
 
 use crate::index::{CallTarget, FnId, WorkspaceIndex};
+use crate::knowledge::Knowledge;
 use crate::location::TextRange;
 
 /// A call that leaves the process and may commit elsewhere.
@@ -208,7 +213,11 @@ pub struct FunctionFacts {
 }
 
 /// Computes the facts of a function.
-pub fn function_facts(index: &WorkspaceIndex, function: FnId) -> FunctionFacts {
+pub fn function_facts(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+) -> FunctionFacts {
     let context = index.context_of(function);
     let body = &index.fn_def(function).summary.body;
     let mut facts = FunctionFacts::default();
@@ -226,8 +235,8 @@ pub fn function_facts(index: &WorkspaceIndex, function: FnId) -> FunctionFacts {
             });
         }
     }
-    facts.timeouts = deadlines::timeout_scopes(index, function, &resolved);
-    facts.downstream = downstream::downstream_calls(index, function, &resolved);
+    facts.timeouts = deadlines::timeout_scopes(index, knowledge, function, &resolved);
+    facts.downstream = downstream::downstream_calls(index, knowledge, function, &resolved);
     // A declared client wrapper written in the workspace is where the call leaves: what it
     // does inside is not followed, lest its requests count twice.
     facts
@@ -237,7 +246,8 @@ pub fn function_facts(index: &WorkspaceIndex, function: FnId) -> FunctionFacts {
     facts.randomises = retries::randomises(body, &resolved);
     facts.retries = retries::retries(index, function, &resolved);
     facts.transactions = state::transactions(index, function, &resolved);
-    facts.accesses = state::state_accesses(index, function, &resolved, &facts.transactions);
+    facts.accesses =
+        state::state_accesses(index, knowledge, function, &resolved, &facts.transactions);
     facts.reactions = outcomes::error_reactions(
         index,
         function,
@@ -245,7 +255,7 @@ pub fn function_facts(index: &WorkspaceIndex, function: FnId) -> FunctionFacts {
         &facts.accesses,
         &facts.edges,
     );
-    facts.key_sources = keys::key_sources(index, function);
+    facts.key_sources = keys::key_sources(index, knowledge, function);
     facts
 }
 

@@ -8,6 +8,7 @@ use super::{
     ReactionKind, Retry, StateAccess,
 };
 use crate::index::{FnId, WorkspaceIndex};
+use crate::knowledge::Knowledge;
 use crate::location::{Position, TextRange};
 
 /// Calls deeper than this are not followed.
@@ -133,10 +134,15 @@ pub struct FactsCache {
 }
 
 impl FactsCache {
-    pub fn get(&mut self, index: &WorkspaceIndex, function: FnId) -> &FunctionFacts {
+    pub fn get(
+        &mut self,
+        index: &WorkspaceIndex,
+        knowledge: &Knowledge,
+        function: FnId,
+    ) -> &FunctionFacts {
         self.facts
             .entry(function)
-            .or_insert_with(|| function_facts(index, function))
+            .or_insert_with(|| function_facts(index, knowledge, function))
     }
 }
 
@@ -144,6 +150,7 @@ impl FactsCache {
 /// enclosing function).
 pub fn reach(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     cache: &mut FactsCache,
     root: FnId,
     within: Option<TextRange>,
@@ -152,6 +159,7 @@ pub fn reach(
     let mut stack = vec![root];
     walk(
         index,
+        knowledge,
         cache,
         root,
         within,
@@ -190,6 +198,7 @@ fn order_of(chain: &[Step], at: Position) -> Order {
 #[allow(clippy::too_many_arguments)]
 fn walk(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     cache: &mut FactsCache,
     function: FnId,
     within: Option<TextRange>,
@@ -202,7 +211,7 @@ fn walk(
     if !out.visited.contains(&function) {
         out.visited.push(function);
     }
-    let facts = cache.get(index, function).clone();
+    let facts = cache.get(index, knowledge, function).clone();
     let in_scope = |range: &TextRange| within.is_none_or(|scope| scope.contains_range(range));
     let bound_at = |range: &TextRange| -> Option<Bound> {
         let local = facts
@@ -311,6 +320,7 @@ fn walk(
                 passed_transaction(&facts, edge, index, function, &inherited_from_caller);
             walk(
                 index,
+                knowledge,
                 cache,
                 *target,
                 None,

@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::index::build_index;
-use crate::sources::{parse_source, CrateInput, CrateRoot, InputFile, TargetKind};
+use crate::analysis::index_of_sources;
+use crate::knowledge::Knowledge;
+use crate::sources::{CrateInput, CrateRoot, InputFile, TargetKind};
 
 pub(super) fn facts_of(source: &str, function: &str) -> FunctionFacts {
     let root = PathBuf::from("/ws/shop/src/lib.rs");
@@ -22,13 +23,12 @@ pub(super) fn facts_of(source: &str, function: &str) -> FunctionFacts {
         }],
         dependencies: Vec::new(),
     };
-    let summary = parse_source(source.as_bytes()).unwrap_or_else(|problem| panic!("{problem:?}"));
-    let index = build_index(&[input], vec![Some(summary)]);
+    let index = index_of_sources(&[input], &[source]);
     let id = (0..index.fns.len() as u32)
         .map(FnId)
         .find(|id| index.fn_def(*id).summary.name == function)
         .unwrap_or_else(|| panic!("no `{function}`"));
-    function_facts(&index, id)
+    function_facts(&index, &Knowledge::builtin(), id)
 }
 
 #[test]

@@ -1,9 +1,16 @@
 //! The workspace index: modules, imports, items, field types, and the resolver.
 //!
-//! Built from the file summaries of every crate. Module trees follow `mod x;` declarations
-//! from each crate root as rustc does (`x.rs`, `x/mod.rs`, `#[path]`, inline modules);
-//! files that no root reaches get a module path from their location so that they are still
-//! analysed.
+//! `collect` walks each parsed file once into its summary (the only walk of a syntax
+//! tree); `modules` builds the index from the summaries of every crate. Module trees
+//! follow `mod x;` declarations from each crate root as rustc does (`x.rs`, `x/mod.rs`,
+//! `#[path]`, inline modules); files that no root reaches get a module path from their
+//! location so that they are still analysed. `resolve` takes a path, a value or a call to
+//! what it names.
+//!
+//! The index knows Rust, not libraries: what a walk keeps ([`WalkHints`]) and how values
+//! keep their type through wrappers and builders ([`TypingHints`]) are given to it.
+//!
+//! May import: `sources`, `location`, `vocab`.
 
 mod collect;
 mod modules;
@@ -13,12 +20,13 @@ mod summary;
 
 use std::collections::BTreeMap;
 
-pub use collect::summarize_file;
-pub use modules::{build_index, build_index_from};
-pub use resolve::{CallTarget, FnContext, Resolution, TypeTarget, UnresolvedCall};
+pub use collect::{summarize_file, WalkHints};
+pub use modules::build_index_from;
+pub use resolve::{CallTarget, FnContext, Resolution, TypeTarget, TypingHints, UnresolvedCall};
 pub use summary::*;
 
 use crate::location::FileId;
+use crate::sources::SuppressionComment;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CrateId(pub u32);
@@ -47,8 +55,8 @@ pub struct WorkspaceIndex {
     pending_impl_self_types: Vec<(ImplId, TypeRef)>,
     /// `use` paths already resolved, by module, path and namespace (see `resolve_use`).
     use_cache: UseCache,
-    /// The tables of libraries and of the team's own code the analysis runs with.
-    knowledge: std::sync::Arc<crate::knowledge::Knowledge>,
+    /// How the resolver sees values through wrappers and builders.
+    typing: TypingHints,
 }
 
 type UseCache = std::sync::Mutex<
@@ -123,16 +131,6 @@ pub struct ImplDef {
 }
 
 impl WorkspaceIndex {
-    /// What is known of libraries and of the team's wrappers: the built-in tables unless
-    /// [`WorkspaceIndex::set_knowledge`] gave others.
-    pub fn knowledge(&self) -> &crate::knowledge::Knowledge {
-        &self.knowledge
-    }
-
-    pub fn set_knowledge(&mut self, knowledge: std::sync::Arc<crate::knowledge::Knowledge>) {
-        self.knowledge = knowledge;
-    }
-
     pub fn fn_def(&self, id: FnId) -> &FnDef {
         &self.fns[id.0 as usize]
     }

@@ -6,26 +6,19 @@ use std::path::{Component, Path, PathBuf};
 use super::*;
 use crate::sources::{CrateInput, TargetKind};
 
-/// Builds the index from every crate's files and their summaries (`None` for a file that
-/// did not parse), `summaries[i]` belonging to the i-th file in crate order.
-pub fn build_index(
-    crates: &[CrateInput],
-    mut summaries: Vec<Option<FileSummary>>,
-) -> WorkspaceIndex {
-    build_index_from(crates, &mut |file| {
-        summaries.get_mut(file.0 as usize).and_then(Option::take)
-    })
-}
-
 /// Builds the index, asking `summary_of` for each file's summary once, when the module tree
 /// reaches it: crate by crate, in file order within a crate as far as the `mod` declarations
 /// allow. The analysis hands summaries over as files finish parsing, so the tree is built
 /// while later files are still being parsed.
 pub fn build_index_from(
     crates: &[CrateInput],
+    typing: TypingHints,
     summary_of: &mut dyn FnMut(FileId) -> Option<FileSummary>,
 ) -> WorkspaceIndex {
-    let mut index = WorkspaceIndex::default();
+    let mut index = WorkspaceIndex {
+        typing,
+        ..WorkspaceIndex::default()
+    };
     let mut file_ids_by_path: BTreeMap<PathBuf, FileId> = BTreeMap::new();
     let mut crate_files: Vec<Vec<FileId>> = Vec::new();
     for (crate_position, crate_input) in crates.iter().enumerate() {

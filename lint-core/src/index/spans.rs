@@ -5,36 +5,21 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use crate::location::{Position, TextRange};
-
-pub(crate) fn between(start: Span, end: Span) -> TextRange {
-    let start = start.start();
-    let end = end.end();
-    TextRange {
-        start: Position {
-            line: start.line as u32,
-            column: start.column as u32 + 1,
-        },
-        end: Position {
-            line: end.line as u32,
-            column: end.column as u32 + 1,
-        },
-    }
-}
+use crate::location::TextRange;
 
 pub(crate) fn expr_range(expr: &syn::Expr) -> TextRange {
-    between(expr_start(expr), expr_end(expr))
+    TextRange::between(expr_start(expr), expr_end(expr))
 }
 
 pub(crate) fn block_range(block: &syn::Block) -> TextRange {
-    between(
+    TextRange::between(
         block.brace_token.span.open(),
         block.brace_token.span.close(),
     )
 }
 
 pub(crate) fn macro_range(mac: &syn::Macro) -> TextRange {
-    between(path_start(&mac.path), delimiter_close(&mac.delimiter))
+    TextRange::between(path_start(&mac.path), delimiter_close(&mac.delimiter))
 }
 
 fn delimiter_close(delimiter: &syn::MacroDelimiter) -> Span {
@@ -67,10 +52,10 @@ fn path_end(path: &syn::Path) -> Span {
 pub(crate) fn stmt_range(stmt: &syn::Stmt) -> TextRange {
     match stmt {
         syn::Stmt::Local(local) => local_range(local),
-        syn::Stmt::Expr(expr, Some(semi)) => between(expr_start(expr), semi.span),
+        syn::Stmt::Expr(expr, Some(semi)) => TextRange::between(expr_start(expr), semi.span),
         syn::Stmt::Expr(expr, None) => expr_range(expr),
         syn::Stmt::Macro(mac) => match &mac.semi_token {
-            Some(semi) => between(path_start(&mac.mac.path), semi.span),
+            Some(semi) => TextRange::between(path_start(&mac.mac.path), semi.span),
             None => macro_range(&mac.mac),
         },
         syn::Stmt::Item(_) => TextRange::default(),
@@ -78,7 +63,7 @@ pub(crate) fn stmt_range(stmt: &syn::Stmt) -> TextRange {
 }
 
 pub(crate) fn local_range(local: &syn::Local) -> TextRange {
-    between(local.let_token.span, local.semi_token.span)
+    TextRange::between(local.let_token.span, local.semi_token.span)
 }
 
 fn expr_start(expr: &syn::Expr) -> Span {
@@ -246,7 +231,7 @@ fn closure_start(node: &syn::ExprClosure) -> Span {
 }
 
 pub(crate) fn closure_range(node: &syn::ExprClosure) -> TextRange {
-    between(closure_start(node), expr_end(&node.body))
+    TextRange::between(closure_start(node), expr_end(&node.body))
 }
 
 pub(crate) fn struct_range(node: &syn::ExprStruct) -> TextRange {
@@ -254,20 +239,30 @@ pub(crate) fn struct_range(node: &syn::ExprStruct) -> TextRange {
         Some(qself) => qself.lt_token.span,
         None => path_start(&node.path),
     };
-    between(start, node.brace_token.span.close())
+    TextRange::between(start, node.brace_token.span.close())
 }
 
 /// From the start of `first` to the end of `last`.
 pub(crate) fn exprs_range(first: &syn::Expr, last: &syn::Expr) -> TextRange {
-    between(expr_start(first), expr_end(last))
+    TextRange::between(expr_start(first), expr_end(last))
 }
 
 /// From a token to the end of an expression.
 pub(crate) fn token_to_expr(start: Span, last: &syn::Expr) -> TextRange {
-    between(start, expr_end(last))
+    TextRange::between(start, expr_end(last))
 }
 
 /// From the start of an expression to a token.
 pub(crate) fn expr_to_token(first: &syn::Expr, end: Span) -> TextRange {
-    between(expr_start(first), end)
+    TextRange::between(expr_start(first), end)
+}
+
+/// A call with a path callee, from the callee to the closing parenthesis.
+pub(crate) fn call_range(call: &syn::ExprCall) -> TextRange {
+    expr_to_token(&call.func, call.paren_token.span.close())
+}
+
+/// A method call, from its receiver to the closing parenthesis.
+pub(crate) fn method_call_range(call: &syn::ExprMethodCall) -> TextRange {
+    expr_to_token(&call.receiver, call.paren_token.span.close())
 }

@@ -3,12 +3,12 @@
 
 // Names, path segments and short literals are `CompactString`s, stored inline up to 24
 // bytes: the summaries of a whole workspace stay in memory together, and a heap `String` per
-// identifier made most of their millions of allocations (7.1 M live allocations on the
-// benchmark corpus; allocating them among the syntax trees being parsed and freed cost more
-// time than the summarising itself).
+// identifier would make most of their millions of allocations (allocating them among the
+// syntax trees being parsed and freed costs more time than the summarising itself).
 pub use compact_str::{format_compact, CompactString, ToCompactString};
 
 use crate::location::TextRange;
+use crate::sources::SuppressionComment;
 
 /// The summary of one parsed file.
 #[derive(Clone, Debug, Default)]
@@ -18,26 +18,6 @@ pub struct FileSummary {
     pub modules: Vec<ModuleSummary>,
     /// `// failfirst: allow(..)`, `disable(..)`, `enable(..)` comments.
     pub suppression_comments: Vec<SuppressionComment>,
-}
-
-/// A comment that silences findings: `// failfirst: allow(rule) reason` on the line above
-/// or the same line, or `disable(rule) reason` … `enable(rule)` around a range.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SuppressionComment {
-    pub kind: SuppressionKind,
-    pub rules: Vec<String>,
-    pub reason: Option<String>,
-    /// Where the comment is written.
-    pub range: TextRange,
-    /// The line an `allow` applies to: its own when code precedes it, else the next.
-    pub target_line: u32,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SuppressionKind {
-    Allow,
-    Disable,
-    Enable,
 }
 
 #[derive(Clone, Debug, Default)]

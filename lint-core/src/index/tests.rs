@@ -3,13 +3,14 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::sources::{parse_source, CrateInput, CrateRoot, InputFile, TargetKind};
+use crate::analysis::index_of_sources;
+use crate::sources::{CrateInput, CrateRoot, InputFile, TargetKind};
 
 /// Builds an index of crates given as `(crate name, [(path, source)])`; the first file of
 /// each crate is its library root.
 fn index_of(crates: &[(&str, &[(&str, &str)])]) -> WorkspaceIndex {
     let mut inputs = Vec::new();
-    let mut summaries = Vec::new();
+    let mut sources = Vec::new();
     for (name, files) in crates {
         let root = PathBuf::from(format!("/ws/{name}"));
         inputs.push(CrateInput {
@@ -29,14 +30,9 @@ fn index_of(crates: &[(&str, &[(&str, &str)])]) -> WorkspaceIndex {
                 })
                 .collect(),
         });
-        for (path, source) in *files {
-            match parse_source(source.as_bytes()) {
-                Ok(summary) => summaries.push(Some(summary)),
-                Err(problem) => panic!("{path}: {problem:?}"),
-            }
-        }
+        sources.extend(files.iter().map(|(_, source)| *source));
     }
-    build_index(&inputs, summaries)
+    index_of_sources(&inputs, &sources)
 }
 
 fn function(index: &WorkspaceIndex, path: &str) -> FnId {

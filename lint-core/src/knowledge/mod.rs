@@ -2,9 +2,17 @@
 //! a framework's routing method or a wrapper type is a change here plus a fixture.
 //!
 //! The tables a team's configuration extends are copied into a [`Knowledge`] value at the
-//! start of a run; the analysis reads those from `WorkspaceIndex::knowledge()`.
+//! start of a run, which the analysis hands to the layers that read it.
+//!
+//! Knowledge is data about libraries, not about the workspace: it knows nothing of the
+//! index (the analysis tells the index the few words it needs), and the layers above it
+//! interpret it.
+//!
+//! May import: `vocab`.
 
 mod runtime;
+
+use crate::vocab::Framework;
 
 pub use runtime::{ClientMethod, DirectClient, Knowledge, WriteApi};
 
@@ -53,20 +61,20 @@ pub fn http_method_of(function_name: &str) -> Option<&'static str> {
 /// counts when its path resolves into one of these crates, or when it cannot be resolved
 /// (a glob import) and has the expected name.
 pub struct FrameworkCrates {
-    pub framework: &'static str,
+    pub framework: Framework,
     pub crate_names: &'static [&'static str],
 }
 
 pub const AXUM: FrameworkCrates = FrameworkCrates {
-    framework: "axum",
+    framework: Framework::Axum,
     crate_names: &["axum"],
 };
 pub const ACTIX: FrameworkCrates = FrameworkCrates {
-    framework: "actix-web",
+    framework: Framework::ActixWeb,
     crate_names: &["actix_web"],
 };
 pub const POEM: FrameworkCrates = FrameworkCrates {
-    framework: "poem",
+    framework: Framework::Poem,
     crate_names: &["poem"],
 };
 
@@ -100,7 +108,7 @@ pub const TRANSPARENT_WRAPPERS: &[&str] = &[
 
 /// Traits whose impls never do a handler's I/O (copying, comparing, formatting, hashing,
 /// (de)serialising): their impls are not indexed. Generated bindings hold them by the ten
-/// thousand (on the benchmark corpus, leaving them out saves ~140 MiB of peak memory).
+/// thousand, so leaving them out keeps a large workspace's index small.
 /// `Default` is not among them: a `Default` impl may build the client a handler uses.
 pub const INERT_TRAITS: &[&str] = &[
     "Clone",

@@ -9,7 +9,6 @@ use super::{
     DEADLINE_HEADERS, DEADLINE_TYPES, DIRECT_HTTP_CLIENTS, IDEMPOTENCY_FIELD_PARTS,
     IDEMPOTENCY_HEADERS, IDEMPOTENT_HTTP_METHODS, KEY_TABLE_PARTS, MESSAGE_ID_NAMES,
 };
-use crate::index::CompactString;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Knowledge {
@@ -160,19 +159,18 @@ impl Knowledge {
 
     /// The configured write API a call goes to: `ledger::Repo::debit`, matched by crate and
     /// the last two segments (type and method) so that re-exports match too.
-    pub fn write_api(&self, path: &[CompactString]) -> Option<&WriteApi> {
+    pub fn write_api<S: AsRef<str>>(&self, path: &[S]) -> Option<&WriteApi> {
         self.write_apis.iter().find(|api| {
-            api.path == path
+            same_path(path, &api.path)
                 || (path.len() >= 2
                     && api.path.len() >= 2
-                    && path[path.len() - 2..] == api.path[api.path.len() - 2..]
-                    && path.first().map(CompactString::as_str)
-                        == api.path.first().map(String::as_str))
+                    && same_path(&path[path.len() - 2..], &api.path[api.path.len() - 2..])
+                    && path.first().map(AsRef::as_ref) == api.path.first().map(String::as_str))
         })
     }
 
     /// The client a method's type belongs to, matched by crate and type name.
-    pub fn direct_client(&self, type_path: &[CompactString]) -> Option<&DirectClient> {
+    pub fn direct_client<S: AsRef<str>>(&self, type_path: &[S]) -> Option<&DirectClient> {
         self.direct_clients
             .iter()
             .find(|client| same_crate_and_name(type_path, &client.type_path))
@@ -197,13 +195,22 @@ fn owned_path(path: &[&str]) -> Vec<String> {
 
 /// `my_payments::api::Client` and `my_payments::Client` are the same type when the crate
 /// re-exports it: the first and last segments decide.
-fn same_crate_and_name(candidate: &[CompactString], known: &[String]) -> bool {
+fn same_crate_and_name<S: AsRef<str>>(candidate: &[S], known: &[String]) -> bool {
     match (candidate, known) {
         ([candidate_crate, .., candidate_name], [known_crate, .., known_name]) => {
-            candidate_crate == known_crate && candidate_name == known_name
+            candidate_crate.as_ref() == known_crate && candidate_name.as_ref() == known_name
         }
-        _ => candidate == known,
+        _ => same_path(candidate, known),
     }
+}
+
+/// The same segments, whatever string type holds them.
+fn same_path<S: AsRef<str>>(candidate: &[S], known: &[String]) -> bool {
+    candidate.len() == known.len()
+        && candidate
+            .iter()
+            .zip(known)
+            .all(|(segment, expected)| segment.as_ref() == expected)
 }
 
 #[cfg(test)]
@@ -214,9 +221,9 @@ mod tests {
         text.split("::").map(str::to_string).collect()
     }
 
-    /// A path as the index holds it.
-    fn written(text: &str) -> Vec<CompactString> {
-        text.split("::").map(CompactString::from).collect()
+    /// A path as a call's callee holds it.
+    fn written(text: &str) -> Vec<&str> {
+        text.split("::").collect()
     }
 
     #[test]

@@ -1,66 +1,21 @@
 //! The report as plain data: handlers with their four answers, findings, and the summary.
 //! Serialisation formats belong to the binary; this only derives `Serialize` for the JSON
-//! report, whose schema is documented in `docs/json-schema.md`.
+//! report, whose schema is documented in `docs/json-report.md`, and gives the shared words
+//! ([`crate::vocab`]) their spelling there.
+//!
+//! May import: `location`, `vocab`.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-/// How seriously a finding is taken: `deny` fails the run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Allow,
-    Warn,
-    Deny,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Allow => "allow",
-            Level::Warn => "warn",
-            Level::Deny => "deny",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Verdict {
-    #[serde(rename = "pass")]
-    Pass,
-    #[serde(rename = "fail")]
-    Fail,
-    #[serde(rename = "unknown")]
-    Unknown,
-    #[serde(rename = "n/a")]
-    NotApplicable,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Pass => "pass",
-            Verdict::Fail => "fail",
-            Verdict::Unknown => "unknown",
-            Verdict::NotApplicable => "n/a",
-        }
-    }
-}
+/// The report speaks these words; they are re-exported beside it for its readers.
+pub use crate::vocab::{Framework, Level, Route, Verdict};
 
 /// One question's answer for one handler.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Answer {
+    #[serde(serialize_with = "verdict_name")]
     pub verdict: Verdict,
     pub evidence: Vec<String>,
-}
-
-impl Answer {
-    /// The answer of a question this version does not analyse yet: `unknown`, saying so.
-    pub fn not_analysed() -> Self {
-        Answer {
-            verdict: Verdict::Unknown,
-            evidence: vec!["not analysed by this version of failfirst".to_string()],
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -72,15 +27,6 @@ pub struct Questions {
 }
 
 impl Questions {
-    pub fn not_analysed() -> Self {
-        Questions {
-            q1_idempotent: Answer::not_analysed(),
-            q2_retry_safe: Answer::not_analysed(),
-            q3_downstream_uncertainty: Answer::not_analysed(),
-            q4_deadline: Answer::not_analysed(),
-        }
-    }
-
     pub fn all(&self) -> [&Answer; 4] {
         [
             &self.q1_idempotent,
@@ -91,61 +37,15 @@ impl Questions {
     }
 }
 
-/// What a handler answers to: an HTTP route, a gRPC method, a topic or queue.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Route {
-    Http {
-        method: String,
-        path: String,
-    },
-    Grpc {
-        package: Option<String>,
-        service: String,
-        method: String,
-    },
-    Consumer {
-        broker: String,
-        topic: Option<String>,
-    },
-    /// Marked as a handler by an annotation; no route visible.
-    Annotated,
-}
-
-impl std::fmt::Display for Route {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Route::Http { method, path } => write!(f, "{method} {path}"),
-            Route::Grpc {
-                package: Some(package),
-                service,
-                method,
-            } => write!(f, "gRPC {package}.{service}/{method}"),
-            Route::Grpc {
-                package: None,
-                service,
-                method,
-            } => write!(f, "gRPC {service}/{method}"),
-            Route::Consumer { broker, topic } => {
-                write!(f, "{broker} {}", topic.as_deref().unwrap_or("?"))
-            }
-            Route::Annotated => write!(f, "annotated"),
-        }
-    }
-}
-
-impl Serialize for Route {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 #[derive(Clone, Debug, Serialize)]
 pub struct Handler {
     /// The function's name, or `{closure}`.
     pub name: String,
     /// The function's full path: `payments_service::handlers::payments::charge`.
     pub path: String,
-    pub framework: String,
+    #[serde(serialize_with = "framework_name")]
+    pub framework: Framework,
+    #[serde(serialize_with = "route_text")]
     pub route: Route,
     pub file: String,
     pub line: u32,
@@ -178,6 +78,7 @@ pub struct ChainStep {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub rule: &'static str,
+    #[serde(serialize_with = "level_name")]
     pub level: Level,
     pub file: String,
     pub line: u32,
@@ -348,4 +249,20 @@ fn cites_any(line: &str, citations: &[String]) -> bool {
         line.match_indices(citation.as_str())
             .any(|(at, _)| !line[at + citation.len()..].starts_with(|c: char| c.is_ascii_digit()))
     })
+}
+
+fn level_name<S: Serializer>(level: &Level, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(level.as_str())
+}
+
+fn verdict_name<S: Serializer>(verdict: &Verdict, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(verdict.as_str())
+}
+
+fn framework_name<S: Serializer>(framework: &Framework, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(framework.as_str())
+}
+
+fn route_text<S: Serializer>(route: &Route, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(route)
 }

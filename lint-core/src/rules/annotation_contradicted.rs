@@ -3,12 +3,12 @@
 use super::retry_outlives_deadline::outlives_budget;
 use super::{downstream_retries, HandlerPath, Promise, Rule, Violation};
 use crate::facts::Bound;
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "annotation-contradicted",
     default_level: Level::Deny,
-    questions: &["q1", "q2", "q4"],
+    questions: &[Question::Q1, Question::Q2, Question::Q4],
     summary: "an annotation promises what the code does not do",
     docs: r#"## What it does
 Holds the code to the promises of its annotations. `#[deadline(propagate)]` promises that
@@ -104,7 +104,7 @@ fn broken_idempotency(path: &HandlerPath) -> Option<Violation> {
     };
     Some(broken_promise(
         &promised.promise,
-        &["q1", "q2"],
+        &[Question::Q1, Question::Q2],
         format!("`{written}` is broken: {broken_by}"),
         "consider recording the request's key in the transaction of the writes (see `cargo failfirst explain write-without-inbox`), or removing the promise".to_string(),
     ))
@@ -121,7 +121,7 @@ fn broken_propagation(path: &HandlerPath) -> Option<Violation> {
     })?;
     Some(broken_promise(
         promise,
-        &["q4"],
+        &[Question::Q4],
         format!(
             "`#[deadline(propagate)]` is broken: {} at line {} is not bounded by the incoming deadline",
             broken.call.kind.describe(),
@@ -179,7 +179,7 @@ fn broken_budget(path: &HandlerPath) -> Option<Violation> {
     };
     Some(broken_promise(
         promise,
-        &["q4"],
+        &[Question::Q4],
         format!(
             "`#[deadline(ms = {budget})]` is broken: {first}, which cannot fit in {budget} ms{more}"
         ),
@@ -192,7 +192,7 @@ fn broken_budget(path: &HandlerPath) -> Option<Violation> {
 /// The finding at a broken promise's attribute, failing the questions the promise is about.
 fn broken_promise(
     promise: &Promise,
-    questions: &'static [&'static str],
+    questions: &'static [Question],
     message: String,
     help: String,
 ) -> Violation {

@@ -1,12 +1,12 @@
 //! `call-inside-transaction`: a downstream commit inside a database transaction.
 
 use super::{HandlerPath, Rule, Violation};
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "call-inside-transaction",
     default_level: Level::Deny,
-    questions: &["q1", "q3"],
+    questions: &[Question::Q1, Question::Q3],
     summary:
         "a non-idempotent downstream call made while a database transaction with writes is open",
     docs: r#"## What it does

@@ -2,12 +2,12 @@
 
 use super::{is_work, key_checks, key_records, HandlerPath, Rule, Violation};
 use crate::facts::{Access, ReachedAccess};
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "dedup-race",
     default_level: Level::Deny,
-    questions: &["q2"],
+    questions: &[Question::Q2],
     summary: "an idempotency key looked up with a plain read and recorded only after the work",
     docs: r#"## What it does
 Finds handlers that look their idempotency key up with a plain read (`SELECT .. FROM

@@ -2,12 +2,12 @@
 
 use super::{HandlerPath, Rule, Violation};
 use crate::facts::Bound;
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "downstream-without-deadline",
     default_level: Level::Deny,
-    questions: &["q4"],
+    questions: &[Question::Q4],
     summary: "an HTTP, gRPC or broker call with no timeout on the request, its client or around it",
     docs: r#"## What it does
 Finds downstream calls on a handler's path — reqwest requests, tonic client RPCs, kafka,

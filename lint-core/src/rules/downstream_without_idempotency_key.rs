@@ -1,12 +1,12 @@
 //! `downstream-without-idempotency-key`: a mutation sent with nothing to recognise it by.
 
 use super::{HandlerPath, Rule, Violation};
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "downstream-without-idempotency-key",
     default_level: Level::Warn,
-    questions: &["q3"],
+    questions: &[Question::Q3],
     summary: "a non-idempotent downstream call (POST, mutating RPC, publish) that passes no idempotency key",
     docs: r#"## What it does
 Finds non-idempotent downstream calls on a handler's path — an HTTP `POST` or `PATCH`, a

@@ -2,12 +2,12 @@
 
 use super::{HandlerPath, Rule, Violation};
 use crate::facts::Bound;
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "fixed-deadline",
     default_level: Level::Warn,
-    questions: &["q4"],
+    questions: &[Question::Q4],
     summary: "a downstream call bounded by a constant while the caller's deadline is available",
     docs: r#"## What it does
 On handlers that can know their caller's deadline — every tonic handler (the caller may

@@ -2,12 +2,12 @@
 
 use super::{key_records, same_transaction, unkeyed_writes, HandlerPath, Rule, Violation};
 use crate::facts::{ReachedAccess, Store};
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "inbox-outside-transaction",
     default_level: Level::Deny,
-    questions: &["q1", "q2"],
+    questions: &[Question::Q1, Question::Q2],
     summary:
         "an idempotency key recorded in another transaction, another store, or after the commit",
     docs: r#"## What it does

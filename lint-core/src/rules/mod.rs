@@ -1,6 +1,8 @@
 //! One file per rule: its documentation, metadata, message and check. `cargo failfirst
 //! explain` and `rules` print from here. A check is a small pure function over the facts a
 //! handler reaches ([`HandlerPath`]); no rule reads the syntax tree.
+//!
+//! May import: `facts`, `index`, `location`, `vocab`.
 
 pub mod annotation_contradicted;
 pub mod call_inside_transaction;
@@ -21,10 +23,12 @@ pub mod uncertain_as_failure;
 pub mod unused_suppression;
 pub mod write_without_inbox;
 
-use crate::facts::{Access, Order, Reach, ReachedAccess, Step};
+pub use crate::facts::{HandlerPath, Promise};
+
+use crate::facts::{Access, Order, ReachedAccess, Step};
 use crate::index::FnId;
 use crate::location::TextRange;
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 /// A rule's metadata and documentation.
 #[derive(Debug)]
@@ -34,46 +38,12 @@ pub struct Rule {
     pub default_level: Level,
     /// The questions a finding of this rule answers `fail` for; empty for hygiene flags and
     /// for problems of the input.
-    pub questions: &'static [&'static str],
+    pub questions: &'static [Question],
     /// One line, lowercase, no full stop.
     pub summary: &'static str,
     /// Markdown with the headings `## What it does`, `## Why is this bad?`, `## Example`,
     /// `## Use instead`, `## How to suppress`.
     pub docs: &'static str,
-}
-
-/// What a rule sees of one handler: everything on its path.
-pub struct HandlerPath<'a> {
-    pub reach: &'a Reach,
-    /// The handler can know its caller's deadline: a tonic handler, an HTTP handler that
-    /// reads a deadline header, a handler annotated `#[deadline(propagate)]`.
-    pub incoming_deadline: bool,
-    /// The handler's own budget, from `#[deadline(ms = N)]`.
-    pub deadline_ms: Option<u64>,
-    /// Where the handler promises `#[deadline(propagate)]`.
-    pub propagate_promise: Option<Promise>,
-    /// Where the handler declares its budget, `#[deadline(ms = N)]`.
-    pub budget_promise: Option<Promise>,
-    /// `#[idempotent]` or `#[idempotent(key = ..)]` on the handler.
-    pub idempotent_promise: Option<IdempotentPromise>,
-}
-
-/// `#[idempotent(key = "Idempotency-Key")]`: the key the handler promises to dedup on, and
-/// whether its path reads it.
-#[derive(Clone, Debug)]
-pub struct IdempotentPromise {
-    pub promise: Promise,
-    /// The header, field or message id named by `key = ..`.
-    pub key: Option<String>,
-    /// The handler's path reads that key (a header, a field, a parameter by that name).
-    pub key_read: bool,
-}
-
-/// An annotation on a handler: the function it is on and where it is written.
-#[derive(Clone, Copy, Debug)]
-pub struct Promise {
-    pub function: FnId,
-    pub attribute: TextRange,
 }
 
 /// One offending place a rule found on a handler's path.
@@ -82,7 +52,7 @@ pub struct Violation {
     pub rule: &'static Rule,
     /// The questions this finding fails, where they are narrower than the rule's:
     /// `annotation-contradicted` fails the question its broken promise is about.
-    pub questions: Option<&'static [&'static str]>,
+    pub questions: Option<&'static [Question]>,
     /// The function the offending code is in, and where.
     pub function: FnId,
     pub anchor: TextRange,
@@ -93,8 +63,8 @@ pub struct Violation {
 }
 
 impl Violation {
-    /// Whether this finding fails `question` (`"q1"` … `"q4"`).
-    pub fn fails(&self, question: &str) -> bool {
+    /// Whether this finding fails `question`.
+    pub fn fails(&self, question: Question) -> bool {
         self.questions
             .unwrap_or(self.rule.questions)
             .contains(&question)
@@ -159,9 +129,9 @@ pub fn closest_rule(name: &str) -> Option<&'static Rule> {
 }
 
 /// Retries that wrap at least one downstream call: the only ones the retry rules judge.
-pub(crate) fn downstream_retries<'a>(
-    path: &'a HandlerPath,
-) -> impl Iterator<Item = &'a crate::facts::ReachedRetry> {
+pub(crate) fn downstream_retries(
+    path: &HandlerPath,
+) -> impl Iterator<Item = &crate::facts::ReachedRetry> {
     path.reach
         .retries
         .iter()
@@ -170,7 +140,7 @@ pub(crate) fn downstream_retries<'a>(
 
 /// Writes that a second run repeats with a different result, and that are not themselves
 /// the recording of a key or an append to an audit trail.
-pub(crate) fn unkeyed_writes<'a>(path: &'a HandlerPath) -> impl Iterator<Item = &'a ReachedAccess> {
+pub(crate) fn unkeyed_writes(path: &HandlerPath) -> impl Iterator<Item = &ReachedAccess> {
     path.reach.accesses.iter().filter(|reached| {
         matches!(
             reached.access.access,
@@ -184,7 +154,7 @@ pub(crate) fn unkeyed_writes<'a>(path: &'a HandlerPath) -> impl Iterator<Item = 
 }
 
 /// Writes that record an idempotency key or a processed message id.
-pub(crate) fn key_records<'a>(path: &'a HandlerPath) -> impl Iterator<Item = &'a ReachedAccess> {
+pub(crate) fn key_records(path: &HandlerPath) -> impl Iterator<Item = &ReachedAccess> {
     path.reach
         .accesses
         .iter()
@@ -192,7 +162,7 @@ pub(crate) fn key_records<'a>(path: &'a HandlerPath) -> impl Iterator<Item = &'a
 }
 
 /// Reads that look an idempotency key up.
-pub(crate) fn key_checks<'a>(path: &'a HandlerPath) -> impl Iterator<Item = &'a ReachedAccess> {
+pub(crate) fn key_checks(path: &HandlerPath) -> impl Iterator<Item = &ReachedAccess> {
     path.reach.accesses.iter().filter(|reached| {
         matches!(reached.access.access, Access::Read { .. }) && reached.access.on_key_table()
     })

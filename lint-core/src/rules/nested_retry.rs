@@ -1,7 +1,7 @@
 //! `nested-retry`: retries inside retries.
 
 use super::{downstream_retries, HandlerPath, Rule, Violation};
-use crate::report::Level;
+use crate::vocab::Level;
 
 pub const RULE: Rule = Rule {
     name: "nested-retry",

@@ -1,7 +1,7 @@
 //! `parse-error`: a file that cannot be read or parsed.
 
 use super::Rule;
-use crate::report::Level;
+use crate::vocab::Level;
 
 pub const RULE: Rule = Rule {
     name: "parse-error",

@@ -1,7 +1,7 @@
 //! `retry-all-errors`: retrying what will never succeed.
 
 use super::{downstream_retries, HandlerPath, Rule, Violation};
-use crate::report::Level;
+use crate::vocab::Level;
 
 pub const RULE: Rule = Rule {
     name: "retry-all-errors",

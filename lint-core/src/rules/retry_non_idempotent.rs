@@ -2,12 +2,12 @@
 
 use super::{downstream_retries, HandlerPath, Rule, Violation};
 use crate::facts::ReachedCall;
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "retry-non-idempotent",
     default_level: Level::Deny,
-    questions: &["q3"],
+    questions: &[Question::Q3],
     summary: "a retry that re-sends a non-idempotent downstream call without an idempotency key",
     docs: r#"## What it does
 Finds retries whose attempts send a non-idempotent downstream call — an HTTP `POST` or

@@ -2,12 +2,12 @@
 
 use super::{downstream_retries, HandlerPath, Rule, Violation};
 use crate::facts::{Bound, Budget, ReachedRetry};
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "retry-outlives-deadline",
     default_level: Level::Warn,
-    questions: &["q4"],
+    questions: &[Question::Q4],
     summary: "a retry that can run past the handler's deadline",
     docs: r#"## What it does
 Finds retries of downstream calls that can outlast the handler's deadline:

@@ -2,12 +2,12 @@
 
 use super::{downstream_retries, HandlerPath, Rule, Violation};
 use crate::facts::Budget;
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "retry-without-budget",
     default_level: Level::Deny,
-    questions: &["q4"],
+    questions: &[Question::Q4],
     summary: "a retry of a downstream call with no bound on attempts or elapsed time",
     docs: r#"## What it does
 Finds retries of downstream calls with no limit: a `loop` with no attempt counter compared

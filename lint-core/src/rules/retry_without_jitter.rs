@@ -2,7 +2,7 @@
 
 use super::{downstream_retries, HandlerPath, Rule, Violation};
 use crate::facts::Delay;
-use crate::report::Level;
+use crate::vocab::Level;
 
 pub const RULE: Rule = Rule {
     name: "retry-without-jitter",

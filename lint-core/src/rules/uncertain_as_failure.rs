@@ -2,12 +2,12 @@
 
 use super::{HandlerPath, Rule, Violation};
 use crate::facts::ReactionKind;
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "uncertain-as-failure",
     default_level: Level::Deny,
-    questions: &["q3"],
+    questions: &[Question::Q3],
     summary:
         "the error or timeout of a downstream call turned into a definite outcome or thrown away",
     docs: r#"## What it does

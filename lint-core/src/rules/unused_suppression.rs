@@ -1,7 +1,7 @@
 //! `unused-suppression`: a suppression that silences nothing, or cannot.
 
 use super::Rule;
-use crate::report::Level;
+use crate::vocab::Level;
 
 pub const RULE: Rule = Rule {
     name: "unused-suppression",

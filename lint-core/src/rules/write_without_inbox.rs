@@ -1,12 +1,12 @@
 //! `write-without-inbox`: a write that a retry applies twice, with no key to stop it.
 
 use super::{key_records, unkeyed_writes, HandlerPath, Rule, Violation};
-use crate::report::Level;
+use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
     name: "write-without-inbox",
     default_level: Level::Deny,
-    questions: &["q1", "q2"],
+    questions: &[Question::Q1, Question::Q2],
     summary: "a non-idempotent state write on a handler path with no idempotency key recorded in its transaction",
     docs: r#"## What it does
 Finds state writes on a handler's path that are not idempotent — a plain `INSERT`, an

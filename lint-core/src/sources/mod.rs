@@ -1,10 +1,17 @@
-//! The files of each crate, and reading and parsing them.
+//! The files of each crate, and reading and parsing them: what the analysis is given, and
+//! a file's bytes turned into a syntax tree (or a [`ParseProblem`] with its position) with
+//! the suppression comments that syn does not keep. Nothing here looks inside the tree;
+//! the index owns the one walk over it.
+//!
+//! May import: `location`, `vocab`.
 
 mod parse;
 
 use std::path::PathBuf;
 
-pub use parse::{parse_source, ParseProblem, MAX_NESTING_DEPTH};
+pub use parse::{parse_source, ParseProblem, ParsedFile, MAX_NESTING_DEPTH};
+
+use crate::location::TextRange;
 
 /// What kind of target a crate root file starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,4 +55,24 @@ pub struct CrateInput {
     /// as `_`). Crates that depend on nothing of each other are analysed apart, so that
     /// memory follows the largest group of related crates, not the whole input.
     pub dependencies: Vec<String>,
+}
+
+/// A comment that silences findings: `// failfirst: allow(rule) reason` on the line above
+/// or the same line, or `disable(rule) reason` … `enable(rule)` around a range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuppressionComment {
+    pub kind: SuppressionKind,
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+    /// Where the comment is written.
+    pub range: TextRange,
+    /// The line an `allow` applies to: its own when code precedes it, else the next.
+    pub target_line: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressionKind {
+    Allow,
+    Disable,
+    Enable,
 }

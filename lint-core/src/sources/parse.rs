@@ -1,7 +1,7 @@
 //! Reading and parsing one file, never failing: what cannot be read or parsed becomes a
 //! [`ParseProblem`] with its position.
 
-use crate::index::{summarize_file, FileSummary, SuppressionComment, SuppressionKind};
+use super::{SuppressionComment, SuppressionKind};
 use crate::location::{Position, TextRange};
 
 /// Delimiters nested deeper than this are refused before syn sees them: syn's parser is
@@ -15,9 +15,18 @@ pub struct ParseProblem {
     pub range: TextRange,
 }
 
-/// Parses a file's bytes into its summary. Must run where proc-macro2's span source map can
-/// be cleared afterwards (the caller does that once every span has been converted).
-pub fn parse_source(bytes: &[u8]) -> Result<FileSummary, ParseProblem> {
+/// A file's syntax tree, with what the lexical scan found beside it.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub syntax: syn::File,
+    /// `// failfirst: allow(..)`, `disable(..)`, `enable(..)` comments, which syn drops.
+    pub suppression_comments: Vec<SuppressionComment>,
+}
+
+/// Parses a file's bytes. Must run where proc-macro2's span source map can be cleared once
+/// every span of the tree has been turned into a line and column (the caller does that after
+/// the index has summarised the tree).
+pub fn parse_source(bytes: &[u8]) -> Result<ParsedFile, ParseProblem> {
     let text = std::str::from_utf8(bytes).map_err(|error| {
         let valid = &bytes[..error.valid_up_to()];
         let position = end_position(valid);
@@ -55,9 +64,10 @@ pub fn parse_source(bytes: &[u8]) -> Result<FileSummary, ParseProblem> {
         };
         ParseProblem { message, range: TextRange::from_span(error.span()) }
     })?;
-    let mut summary = summarize_file(&file);
-    summary.suppression_comments = suppression_comments(lexical.marked_comments);
-    Ok(summary)
+    Ok(ParsedFile {
+        syntax: file,
+        suppression_comments: suppression_comments(lexical.marked_comments),
+    })
 }
 
 /// Finds `// failfirst: allow(rule, ..) reason` comments, and `disable`/`enable`, line by
@@ -345,7 +355,7 @@ mod tests {
     fn reads_suppression_comments_but_not_strings_that_quote_them() {
         let source = "fn f() {\n    // failfirst: allow(retry-without-backoff) the broker paces us\n    g(); // failfirst: allow(downstream-without-deadline)\n    let doc = \"// failfirst: allow(nested-retry) quoted\";\n    // failfirst: disable(fixed-deadline, nested-retry) legacy\n}\n";
         let comments = parse_source(source.as_bytes())
-            .map(|summary| summary.suppression_comments)
+            .map(|parsed| parsed.suppression_comments)
             .unwrap_or_default();
         assert_eq!(comments.len(), 3, "{comments:#?}");
         assert_eq!(

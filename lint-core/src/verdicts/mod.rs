@@ -1,5 +1,7 @@
 //! Verdicts: the rules' findings and the four answers of each handler, from the facts on
 //! its path. Pure functions of the facts; nothing here reads syntax.
+//!
+//! May import: `report`, `rules`, `facts`, `discovery`, `knowledge`, `index`, `sources`, `location`, `vocab`.
 
 mod suppressions;
 
@@ -7,14 +9,15 @@ use std::collections::BTreeMap;
 
 pub use suppressions::apply as apply_suppressions;
 
-use crate::discovery::{DiscoveredHandler, HandlerFunction};
-use crate::facts::{reach, Access, Bound, FactsCache, Reach, ReachedAccess, Step};
-use crate::index::CallTarget;
-use crate::index::{AttrArg, FnId, WorkspaceIndex};
-use crate::knowledge::{OPAQUE_DOWNSTREAM_METHODS, OPAQUE_STORE_METHODS, STORE_CRATES};
-use crate::location::TextRange;
-use crate::report::{Answer, ChainStep, Finding, Questions, Verdict};
-use crate::rules::{HandlerPath, Violation, HANDLER_CHECKS};
+use crate::discovery::DiscoveredHandler;
+use crate::facts::{
+    Access, Bound, FactsCache, HandlerPath, OpaqueCall, OpaqueReason, Reach, ReachedAccess, Step,
+};
+use crate::index::{FnId, WorkspaceIndex};
+use crate::knowledge::Knowledge;
+use crate::report::{Answer, ChainStep, Finding, Questions};
+use crate::rules::{Violation, HANDLER_CHECKS};
+use crate::vocab::{Question, Verdict};
 
 /// A handler's answers and the findings on its path.
 pub struct HandlerVerdict {
@@ -24,31 +27,22 @@ pub struct HandlerVerdict {
 
 pub struct Judge<'a> {
     index: &'a WorkspaceIndex,
+    knowledge: &'a Knowledge,
     cache: FactsCache,
 }
 
 impl<'a> Judge<'a> {
-    pub fn new(index: &'a WorkspaceIndex) -> Self {
+    pub fn new(index: &'a WorkspaceIndex, knowledge: &'a Knowledge) -> Self {
         Judge {
             index,
+            knowledge,
             cache: FactsCache::default(),
         }
     }
 
     pub fn judge(&mut self, handler: &DiscoveredHandler) -> HandlerVerdict {
-        let (root, within) = match handler.function {
-            HandlerFunction::Function(id) => (id, None),
-            HandlerFunction::Closure { enclosing, range } => (enclosing, Some(range)),
-        };
-        let reached = reach(self.index, &mut self.cache, root, within);
-        let path = HandlerPath {
-            reach: &reached,
-            incoming_deadline: incoming_deadline(self.index, handler, root),
-            deadline_ms: declared_budget_ms(self.index, root),
-            propagate_promise: propagate_promise(self.index, root),
-            budget_promise: budget_promise(self.index, root),
-            idempotent_promise: idempotent_promise(self.index, root, &reached),
-        };
+        let path = HandlerPath::of(self.index, self.knowledge, &mut self.cache, handler);
+        let reached = &path.reach;
         let violations: Vec<Violation> = HANDLER_CHECKS
             .iter()
             .flat_map(|check| check(&path))
@@ -58,19 +52,20 @@ impl<'a> Judge<'a> {
             .iter()
             .map(|violation| self.finding(violation, &handler_path))
             .collect();
-        let q1 = self.q1(&reached, &violations);
+        let q1 = self.q1(reached, &violations);
         let mut questions = Questions {
-            q2_retry_safe: self.q2(&reached, &violations, &q1),
+            q2_retry_safe: self.q2(reached, &violations, &q1),
             q1_idempotent: q1,
-            q3_downstream_uncertainty: self.q3(&reached, &violations),
-            q4_deadline: self.q4(&reached, &violations),
+            q3_downstream_uncertainty: self.q3(reached, &violations),
+            q4_deadline: self.q4(reached, &violations),
         };
         // Nothing seen is not nothing there: a call that may be I/O but could not be
         // followed makes a `n/a` answer `unknown`, saying which call.
         // A query method of unknown receiver, or a call into a store's crate in a form not
         // read, may be a write (Q1, Q2); a request method of unknown receiver may be a
         // downstream call (Q3, Q4).
-        let (unseen_state, unseen_downstream) = self.opaque_io(&reached, within);
+        let unseen_state = self.opaque_lines(&path.opaque_state);
+        let unseen_downstream = self.opaque_lines(&path.opaque_downstream);
         for (answer, unseen) in [
             (&mut questions.q1_idempotent, &unseen_state),
             (&mut questions.q2_retry_safe, &unseen_state),
@@ -151,7 +146,7 @@ impl<'a> Judge<'a> {
                 .calls
                 .is_empty()
                 .then_some("no downstream call on this handler's path"),
-            self.failing(violations, "q4"),
+            self.failing(violations, Question::Q4),
             unknown,
             || {
                 reached
@@ -174,68 +169,27 @@ impl<'a> Judge<'a> {
         )
     }
 
-    /// Calls on the handler's path that may be I/O the facts did not recognise: a method
-    /// such as `.execute()` or `.send()` that the resolver could not follow, or that goes
-    /// into a store's crate (`deadpool_postgres`, `mongodb` …) in a form the analysis does
-    /// not read. As evidence lines.
-    fn opaque_io(&self, reached: &Reach, within: Option<TextRange>) -> (Vec<String>, Vec<String>) {
-        let mut state = Vec::new();
-        let mut downstream = Vec::new();
-        for &function in &reached.visited {
-            let context = self.index.context_of(function);
-            for call in &self.index.fn_def(function).summary.body.calls {
-                if function == reached.visited[0]
-                    && within.is_some_and(|range| !range.contains_range(&call.range))
-                {
-                    continue;
-                }
-                let crate::index::Callee::Method { method, .. } = &call.callee else {
-                    continue;
-                };
-                let store_method = OPAQUE_STORE_METHODS.contains(&method.as_str());
-                let downstream_method = OPAQUE_DOWNSTREAM_METHODS.contains(&method.as_str());
-                if !store_method && !downstream_method {
-                    continue;
-                }
-                // Part of a statement the facts read (a query run, a request sent): seen.
-                let recognised = reached.accesses.iter().any(|access| {
-                    access.function == function
-                        && access.access.statement.contains_range(&call.range)
-                }) || reached.calls.iter().any(|reached| {
-                    reached.function == function
-                        && reached.call.statement.contains_range(&call.range)
-                });
-                if recognised {
-                    continue;
-                }
-                let line = |why: &str| {
-                    format!(
-                        "`.{method}()` at {} could not be followed ({why}): it may be I/O this analysis does not see",
-                        self.location(function, call.range.start.line)
-                    )
-                };
-                match self.index.resolve_call(context, call) {
-                    CallTarget::Unresolved(reason) if store_method => state.push(line(&reason)),
-                    CallTarget::Unresolved(reason) => downstream.push(line(&reason)),
-                    CallTarget::External(path)
-                        if store_method
-                            && path
-                                .first()
-                                .is_some_and(|first| STORE_CRATES.contains(&first.as_str())) =>
-                    {
-                        state.push(line(&format!(
-                            "`{}` is not a form this analysis reads",
-                            path.join("::")
-                        )))
+    /// The evidence lines of calls that may be I/O the facts could not read.
+    fn opaque_lines(&self, calls: &[OpaqueCall]) -> Vec<String> {
+        calls
+            .iter()
+            .map(|call| {
+                let why = match &call.why {
+                    OpaqueReason::Unresolved(reason) => reason.clone(),
+                    OpaqueReason::UnreadForm(path) => {
+                        format!("`{path}` is not a form this analysis reads")
                     }
-                    _ => {}
-                }
-            }
-        }
-        (state, downstream)
+                };
+                format!(
+                    "`.{}()` at {} could not be followed ({why}): it may be I/O this analysis does not see",
+                    call.method,
+                    self.location(call.function, call.range.start.line)
+                )
+            })
+            .collect()
     }
 
-    fn failing(&self, violations: &[Violation], question: &str) -> Vec<String> {
+    fn failing(&self, violations: &[Violation], question: Question) -> Vec<String> {
         violations
             .iter()
             .filter(|violation| violation.fails(question))
@@ -267,7 +221,7 @@ impl<'a> Judge<'a> {
             .collect();
         answer(
             reached.accesses.is_empty().then_some("touches no store"),
-            self.failing(violations, "q1"),
+            self.failing(violations, Question::Q1),
             unknown,
             || {
                 let writes: Vec<&ReachedAccess> = reached
@@ -306,7 +260,7 @@ impl<'a> Judge<'a> {
                 evidence: vec!["no I/O on this handler's path".to_string()],
             };
         }
-        let mut failing = self.failing(violations, "q2");
+        let mut failing = self.failing(violations, Question::Q2);
         // A retry of the handler re-sends an unkeyed mutation, unless the handler's own
         // dedup (a key looked up or claimed before the call) answers the retry first.
         let dedup_points: Vec<&ReachedAccess> = reached
@@ -409,7 +363,7 @@ impl<'a> Judge<'a> {
                 .calls
                 .is_empty()
                 .then_some("no downstream call on this handler's path"),
-            self.failing(violations, "q3"),
+            self.failing(violations, Question::Q3),
             unknown,
             || {
                 reached
@@ -489,173 +443,6 @@ fn answer(
         (Verdict::Pass, passing())
     };
     Answer { verdict, evidence }
-}
-
-/// Whether the handler can know its caller's deadline (SPEC §3): a tonic handler, one that
-/// promises `#[deadline(propagate)]`, an HTTP handler that reads a deadline header.
-/// `#[deadline(ms = N)]` states the handler's own budget instead, within which fixed
-/// bounds are fine.
-fn incoming_deadline(index: &WorkspaceIndex, handler: &DiscoveredHandler, root: FnId) -> bool {
-    let summary = &index.fn_def(root).summary;
-    let promises_propagation = summary.attrs.iter().any(|attr| {
-        attr.path.last().is_some_and(|last| last == "deadline")
-            && attr
-                .args
-                .iter()
-                .any(|arg| matches!(arg, AttrArg::Word(word) if word == "propagate"))
-    });
-    if handler.framework == "tonic" || promises_propagation {
-        return true;
-    }
-    // The header is read in the handler or in a helper it calls (`deadline_of(&headers)`).
-    let reads_deadline_header = |function: FnId| {
-        index
-            .fn_def(function)
-            .summary
-            .body
-            .calls
-            .iter()
-            .any(|call| {
-                call.arg_mentions
-                    .literals()
-                    .any(|literal| index.knowledge().is_deadline_header(literal))
-            })
-    };
-    if reads_deadline_header(root) {
-        return true;
-    }
-    let context = index.context_of(root);
-    summary
-        .body
-        .calls
-        .iter()
-        .any(|call| match index.resolve_call(context, call) {
-            crate::index::CallTarget::Local(targets) => {
-                targets.into_iter().any(reads_deadline_header)
-            }
-            _ => false,
-        })
-}
-
-/// `#[deadline(propagate)]` on the handler, and where.
-fn propagate_promise(index: &WorkspaceIndex, root: FnId) -> Option<crate::rules::Promise> {
-    index.fn_def(root).summary.attrs.iter().find_map(|attr| {
-        let promises = attr.path.last().is_some_and(|last| last == "deadline")
-            && attr
-                .args
-                .iter()
-                .any(|arg| matches!(arg, AttrArg::Word(word) if word == "propagate"));
-        promises.then_some(crate::rules::Promise {
-            function: root,
-            attribute: attr.range,
-        })
-    })
-}
-
-/// `#[deadline(ms = N)]`: the budget the handler declares for itself.
-fn declared_budget_ms(index: &WorkspaceIndex, root: FnId) -> Option<u64> {
-    budget_attribute(index, root).map(|(_, ms)| ms)
-}
-
-/// `#[idempotent]` / `#[idempotent(key = "Idempotency-Key")]` on the handler, and whether
-/// the promised key is read on its path: as a header or field name written in a call, a
-/// query's bound value, or a parameter.
-fn idempotent_promise(
-    index: &WorkspaceIndex,
-    root: FnId,
-    reached: &Reach,
-) -> Option<crate::rules::IdempotentPromise> {
-    let attr = index
-        .fn_def(root)
-        .summary
-        .attrs
-        .iter()
-        .find(|attr| attr.path.last().is_some_and(|last| last == "idempotent"))?;
-    // `key = "Idempotency-Key"`, `key = field(idempotency_key)`, `key = event_id`.
-    let key = attr.args.iter().find_map(|arg| match arg {
-        AttrArg::NameValue(name, value) if name == "key" => {
-            let value = value.trim();
-            let inner = value
-                .strip_prefix("field")
-                .map(|rest| rest.trim().trim_start_matches('(').trim_end_matches(')'))
-                .unwrap_or(value);
-            Some(inner.trim().to_string())
-        }
-        _ => None,
-    });
-    let key_read = key.as_deref().is_some_and(|key| {
-        let mut functions: Vec<FnId> = vec![root];
-        functions.extend(reached.accesses.iter().map(|access| access.function));
-        functions.extend(reached.calls.iter().map(|call| call.function));
-        functions.extend(reached.key_sources.iter().map(|(function, _)| *function));
-        functions.sort();
-        functions.dedup();
-        functions
-            .into_iter()
-            .any(|function| reads_name(index, function, key))
-    });
-    Some(crate::rules::IdempotentPromise {
-        promise: crate::rules::Promise {
-            function: root,
-            attribute: attr.range,
-        },
-        key,
-        key_read,
-    })
-}
-
-fn reads_name(index: &WorkspaceIndex, function: FnId, key: &str) -> bool {
-    let summary = &index.fn_def(function).summary;
-    let same = |text: &str| text.eq_ignore_ascii_case(key);
-    summary
-        .params
-        .iter()
-        .flat_map(|param| param.bindings.iter())
-        .any(|(name, _)| same(name))
-        || summary.body.calls.iter().any(|call| {
-            call.arg_mentions
-                .literals()
-                .chain(call.arg_mentions.names())
-                .any(same)
-        })
-        || summary
-            .body
-            .macros
-            .iter()
-            .any(|used| used.names.iter().any(|name| same(name)))
-        || summary
-            .body
-            .locals
-            .iter()
-            .any(|local| local.init_mentions.names().any(same))
-}
-
-/// `#[deadline(ms = N)]` on the handler, and where.
-fn budget_promise(index: &WorkspaceIndex, root: FnId) -> Option<crate::rules::Promise> {
-    budget_attribute(index, root).map(|(attribute, _)| crate::rules::Promise {
-        function: root,
-        attribute,
-    })
-}
-
-fn budget_attribute(index: &WorkspaceIndex, root: FnId) -> Option<(TextRange, u64)> {
-    index
-        .fn_def(root)
-        .summary
-        .attrs
-        .iter()
-        .filter(|attr| attr.path.last().is_some_and(|last| last == "deadline"))
-        .find_map(|attr| {
-            attr.args.iter().find_map(|arg| match arg {
-                AttrArg::NameValue(name, value) if name == "ms" => value
-                    .trim()
-                    .replace('_', "")
-                    .parse()
-                    .ok()
-                    .map(|ms| (attr.range, ms)),
-                _ => None,
-            })
-        })
 }
 
 /// Findings reached from several handlers are reported once, with the chain from the

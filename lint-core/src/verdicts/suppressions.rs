@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::index::{AttrArg, AttrSummary, SuppressionKind, WorkspaceIndex};
+use crate::index::{AttrArg, AttrSummary, WorkspaceIndex};
 use crate::location::{FileId, TextRange};
 use crate::report::{Finding, Suppressed};
 use crate::rules::{find_rule, unused_suppression};
+use crate::sources::SuppressionKind;
 
 struct Suppression {
     file: FileId,

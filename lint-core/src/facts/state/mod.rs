@@ -15,7 +15,7 @@ pub(super) use transactions::transactions;
 
 use super::sql::SqlStatement;
 use crate::index::{CallTarget, Callee, FnId, WorkspaceIndex};
-use crate::knowledge::APPEND_ONLY_TABLE_PARTS;
+use crate::knowledge::{Knowledge, APPEND_ONLY_TABLE_PARTS};
 use crate::location::TextRange;
 use reader::Reader;
 
@@ -150,12 +150,14 @@ pub struct Transaction {
 /// The accesses and transactions of one function.
 pub(super) fn state_accesses(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     resolved: &[CallTarget],
     transactions: &[Transaction],
 ) -> Vec<StateAccess> {
     let reader = Reader {
         index,
+        knowledge,
         function,
         resolved,
         transactions,
@@ -177,7 +179,7 @@ pub(super) fn state_accesses(
             access.key_table = access
                 .tables()
                 .iter()
-                .any(|table| index.knowledge().is_key_name(table));
+                .any(|table| knowledge.is_key_name(table));
             access
         }));
     }
@@ -187,12 +189,12 @@ pub(super) fn state_accesses(
 /// Whether SQL statements claim a key: a conditional insert whose columns or conflict
 /// target name one (`INSERT INTO payments (.., idempotency_key) .. ON CONFLICT
 /// (idempotency_key) DO NOTHING`).
-fn claims_key_column(index: &WorkspaceIndex, statements: &[SqlStatement]) -> bool {
+fn claims_key_column(knowledge: &Knowledge, statements: &[SqlStatement]) -> bool {
     statements.iter().any(|statement| {
         statement.is_conditional()
             && statement
                 .columns
                 .iter()
-                .any(|column| index.knowledge().is_key_name(column))
+                .any(|column| knowledge.is_key_name(column))
     })
 }

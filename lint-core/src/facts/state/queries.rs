@@ -136,7 +136,7 @@ impl Reader<'_> {
             }
             _ => return None,
         };
-        let api = self.index.knowledge().write_api(&path)?;
+        let api = self.knowledge.write_api(&path)?;
         let name = api.path.join("::");
         Some(StateAccess {
             range: call.range,
@@ -203,7 +203,7 @@ impl Reader<'_> {
         let mut claims_key = false;
         let (api, access) = match source {
             Source::Sql(Ok(statements)) => {
-                claims_key = claims_key_column(self.index, &statements);
+                claims_key = claims_key_column(self.knowledge, &statements);
                 ("SQL".to_string(), access_of_statements(&statements))
             }
             Source::Sql(Err(reason)) => ("SQL".to_string(), Access::Unknown(reason)),
@@ -257,13 +257,13 @@ impl Reader<'_> {
                     && other
                         .arg_mentions
                         .names()
-                        .any(|name| self.index.knowledge().is_key_name(name))
+                        .any(|name| self.knowledge.is_key_name(name))
             }) || self.body().macros.iter().any(|used| {
                 (used.range.start == call.range.start || call.range.contains_range(&used.range))
                     && used
                         .names
                         .iter()
-                        .any(|name| self.index.knowledge().is_key_name(name))
+                        .any(|name| self.knowledge.is_key_name(name))
             });
         Some(StateAccess {
             range: call.range,
@@ -453,11 +453,11 @@ impl Reader<'_> {
             access: access_of_statements(&statements),
             executor: self.executor_of_value(receiver, call),
             key_table: false,
-            binds_key: claims_key_column(self.index, &statements)
+            binds_key: claims_key_column(self.knowledge, &statements)
                 || call
                     .arg_mentions
                     .names()
-                    .any(|name| self.index.knowledge().is_key_name(name)),
+                    .any(|name| self.knowledge.is_key_name(name)),
             outcome_checked: self.outcome_checked(call),
         })
     }

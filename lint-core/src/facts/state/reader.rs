@@ -3,11 +3,12 @@
 
 use super::{Executor, Transaction};
 use crate::index::{CallSite, CallTarget, Callee, FnId, ValueExpr, WorkspaceIndex};
-use crate::knowledge::OUTCOME_METHODS;
+use crate::knowledge::{Knowledge, OUTCOME_METHODS};
 use crate::location::TextRange;
 
 pub(super) struct Reader<'a> {
     pub(super) index: &'a WorkspaceIndex,
+    pub(super) knowledge: &'a Knowledge,
     pub(super) function: FnId,
     pub(super) resolved: &'a [CallTarget],
     pub(super) transactions: &'a [Transaction],

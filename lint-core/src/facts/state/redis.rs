@@ -65,7 +65,7 @@ impl Reader<'_> {
         }
         let tables: Vec<String> = key_words
             .iter()
-            .filter(|word| self.index.knowledge().is_key_name(word))
+            .filter(|word| self.knowledge.is_key_name(word))
             .take(1)
             .cloned()
             .collect();

@@ -1,0 +1,320 @@
+//! What a handler's path holds, as the rules and the answers see it: everything reached from
+//! it ([`Reach`]), what it knows of its caller's deadline, the promises its annotations
+//! make, and the calls on its path that may be I/O the facts could not read.
+
+use super::{reach, FactsCache, Reach};
+use crate::discovery::{DiscoveredHandler, HandlerFunction};
+use crate::index::{AttrArg, CallTarget, Callee, FnId, WorkspaceIndex};
+use crate::knowledge::{Knowledge, OPAQUE_DOWNSTREAM_METHODS, OPAQUE_STORE_METHODS, STORE_CRATES};
+use crate::location::TextRange;
+use crate::vocab::Framework;
+
+/// Everything on one handler's path.
+pub struct HandlerPath {
+    pub reach: Reach,
+    /// The handler can know its caller's deadline: a tonic handler, an HTTP handler that
+    /// reads a deadline header, a handler annotated `#[deadline(propagate)]`.
+    pub incoming_deadline: bool,
+    /// The handler's own budget, from `#[deadline(ms = N)]`.
+    pub deadline_ms: Option<u64>,
+    /// Where the handler promises `#[deadline(propagate)]`.
+    pub propagate_promise: Option<Promise>,
+    /// Where the handler declares its budget, `#[deadline(ms = N)]`.
+    pub budget_promise: Option<Promise>,
+    /// `#[idempotent]` or `#[idempotent(key = ..)]` on the handler.
+    pub idempotent_promise: Option<IdempotentPromise>,
+    /// Calls that may read or write a store, in a form the facts did not read.
+    pub opaque_state: Vec<OpaqueCall>,
+    /// Calls that may leave the process, in a form the facts did not read.
+    pub opaque_downstream: Vec<OpaqueCall>,
+}
+
+/// `#[idempotent(key = "Idempotency-Key")]`: the key the handler promises to dedup on, and
+/// whether its path reads it.
+#[derive(Clone, Debug)]
+pub struct IdempotentPromise {
+    pub promise: Promise,
+    /// The header, field or message id named by `key = ..`.
+    pub key: Option<String>,
+    /// The handler's path reads that key (a header, a field, a parameter by that name).
+    pub key_read: bool,
+}
+
+/// An annotation on a handler: the function it is on and where it is written.
+#[derive(Clone, Copy, Debug)]
+pub struct Promise {
+    pub function: FnId,
+    pub attribute: TextRange,
+}
+
+/// A call such as `.execute()` or `.send()` that may be I/O but that the facts could not
+/// read: the resolver could not follow it, or it goes into a store's crate in a form not
+/// read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpaqueCall {
+    pub function: FnId,
+    pub range: TextRange,
+    pub method: String,
+    pub why: OpaqueReason,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpaqueReason {
+    /// The resolver's reason.
+    Unresolved(String),
+    /// The external path it reaches, in a store's crate.
+    UnreadForm(String),
+}
+
+impl HandlerPath {
+    /// Follows `handler` through the workspace and gathers what its path holds.
+    pub fn of(
+        index: &WorkspaceIndex,
+        knowledge: &Knowledge,
+        cache: &mut FactsCache,
+        handler: &DiscoveredHandler,
+    ) -> HandlerPath {
+        let (root, within) = match handler.function {
+            HandlerFunction::Function(id) => (id, None),
+            HandlerFunction::Closure { enclosing, range } => (enclosing, Some(range)),
+        };
+        let reached = reach(index, knowledge, cache, root, within);
+        let (opaque_state, opaque_downstream) = opaque_io(index, &reached, within);
+        HandlerPath {
+            incoming_deadline: incoming_deadline(index, knowledge, handler, root),
+            deadline_ms: budget_attribute(index, root).map(|(_, ms)| ms),
+            propagate_promise: propagate_promise(index, root),
+            budget_promise: budget_attribute(index, root).map(|(attribute, _)| Promise {
+                function: root,
+                attribute,
+            }),
+            idempotent_promise: idempotent_promise(index, root, &reached),
+            opaque_state,
+            opaque_downstream,
+            reach: reached,
+        }
+    }
+}
+
+/// Calls on the handler's path that may be I/O the facts did not recognise: a method such
+/// as `.execute()` or `.send()` that the resolver could not follow, or that goes into a
+/// store's crate (`deadpool_postgres`, `mongodb` …) in a form the analysis does not read.
+/// Those that may touch a store, then those that may leave the process.
+fn opaque_io(
+    index: &WorkspaceIndex,
+    reached: &Reach,
+    within: Option<TextRange>,
+) -> (Vec<OpaqueCall>, Vec<OpaqueCall>) {
+    let mut state = Vec::new();
+    let mut downstream = Vec::new();
+    for &function in &reached.visited {
+        let context = index.context_of(function);
+        for call in &index.fn_def(function).summary.body.calls {
+            if function == reached.visited[0]
+                && within.is_some_and(|range| !range.contains_range(&call.range))
+            {
+                continue;
+            }
+            let Callee::Method { method, .. } = &call.callee else {
+                continue;
+            };
+            let store_method = OPAQUE_STORE_METHODS.contains(&method.as_str());
+            let downstream_method = OPAQUE_DOWNSTREAM_METHODS.contains(&method.as_str());
+            if !store_method && !downstream_method {
+                continue;
+            }
+            // Part of a statement the facts read (a query run, a request sent): seen.
+            let recognised = reached.accesses.iter().any(|access| {
+                access.function == function && access.access.statement.contains_range(&call.range)
+            }) || reached.calls.iter().any(|reached| {
+                reached.function == function && reached.call.statement.contains_range(&call.range)
+            });
+            if recognised {
+                continue;
+            }
+            let opaque = |why: OpaqueReason| OpaqueCall {
+                function,
+                range: call.range,
+                method: method.to_string(),
+                why,
+            };
+            match index.resolve_call(context, call) {
+                CallTarget::Unresolved(reason) if store_method => {
+                    state.push(opaque(OpaqueReason::Unresolved(reason)))
+                }
+                CallTarget::Unresolved(reason) => {
+                    downstream.push(opaque(OpaqueReason::Unresolved(reason)))
+                }
+                CallTarget::External(path)
+                    if store_method
+                        && path
+                            .first()
+                            .is_some_and(|first| STORE_CRATES.contains(&first.as_str())) =>
+                {
+                    state.push(opaque(OpaqueReason::UnreadForm(path.join("::"))))
+                }
+                _ => {}
+            }
+        }
+    }
+    (state, downstream)
+}
+
+/// `#[deadline(propagate)]` among a function's attributes.
+fn promises_propagation(attr: &crate::index::AttrSummary) -> bool {
+    attr.path.last().is_some_and(|last| last == "deadline")
+        && attr
+            .args
+            .iter()
+            .any(|arg| matches!(arg, AttrArg::Word(word) if word == "propagate"))
+}
+
+/// Whether the handler can know its caller's deadline (SPEC §3): a tonic handler, one that
+/// promises `#[deadline(propagate)]`, an HTTP handler that reads a deadline header.
+/// `#[deadline(ms = N)]` states the handler's own budget instead, within which fixed
+/// bounds are fine.
+fn incoming_deadline(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    handler: &DiscoveredHandler,
+    root: FnId,
+) -> bool {
+    let summary = &index.fn_def(root).summary;
+    if handler.framework == Framework::Tonic || summary.attrs.iter().any(promises_propagation) {
+        return true;
+    }
+    // The header is read in the handler or in a helper it calls (`deadline_of(&headers)`).
+    let reads_deadline_header = |function: FnId| {
+        index
+            .fn_def(function)
+            .summary
+            .body
+            .calls
+            .iter()
+            .any(|call| {
+                call.arg_mentions
+                    .literals()
+                    .any(|literal| knowledge.is_deadline_header(literal))
+            })
+    };
+    if reads_deadline_header(root) {
+        return true;
+    }
+    let context = index.context_of(root);
+    summary
+        .body
+        .calls
+        .iter()
+        .any(|call| match index.resolve_call(context, call) {
+            CallTarget::Local(targets) => targets.into_iter().any(reads_deadline_header),
+            _ => false,
+        })
+}
+
+/// `#[deadline(propagate)]` on the handler, and where.
+fn propagate_promise(index: &WorkspaceIndex, root: FnId) -> Option<Promise> {
+    index
+        .fn_def(root)
+        .summary
+        .attrs
+        .iter()
+        .find(|attr| promises_propagation(attr))
+        .map(|attr| Promise {
+            function: root,
+            attribute: attr.range,
+        })
+}
+
+/// `#[idempotent]` / `#[idempotent(key = "Idempotency-Key")]` on the handler, and whether
+/// the promised key is read on its path: as a header or field name written in a call, a
+/// query's bound value, or a parameter.
+fn idempotent_promise(
+    index: &WorkspaceIndex,
+    root: FnId,
+    reached: &Reach,
+) -> Option<IdempotentPromise> {
+    let attr = index
+        .fn_def(root)
+        .summary
+        .attrs
+        .iter()
+        .find(|attr| attr.path.last().is_some_and(|last| last == "idempotent"))?;
+    // `key = "Idempotency-Key"`, `key = field(idempotency_key)`, `key = event_id`.
+    let key = attr.args.iter().find_map(|arg| match arg {
+        AttrArg::NameValue(name, value) if name == "key" => {
+            let value = value.trim();
+            let inner = value
+                .strip_prefix("field")
+                .map(|rest| rest.trim().trim_start_matches('(').trim_end_matches(')'))
+                .unwrap_or(value);
+            Some(inner.trim().to_string())
+        }
+        _ => None,
+    });
+    let key_read = key.as_deref().is_some_and(|key| {
+        let mut functions: Vec<FnId> = vec![root];
+        functions.extend(reached.accesses.iter().map(|access| access.function));
+        functions.extend(reached.calls.iter().map(|call| call.function));
+        functions.extend(reached.key_sources.iter().map(|(function, _)| *function));
+        functions.sort();
+        functions.dedup();
+        functions
+            .into_iter()
+            .any(|function| reads_name(index, function, key))
+    });
+    Some(IdempotentPromise {
+        promise: Promise {
+            function: root,
+            attribute: attr.range,
+        },
+        key,
+        key_read,
+    })
+}
+
+fn reads_name(index: &WorkspaceIndex, function: FnId, key: &str) -> bool {
+    let summary = &index.fn_def(function).summary;
+    let same = |text: &str| text.eq_ignore_ascii_case(key);
+    summary
+        .params
+        .iter()
+        .flat_map(|param| param.bindings.iter())
+        .any(|(name, _)| same(name))
+        || summary.body.calls.iter().any(|call| {
+            call.arg_mentions
+                .literals()
+                .chain(call.arg_mentions.names())
+                .any(same)
+        })
+        || summary
+            .body
+            .macros
+            .iter()
+            .any(|used| used.names.iter().any(|name| same(name)))
+        || summary
+            .body
+            .locals
+            .iter()
+            .any(|local| local.init_mentions.names().any(same))
+}
+
+/// `#[deadline(ms = N)]` on the handler: where, and the budget it declares.
+fn budget_attribute(index: &WorkspaceIndex, root: FnId) -> Option<(TextRange, u64)> {
+    index
+        .fn_def(root)
+        .summary
+        .attrs
+        .iter()
+        .filter(|attr| attr.path.last().is_some_and(|last| last == "deadline"))
+        .find_map(|attr| {
+            attr.args.iter().find_map(|arg| match arg {
+                AttrArg::NameValue(name, value) if name == "ms" => value
+                    .trim()
+                    .replace('_', "")
+                    .parse()
+                    .ok()
+                    .map(|ms| (attr.range, ms)),
+                _ => None,
+            })
+        })
+}

@@ -1,0 +1,607 @@
+//! Function bodies: one visit per body records its locals, calls, loops, assignments,
+//! comparisons, exits, error arms, macros, closures, struct literals and discards.
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::visit::{self, Visit};
+
+use super::exprs::{expr_tree, is_route_statement, peel, peel_parens, value_expr};
+use super::mentions::{
+    args_mentions, mentions_of, mentions_of_block, operator_text, static_init_mentions,
+};
+use super::types::{pattern_names, type_ref};
+use super::{path_segments, range_of, WalkHints};
+use crate::index::spans::{
+    block_range, call_range, closure_range, expr_range, exprs_range, local_range, macro_range,
+    method_call_range, stmt_range, struct_range, token_to_expr,
+};
+use crate::index::summary::*;
+use crate::location::TextRange;
+
+/// What a function body does. Test code is never a handler nor on a handler's path: the
+/// caller passes no block for it, and its summary stays empty.
+pub(super) fn summarize_body(block: Option<&syn::Block>, hints: &WalkHints) -> BodySummary {
+    let mut body = BodyCollector::new(hints);
+    if let Some(block) = block {
+        body.scopes.push(block_range(block));
+        body.visit_block(block);
+    }
+    body.summary.shrink_to_fit();
+    body.summary
+}
+/// Walks one function body. Nested items are not part of the function and are skipped.
+struct BodyCollector<'h> {
+    hints: &'h WalkHints,
+    summary: BodySummary,
+    /// Ranges of the enclosing blocks, innermost last: a `let` is visible to the end of its
+    /// block.
+    scopes: Vec<TextRange>,
+    /// Above zero while inside a route statement already captured whole.
+    capturing_routes: usize,
+    /// Ranges of the enclosing statements, innermost last.
+    statements: Vec<TextRange>,
+    /// The scrutinee of the enclosing `match` (and its name when it is a variable),
+    /// innermost last.
+    scrutinees: Vec<(TextRange, Option<CompactString>)>,
+}
+impl<'h> BodyCollector<'h> {
+    fn new(hints: &'h WalkHints) -> Self {
+        BodyCollector {
+            hints,
+            summary: BodySummary::default(),
+            scopes: Vec::new(),
+            capturing_routes: 0,
+            statements: Vec::new(),
+            scrutinees: Vec::new(),
+        }
+    }
+
+    fn record_exit(&mut self, kind: ExitKind, span: proc_macro2::Span) {
+        self.summary.exits.push(Exit {
+            kind,
+            range: node_range(span),
+        });
+    }
+
+    fn capture_route_statement(&mut self, binding: Option<CompactString>, expr: &syn::Expr) {
+        self.summary.route_statements.push(RouteStatement {
+            binding,
+            expr: expr_tree(expr),
+        });
+    }
+}
+impl<'ast> Visit<'ast> for BodyCollector<'_> {
+    fn visit_item(&mut self, nested_item: &'ast syn::Item) {
+        // Nested items are not part of the function, except statics: a client is often
+        // built in a `static` inside the function that hands out requests.
+        if let syn::Item::Static(item_static) = nested_item {
+            self.summary.statics.push(StaticSummary {
+                name: item_static.ident.to_compact_string(),
+                ty: type_ref(&item_static.ty),
+                range: TextRange::between(
+                    item_static.static_token.span,
+                    item_static.semi_token.span,
+                ),
+                init_mentions: static_init_mentions(&item_static.expr),
+            });
+        }
+    }
+
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        self.scopes.push(block_range(block));
+        visit::visit_block(self, block);
+        self.scopes.pop();
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        self.statements.push(stmt_range(stmt));
+        visit::visit_stmt(self, stmt);
+        self.statements.pop();
+    }
+
+    fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+        use syn::BinOp::*;
+        let operator = operator_text(&binary.op).to_compact_string();
+        match binary.op {
+            Lt(_) | Le(_) | Gt(_) | Ge(_) | Eq(_) | Ne(_) => {
+                let mut operands = mentions_of(&binary.left);
+                operands.extend(mentions_of(&binary.right));
+                self.summary.comparisons.push(Comparison {
+                    operands,
+                    range: expr_range_binary(binary),
+                });
+            }
+            AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | ShlAssign(_)
+            | ShrAssign(_) | BitOrAssign(_) => {
+                if let Some(target) = assigned_name(&binary.left) {
+                    self.summary.assignments.push(Assignment {
+                        target,
+                        operator,
+                        value: mentions_of(&binary.right),
+                        range: expr_range_binary(binary),
+                    });
+                }
+            }
+            _ => {}
+        }
+        visit::visit_expr_binary(self, binary);
+    }
+
+    fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+        if let Some(target) = assigned_name(&assign.left) {
+            self.summary.assignments.push(Assignment {
+                target,
+                operator: "=".to_compact_string(),
+                value: mentions_of(&assign.right),
+                range: between_tokens_assign(assign),
+            });
+        }
+        visit::visit_expr_assign(self, assign);
+    }
+
+    fn visit_expr_break(&mut self, node: &'ast syn::ExprBreak) {
+        self.record_exit(ExitKind::Break, node.break_token.span);
+        visit::visit_expr_break(self, node);
+    }
+
+    fn visit_expr_return(&mut self, node: &'ast syn::ExprReturn) {
+        self.record_exit(ExitKind::Return, node.return_token.span);
+        visit::visit_expr_return(self, node);
+    }
+
+    fn visit_expr_continue(&mut self, node: &'ast syn::ExprContinue) {
+        self.record_exit(ExitKind::Continue, node.continue_token.span);
+        visit::visit_expr_continue(self, node);
+    }
+
+    fn visit_expr_try(&mut self, node: &'ast syn::ExprTry) {
+        self.record_exit(ExitKind::Question, node.question_token.span);
+        visit::visit_expr_try(self, node);
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        if let Some(catch_all) = error_pattern(&arm.pat) {
+            let mut mentions = Mentions::default();
+            if let Some((_, guard)) = &arm.guard {
+                mentions.extend(mentions_of(guard));
+            }
+            // A block arm's own statements count (not the bodies nested in them): what an
+            // arm does is in its block.
+            let body_mentions = match &*arm.body {
+                syn::Expr::Block(block) => mentions_of_block(&block.block),
+                other => mentions_of(other),
+            };
+            mentions.extend(body_mentions);
+            // A guard's mentions are kept apart too: it decides which errors the arm takes.
+            self.summary.error_arms.push(ErrorArm {
+                range: TextRange {
+                    start: range_of(&arm.pat).start,
+                    end: expr_range(&arm.body).end,
+                },
+                catch_all,
+                mentions,
+                scrutinee: self.scrutinees.last().map(|(range, _)| *range),
+                scrutinee_name: self.scrutinees.last().and_then(|(_, name)| name.clone()),
+                guard: arm
+                    .guard
+                    .as_ref()
+                    .map(|(_, guard)| mentions_of(guard))
+                    .unwrap_or_default(),
+            });
+        }
+        visit::visit_arm(self, arm);
+    }
+
+    fn visit_expr_match(&mut self, node: &'ast syn::ExprMatch) {
+        self.visit_expr(&node.expr);
+        self.scrutinees
+            .push((expr_range(&node.expr), plain_variable(&node.expr)));
+        for arm in &node.arms {
+            self.visit_arm(arm);
+        }
+        self.scrutinees.pop();
+    }
+
+    fn visit_expr_let(&mut self, node: &'ast syn::ExprLet) {
+        if let Some(catch_all) = error_pattern(&node.pat) {
+            self.summary.error_arms.push(ErrorArm {
+                range: token_to_expr(node.let_token.span, &node.expr),
+                catch_all,
+                mentions: Mentions::default(),
+                scrutinee: Some(expr_range(&node.expr)),
+                scrutinee_name: plain_variable(&node.expr),
+                guard: Mentions::default(),
+            });
+        }
+        visit::visit_expr_let(self, node);
+    }
+
+    fn visit_expr_if(&mut self, node: &'ast syn::ExprIf) {
+        // `if let Err(e) = r { body }`: the arm is the whole `if`, so that its body counts.
+        if let syn::Expr::Let(condition) = &*node.cond {
+            if let Some(catch_all) = error_pattern(&condition.pat) {
+                self.summary.error_arms.push(ErrorArm {
+                    range: TextRange::between(
+                        node.if_token.span,
+                        node.then_branch.brace_token.span.close(),
+                    ),
+                    catch_all,
+                    mentions: mentions_of_block(&node.then_branch),
+                    scrutinee: Some(expr_range(&condition.expr)),
+                    scrutinee_name: plain_variable(&condition.expr),
+                    guard: Mentions::default(),
+                });
+                visit::visit_expr(self, &condition.expr);
+                self.visit_block(&node.then_branch);
+                if let Some((_, otherwise)) = &node.else_branch {
+                    self.visit_expr(otherwise);
+                }
+                return;
+            }
+        }
+        // `if call().await.is_err() { .. }`, `if !result.is_ok() { .. }`: the block is the
+        // error arm of the value tested.
+        if let Some(tested) = tested_for_error(&node.cond) {
+            self.summary.error_arms.push(ErrorArm {
+                range: TextRange::between(
+                    node.if_token.span,
+                    node.then_branch.brace_token.span.close(),
+                ),
+                catch_all: true,
+                mentions: mentions_of_block(&node.then_branch),
+                scrutinee: Some(expr_range(tested)),
+                scrutinee_name: plain_variable(tested),
+                guard: Mentions::default(),
+            });
+        }
+        visit::visit_expr_if(self, node);
+    }
+
+    fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
+        let fields = node
+            .fields
+            .iter()
+            .filter_map(|field| match &field.member {
+                syn::Member::Named(name) => Some(FieldInit {
+                    name: name.to_compact_string(),
+                    value: value_expr(&field.expr),
+                    mentions: mentions_of(&field.expr),
+                    range: field_range(field),
+                }),
+                syn::Member::Unnamed(_) => None,
+            })
+            .collect();
+        self.summary.struct_literals.push(StructLiteral {
+            path: path_segments(&node.path),
+            fields,
+            range: struct_range(node),
+        });
+        visit::visit_expr_struct(self, node);
+    }
+
+    fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
+        self.summary.closures.push(closure_range(node));
+        visit::visit_expr_closure(self, node);
+    }
+
+    fn visit_expr_async(&mut self, node: &'ast syn::ExprAsync) {
+        self.summary.closures.push(TextRange::between(
+            node.async_token.span,
+            node.block.brace_token.span.close(),
+        ));
+        visit::visit_expr_async(self, node);
+    }
+
+    fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        let path = path_segments(&node.path);
+        let (mut literals, mut names) = if path
+            .last()
+            .is_some_and(|last| self.hints.literal_macros.iter().any(|name| name == last))
+        {
+            macro_arguments(&node.tokens)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        // `format!` is everywhere; its text is kept only when it may be SQL or a key's
+        // name, so that summaries of a whole workspace stay small.
+        if path.last().is_some_and(|last| last == "format")
+            && !literals
+                .first()
+                .is_some_and(|text| may_be_sql_or_key(text, &self.hints.kept_format_words))
+        {
+            literals = Vec::new();
+            names = Vec::new();
+        }
+        self.summary.macros.push(MacroUse {
+            path,
+            range: macro_range(node),
+            literals,
+            names,
+        });
+        visit::visit_macro(self, node);
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let statement_end = local_range(local).end;
+        let block_end = self
+            .scopes
+            .last()
+            .map(|scope| scope.end)
+            .unwrap_or(statement_end);
+        let scope = TextRange {
+            start: statement_end,
+            end: block_end,
+        };
+        let init_expr = local.init.as_ref().map(|init| &*init.expr);
+        let (declared_pat, declared_ty) = match &local.pat {
+            syn::Pat::Type(pat_type) => (&*pat_type.pat, Some(type_ref(&pat_type.ty))),
+            other => (other, None),
+        };
+        if let (syn::Pat::Wild(_), Some(init)) = (declared_pat, init_expr) {
+            self.summary.discards.push(expr_range(init));
+        }
+        let names = pattern_names(declared_pat);
+        let single_name = match declared_pat {
+            syn::Pat::Ident(ident) => Some(ident.ident.to_compact_string()),
+            _ => None,
+        };
+        for name in names {
+            let is_whole_value = single_name.as_deref() == Some(name.as_str());
+            self.summary.locals.push(LocalBinding {
+                name,
+                declared: if is_whole_value {
+                    declared_ty.clone()
+                } else {
+                    None
+                },
+                init: if is_whole_value {
+                    init_expr.map(value_expr)
+                } else {
+                    None
+                },
+                init_range: init_expr.map(expr_range),
+                init_mentions: init_expr.map(mentions_of).unwrap_or_default(),
+                scope,
+            });
+        }
+        if let (Some(init), 0) = (init_expr, self.capturing_routes) {
+            if is_route_statement(init, &self.hints.route_building_methods) {
+                self.capture_route_statement(single_name, init);
+                self.capturing_routes += 1;
+                visit::visit_local(self, local);
+                self.capturing_routes -= 1;
+                return;
+            }
+        }
+        visit::visit_local(self, local);
+    }
+
+    fn visit_expr(&mut self, expr: &'ast syn::Expr) {
+        if self.capturing_routes == 0
+            && is_route_statement(expr, &self.hints.route_building_methods)
+        {
+            self.capture_route_statement(None, expr);
+            self.capturing_routes += 1;
+            visit::visit_expr(self, expr);
+            self.capturing_routes -= 1;
+            return;
+        }
+        match expr {
+            syn::Expr::Loop(_) | syn::Expr::While(_) | syn::Expr::ForLoop(_) => {
+                self.summary.loops.push(loop_summary(expr));
+            }
+            _ => {}
+        }
+        visit::visit_expr(self, expr);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(callee) = &*call.func {
+            let range = call_range(call);
+            self.summary.calls.push(CallSite {
+                range,
+                callee: Callee::Path(path_segments(&callee.path)),
+                arg_mentions: args_mentions(call.args.iter()),
+                arg_ranges: call.args.iter().map(expr_range).collect(),
+                receiver_range: None,
+                statement: self.statements.last().copied().unwrap_or(range),
+            });
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let range = method_call_range(call);
+        self.summary.calls.push(CallSite {
+            range,
+            callee: Callee::Method {
+                receiver: value_expr(&call.receiver),
+                method: call.method.to_compact_string(),
+            },
+            arg_mentions: args_mentions(call.args.iter()),
+            // Argument and receiver ranges of method calls serve only retries written as
+            // `(|| ..).retry(policy)`; computing positions costs, so only those keep them.
+            arg_ranges: Vec::new(),
+            receiver_range: self
+                .hints
+                .ranged_receiver_methods
+                .iter()
+                .any(|name| call.method == name)
+                .then(|| expr_range(&call.receiver)),
+            statement: self.statements.last().copied().unwrap_or(range),
+        });
+        visit::visit_expr_method_call(self, call);
+    }
+}
+fn loop_summary(expr: &syn::Expr) -> LoopSummary {
+    let keyword = match expr {
+        syn::Expr::Loop(_) => LoopKeyword::Loop,
+        syn::Expr::While(_) => LoopKeyword::While,
+        _ => LoopKeyword::For,
+    };
+    struct Bound(Vec<CompactString>);
+    impl<'ast> Visit<'ast> for Bound {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_pat_ident(&mut self, node: &'ast syn::PatIdent) {
+            self.0.push(node.ident.to_compact_string());
+            visit::visit_pat_ident(self, node);
+        }
+    }
+    let mut bound = Bound(Vec::new());
+    bound.visit_expr(expr);
+    bound.0.sort();
+    bound.0.dedup();
+    let (over_range, head, is_while_let, body) = match expr {
+        syn::Expr::ForLoop(for_loop) => {
+            let over_range = matches!(peel_parens(&for_loop.expr), syn::Expr::Range(_))
+                || matches!(peel_parens(&for_loop.expr), syn::Expr::MethodCall(call) if matches!(peel_parens(&call.receiver), syn::Expr::Range(_)));
+            (
+                over_range,
+                mentions_of(&for_loop.expr),
+                true,
+                block_range(&for_loop.body),
+            )
+        }
+        syn::Expr::While(while_loop) => {
+            let is_let = matches!(&*while_loop.cond, syn::Expr::Let(_));
+            (
+                false,
+                mentions_of(&while_loop.cond),
+                is_let,
+                block_range(&while_loop.body),
+            )
+        }
+        syn::Expr::Loop(plain) => (false, Mentions::default(), false, block_range(&plain.body)),
+        _ => (false, Mentions::default(), false, expr_range(expr)),
+    };
+    LoopSummary {
+        range: expr_range(expr),
+        keyword,
+        over_range,
+        head,
+        is_while_let,
+        body,
+        bound_names: bound.0,
+    }
+}
+/// Text that starts like a SQL statement, or names an idempotency key or inbox, or an
+/// outcome (`/refund`, `failed`) that an error path records.
+fn may_be_sql_or_key(text: &str, kept_words: &[String]) -> bool {
+    let start = text.trim_start();
+    let head: CompactString = start
+        .chars()
+        .take(7)
+        .collect::<CompactString>()
+        .to_ascii_uppercase();
+    [
+        "INSERT", "UPDATE", "DELETE", "SELECT", "WITH", "MERGE", "REPLACE", "UPSERT",
+    ]
+    .iter()
+    .any(|keyword| head.starts_with(keyword))
+        || {
+            let lowered = text.to_ascii_lowercase();
+            kept_words
+                .iter()
+                .any(|word| lowered.contains(word.as_str()))
+        }
+}
+/// The string literals (unquoted, raw strings too) and the identifiers at the top level of
+/// a macro's arguments.
+fn macro_arguments(tokens: &TokenStream) -> (Vec<CompactString>, Vec<CompactString>) {
+    let mut literals = Vec::new();
+    let mut names = Vec::new();
+    for token in tokens.clone() {
+        match token {
+            TokenTree::Literal(literal) => {
+                if let syn::Lit::Str(string) = syn::Lit::new(literal) {
+                    literals.push(string.value().into());
+                }
+            }
+            TokenTree::Ident(ident) => names.push(ident.to_compact_string()),
+            _ => {}
+        }
+    }
+    (literals, names)
+}
+/// `Some(true)` for `Err(_)`/`Err(e)`/`Err(..)`, `Some(false)` for a narrower `Err(..)`
+/// pattern, `None` when the pattern is not an error pattern.
+fn error_pattern(pat: &syn::Pat) -> Option<bool> {
+    match pat {
+        syn::Pat::TupleStruct(tuple)
+            if tuple.path.segments.last().is_some_and(|s| s.ident == "Err") =>
+        {
+            // `Err((error, _))` takes every error too: rdkafka returns the error with the
+            // message that was not delivered.
+            fn binds_anything(elem: &syn::Pat) -> bool {
+                match elem {
+                    syn::Pat::Wild(_)
+                    | syn::Pat::Rest(_)
+                    | syn::Pat::Ident(syn::PatIdent { subpat: None, .. }) => true,
+                    syn::Pat::Tuple(tuple) => tuple.elems.iter().all(binds_anything),
+                    _ => false,
+                }
+            }
+            let catch_all = tuple.elems.len() <= 1 && tuple.elems.iter().all(binds_anything);
+            Some(catch_all)
+        }
+        syn::Pat::Or(alternatives) => alternatives.cases.iter().find_map(error_pattern),
+        _ => None,
+    }
+}
+/// The value an `if` condition tests for an error: `x.is_err()`, `!x.is_ok()`.
+fn tested_for_error(condition: &syn::Expr) -> Option<&syn::Expr> {
+    match peel_parens(condition) {
+        syn::Expr::MethodCall(call) if call.method == "is_err" && call.args.is_empty() => {
+            Some(&call.receiver)
+        }
+        syn::Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Not(_),
+            expr,
+            ..
+        }) => match peel_parens(expr) {
+            syn::Expr::MethodCall(call) if call.method == "is_ok" && call.args.is_empty() => {
+                Some(&call.receiver)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+/// `result`, `&result`, `result.await`: the variable an expression is, if it is one.
+fn plain_variable(expr: &syn::Expr) -> Option<CompactString> {
+    match peel(expr) {
+        syn::Expr::Path(path) => path
+            .path
+            .get_ident()
+            .map(ToCompactString::to_compact_string),
+        _ => None,
+    }
+}
+/// The variable an assignment changes: `delay`, or `self.delay` as `delay`.
+fn assigned_name(expr: &syn::Expr) -> Option<CompactString> {
+    match peel(expr) {
+        syn::Expr::Path(path) => path
+            .path
+            .get_ident()
+            .map(ToCompactString::to_compact_string),
+        syn::Expr::Field(field) => match &field.member {
+            syn::Member::Named(ident) => Some(ident.to_compact_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        _ => None,
+    }
+}
+fn expr_range_binary(binary: &syn::ExprBinary) -> TextRange {
+    exprs_range(&binary.left, &binary.right)
+}
+fn between_tokens_assign(assign: &syn::ExprAssign) -> TextRange {
+    exprs_range(&assign.left, &assign.right)
+}
+fn node_range(span: proc_macro2::Span) -> TextRange {
+    TextRange::between(span, span)
+}
+fn field_range(field: &syn::FieldValue) -> TextRange {
+    match &field.member {
+        syn::Member::Named(ident) => token_to_expr(ident.span(), &field.expr),
+        syn::Member::Unnamed(index) => token_to_expr(index.span, &field.expr),
+    }
+}

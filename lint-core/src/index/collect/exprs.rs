@@ -1,0 +1,178 @@
+//! Expressions a body keeps as values: the shape of a value the resolver may type
+//! ([`ValueExpr`]), and the small owned trees of statements that build routes.
+
+use proc_macro2::TokenStream;
+use syn::punctuated::Punctuated;
+
+use super::path_segments;
+use crate::index::spans::{call_range, closure_range, macro_range, method_call_range};
+use crate::index::summary::*;
+use crate::location::TextRange;
+
+/// Peels the wrappers that do not change which value an expression denotes.
+pub(super) fn peel(expr: &syn::Expr) -> &syn::Expr {
+    match expr {
+        syn::Expr::Paren(inner) => peel(&inner.expr),
+        syn::Expr::Group(inner) => peel(&inner.expr),
+        syn::Expr::Reference(inner) => peel(&inner.expr),
+        syn::Expr::Await(inner) => peel(&inner.base),
+        syn::Expr::Try(inner) => peel(&inner.expr),
+        syn::Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Deref(_),
+            expr,
+            ..
+        }) => peel(expr),
+        other => other,
+    }
+}
+pub(super) fn value_expr(expr: &syn::Expr) -> ValueExpr {
+    value_expr_at(expr, 0)
+}
+/// Values deeper than this are `Unknown`: long builder chains would otherwise be copied once
+/// per call in them.
+const MAX_VALUE_DEPTH: usize = 12;
+fn value_expr_at(expr: &syn::Expr, depth: usize) -> ValueExpr {
+    if depth > MAX_VALUE_DEPTH {
+        return ValueExpr::Unknown;
+    }
+    match peel(expr) {
+        syn::Expr::Path(path) => {
+            let segments = path_segments(&path.path);
+            match segments.as_slice() {
+                [single] if single == "self" => ValueExpr::SelfValue,
+                [single] => ValueExpr::Name(single.clone()),
+                _ => ValueExpr::Path(segments),
+            }
+        }
+        syn::Expr::Field(field) => {
+            let member = match &field.member {
+                syn::Member::Named(ident) => ident.to_compact_string(),
+                syn::Member::Unnamed(index) => index.index.to_compact_string(),
+            };
+            ValueExpr::Field(Box::new(value_expr_at(&field.base, depth + 1)), member)
+        }
+        syn::Expr::Call(call) => match peel(&call.func) {
+            syn::Expr::Path(path) => ValueExpr::Call {
+                callee: path_segments(&path.path),
+                args: call
+                    .args
+                    .iter()
+                    .map(|arg| value_expr_at(arg, depth + 1))
+                    .collect(),
+            },
+            _ => ValueExpr::Unknown,
+        },
+        syn::Expr::MethodCall(call) => ValueExpr::MethodCall {
+            receiver: Box::new(value_expr_at(&call.receiver, depth + 1)),
+            method: call.method.to_compact_string(),
+        },
+        syn::Expr::Struct(literal) => ValueExpr::StructLiteral(path_segments(&literal.path)),
+        _ => ValueExpr::Unknown,
+    }
+}
+/// Whether an expression registers routes: a method chain that calls a route-building
+/// method, or a warp filter chain.
+pub(super) fn is_route_statement(expr: &syn::Expr, route_building_methods: &[String]) -> bool {
+    let mut current = peel(expr);
+    loop {
+        match current {
+            syn::Expr::MethodCall(call) => {
+                if route_building_methods
+                    .iter()
+                    .any(|method| call.method == method)
+                {
+                    return true;
+                }
+                current = peel(&call.receiver);
+            }
+            syn::Expr::Call(call) => {
+                return matches!(peel(&call.func), syn::Expr::Path(path)
+                    if path.path.segments.first().is_some_and(|s| s.ident == "warp"))
+                    && !matches!(expr, syn::Expr::Call(_));
+            }
+            syn::Expr::Macro(mac) => {
+                return mac
+                    .mac
+                    .path
+                    .segments
+                    .first()
+                    .is_some_and(|s| s.ident == "warp")
+                    && !matches!(expr, syn::Expr::Macro(_));
+            }
+            _ => return false,
+        }
+    }
+}
+pub(super) fn expr_tree(expr: &syn::Expr) -> ExprTree {
+    match peel(expr) {
+        syn::Expr::Call(call) => match peel(&call.func) {
+            syn::Expr::Path(path) => ExprTree::Call {
+                callee: path_segments(&path.path),
+                args: call.args.iter().map(expr_tree).collect(),
+                range: call_range(call),
+            },
+            _ => ExprTree::Other,
+        },
+        syn::Expr::MethodCall(call) => ExprTree::MethodCall {
+            receiver: Box::new(expr_tree(&call.receiver)),
+            method: call.method.to_compact_string(),
+            args: call.args.iter().map(expr_tree).collect(),
+            range: method_call_range(call),
+        },
+        syn::Expr::Path(path) => ExprTree::Path {
+            segments: path_segments(&path.path),
+            range: expr_range_path(path),
+        },
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(string),
+            ..
+        }) => ExprTree::Str(string.value().into()),
+        syn::Expr::Closure(closure) => ExprTree::Closure {
+            range: closure_range(closure),
+        },
+        syn::Expr::Async(block) => ExprTree::Closure {
+            range: TextRange::between(block.async_token.span, block.block.brace_token.span.close()),
+        },
+        syn::Expr::Macro(mac) => ExprTree::Macro {
+            path: path_segments(&mac.mac.path),
+            args: macro_args(&mac.mac.tokens),
+            range: macro_range(&mac.mac),
+        },
+        _ => ExprTree::Other,
+    }
+}
+/// Reads a macro's arguments as comma-separated expressions; `"a" / u64 / "b"` is
+/// flattened into its parts.
+fn macro_args(tokens: &TokenStream) -> Vec<ExprTree> {
+    let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+    let Ok(exprs) = syn::parse::Parser::parse2(parser, tokens.clone()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for expr in &exprs {
+        flatten_division(expr, &mut out);
+    }
+    out
+}
+fn flatten_division(expr: &syn::Expr, out: &mut Vec<ExprTree>) {
+    match expr {
+        syn::Expr::Binary(binary) if matches!(binary.op, syn::BinOp::Div(_)) => {
+            flatten_division(&binary.left, out);
+            flatten_division(&binary.right, out);
+        }
+        other => out.push(expr_tree(other)),
+    }
+}
+pub(super) fn peel_parens(expr: &syn::Expr) -> &syn::Expr {
+    match expr {
+        syn::Expr::Paren(inner) => peel_parens(&inner.expr),
+        syn::Expr::Group(inner) => peel_parens(&inner.expr),
+        other => other,
+    }
+}
+fn expr_range_path(path: &syn::ExprPath) -> TextRange {
+    match (path.path.segments.first(), path.path.segments.last()) {
+        (Some(first), Some(last)) => TextRange::between(first.ident.span(), last.ident.span()),
+        _ => TextRange::default(),
+    }
+}

@@ -1,0 +1,467 @@
+//! Items: modules, `use` trees, functions, impls, types, statics and attributes.
+
+use proc_macro2::{TokenStream, TokenTree};
+
+use super::bodies::summarize_body;
+use super::mentions::{mentions_of, static_init_mentions};
+use super::types::{pattern_bindings, type_ref};
+use super::{path_segments, range_of, WalkHints};
+use crate::index::summary::*;
+use crate::location::TextRange;
+
+pub(super) fn collect_items(
+    items: &[syn::Item],
+    module: usize,
+    in_test: bool,
+    hints: &WalkHints,
+    out: &mut FileSummary,
+) {
+    for item in items {
+        match item {
+            syn::Item::Mod(item_mod) => {
+                let is_test = in_test || has_cfg_test(&item_mod.attrs);
+                match &item_mod.content {
+                    Some((_, inner)) => {
+                        out.modules.push(ModuleSummary {
+                            attrs: summarize_attrs(&item_mod.attrs),
+                            name: item_mod.ident.to_compact_string(),
+                            parent: Some(module),
+                            range: item_mod_range(item_mod),
+                            is_test,
+                            ..ModuleSummary::default()
+                        });
+                        let child = out.modules.len() - 1;
+                        collect_items(inner, child, is_test, hints, out);
+                    }
+                    None => out.modules[module].mod_decls.push(ModDecl {
+                        name: item_mod.ident.to_compact_string(),
+                        path_attr: path_attribute(&item_mod.attrs),
+                        is_test,
+                        range: item_mod_range(item_mod),
+                    }),
+                }
+            }
+            syn::Item::Use(item_use) => flatten_use_tree(
+                &item_use.tree,
+                &mut Vec::new(),
+                &mut out.modules[module].uses,
+            ),
+            syn::Item::Fn(item_fn) => {
+                let summary = summarize_fn(
+                    &item_fn.sig,
+                    &item_fn.attrs,
+                    Some(&item_fn.block),
+                    TextRange::between(
+                        item_fn.sig.fn_token.span,
+                        item_fn.block.brace_token.span.close(),
+                    ),
+                    in_test,
+                    hints,
+                );
+                out.modules[module].fns.push(summary);
+            }
+            // `impl Clone for X`, `impl fmt::Debug for X`, serde's impls: code that no
+            // handler reaches for I/O, and that generated bindings hold by the ten
+            // thousand. Their methods are left out of the index.
+            syn::Item::Impl(item_impl)
+                if item_impl.trait_.as_ref().is_some_and(|(_, path, _)| {
+                    path.segments.last().is_some_and(|last| {
+                        hints.inert_traits.iter().any(|name| last.ident == name)
+                    })
+                }) => {}
+            syn::Item::Impl(item_impl) => {
+                let is_test = in_test || has_cfg_test(&item_impl.attrs);
+                let methods = item_impl
+                    .items
+                    .iter()
+                    .filter_map(|impl_item| match impl_item {
+                        syn::ImplItem::Fn(method) => Some(summarize_fn(
+                            &method.sig,
+                            &method.attrs,
+                            Some(&method.block),
+                            TextRange::between(
+                                method.sig.fn_token.span,
+                                method.block.brace_token.span.close(),
+                            ),
+                            is_test,
+                            hints,
+                        )),
+                        _ => None,
+                    })
+                    .collect();
+                out.modules[module].impls.push(ImplSummary {
+                    self_ty: type_ref(&item_impl.self_ty),
+                    trait_path: item_impl
+                        .trait_
+                        .as_ref()
+                        .map(|(_, path, _)| path_segments(path)),
+                    attrs: summarize_attrs(&item_impl.attrs),
+                    range: TextRange::between(
+                        item_impl.impl_token.span,
+                        item_impl.brace_token.span.close(),
+                    ),
+                    is_test,
+                    methods,
+                });
+            }
+            syn::Item::Struct(item_struct) => {
+                let fields = item_struct
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(position, field)| {
+                        let name = field
+                            .ident
+                            .as_ref()
+                            .map(ToCompactString::to_compact_string)
+                            .unwrap_or_else(|| position.to_compact_string());
+                        (name, type_ref(&field.ty))
+                    })
+                    .collect();
+                out.modules[module].types.push(TypeSummary {
+                    name: item_struct.ident.to_compact_string(),
+                    kind: TypeItemKind::Struct,
+                    range: TextRange::between(
+                        item_struct.struct_token.span,
+                        item_struct.ident.span(),
+                    ),
+                    fields,
+                    trait_methods: Vec::new(),
+                });
+            }
+            syn::Item::Enum(item_enum) => out.modules[module].types.push(TypeSummary {
+                name: item_enum.ident.to_compact_string(),
+                kind: TypeItemKind::Enum,
+                range: TextRange::between(item_enum.enum_token.span, item_enum.ident.span()),
+                // What a tuple variant carries, by the variant's name: an enum that hands a
+                // transaction back (`NextAction::StartProcessing(Transaction<..>)`).
+                fields: item_enum
+                    .variants
+                    .iter()
+                    .flat_map(|variant| {
+                        let name = variant.ident.to_compact_string();
+                        variant
+                            .fields
+                            .iter()
+                            .filter(|field| field.ident.is_none())
+                            .map(move |field| (name.clone(), type_ref(&field.ty)))
+                    })
+                    .collect(),
+                trait_methods: Vec::new(),
+            }),
+            syn::Item::Union(item_union) => out.modules[module].types.push(TypeSummary {
+                name: item_union.ident.to_compact_string(),
+                kind: TypeItemKind::Union,
+                range: TextRange::between(item_union.union_token.span, item_union.ident.span()),
+                fields: Vec::new(),
+                trait_methods: Vec::new(),
+            }),
+            syn::Item::Trait(item_trait) => out.modules[module].types.push(TypeSummary {
+                name: item_trait.ident.to_compact_string(),
+                kind: TypeItemKind::Trait,
+                range: TextRange::between(item_trait.trait_token.span, item_trait.ident.span()),
+                fields: Vec::new(),
+                trait_methods: item_trait
+                    .items
+                    .iter()
+                    .filter_map(|trait_item| match trait_item {
+                        syn::TraitItem::Fn(method) => Some(method.sig.ident.to_compact_string()),
+                        _ => None,
+                    })
+                    .collect(),
+            }),
+            syn::Item::Type(item_type) => out.modules[module].types.push(TypeSummary {
+                name: item_type.ident.to_compact_string(),
+                kind: TypeItemKind::Alias,
+                range: TextRange::between(item_type.type_token.span, item_type.semi_token.span),
+                fields: vec![(CompactString::default(), type_ref(&item_type.ty))],
+                trait_methods: Vec::new(),
+            }),
+            syn::Item::Static(item_static) => out.modules[module].statics.push(StaticSummary {
+                name: item_static.ident.to_compact_string(),
+                ty: type_ref(&item_static.ty),
+                range: TextRange::between(
+                    item_static.static_token.span,
+                    item_static.semi_token.span,
+                ),
+                init_mentions: static_init_mentions(&item_static.expr),
+            }),
+            // Constants are not indexed: a constant cannot hold a client or a connection, and
+            // generated bindings declare hundreds of thousands of them. `Duration`s are the
+            // exception: a timeout written `const LIMIT: Duration = ..` says how long it is.
+            syn::Item::Const(item_const) if is_duration_type(&item_const.ty) => {
+                out.modules[module].statics.push(StaticSummary {
+                    name: item_const.ident.to_compact_string(),
+                    ty: type_ref(&item_const.ty),
+                    range: TextRange::between(
+                        item_const.const_token.span,
+                        item_const.semi_token.span,
+                    ),
+                    init_mentions: mentions_of(&item_const.expr),
+                })
+            }
+            syn::Item::Const(_) => {}
+            syn::Item::Macro(item_macro) => {
+                let macro_name = item_macro
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_compact_string());
+                if macro_name.as_deref() == Some("include_proto") {
+                    if let Ok(package) = syn::parse2::<syn::LitStr>(item_macro.mac.tokens.clone()) {
+                        out.modules[module]
+                            .proto_packages
+                            .push(package.value().into());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<CompactString>, out: &mut Vec<UseEntry>) {
+    match tree {
+        syn::UseTree::Path(use_path) => {
+            prefix.push(use_path.ident.to_compact_string());
+            flatten_use_tree(&use_path.tree, prefix, out);
+            prefix.pop();
+        }
+        syn::UseTree::Name(use_name) => {
+            let name = use_name.ident.to_compact_string();
+            if name == "self" {
+                // `use a::b::{self}` imports `b` itself.
+                if let Some(last) = prefix.last().cloned() {
+                    out.push(UseEntry {
+                        path: prefix.clone(),
+                        alias: Some(last),
+                    });
+                }
+            } else {
+                let mut path = prefix.clone();
+                path.push(name.clone());
+                out.push(UseEntry {
+                    path,
+                    alias: Some(name),
+                });
+            }
+        }
+        syn::UseTree::Rename(rename) => {
+            let mut path = prefix.clone();
+            let original = rename.ident.to_compact_string();
+            if original != "self" {
+                path.push(original);
+            }
+            out.push(UseEntry {
+                path,
+                alias: Some(rename.rename.to_compact_string()),
+            });
+        }
+        syn::UseTree::Glob(_) => out.push(UseEntry {
+            path: prefix.clone(),
+            alias: None,
+        }),
+        syn::UseTree::Group(group) => {
+            for item in &group.items {
+                flatten_use_tree(item, prefix, out);
+            }
+        }
+    }
+}
+fn summarize_fn(
+    sig: &syn::Signature,
+    attrs: &[syn::Attribute],
+    block: Option<&syn::Block>,
+    range: TextRange,
+    in_test: bool,
+    hints: &WalkHints,
+) -> FnSummary {
+    let mut params = Vec::new();
+    let mut has_self = false;
+    for input in &sig.inputs {
+        match input {
+            syn::FnArg::Receiver(_) => has_self = true,
+            syn::FnArg::Typed(typed) => {
+                let mut bindings = Vec::new();
+                pattern_bindings(&typed.pat, &typed.ty, &mut bindings);
+                params.push(ParamSummary {
+                    bindings,
+                    ty: type_ref(&typed.ty),
+                });
+            }
+        }
+    }
+    let output = match &sig.output {
+        syn::ReturnType::Type(_, ty) => Some(type_ref(ty)),
+        syn::ReturnType::Default => None,
+    };
+    // Test code is never a handler nor on a handler's path: its body is not summarised.
+    let is_test = in_test || is_test_fn(attrs);
+    let body = summarize_body(block.filter(|_| !is_test), hints);
+    FnSummary {
+        name: sig.ident.to_compact_string(),
+        name_range: range_of(&sig.ident),
+        range,
+        attrs: summarize_attrs(attrs),
+        is_async: sig.asyncness.is_some(),
+        has_self,
+        params,
+        output,
+        is_test,
+        body,
+    }
+}
+
+fn has_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("cfg")
+            && match &attr.meta {
+                syn::Meta::List(list) => tokens_mention(&list.tokens, "test"),
+                _ => false,
+            }
+    })
+}
+fn is_test_fn(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "test")
+    })
+}
+fn tokens_mention(tokens: &TokenStream, word: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == word,
+        TokenTree::Group(group) => tokens_mention(&group.stream(), word),
+        _ => false,
+    })
+}
+fn path_attribute(attrs: &[syn::Attribute]) -> Option<CompactString> {
+    attrs.iter().find_map(|attr| match &attr.meta {
+        syn::Meta::NameValue(name_value) if attr.path().is_ident("path") => {
+            match &name_value.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(path),
+                    ..
+                }) => Some(path.value().into()),
+                _ => None,
+            }
+        }
+        _ => None,
+    })
+}
+/// Attributes worth keeping: documentation and the compiler's own lint and code-generation
+/// attributes say nothing about handlers, and doc comments alone would copy every line of
+/// documentation into memory.
+fn summarize_attrs(attrs: &[syn::Attribute]) -> Vec<AttrSummary> {
+    const IGNORED: &[&str] = &[
+        "doc",
+        "allow",
+        "warn",
+        "deny",
+        "forbid",
+        "expect",
+        "inline",
+        "must_use",
+        "cfg_attr",
+        "deprecated",
+        "repr",
+        "cold",
+        "track_caller",
+        "rustfmt",
+        "clippy",
+        "non_exhaustive",
+        "automatically_derived",
+        "derive",
+        "cfg",
+    ];
+    attrs
+        .iter()
+        .filter(|attr| {
+            !(attr.path().segments.len() == 1
+                && IGNORED.iter().any(|name| attr.path().is_ident(name)))
+        })
+        .map(summarize_attr)
+        .collect()
+}
+fn summarize_attr(attr: &syn::Attribute) -> AttrSummary {
+    let args = match &attr.meta {
+        syn::Meta::List(list) => attr_args(&list.tokens),
+        syn::Meta::NameValue(name_value) => vec![AttrArg::Literal(expr_text(&name_value.value))],
+        syn::Meta::Path(_) => Vec::new(),
+    };
+    AttrSummary {
+        path: path_segments(attr.path()),
+        args,
+        range: TextRange::between(attr.pound_token.span, attr.bracket_token.span.close()),
+    }
+}
+/// Splits attribute arguments at top-level commas and reads each piece as a literal, a
+/// `name = value` pair or a word.
+fn attr_args(tokens: &TokenStream) -> Vec<AttrArg> {
+    let mut pieces: Vec<Vec<TokenTree>> = vec![Vec::new()];
+    for tree in tokens.clone() {
+        match &tree {
+            TokenTree::Punct(punct) if punct.as_char() == ',' => pieces.push(Vec::new()),
+            _ => {
+                if let Some(piece) = pieces.last_mut() {
+                    piece.push(tree)
+                }
+            }
+        }
+    }
+    pieces
+        .into_iter()
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| match piece.as_slice() {
+            [TokenTree::Literal(literal)] => AttrArg::Literal(literal_text(literal)),
+            [TokenTree::Ident(name), TokenTree::Punct(eq), rest @ ..]
+                if eq.as_char() == '=' && !rest.is_empty() =>
+            {
+                let value = match rest {
+                    [TokenTree::Literal(literal)] => literal_text(literal),
+                    _ => rest
+                        .iter()
+                        .cloned()
+                        .collect::<TokenStream>()
+                        .to_compact_string(),
+                };
+                AttrArg::NameValue(name.to_compact_string(), value)
+            }
+            [TokenTree::Ident(name), ..] => AttrArg::Word(name.to_compact_string()),
+            other => AttrArg::Word(
+                other
+                    .iter()
+                    .cloned()
+                    .collect::<TokenStream>()
+                    .to_compact_string(),
+            ),
+        })
+        .collect()
+}
+fn literal_text(literal: &proc_macro2::Literal) -> CompactString {
+    match syn::parse2::<syn::LitStr>(TokenTree::Literal(literal.clone()).into()) {
+        Ok(string) => string.value().into(),
+        Err(_) => literal.to_compact_string(),
+    }
+}
+fn expr_text(expr: &syn::Expr) -> CompactString {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(string),
+            ..
+        }) => string.value().into(),
+        other => quote::ToTokens::to_token_stream(other).to_compact_string(),
+    }
+}
+fn is_duration_type(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path) if path.path.segments.last().is_some_and(|last| last.ident == "Duration"))
+}
+fn item_mod_range(item_mod: &syn::ItemMod) -> TextRange {
+    let end = match (&item_mod.content, &item_mod.semi) {
+        (Some((brace, _)), _) => brace.span.close(),
+        (None, Some(semi)) => semi.span,
+        (None, None) => item_mod.ident.span(),
+    };
+    TextRange::between(item_mod.mod_token.span, end)
+}

@@ -1,0 +1,75 @@
+//! Turns one file's syntax tree into its [`FileSummary`]. This is the only walk of the tree:
+//! every later layer reads the summary. The walk is split along what it reads: items
+//! (modules, `use`, functions, impls, types, statics, attributes), types and patterns,
+//! function bodies, the expressions a body keeps whole (values, route statements), and
+//! what an expression mentions.
+//!
+//! The index knows no library: the few words that decide what is worth keeping (which
+//! impls are inert, which macros' text may be SQL, which methods build routes) arrive as
+//! [`WalkHints`], filled by whoever runs the analysis.
+
+mod bodies;
+mod exprs;
+mod items;
+mod mentions;
+mod types;
+
+use syn::spanned::Spanned;
+
+use super::summary::*;
+use crate::location::{Position, TextRange};
+use crate::sources::ParsedFile;
+
+/// What the walk is told from outside about what to keep.
+#[derive(Clone, Debug, Default)]
+pub struct WalkHints {
+    /// Traits whose impls never do a handler's I/O (`Clone`, `Debug`, serde's): their
+    /// impls are not indexed, which generated code holds by the ten thousand.
+    pub inert_traits: Vec<String>,
+    /// Macros whose string arguments are kept (`sqlx::query!`, `format!`): SQL is read
+    /// from them.
+    pub literal_macros: Vec<String>,
+    /// Words (lowercase) that make a `format!` string worth keeping beside SQL keywords: an
+    /// idempotency key, an inbox, an outcome such as `failed` or `refund`.
+    pub kept_format_words: Vec<String>,
+    /// Methods whose receiver is code run on each attempt (`(|| ..).retry(policy)`): where
+    /// that receiver is written is kept.
+    pub ranged_receiver_methods: Vec<String>,
+    /// Methods that register routes: a statement calling one is kept whole for discovery.
+    pub route_building_methods: Vec<String>,
+}
+
+/// Summarises a parsed file, its suppression comments carried over. Pure: the caller owns
+/// parsing and the span source map.
+pub fn summarize_file(parsed: ParsedFile, hints: &WalkHints) -> FileSummary {
+    // The file's own module spans the whole file.
+    let whole_file = TextRange {
+        start: Position { line: 1, column: 1 },
+        end: Position {
+            line: u32::MAX,
+            column: 1,
+        },
+    };
+    let mut summary = FileSummary {
+        modules: vec![ModuleSummary {
+            range: whole_file,
+            ..ModuleSummary::default()
+        }],
+        suppression_comments: parsed.suppression_comments,
+    };
+    items::collect_items(&parsed.syntax.items, 0, false, hints, &mut summary);
+    summary
+}
+
+/// The range of a small node (an identifier, a pattern, a type): syn prints it to find it,
+/// which is cheap only for small nodes. Expressions go through `spans`.
+fn range_of<T: Spanned>(node: &T) -> TextRange {
+    TextRange::from_span(node.span())
+}
+
+fn path_segments(path: &syn::Path) -> Vec<CompactString> {
+    path.segments
+        .iter()
+        .map(|segment| segment.ident.to_compact_string())
+        .collect()
+}

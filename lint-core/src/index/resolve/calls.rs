@@ -1,0 +1,123 @@
+//! Where a call goes: functions of the workspace, an external path, a constructor, or
+//! nowhere the resolver can follow, with the reason.
+
+use crate::index::*;
+
+impl WorkspaceIndex {
+    pub fn context_of(&self, function: FnId) -> FnContext {
+        FnContext {
+            function,
+            module: self.fn_def(function).module,
+        }
+    }
+
+    /// Where a call in `context` goes.
+    pub fn resolve_call(&self, context: FnContext, call: &CallSite) -> CallTarget {
+        match &call.callee {
+            Callee::Path(segments) => {
+                let is_local_value = segments.len() == 1
+                    && self
+                        .fn_def(context.function)
+                        .summary
+                        .body
+                        .locals
+                        .iter()
+                        .any(|local| {
+                            local.name == segments[0] && local.scope.contains(call.range.start)
+                        });
+                if is_local_value {
+                    return CallTarget::Unresolved(format!(
+                        "`{}` is a local value (a closure or function pointer)",
+                        segments[0]
+                    ));
+                }
+                let resolved = if segments.first().map(CompactString::as_str) == Some("Self")
+                    && segments.len() == 2
+                {
+                    match self.self_type_of(context.function) {
+                        Some(target @ TypeTarget::Local(_)) => {
+                            match self.methods_named(target, &segments[1]).as_slice() {
+                                [] => Err(format!("no `Self::{}` in the workspace", segments[1])),
+                                [one] => Ok(Resolution::Fn(*one)),
+                                many => Ok(Resolution::Fns(many.to_vec())),
+                            }
+                        }
+                        Some(TypeTarget::External(path)) => {
+                            let mut full = path.clone();
+                            full.push(segments[1].clone());
+                            Ok(Resolution::External(full))
+                        }
+                        _ => Err("`Self` outside an impl".to_string()),
+                    }
+                } else {
+                    self.resolve_path(context.module, segments)
+                };
+                match resolved {
+                    Ok(Resolution::Fn(id)) => CallTarget::Local(vec![id]),
+                    Ok(Resolution::Fns(ids)) => CallTarget::Local(ids),
+                    Ok(Resolution::External(path)) => CallTarget::External(path),
+                    Ok(Resolution::Generated { module, rest }) => {
+                        let mut path = self.module(module).path.clone();
+                        path.extend(rest);
+                        CallTarget::External(path)
+                    }
+                    Ok(Resolution::Type(_)) => CallTarget::Constructor,
+                    Ok(_) => CallTarget::Unresolved(format!(
+                        "`{}` is not a function",
+                        segments.join("::")
+                    )),
+                    Err(reason) => CallTarget::Unresolved(reason),
+                }
+            }
+            Callee::Method { receiver, method } => {
+                match self.type_of_value(context, receiver, call.range.start) {
+                    TypeTarget::Local(type_id) => {
+                        let methods = self.methods_named(&TypeTarget::Local(type_id), method);
+                        if methods.is_empty() && self.typing.is_transparent_method(method) {
+                            // `lock.read()`, `arc.clone()`: a method of the wrapper the value
+                            // is reached through (its type is seen through wrappers).
+                            CallTarget::External(vec!["std".into(), method.clone()])
+                        } else if methods.is_empty() {
+                            CallTarget::Unresolved(format!(
+                                "no method `{method}` on `{}` in the workspace (derived, or from a trait outside it)",
+                                self.type_def(type_id).summary.name
+                            ))
+                        } else {
+                            CallTarget::Local(methods)
+                        }
+                    }
+                    TypeTarget::External(mut path) => {
+                        path.push(method.clone());
+                        CallTarget::External(path)
+                    }
+                    TypeTarget::Unknown(reason) => {
+                        CallTarget::Unresolved(format!("receiver of `.{method}()`: {reason}"))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every call in the given functions that could not be followed, with the reason.
+    pub fn unresolved_calls(&self, functions: impl Iterator<Item = FnId>) -> Vec<UnresolvedCall> {
+        let mut out = Vec::new();
+        for function in functions {
+            let context = self.context_of(function);
+            for call in &self.fn_def(function).summary.body.calls {
+                if let CallTarget::Unresolved(reason) = self.resolve_call(context, call) {
+                    let callee = match &call.callee {
+                        Callee::Path(segments) => segments.join("::"),
+                        Callee::Method { method, .. } => format!(".{method}()"),
+                    };
+                    out.push(UnresolvedCall {
+                        caller: function,
+                        range: call.range,
+                        callee,
+                        reason,
+                    });
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,362 @@
+//! The type of a value: a local, a parameter, `self`, a field, a constructor call, a
+//! builder, a static, a function's output; seen through transparent wrappers and methods.
+
+use super::{is_external_root, Namespace, MAX_RESOLUTION_DEPTH};
+use crate::index::*;
+use crate::location::Position;
+
+impl WorkspaceIndex {
+    /// Resolves a type as written in `module`, seeing through references and wrappers such
+    /// as `Arc<T>` and `web::Data<T>`. `self_type` stands for `Self`.
+    pub fn resolve_type(
+        &self,
+        module: ModuleId,
+        ty: &TypeRef,
+        self_type: Option<&TypeTarget>,
+    ) -> TypeTarget {
+        self.resolve_type_at(module, ty, self_type, 0)
+    }
+
+    fn resolve_type_at(
+        &self,
+        module: ModuleId,
+        ty: &TypeRef,
+        self_type: Option<&TypeTarget>,
+        depth: usize,
+    ) -> TypeTarget {
+        if depth > MAX_RESOLUTION_DEPTH {
+            return TypeTarget::Unknown("type aliases nest too deep".to_string());
+        }
+        if ty.kind == TypeRefKind::Other || ty.path.is_empty() {
+            return TypeTarget::Unknown("not a named type".to_string());
+        }
+        let last = ty.last_name().unwrap_or_default();
+        if ty.path.len() == 1 && last == "Self" {
+            return self_type
+                .cloned()
+                .unwrap_or_else(|| TypeTarget::Unknown("`Self` outside an impl".to_string()));
+        }
+        if self.typing.is_transparent_wrapper(last) {
+            if let Some(inner) = ty.args.first() {
+                return self.resolve_type_at(module, inner, self_type, depth + 1);
+            }
+        }
+        match self.resolve_path_at(module, &ty.path, Namespace::Type, depth + 1) {
+            Ok(Resolution::Type(type_id)) => {
+                let def = self.type_def(type_id);
+                if def.summary.kind == TypeItemKind::Alias {
+                    if let Some((_, aliased)) = def.summary.fields.first() {
+                        return self.resolve_type_at(def.module, aliased, self_type, depth + 1);
+                    }
+                }
+                TypeTarget::Local(type_id)
+            }
+            Ok(Resolution::External(path)) => TypeTarget::External(path),
+            Ok(Resolution::Generated { module, rest }) => {
+                let mut path = self.module(module).path.clone();
+                path.extend(rest);
+                TypeTarget::External(path)
+            }
+            Ok(_) => TypeTarget::Unknown(format!("`{}` is not a type", ty.path.join("::"))),
+            Err(reason) => {
+                if ty.path.len() == 1 && is_external_root(last) {
+                    TypeTarget::External(ty.path.clone())
+                } else {
+                    TypeTarget::Unknown(reason)
+                }
+            }
+        }
+    }
+
+    /// Methods named `name` on a type: inherent impls first, then trait impls; on a trait,
+    /// every impl of that trait in the workspace.
+    pub fn methods_named(&self, target: &TypeTarget, name: &str) -> Vec<FnId> {
+        let TypeTarget::Local(type_id) = target else {
+            return Vec::new();
+        };
+        let find = |impls: &[ImplId], inherent: bool| -> Vec<FnId> {
+            impls
+                .iter()
+                .filter(|impl_id| self.impl_def(**impl_id).trait_path.is_none() == inherent)
+                .flat_map(|impl_id| self.impl_def(*impl_id).methods.iter().copied())
+                .filter(|fn_id| self.fn_def(*fn_id).summary.name == name)
+                .collect()
+        };
+        if self.type_def(*type_id).summary.kind == TypeItemKind::Trait {
+            let impls = self
+                .impls_by_trait
+                .get(type_id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            return find(impls, false);
+        }
+        let impls = self
+            .impls_by_type
+            .get(type_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let inherent = find(impls, true);
+        if !inherent.is_empty() {
+            return inherent;
+        }
+        find(impls, false)
+    }
+
+    /// The type of the impl a function belongs to, if any.
+    pub fn self_type_of(&self, function: FnId) -> Option<&TypeTarget> {
+        self.fn_def(function)
+            .owner
+            .map(|impl_id| &self.impl_def(impl_id).self_type)
+    }
+
+    /// The type of a value seen at `at` inside a function: a local, a parameter, `self`, a
+    /// field, a constructor call, a builder, a static.
+    pub fn type_of_value(&self, context: FnContext, value: &ValueExpr, at: Position) -> TypeTarget {
+        self.type_of_value_at(context, value, at, 0)
+    }
+
+    fn type_of_value_at(
+        &self,
+        context: FnContext,
+        value: &ValueExpr,
+        at: Position,
+        depth: usize,
+    ) -> TypeTarget {
+        if depth > MAX_RESOLUTION_DEPTH {
+            return TypeTarget::Unknown("value is derived through too many steps".to_string());
+        }
+        let def = self.fn_def(context.function);
+        let self_type = self.self_type_of(context.function);
+        match value {
+            ValueExpr::SelfValue => self_type
+                .cloned()
+                .unwrap_or_else(|| TypeTarget::Unknown("`self` outside an impl".to_string())),
+            ValueExpr::Name(name) => {
+                let local = def
+                    .summary
+                    .body
+                    .locals
+                    .iter()
+                    .rev()
+                    .find(|local| local.name == *name && local.scope.contains(at));
+                if let Some(local) = local {
+                    if let Some(declared) = &local.declared {
+                        return self.resolve_type(context.module, declared, self_type);
+                    }
+                    return match &local.init {
+                        // The initialiser sees the bindings before this one:
+                        // `let state = state.read().await` reads the parameter `state`.
+                        Some(init) => self.type_of_value_at(
+                            context,
+                            init,
+                            local
+                                .init_range
+                                .map_or(local.scope.start, |range| range.start),
+                            depth + 1,
+                        ),
+                        None => TypeTarget::Unknown(format!(
+                            "`{name}` has no written type or initialiser"
+                        )),
+                    };
+                }
+                let parameter = def
+                    .summary
+                    .params
+                    .iter()
+                    .flat_map(|param| param.bindings.iter())
+                    .find(|(binding, _)| binding == name);
+                if let Some((_, ty)) = parameter {
+                    return self.resolve_type(context.module, ty, self_type);
+                }
+                self.type_of_path(context.module, std::slice::from_ref(name))
+            }
+            ValueExpr::Path(segments) => self.type_of_path(context.module, segments),
+            ValueExpr::Field(base, field) => {
+                match self.type_of_value_at(context, base, at, depth + 1) {
+                    TypeTarget::Local(type_id) => {
+                        let owner = self.type_def(type_id);
+                        match owner.summary.fields.iter().find(|(name, _)| name == field) {
+                            Some((_, ty)) => self.resolve_type(
+                                owner.module,
+                                ty,
+                                Some(&TypeTarget::Local(type_id)),
+                            ),
+                            None => TypeTarget::Unknown(format!(
+                                "no field `{field}` on `{}`",
+                                owner.summary.name
+                            )),
+                        }
+                    }
+                    TypeTarget::External(path) => TypeTarget::Unknown(format!(
+                        "field `{field}` of external type `{}`",
+                        path.join("::")
+                    )),
+                    unknown => unknown,
+                }
+            }
+            ValueExpr::Call { callee, args } => {
+                let last = callee.last().map(CompactString::as_str).unwrap_or_default();
+                let owner = callee
+                    .len()
+                    .checked_sub(2)
+                    .map(|index| callee[index].as_str());
+                // `Arc::new(x)`, `Some(x)`: the value is `x`.
+                if (last == "new"
+                    && owner.is_some_and(|owner| self.typing.is_transparent_wrapper(owner)))
+                    || (callee.len() == 1 && matches!(last, "Some" | "Ok" | "Box"))
+                {
+                    return match args.first() {
+                        Some(inner) => self.type_of_value_at(context, inner, at, depth + 1),
+                        None => TypeTarget::Unknown("wrapper built from nothing".to_string()),
+                    };
+                }
+                let resolved = if callee.first().map(CompactString::as_str) == Some("Self") {
+                    match self_type {
+                        Some(TypeTarget::Local(type_id)) => {
+                            let methods = self.methods_named(&TypeTarget::Local(*type_id), last);
+                            methods
+                                .first()
+                                .map(|id| Resolution::Fn(*id))
+                                .ok_or_else(|| format!("no `Self::{last}`"))
+                        }
+                        Some(TypeTarget::External(path)) => {
+                            let mut full = path.clone();
+                            full.extend(callee[1..].iter().cloned());
+                            Ok(Resolution::External(full))
+                        }
+                        _ => Err("`Self` outside an impl".to_string()),
+                    }
+                } else {
+                    self.resolve_path(context.module, callee)
+                };
+                match resolved {
+                    Ok(Resolution::Fn(fn_id)) => self.output_type(fn_id),
+                    Ok(Resolution::External(path)) => self.constructed_type(&path),
+                    Ok(Resolution::Type(type_id)) => TypeTarget::Local(type_id),
+                    Ok(_) => {
+                        TypeTarget::Unknown(format!("`{}` is not a function", callee.join("::")))
+                    }
+                    Err(reason) => TypeTarget::Unknown(reason),
+                }
+            }
+            ValueExpr::MethodCall { receiver, method } => {
+                if self.typing.is_transparent_method(method) {
+                    return self.type_of_value_at(context, receiver, at, depth + 1);
+                }
+                if self.typing.is_builder_finisher(method) {
+                    if let Some(built) = self.builder_product(context, receiver) {
+                        return built;
+                    }
+                }
+                match self.type_of_value_at(context, receiver, at, depth + 1) {
+                    target @ TypeTarget::Local(_) => {
+                        match self.methods_named(&target, method).first() {
+                            Some(fn_id) => self.output_type(*fn_id),
+                            None => TypeTarget::Unknown(format!(
+                                "no method `{method}` in the workspace"
+                            )),
+                        }
+                    }
+                    TypeTarget::External(path) => external_result(&path),
+                    unknown => unknown,
+                }
+            }
+            ValueExpr::StructLiteral(path) => {
+                if path.len() == 1 && path[0] == "Self" {
+                    return self_type.cloned().unwrap_or_else(|| {
+                        TypeTarget::Unknown("`Self` outside an impl".to_string())
+                    });
+                }
+                self.resolve_type(
+                    context.module,
+                    &TypeRef {
+                        path: path.clone(),
+                        args: Vec::new(),
+                        kind: TypeRefKind::Path,
+                    },
+                    self_type,
+                )
+            }
+            ValueExpr::Unknown => TypeTarget::Unknown("expression too complex to type".to_string()),
+        }
+    }
+
+    /// `T::builder().a().b().build()` is a `T`.
+    fn builder_product(&self, context: FnContext, receiver: &ValueExpr) -> Option<TypeTarget> {
+        let mut current = receiver;
+        loop {
+            match current {
+                ValueExpr::MethodCall { receiver, .. } => current = receiver,
+                ValueExpr::Call { callee, .. }
+                    if callee.last().is_some_and(|last| last == "builder") && callee.len() >= 2 =>
+                {
+                    let owner = TypeRef {
+                        path: callee[..callee.len() - 1].to_vec(),
+                        args: Vec::new(),
+                        kind: TypeRefKind::Path,
+                    };
+                    return Some(self.resolve_type(
+                        context.module,
+                        &owner,
+                        self.self_type_of(context.function),
+                    ));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn type_of_path(&self, module: ModuleId, segments: &[CompactString]) -> TypeTarget {
+        match self.resolve_path(module, segments) {
+            Ok(Resolution::Static(static_module, name)) => {
+                match self.module(static_module).statics.get(&name) {
+                    Some(item) => self.resolve_type(static_module, &item.ty, None),
+                    None => TypeTarget::Unknown(format!("static `{name}` vanished")),
+                }
+            }
+            Ok(Resolution::Type(type_id)) => TypeTarget::Local(type_id),
+            Ok(_) => TypeTarget::Unknown(format!(
+                "`{}` is not a value with a type",
+                segments.join("::")
+            )),
+            Err(reason) => TypeTarget::Unknown(reason),
+        }
+    }
+
+    /// The type a function returns, `Result<T, _>` and `Option<T>` read as `T` (callers
+    /// apply `?` and `.await` before using the value).
+    pub fn output_type(&self, function: FnId) -> TypeTarget {
+        let def = self.fn_def(function);
+        let Some(output) = &def.summary.output else {
+            return TypeTarget::Unknown(format!("`{}` returns nothing", def.summary.name));
+        };
+        let mut ty = output;
+        while matches!(ty.last_name(), Some("Result" | "Option")) && !ty.args.is_empty() {
+            ty = &ty.args[0];
+        }
+        self.resolve_type(def.module, ty, self.self_type_of(function))
+    }
+
+    /// `reqwest::Client::new` builds a `reqwest::Client`; `Client::with_config(..)` too.
+    fn constructed_type(&self, path: &[CompactString]) -> TypeTarget {
+        if let [owner @ .., owner_last, function] = path {
+            let is_type_name = owner_last.chars().next().is_some_and(char::is_uppercase);
+            let is_constructor = self.typing.is_constructor(function);
+            if is_type_name && is_constructor {
+                let mut type_path = owner.to_vec();
+                type_path.push(owner_last.clone());
+                return TypeTarget::External(type_path);
+            }
+        }
+        external_result(path)
+    }
+}
+
+/// A value an external function returned, of a type not written anywhere: it belongs to
+/// that crate, which is all that is known.
+fn external_result(path: &[CompactString]) -> TypeTarget {
+    match path.first() {
+        Some(root) => TypeTarget::External(vec![root.clone(), "<result>".into()]),
+        None => TypeTarget::Unknown("result of an unnamed function".to_string()),
+    }
+}
