@@ -55,7 +55,7 @@ pub type HandlerKey = (String, u32, String);
 /// `cwd`, line, marker text); a line may hold several.
 fn markers(dir: &Path, cwd: &Path) -> Vec<(String, u32, String)> {
     let mut out = Vec::new();
-    for entry in walkdir(dir) {
+    for entry in rust_files(dir) {
         let Ok(text) = std::fs::read_to_string(&entry) else {
             continue;
         };
@@ -87,22 +87,15 @@ pub fn handler_markers(dir: &Path, cwd: &Path) -> BTreeSet<HandlerKey> {
     out
 }
 
-fn walkdir(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|extension| extension == "rs") {
-                out.push(path);
-            }
-        }
-    }
+/// Every `.rs` file under `dir`, in a stable order.
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
+        .collect();
     out.sort();
     out
 }
