@@ -1,5 +1,7 @@
 //! The progress bar of a long run: drawn on standard error, only on a terminal, and only
 //! once a run has taken more than a second, so that quick runs print nothing extra.
+//!
+//! May import: nothing of this crate.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -65,6 +65,7 @@ const BINARY: &[(&str, &[&str])] = &[
     ("config", &["display", "diagnostic"]),
     ("workspace", &["config", "display"]),
     ("output", &["diagnostic"]),
+    ("progress", &[]),
 ];
 
 #[test]
