@@ -25,7 +25,7 @@ const LINT_CORE: &[(&str, &[&str])] = &[
         &["discovery", "index", "knowledge", "location", "vocab"],
     ),
     ("rules", &["facts", "index", "location", "vocab"]),
-    ("report", &["location", "vocab"]),
+    ("report", &["facts", "location", "vocab"]),
     (
         "verdicts",
         &[

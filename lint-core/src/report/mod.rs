@@ -1,11 +1,19 @@
-//! The report as plain data: handlers with their four answers, findings, and the summary.
+//! The report as plain data: handlers with their four answers, findings, and the summary;
+//! and the words it is read in. The verdicts fill it with typed evidence ([`Evidence`],
+//! citing findings by [`FindingId`]); the sentences each piece of evidence reads as, and
+//! the JSON names of the shared words ([`crate::vocab`]), are made here and nowhere else.
 //! Serialisation formats belong to the binary; this only derives `Serialize` for the JSON
-//! report, whose schema is documented in `docs/json-report.md`, and gives the shared words
-//! ([`crate::vocab`]) their spelling there.
+//! report, whose schema is documented in `docs/json-report.md`.
 //!
-//! May import: `location`, `vocab`.
+//! May import: `facts`, `location`, `vocab`.
+
+mod evidence;
+
+use std::collections::BTreeSet;
 
 use serde::{Serialize, Serializer};
+
+pub use evidence::{BoundShown, Citation, Evidence, FindingId, Place, Unfollowed, WriteSafety};
 
 /// The report speaks these words; they are re-exported beside it for its readers.
 pub use crate::vocab::{Framework, Level, Route, Verdict};
@@ -15,7 +23,7 @@ pub use crate::vocab::{Framework, Level, Route, Verdict};
 pub struct Answer {
     #[serde(serialize_with = "verdict_name")]
     pub verdict: Verdict,
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Evidence>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -105,6 +113,23 @@ pub struct Finding {
     pub suppressed: Option<Suppressed>,
 }
 
+impl Finding {
+    /// What identifies the finding in its run, and what evidence cites it by.
+    pub fn id(&self) -> FindingId {
+        FindingId {
+            rule: self.rule,
+            file: self.file.clone(),
+            line: self.line,
+            column: self.column,
+        }
+    }
+
+    /// The team has accepted it: suppressed with a reason, or its rule set to `allow`.
+    pub fn is_accepted(&self) -> bool {
+        self.suppressed.is_some() || self.level == Level::Allow
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppressed {
     pub reason: String,
@@ -159,19 +184,11 @@ impl Report {
     /// accepted (suppressed with a reason, or a rule set to `allow`) passes, saying so;
     /// then the score, the unknown rate and the finding counts are worked out.
     pub fn settle(&mut self) {
-        let cite =
-            |finding: &Finding| format!("{} at {}:{}", finding.rule, finding.file, finding.line);
-        let accepted: Vec<String> = self
+        let accepted: BTreeSet<FindingId> = self
             .findings
             .iter()
-            .filter(|finding| finding.suppressed.is_some() || finding.level == Level::Allow)
-            .map(cite)
-            .collect();
-        let active: Vec<String> = self
-            .findings
-            .iter()
-            .filter(|finding| finding.suppressed.is_none() && finding.level != Level::Allow)
-            .map(cite)
+            .filter(|finding| finding.is_accepted())
+            .map(Finding::id)
             .collect();
         for handler in &mut self.handlers {
             for answer in [
@@ -183,23 +200,22 @@ impl Report {
                 if answer.verdict != Verdict::Fail {
                     continue;
                 }
-                let cited: Vec<&String> = answer
+                let cited: Vec<&Evidence> = answer
                     .evidence
                     .iter()
-                    .filter(|line| cites_any(line, &accepted) || cites_any(line, &active))
+                    .filter(|evidence| evidence.cites().is_some())
                     .collect();
                 let only_accepted = !cited.is_empty()
                     && cited
                         .iter()
-                        .all(|line| cites_any(line, &accepted) && !cites_any(line, &active));
+                        .filter_map(|evidence| evidence.cites())
+                        .all(|finding| accepted.contains(finding));
                 if only_accepted {
-                    let lines: Vec<String> = cited.into_iter().cloned().collect();
+                    let cited: Vec<Evidence> = cited.into_iter().cloned().collect();
                     answer.verdict = Verdict::Pass;
-                    answer.evidence = std::iter::once(
-                        "passes on findings the team accepted (suppressed or allowed):".to_string(),
-                    )
-                    .chain(lines)
-                    .collect();
+                    answer.evidence = std::iter::once(Evidence::AcceptedFindings)
+                        .chain(cited)
+                        .collect();
                 }
             }
         }
@@ -242,15 +258,6 @@ impl Report {
     }
 }
 
-/// Whether an evidence line cites one of the findings (`rule at file:line`, and not a
-/// longer line number that starts the same).
-fn cites_any(line: &str, citations: &[String]) -> bool {
-    citations.iter().any(|citation| {
-        line.match_indices(citation.as_str())
-            .any(|(at, _)| !line[at + citation.len()..].starts_with(|c: char| c.is_ascii_digit()))
-    })
-}
-
 fn level_name<S: Serializer>(level: &Level, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(level.as_str())
 }
@@ -265,4 +272,110 @@ fn framework_name<S: Serializer>(framework: &Framework, serializer: S) -> Result
 
 fn route_text<S: Serializer>(route: &Route, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_str(route)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &'static str, line: u32, level: Level) -> Finding {
+        Finding {
+            rule,
+            level,
+            file: "src/db.rs".to_string(),
+            line,
+            column: 5,
+            end_line: line,
+            end_column: 9,
+            message: String::new(),
+            help: None,
+            handler: None,
+            handlers: Vec::new(),
+            chain: Vec::new(),
+            suppressed: None,
+        }
+    }
+
+    fn failing_on(findings: &[&Finding]) -> Answer {
+        Answer {
+            verdict: Verdict::Fail,
+            evidence: findings
+                .iter()
+                .map(|finding| {
+                    Evidence::Finding(Citation {
+                        finding: finding.id(),
+                        via: Vec::new(),
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    fn report_with(answer: Answer, findings: Vec<Finding>) -> Report {
+        let not_applicable = Answer {
+            verdict: Verdict::NotApplicable,
+            evidence: vec![Evidence::NoDownstreamCall],
+        };
+        Report {
+            version: REPORT_VERSION,
+            handlers: vec![Handler {
+                name: "debit".to_string(),
+                path: "bank::debit".to_string(),
+                framework: Framework::Axum,
+                route: Route::Annotated,
+                file: "src/db.rs".to_string(),
+                line: 1,
+                column: 1,
+                annotations: Vec::new(),
+                questions: Questions {
+                    q1_idempotent: answer,
+                    q2_retry_safe: not_applicable.clone(),
+                    q3_downstream_uncertainty: not_applicable.clone(),
+                    q4_deadline: not_applicable,
+                },
+                unresolved_calls: Vec::new(),
+            }],
+            findings,
+            summary: Summary::default(),
+        }
+    }
+
+    #[test]
+    fn an_answer_failing_only_on_accepted_findings_passes_citing_them() {
+        let allowed = finding("write-without-inbox", 29, Level::Allow);
+        let mut report = report_with(failing_on(&[&allowed]), vec![allowed.clone()]);
+        report.settle();
+        let answer = &report.handlers[0].questions.q1_idempotent;
+        assert_eq!(answer.verdict, Verdict::Pass);
+        assert_eq!(
+            answer
+                .evidence
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            [
+                "passes on findings the team accepted (suppressed or allowed):",
+                "write-without-inbox at src/db.rs:29"
+            ]
+        );
+        assert_eq!(report.summary.score, 100.0);
+    }
+
+    #[test]
+    fn an_answer_citing_one_active_finding_still_fails() {
+        let allowed = finding("write-without-inbox", 29, Level::Allow);
+        // The same rule on the same line, another statement: a different finding.
+        let mut active = finding("write-without-inbox", 29, Level::Deny);
+        active.column = 40;
+        let mut report = report_with(
+            failing_on(&[&allowed, &active]),
+            vec![allowed.clone(), active.clone()],
+        );
+        report.settle();
+        assert_eq!(
+            report.handlers[0].questions.q1_idempotent.verdict,
+            Verdict::Fail
+        );
+        assert_eq!(report.summary.score, 0.0);
+    }
 }

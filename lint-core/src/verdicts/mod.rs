@@ -15,7 +15,10 @@ use crate::facts::{
 };
 use crate::index::{FnId, WorkspaceIndex};
 use crate::knowledge::Knowledge;
-use crate::report::{Answer, ChainStep, Finding, Questions};
+use crate::report::{
+    Answer, BoundShown, ChainStep, Citation, Evidence, Finding, FindingId, Place, Questions,
+    Unfollowed, WriteSafety,
+};
 use crate::rules::{Violation, HANDLER_CHECKS};
 use crate::vocab::{Question, Verdict};
 
@@ -64,8 +67,8 @@ impl<'a> Judge<'a> {
         // A query method of unknown receiver, or a call into a store's crate in a form not
         // read, may be a write (Q1, Q2); a request method of unknown receiver may be a
         // downstream call (Q3, Q4).
-        let unseen_state = self.opaque_lines(&path.opaque_state);
-        let unseen_downstream = self.opaque_lines(&path.opaque_downstream);
+        let unseen_state = self.unseen(&path.opaque_state);
+        let unseen_downstream = self.unseen(&path.opaque_downstream);
         for (answer, unseen) in [
             (&mut questions.q1_idempotent, &unseen_state),
             (&mut questions.q2_retry_safe, &unseen_state),
@@ -84,8 +87,14 @@ impl<'a> Judge<'a> {
             &mut questions.q3_downstream_uncertainty,
             &mut questions.q4_deadline,
         ] {
-            let mut seen = std::collections::BTreeSet::new();
-            answer.evidence.retain(|line| seen.insert(line.clone()));
+            let mut seen: Vec<Evidence> = Vec::new();
+            answer.evidence.retain(|evidence| {
+                let first = !seen.contains(evidence);
+                if first {
+                    seen.push(evidence.clone());
+                }
+                first
+            });
         }
         HandlerVerdict {
             questions,
@@ -93,38 +102,49 @@ impl<'a> Judge<'a> {
         }
     }
 
-    fn location(&self, function: FnId, line: u32) -> String {
-        format!(
-            "{}:{line}",
-            self.index
+    /// A line of a function's file.
+    fn place(&self, function: FnId, line: u32) -> Place {
+        Place {
+            file: self
+                .index
                 .file(self.index.fn_def(function).file)
                 .display_path
-        )
+                .clone(),
+            line,
+        }
     }
 
-    fn evidence_of(&self, violation: &Violation) -> String {
-        let mut text = format!(
-            "{} at {}",
-            violation.rule.name,
-            self.location(violation.function, violation.anchor.start.line)
-        );
-        if !violation.chain.is_empty() {
-            let names: Vec<String> = violation
+    /// The finding a violation becomes, and the functions the handler reaches it through.
+    fn citation(&self, violation: &Violation) -> Citation {
+        let via = if violation.chain.is_empty() {
+            Vec::new()
+        } else {
+            violation
                 .chain
                 .iter()
                 .skip(1)
-                .map(|step| self.index.fn_def(step.function).summary.name.to_string())
-                .chain(std::iter::once(
-                    self.index
-                        .fn_def(violation.function)
-                        .summary
-                        .name
-                        .to_string(),
-                ))
-                .collect();
-            text.push_str(&format!(" (via {})", names.join(" → ")));
+                .map(|step| step.function)
+                .chain(std::iter::once(violation.function))
+                .map(|function| self.index.fn_def(function).summary.name.to_string())
+                .collect()
+        };
+        Citation {
+            finding: self.finding_id(violation),
+            via,
         }
-        text
+    }
+
+    fn finding_id(&self, violation: &Violation) -> FindingId {
+        FindingId {
+            rule: violation.rule.name,
+            file: self
+                .index
+                .file(self.index.fn_def(violation.function).file)
+                .display_path
+                .clone(),
+            line: violation.anchor.start.line,
+            column: violation.anchor.start.column,
+        }
     }
 
     /// Q4: every downstream call is bounded by a deadline derived from the caller's.
@@ -133,11 +153,11 @@ impl<'a> Judge<'a> {
             .calls
             .iter()
             .filter_map(|call| match &call.effective_bound {
-                Bound::Unknown(reason) => Some(format!(
-                    "{} at {}: {reason}",
-                    call.call.kind.describe(),
-                    self.location(call.function, call.call.statement.start.line)
-                )),
+                Bound::Unknown(reason) => Some(Evidence::UnknownBound {
+                    call: call.call.kind.clone(),
+                    at: self.place(call.function, call.call.statement.start.line),
+                    reason: reason.clone(),
+                }),
                 _ => None,
             })
             .collect();
@@ -145,64 +165,54 @@ impl<'a> Judge<'a> {
             reached
                 .calls
                 .is_empty()
-                .then_some("no downstream call on this handler's path"),
+                .then_some(Evidence::NoDownstreamCall),
             self.failing(violations, Question::Q4),
             unknown,
             || {
                 reached
                     .calls
                     .iter()
-                    .map(|call| {
-                        let how = match &call.effective_bound {
-                            Bound::Propagated(what) | Bound::Fixed { what, .. } => what.clone(),
-                            Bound::ForwardedMetadata => "forwarded inbound metadata".to_string(),
-                            Bound::Unbounded(what) | Bound::Unknown(what) => what.clone(),
-                        };
-                        format!(
-                            "{} at {} bounded by {how}",
-                            call.call.kind.describe(),
-                            self.location(call.function, call.call.statement.start.line)
-                        )
+                    .map(|call| Evidence::CallBound {
+                        call: call.call.kind.clone(),
+                        at: self.place(call.function, call.call.statement.start.line),
+                        bound: match &call.effective_bound {
+                            Bound::Propagated(what)
+                            | Bound::Fixed { what, .. }
+                            | Bound::Unbounded(what)
+                            | Bound::Unknown(what) => BoundShown::Described(what.clone()),
+                            Bound::ForwardedMetadata => BoundShown::ForwardedMetadata,
+                        },
                     })
                     .collect()
             },
         )
     }
 
-    /// The evidence lines of calls that may be I/O the facts could not read.
-    fn opaque_lines(&self, calls: &[OpaqueCall]) -> Vec<String> {
+    /// The evidence of calls that may be I/O the facts could not read.
+    fn unseen(&self, calls: &[OpaqueCall]) -> Vec<Evidence> {
         calls
             .iter()
-            .map(|call| {
-                let why = match &call.why {
-                    OpaqueReason::Unresolved(reason) => reason.clone(),
-                    OpaqueReason::UnreadForm(path) => {
-                        format!("`{path}` is not a form this analysis reads")
-                    }
-                };
-                format!(
-                    "`.{}()` at {} could not be followed ({why}): it may be I/O this analysis does not see",
-                    call.method,
-                    self.location(call.function, call.range.start.line)
-                )
+            .map(|call| Evidence::Unseen {
+                method: call.method.clone(),
+                at: self.place(call.function, call.range.start.line),
+                why: match &call.why {
+                    OpaqueReason::Unresolved(reason) => Unfollowed::Unresolved(reason.clone()),
+                    OpaqueReason::UnreadForm(path) => Unfollowed::UnreadForm(path.clone()),
+                },
             })
             .collect()
     }
 
-    fn failing(&self, violations: &[Violation], question: Question) -> Vec<String> {
+    fn failing(&self, violations: &[Violation], question: Question) -> Vec<Evidence> {
         violations
             .iter()
             .filter(|violation| violation.fails(question))
-            .map(|violation| self.evidence_of(violation))
+            .map(|violation| Evidence::Finding(self.citation(violation)))
             .collect()
     }
 
-    fn access_at(&self, reached: &ReachedAccess) -> String {
-        format!(
-            "`{}` at {}",
-            reached.access.describe(),
-            self.location(reached.function, reached.access.statement.start.line)
-        )
+    fn place_of_access(&self, reached: &ReachedAccess) -> Place {
+        self.place(reached.function, reached.access.statement.start.line)
     }
 
     /// Q1: running twice leaves the data as running once.
@@ -211,16 +221,19 @@ impl<'a> Judge<'a> {
             .accesses
             .iter()
             .filter_map(|access| match &access.access.access {
-                Access::Unknown(reason) => Some(format!(
-                    "{} at {}: {reason}",
-                    access.access.api,
-                    self.location(access.function, access.access.statement.start.line)
-                )),
+                Access::Unknown(reason) => Some(Evidence::UnknownAccess {
+                    api: access.access.api.clone(),
+                    at: self.place_of_access(access),
+                    reason: reason.clone(),
+                }),
                 _ => None,
             })
             .collect();
         answer(
-            reached.accesses.is_empty().then_some("touches no store"),
+            reached
+                .accesses
+                .is_empty()
+                .then_some(Evidence::TouchesNoStore),
             self.failing(violations, Question::Q1),
             unknown,
             || {
@@ -230,22 +243,23 @@ impl<'a> Judge<'a> {
                     .filter(|access| access.access.is_write())
                     .collect();
                 if writes.is_empty() {
-                    return vec!["read-only: no state write on this handler's path".to_string()];
+                    return vec![Evidence::NoStateWrite];
                 }
                 writes
                     .iter()
-                    .map(|write| {
-                        let why = match &write.access.access {
-                            _ if write.access.on_key_table() => "records the idempotency key",
+                    .map(|write| Evidence::SafeWrite {
+                        write: write.access.describe(),
+                        at: self.place_of_access(write),
+                        safety: match &write.access.access {
+                            _ if write.access.on_key_table() => WriteSafety::RecordsTheKey,
                             Access::Write {
                                 idempotent: true, ..
-                            } => "is idempotent",
+                            } => WriteSafety::Idempotent,
                             _ if write.access.on_append_only_table() => {
-                                "appends to an audit or log table"
+                                WriteSafety::AppendsToAuditTable
                             }
-                            _ => "shares its transaction with the recorded idempotency key",
-                        };
-                        format!("{} {why}", self.access_at(write))
+                            _ => WriteSafety::SharesTheKeysTransaction,
+                        },
                     })
                     .collect()
             },
@@ -257,7 +271,7 @@ impl<'a> Judge<'a> {
         if reached.accesses.is_empty() && reached.calls.is_empty() {
             return Answer {
                 verdict: Verdict::NotApplicable,
-                evidence: vec!["no I/O on this handler's path".to_string()],
+                evidence: vec![Evidence::NoIo],
             };
         }
         let mut failing = self.failing(violations, Question::Q2);
@@ -278,14 +292,11 @@ impl<'a> Judge<'a> {
             let answered_first =
                 call.is_some_and(|call| dedup_points.iter().any(|point| point.order < call.order));
             if !answered_first {
-                failing.push(format!(
-                    "a retry of the handler re-sends it: {}",
-                    self.evidence_of(violation)
-                ));
+                failing.push(Evidence::ResentOnRetry(self.citation(violation)));
             }
         }
         if q1.verdict == Verdict::Fail {
-            let mut evidence = vec!["Q1 fails: a retry is not the same as one run".to_string()];
+            let mut evidence = vec![Evidence::FailsWithQ1];
             evidence.extend(failing);
             return Answer {
                 verdict: Verdict::Fail,
@@ -312,19 +323,19 @@ impl<'a> Judge<'a> {
             return match reached.key_sources.first() {
                 Some((function, source)) => Answer {
                     verdict: Verdict::Pass,
-                    evidence: vec![format!(
-                        "the key from {} at {} is recorded by {}",
-                        source.what,
-                        self.location(*function, source.range.start.line),
-                        self.access_at(record)
-                    )],
+                    evidence: vec![Evidence::KeyFromRequest {
+                        source: source.what.clone(),
+                        source_at: self.place(*function, source.range.start.line),
+                        record: record.access.describe(),
+                        record_at: self.place_of_access(record),
+                    }],
                 },
                 None => Answer {
                     verdict: Verdict::Unknown,
-                    evidence: vec![format!(
-                        "{} records a key that is not seen to come from the request (a header, a body field, a message id)",
-                        self.access_at(record)
-                    )],
+                    evidence: vec![Evidence::KeyNotFromRequest {
+                        record: record.access.describe(),
+                        at: self.place_of_access(record),
+                    }],
                 },
             };
         }
@@ -335,9 +346,9 @@ impl<'a> Judge<'a> {
                 .iter()
                 .any(|access| access.access.is_write())
             {
-                "every write is idempotent, and no unkeyed mutation is sent downstream".to_string()
+                Evidence::EveryWriteIdempotent
             } else {
-                "read-only: nothing a retry could repeat".to_string()
+                Evidence::NothingToRepeat
             }],
         }
     }
@@ -349,37 +360,27 @@ impl<'a> Judge<'a> {
             .calls
             .iter()
             .filter(|call| call.call.idempotent.is_none())
-            .map(|call| {
-                format!(
-                    "whether {} (`{}`) at {} is idempotent is not known",
-                    call.call.kind.describe(),
-                    call.call.api,
-                    self.location(call.function, call.call.statement.start.line)
-                )
+            .map(|call| Evidence::UnknownIdempotency {
+                call: call.call.kind.clone(),
+                api: call.call.api.clone(),
+                at: self.place(call.function, call.call.statement.start.line),
             })
             .collect();
         answer(
             reached
                 .calls
                 .is_empty()
-                .then_some("no downstream call on this handler's path"),
+                .then_some(Evidence::NoDownstreamCall),
             self.failing(violations, Question::Q3),
             unknown,
             || {
                 reached
                     .calls
                     .iter()
-                    .map(|call| {
-                        let how = if call.call.idempotent == Some(true) {
-                            "is idempotent"
-                        } else {
-                            "carries an idempotency key"
-                        };
-                        format!(
-                            "{} at {} {how}",
-                            call.call.kind.describe(),
-                            self.location(call.function, call.call.statement.start.line)
-                        )
+                    .map(|call| Evidence::SafeCall {
+                        call: call.call.kind.clone(),
+                        at: self.place(call.function, call.call.statement.start.line),
+                        idempotent: call.call.idempotent == Some(true),
                     })
                     .collect()
             },
@@ -428,13 +429,13 @@ impl<'a> Judge<'a> {
 /// (the reason given), else `fail` on any failing evidence, else `unknown` on any, else
 /// `pass` with what makes it pass.
 fn answer(
-    not_applicable: Option<&str>,
-    failing: Vec<String>,
-    unknown: Vec<String>,
-    passing: impl FnOnce() -> Vec<String>,
+    not_applicable: Option<Evidence>,
+    failing: Vec<Evidence>,
+    unknown: Vec<Evidence>,
+    passing: impl FnOnce() -> Vec<Evidence>,
 ) -> Answer {
     let (verdict, evidence) = if let Some(reason) = not_applicable {
-        (Verdict::NotApplicable, vec![reason.to_string()])
+        (Verdict::NotApplicable, vec![reason])
     } else if !failing.is_empty() {
         (Verdict::Fail, failing)
     } else if !unknown.is_empty() {
@@ -448,14 +449,9 @@ fn answer(
 /// Findings reached from several handlers are reported once, with the chain from the
 /// first handler in report order, and every handler they break.
 pub fn deduplicate(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut unique: BTreeMap<(String, u32, u32, &'static str), Finding> = BTreeMap::new();
+    let mut unique: BTreeMap<FindingId, Finding> = BTreeMap::new();
     for finding in findings {
-        match unique.entry((
-            finding.file.clone(),
-            finding.line,
-            finding.column,
-            finding.rule,
-        )) {
+        match unique.entry(finding.id()) {
             std::collections::btree_map::Entry::Vacant(slot) => {
                 slot.insert(finding);
             }

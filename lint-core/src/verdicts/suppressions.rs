@@ -3,16 +3,15 @@
 //! or a module. A suppressed finding stays in the report, marked, and counts for nothing;
 //! a suppression that silences nothing is itself reported.
 
-use std::collections::BTreeMap;
-
 use crate::index::{AttrArg, AttrSummary, WorkspaceIndex};
-use crate::location::{FileId, TextRange};
-use crate::report::{Finding, Suppressed};
+use crate::location::TextRange;
+use crate::report::{Finding, FindingId, Suppressed};
 use crate::rules::{find_rule, unused_suppression};
 use crate::sources::SuppressionKind;
 
 struct Suppression {
-    file: FileId,
+    /// The file it is written in, as findings name it.
+    file: String,
     rules: Vec<String>,
     reason: Option<String>,
     /// Lines silenced, inclusive.
@@ -27,7 +26,18 @@ fn is_failfirst_allow(attr: &AttrSummary) -> bool {
     attr.path.len() == 2 && attr.path[0] == "failfirst" && attr.path[1] == "allow"
 }
 
-fn from_attribute(file: FileId, attr: &AttrSummary, scope: TextRange) -> Suppression {
+impl Suppression {
+    /// Whether it silences a finding: the same file and rule, within its lines, with a
+    /// reason given.
+    fn silences(&self, finding: &FindingId) -> bool {
+        self.file == finding.file
+            && self.reason.is_some()
+            && self.rules.iter().any(|rule| rule == finding.rule)
+            && (self.first_line..=self.last_line).contains(&finding.line)
+    }
+}
+
+fn from_attribute(file: &str, attr: &AttrSummary, scope: TextRange) -> Suppression {
     let rules = attr.args.iter().filter_map(|arg| match arg {
         AttrArg::Word(word) => Some(word.replace('_', "-")),
         AttrArg::Literal(literal) => Some(literal.to_string()),
@@ -40,7 +50,7 @@ fn from_attribute(file: FileId, attr: &AttrSummary, scope: TextRange) -> Suppres
         _ => None,
     });
     Suppression {
-        file,
+        file: file.to_string(),
         rules: rules.collect(),
         reason,
         first_line: scope.start.line,
@@ -52,11 +62,10 @@ fn from_attribute(file: FileId, attr: &AttrSummary, scope: TextRange) -> Suppres
 
 fn collect(index: &WorkspaceIndex) -> Vec<Suppression> {
     let mut out = Vec::new();
-    for (position, file) in index.files.iter().enumerate() {
+    for file in &index.files {
         if !file.reported {
             continue;
         }
-        let file_id = FileId(position as u32);
         let comments = &file.suppression_comments;
         for (at, comment) in comments.iter().enumerate() {
             let last_line = match comment.kind {
@@ -76,7 +85,7 @@ fn collect(index: &WorkspaceIndex) -> Vec<Suppression> {
                 comment.range.start.line
             };
             out.push(Suppression {
-                file: file_id,
+                file: file.display_path.clone(),
                 rules: comment.rules.clone(),
                 reason: comment.reason.clone(),
                 first_line,
@@ -94,21 +103,33 @@ fn collect(index: &WorkspaceIndex) -> Vec<Suppression> {
                 .iter()
                 .filter(|attr| is_failfirst_allow(attr))
             {
-                out.push(from_attribute(def.file, attr, def.summary.range));
+                out.push(from_attribute(
+                    &index.file(def.file).display_path,
+                    attr,
+                    def.summary.range,
+                ));
             }
         }
     }
     for def in &index.impls {
         if index.file(def.file).reported {
             for attr in def.attrs.iter().filter(|attr| is_failfirst_allow(attr)) {
-                out.push(from_attribute(def.file, attr, def.range));
+                out.push(from_attribute(
+                    &index.file(def.file).display_path,
+                    attr,
+                    def.range,
+                ));
             }
         }
     }
     for module in &index.modules {
         if index.file(module.file).reported {
             for attr in module.attrs.iter().filter(|attr| is_failfirst_allow(attr)) {
-                out.push(from_attribute(module.file, attr, module.range));
+                out.push(from_attribute(
+                    &index.file(module.file).display_path,
+                    attr,
+                    module.range,
+                ));
             }
         }
     }
@@ -119,22 +140,11 @@ fn collect(index: &WorkspaceIndex) -> Vec<Suppression> {
 /// suppressions that silence nothing or cannot.
 pub fn apply(index: &WorkspaceIndex, findings: &mut [Finding]) -> Vec<Finding> {
     let mut suppressions = collect(index);
-    let file_ids: BTreeMap<&str, FileId> = index
-        .files
-        .iter()
-        .enumerate()
-        .map(|(position, file)| (file.display_path.as_str(), FileId(position as u32)))
-        .collect();
     for finding in findings.iter_mut() {
-        let Some(&file) = file_ids.get(finding.file.as_str()) else {
-            continue;
-        };
-        let matching = suppressions.iter_mut().find(|suppression| {
-            suppression.file == file
-                && suppression.reason.is_some()
-                && suppression.rules.iter().any(|rule| rule == finding.rule)
-                && (suppression.first_line..=suppression.last_line).contains(&finding.line)
-        });
+        let id = finding.id();
+        let matching = suppressions
+            .iter_mut()
+            .find(|suppression| suppression.silences(&id));
         if let Some(suppression) = matching {
             suppression.used = true;
             finding.suppressed = Some(Suppressed {
@@ -177,7 +187,7 @@ pub fn apply(index: &WorkspaceIndex, findings: &mut [Finding]) -> Vec<Finding> {
         out.push(Finding {
             rule: rule.name,
             level: rule.default_level,
-            file: index.file(suppression.file).display_path.clone(),
+            file: suppression.file.clone(),
             line: suppression.anchor.start.line,
             column: suppression.anchor.start.column,
             end_line: suppression.anchor.end.line,

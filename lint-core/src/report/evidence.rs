@@ -1,0 +1,266 @@
+//! Why a question is answered as it is, as typed data, and the sentence each piece of
+//! evidence reads as. The verdicts say what the evidence is; only this module says it in
+//! words, for the JSON report and every format the binary draws.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::facts::DownstreamKind;
+
+/// A finding, by what identifies it in a run: its rule and where it points. Two handlers
+/// that reach the same statement share the finding, and cite it by the same id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FindingId {
+    pub rule: &'static str,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A line of a file, as reports name it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Place {
+    pub file: String,
+    pub line: u32,
+}
+
+/// A finding that an answer rests on, and the functions through which the handler reaches
+/// it (empty when the finding is in the handler itself).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Citation {
+    pub finding: FindingId,
+    pub via: Vec<String>,
+}
+
+/// Why a write passes Q1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WriteSafety {
+    RecordsTheKey,
+    Idempotent,
+    AppendsToAuditTable,
+    SharesTheKeysTransaction,
+}
+
+/// What bounds a call, as the facts describe it: only what the evidence says, so that the
+/// same bound reached along two paths is the same evidence.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BoundShown {
+    /// The facts' description: `client built with `.timeout(..)``.
+    Described(String),
+    /// The inbound gRPC metadata is copied onto the request.
+    ForwardedMetadata,
+}
+
+/// Why a call that may be I/O could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Unfollowed {
+    /// The resolver's reason.
+    Unresolved(String),
+    /// The external path it reaches, in a store's crate, in a form the facts do not read.
+    UnreadForm(String),
+}
+
+/// One piece of evidence for an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Evidence {
+    /// A finding that fails the question.
+    Finding(Citation),
+    /// Q2: a downstream call without a key that a retry of the handler sends again.
+    ResentOnRetry(Citation),
+    /// Q2 fails because Q1 does.
+    FailsWithQ1,
+    /// The answer passes because every finding that failed it was accepted (suppressed or
+    /// allowed); the accepted findings follow.
+    AcceptedFindings,
+    NoDownstreamCall,
+    TouchesNoStore,
+    NoIo,
+    /// Q1: no write at all.
+    NoStateWrite,
+    /// Q2: no write, so nothing a retry repeats.
+    NothingToRepeat,
+    /// Q2: every write is idempotent and no unkeyed mutation goes downstream.
+    EveryWriteIdempotent,
+    /// A write on the path, and why it is safe.
+    SafeWrite {
+        write: String,
+        at: Place,
+        safety: WriteSafety,
+    },
+    /// A store access the facts could not judge.
+    UnknownAccess {
+        api: String,
+        at: Place,
+        reason: String,
+    },
+    /// Q2: the key that a write records comes from the request.
+    KeyFromRequest {
+        source: String,
+        source_at: Place,
+        record: String,
+        record_at: Place,
+    },
+    /// Q2: a write records a key that is not seen to come from the request.
+    KeyNotFromRequest {
+        record: String,
+        at: Place,
+    },
+    /// Q3: a downstream call whose idempotency is not known.
+    UnknownIdempotency {
+        call: DownstreamKind,
+        api: String,
+        at: Place,
+    },
+    /// Q3: a downstream call safe to repeat: idempotent, or keyed.
+    SafeCall {
+        call: DownstreamKind,
+        at: Place,
+        idempotent: bool,
+    },
+    /// Q4: the bound a downstream call runs under.
+    CallBound {
+        call: DownstreamKind,
+        at: Place,
+        bound: BoundShown,
+    },
+    /// Q4: a downstream call whose bound could not be told, and why.
+    UnknownBound {
+        call: DownstreamKind,
+        at: Place,
+        reason: String,
+    },
+    /// A call that may be I/O but that the analysis could not follow.
+    Unseen {
+        method: String,
+        at: Place,
+        why: Unfollowed,
+    },
+}
+
+impl Evidence {
+    /// The finding this evidence rests on, if it rests on one.
+    pub fn cites(&self) -> Option<&FindingId> {
+        match self {
+            Evidence::Finding(citation) | Evidence::ResentOnRetry(citation) => {
+                Some(&citation.finding)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+impl fmt::Display for Citation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at {}:{}",
+            self.finding.rule, self.finding.file, self.finding.line
+        )?;
+        if !self.via.is_empty() {
+            write!(f, " (via {})", self.via.join(" → "))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Evidence::Finding(citation) => write!(f, "{citation}"),
+            Evidence::ResentOnRetry(citation) => {
+                write!(f, "a retry of the handler re-sends it: {citation}")
+            }
+            Evidence::FailsWithQ1 => f.write_str("Q1 fails: a retry is not the same as one run"),
+            Evidence::AcceptedFindings => {
+                f.write_str("passes on findings the team accepted (suppressed or allowed):")
+            }
+            Evidence::NoDownstreamCall => f.write_str("no downstream call on this handler's path"),
+            Evidence::TouchesNoStore => f.write_str("touches no store"),
+            Evidence::NoIo => f.write_str("no I/O on this handler's path"),
+            Evidence::NoStateWrite => {
+                f.write_str("read-only: no state write on this handler's path")
+            }
+            Evidence::NothingToRepeat => f.write_str("read-only: nothing a retry could repeat"),
+            Evidence::EveryWriteIdempotent => f.write_str(
+                "every write is idempotent, and no unkeyed mutation is sent downstream",
+            ),
+            Evidence::SafeWrite { write, at, safety } => {
+                let why = match safety {
+                    WriteSafety::RecordsTheKey => "records the idempotency key",
+                    WriteSafety::Idempotent => "is idempotent",
+                    WriteSafety::AppendsToAuditTable => "appends to an audit or log table",
+                    WriteSafety::SharesTheKeysTransaction => {
+                        "shares its transaction with the recorded idempotency key"
+                    }
+                };
+                write!(f, "`{write}` at {at} {why}")
+            }
+            Evidence::UnknownAccess { api, at, reason } => write!(f, "{api} at {at}: {reason}"),
+            Evidence::KeyFromRequest {
+                source,
+                source_at,
+                record,
+                record_at,
+            } => write!(
+                f,
+                "the key from {source} at {source_at} is recorded by `{record}` at {record_at}"
+            ),
+            Evidence::KeyNotFromRequest { record, at } => write!(
+                f,
+                "`{record}` at {at} records a key that is not seen to come from the request (a header, a body field, a message id)"
+            ),
+            Evidence::UnknownIdempotency { call, api, at } => write!(
+                f,
+                "whether {} (`{api}`) at {at} is idempotent is not known",
+                call.describe()
+            ),
+            Evidence::SafeCall {
+                call,
+                at,
+                idempotent,
+            } => {
+                let how = if *idempotent {
+                    "is idempotent"
+                } else {
+                    "carries an idempotency key"
+                };
+                write!(f, "{} at {at} {how}", call.describe())
+            }
+            Evidence::UnknownBound { call, at, reason } => {
+                write!(f, "{} at {at}: {reason}", call.describe())
+            }
+            Evidence::CallBound { call, at, bound } => {
+                let how = match bound {
+                    BoundShown::Described(what) => what.as_str(),
+                    BoundShown::ForwardedMetadata => "forwarded inbound metadata",
+                };
+                write!(f, "{} at {at} bounded by {how}", call.describe())
+            }
+            Evidence::Unseen { method, at, why } => {
+                let why = match why {
+                    Unfollowed::Unresolved(reason) => reason.clone(),
+                    Unfollowed::UnreadForm(path) => {
+                        format!("`{path}` is not a form this analysis reads")
+                    }
+                };
+                write!(
+                    f,
+                    "`.{method}()` at {at} could not be followed ({why}): it may be I/O this analysis does not see"
+                )
+            }
+        }
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
