@@ -58,6 +58,7 @@ or change the annotation to what the code does: `#[deadline(ms = 5000)]`. Under
 Fix the code or the annotation; `#[failfirst::allow(annotation_contradicted, reason = "..")]`
 on the function if the promise is knowingly broken for a time.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

@@ -36,6 +36,7 @@ with an idempotency key; or commit first and make the call with a key.
 ## How to suppress
 `// failfirst: allow(call-inside-transaction) reason` on the line above the call.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

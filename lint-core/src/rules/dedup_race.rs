@@ -36,6 +36,7 @@ the work, in the same transaction.
 ## How to suppress
 `// failfirst: allow(dedup-race) reason` on the line above the lookup.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

@@ -39,6 +39,7 @@ let reply = client.post(url).json(&charge).timeout(remaining).send().await?;
 `// failfirst: allow(downstream-without-deadline) reason` on the line above the call, or
 `-A downstream-without-deadline` for a run.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

@@ -35,6 +35,7 @@ client.post(format!("{PSP}/charges"))
 ## How to suppress
 `// failfirst: allow(downstream-without-idempotency-key) reason` on the line above the call.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

@@ -39,6 +39,7 @@ request.set_timeout(remaining.min(MAX_CHARGE_TIME));
 ## How to suppress
 `// failfirst: allow(fixed-deadline) reason` on the line above the call.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

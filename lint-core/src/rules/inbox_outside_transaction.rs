@@ -38,6 +38,7 @@ Record the key through the same transaction, before the commit:
 ## How to suppress
 `// failfirst: allow(inbox-outside-transaction) reason` on the line above the key's write.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

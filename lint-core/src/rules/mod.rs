@@ -1,27 +1,43 @@
-//! One file per rule: its documentation, metadata, message and check. `cargo failfirst
-//! explain` and `rules` print from here. A check is a small pure function over the facts a
-//! handler reaches ([`HandlerPath`]); no rule reads the syntax tree.
+//! One file per rule, declaring it once: a `RULE` holding its name, level, questions,
+//! summary, documentation and check; its messages are its own. `cargo failfirst explain`
+//! and `rules`, the README's table and the annotations crate's list are made from these
+//! declarations (tests check the last two); the `rules![..]` list below registers each file.
+//! A check is a small pure function over the facts a handler reaches ([`HandlerPath`]); no
+//! rule reads the syntax tree. `cargo xtask new-rule NAME` scaffolds a new one.
 //!
 //! May import: `facts`, `index`, `location`, `vocab`.
 
-pub mod annotation_contradicted;
-pub mod call_inside_transaction;
-pub mod dedup_race;
-pub mod downstream_without_deadline;
-pub mod downstream_without_idempotency_key;
-pub mod fixed_deadline;
-pub mod inbox_outside_transaction;
-pub mod nested_retry;
-pub mod parse_error;
-pub mod retry_all_errors;
-pub mod retry_non_idempotent;
-pub mod retry_outlives_deadline;
-pub mod retry_without_backoff;
-pub mod retry_without_budget;
-pub mod retry_without_jitter;
-pub mod uncertain_as_failure;
-pub mod unused_suppression;
-pub mod write_without_inbox;
+/// The rules, each by its module, in the order `cargo failfirst rules` lists them and the
+/// checks run: the one place a rule is registered. Each module declares its `RULE`.
+macro_rules! rules {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Every rule, in the order `cargo failfirst rules` lists them.
+        pub const ALL_RULES: &[&Rule] = &[$(&$module::RULE),*];
+    };
+}
+
+rules![
+    write_without_inbox,
+    inbox_outside_transaction,
+    dedup_race,
+    downstream_without_deadline,
+    fixed_deadline,
+    downstream_without_idempotency_key,
+    uncertain_as_failure,
+    call_inside_transaction,
+    retry_without_backoff,
+    retry_without_jitter,
+    retry_without_budget,
+    retry_non_idempotent,
+    retry_all_errors,
+    nested_retry,
+    retry_outlives_deadline,
+    annotation_contradicted,
+    unused_suppression,
+    parse_error,
+];
 
 pub use crate::facts::{HandlerPath, Promise};
 
@@ -30,7 +46,10 @@ use crate::index::FnId;
 use crate::location::TextRange;
 use crate::vocab::{Level, Question};
 
-/// A rule's metadata and documentation.
+/// What a rule looks for on a handler's path.
+pub type Check = fn(&HandlerPath) -> Vec<Violation>;
+
+/// A rule, declared once in its file: its metadata, its documentation and its check.
 #[derive(Debug)]
 pub struct Rule {
     /// Stable kebab-case name.
@@ -44,6 +63,10 @@ pub struct Rule {
     /// Markdown with the headings `## What it does`, `## Why is this bad?`, `## Example`,
     /// `## Use instead`, `## How to suppress`.
     pub docs: &'static str,
+    /// What it looks for on each handler's path; `None` for the rules about the input
+    /// itself (a file that does not parse, a suppression that silences nothing), which the
+    /// analysis reports where it meets them.
+    pub check: Option<Check>,
 }
 
 /// One offending place a rule found on a handler's path.
@@ -71,47 +94,10 @@ impl Violation {
     }
 }
 
-/// Every rule, in the order `cargo failfirst rules` lists them.
-pub const ALL_RULES: &[&Rule] = &[
-    &write_without_inbox::RULE,
-    &inbox_outside_transaction::RULE,
-    &dedup_race::RULE,
-    &downstream_without_deadline::RULE,
-    &fixed_deadline::RULE,
-    &downstream_without_idempotency_key::RULE,
-    &uncertain_as_failure::RULE,
-    &call_inside_transaction::RULE,
-    &retry_without_backoff::RULE,
-    &retry_without_jitter::RULE,
-    &retry_without_budget::RULE,
-    &retry_non_idempotent::RULE,
-    &retry_all_errors::RULE,
-    &nested_retry::RULE,
-    &retry_outlives_deadline::RULE,
-    &annotation_contradicted::RULE,
-    &unused_suppression::RULE,
-    &parse_error::RULE,
-];
-
-/// The checks of the rules that judge handlers.
-pub const HANDLER_CHECKS: &[fn(&HandlerPath) -> Vec<Violation>] = &[
-    write_without_inbox::check,
-    inbox_outside_transaction::check,
-    dedup_race::check,
-    downstream_without_deadline::check,
-    fixed_deadline::check,
-    downstream_without_idempotency_key::check,
-    uncertain_as_failure::check,
-    call_inside_transaction::check,
-    retry_without_backoff::check,
-    retry_without_jitter::check,
-    retry_without_budget::check,
-    retry_non_idempotent::check,
-    retry_all_errors::check,
-    nested_retry::check,
-    retry_outlives_deadline::check,
-    annotation_contradicted::check,
-];
+/// The checks of the rules that judge handlers, in the order of [`ALL_RULES`].
+pub fn handler_checks() -> impl Iterator<Item = Check> {
+    ALL_RULES.iter().filter_map(|rule| rule.check)
+}
 
 pub fn find_rule(name: &str) -> Option<&'static Rule> {
     ALL_RULES.iter().copied().find(|rule| rule.name == name)
@@ -189,19 +175,6 @@ pub(crate) fn is_work(path: &HandlerPath, after: &Order, before: &Order) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The annotations crate checks rule names in `#[failfirst::allow(..)]` against its own
-    /// copy of the list (a proc-macro crate cannot depend on this one): they must agree.
-    #[test]
-    fn the_annotations_crate_knows_every_rule() {
-        let listed = include_str!("../../../annotations/src/rules.txt");
-        let names: Vec<&str> = ALL_RULES.iter().map(|rule| rule.name).collect();
-        assert_eq!(
-            listed.lines().collect::<Vec<_>>(),
-            names,
-            "update annotations/src/rules.txt"
-        );
-    }
 
     #[test]
     fn every_rule_documents_each_heading() {

@@ -35,6 +35,7 @@ single-attempt.
 ## How to suppress
 `// failfirst: allow(nested-retry) reason` on the line above the outer retry.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

@@ -32,4 +32,5 @@ with `exclude = ["path/to/file.rs"]` in `failfirst.toml`.
 ## How to suppress
 Exclude the file in configuration, or lower the level with `-A parse-error`.
 "#,
+    check: None,
 };

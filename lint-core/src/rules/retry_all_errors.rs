@@ -35,6 +35,7 @@ error.is_connect()`, a 5xx status, `backoff::Error::transient` for those and
 ## How to suppress
 `// failfirst: allow(retry-all-errors) reason` on the line above the loop or retry.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

@@ -36,6 +36,7 @@ result: `.header("Idempotency-Key", &key)`.
 ## How to suppress
 `// failfirst: allow(retry-non-idempotent) reason` on the line above the retry.
 "#,
+    check: Some(check),
 };
 
 fn unkeyed_mutation(reached: &ReachedCall) -> bool {

@@ -40,6 +40,7 @@ checked against `deadline.saturating_duration_since(now)`).
 ## How to suppress
 `// failfirst: allow(retry-outlives-deadline) reason` on the line above the retry.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

@@ -36,6 +36,7 @@ Exponential backoff with jitter and a bound: `backon::ExponentialBuilder::defaul
 ## How to suppress
 `// failfirst: allow(retry-without-backoff) reason` on the line above the loop or retry.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

@@ -31,6 +31,7 @@ let reply = Retry::spawn(ExponentialBackoff::from_millis(10).map(jitter).take(4)
 ## How to suppress
 `// failfirst: allow(retry-without-budget) reason` on the line above the loop or retry.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

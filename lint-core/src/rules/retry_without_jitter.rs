@@ -36,6 +36,7 @@ let reply = (|| async { fetch(&client).await })
 ## How to suppress
 `// failfirst: allow(retry-without-jitter) reason` on the line above the loop or retry.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

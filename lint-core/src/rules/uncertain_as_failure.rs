@@ -39,6 +39,7 @@ with the same idempotency key; or return the error so that the caller retries wi
 ## How to suppress
 `// failfirst: allow(uncertain-as-failure) reason` on the line above the reaction.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

@@ -32,4 +32,5 @@ Delete suppressions that no longer match, and say why for the ones that do:
 ## How to suppress
 `-A unused-suppression` for a run.
 "#,
+    check: None,
 };

@@ -51,6 +51,7 @@ tx.commit().await?;
 `// failfirst: allow(write-without-inbox) reason` on the line above the write, or
 `#[failfirst::allow(write-without-inbox, reason = "..")]` on the function.
 "#,
+    check: Some(check),
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

@@ -19,7 +19,7 @@ use crate::report::{
     Answer, BoundShown, ChainStep, Citation, Evidence, Finding, FindingId, Place, Questions,
     Unfollowed, WriteSafety,
 };
-use crate::rules::{Violation, HANDLER_CHECKS};
+use crate::rules::{handler_checks, Violation};
 use crate::vocab::{Question, Verdict};
 
 /// A handler's answers and the findings on its path.
@@ -46,10 +46,7 @@ impl<'a> Judge<'a> {
     pub fn judge(&mut self, handler: &DiscoveredHandler) -> HandlerVerdict {
         let path = HandlerPath::of(self.index, self.knowledge, &mut self.cache, handler);
         let reached = &path.reach;
-        let violations: Vec<Violation> = HANDLER_CHECKS
-            .iter()
-            .flat_map(|check| check(&path))
-            .collect();
+        let violations: Vec<Violation> = handler_checks().flat_map(|check| check(&path)).collect();
         let handler_path = handler.path(self.index);
         let findings = violations
             .iter()
