@@ -158,7 +158,13 @@ pub fn finding_markers(dir: &Path, cwd: &Path) -> BTreeSet<FindingKey> {
 
 /// The findings of a JSON report.
 pub fn reported_findings(report: &serde_json::Value) -> BTreeSet<FindingKey> {
-    keyed(report, "findings", "rule")
+    let mut reported = report.clone();
+    // A rule turned off leaves its findings in the JSON, at level `allow`, for the answers
+    // that cite them; they are not reported.
+    if let Some(findings) = reported["findings"].as_array_mut() {
+        findings.retain(|finding| finding["level"] != "allow");
+    }
+    keyed(&reported, "findings", "rule")
 }
 
 /// Accuracy per rule, as ast-grep reports it.

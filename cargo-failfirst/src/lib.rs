@@ -228,7 +228,7 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
     let denied = report
         .findings
         .iter()
-        .any(|finding| finding.level == Level::Deny && finding.suppressed.is_none());
+        .any(|finding| finding.level == Level::Deny && finding.is_reported());
     let threshold = args
         .fail_under
         .map(|percent| (percent, "`--fail-under`".to_string()))
@@ -594,9 +594,8 @@ fn apply_levels(report: &mut Report, levels: &BTreeMap<String, Level>) {
             finding.level = *level;
         }
     }
-    // The answers see the allowed findings before they leave the report.
+    // A rule turned off decides what is printed and what fails the run, never an answer
+    // or the score: its findings stay in the report (the JSON shows them at level `allow`,
+    // for the answers that cite them) and no format prints or counts them.
     report.settle();
-    report
-        .findings
-        .retain(|finding| finding.level != Level::Allow);
 }

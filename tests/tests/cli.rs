@@ -93,6 +93,55 @@ fn allowing_a_rule_removes_its_findings_and_the_failure() {
     );
 }
 
+/// Rule levels decide what is printed and what fails the run; the answers and the team
+/// score stay as the code makes them, or the score could be bought with a flag.
+#[test]
+fn allowing_a_rule_leaves_the_answers_and_the_score_as_they_were() {
+    let json = |extra: &[&str]| {
+        let mut args = vec!["failfirst", "examples/payments-service", "--format", "json"];
+        args.extend_from_slice(extra);
+        let output = run_failfirst(&repo_root(), &args);
+        serde_json::from_str::<serde_json::Value>(&output.stdout).unwrap_or_default()
+    };
+    let plain = json(&[]);
+    let allowed = json(&[
+        "-A",
+        "write-without-inbox",
+        "-A",
+        "downstream-without-deadline",
+    ]);
+    assert_eq!(plain["summary"]["score"], allowed["summary"]["score"]);
+    assert_eq!(plain["handlers"], allowed["handlers"]);
+    // The allowed findings are neither counted nor printed, but the JSON keeps them, at
+    // level `allow`, for the answers that cite them.
+    assert_eq!(plain["summary"]["findings"]["deny"], 5);
+    assert_eq!(allowed["summary"]["findings"]["deny"], 0);
+    let allowed_findings: Vec<&serde_json::Value> = allowed["findings"]
+        .as_array()
+        .map(|findings| {
+            findings
+                .iter()
+                .filter(|finding| finding["rule"] == "write-without-inbox")
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(allowed_findings.len(), 4);
+    assert!(allowed_findings
+        .iter()
+        .all(|finding| finding["level"] == "allow"));
+    let human = run_failfirst(
+        &repo_root(),
+        &[
+            "failfirst",
+            "examples/payments-service",
+            "-A",
+            "write-without-inbox",
+        ],
+    );
+    assert!(!human.stdout.contains("failfirst::write-without-inbox"));
+    assert!(human.stdout.contains("score 57.1%"), "{}", human.stdout);
+}
+
 #[test]
 fn explain_prints_the_rule_documentation() {
     let output = run_failfirst(&repo_root(), &["failfirst", "explain", "parse-error"]);

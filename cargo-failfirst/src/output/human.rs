@@ -43,7 +43,11 @@ pub fn render(
     let mut out = String::new();
     let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
     // Suppressed findings are in the JSON report only; so are those of rules turned off.
-    for finding in report.findings.iter().filter(|finding| is_shown(finding)) {
+    for finding in report
+        .findings
+        .iter()
+        .filter(|finding| finding.is_reported())
+    {
         let text = sources
             .entry(finding.file.as_str())
             .or_insert_with(|| read_source(&finding.file))
@@ -84,11 +88,6 @@ pub fn render(
         }
     }
     out
-}
-
-/// Whether the human format prints a finding: not suppressed, and its rule not turned off.
-pub fn is_shown(finding: &Finding) -> bool {
-    finding.suppressed.is_none() && finding.level != Level::Allow
 }
 
 /// What a finding breaks, and how the handler gets to it: the handlers by route (the first

@@ -70,8 +70,8 @@ pub enum Evidence {
     ResentOnRetry(Citation),
     /// Q2 fails because Q1 does.
     FailsWithQ1,
-    /// The answer passes because every finding that failed it was accepted (suppressed or
-    /// allowed); the accepted findings follow.
+    /// The answer passes because every finding that failed it was accepted with a reason in
+    /// the code (suppressed); the accepted findings follow.
     AcceptedFindings,
     NoDownstreamCall,
     TouchesNoStore,
@@ -179,7 +179,7 @@ impl fmt::Display for Evidence {
             }
             Evidence::FailsWithQ1 => f.write_str("Q1 fails: a retry is not the same as one run"),
             Evidence::AcceptedFindings => {
-                f.write_str("passes on findings the team accepted (suppressed or allowed):")
+                f.write_str("passes on findings accepted in the code with a reason (suppressed):")
             }
             Evidence::NoDownstreamCall => f.write_str("no downstream call on this handler's path"),
             Evidence::TouchesNoStore => f.write_str("touches no store"),

@@ -124,9 +124,16 @@ impl Finding {
         }
     }
 
-    /// The team has accepted it: suppressed with a reason, or its rule set to `allow`.
+    /// The team has accepted it, in the code, with a reason: a suppression. A rule set to
+    /// `allow` only leaves the finding out of what is printed; it still counts against the
+    /// answers, so that the score cannot be bought with a flag.
     pub fn is_accepted(&self) -> bool {
-        self.suppressed.is_some() || self.level == Level::Allow
+        self.suppressed.is_some()
+    }
+
+    /// Whether the finding is printed and counted: neither accepted nor of a rule turned off.
+    pub fn is_reported(&self) -> bool {
+        self.suppressed.is_none() && self.level != Level::Allow
     }
 }
 
@@ -216,7 +223,22 @@ impl Report {
                     answer.evidence = std::iter::once(Evidence::AcceptedFindings)
                         .chain(cited)
                         .collect();
+                } else {
+                    // Still failing: on the findings that are not accepted.
+                    answer.evidence.retain(|evidence| {
+                        evidence
+                            .cites()
+                            .is_none_or(|finding| !accepted.contains(finding))
+                    });
                 }
+            }
+            // Q2 fails "because Q1 does" only while Q1 does.
+            if handler.questions.q1_idempotent.verdict != Verdict::Fail {
+                handler
+                    .questions
+                    .q2_retry_safe
+                    .evidence
+                    .retain(|evidence| *evidence != Evidence::FailsWithQ1);
             }
         }
         let handler_count = self.handlers.len();
@@ -250,7 +272,7 @@ impl Report {
         let count = |level: Level| {
             self.findings
                 .iter()
-                .filter(|finding| finding.level == level && finding.suppressed.is_none())
+                .filter(|finding| finding.level == level && finding.is_reported())
                 .count()
         };
         self.summary.findings.deny = count(Level::Deny);
