@@ -362,10 +362,19 @@ mod tests {
         }
     }
 
+    fn suppressed(rule: &'static str, line: u32) -> Finding {
+        let mut finding = finding(rule, line, Level::Deny);
+        finding.suppressed = Some(Suppressed {
+            reason: "reviewed".to_string(),
+            line: line - 1,
+        });
+        finding
+    }
+
     #[test]
     fn an_answer_failing_only_on_accepted_findings_passes_citing_them() {
-        let allowed = finding("write-without-inbox", 29, Level::Allow);
-        let mut report = report_with(failing_on(&[&allowed]), vec![allowed.clone()]);
+        let accepted = suppressed("write-without-inbox", 29);
+        let mut report = report_with(failing_on(&[&accepted]), vec![accepted.clone()]);
         report.settle();
         let answer = &report.handlers[0].questions.q1_idempotent;
         assert_eq!(answer.verdict, Verdict::Pass);
@@ -376,7 +385,7 @@ mod tests {
                 .map(ToString::to_string)
                 .collect::<Vec<_>>(),
             [
-                "passes on findings the team accepted (suppressed or allowed):",
+                "passes on findings accepted in the code with a reason (suppressed):",
                 "write-without-inbox at src/db.rs:29"
             ]
         );
@@ -384,19 +393,37 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_citing_one_active_finding_still_fails() {
+    fn a_rule_turned_off_changes_no_answer_and_no_score() {
         let allowed = finding("write-without-inbox", 29, Level::Allow);
+        let mut report = report_with(failing_on(&[&allowed]), vec![allowed.clone()]);
+        report.settle();
+        let answer = &report.handlers[0].questions.q1_idempotent;
+        assert_eq!(answer.verdict, Verdict::Fail);
+        assert_eq!(report.summary.score, 0.0);
+        assert_eq!(report.summary.findings.deny, 0, "nor is it counted");
+    }
+
+    #[test]
+    fn an_answer_citing_one_active_finding_still_fails() {
+        let accepted = suppressed("write-without-inbox", 29);
         // The same rule on the same line, another statement: a different finding.
         let mut active = finding("write-without-inbox", 29, Level::Deny);
         active.column = 40;
         let mut report = report_with(
-            failing_on(&[&allowed, &active]),
-            vec![allowed.clone(), active.clone()],
+            failing_on(&[&accepted, &active]),
+            vec![accepted.clone(), active.clone()],
         );
         report.settle();
+        let answer = &report.handlers[0].questions.q1_idempotent;
+        assert_eq!(answer.verdict, Verdict::Fail);
+        // It fails on the active finding alone.
         assert_eq!(
-            report.handlers[0].questions.q1_idempotent.verdict,
-            Verdict::Fail
+            answer
+                .evidence
+                .iter()
+                .filter_map(Evidence::cites)
+                .collect::<Vec<_>>(),
+            [&active.id()]
         );
         assert_eq!(report.summary.score, 0.0);
     }
