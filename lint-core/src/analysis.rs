@@ -12,8 +12,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::discovery::{discover, DiscoveredHandler, HandlerFunction};
 use crate::index::{
-    build_index_from, summarize_file, CallTarget, FileSummary, FnId, TypingHints, WalkHints,
-    WorkspaceIndex,
+    build_index_from, summarize_file, BuilderHint, CallTarget, FileSummary, FnId, TypingHints,
+    WalkHints, WorkspaceIndex,
 };
 use crate::knowledge::{self, Knowledge};
 use crate::location::{FileId, TextRange};
@@ -89,7 +89,7 @@ pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
     };
     let hints = IndexHints {
         walk: walk_hints(),
-        typing: typing_hints(),
+        typing: typing_hints(&options.knowledge),
     };
     let mut parts = Vec::new();
     for batch in batches(&input.crates) {
@@ -203,10 +203,21 @@ pub(crate) fn walk_hints() -> WalkHints {
     }
 }
 
-/// How the resolver sees values through wrappers and builders, in the knowledge's words.
-pub(crate) fn typing_hints() -> TypingHints {
+/// How the resolver sees values through wrappers and builders, in the knowledge's words:
+/// its conventions, and the builder types of the libraries' records.
+pub(crate) fn typing_hints(knowledge: &Knowledge) -> TypingHints {
     let owned = |words: &[&str]| words.iter().map(|word| word.to_string()).collect();
     TypingHints {
+        builders: knowledge
+            .http_libraries
+            .iter()
+            .flat_map(|library| &library.builders)
+            .map(|builder| BuilderHint {
+                builder: builder.builder.clone(),
+                builds: builder.builds.clone(),
+                finishers: builder.finishers.clone(),
+            })
+            .collect(),
         transparent_wrappers: owned(knowledge::TRANSPARENT_WRAPPERS),
         transparent_methods: owned(knowledge::TRANSPARENT_METHODS),
         constructor_names: owned(knowledge::CONSTRUCTOR_NAMES),
@@ -577,7 +588,7 @@ pub(crate) fn index_of_sources(crates: &[CrateInput], sources: &[&str]) -> Works
             Err(problem) => panic!("file {position}: {problem:?}"),
         })
         .collect();
-    build_index_from(crates, typing_hints(), &mut |file| {
+    build_index_from(crates, typing_hints(&Knowledge::builtin()), &mut |file| {
         summaries.get_mut(file.0 as usize).and_then(Option::take)
     })
 }

@@ -8,8 +8,8 @@ use crate::index::{
     CallSite, CallTarget, Callee, FnId, Mentions, TypeTarget, ValueExpr, WorkspaceIndex,
 };
 use crate::knowledge::{
-    Knowledge, CONFIG_TIMEOUT_KEYS, DEADLINE_METHODS, DEADLINE_NAME_PARTS, RETRYING_MIDDLEWARE,
-    TIMEOUT_FUNCTIONS,
+    ClientBounds, Knowledge, CLIENT_CONSTRUCTORS, CLIENT_FINISHERS, CONFIG_TIMEOUT_KEYS,
+    DEADLINE_METHODS, DEADLINE_NAME_PARTS, LAZY_CLIENT_SETUP, LAZY_INITIALIZERS, TIMEOUT_FUNCTIONS,
 };
 use crate::location::Position;
 
@@ -204,6 +204,7 @@ pub(super) fn client_construction(
     client: &ValueExpr,
     at: Position,
     default_bound: Option<Bound>,
+    bounds: &ClientBounds,
 ) -> ClientConstruction {
     let evidence = construction_evidence(index, function, client, at, 0);
     match evidence {
@@ -214,14 +215,20 @@ pub(super) fn client_construction(
         Ok(mentions) => {
             let retries = mentions.paths().any(|path| {
                 path.iter()
-                    .any(|segment| RETRYING_MIDDLEWARE.contains(&segment.as_str()))
+                    .any(|segment| bounds.is_retrying_middleware(segment))
             }) || mentions
                 .names()
-                .any(|name| RETRYING_MIDDLEWARE.contains(&name));
-            let bound = if mentions.mentions_method(&["timeout"]) {
+                .any(|name| bounds.is_retrying_middleware(name));
+            let timeout = mentions
+                .methods()
+                .find(|method| bounds.is_timeout_method(method));
+            let connect_timeout = mentions
+                .methods()
+                .find(|method| bounds.is_connect_timeout_method(method));
+            let bound = if let Some(timeout) = timeout {
                 Bound::Fixed {
-                    what: "client built with `.timeout(..)`".to_string(),
-                    ms: built_timeout_ms(index, function, client, at)
+                    what: format!("client built with `.{timeout}(..)`"),
+                    ms: built_timeout_ms(index, function, client, at, bounds)
                         .or_else(|| agreed_timeout_ms(&mentions)),
                 }
             } else if let Some(bound) = configured_timeout(&mentions) {
@@ -233,11 +240,10 @@ pub(super) fn client_construction(
                 Bound::Unknown(
                     "where the client is built is not visible from this call".to_string(),
                 )
-            } else if mentions.mentions_method(&["connect_timeout"]) {
-                Bound::Unbounded(
-                    "its client has only a `connect_timeout`, which does not bound the request"
-                        .to_string(),
-                )
+            } else if let Some(connect_timeout) = connect_timeout {
+                Bound::Unbounded(format!(
+                    "its client has only a `{connect_timeout}`, which does not bound the request"
+                ))
             } else {
                 Bound::Unbounded("its client is built without a timeout".to_string())
             };
@@ -478,11 +484,11 @@ fn static_evidence(
                 for candidate in &index.fns {
                     for call in &candidate.summary.body.calls {
                         if let Callee::Method { method, .. } = &call.callee {
-                            if matches!(method.as_str(), "get_or_init" | "get_or_try_init" | "set")
+                            if LAZY_INITIALIZERS.contains(&method.as_str())
                                 && call
                                     .arg_mentions
                                     .methods()
-                                    .any(|m| m == "build" || m == "timeout")
+                                    .any(|m| LAZY_CLIENT_SETUP.contains(&m))
                             {
                                 mentions.extend(call.arg_mentions.clone());
                             }
@@ -591,20 +597,11 @@ fn parameter_evidence(
 fn shows_construction(mentions: &Mentions) -> bool {
     let constructor_path = mentions.paths().any(|path| {
         path.len() >= 2
-            && path.last().is_some_and(|last| {
-                matches!(
-                    last.as_str(),
-                    "new"
-                        | "builder"
-                        | "default"
-                        | "connect"
-                        | "from_static"
-                        | "from_shared"
-                        | "new_with_policy"
-                )
-            })
+            && path
+                .last()
+                .is_some_and(|last| CLIENT_CONSTRUCTORS.contains(&last.as_str()))
     });
-    let finisher = mentions.mentions_method(&["build", "create", "connect", "connect_lazy"]);
+    let finisher = mentions.mentions_method(CLIENT_FINISHERS);
     constructor_path || finisher
 }
 

@@ -6,7 +6,7 @@ use crate::index::CompactString;
 use crate::index::{
     CallSite, Callee, FnId, Mention, Mentions, Resolution, TypeTarget, ValueExpr, WorkspaceIndex,
 };
-use crate::knowledge::DURATION_CONSTRUCTORS;
+use crate::knowledge::{ClientBounds, DURATION_CONSTRUCTORS};
 use crate::location::Position;
 
 /// Locals and constants followed from a duration to its definition, at most.
@@ -85,9 +85,10 @@ pub(super) fn built_timeout_ms(
     function: FnId,
     client: &ValueExpr,
     at: Position,
+    bounds: &ClientBounds,
 ) -> Option<u64> {
     match client {
-        ValueExpr::Name(name) => local_timeout_ms(index, function, name, at),
+        ValueExpr::Name(name) => local_timeout_ms(index, function, name, at, bounds),
         ValueExpr::Field(base, field) => {
             let TypeTarget::Local(owner) =
                 index.type_of_value(index.context_of(function), base, at)
@@ -107,8 +108,13 @@ pub(super) fn built_timeout_ms(
                     let ValueExpr::Name(local) = &init.value else {
                         return None;
                     };
-                    let ms =
-                        local_timeout_ms(index, FnId(position as u32), local, init.range.start)?;
+                    let ms = local_timeout_ms(
+                        index,
+                        FnId(position as u32),
+                        local,
+                        init.range.start,
+                        bounds,
+                    )?;
                     if found.is_some_and(|earlier| earlier != ms) {
                         return None;
                     }
@@ -126,6 +132,7 @@ fn local_timeout_ms(
     function: FnId,
     name: &str,
     at: Position,
+    bounds: &ClientBounds,
 ) -> Option<u64> {
     let body = &index.fn_def(function).summary.body;
     let local = body
@@ -139,7 +146,7 @@ fn local_timeout_ms(
         .iter()
         .filter(|call| {
             init.contains_range(&call.range)
-                && matches!(&call.callee, Callee::Method { method, .. } if method == "timeout")
+                && matches!(&call.callee, Callee::Method { method, .. } if bounds.is_timeout_method(method))
         })
         .collect();
     match timeouts.as_slice() {

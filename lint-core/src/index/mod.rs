@@ -22,7 +22,9 @@ use std::collections::BTreeMap;
 
 pub use collect::{summarize_file, WalkHints};
 pub use modules::build_index_from;
-pub use resolve::{CallTarget, FnContext, Resolution, TypeTarget, TypingHints, UnresolvedCall};
+pub use resolve::{
+    BuilderHint, CallTarget, FnContext, Resolution, TypeTarget, TypingHints, UnresolvedCall,
+};
 pub use summary::*;
 
 use crate::location::FileId;

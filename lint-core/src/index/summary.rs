@@ -195,6 +195,20 @@ pub struct BodySummary {
     /// `static`s declared inside the body (`static CLIENT: LazyLock<Client> = ..` in the
     /// function that uses it); indexed with the function's module.
     pub statics: Vec<StaticSummary>,
+    /// `.await`s on a call or a variable: where a future that is a request is sent.
+    pub awaits: Vec<AwaitSite>,
+}
+
+/// An `.await` of a call (`client.get(url).await`) or of a variable (`request.await`).
+#[derive(Clone, Debug)]
+pub struct AwaitSite {
+    /// The awaited expression, `?` and parentheses peeled: the range of its outermost
+    /// call, or of the variable.
+    pub value: TextRange,
+    /// The variable awaited, when it is one.
+    pub variable: Option<CompactString>,
+    /// The innermost statement holding the `.await`.
+    pub statement: TextRange,
 }
 
 #[derive(Clone, Debug)]
@@ -375,6 +389,7 @@ impl BodySummary {
         self.closures.shrink_to_fit();
         self.struct_literals.shrink_to_fit();
         self.discards.shrink_to_fit();
+        self.awaits.shrink_to_fit();
     }
 }
 

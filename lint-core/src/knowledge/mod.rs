@@ -10,11 +10,65 @@
 //!
 //! May import: `vocab`.
 
+pub mod http;
 mod runtime;
 
 use crate::vocab::Framework;
 
 pub use runtime::{ClientMethod, DirectClient, Knowledge, WriteApi};
+
+/// What bounds the requests of a client, in the words of its library: methods that bound a
+/// whole request (on the client's builder or the request), methods that bound only the
+/// connection, middleware that retries every request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientBounds {
+    pub timeout_methods: Vec<String>,
+    pub connect_timeout_methods: Vec<String>,
+    pub retrying_middleware: Vec<String>,
+}
+
+impl ClientBounds {
+    /// The words most Rust clients use, for the clients no record describes: gRPC
+    /// channels (`Endpoint::timeout`), broker producers, the team's declared wrappers.
+    pub fn conventional() -> Self {
+        ClientBounds {
+            timeout_methods: vec!["timeout".to_string()],
+            connect_timeout_methods: vec!["connect_timeout".to_string()],
+            retrying_middleware: vec!["RetryTransientMiddleware".to_string()],
+        }
+    }
+
+    pub fn is_timeout_method(&self, method: &str) -> bool {
+        self.timeout_methods.iter().any(|known| known == method)
+    }
+
+    pub fn is_connect_timeout_method(&self, method: &str) -> bool {
+        self.connect_timeout_methods
+            .iter()
+            .any(|known| known == method)
+    }
+
+    pub fn is_retrying_middleware(&self, name: &str) -> bool {
+        self.retrying_middleware.iter().any(|known| known == name)
+    }
+}
+
+/// A path as records write it: `["reqwest", "Client"]`.
+pub type Path = Vec<String>;
+
+/// `"reqwest::Client"` as a [`Path`].
+pub fn path(text: &str) -> Path {
+    text.split("::").map(str::to_string).collect()
+}
+
+/// The same segments, whatever string type holds them.
+pub(crate) fn same_path(candidate: &[impl AsRef<str>], known: &[String]) -> bool {
+    candidate.len() == known.len()
+        && candidate
+            .iter()
+            .zip(known)
+            .all(|(segment, expected)| segment.as_ref() == expected)
+}
 
 mod state;
 pub use state::*;
@@ -216,86 +270,8 @@ pub const HANDLER_ANNOTATIONS: &[&str] = &["handler", "idempotent", "deadline"];
 // ---------------------------------------------------------------------------------------
 // Downstream calls, deadlines and retries.
 
-/// HTTP client types whose requests are downstream calls, with the bound they have when
-/// built without `.timeout(..)`.
-pub struct HttpClientKind {
-    pub type_path: &'static [&'static str],
-    /// `Some(description)` when the library bounds requests by default.
-    pub default_bound: Option<&'static str>,
-}
-
-pub const HTTP_CLIENTS: &[HttpClientKind] = &[
-    HttpClientKind {
-        type_path: &["reqwest", "Client"],
-        default_bound: None,
-    },
-    HttpClientKind {
-        type_path: &["reqwest", "blocking", "Client"],
-        default_bound: Some("the blocking client's 30 s default timeout"),
-    },
-    HttpClientKind {
-        type_path: &["reqwest_middleware", "ClientWithMiddleware"],
-        default_bound: None,
-    },
-];
-
-/// Clients whose methods send a request directly (no builder): hyper's.
-pub struct DirectHttpClient {
-    pub type_path: &'static [&'static str],
-    /// Method name and the HTTP method it implies (`None`: given by the request).
-    pub methods: &'static [(&'static str, Option<&'static str>)],
-}
-
-pub const DIRECT_HTTP_CLIENTS: &[DirectHttpClient] = &[
-    DirectHttpClient {
-        type_path: &["hyper_util", "client", "legacy", "Client"],
-        methods: &[("request", None), ("get", Some("GET"))],
-    },
-    DirectHttpClient {
-        type_path: &["hyper", "Client"],
-        methods: &[("request", None), ("get", Some("GET"))],
-    },
-    DirectHttpClient {
-        type_path: &["hyper", "client", "Client"],
-        methods: &[("request", None), ("get", Some("GET"))],
-    },
-];
-
-/// Request builders: a request built elsewhere (a helper returning one) and sent here.
-pub const REQUEST_BUILDER_TYPES: &[&[&str]] = &[
-    &["reqwest", "RequestBuilder"],
-    &["reqwest_middleware", "RequestBuilder"],
-];
-
-/// Request-builder methods that choose the HTTP method.
-pub const HTTP_VERB_METHODS: &[&str] =
-    &["get", "post", "put", "delete", "patch", "head", "request"];
-
 /// HTTP methods that are idempotent by definition (RFC 9110 §9.2.2).
 pub const IDEMPOTENT_HTTP_METHODS: &[&str] = &["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
-
-/// Methods that send a built request.
-pub const HTTP_SEND_METHODS: &[&str] = &["send"];
-
-/// Free functions that send an HTTP request with a default client.
-pub struct HttpFunction {
-    pub path: &'static [&'static str],
-    pub method: &'static str,
-    pub default_bound: Option<&'static str>,
-}
-
-pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
-    HttpFunction {
-        path: &["reqwest", "get"],
-        method: "GET",
-        default_bound: None,
-    },
-    HttpFunction {
-        path: &["reqwest", "blocking", "get"],
-        method: "GET",
-        default_bound: Some("the blocking client's 30 s default timeout"),
-    },
-];
 
 /// Message brokers and SDK clients: (crate, type name, methods that send, label).
 pub struct PublisherKind {
@@ -368,6 +344,24 @@ pub const GRPC_READ_PREFIXES: &[&str] = &[
     "stream",
     "health",
 ];
+
+/// Paths whose last segment builds a client, and methods that finish building one: where
+/// they are in sight, a client's construction is, and a missing timeout can be claimed.
+pub const CLIENT_CONSTRUCTORS: &[&str] = &[
+    "new",
+    "builder",
+    "default",
+    "connect",
+    "from_static",
+    "from_shared",
+    "new_with_policy",
+];
+pub const CLIENT_FINISHERS: &[&str] = &["build", "create", "connect", "connect_lazy"];
+
+/// Methods that fill a lazily built static (`CLIENT.get_or_init(|| ..)`), and the methods
+/// of their argument that show a client being built there.
+pub const LAZY_INITIALIZERS: &[&str] = &["get_or_init", "get_or_try_init", "set"];
+pub const LAZY_CLIENT_SETUP: &[&str] = &["build", "timeout"];
 
 /// Functions that bound a future: `tokio::time::timeout(duration, future)`.
 pub const TIMEOUT_FUNCTIONS: &[&[&str]] = &[
@@ -553,8 +547,6 @@ pub const CONSTANT_STRATEGIES: &[&str] = &[
     "Constant",
     "constant",
 ];
-/// Middleware that retries every request a client sends.
-pub const RETRYING_MIDDLEWARE: &[&str] = &["RetryTransientMiddleware"];
 
 /// backoff's `ExponentialBackoff::default()` gives up after 15 minutes of elapsed time.
 pub const BACKOFF_DEFAULT_MAX_ELAPSED_MS: u64 = 15 * 60 * 1000;

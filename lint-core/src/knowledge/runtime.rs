@@ -5,9 +5,10 @@
 //! directly. Every table starts as a copy of its built-in one and user entries are appended
 //! to it, so the code that reads a table never knows where an entry came from.
 
+use super::http::{self, HttpLibrary};
 use super::{
-    DEADLINE_HEADERS, DEADLINE_TYPES, DIRECT_HTTP_CLIENTS, IDEMPOTENCY_FIELD_PARTS,
-    IDEMPOTENCY_HEADERS, IDEMPOTENT_HTTP_METHODS, KEY_TABLE_PARTS, MESSAGE_ID_NAMES,
+    same_path, ClientBounds, DEADLINE_HEADERS, DEADLINE_TYPES, IDEMPOTENCY_FIELD_PARTS,
+    IDEMPOTENCY_HEADERS, KEY_TABLE_PARTS, MESSAGE_ID_NAMES,
 };
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +19,12 @@ pub struct Knowledge {
     /// Methods (or functions) whose call `app.register("/path", handler)` registers a
     /// handler: the first literal argument is its route. None are built in.
     pub routing_methods: Vec<String>,
+    /// HTTP client libraries whose requests are built, then sent: one record each
+    /// (`knowledge/http/`).
+    pub http_libraries: Vec<HttpLibrary>,
+    /// What bounds the clients no library record describes (gRPC channels, producers,
+    /// declared wrappers).
+    pub client_bounds: ClientBounds,
     /// Clients whose methods are downstream calls by themselves (no request builder):
     /// hyper's, then the team's own wrappers.
     pub direct_clients: Vec<DirectClient>,
@@ -86,24 +93,9 @@ impl Knowledge {
         Knowledge {
             handler_attributes: Vec::new(),
             routing_methods: Vec::new(),
-            direct_clients: DIRECT_HTTP_CLIENTS
-                .iter()
-                .map(|client| DirectClient {
-                    type_path: owned_path(client.type_path),
-                    methods: client
-                        .methods
-                        .iter()
-                        .map(|(name, http_method)| ClientMethod {
-                            name: name.to_string(),
-                            http_method: http_method.map(str::to_string),
-                            idempotent: http_method
-                                .map(|method| IDEMPOTENT_HTTP_METHODS.contains(&method)),
-                        })
-                        .collect(),
-                    declared: false,
-                    default_timeout_ms: None,
-                })
-                .collect(),
+            http_libraries: http::builtin(),
+            client_bounds: ClientBounds::conventional(),
+            direct_clients: http::hyper::clients(),
             deadline_headers: DEADLINE_HEADERS
                 .iter()
                 .map(|name| name.to_string())
@@ -189,10 +181,6 @@ impl DirectClient {
     }
 }
 
-fn owned_path(path: &[&str]) -> Vec<String> {
-    path.iter().map(|segment| segment.to_string()).collect()
-}
-
 /// `my_payments::api::Client` and `my_payments::Client` are the same type when the crate
 /// re-exports it: the first and last segments decide.
 fn same_crate_and_name<S: AsRef<str>>(candidate: &[S], known: &[String]) -> bool {
@@ -202,15 +190,6 @@ fn same_crate_and_name<S: AsRef<str>>(candidate: &[S], known: &[String]) -> bool
         }
         _ => same_path(candidate, known),
     }
-}
-
-/// The same segments, whatever string type holds them.
-fn same_path<S: AsRef<str>>(candidate: &[S], known: &[String]) -> bool {
-    candidate.len() == known.len()
-        && candidate
-            .iter()
-            .zip(known)
-            .all(|(segment, expected)| segment.as_ref() == expected)
 }
 
 #[cfg(test)]
@@ -229,7 +208,7 @@ mod tests {
     #[test]
     fn the_builtin_tables_are_the_const_ones() {
         let knowledge = Knowledge::builtin();
-        assert_eq!(knowledge.direct_clients.len(), DIRECT_HTTP_CLIENTS.len());
+        assert_eq!(knowledge.direct_clients.len(), http::hyper::clients().len());
         assert!(knowledge.is_deadline_header("GRPC-TIMEOUT"));
         assert!(knowledge.is_deadline_type("Deadline"));
         assert!(!knowledge.is_deadline_type("Instant"));

@@ -153,6 +153,28 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
         visit::visit_expr_continue(self, node);
     }
 
+    fn visit_expr_await(&mut self, node: &'ast syn::ExprAwait) {
+        // Only calls and variables can be requests; other futures (`async` blocks, joins of
+        // several) are not recorded.
+        let awaited = peel_try_and_parens(&node.base);
+        let variable = match awaited {
+            syn::Expr::Path(path) => path
+                .path
+                .get_ident()
+                .map(ToCompactString::to_compact_string),
+            _ => None,
+        };
+        if variable.is_some() || matches!(awaited, syn::Expr::Call(_) | syn::Expr::MethodCall(_)) {
+            let value = expr_range(awaited);
+            self.summary.awaits.push(AwaitSite {
+                value,
+                variable,
+                statement: self.statements.last().copied().unwrap_or(value),
+            });
+        }
+        visit::visit_expr_await(self, node);
+    }
+
     fn visit_expr_try(&mut self, node: &'ast syn::ExprTry) {
         self.record_exit(ExitKind::Question, node.question_token.span);
         visit::visit_expr_try(self, node);
@@ -603,5 +625,16 @@ fn field_range(field: &syn::FieldValue) -> TextRange {
     match &field.member {
         syn::Member::Named(ident) => token_to_expr(ident.span(), &field.expr),
         syn::Member::Unnamed(index) => token_to_expr(index.span, &field.expr),
+    }
+}
+
+/// The expression a `?` or parentheses wrap: `client.get(url).send()` in
+/// `(client.get(url).send()?)`.
+fn peel_try_and_parens(expr: &syn::Expr) -> &syn::Expr {
+    match expr {
+        syn::Expr::Try(inner) => peel_try_and_parens(&inner.expr),
+        syn::Expr::Paren(inner) => peel_try_and_parens(&inner.expr),
+        syn::Expr::Group(inner) => peel_try_and_parens(&inner.expr),
+        other => other,
     }
 }

@@ -31,6 +31,18 @@ pub struct TypingHints {
     pub constructor_prefixes: Vec<String>,
     /// Methods that finish a builder: `T::builder()....build()` is a `T`.
     pub builder_finishers: Vec<String>,
+    /// Builder types of external crates: every method of one keeps its type, and its
+    /// finishers give what it builds (`ureq::AgentBuilder::new().timeout(..).build()` is a
+    /// `ureq::Agent`).
+    pub builders: Vec<BuilderHint>,
+}
+
+/// An external builder type, what it builds, and the methods that finish it.
+#[derive(Clone, Debug, Default)]
+pub struct BuilderHint {
+    pub builder: Vec<String>,
+    pub builds: Vec<String>,
+    pub finishers: Vec<String>,
 }
 
 impl TypingHints {
@@ -44,6 +56,29 @@ impl TypingHints {
 
     fn is_builder_finisher(&self, name: &str) -> bool {
         self.builder_finishers.iter().any(|known| known == name)
+    }
+
+    /// The type a method of a value of type `path` returns, when `path` is a builder.
+    fn through_builder(&self, path: &[CompactString], method: &str) -> Option<TypeTarget> {
+        let hint = self.builders.iter().find(|hint| {
+            hint.builder.len() == path.len()
+                && hint
+                    .builder
+                    .iter()
+                    .zip(path)
+                    .all(|(known, segment)| known == segment)
+        })?;
+        let built = if hint.finishers.iter().any(|finisher| finisher == method) {
+            &hint.builds
+        } else {
+            &hint.builder
+        };
+        Some(TypeTarget::External(
+            built
+                .iter()
+                .map(|segment| segment.as_str().into())
+                .collect(),
+        ))
     }
 
     fn is_constructor(&self, function: &str) -> bool {

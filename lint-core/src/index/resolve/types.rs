@@ -257,7 +257,10 @@ impl WorkspaceIndex {
                             )),
                         }
                     }
-                    TypeTarget::External(path) => external_result(&path),
+                    TypeTarget::External(path) => self
+                        .typing
+                        .through_builder(&path, method)
+                        .unwrap_or_else(|| external_result(&path)),
                     unknown => unknown,
                 }
             }

@@ -1,0 +1,583 @@
+//! HTTP requests, read through the records of the HTTP libraries: a request is started on
+//! a client (or by one of the library's functions, on its default client), built with
+//! methods that may bound it or add a header, and sent by a method or by awaiting it.
+
+use super::{chain_calls, external_type, key_assigned_to, mentions_key_name, unroll};
+use crate::facts::deadlines::{classify_duration, client_construction};
+use crate::facts::{Bound, DownstreamCall, DownstreamKind};
+use crate::index::{
+    AwaitSite, CallSite, CallTarget, Callee, CompactString, FnId, Mentions, Resolution, TypeTarget,
+    ValueExpr, WorkspaceIndex,
+};
+use crate::knowledge::http::{DefaultTimeout, HttpLibrary, RequestFunction, Verb};
+use crate::knowledge::{Knowledge, IDEMPOTENT_HTTP_METHODS};
+
+/// How the call at hand sends the request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SentBy<'a> {
+    /// A send method, by this name: `.send()`, `.call()`.
+    Method(&'a str),
+    /// The request is awaited.
+    Await,
+}
+
+/// A call of a function that sends a request by itself: `reqwest::get(url)`.
+pub(super) fn sending_function(
+    knowledge: &Knowledge,
+    call: &CallSite,
+    path: &[CompactString],
+) -> Option<DownstreamCall> {
+    let started = knowledge
+        .http_libraries
+        .iter()
+        .find_map(|library| library.request_function(path))
+        .filter(|started| started.sends)?;
+    let http_method = started.http_method.clone();
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        idempotent: Some(is_idempotent(http_method.as_deref().unwrap_or_default())),
+        kind: DownstreamKind::Http {
+            method: http_method,
+        },
+        api: path.join("::"),
+        has_key: false,
+        bound: default_client_bound(started),
+        retried_by_client: false,
+    })
+}
+
+/// A method call that sends a request: a send method of a library on a request it built, or
+/// an execute method given a request built elsewhere.
+pub(super) fn sent_by_method(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    call: &CallSite,
+    receiver: &ValueExpr,
+    method: &str,
+) -> Option<DownstreamCall> {
+    knowledge.http_libraries.iter().find_map(|library| {
+        if library.sends_with(method) {
+            request(
+                index,
+                knowledge,
+                library,
+                function,
+                call,
+                receiver,
+                SentBy::Method(method),
+            )
+        } else if library.is_execute_method(method) && !library.sends_on_await() {
+            execute(index, knowledge, library, function, call, receiver)
+        } else {
+            None
+        }
+    })
+}
+
+/// Requests that are sent by awaiting them: each `.await` of a request of a library that
+/// sends that way. An await of a value that an inner await already sent (a response read
+/// on) is not a second request.
+pub(super) fn sent_by_await(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+) -> Vec<DownstreamCall> {
+    let awaiting: Vec<&HttpLibrary> = knowledge
+        .http_libraries
+        .iter()
+        .filter(|library| library.sends_on_await())
+        .collect();
+    let body = &index.fn_def(function).summary.body;
+    if awaiting.is_empty() || body.awaits.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for site in &body.awaits {
+        let sent_before = body
+            .awaits
+            .iter()
+            .any(|inner| inner.value.start == site.value.start && inner.value.end < site.value.end);
+        if sent_before {
+            continue;
+        }
+        let Some((call, value)) = awaited_call(index, function, site) else {
+            continue;
+        };
+        out.extend(awaiting.iter().find_map(|library| {
+            request(
+                index,
+                knowledge,
+                library,
+                function,
+                &call,
+                &value,
+                SentBy::Await,
+            )
+        }));
+    }
+    out
+}
+
+/// The call an await sends, and the value it awaits: the outermost call of the awaited
+/// chain, or the variable awaited (its place standing for the call).
+fn awaited_call(
+    index: &WorkspaceIndex,
+    function: FnId,
+    site: &AwaitSite,
+) -> Option<(CallSite, ValueExpr)> {
+    let body = &index.fn_def(function).summary.body;
+    if let Some(variable) = &site.variable {
+        let call = CallSite {
+            range: site.value,
+            callee: Callee::Path(vec![variable.clone()]),
+            arg_mentions: Mentions::default(),
+            arg_ranges: Vec::new(),
+            receiver_range: None,
+            statement: site.statement,
+        };
+        return Some((call, ValueExpr::Name(variable.clone())));
+    }
+    let call = body.calls.iter().find(|call| call.range == site.value)?;
+    let value = match &call.callee {
+        Callee::Method { receiver, method } => ValueExpr::MethodCall {
+            receiver: Box::new(receiver.clone()),
+            method: method.clone(),
+        },
+        Callee::Path(callee) => ValueExpr::Call {
+            callee: callee.clone(),
+            args: Vec::new(),
+        },
+    };
+    Some((call.clone(), value))
+}
+
+/// A request of `library` sent at `call`: `value` is the request being sent (the receiver
+/// of the send method, or what is awaited).
+fn request(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    library: &HttpLibrary,
+    function: FnId,
+    call: &CallSite,
+    value: &ValueExpr,
+    sent_by: SentBy,
+) -> Option<DownstreamCall> {
+    let is_client = |value: &ValueExpr| {
+        external_type(index, function, value, call.range.start)
+            .is_some_and(|path| library.client(&path).is_some())
+    };
+    let (root, methods, starts) = unroll(index, function, value, call, 0, &is_client);
+    let context = index.context_of(function);
+    // A request one of the library's functions started, on its default client.
+    if let ValueExpr::Call { callee, .. } = &root {
+        if let Ok(Resolution::External(path)) = index.resolve_path(context.module, callee) {
+            if let Some(started) = library
+                .request_function(&path)
+                .filter(|started| !started.sends)
+            {
+                return Some(started_by_function(
+                    index, knowledge, library, function, call, value, &path, started, &starts,
+                ));
+            }
+        }
+    }
+    let client_type = match index.type_of_value(context, &root, call.range.start) {
+        TypeTarget::External(path) => path,
+        TypeTarget::Unknown(reason) => {
+            return match sent_by {
+                SentBy::Method(_) => unknown_client(library, call, &methods, &reason),
+                SentBy::Await => None,
+            }
+        }
+        TypeTarget::Local(_) => return None,
+    };
+    let Some(client) = library.client(&client_type) else {
+        return match sent_by {
+            SentBy::Method(send) => built_elsewhere(
+                index,
+                library,
+                function,
+                call,
+                &root,
+                &client_type,
+                &methods,
+                send,
+            ),
+            SentBy::Await => None,
+        };
+    };
+    let Some(verb) = methods.iter().find_map(|method| library.verb(method)) else {
+        // `client.send(request).await`: a request built elsewhere, sent by awaiting.
+        return match (sent_by, methods.first()) {
+            (SentBy::Await, Some(outermost)) if library.is_execute_method(outermost) => {
+                execute(index, knowledge, library, function, call, &root)
+            }
+            _ => None,
+        };
+    };
+    let chain = chain_calls(index, function, call, &starts);
+    let http_method = http_method_of(verb, &chain);
+    let has_key = carries_key_header(knowledge, library, &chain)
+        || chain
+            .iter()
+            .any(|other| mentions_key_name(knowledge, &other.arg_mentions))
+        || key_assigned_to(index, knowledge, function, value);
+    let construction = client_construction(
+        index,
+        function,
+        &root,
+        call.range.start,
+        client.default_timeout.as_ref().map(fixed_default),
+        &library.bounds,
+    );
+    let bound = match request_timeout(library, &chain) {
+        Some((timeout, method)) => classify_duration(
+            index,
+            knowledge,
+            function,
+            &timeout.arg_mentions,
+            timeout.range.start,
+            &format!("request `.{method}(..)`"),
+        ),
+        None => construction.bound,
+    };
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        idempotent: http_method.as_deref().map(is_idempotent),
+        kind: DownstreamKind::Http {
+            method: http_method,
+        },
+        api: format!("{}::{}", client_type.join("::"), verb.method),
+        has_key,
+        bound,
+        retried_by_client: construction.retries,
+    })
+}
+
+/// A request started by a function of the library (`ureq::post(url)`), on its default
+/// client, and sent at `call`.
+#[allow(clippy::too_many_arguments)]
+fn started_by_function(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    library: &HttpLibrary,
+    function: FnId,
+    call: &CallSite,
+    value: &ValueExpr,
+    path: &[CompactString],
+    started: &RequestFunction,
+    starts: &[crate::location::Position],
+) -> DownstreamCall {
+    let chain = chain_calls(index, function, call, starts);
+    let http_method = started.http_method.clone().or_else(|| {
+        chain
+            .iter()
+            .find(|other| matches!(&other.callee, Callee::Path(_)))
+            .and_then(|started_at| http_method_in(&started_at.arg_mentions))
+    });
+    let has_key = carries_key_header(knowledge, library, &chain)
+        || chain
+            .iter()
+            .any(|other| mentions_key_name(knowledge, &other.arg_mentions))
+        || key_assigned_to(index, knowledge, function, value);
+    let bound = match request_timeout(library, &chain) {
+        Some((timeout, method)) => classify_duration(
+            index,
+            knowledge,
+            function,
+            &timeout.arg_mentions,
+            timeout.range.start,
+            &format!("request `.{method}(..)`"),
+        ),
+        None => default_client_bound(started),
+    };
+    DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        idempotent: http_method.as_deref().map(is_idempotent),
+        kind: DownstreamKind::Http {
+            method: http_method,
+        },
+        api: path.join("::"),
+        has_key,
+        bound,
+        retried_by_client: false,
+    }
+}
+
+/// `client.execute(request)`: the method is the one the request was built with.
+fn execute(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    library: &HttpLibrary,
+    function: FnId,
+    call: &CallSite,
+    receiver: &ValueExpr,
+) -> Option<DownstreamCall> {
+    let client_type = external_type(index, function, receiver, call.range.start)?;
+    let client = library.client(&client_type)?;
+    let Callee::Method {
+        method: execute_method,
+        ..
+    } = &call.callee
+    else {
+        return None;
+    };
+    let body = &index.fn_def(function).summary.body;
+    let request = call.arg_mentions.names().next();
+    let built_with = request.and_then(|name| {
+        body.locals
+            .iter()
+            .rev()
+            .find(|local| local.name == name && local.scope.start <= call.range.start)
+    });
+    let http_method = built_with.and_then(|local| {
+        let verb = local
+            .init_mentions
+            .methods()
+            .find_map(|method| library.verb(method))?;
+        if let Some(http_method) = &verb.http_method {
+            return Some(http_method.clone());
+        }
+        // `.request(Method::GET, url)`: the method is the argument.
+        local.init_mentions.paths().find_map(|path| {
+            let last = path.last()?;
+            IDEMPOTENT_HTTP_METHODS
+                .iter()
+                .chain(&["POST", "PATCH"])
+                .find(|method| last == *method)
+                .map(|method| method.to_string())
+        })
+    });
+    let request_timeout = built_with.and_then(|local| {
+        local
+            .init_mentions
+            .methods()
+            .find(|method| library.is_timeout_method(method))
+    });
+    let construction = client_construction(
+        index,
+        function,
+        receiver,
+        call.range.start,
+        client.default_timeout.as_ref().map(fixed_default),
+        &library.bounds,
+    );
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        idempotent: http_method.as_deref().map(is_idempotent),
+        kind: DownstreamKind::Http {
+            method: http_method,
+        },
+        api: format!("{}::{execute_method}", client_type.join("::")),
+        has_key: built_with.is_some_and(|local| mentions_key_name(knowledge, &local.init_mentions)),
+        bound: match request_timeout {
+            Some(method) => Bound::fixed(format!("request built with `.{method}(..)`")),
+            None => construction.bound,
+        },
+        retried_by_client: construction.retries,
+    })
+}
+
+/// `make_request(url)?.send()`: a request builder returned by a helper. The method and a
+/// timeout are read from the helper; the client it used is followed where it is visible.
+#[allow(clippy::too_many_arguments)]
+fn built_elsewhere(
+    index: &WorkspaceIndex,
+    library: &HttpLibrary,
+    function: FnId,
+    call: &CallSite,
+    root: &ValueExpr,
+    root_type: &[CompactString],
+    methods: &[CompactString],
+    send: &str,
+) -> Option<DownstreamCall> {
+    if !library.is_request_type(root_type) {
+        return None;
+    }
+    let ValueExpr::Call { callee, .. } = root else {
+        return None;
+    };
+    let context = index.context_of(function);
+    let probe = CallSite {
+        callee: Callee::Path(callee.clone()),
+        ..call.clone()
+    };
+    let CallTarget::Local(helpers) = index.resolve_call(context, &probe) else {
+        return None;
+    };
+    let helper = *helpers.first()?;
+    let helper_name = &index.fn_def(helper).summary.name;
+    let helper_methods: Vec<CompactString> = index
+        .fn_def(helper)
+        .summary
+        .body
+        .calls
+        .iter()
+        .filter_map(|inner| match &inner.callee {
+            Callee::Method { method, .. } => Some(method.clone()),
+            Callee::Path(_) => None,
+        })
+        .chain(methods.iter().cloned())
+        .collect();
+    let http_method = helper_methods.iter().find_map(|method| {
+        library
+            .verb(method)
+            .and_then(|verb| verb.http_method.clone())
+    });
+    // The client the helper builds its request on: `INSTANCE.request(method, url)`.
+    let helper_body = &index.fn_def(helper).summary.body;
+    let client_call = helper_body
+        .calls
+        .iter()
+        .find_map(|inner| match &inner.callee {
+            Callee::Method { receiver, method } if library.verb(method).is_some() => {
+                Some((receiver, inner))
+            }
+            _ => None,
+        });
+    let bound = if let Some(timeout) = helper_methods
+        .iter()
+        .find(|method| library.is_timeout_method(method))
+    {
+        Bound::fixed(format!("`.{timeout}(..)` set in `{helper_name}`"))
+    } else if let Some((client, inner)) = client_call {
+        match client_construction(
+            index,
+            helper,
+            client,
+            inner.range.start,
+            None,
+            &library.bounds,
+        )
+        .bound
+        {
+            Bound::Unknown(reason) => {
+                Bound::Unknown(format!("the request is built in `{helper_name}`: {reason}"))
+            }
+            known => known,
+        }
+    } else {
+        Bound::Unknown(format!(
+            "the request is built in `{helper_name}`; the client it uses is not followed"
+        ))
+    };
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        idempotent: http_method.as_deref().map(is_idempotent),
+        kind: DownstreamKind::Http {
+            method: http_method,
+        },
+        api: format!("{}::{send}", root_type.join("::")),
+        has_key: false,
+        bound,
+        retried_by_client: false,
+    })
+}
+
+/// `x.post(url)...send()` on a value whose type is not known: the shape of an HTTP request,
+/// reported with an `unknown` bound rather than guessed either way.
+fn unknown_client(
+    library: &HttpLibrary,
+    call: &CallSite,
+    methods: &[CompactString],
+    reason: &str,
+) -> Option<DownstreamCall> {
+    let (verb, http_method) = methods.iter().find_map(|method| {
+        let verb = library.verb(method)?;
+        Some((method, verb.http_method.clone()?))
+    })?;
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        idempotent: Some(is_idempotent(&http_method)),
+        kind: DownstreamKind::Http {
+            method: Some(http_method),
+        },
+        api: format!("<unknown client>::{verb}"),
+        has_key: false,
+        bound: Bound::Unknown(format!("what sends this request is not known ({reason})")),
+        retried_by_client: false,
+    })
+}
+
+/// The HTTP method a verb sends: its own, or the one its call is given
+/// (`request(Method::POST, url)`, `request("POST", url)`).
+fn http_method_of(verb: &Verb, chain: &[&CallSite]) -> Option<String> {
+    if let Some(http_method) = &verb.http_method {
+        return Some(http_method.clone());
+    }
+    chain
+        .iter()
+        .find(|other| matches!(&other.callee, Callee::Method { method, .. } if *method == verb.method))
+        .and_then(|other| http_method_in(&other.arg_mentions))
+}
+
+/// The HTTP method an argument names: `Method::POST` (as the path's last segment), or a
+/// string naming one.
+fn http_method_in(arguments: &Mentions) -> Option<String> {
+    arguments
+        .paths()
+        .find_map(|path| path.last().map(|last| last.as_str().to_uppercase()))
+        .or_else(|| {
+            arguments.literals().find_map(|literal| {
+                let upper = literal.to_ascii_uppercase();
+                IDEMPOTENT_HTTP_METHODS
+                    .iter()
+                    .chain(&["POST", "PATCH"])
+                    .any(|method| *method == upper)
+                    .then_some(upper)
+            })
+        })
+}
+
+/// A header method of the chain given a literal that names an idempotency key.
+fn carries_key_header(knowledge: &Knowledge, library: &HttpLibrary, chain: &[&CallSite]) -> bool {
+    chain.iter().any(|other| {
+        matches!(&other.callee, Callee::Method { method, .. } if library.is_header_method(method))
+            && other
+                .arg_mentions
+                .literals()
+                .any(|literal| knowledge.is_idempotency_key(literal))
+    })
+}
+
+/// The call of the chain that bounds the request, and its method.
+fn request_timeout<'a>(
+    library: &HttpLibrary,
+    chain: &[&'a CallSite],
+) -> Option<(&'a CallSite, &'a str)> {
+    chain.iter().find_map(|other| match &other.callee {
+        Callee::Method { method, .. } if library.is_timeout_method(method) => {
+            Some((*other, method.as_str()))
+        }
+        _ => None,
+    })
+}
+
+/// The bound of a request on a library's default client.
+fn default_client_bound(started: &RequestFunction) -> Bound {
+    match &started.default_timeout {
+        Some(default) => fixed_default(default),
+        None => Bound::Unbounded(format!(
+            "`{}` uses a default client with no timeout",
+            started.path.join("::")
+        )),
+    }
+}
+
+fn fixed_default(default: &DefaultTimeout) -> Bound {
+    Bound::Fixed {
+        what: default.what.clone(),
+        ms: default.ms,
+    }
+}
+
+fn is_idempotent(http_method: &str) -> bool {
+    IDEMPOTENT_HTTP_METHODS.contains(&http_method)
+}

@@ -1,0 +1,244 @@
+//! Which calls leave the process: HTTP requests sent through a known client, RPCs on tonic
+//! generated clients, broker publishes, methods of clients the team declared. The
+//! receiver's type decides, never the method name alone: `tx.send(..)` on a channel is not a
+//! downstream call. What each library looks like is its record in the knowledge; nothing
+//! here names a library.
+
+mod direct;
+mod http;
+mod rpc;
+
+use super::DownstreamCall;
+use crate::index::{
+    CallSite, CallTarget, Callee, CompactString, FnId, TypeTarget, ValueExpr, WorkspaceIndex,
+};
+use crate::knowledge::Knowledge;
+use crate::location::Position;
+
+pub(super) fn downstream_calls(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    resolved: &[CallTarget],
+) -> Vec<DownstreamCall> {
+    let body = &index.fn_def(function).summary.body;
+    let mut out = Vec::new();
+    for (position, call) in body.calls.iter().enumerate() {
+        let found = match (&call.callee, &resolved[position]) {
+            (Callee::Path(_), CallTarget::External(path)) => {
+                http::sending_function(knowledge, call, path).or_else(|| {
+                    direct::associated_client_function(index, knowledge, function, call, path)
+                })
+            }
+            (Callee::Method { receiver, method }, _) => {
+                http::sent_by_method(index, knowledge, function, call, receiver, method)
+                    .or_else(|| {
+                        direct::direct_http(
+                            index,
+                            knowledge,
+                            function,
+                            call,
+                            receiver,
+                            method,
+                            &resolved[position],
+                        )
+                    })
+                    .or_else(|| {
+                        rpc::method_on_client(
+                            index,
+                            knowledge,
+                            function,
+                            call,
+                            receiver,
+                            method,
+                            &resolved[position],
+                        )
+                    })
+            }
+            _ => None,
+        };
+        out.extend(found);
+    }
+    // Requests sent by awaiting them come where they are awaited, in program order.
+    let awaited = http::sent_by_await(index, knowledge, function);
+    if !awaited.is_empty() {
+        out.extend(awaited);
+        out.sort_by_key(|call| call.range.start);
+    }
+    out
+}
+
+/// The root value of a method chain and the methods called on it, outermost first; a root
+/// that is a local bound to a chain continues into that chain (`let request =
+/// client.post(..);`). Also the start positions of the chains, to find their calls.
+/// `is_root` says which values are where a request starts (a client, a call starting a
+/// request): the walk stops at the innermost one, or at the bottom of the chain.
+pub(super) fn unroll(
+    index: &WorkspaceIndex,
+    function: FnId,
+    value: &ValueExpr,
+    call: &CallSite,
+    depth: usize,
+    is_root: &dyn Fn(&ValueExpr) -> bool,
+) -> (ValueExpr, Vec<CompactString>, Vec<Position>) {
+    // Walk down the chain; the root is the innermost value that is a client (an accessor
+    // such as `ctx.client()` returns one), or the bottom of the chain.
+    let mut levels: Vec<(&ValueExpr, &CompactString)> = Vec::new();
+    let mut current = value;
+    while let ValueExpr::MethodCall { receiver, method } = current {
+        levels.push((current, method));
+        current = receiver;
+    }
+    let mut methods: Vec<CompactString> = Vec::new();
+    if !is_root(current) {
+        if let Some(position) = levels.iter().rposition(|(level, _)| is_root(level)) {
+            methods = levels[..position]
+                .iter()
+                .map(|(_, method)| (*method).clone())
+                .collect();
+            current = levels[position].0;
+            return (current.clone(), methods, vec![call.range.start]);
+        }
+    }
+    methods.extend(levels.iter().map(|(_, method)| (*method).clone()));
+    let mut starts = vec![call.range.start];
+    // A local that is itself the client is the root; only a request being built
+    // (`let request = client.post(..)`) continues into its initialiser.
+    if let (ValueExpr::Name(name), true) = (current, depth < 4 && !is_root(current)) {
+        let locals = &index.fn_def(function).summary.body.locals;
+        if let Some(local) = locals
+            .iter()
+            .rev()
+            .find(|local| local.name == *name && local.scope.contains(call.range.start))
+        {
+            if let (Some(init @ ValueExpr::MethodCall { .. }), Some(init_range)) =
+                (&local.init, local.init_range)
+            {
+                let (root, inner_methods, _) =
+                    unroll(index, function, init, call, depth + 1, is_root);
+                methods.extend(inner_methods);
+                starts.push(init_range.start);
+                return (root, methods, starts);
+            }
+        }
+    }
+    (current.clone(), methods, starts)
+}
+
+/// The calls of the same method chain (or of the local it continues), before `call`.
+pub(super) fn chain_calls<'a>(
+    index: &'a WorkspaceIndex,
+    function: FnId,
+    call: &CallSite,
+    starts: &[Position],
+) -> Vec<&'a CallSite> {
+    index
+        .fn_def(function)
+        .summary
+        .body
+        .calls
+        .iter()
+        .filter(|other| {
+            starts.contains(&other.range.start)
+                && other.range.end <= call.range.end
+                && other.range != call.range
+        })
+        .collect()
+}
+
+/// The type a value has, when it is of a crate outside the workspace.
+pub(super) fn external_type(
+    index: &WorkspaceIndex,
+    function: FnId,
+    value: &ValueExpr,
+    at: Position,
+) -> Option<Vec<CompactString>> {
+    match index.type_of_value(index.context_of(function), value, at) {
+        TypeTarget::External(path) => Some(path),
+        _ => None,
+    }
+}
+
+pub(super) fn mentions_key_name(knowledge: &Knowledge, mentions: &crate::index::Mentions) -> bool {
+    mentions
+        .names()
+        .chain(mentions.literals())
+        .any(|text| knowledge.is_idempotency_key(text))
+}
+
+/// `request = request.header("Idempotency-Key", key)`: a key added to the request held in
+/// a local, by reassigning it (often under an `if let Some(key)`).
+pub(super) fn key_assigned_to(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    receiver: &ValueExpr,
+) -> bool {
+    let mut root = receiver;
+    while let ValueExpr::MethodCall { receiver, .. } = root {
+        root = receiver;
+    }
+    let ValueExpr::Name(name) = root else {
+        return false;
+    };
+    index
+        .fn_def(function)
+        .summary
+        .body
+        .assignments
+        .iter()
+        .any(|assignment| {
+            assignment.target == *name && mentions_key_name(knowledge, &assignment.value)
+        })
+}
+
+/// The arguments carry a key, directly or through the locals they name: a record built
+/// with `.headers(headers)` where `headers` holds an `idempotency-key`.
+pub(super) fn carries_key(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    mentions: &crate::index::Mentions,
+    at: crate::location::Position,
+    depth: usize,
+) -> bool {
+    if mentions_key_name(knowledge, mentions) {
+        return true;
+    }
+    if depth == 0 {
+        return false;
+    }
+    let locals = &index.fn_def(function).summary.body.locals;
+    mentions.names().any(|name| {
+        locals
+            .iter()
+            .rev()
+            .find(|local| local.name == name && local.scope.contains(at))
+            .is_some_and(|local| {
+                carries_key(
+                    index,
+                    knowledge,
+                    function,
+                    &local.init_mentions,
+                    local.scope.start,
+                    depth - 1,
+                )
+            })
+    })
+}
+
+/// `[crate, Type]` of a method defined in the workspace.
+pub(super) fn workspace_type_path(
+    index: &WorkspaceIndex,
+    method: FnId,
+) -> Option<Vec<CompactString>> {
+    let def = index.fn_def(method);
+    let TypeTarget::Local(type_id) = &index.impl_def(def.owner?).self_type else {
+        return None;
+    };
+    let crate_id = index.module(def.module).crate_id;
+    Some(vec![
+        index.crates[crate_id.0 as usize].lib_name.as_str().into(),
+        index.type_def(*type_id).summary.name.clone(),
+    ])
+}
