@@ -8,12 +8,14 @@
 
 pub mod hyper;
 pub mod reqwest;
+pub mod surf;
+pub mod ureq;
 
 use super::{ClientBounds, Path};
 
 /// Every HTTP library the analysis knows of, in the order their records are read.
 pub fn builtin() -> Vec<HttpLibrary> {
-    vec![reqwest::record()]
+    vec![reqwest::record(), ureq::record(), surf::record()]
 }
 
 /// A library whose requests are built and then sent.
