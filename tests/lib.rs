@@ -139,17 +139,75 @@ pub fn compare(expected: &BTreeSet<HandlerKey>, reported: &BTreeSet<HandlerKey>)
 /// An expected or reported finding: file (as displayed), line, rule.
 pub type FindingKey = (String, u32, String);
 
-/// The `//~ rule-a, rule-b` markers (not `//~ handler:`) under `dir`.
+/// The `//~ rule-a, rule-b` markers (not `//~ handler:` nor `//~ answers:`) under `dir`.
 pub fn finding_markers(dir: &Path, cwd: &Path) -> BTreeSet<FindingKey> {
     let mut out = BTreeSet::new();
     for (file, line, marker) in markers(dir, cwd) {
-        if marker.starts_with("handler:") {
+        if marker.starts_with("handler:") || marker.starts_with("answers:") {
             continue;
         }
         for rule in marker.split(',') {
             let rule = rule.split_whitespace().next().unwrap_or_default();
             if !rule.is_empty() {
                 out.insert((file.clone(), line, rule.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// An expected or reported answer: the handler's file and line, the question (`q1` …) and
+/// the verdict (`pass`, `fail`, `unknown`, `n/a`).
+pub type AnswerKey = (String, u32, String, String);
+
+/// The `//~ answers: q1 pass, q2 fail` markers under `dir`, on a handler's line.
+pub fn answer_markers(dir: &Path, cwd: &Path) -> BTreeSet<AnswerKey> {
+    let mut out = BTreeSet::new();
+    for (file, line, marker) in markers(dir, cwd) {
+        let Some(answers) = marker.strip_prefix("answers:") else {
+            continue;
+        };
+        for answer in answers.split(',') {
+            let mut words = answer.split_whitespace();
+            if let (Some(question), Some(verdict)) = (words.next(), words.next()) {
+                out.insert((
+                    file.clone(),
+                    line,
+                    question.to_string(),
+                    verdict.to_string(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The answers a JSON report gives, for the handlers and questions that `expected` names.
+pub fn reported_answers(
+    report: &serde_json::Value,
+    expected: &BTreeSet<AnswerKey>,
+) -> BTreeSet<AnswerKey> {
+    let field = |question: &str| match question {
+        "q1" => "q1_idempotent",
+        "q2" => "q2_retry_safe",
+        "q3" => "q3_downstream_uncertainty",
+        _ => "q4_deadline",
+    };
+    let mut out = BTreeSet::new();
+    for handler in report["handlers"].as_array().into_iter().flatten() {
+        let file = handler["file"].as_str().unwrap_or_default();
+        let line = handler["line"].as_u64().unwrap_or_default() as u32;
+        for (expected_file, expected_line, question, _) in expected {
+            if expected_file == file && *expected_line == line {
+                let verdict = handler["questions"][field(question)]["verdict"]
+                    .as_str()
+                    .unwrap_or_default();
+                out.insert((
+                    file.to_string(),
+                    line,
+                    question.clone(),
+                    verdict.to_string(),
+                ));
             }
         }
     }

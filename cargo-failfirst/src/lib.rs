@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod display;
+pub mod migrations;
 pub mod output;
 mod progress;
 pub mod workspace;
@@ -398,8 +399,30 @@ fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<Analysed, i3
         .map(|file| (file.display_path.clone(), file.path.clone()))
         .collect();
     let progress = io.progress.then(progress::ParsingBar::new);
+    // The schema the code writes to, from the migrations of the input's folders.
+    let (search_roots, crate_dirs) = match &input {
+        Input::Workspace(workspace) => (vec![workspace.root()], Vec::new()),
+        Input::Paths(paths) => (
+            paths.iter().filter(|path| path.is_dir()).cloned().collect(),
+            paths
+                .iter()
+                .map(|path| {
+                    if path.is_dir() {
+                        path.clone()
+                    } else {
+                        path.parent().map(Path::to_path_buf).unwrap_or_default()
+                    }
+                })
+                .collect(),
+        ),
+    };
+    let schema_sources =
+        migrations::schema_sources(&search_roots, &crate_dirs, cwd, &config.exclusions);
     let mut report = analyze(
-        &AnalysisInput { crates },
+        &AnalysisInput {
+            crates,
+            schema_sources,
+        },
         &AnalysisOptions {
             threads: args.jobs,
             knowledge: std::sync::Arc::new(std::mem::take(&mut config.knowledge)),

@@ -91,6 +91,11 @@ impl Workspace {
             .filter(|package| self.chosen.contains(&package.id))
     }
 
+    /// The workspace's root folder.
+    pub fn root(&self) -> PathBuf {
+        self.metadata.workspace_root.as_std_path().to_path_buf()
+    }
+
     /// Where the configuration is looked for: the folder of the one package linted (its
     /// `[package.metadata.failfirst]` first), else the workspace root.
     pub fn config_start(&self) -> PathBuf {

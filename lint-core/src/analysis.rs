@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::discovery::{discover, DiscoveredHandler, HandlerFunction};
+use crate::facts::sql::schema::{SchemaSource, Schemas};
 use crate::index::{
     build_index_from, summarize_file, BuilderHint, CallTarget, FileSummary, FnId, TypingHints,
     WalkHints, WorkspaceIndex,
@@ -27,6 +28,9 @@ const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 pub struct AnalysisInput {
     pub crates: Vec<CrateInput>,
+    /// The migrations and schema files found for the input: which inserts a unique key
+    /// protects is read from them.
+    pub schema_sources: Vec<SchemaSource>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -91,6 +95,7 @@ pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
         walk: walk_hints(),
         typing: typing_hints(&options.knowledge),
     };
+    let schemas = Schemas::build(&input.schema_sources);
     let mut parts = Vec::new();
     for batch in batches(&input.crates) {
         let crates: Vec<CrateInput> = batch
@@ -103,6 +108,7 @@ pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
             &hints,
             &options.knowledge,
             &progress,
+            &schemas,
         ));
     }
     merge_parts(parts)
@@ -232,6 +238,7 @@ fn analyze_batch(
     hints: &IndexHints,
     knowledge: &Arc<Knowledge>,
     progress: &ParseProgress<'_>,
+    schemas: &Schemas,
 ) -> ReportPart {
     let files: Vec<&std::path::Path> = crates
         .iter()
@@ -272,7 +279,7 @@ fn analyze_batch(
     // Files the module tree never asked for still report why they did not parse.
     problems.extend(parsed.remaining_problems());
     let handlers = discover(&index, knowledge);
-    let part = build_report_part(&index, knowledge, &handlers, &problems);
+    let part = build_report_part(&index, knowledge, &handlers, &problems, schemas);
     // Freeing millions of small allocations takes a second on a large workspace; it runs
     // beside the next batch (or the writing of the report) instead of before it.
     std::thread::spawn(move || drop((index, handlers)));
@@ -422,6 +429,7 @@ fn build_report_part(
     knowledge: &Knowledge,
     handlers: &[DiscoveredHandler],
     problems: &[(usize, ParseProblem)],
+    schemas: &Schemas,
 ) -> ReportPart {
     let mut findings = Vec::new();
     for (position, problem) in problems {
@@ -452,7 +460,7 @@ fn build_report_part(
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
     });
 
-    let mut judge = crate::verdicts::Judge::new(index, knowledge);
+    let mut judge = crate::verdicts::Judge::new(index, knowledge, schemas);
     let mut handler_findings = Vec::new();
     let reported_handlers: Vec<Handler> = handlers
         .iter()

@@ -39,6 +39,14 @@ fn check_rule_fixture(name: &str) {
         "{name}:\n{}noisy (reported, not marked): {noisy:#?}\nmissing (marked, not reported): {missing:#?}",
         accuracy_by_rule(&expected, &reported)
     );
+    // The four answers that the fixture states for its handlers.
+    let expected_answers = answer_markers(&fixture, &root);
+    let answers = reported_answers(&report, &expected_answers);
+    let wrong: Vec<_> = answers.difference(&expected_answers).collect();
+    assert!(
+        wrong.is_empty(),
+        "{name}: answers differ from the `//~ answers:` markers: {wrong:#?}"
+    );
     let human = run_failfirst(&root, &["failfirst", &format!("fixtures/rules/{name}")]);
     insta::assert_snapshot!(format!("rules_{name}"), human.stdout);
 }

@@ -64,6 +64,7 @@ const BINARY: &[(&str, &[&str])] = &[
     ("diagnostic", &[]),
     ("config", &["display", "diagnostic"]),
     ("workspace", &["config", "display"]),
+    ("migrations", &["config", "display"]),
     ("output", &["diagnostic"]),
     ("progress", &[]),
 ];

@@ -2,6 +2,7 @@
 //! it ([`Reach`]), what it knows of its caller's deadline, the promises its annotations
 //! make, and the calls on its path that may be I/O the facts could not read.
 
+use super::sql::schema::Schemas;
 use super::{reach, FactsCache, Reach};
 use crate::discovery::{DiscoveredHandler, HandlerFunction};
 use crate::index::{AttrArg, CallTarget, Callee, FnId, WorkspaceIndex};
@@ -71,6 +72,7 @@ impl HandlerPath {
     pub fn of(
         index: &WorkspaceIndex,
         knowledge: &Knowledge,
+        schemas: &Schemas,
         cache: &mut FactsCache,
         handler: &DiscoveredHandler,
     ) -> HandlerPath {
@@ -78,7 +80,7 @@ impl HandlerPath {
             HandlerFunction::Function(id) => (id, None),
             HandlerFunction::Closure { enclosing, range } => (enclosing, Some(range)),
         };
-        let reached = reach(index, knowledge, cache, root, within);
+        let reached = reach(index, knowledge, schemas, cache, root, within);
         let (opaque_state, opaque_downstream) = opaque_io(index, &reached, within);
         HandlerPath {
             incoming_deadline: incoming_deadline(index, knowledge, handler, root),

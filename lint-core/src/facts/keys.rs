@@ -23,7 +23,14 @@ pub(super) fn key_sources(
     function: FnId,
 ) -> Vec<KeySource> {
     let summary = &index.fn_def(function).summary;
-    let key_field = |name: &str| key_field(knowledge, name);
+    // A value made here (`let request_id = Uuid::new_v4()`) is not the request's key,
+    // whatever its name.
+    let generated = |name: &str| {
+        summary.body.locals.iter().any(|local| {
+            local.name == name && super::state::fresh_in(&local.init_mentions.items).is_some()
+        })
+    };
+    let key_field = |name: &str| key_field(knowledge, name) && !generated(name);
     let mut out = Vec::new();
     for param in &summary.params {
         for (name, _) in &param.bindings {
@@ -73,7 +80,7 @@ pub(super) fn key_sources(
         }
     }
     for local in &summary.body.locals {
-        if key_field(&local.name) {
+        if key_field(&local.name) && super::state::fresh_in(&local.init_mentions.items).is_none() {
             out.push(KeySource {
                 range: local.scope,
                 what: format!("`{}`", local.name),

@@ -11,6 +11,7 @@
 mod deadlines;
 mod downstream;
 mod durations;
+pub mod guards;
 mod handler;
 mod keys;
 mod outcomes;
@@ -23,10 +24,12 @@ pub use handler::{HandlerPath, IdempotentPromise, OpaqueCall, OpaqueReason, Prom
 pub use keys::KeySource;
 pub use outcomes::{ErrorReaction, ReactionKind};
 pub use reach::{
-    reach, FactsCache, Order, Reach, ReachedAccess, ReachedCall, ReachedRetry, ReachedTransaction,
-    Step, TransactionId,
+    reach, FactsCache, GuardRef, Order, Reach, ReachedAccess, ReachedCall, ReachedRetry,
+    ReachedTransaction, Step, TransactionId,
 };
-pub use state::{Access, Executor, StateAccess, Store, Transaction};
+pub use state::{
+    Access, ArgumentOrigin, Executor, InsertedValues, StateAccess, Store, Transaction, ValueOrigin,
+};
 
 use crate::index::{CallTarget, FnId, WorkspaceIndex};
 use crate::knowledge::Knowledge;
@@ -156,6 +159,10 @@ pub struct CallEdge {
     pub statement: TextRange,
     /// The variables its arguments name: a transaction passed into a helper shows here.
     pub arg_names: Vec<String>,
+    /// Where each argument's value comes from (a fresh id, the request, a parameter).
+    pub arguments: Vec<ArgumentOrigin>,
+    /// Written `Type::method(receiver, ..)`: the first argument is the callee's `self`.
+    pub path_call: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,6 +217,10 @@ pub struct FunctionFacts {
     pub reactions: Vec<ErrorReaction>,
     /// Where an idempotency key or message id is taken from the request.
     pub key_sources: Vec<KeySource>,
+    /// The claims (and key lookups) this function makes through its own accesses.
+    pub claims: Vec<guards::ClaimSite>,
+    /// It hands the outcome of a claim it makes back to its caller.
+    pub claim_helper: Option<guards::ClaimKind>,
 }
 
 /// Computes the facts of a function.
@@ -232,6 +243,8 @@ pub fn function_facts(
                 range: call.range,
                 statement: call.statement,
                 arg_names: call.arg_mentions.names().map(str::to_string).collect(),
+                arguments: state::argument_origins(index, knowledge, function, &resolved, call),
+                path_call: matches!(call.callee, crate::index::Callee::Path(_)),
             });
         }
     }
@@ -256,6 +269,8 @@ pub fn function_facts(
         &facts.edges,
     );
     facts.key_sources = keys::key_sources(index, knowledge, function);
+    facts.claims = guards::own_claims(&facts.accesses);
+    facts.claim_helper = guards::claim_helper(index, function, &facts.accesses);
     facts
 }
 

@@ -3,9 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use super::guards::{guarded_regions, ClaimKind, ClaimSite};
+use super::sql::schema::{InsertKey, KeyRef, Schemas};
 use super::{
-    function_facts, Bound, DownstreamCall, ErrorReaction, Executor, FunctionFacts, KeySource,
-    ReactionKind, Retry, StateAccess,
+    function_facts, ArgumentOrigin, Bound, DownstreamCall, ErrorReaction, Executor, FunctionFacts,
+    KeySource, ReactionKind, Retry, StateAccess, ValueOrigin,
 };
 use crate::index::{FnId, WorkspaceIndex};
 use crate::knowledge::Knowledge;
@@ -62,6 +64,23 @@ pub struct ReachedAccess {
     pub chain: Vec<Step>,
     /// The transaction it runs in; `None` when it commits on its own.
     pub transaction: Option<TransactionId>,
+    pub order: Order,
+    /// For an insert, the unique key a retry's row meets, from the schema.
+    pub key: Option<InsertKey>,
+    /// For an `INSERT .. ON CONFLICT (cols)`, the unique key those columns name (`Err` when
+    /// the schema has none), where the schema knows the table.
+    pub conflict_key: Option<Result<KeyRef, ()>>,
+    /// The claim it runs only after, if any.
+    pub guard: Option<GuardRef>,
+}
+
+/// The claim that guards a fact: what it is, where, and where it comes in the run.
+#[derive(Clone, Debug)]
+pub struct GuardRef {
+    pub what: String,
+    pub kind: ClaimKind,
+    pub function: FnId,
+    pub statement: TextRange,
     pub order: Order,
 }
 
@@ -151,6 +170,7 @@ impl FactsCache {
 pub fn reach(
     index: &WorkspaceIndex,
     knowledge: &Knowledge,
+    schemas: &Schemas,
     cache: &mut FactsCache,
     root: FnId,
     within: Option<TextRange>,
@@ -160,6 +180,7 @@ pub fn reach(
     walk(
         index,
         knowledge,
+        schemas,
         cache,
         root,
         within,
@@ -185,6 +206,10 @@ struct Inherited<'b> {
     /// What the caller does when this function fails: the reaction a downstream call
     /// whose error is handed back (`?`, or returned as is) gets.
     reaction: Option<PlacedReaction>,
+    /// Where the arguments it is called with come from, by parameter.
+    arguments: Vec<ArgumentOrigin>,
+    /// The claim the call runs after, in a caller.
+    guard: Option<GuardRef>,
 }
 
 fn order_of(chain: &[Step], at: Position) -> Order {
@@ -199,6 +224,7 @@ fn order_of(chain: &[Step], at: Position) -> Order {
 fn walk(
     index: &WorkspaceIndex,
     knowledge: &Knowledge,
+    schemas: &Schemas,
     cache: &mut FactsCache,
     function: FnId,
     within: Option<TextRange>,
@@ -213,6 +239,47 @@ fn walk(
     }
     let facts = cache.get(index, knowledge, function).clone();
     let in_scope = |range: &TextRange| within.is_none_or(|scope| scope.contains_range(range));
+    // Claims made here: by accesses of this function, and by calls of helpers that claim
+    // and hand the outcome back.
+    let mut sites: Vec<ClaimSite> = facts.claims.clone();
+    let mut from_helper = vec![false; sites.len()];
+    for edge in &facts.edges {
+        let kind = edge
+            .targets
+            .iter()
+            .find_map(|target| cache.get(index, knowledge, *target).claim_helper);
+        if let Some(kind) = kind {
+            let name = edge
+                .targets
+                .first()
+                .map(|target| index.fn_def(*target).summary.name.to_string())
+                .unwrap_or_default();
+            sites.push(ClaimSite {
+                range: edge.range,
+                statement: edge.statement,
+                what: format!("`{name}(..)`"),
+                kind,
+            });
+            from_helper.push(true);
+        }
+    }
+    let regions = guarded_regions(index, function, &sites, &from_helper);
+    let guard_at = |at: crate::location::Position, chain: &[Step]| -> Option<GuardRef> {
+        regions
+            .iter()
+            .filter(|(_, region)| region.contains(at))
+            .map(|(site, _)| &sites[*site])
+            // A claim guards better than a lookup.
+            .min_by_key(|site| site.kind == ClaimKind::Lookup)
+            .map(|site| GuardRef {
+                what: site.what.clone(),
+                kind: site.kind,
+                function,
+                statement: site.statement,
+                order: order_of(chain, site.statement.start),
+            })
+            .or_else(|| inherited_from_caller.guard.clone())
+    };
     let bound_at = |range: &TextRange| -> Option<Bound> {
         let local = facts
             .timeouts
@@ -285,12 +352,31 @@ fn walk(
             Executor::Param(_) => inherited_from_caller.transaction.clone(),
             Executor::Autocommit => None,
         };
+        let mut access = access.clone();
+        let file = &index.file(index.fn_def(function).file).display_path;
+        let (mut key, mut conflict_key) = (None, None);
+        if let Some(inserted) = access.inserted.as_mut() {
+            for (_, origin) in &mut inserted.columns {
+                *origin = resolve_origin(origin, &inherited_from_caller.arguments);
+            }
+            if inserted.plain {
+                key = Some(schemas.key_of_insert(file, inserted));
+            }
+            conflict_key = inserted
+                .conflict_target
+                .as_ref()
+                .and_then(|target| schemas.conflict_target(file, &inserted.table, target));
+        }
+        let guard = guard_at(access.statement.start, chain);
         out.accesses.push(ReachedAccess {
-            access: access.clone(),
+            order: order_of(chain, access.statement.start),
+            guard,
+            access,
             function,
             chain: chain.clone(),
             transaction,
-            order: order_of(chain, access.statement.start),
+            key,
+            conflict_key,
         });
     }
     for source in facts
@@ -304,6 +390,7 @@ fn walk(
     // Edges first, so that retries can see what their attempts reach.
     let mut edge_results: Vec<(TextRange, usize, usize, usize, usize)> = Vec::new();
     for edge in facts.edges.iter().filter(|edge| in_scope(&edge.range)) {
+        let edge_guard = guard_at(edge.statement.start, chain);
         let calls_start = out.calls.len();
         let retries_start = out.retries.len();
         for target in &edge.targets {
@@ -318,9 +405,33 @@ fn walk(
             let bound = bound_at(&edge.range);
             let transaction =
                 passed_transaction(&facts, edge, index, function, &inherited_from_caller);
+            // `Type::method(receiver, ..)`: the first argument is the callee's `self`.
+            let skipped = usize::from(edge.path_call && index.fn_def(*target).summary.has_self);
+            let arguments = edge
+                .arguments
+                .iter()
+                .skip(skipped)
+                .map(|argument| ArgumentOrigin {
+                    whole: argument
+                        .whole
+                        .as_ref()
+                        .map(|origin| resolve_origin(origin, &inherited_from_caller.arguments)),
+                    fields: argument
+                        .fields
+                        .iter()
+                        .map(|(name, origin)| {
+                            (
+                                name.clone(),
+                                resolve_origin(origin, &inherited_from_caller.arguments),
+                            )
+                        })
+                        .collect(),
+                })
+                .collect();
             walk(
                 index,
                 knowledge,
+                schemas,
                 cache,
                 *target,
                 None,
@@ -338,6 +449,8 @@ fn walk(
                         &chain[..chain.len() - 1],
                     )
                     .or_else(|| inherited_from_caller.reaction.clone()),
+                    arguments,
+                    guard: edge_guard.clone(),
                 },
                 stack,
                 out,
@@ -392,6 +505,28 @@ fn walk(
             overall_bound,
         });
     }
+}
+
+/// A value's origin in the caller's terms: a parameter becomes what the caller passed for
+/// it (the field of a struct it built, when the value is one), and a parameter of the
+/// handler itself is the request's.
+fn resolve_origin(origin: &ValueOrigin, arguments: &[ArgumentOrigin]) -> ValueOrigin {
+    let ValueOrigin::Param { position, field } = origin else {
+        return origin.clone();
+    };
+    let Some(argument) = arguments.get(*position) else {
+        return ValueOrigin::Given;
+    };
+    if let Some(field) = field {
+        if let Some((_, origin)) = argument
+            .fields
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(field))
+        {
+            return origin.clone();
+        }
+    }
+    argument.whole.clone().unwrap_or(ValueOrigin::Given)
 }
 
 /// The transaction a call passes to its callee: a transaction of this function named in the

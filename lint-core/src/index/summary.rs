@@ -197,6 +197,9 @@ pub struct BodySummary {
     pub statics: Vec<StaticSummary>,
     /// `.await`s on a call or a variable: where a future that is a request is sent.
     pub awaits: Vec<AwaitSite>,
+    /// `if`, `match` and `let .. else`: what each tests and where its branches are, so that
+    /// a write can be known to run only when a claim succeeded.
+    pub branchings: Vec<Branching>,
 }
 
 /// An `.await` of a call (`client.get(url).await`) or of a variable (`request.await`).
@@ -209,6 +212,21 @@ pub struct AwaitSite {
     pub variable: Option<CompactString>,
     /// The innermost statement holding the `.await`.
     pub statement: TextRange,
+}
+
+/// A place where the code takes one of several ways, by what a value is.
+#[derive(Clone, Debug)]
+pub struct Branching {
+    /// The expression tested: an `if`'s condition (the value of `if let`), a `match`'s
+    /// scrutinee, the initialiser of `let .. else`.
+    pub tested: TextRange,
+    pub tested_mentions: Mentions,
+    /// The code of each way: `then` and `else` blocks, `match` arms' bodies, the `else` of
+    /// `let .. else`.
+    pub branches: Vec<TextRange>,
+    /// The rest of the enclosing block after the statement: run only when no branch left
+    /// the block (`return`, `?`, `continue`).
+    pub after: TextRange,
 }
 
 #[derive(Clone, Debug)]
@@ -246,6 +264,8 @@ pub enum Mention {
     Literal(CompactString),
     /// A binary operator: `*`, `<<`, `+`.
     Operator(&'static str),
+    /// In a call's argument mentions, where the next argument's begin.
+    NextArgument,
 }
 
 impl Mentions {
@@ -286,6 +306,14 @@ impl Mentions {
             Mention::Operator(operator) => Some(*operator),
             _ => None,
         })
+    }
+
+    /// The mentions of one argument of a call, by position from 0.
+    pub fn argument(&self, position: usize) -> &[Mention] {
+        self.items
+            .split(|item| *item == Mention::NextArgument)
+            .nth(position)
+            .unwrap_or_default()
     }
 
     pub fn mentions_name(&self, name: &str) -> bool {
@@ -364,6 +392,32 @@ pub struct MacroUse {
     /// The identifiers among those macros' arguments (`req.request_id` gives `req` and
     /// `request_id`): the values bound into the SQL.
     pub names: Vec<CompactString>,
+    /// Where each argument's identifiers begin in `names`, for the arguments after the first
+    /// (`query!("..", a, b.c)` gives `[0, 1]`): `$1` is the second argument.
+    pub argument_starts: Vec<u16>,
+}
+
+impl MacroUse {
+    /// The identifiers of argument `position` (0 is the first, the SQL text of `query!`).
+    pub fn argument_names(&self, position: usize) -> &[CompactString] {
+        if position == 0 {
+            let end = self
+                .argument_starts
+                .first()
+                .map_or(self.names.len(), |end| *end as usize);
+            return &self.names[..end.min(self.names.len())];
+        }
+        let Some(start) = self.argument_starts.get(position - 1) else {
+            return &[];
+        };
+        let end = self
+            .argument_starts
+            .get(position)
+            .map_or(self.names.len(), |end| *end as usize);
+        self.names
+            .get(*start as usize..end.min(self.names.len()))
+            .unwrap_or_default()
+    }
 }
 
 impl BodySummary {
@@ -390,6 +444,7 @@ impl BodySummary {
         self.struct_literals.shrink_to_fit();
         self.discards.shrink_to_fit();
         self.awaits.shrink_to_fit();
+        self.branchings.shrink_to_fit();
     }
 }
 

@@ -354,3 +354,53 @@ pub const STORE_CRATES: &[&str] = &[
     "mongodb",
     "aws_sdk_dynamodb",
 ];
+
+/// Functions that make a new value on every call: an id, a token, a timestamp. A value made
+/// this way is not an idempotency key, and a unique key filled with it never meets the row
+/// of a first attempt. Matched as the end of the path written (`Uuid::new_v4`).
+pub const FRESH_VALUE_FUNCTIONS: &[&[&str]] = &[
+    &["Uuid", "new_v4"],
+    &["Uuid", "new_v1"],
+    &["Uuid", "new_v6"],
+    &["Uuid", "new_v7"],
+    &["Uuid", "now_v1"],
+    &["Uuid", "now_v6"],
+    &["Uuid", "now_v7"],
+    &["Ulid", "new"],
+    &["Ulid", "generate"],
+    &["ulid", "Generator", "generate"],
+    &["Utc", "now"],
+    &["Local", "now"],
+    &["OffsetDateTime", "now_utc"],
+    &["PrimitiveDateTime", "now"],
+    &["SystemTime", "now"],
+    &["rand", "random"],
+    &["rand", "thread_rng"],
+    &["rand", "rng"],
+    &["OsRng"],
+    &["nanoid"],
+    &["cuid", "cuid2"],
+    &["Snowflake", "generate"],
+];
+/// Methods that draw a new value: `rng.gen()`, `Alphanumeric.sample_string(..)`.
+pub const FRESH_VALUE_METHODS: &[&str] = &[
+    "new_v4",
+    "now_v7",
+    "gen",
+    "gen_range",
+    "random",
+    "random_range",
+    "sample",
+    "sample_iter",
+    "sample_string",
+    "fill_bytes",
+    "next_u64",
+    "next_u32",
+];
+// The database functions whose value is new on every call are read from the SQL itself
+// (`now()`, `gen_random_uuid()`): any function of no parameter is taken as one.
+
+/// sea-orm's `ActiveValue` constructors that set a column (`Set(x)`), and those that leave
+/// it to the database (`NotSet`).
+pub const ACTIVE_VALUE_SET: &[&str] = &["Set", "Unchanged"];
+pub const ACTIVE_VALUE_NOT_SET: &[&str] = &["NotSet"];

@@ -34,12 +34,42 @@ pub struct Citation {
 }
 
 /// Why a write passes Q1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum WriteSafety {
     RecordsTheKey,
     Idempotent,
+    /// An upsert or `DO NOTHING` on a unique key the schema has.
+    IdempotentOnKey(KeyShown),
     AppendsToAuditTable,
     SharesTheKeysTransaction,
+    /// An insert whose row meets a unique key filled from the request.
+    UniqueKey(KeyShown),
+    /// It runs only when a claim (or a lookup) of the key succeeded.
+    Guarded {
+        claim: String,
+        at: Place,
+        lookup: bool,
+    },
+    /// A retry fails first at another insert, on a unique key (or a key table).
+    StoppedBy {
+        write: String,
+        at: Place,
+        key: Option<KeyShown>,
+    },
+    /// It inserts again the rows a `DELETE` just before removed.
+    Replaces {
+        delete: String,
+        at: Place,
+    },
+}
+
+/// A unique key of the schema, for evidence: its name, columns and the migration that
+/// made it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KeyShown {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub file: String,
 }
 
 /// What bounds a call, as the facts describe it: only what the evidence says, so that the
@@ -106,6 +136,29 @@ pub enum Evidence {
         record: String,
         at: Place,
     },
+    /// Q2: by data flow, the key a write claims is not made by the handler.
+    KeyClaimedFromRequest {
+        record: String,
+        at: Place,
+    },
+    /// Q2: a retry loses a claim and does not repeat what it guards.
+    RetryLosesClaim {
+        claim: String,
+        at: Place,
+    },
+    /// Q1: `ON CONFLICT (cols)` names no unique key of the table in the migrations.
+    ConflictTargetNotAKey {
+        write: String,
+        at: Place,
+        target: Vec<String>,
+        table: String,
+    },
+    /// Q1: an insert whose unique keys the schema could not tell, and why.
+    UniqueKeysNotKnown {
+        write: String,
+        at: Place,
+        reason: String,
+    },
     /// Q3: a downstream call whose idempotency is not known.
     UnknownIdempotency {
         call: DownstreamKind,
@@ -147,6 +200,18 @@ impl Evidence {
             }
             _ => None,
         }
+    }
+}
+
+impl fmt::Display for KeyShown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` ({}) in {}",
+            self.name,
+            self.columns.join(", "),
+            self.file
+        )
     }
 }
 
@@ -193,15 +258,58 @@ impl fmt::Display for Evidence {
             ),
             Evidence::SafeWrite { write, at, safety } => {
                 let why = match safety {
-                    WriteSafety::RecordsTheKey => "records the idempotency key",
-                    WriteSafety::Idempotent => "is idempotent",
-                    WriteSafety::AppendsToAuditTable => "appends to an audit or log table",
+                    WriteSafety::RecordsTheKey => "records the idempotency key".to_string(),
+                    WriteSafety::Idempotent => "is idempotent".to_string(),
+                    WriteSafety::IdempotentOnKey(key) => {
+                        format!("is idempotent on the unique key {key}")
+                    }
+                    WriteSafety::AppendsToAuditTable => {
+                        "appends to an audit or log table".to_string()
+                    }
                     WriteSafety::SharesTheKeysTransaction => {
-                        "shares its transaction with the recorded idempotency key"
+                        "shares its transaction with the recorded idempotency key".to_string()
+                    }
+                    WriteSafety::UniqueKey(key) => {
+                        format!("cannot duplicate: a retry meets the unique key {key}")
+                    }
+                    WriteSafety::Guarded { claim, at, lookup } => format!(
+                        "runs only when the {} {claim} at {at} succeeded",
+                        if *lookup { "lookup of the key" } else { "claim" }
+                    ),
+                    WriteSafety::StoppedBy { write, at, key } => format!(
+                        "does not run twice: a retry fails first at `{write}` at {at}{}",
+                        key.as_ref()
+                            .map(|key| format!(" on the unique key {key}"))
+                            .unwrap_or_default()
+                    ),
+                    WriteSafety::Replaces { delete, at } => {
+                        format!("replaces the rows `{delete}` at {at} deleted before it")
                     }
                 };
                 write!(f, "`{write}` at {at} {why}")
             }
+            Evidence::KeyClaimedFromRequest { record, at } => write!(
+                f,
+                "the key that `{record}` at {at} records comes from the request, not from the handler: a retry claims the same key"
+            ),
+            Evidence::RetryLosesClaim { claim, at } => write!(
+                f,
+                "a retry loses the claim {claim} at {at} and does not repeat the writes it guards"
+            ),
+            Evidence::ConflictTargetNotAKey {
+                write,
+                at,
+                target,
+                table,
+            } => write!(
+                f,
+                "`{write}` at {at}: `ON CONFLICT ({})` names no unique key of `{table}` in the migrations",
+                target.join(", ")
+            ),
+            Evidence::UniqueKeysNotKnown { write, at, reason } => write!(
+                f,
+                "`{write}` at {at}: the unique keys it meets are not known ({reason})"
+            ),
             Evidence::UnknownAccess { api, at, reason } => write!(f, "{api} at {at}: {reason}"),
             Evidence::KeyFromRequest {
                 source,

@@ -13,7 +13,9 @@ use std::collections::BTreeSet;
 
 use serde::{Serialize, Serializer};
 
-pub use evidence::{BoundShown, Citation, Evidence, FindingId, Place, Unfollowed, WriteSafety};
+pub use evidence::{
+    BoundShown, Citation, Evidence, FindingId, KeyShown, Place, Unfollowed, WriteSafety,
+};
 
 /// The report speaks these words; they are re-exported beside it for its readers.
 pub use crate::vocab::{Framework, Level, Route, Verdict};

@@ -22,6 +22,7 @@ rules![
     write_without_inbox,
     inbox_outside_transaction,
     dedup_race,
+    conflict_on_retry,
     downstream_without_deadline,
     fixed_deadline,
     downstream_without_idempotency_key,
@@ -41,7 +42,9 @@ rules![
 
 pub use crate::facts::{HandlerPath, Promise};
 
-use crate::facts::{Access, Order, ReachedAccess, Step};
+use crate::facts::guards::generated_key;
+use crate::facts::sql::schema::{InsertKey, KeyRef};
+use crate::facts::{Access, GuardRef, Order, ReachedAccess, Step};
 use crate::index::FnId;
 use crate::location::TextRange;
 use crate::vocab::{Level, Question};
@@ -125,7 +128,8 @@ pub(crate) fn downstream_retries(
 }
 
 /// Writes that a second run repeats with a different result, and that are not themselves
-/// the recording of a key or an append to an audit trail.
+/// the recording of a key, an append to an audit trail, or an insert that a unique key
+/// filled from the request stops from running twice.
 pub(crate) fn unkeyed_writes(path: &HandlerPath) -> impl Iterator<Item = &ReachedAccess> {
     path.reach.accesses.iter().filter(|reached| {
         matches!(
@@ -136,6 +140,117 @@ pub(crate) fn unkeyed_writes(path: &HandlerPath) -> impl Iterator<Item = &Reache
             }
         ) && !reached.access.on_key_table()
             && !reached.access.on_append_only_table()
+            && natural_key(reached).is_none()
+    })
+}
+
+/// The unique key, filled from the request, that a retry of this insert meets.
+pub fn natural_key(reached: &ReachedAccess) -> Option<&KeyRef> {
+    match &reached.key {
+        Some(InsertKey::Natural(key)) => Some(key),
+        _ => None,
+    }
+}
+
+/// Why a write that a retry would repeat does not repeat, if it does not.
+pub enum Protection<'a> {
+    /// It is an insert whose row meets a unique key filled from the request.
+    NaturalKey(&'a KeyRef),
+    /// It runs only after a claim (or a lookup) of the key succeeded.
+    Guard(&'a GuardRef),
+    /// A plain insert on a unique key runs before it, or in its transaction: on a retry the
+    /// insert fails and the write does not run (or rolls back).
+    StoppedBy(&'a ReachedAccess),
+    /// The rows it inserts were deleted just before, in its transaction (a set of rows
+    /// replaced whole): a retry deletes and inserts the same again.
+    Replaced(&'a ReachedAccess),
+    /// A key is recorded, but not in its transaction: `inbox-outside-transaction` says so.
+    KeyApart,
+}
+
+/// What keeps `write` from running twice, if anything.
+pub fn protection<'a>(path: &'a HandlerPath, write: &'a ReachedAccess) -> Option<Protection<'a>> {
+    if let Some(key) = natural_key(write) {
+        return Some(Protection::NaturalKey(key));
+    }
+    if let Some(guard) = &write.guard {
+        if generated_claim(path, guard).is_none() {
+            return Some(Protection::Guard(guard));
+        }
+    }
+    if let Some(delete) = replaced_by(path, write) {
+        return Some(Protection::Replaced(delete));
+    }
+    let stopper = path.reach.accesses.iter().find(|other| {
+        !std::ptr::eq(*other, write)
+            && matches!(
+                other.access.access,
+                Access::Write {
+                    conditional: false,
+                    idempotent: false,
+                    ..
+                }
+            )
+            && other.access.inserted.is_some()
+            && (natural_key(other).is_some()
+                || other.access.on_key_table()
+                    && !matches!(other.key, Some(InsertKey::FreshOnly(_))))
+            && (same_transaction(other, write) || other.order < write.order)
+    });
+    if let Some(stopper) = stopper {
+        return Some(Protection::StoppedBy(stopper));
+    }
+    let records: Vec<&ReachedAccess> = key_records(path).collect();
+    if !records.is_empty() && !records.iter().any(|record| same_transaction(record, write)) {
+        return Some(Protection::KeyApart);
+    }
+    None
+}
+
+/// The accesses that make the claim a guard names: the claim itself, or those of the
+/// helper whose call it is.
+pub(crate) fn claim_accesses<'a>(
+    path: &'a HandlerPath,
+    guard: &'a GuardRef,
+) -> impl Iterator<Item = &'a ReachedAccess> {
+    path.reach.accesses.iter().filter(|access| {
+        access.order.starts_with(&guard.order) && access.access.is_write()
+            || access.order == guard.order
+    })
+}
+
+/// When a claim records a key made in the handler (`Uuid::new_v4()`), not one taken from
+/// the request, a retry claims a new key and wins again: what made it.
+pub fn generated_claim(path: &HandlerPath, guard: &GuardRef) -> Option<String> {
+    let mut generated = None;
+    for access in claim_accesses(path, guard) {
+        let Some(inserted) = &access.access.inserted else {
+            return None;
+        };
+        match generated_key(inserted) {
+            Some(what) => generated = Some(what),
+            None => return None,
+        }
+    }
+    generated
+}
+
+/// The `DELETE` of the same table that runs before an insert, in its transaction (or its
+/// function): the insert replaces what it deleted.
+pub(crate) fn replaced_by<'a>(
+    path: &'a HandlerPath,
+    write: &ReachedAccess,
+) -> Option<&'a ReachedAccess> {
+    write.access.inserted.as_ref()?;
+    path.reach.accesses.iter().find(|other| {
+        other.order < write.order
+            && matches!(&other.access.access, Access::Write { description, .. } if description.starts_with("DELETE"))
+            && other
+                .access
+                .tables()
+                .iter()
+                .any(|table| write.access.tables().contains(table))
+            && (same_transaction(other, write) || other.function == write.function)
     })
 }
 

@@ -1,6 +1,11 @@
 //! `write-without-inbox`: a write that a retry applies twice, with no key to stop it.
 
-use super::{key_records, unkeyed_writes, HandlerPath, Rule, Violation};
+use super::{
+    generated_claim, key_records, protection, same_transaction, unkeyed_writes, HandlerPath, Rule,
+    Violation,
+};
+use crate::facts::sql::schema::InsertKey;
+use crate::facts::ReachedAccess;
 use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
@@ -18,6 +23,15 @@ event id) in an idempotency or inbox table at all. SQL text is parsed (sqlx `que
 their builders. Writes the same call twice leaves unchanged are not reported: `ON CONFLICT
 DO NOTHING`, natural-key upserts, `SET status = $1`, `DELETE`, `MERGE`; nor appends to
 audit and log tables, nor in-memory maps and caches.
+
+An `INSERT` is judged against the schema the workspace's migrations build (sqlx and
+refinery `migrations/**.sql`, diesel `migrations/*/up.sql` and `schema.rs`, the SQL of a
+sea-orm migration crate): when a primary key, `UNIQUE` constraint or unique index has every
+column filled from the request (an e-mail, a slug, a client-supplied id), a retry meets the
+first row and cannot duplicate it, so it is not reported (`conflict-on-retry` then asks
+what the retry gets back). When every unique key gets a fresh value (`Uuid::new_v4()`, a
+serial id, `DEFAULT gen_random_uuid()`), the finding says so. Where no migrations are
+found, the evidence says that too.
 
 ## Why is this bad?
 A client that times out does not know whether the handler ran. It retries, and the handler
@@ -55,21 +69,48 @@ tx.commit().await?;
 };
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {
-    if key_records(path).next().is_some() {
-        return Vec::new();
-    }
+    let records: Vec<&ReachedAccess> = key_records(path).collect();
     unkeyed_writes(path)
-        .map(|reached| Violation {
-            rule: &RULE,
-            questions: None,
-            function: reached.function,
-            anchor: reached.access.statement,
-            chain: reached.chain.clone(),
-            message: format!(
-                "`{}` is not idempotent and no idempotency key is recorded with it: a retry of this handler runs it again",
-                reached.access.describe()
-            ),
-            help: "consider claiming the request's idempotency key (`INSERT .. ON CONFLICT DO NOTHING` on a key table) in the same transaction, before this write".to_string(),
+        .filter(|write| protection(path, write).is_none())
+        .map(|reached| {
+            // A key claimed in the same transaction, but not checked before this write.
+            let unchecked_claim = records
+                .iter()
+                .find(|record| same_transaction(record, reached));
+            let generated = reached
+                .guard
+                .as_ref()
+                .and_then(|guard| generated_claim(path, guard).map(|what| (guard, what)));
+            let message = match (&reached.key, unchecked_claim, generated) {
+                (_, _, Some((guard, what))) => format!(
+                    "`{}` is not idempotent, and the claim {} at line {} that guards it records a key made by the handler ({what}), not one from the request: a retry claims a new key and runs it again",
+                    reached.access.describe(),
+                    guard.what,
+                    guard.statement.start.line
+                ),
+                (_, Some(claim), None) => format!(
+                    "`{}` is not idempotent, and the idempotency key recorded at line {} does not guard it (its outcome is not checked before this write runs): a retry of this handler runs it again",
+                    reached.access.describe(),
+                    claim.access.statement.start.line
+                ),
+                (Some(InsertKey::FreshOnly(why)), None, None) => format!(
+                    "`{}` is not idempotent: {why}, and no idempotency key is recorded with it, so a retry of this handler inserts a second row",
+                    reached.access.describe()
+                ),
+                _ => format!(
+                    "`{}` is not idempotent and no idempotency key is recorded with it: a retry of this handler runs it again",
+                    reached.access.describe()
+                ),
+            };
+            Violation {
+                rule: &RULE,
+                questions: None,
+                function: reached.function,
+                anchor: reached.access.statement,
+                chain: reached.chain.clone(),
+                message,
+                help: "consider claiming the request's idempotency key (`INSERT .. ON CONFLICT DO NOTHING` on a key table) in the same transaction, and running this write only when the claim succeeded".to_string(),
+            }
         })
         .collect()
 }

@@ -10,16 +10,19 @@ use std::collections::BTreeMap;
 pub use suppressions::apply as apply_suppressions;
 
 use crate::discovery::DiscoveredHandler;
+use crate::facts::guards::{generated_key, ClaimKind};
+use crate::facts::sql::schema::{InsertKey, KeyRef, Schemas};
 use crate::facts::{
     Access, Bound, FactsCache, HandlerPath, OpaqueCall, OpaqueReason, Reach, ReachedAccess, Step,
 };
 use crate::index::{FnId, WorkspaceIndex};
 use crate::knowledge::Knowledge;
+use crate::report::KeyShown;
 use crate::report::{
     Answer, BoundShown, ChainStep, Citation, Evidence, Finding, FindingId, Place, Questions,
     Unfollowed, WriteSafety,
 };
-use crate::rules::{handler_checks, Violation};
+use crate::rules::{handler_checks, natural_key, protection, Protection, Violation};
 use crate::vocab::{Question, Verdict};
 
 /// A handler's answers and the findings on its path.
@@ -31,20 +34,28 @@ pub struct HandlerVerdict {
 pub struct Judge<'a> {
     index: &'a WorkspaceIndex,
     knowledge: &'a Knowledge,
+    schemas: &'a Schemas,
     cache: FactsCache,
 }
 
 impl<'a> Judge<'a> {
-    pub fn new(index: &'a WorkspaceIndex, knowledge: &'a Knowledge) -> Self {
+    pub fn new(index: &'a WorkspaceIndex, knowledge: &'a Knowledge, schemas: &'a Schemas) -> Self {
         Judge {
             index,
             knowledge,
+            schemas,
             cache: FactsCache::default(),
         }
     }
 
     pub fn judge(&mut self, handler: &DiscoveredHandler) -> HandlerVerdict {
-        let path = HandlerPath::of(self.index, self.knowledge, &mut self.cache, handler);
+        let path = HandlerPath::of(
+            self.index,
+            self.knowledge,
+            self.schemas,
+            &mut self.cache,
+            handler,
+        );
         let reached = &path.reach;
         let violations: Vec<Violation> = handler_checks().flat_map(|check| check(&path)).collect();
         let handler_path = handler.path(self.index);
@@ -52,7 +63,7 @@ impl<'a> Judge<'a> {
             .iter()
             .map(|violation| self.finding(violation, &handler_path))
             .collect();
-        let q1 = self.q1(reached, &violations);
+        let q1 = self.q1(&path, &violations);
         let mut questions = Questions {
             q2_retry_safe: self.q2(reached, &violations, &q1),
             q1_idempotent: q1,
@@ -213,8 +224,9 @@ impl<'a> Judge<'a> {
     }
 
     /// Q1: running twice leaves the data as running once.
-    fn q1(&self, reached: &Reach, violations: &[Violation]) -> Answer {
-        let unknown = reached
+    fn q1(&self, path: &HandlerPath, violations: &[Violation]) -> Answer {
+        let reached = &path.reach;
+        let mut unknown: Vec<Evidence> = reached
             .accesses
             .iter()
             .filter_map(|access| match &access.access.access {
@@ -226,7 +238,18 @@ impl<'a> Judge<'a> {
                 _ => None,
             })
             .collect();
-        answer(
+        // `ON CONFLICT (cols)` that no unique key of the schema has: the database rejects it.
+        unknown.extend(reached.accesses.iter().filter_map(|access| {
+            let inserted = access.access.inserted.as_ref()?;
+            let target = inserted.conflict_target.as_ref()?;
+            matches!(access.conflict_key, Some(Err(()))).then(|| Evidence::ConflictTargetNotAKey {
+                write: access.access.describe(),
+                at: self.place_of_access(access),
+                target: target.clone(),
+                table: inserted.table.clone(),
+            })
+        }));
+        let mut answer = answer(
             reached
                 .accesses
                 .is_empty()
@@ -247,23 +270,63 @@ impl<'a> Judge<'a> {
                     .map(|write| Evidence::SafeWrite {
                         write: write.access.describe(),
                         at: self.place_of_access(write),
-                        safety: match &write.access.access {
-                            _ if write.access.on_key_table() => WriteSafety::RecordsTheKey,
-                            Access::Write {
-                                idempotent: true, ..
-                            } => WriteSafety::Idempotent,
-                            _ if write.access.on_append_only_table() => {
-                                WriteSafety::AppendsToAuditTable
-                            }
-                            _ => WriteSafety::SharesTheKeysTransaction,
-                        },
+                        safety: self.write_safety(path, write),
                     })
                     .collect()
             },
-        )
+        );
+        // Why the schema could not tell whether a failing insert duplicates.
+        if answer.verdict == Verdict::Fail {
+            for access in &reached.accesses {
+                if let Some(InsertKey::Unknown(reason)) = &access.key {
+                    answer.evidence.push(Evidence::UniqueKeysNotKnown {
+                        write: access.access.describe(),
+                        at: self.place_of_access(access),
+                        reason: reason.clone(),
+                    });
+                }
+            }
+        }
+        answer
     }
 
-    /// Q2: a client's retry after a timeout gets the first result back.
+    /// Why a write on a passing path is safe to run again.
+    fn write_safety(&self, path: &HandlerPath, write: &ReachedAccess) -> WriteSafety {
+        let key_shown = |key: &KeyRef| KeyShown {
+            name: key.name.clone(),
+            columns: key.columns.clone(),
+            file: key.file.clone(),
+        };
+        match &write.access.access {
+            _ if write.access.on_key_table() => WriteSafety::RecordsTheKey,
+            Access::Write {
+                idempotent: true, ..
+            } => match &write.conflict_key {
+                Some(Ok(key)) => WriteSafety::IdempotentOnKey(key_shown(key)),
+                _ => WriteSafety::Idempotent,
+            },
+            _ if write.access.on_append_only_table() => WriteSafety::AppendsToAuditTable,
+            _ => match protection(path, write) {
+                Some(Protection::NaturalKey(key)) => WriteSafety::UniqueKey(key_shown(key)),
+                Some(Protection::Guard(guard)) => WriteSafety::Guarded {
+                    claim: guard.what.clone(),
+                    at: self.place(guard.function, guard.statement.start.line),
+                    lookup: guard.kind == ClaimKind::Lookup,
+                },
+                Some(Protection::StoppedBy(stopper)) => WriteSafety::StoppedBy {
+                    write: stopper.access.describe(),
+                    at: self.place_of_access(stopper),
+                    key: natural_key(stopper).map(key_shown),
+                },
+                Some(Protection::Replaced(delete)) => WriteSafety::Replaces {
+                    delete: delete.access.describe(),
+                    at: self.place_of_access(delete),
+                },
+                Some(Protection::KeyApart) | None => WriteSafety::SharesTheKeysTransaction,
+            },
+        }
+    }
+
     fn q2(&self, reached: &Reach, violations: &[Violation], q1: &Answer) -> Answer {
         if reached.accesses.is_empty() && reached.calls.is_empty() {
             return Answer {
@@ -327,6 +390,20 @@ impl<'a> Judge<'a> {
                         record_at: self.place_of_access(record),
                     }],
                 },
+                // Keys by data flow: the value claimed is not made by the handler, so a
+                // retry claims the same key, whatever its name.
+                None if record.access.inserted.as_ref().is_some_and(|inserted| {
+                    !inserted.columns.is_empty() && generated_key(inserted).is_none()
+                }) =>
+                {
+                    Answer {
+                        verdict: Verdict::Pass,
+                        evidence: vec![Evidence::KeyClaimedFromRequest {
+                            record: record.access.describe(),
+                            at: self.place_of_access(record),
+                        }],
+                    }
+                }
                 None => Answer {
                     verdict: Verdict::Unknown,
                     evidence: vec![Evidence::KeyNotFromRequest {
@@ -334,6 +411,21 @@ impl<'a> Judge<'a> {
                         at: self.place_of_access(record),
                     }],
                 },
+            };
+        }
+        let claimed = reached.accesses.iter().find_map(|access| {
+            access
+                .guard
+                .as_ref()
+                .filter(|guard| guard.kind == ClaimKind::Claim)
+        });
+        if let Some(guard) = claimed {
+            return Answer {
+                verdict: Verdict::Pass,
+                evidence: vec![Evidence::RetryLosesClaim {
+                    claim: guard.what.clone(),
+                    at: self.place(guard.function, guard.statement.start.line),
+                }],
             };
         }
         Answer {

@@ -10,6 +10,9 @@ mod queries;
 mod reader;
 mod redis;
 mod transactions;
+mod values;
+
+pub(crate) use values::fresh_in;
 
 pub(super) use transactions::transactions;
 
@@ -38,6 +41,56 @@ pub struct StateAccess {
     /// What the access did is looked at (`rows_affected()`, a `RETURNING` row fetched
     /// optionally, the result of `SET NX` bound and tested).
     pub outcome_checked: bool,
+    /// For an insert, the row it writes: which unique key it meets is read from it.
+    pub inserted: Option<InsertedValues>,
+    /// A state transition (`UPDATE .. SET status = 'released' WHERE .. AND status =
+    /// 'held'`): only the first of two runs changes the row.
+    pub transition: bool,
+    /// The insert's failure is answered with a read (`.or_else(|_| <lookup>)`, an error arm
+    /// that fetches the row): a unique violation on a retry gives back the stored result.
+    pub failure_answered_by_read: bool,
+}
+
+/// The row an insert writes: its table and, per column it gives, where the value comes
+/// from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InsertedValues {
+    pub table: String,
+    pub columns: Vec<(String, ValueOrigin)>,
+    /// `ON CONFLICT (a, b)`, diesel's `.on_conflict(col)`: the unique key it expects.
+    pub conflict_target: Option<Vec<String>>,
+    /// Every column the insert gives is listed (not so for a form whose fields are not
+    /// seen).
+    pub complete: bool,
+    /// A plain insert, with no conflict clause: a row that meets a unique key fails.
+    pub plain: bool,
+}
+
+impl InsertedValues {
+    pub fn origin(&self, column: &str) -> Option<&ValueOrigin> {
+        self.columns
+            .iter()
+            .find(|(name, _)| name == column)
+            .map(|(_, origin)| origin)
+    }
+}
+
+/// Where a stored value comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueOrigin {
+    /// Made anew by each run: `Uuid::new_v4()`, `now()`, a random token; the text says
+    /// which.
+    Fresh(String),
+    /// A parameter of the function (by position, `self` not counted), or a field of it: the
+    /// caller's argument decides.
+    Param {
+        position: usize,
+        field: Option<String>,
+    },
+    /// The request, a value read, a constant: the same again on a retry.
+    Given,
+    /// `DEFAULT`: the column's default in the schema.
+    Default,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,7 +236,42 @@ pub(super) fn state_accesses(
             access
         }));
     }
+    let answered: Vec<bool> = out
+        .iter()
+        .map(|access| access.inserted.is_some() && failure_answered_by_read(body, access, &out))
+        .collect();
+    for (access, answered) in out.iter_mut().zip(answered) {
+        access.failure_answered_by_read = answered;
+    }
     out
+}
+
+/// A read made when the write fails: later in its own statement (`.or_else(|_| ..fetch..)`),
+/// or in an error arm on its result.
+fn failure_answered_by_read(
+    body: &crate::index::BodySummary,
+    write: &StateAccess,
+    accesses: &[StateAccess],
+) -> bool {
+    let bound_to = body.locals.iter().find(|local| {
+        local
+            .init_range
+            .is_some_and(|range| range.contains_range(&write.range))
+    });
+    let arms: Vec<TextRange> = body
+        .error_arms
+        .iter()
+        .filter(|arm| {
+            arm.scrutinee.is_some_and(|scrutinee| scrutinee.contains_range(&write.range))
+                || matches!((bound_to, &arm.scrutinee_name), (Some(local), Some(name)) if local.name == *name && local.scope.contains(arm.range.start))
+        })
+        .map(|arm| arm.range)
+        .collect();
+    accesses.iter().any(|other| {
+        matches!(other.access, Access::Read { .. })
+            && (write.statement.contains_range(&other.range) && other.range.start > write.range.end
+                || arms.iter().any(|arm| arm.contains_range(&other.range)))
+    })
 }
 
 /// Whether SQL statements claim a key: a conditional insert whose columns or conflict
@@ -197,4 +285,48 @@ fn claims_key_column(knowledge: &Knowledge, statements: &[SqlStatement]) -> bool
                 .iter()
                 .any(|column| knowledge.is_key_name(column))
     })
+}
+
+/// Where each argument of a call comes from, as the callee's parameters see it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArgumentOrigin {
+    pub whole: Option<ValueOrigin>,
+    /// For an argument that names a local built by a struct literal (`&form`), each field.
+    pub fields: Vec<(String, ValueOrigin)>,
+}
+
+/// The origins of a call's arguments, in order.
+pub(super) fn argument_origins(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    resolved: &[CallTarget],
+    call: &crate::index::CallSite,
+) -> Vec<ArgumentOrigin> {
+    let reader = Reader {
+        index,
+        knowledge,
+        function,
+        resolved,
+        transactions: &[],
+    };
+    let count = call
+        .arg_mentions
+        .items
+        .iter()
+        .filter(|item| **item == crate::index::Mention::NextArgument)
+        .count()
+        + usize::from(!call.arg_mentions.items.is_empty());
+    (0..count)
+        .map(|position| {
+            let items = call.arg_mentions.argument(position);
+            ArgumentOrigin {
+                whole: Some(reader.origin_of(items, call.range.start, 0)),
+                fields: reader
+                    .struct_fields_of(items, call.range.start)
+                    .map(|(fields, _)| fields)
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
 }

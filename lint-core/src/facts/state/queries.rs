@@ -2,7 +2,8 @@
 //! diesel or sea-orm builder, a configured write API), what it does, and on which executor.
 
 use super::reader::Reader;
-use super::{claims_key_column, Access, StateAccess, Store};
+use super::values::Bound;
+use super::{claims_key_column, Access, InsertedValues, StateAccess, Store};
 use crate::facts::deadlines::path_is;
 use crate::facts::sql::{self, SqlStatement};
 use crate::index::CompactString;
@@ -119,6 +120,9 @@ impl Reader<'_> {
             key_table: false,
             binds_key: false,
             outcome_checked: true,
+            transition: false,
+            failure_answered_by_read: false,
+            inserted: None,
         })
     }
 
@@ -153,6 +157,9 @@ impl Reader<'_> {
             key_table: false,
             binds_key: false,
             outcome_checked: self.outcome_checked(call),
+            transition: false,
+            failure_answered_by_read: false,
+            inserted: None,
         })
     }
 
@@ -164,46 +171,62 @@ impl Reader<'_> {
         }
         let runs_with_exec = method.starts_with("exec") && method != "execute";
         let chained = self.chain(call.range);
-        let (source, executor, chain) = match self.source_of(call.range, runs_with_exec, &chained) {
-            Some(source) => (
-                source,
-                self.executor_of_names(call.arg_mentions.names(), call),
-                chained,
-            ),
-            None => {
-                let Callee::Method { receiver, .. } = &call.callee else {
-                    return None;
-                };
-                // `let query = diesel::delete(..); query.execute(conn)`: the query is built
-                // in the local the chain starts from.
-                let from_local = self.receiver_local_init(receiver, call).and_then(|root| {
-                    let inner = self.chain_within(root);
-                    let source = self.source_of(root, runs_with_exec, &inner)?;
-                    Some((
-                        source,
-                        self.executor_of_names(call.arg_mentions.names(), call),
-                        inner,
-                    ))
-                });
-                match from_local {
-                    Some(found) => found,
-                    None => {
-                        let Some(root) = self.argument_query(call) else {
-                            return self.builder_read(call, receiver, method);
-                        };
+        let (source, executor, chain, root) =
+            match self.source_of(call.range, runs_with_exec, &chained) {
+                Some(source) => (
+                    source,
+                    self.executor_of_names(call.arg_mentions.names(), call),
+                    chained,
+                    call.range,
+                ),
+                None => {
+                    let Callee::Method { receiver, .. } = &call.callee else {
+                        return None;
+                    };
+                    // `let query = diesel::delete(..); query.execute(conn)`: the query is built
+                    // in the local the chain starts from.
+                    let from_local = self.receiver_local_init(receiver, call).and_then(|root| {
                         let inner = self.chain_within(root);
-                        let source = self.source_of(root, false, &inner)?;
-                        (source, self.executor_of_value(receiver, call), inner)
+                        let source = self.source_of(root, runs_with_exec, &inner)?;
+                        Some((
+                            source,
+                            self.executor_of_names(call.arg_mentions.names(), call),
+                            inner,
+                            root,
+                        ))
+                    });
+                    match from_local {
+                        Some(found) => found,
+                        None => {
+                            let Some(root) = self.argument_query(call) else {
+                                return self.builder_read(call, receiver, method);
+                            };
+                            let inner = self.chain_within(root);
+                            let source = self.source_of(root, false, &inner)?;
+                            (source, self.executor_of_value(receiver, call), inner, root)
+                        }
                     }
                 }
-            }
-        };
+            };
         let outcome_checked = self.outcome_checked(call)
             || matches!(method, "fetch_optional" | "get_result" | "first" | "one");
         let mut claims_key = false;
+        let mut inserted = None;
+        let mut transition = false;
         let (api, access) = match source {
             Source::Sql(Ok(statements)) => {
                 claims_key = claims_key_column(self.knowledge, &statements);
+                transition = statements.iter().any(|statement| statement.transition);
+                inserted = statements.iter().find_map(|statement| {
+                    let row = statement.insert.as_ref()?;
+                    let table = statement.tables.first()?;
+                    Some(self.inserted_sql_row(
+                        table,
+                        row,
+                        &self.bound_values(root, &chain),
+                        call.range.start,
+                    ))
+                });
                 ("SQL".to_string(), access_of_statements(&statements))
             }
             Source::Sql(Err(reason)) => ("SQL".to_string(), Access::Unknown(reason)),
@@ -218,6 +241,43 @@ impl Reader<'_> {
                     matches!(&other.callee, Callee::Method { method, .. } if method == "set")
                         && sets_relative(&other.arg_mentions)
                 });
+                if statement == "UPDATE" {
+                    transition = diesel_transition(&chain);
+                }
+                if statement.starts_with("INSERT") {
+                    inserted = table.as_deref().and_then(|table| {
+                        let values = chain.iter().find(|(_, other)| {
+                            matches!(&other.callee, Callee::Method { method, .. } if method == "values")
+                        })?;
+                        let target = chain.iter().find_map(|(_, other)| match &other.callee {
+                            Callee::Method { method, .. } if method == "on_conflict" => Some(
+                                other
+                                    .arg_mentions
+                                    .items
+                                    .iter()
+                                    .filter_map(|item| match item {
+                                        crate::index::Mention::Path(path) => path
+                                            .last()
+                                            .map(|last| last.as_str().to_ascii_lowercase()),
+                                        crate::index::Mention::Name(name) => {
+                                            Some(name.as_str().to_ascii_lowercase())
+                                        }
+                                        _ => None,
+                                    })
+                                    .collect::<Vec<_>>(),
+                            ),
+                            _ => None,
+                        });
+                        let mut row = self.inserted_builder_row(
+                            table,
+                            &values.1.arg_mentions.items,
+                            call.range.start,
+                            target.filter(|columns| !columns.is_empty()),
+                        );
+                        row.plain = !conflict;
+                        Some(row)
+                    });
+                }
                 (
                     format!(
                         "diesel::{}",
@@ -239,6 +299,22 @@ impl Reader<'_> {
                 let relative = chain
                     .iter()
                     .any(|(_, other)| other.arg_mentions.mentions_method(RELATIVE_EXPR_METHODS));
+                if statement == "INSERT" {
+                    // `Entity::insert(model)`: the model is the argument of the path call.
+                    inserted = chain
+                        .iter()
+                        .find(|(_, other)| matches!(&other.callee, Callee::Path(path) if path.last().is_some_and(|last| last.starts_with("insert"))))
+                        .map(|(_, other)| {
+                            let mut row = self.inserted_builder_row(
+                                &entity.to_ascii_lowercase(),
+                                &other.arg_mentions.items,
+                                call.range.start,
+                                None,
+                            );
+                            row.plain = !conflict;
+                            row
+                        });
+                }
                 (
                     format!("sea_orm {}::{}", entity, statement.to_ascii_lowercase()),
                     dsl_write(
@@ -275,7 +351,32 @@ impl Reader<'_> {
             key_table: false,
             binds_key,
             outcome_checked,
+            inserted,
+            transition,
+            failure_answered_by_read: false,
         })
+    }
+
+    /// Where the values bound into the query rooted at `root` are: the arguments of its
+    /// `query!` macro, or its `.bind(..)` calls in order.
+    fn bound_values<'c>(&'c self, root: TextRange, chain: &[(usize, &'c CallSite)]) -> Bound<'c> {
+        if let Some(used) = self.body().macros.iter().find(|used| {
+            used.range.start == root.start && used.path.first().is_some_and(|first| first == "sqlx")
+        }) {
+            return Bound::MacroArguments(used);
+        }
+        let mut binds: Vec<&CallSite> = chain
+            .iter()
+            .map(|(_, other)| *other)
+            .filter(
+                |other| matches!(&other.callee, Callee::Method { method, .. } if method == "bind"),
+            )
+            .collect();
+        if binds.is_empty() {
+            return Bound::Unseen;
+        }
+        binds.sort_by_key(|bind| bind.range.end);
+        Bound::Binds(binds)
     }
 
     fn source_of(
@@ -451,6 +552,7 @@ impl Reader<'_> {
             store: Store::Sql,
             api: format!("`.{method}(..)`"),
             access: access_of_statements(&statements),
+            transition: statements.iter().any(|statement| statement.transition),
             executor: self.executor_of_value(receiver, call),
             key_table: false,
             binds_key: claims_key_column(self.knowledge, &statements)
@@ -459,6 +561,15 @@ impl Reader<'_> {
                     .names()
                     .any(|name| self.knowledge.is_key_name(name)),
             outcome_checked: self.outcome_checked(call),
+            failure_answered_by_read: false,
+            inserted: statements.iter().find_map(|statement| {
+                Some(self.inserted_sql_row(
+                    statement.tables.first()?,
+                    statement.insert.as_ref()?,
+                    &Bound::Unseen,
+                    call.range.start,
+                ))
+            }),
         })
     }
 
@@ -532,8 +643,67 @@ impl Reader<'_> {
             key_table: false,
             binds_key: false,
             outcome_checked: self.outcome_checked(call),
+            transition: false,
+            failure_answered_by_read: false,
+            inserted: (*statement == "INSERT")
+                .then(|| {
+                    let ValueExpr::Name(model) = receiver else {
+                        return None;
+                    };
+                    let (columns, complete) = self.struct_fields_of(
+                        &[crate::index::Mention::Name(model.clone())],
+                        call.range.start,
+                    )?;
+                    Some(InsertedValues {
+                        table: entity.to_ascii_lowercase(),
+                        columns,
+                        conflict_target: None,
+                        complete,
+                        plain: true,
+                    })
+                })
+                .flatten(),
         })
     }
+}
+
+/// diesel `update(holds.filter(status.eq("held"))).set(status.eq("released"))`: the filter
+/// tests a column the update sets.
+fn diesel_transition(chain: &[(usize, &CallSite)]) -> bool {
+    let columns = |items: &[crate::index::Mention]| -> Vec<String> {
+        items
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [crate::index::Mention::Method(method), crate::index::Mention::Name(column)]
+                    if method == "eq" =>
+                {
+                    Some(column.to_string())
+                }
+                [crate::index::Mention::Method(method), crate::index::Mention::Path(path)]
+                    if method == "eq" =>
+                {
+                    path.last().map(ToString::to_string)
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let (mut tested, mut set) = (Vec::new(), Vec::new());
+    for (_, other) in chain {
+        match &other.callee {
+            Callee::Path(path) if path.last().is_some_and(|last| last == "update") => {
+                tested.extend(columns(&other.arg_mentions.items))
+            }
+            Callee::Method { method, .. } if method == "filter" => {
+                tested.extend(columns(&other.arg_mentions.items))
+            }
+            Callee::Method { method, .. } if method == "set" => {
+                set.extend(columns(&other.arg_mentions.items))
+            }
+            _ => {}
+        }
+    }
+    set.iter().any(|column| tested.contains(column))
 }
 
 fn access_of_statements(statements: &[SqlStatement]) -> Access {

@@ -98,6 +98,9 @@ impl Reader<'_> {
             executor: Executor::Autocommit,
             key_table: false,
             binds_key: false,
+            transition: false,
+            failure_answered_by_read: false,
+            inserted: None,
             outcome_checked: self.outcome_checked(call)
                 || command.effect == RedisEffect::Claim && self.bound_to_named_local(call),
         })

@@ -68,6 +68,29 @@ impl<'h> BodyCollector<'h> {
             expr: expr_tree(expr),
         });
     }
+
+    /// Records a branching on `tested`, with the rest of the block after its statement.
+    fn push_branching(&mut self, tested: &syn::Expr, branches: Vec<TextRange>) {
+        let statement_end = self
+            .statements
+            .last()
+            .map(|statement| statement.end)
+            .unwrap_or_else(|| expr_range(tested).end);
+        let block_end = self
+            .scopes
+            .last()
+            .map(|scope| scope.end)
+            .unwrap_or(statement_end);
+        self.summary.branchings.push(Branching {
+            tested: expr_range(tested),
+            tested_mentions: mentions_of(tested),
+            branches,
+            after: TextRange {
+                start: statement_end,
+                end: block_end,
+            },
+        });
+    }
 }
 impl<'ast> Visit<'ast> for BodyCollector<'_> {
     fn visit_item(&mut self, nested_item: &'ast syn::Item) {
@@ -214,6 +237,8 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
     }
 
     fn visit_expr_match(&mut self, node: &'ast syn::ExprMatch) {
+        let branches = node.arms.iter().map(|arm| expr_range(&arm.body)).collect();
+        self.push_branching(&node.expr, branches);
         self.visit_expr(&node.expr);
         self.scrutinees
             .push((expr_range(&node.expr), plain_variable(&node.expr)));
@@ -238,6 +263,17 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
     }
 
     fn visit_expr_if(&mut self, node: &'ast syn::ExprIf) {
+        let tested = match &*node.cond {
+            syn::Expr::Let(condition) => &*condition.expr,
+            other => other,
+        };
+        let mut branches = vec![block_range(&node.then_branch)];
+        branches.extend(
+            node.else_branch
+                .as_ref()
+                .map(|(_, otherwise)| expr_range(otherwise)),
+        );
+        self.push_branching(tested, branches);
         // `if let Err(e) = r { body }`: the arm is the whole `if`, so that its body counts.
         if let syn::Expr::Let(condition) = &*node.cond {
             if let Some(catch_all) = error_pattern(&condition.pat) {
@@ -315,13 +351,13 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
 
     fn visit_macro(&mut self, node: &'ast syn::Macro) {
         let path = path_segments(&node.path);
-        let (mut literals, mut names) = if path
+        let (mut literals, mut names, mut argument_starts) = if path
             .last()
             .is_some_and(|last| self.hints.literal_macros.iter().any(|name| name == last))
         {
             macro_arguments(&node.tokens)
         } else {
-            (Vec::new(), Vec::new())
+            (Vec::new(), Vec::new(), Vec::new())
         };
         // `format!` is everywhere; its text is kept only when it may be SQL or a key's
         // name, so that summaries of a whole workspace stay small.
@@ -332,12 +368,14 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
         {
             literals = Vec::new();
             names = Vec::new();
+            argument_starts = Vec::new();
         }
         self.summary.macros.push(MacroUse {
             path,
             range: macro_range(node),
             literals,
             names,
+            argument_starts,
         });
         visit::visit_macro(self, node);
     }
@@ -354,6 +392,15 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             end: block_end,
         };
         let init_expr = local.init.as_ref().map(|init| &*init.expr);
+        // `let Some(tx) = claim(..).await? else { return .. }`: the rest of the block runs
+        // only when the pattern matched.
+        if let Some((init, (_, otherwise))) = local
+            .init
+            .as_ref()
+            .and_then(|init| Some((&*init.expr, init.diverge.as_ref()?)))
+        {
+            self.push_branching(init, vec![expr_range(otherwise)]);
+        }
         let (declared_pat, declared_ty) = match &local.pat {
             syn::Pat::Type(pat_type) => (&*pat_type.pat, Some(type_ref(&pat_type.ty))),
             other => (other, None),
@@ -528,21 +575,31 @@ fn may_be_sql_or_key(text: &str, kept_words: &[String]) -> bool {
 }
 /// The string literals (unquoted, raw strings too) and the identifiers at the top level of
 /// a macro's arguments.
-fn macro_arguments(tokens: &TokenStream) -> (Vec<CompactString>, Vec<CompactString>) {
+/// Also where each argument after the first begins among the identifiers.
+fn macro_arguments(tokens: &TokenStream) -> (Vec<CompactString>, Vec<CompactString>, Vec<u16>) {
     let mut literals = Vec::new();
     let mut names = Vec::new();
+    let mut argument_starts = Vec::new();
     for token in tokens.clone() {
         match token {
+            TokenTree::Punct(punct) if punct.as_char() == ',' => {
+                argument_starts.push(u16::try_from(names.len()).unwrap_or(u16::MAX))
+            }
             TokenTree::Literal(literal) => {
                 if let syn::Lit::Str(string) = syn::Lit::new(literal) {
                     literals.push(string.value().into());
                 }
             }
             TokenTree::Ident(ident) => names.push(ident.to_compact_string()),
+            TokenTree::Group(group) => {
+                // `Uuid::new_v4()`, `&[a, b]`: identifiers inside count for the argument.
+                let (_, inner, _) = macro_arguments(&group.stream());
+                names.extend(inner);
+            }
             _ => {}
         }
     }
-    (literals, names)
+    (literals, names, argument_starts)
 }
 /// `Some(true)` for `Err(_)`/`Err(e)`/`Err(..)`, `Some(false)` for a narrower `Err(..)`
 /// pattern, `None` when the pattern is not an error pattern.

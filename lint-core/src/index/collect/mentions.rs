@@ -120,7 +120,12 @@ pub(super) fn mentions_of_block(block: &syn::Block) -> Mentions {
 }
 pub(super) fn args_mentions<'a>(args: impl Iterator<Item = &'a syn::Expr>) -> Mentions {
     let mut collector = MentionCollector::new();
-    args.for_each(|arg| collector.visit_expr(arg));
+    for (position, arg) in args.enumerate() {
+        if position > 0 {
+            collector.mentions.items.push(Mention::NextArgument);
+        }
+        collector.visit_expr(arg);
+    }
     collector.mentions
 }
 pub(super) fn operator_text(op: &syn::BinOp) -> &'static str {

@@ -1,6 +1,8 @@
 //! SQL text, parsed with `sqlparser` rather than matched with patterns: what each statement
 //! does to state, to which tables, and whether running it twice is the same as once.
 
+pub mod schema;
+
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
@@ -22,9 +24,42 @@ pub struct SqlStatement {
     pub locks: bool,
     /// `RETURNING ..`: the statement says what it did.
     pub returning: bool,
+    /// An `UPDATE` whose `WHERE` tests a column it sets (`SET status = 'released' WHERE id
+    /// = $1 AND status = 'held'`): only the first of two runs finds the row to change, and
+    /// its row count says which run that was.
+    pub transition: bool,
     /// The columns an `INSERT` names and its `ON CONFLICT (..)` target, lowercased: a
     /// conditional insert on `idempotency_key` claims a key in a business table.
     pub columns: Vec<String>,
+    /// What an `INSERT` puts in each column it names (its first row), and its conflict
+    /// target: which unique key the row meets is read from them.
+    pub insert: Option<InsertedRow>,
+}
+
+/// The row an `INSERT` writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InsertedRow {
+    /// The columns named, in order, with their values; empty when the statement names none.
+    pub values: Vec<(String, SqlValue)>,
+    /// `ON CONFLICT (a, b)`: the columns of the unique key it expects.
+    pub conflict_target: Option<Vec<String>>,
+    /// No conflict clause (`ON CONFLICT`, `INSERT IGNORE`, `REPLACE`): a row that meets a
+    /// unique key fails.
+    pub plain: bool,
+}
+
+/// Where one value of an `INSERT` comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SqlValue {
+    /// A bound parameter, by its number from 1 (`$2`, the second `?`).
+    Parameter(usize),
+    /// A value the database makes anew on each run: `gen_random_uuid()`, `now()`,
+    /// `DEFAULT` of such a column.
+    Fresh(String),
+    /// `DEFAULT`: what the schema says.
+    Default,
+    /// A literal, or a column read by `INSERT .. SELECT`: the same on every run.
+    Fixed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,6 +204,7 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
                     _ => Conflict::None,
                 }
             };
+            let plain_insert = conflict == Conflict::None;
             let tables = match &insert.table {
                 TableObject::TableName(name) => vec![table_name(&name.to_string())],
                 _ => Vec::new(),
@@ -197,6 +233,11 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
                 tables,
                 locks: false,
                 returning: insert.returning.is_some(),
+                transition: false,
+                insert: Some(InsertedRow {
+                    plain: plain_insert,
+                    ..inserted_row(insert)
+                }),
                 columns,
             }
         }
@@ -207,7 +248,9 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
             tables: vec![table_name(&update.table.relation.to_string())],
             locks: false,
             returning: update.returning.is_some(),
+            transition: tests_a_column_it_sets(&update.assignments, update.selection.as_ref()),
             columns: Vec::new(),
+            insert: None,
         },
         Statement::Delete(delete) => {
             let listed = match &delete.from {
@@ -229,7 +272,9 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
                 tables,
                 locks: false,
                 returning: delete.returning.is_some(),
+                transition: false,
                 columns: Vec::new(),
+                insert: None,
             }
         }
         Statement::Merge(merge) => SqlStatement {
@@ -237,7 +282,9 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
             tables: vec![table_name(&merge.table.to_string())],
             locks: false,
             returning: false,
+            transition: false,
             columns: Vec::new(),
+            insert: None,
         },
         Statement::Query(query) => {
             // A data-modifying CTE (`WITH moved AS (UPDATE ..) SELECT ..`) writes: the first
@@ -257,7 +304,9 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
                 tables: relations(statement),
                 locks: !query.locks.is_empty(),
                 returning: false,
+                transition: false,
                 columns: Vec::new(),
+                insert: None,
             }
         }
         _ => SqlStatement {
@@ -265,9 +314,136 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
             tables: Vec::new(),
             locks: false,
             returning: false,
+            transition: false,
             columns: Vec::new(),
+            insert: None,
         },
     }
+}
+
+/// The values of an `INSERT`'s first row (or of its `SELECT`'s projection), by column.
+fn inserted_row(insert: &sqlparser::ast::Insert) -> InsertedRow {
+    let named: Vec<String> = insert
+        .columns
+        .iter()
+        .map(|column| table_name(&column.to_string()))
+        .collect();
+    let mut positional = 0;
+    let mut value_of = |expr: &Expr| sql_value(expr, &mut positional);
+    let values: Vec<SqlValue> = match insert.source.as_deref().map(|query| &*query.body) {
+        Some(SetExpr::Values(values)) => values
+            .rows
+            .first()
+            .map(|row| row.content.iter().map(&mut value_of).collect())
+            .unwrap_or_default(),
+        Some(SetExpr::Select(select)) => select
+            .projection
+            .iter()
+            .map(|item| match item {
+                sqlparser::ast::SelectItem::UnnamedExpr(expr)
+                | sqlparser::ast::SelectItem::ExprWithAlias { expr, .. } => value_of(expr),
+                _ => SqlValue::Fixed,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let conflict_target = match &insert.on {
+        Some(OnInsert::OnConflict(OnConflict {
+            conflict_target:
+                Some(ConflictTarget::Columns {
+                    columns: target, ..
+                }),
+            ..
+        })) => Some(
+            target
+                .iter()
+                .map(|column| column.value.to_ascii_lowercase())
+                .collect(),
+        ),
+        _ => None,
+    };
+    InsertedRow {
+        values: named.into_iter().zip(values).collect(),
+        conflict_target,
+        plain: true,
+    }
+}
+
+/// Where one inserted value comes from; `?` placeholders are numbered as they come.
+fn sql_value(expr: &Expr, positional: &mut usize) -> SqlValue {
+    match expr {
+        Expr::Value(value) => match &value.value {
+            sqlparser::ast::Value::Placeholder(text) => {
+                let digits = text.trim_start_matches(['$', '?', ':', '@']);
+                match digits.parse::<usize>() {
+                    Ok(number) if !digits.is_empty() => SqlValue::Parameter(number),
+                    _ => {
+                        *positional += 1;
+                        SqlValue::Parameter(*positional)
+                    }
+                }
+            }
+            _ => SqlValue::Fixed,
+        },
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => sql_value(expr, positional),
+        Expr::Identifier(ident) if ident.value.eq_ignore_ascii_case("default") => SqlValue::Default,
+        Expr::Identifier(ident)
+            if ident.value.to_ascii_lowercase().starts_with("current_")
+                || ident.value.eq_ignore_ascii_case("localtimestamp") =>
+        {
+            SqlValue::Fresh(format!("`{}`", ident.value))
+        }
+        Expr::Identifier(_) | Expr::CompoundIdentifier(_) => SqlValue::Fixed,
+        Expr::Function(function) => {
+            // `lower($1)`, `coalesce($2, '')`: the value is the parameter's; a function of
+            // no parameter (`now()`, `gen_random_uuid()`) makes a new value each time.
+            let mut parameter = None;
+            let _ = visit_expressions(function, |inner: &Expr| {
+                if let Expr::Value(value) = inner {
+                    if let sqlparser::ast::Value::Placeholder(_) = &value.value {
+                        parameter = Some(sql_value(inner, positional));
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            });
+            parameter.unwrap_or_else(|| SqlValue::Fresh(format!("`{expr}`")))
+        }
+        _ => SqlValue::Fixed,
+    }
+}
+
+/// The `WHERE` of an update names a column the update assigns.
+fn tests_a_column_it_sets(assignments: &[Assignment], selection: Option<&Expr>) -> bool {
+    let Some(selection) = selection else {
+        return false;
+    };
+    let assigned: Vec<String> = assignments
+        .iter()
+        .filter_map(|assignment| match &assignment.target {
+            AssignmentTarget::ColumnName(target) => target
+                .0
+                .last()
+                .map(|part| part.to_string().to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect();
+    let mut found = false;
+    let _ = visit_expressions(selection, |expr: &Expr| {
+        let tested = match expr {
+            Expr::Identifier(ident) => Some(ident.value.to_ascii_lowercase()),
+            Expr::CompoundIdentifier(parts) => {
+                parts.last().map(|part| part.value.to_ascii_lowercase())
+            }
+            _ => None,
+        };
+        if tested.is_some_and(|column| assigned.contains(&column)) {
+            found = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    });
+    found
 }
 
 fn relations(statement: &Statement) -> Vec<String> {
@@ -426,12 +602,64 @@ mod tests {
     }
 
     #[test]
+    fn inserts_say_where_each_value_comes_from() {
+        let row = one(
+            "INSERT INTO subscriptions (id, email, name, subscribed_at, status) VALUES ($1, lower($2), $3, now(), 'pending') ON CONFLICT (email) DO NOTHING",
+        )
+        .insert
+        .expect("a row");
+        assert_eq!(
+            row.values,
+            vec![
+                ("id".to_string(), SqlValue::Parameter(1)),
+                ("email".to_string(), SqlValue::Parameter(2)),
+                ("name".to_string(), SqlValue::Parameter(3)),
+                (
+                    "subscribed_at".to_string(),
+                    SqlValue::Fresh("`now()`".to_string())
+                ),
+                ("status".to_string(), SqlValue::Fixed),
+            ]
+        );
+        assert_eq!(row.conflict_target, Some(vec!["email".to_string()]));
+        let selected = one("insert into article_comment (article_id, user_id, body) select article_id, $1, $2 from article where slug = $3")
+            .insert
+            .expect("a row");
+        assert_eq!(selected.values[0].1, SqlValue::Fixed);
+        assert_eq!(selected.values[2].1, SqlValue::Parameter(2));
+        let positional = one("INSERT INTO t (a, b, c) VALUES (?, DEFAULT, ?)")
+            .insert
+            .expect("a row");
+        assert_eq!(
+            positional
+                .values
+                .iter()
+                .map(|(_, value)| value.clone())
+                .collect::<Vec<_>>(),
+            vec![
+                SqlValue::Parameter(1),
+                SqlValue::Default,
+                SqlValue::Parameter(2)
+            ]
+        );
+    }
+
+    #[test]
     fn reads_name_their_tables_and_locks() {
         let lookup = one("SELECT response FROM idempotency_keys WHERE key = $1 FOR UPDATE");
         assert_eq!(lookup.kind, SqlKind::Select);
         assert_eq!(lookup.tables, vec!["idempotency_keys"]);
         assert!(lookup.locks);
         assert!(!one(r#"SELECT id as "id!" FROM orders"#).locks);
+    }
+
+    #[test]
+    fn a_state_transition_tests_what_it_sets() {
+        assert!(
+            one("UPDATE holds SET status = 'released' WHERE id = $1 AND status = 'held'")
+                .transition
+        );
+        assert!(!one("UPDATE holds SET status = 'released' WHERE id = $1").transition);
     }
 
     #[test]

@@ -1,0 +1,237 @@
+//! Claims and the code they guard. A write that a retry would repeat is safe when it runs
+//! only after a claim of the request's key succeeded: an `INSERT .. ON CONFLICT DO NOTHING`
+//! whose row count (or `RETURNING` row) is looked at, a state transition (`UPDATE .. WHERE
+//! status = 'held'`) and its row count, Redis `SET NX`; or, less safely, after a lookup of
+//! the key. The guard is data flow from the claim's result to the conditions around the
+//! write: the branches of an `if`/`match`/`let .. else` that tests it, and the rest of the
+//! block when one of those branches leaves it (`return`, `continue`, `break`).
+
+use super::state::StateAccess;
+use super::{Access, InsertedValues, ValueOrigin};
+use crate::index::{BodySummary, ExitKind, FnId, WorkspaceIndex};
+use crate::location::TextRange;
+
+/// A claim (or a lookup) made in a function: an access of its own, or a call of a helper
+/// that makes one and hands its outcome back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimSite {
+    /// The call that claims, and the statement holding it.
+    pub range: TextRange,
+    pub statement: TextRange,
+    /// `INSERT INTO inbox .. ON CONFLICT DO NOTHING`, `` `claim_event(..)` ``.
+    pub what: String,
+    pub kind: ClaimKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimKind {
+    /// Only the first of two runs wins, and the code looks at which it was.
+    Claim,
+    /// The key is looked up with a read: it answers retries that come after the first
+    /// attempt finished (`dedup-race` judges the ones that come during it).
+    Lookup,
+}
+
+/// What an access claims, if anything: a conditional write or a state transition whose
+/// outcome is looked at, or a lookup of an idempotency key.
+pub(super) fn claim_kind(access: &StateAccess, in_helper: bool) -> Option<ClaimKind> {
+    let checked = access.outcome_checked || in_helper;
+    match &access.access {
+        Access::Write {
+            conditional: true, ..
+        } if checked => Some(ClaimKind::Claim),
+        Access::Write { .. } if access.transition && checked => Some(ClaimKind::Claim),
+        Access::Read { .. } if access.on_key_table() => Some(ClaimKind::Lookup),
+        _ => None,
+    }
+}
+
+/// The claims a function makes through its own accesses.
+pub(super) fn own_claims(accesses: &[StateAccess]) -> Vec<ClaimSite> {
+    accesses
+        .iter()
+        .filter_map(|access| {
+            Some(ClaimSite {
+                range: access.range,
+                statement: access.statement,
+                what: format!("`{}`", access.describe()),
+                kind: claim_kind(access, false)?,
+            })
+        })
+        .collect()
+}
+
+/// Whether a function hands the outcome of a claim it makes back to its caller (it returns
+/// a value, and makes a claim or lookup of its own): its call is then a claim of the
+/// caller's.
+pub(super) fn claim_helper(
+    index: &WorkspaceIndex,
+    function: FnId,
+    accesses: &[StateAccess],
+) -> Option<ClaimKind> {
+    let output = index.fn_def(function).summary.output.as_ref()?;
+    let unit = output.kind == crate::index::TypeRefKind::Other && output.path.is_empty();
+    if unit {
+        return None;
+    }
+    let kinds: Vec<ClaimKind> = accesses
+        .iter()
+        .filter_map(|access| claim_kind(access, true))
+        .collect();
+    if kinds.contains(&ClaimKind::Claim) {
+        Some(ClaimKind::Claim)
+    } else {
+        kinds.first().copied()
+    }
+}
+
+/// The parts of a function's body that run only when a claim succeeded, each with the
+/// claim (by its position in `sites`).
+pub(super) fn guarded_regions(
+    index: &WorkspaceIndex,
+    function: FnId,
+    sites: &[ClaimSite],
+    from_helper: &[bool],
+) -> Vec<(usize, TextRange)> {
+    let summary = &index.fn_def(function).summary;
+    let body = &summary.body;
+    let mut regions = Vec::new();
+    for (position, site) in sites.iter().enumerate() {
+        let names = names_holding(body, site.range);
+        for branching in &body.branchings {
+            if branching.tested.start < site.range.start {
+                continue;
+            }
+            let tests_claim = branching.tested.contains_range(&site.range)
+                || names
+                    .iter()
+                    .any(|name| branching.tested_mentions.mentions_name(name));
+            if !tests_claim {
+                continue;
+            }
+            regions.extend(branching.branches.iter().map(|branch| (position, *branch)));
+            let leaves = branching
+                .branches
+                .iter()
+                .any(|branch| leaves_block(body, *branch));
+            if leaves {
+                regions.push((position, branching.after));
+            }
+        }
+        // `claim(&mut tx, key).await?`: a helper that fails on a repeat stops the caller.
+        let propagated = from_helper.get(position).copied().unwrap_or(false)
+            && body.exits.iter().any(|exit| {
+                exit.kind == ExitKind::Question
+                    && site.statement.contains(exit.range.start)
+                    && exit.range.start >= site.range.end
+            });
+        if propagated {
+            regions.push((
+                position,
+                TextRange {
+                    start: site.statement.end,
+                    end: summary.range.end,
+                },
+            ));
+        }
+    }
+    regions
+}
+
+/// Code that leaves its block: a `return`, `continue` or `break`, or a macro that does
+/// (`bail!`, `panic!`).
+fn leaves_block(body: &BodySummary, range: TextRange) -> bool {
+    body.exits.iter().any(|exit| {
+        range.contains(exit.range.start)
+            && matches!(
+                exit.kind,
+                ExitKind::Return | ExitKind::Continue | ExitKind::Break
+            )
+    }) || body.macros.iter().any(|used| {
+        range.contains_range(&used.range)
+            && used
+                .path
+                .last()
+                .is_some_and(|last| DIVERGING_MACROS.contains(&last.as_str()))
+    })
+}
+
+/// Macros that never return to the code after them.
+const DIVERGING_MACROS: &[&str] = &["bail", "panic", "unreachable", "todo", "unimplemented"];
+
+/// The locals that hold a claim's result, directly or one step on (`let claimed =
+/// result.rows_affected() == 1;`).
+fn names_holding(body: &BodySummary, claim: TextRange) -> Vec<String> {
+    let mut names: Vec<String> = body
+        .locals
+        .iter()
+        .filter(|local| {
+            local
+                .init_range
+                .is_some_and(|range| range.contains_range(&claim))
+        })
+        .map(|local| local.name.to_string())
+        .collect();
+    for _ in 0..2 {
+        let more: Vec<String> = body
+            .locals
+            .iter()
+            .filter(|local| !names.iter().any(|name| *name == local.name))
+            .filter(|local| {
+                local
+                    .init_range
+                    .is_some_and(|range| range.start > claim.start)
+                    && names
+                        .iter()
+                        .any(|name| local.init_mentions.mentions_name(name))
+            })
+            .map(|local| local.name.to_string())
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        names.extend(more);
+    }
+    names
+}
+
+/// The key columns of a claim insert (its conflict target, else its key-named columns,
+/// else its first), when each gets a fresh value: what made it.
+pub fn generated_key(inserted: &InsertedValues) -> Option<String> {
+    let named: Vec<&(String, ValueOrigin)> = match &inserted.conflict_target {
+        Some(target) => inserted
+            .columns
+            .iter()
+            .filter(|(column, _)| target.contains(column))
+            .collect(),
+        None => {
+            let keyed: Vec<_> = inserted
+                .columns
+                .iter()
+                .filter(|(column, _)| {
+                    crate::knowledge::IDEMPOTENCY_FIELD_PARTS
+                        .iter()
+                        .chain(crate::knowledge::MESSAGE_ID_NAMES)
+                        .any(|part| column.contains(part))
+                        || column == "key"
+                })
+                .collect();
+            if keyed.is_empty() {
+                inserted.columns.iter().take(1).collect()
+            } else {
+                keyed
+            }
+        }
+    };
+    if named.is_empty() {
+        return None;
+    }
+    let mut what = None;
+    for (column, origin) in named {
+        match origin {
+            ValueOrigin::Fresh(made) => what = Some(format!("`{column}` from {made}")),
+            _ => return None,
+        }
+    }
+    what
+}

@@ -1,0 +1,754 @@
+//! The schema a workspace's migrations build: tables, their columns, primary keys, `UNIQUE`
+//! constraints and unique indexes, with `ALTER TABLE`s, renames and drops applied in
+//! migration order. Read with `sqlparser`, one statement at a time, so that a statement it
+//! cannot read (a `plpgsql` function, a `CREATE COLLATION`) costs only that statement.
+//!
+//! The binary finds and reads the files ([`SchemaSource`]); this module only interprets their
+//! text: SQL migrations (sqlx, refinery, diesel's `up.sql`), diesel's `schema.rs`
+//! (`table!` gives each table's primary key), and the SQL literals of a sea-orm migration
+//! crate (`manager.get_connection().execute_unprepared("CREATE TABLE ..")`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sqlparser::ast::{
+    AlterColumnOperation, AlterIndexOperation, AlterTableOperation, ColumnDef, ColumnOption,
+    CreateIndex, CreateTable, Expr, IndexColumn, ObjectName, ObjectType, RenameTableNameKind,
+    Statement, TableConstraint,
+};
+
+mod files;
+
+use super::table_name;
+use crate::facts::{InsertedValues, ValueOrigin};
+use files::{diesel_tables, migration_order, sql_literals, statements};
+
+/// One file that says something of the schema, as the binary found and read it.
+#[derive(Clone, Debug)]
+pub struct SchemaSource {
+    /// The folder the migrations belong to (the crate or workspace folder that holds
+    /// `migrations/`, or `diesel.toml`'s folder), shown as files are (relative to the
+    /// current directory, `/`-separated): code in files under it runs against this schema.
+    pub root: String,
+    /// The file, shown the same way; its path under `root` orders the migrations.
+    pub display_path: String,
+    pub text: String,
+    pub kind: SchemaSourceKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaSourceKind {
+    /// A migration written in SQL: sqlx's `migrations/<version>_<name>.sql` (or
+    /// `.up.sql`), refinery's `V<n>__<name>.sql`, diesel's `migrations/<version>/up.sql`.
+    SqlMigration,
+    /// diesel's `schema.rs`: `table! { users (id) { .. } }` names each primary key.
+    DieselSchema,
+    /// A Rust migration (a sea-orm migration crate): its SQL string literals are read.
+    RustMigration,
+}
+
+/// The schemas of a workspace, one per folder of migrations.
+#[derive(Debug, Default)]
+pub struct Schemas {
+    sets: Vec<(String, Schema)>,
+}
+
+/// The schema that code in one file runs against, or why there is none.
+#[derive(Clone, Copy, Debug)]
+pub enum SchemaFor<'a> {
+    Found(&'a Schema),
+    /// No migrations or `schema.rs` were found in the workspace.
+    NoMigrations,
+}
+
+impl Schemas {
+    /// Reads every source, each folder's files in migration order.
+    pub fn build(sources: &[SchemaSource]) -> Schemas {
+        let mut by_root: BTreeMap<&str, Vec<&SchemaSource>> = BTreeMap::new();
+        for source in sources {
+            by_root
+                .entry(source.root.as_str())
+                .or_default()
+                .push(source);
+        }
+        let sets = by_root
+            .into_iter()
+            .map(|(root, mut files)| {
+                files.sort_by_cached_key(|source| migration_order(root, source));
+                let mut schema = Schema::default();
+                // SQL first, in order; `schema.rs` only adds the tables the SQL did not
+                // create (it knows primary keys, not unique constraints).
+                for source in files
+                    .iter()
+                    .filter(|source| source.kind != SchemaSourceKind::DieselSchema)
+                {
+                    schema.apply_source(source);
+                }
+                for source in files
+                    .iter()
+                    .filter(|source| source.kind == SchemaSourceKind::DieselSchema)
+                {
+                    schema.apply_diesel_schema(source);
+                }
+                (root.to_string(), schema)
+            })
+            .collect();
+        Schemas { sets }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+
+    /// The schema of the code in `file`: the one whose folder is the nearest above it; when
+    /// none is above it (migrations in a sibling crate), the only one there is, or else the
+    /// first that knows `table`.
+    pub fn for_file(&self, file: &str, table: &str) -> SchemaFor<'_> {
+        if self.sets.is_empty() {
+            return SchemaFor::NoMigrations;
+        }
+        let nearest = self
+            .sets
+            .iter()
+            .filter(|(root, _)| Path::new(file).starts_with(root))
+            .max_by_key(|(root, _)| Path::new(root).components().count());
+        if let Some((_, schema)) = nearest {
+            if schema.table_like(table).is_some() || self.sets.len() == 1 {
+                return SchemaFor::Found(schema);
+            }
+        }
+        let knows = self
+            .sets
+            .iter()
+            .find(|(_, schema)| schema.table_like(table).is_some());
+        match (knows, nearest) {
+            (Some((_, schema)), _) => SchemaFor::Found(schema),
+            (None, Some((_, schema))) => SchemaFor::Found(schema),
+            (None, None) => SchemaFor::Found(&self.sets[0].1),
+        }
+    }
+}
+
+/// Tables by name, as the migrations leave them.
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    tables: BTreeMap<String, Table>,
+    /// Files read, and statements that could not be read (functions, collations …).
+    pub files: usize,
+    pub unread_statements: usize,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<Column>,
+    pub unique_keys: Vec<UniqueKey>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    /// What the database fills the column with when an `INSERT` leaves it out.
+    pub default: ColumnDefault,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ColumnDefault {
+    /// Nothing: `NULL`, which a unique key does not compare.
+    None,
+    /// The same value every time (`DEFAULT ''`, `DEFAULT 'active'`).
+    Constant,
+    /// A new value every time: a serial or identity column, `DEFAULT gen_random_uuid()`,
+    /// `DEFAULT now()`. The text says which.
+    Fresh(String),
+}
+
+/// A primary key, `UNIQUE` constraint or unique index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UniqueKey {
+    /// The constraint's name, as Postgres names it when the migration does not
+    /// (`users_email_key`, `users_pkey`).
+    pub name: String,
+    pub columns: Vec<String>,
+    pub primary: bool,
+    /// The migration that created it.
+    pub file: String,
+}
+
+impl Schema {
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+
+    /// The table an entity or model names: its own name, or its plural or singular (an
+    /// ORM entity `user` whose table is `users`, `category` and `categories`).
+    pub fn table_like(&self, name: &str) -> Option<&Table> {
+        let mut candidates = vec![name.to_string(), format!("{name}s"), format!("{name}es")];
+        if let Some(stem) = name.strip_suffix('y') {
+            candidates.push(format!("{stem}ies"));
+        }
+        if let Some(stem) = name.strip_suffix('s') {
+            candidates.push(stem.to_string());
+        }
+        candidates
+            .iter()
+            .find_map(|candidate| self.tables.get(candidate))
+    }
+
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.tables.values()
+    }
+
+    fn apply_source(&mut self, source: &SchemaSource) {
+        self.files += 1;
+        match source.kind {
+            SchemaSourceKind::SqlMigration => self.apply_sql(&source.text, &source.display_path),
+            SchemaSourceKind::RustMigration => {
+                for literal in sql_literals(&source.text) {
+                    self.apply_sql(&literal, &source.display_path);
+                }
+            }
+            SchemaSourceKind::DieselSchema => self.apply_diesel_schema(source),
+        }
+    }
+
+    /// Applies the statements of one SQL text in order.
+    pub fn apply_sql(&mut self, text: &str, file: &str) {
+        for statement in statements(text) {
+            match statement {
+                Some(statement) => self.apply(&statement, file),
+                None => self.unread_statements += 1,
+            }
+        }
+    }
+
+    fn apply(&mut self, statement: &Statement, file: &str) {
+        match statement {
+            Statement::CreateTable(create) => self.create_table(create, file),
+            Statement::CreateIndex(index) => self.create_index(index, file),
+            Statement::AlterTable(alter) => {
+                let mut name = object_table(&alter.name);
+                for operation in &alter.operations {
+                    if let Some(renamed) = self.alter_table(&name, operation, file) {
+                        name = renamed;
+                    }
+                }
+            }
+            Statement::AlterIndex {
+                name,
+                operation: AlterIndexOperation::RenameIndex { index_name },
+            } => {
+                let (old, new) = (object_table(name), object_table(index_name));
+                for key in self.keys_mut() {
+                    if key.name == old {
+                        key.name = new.clone();
+                    }
+                }
+            }
+            Statement::Drop {
+                object_type: ObjectType::Table,
+                names,
+                ..
+            } => {
+                for name in names {
+                    self.tables.remove(&object_table(name));
+                }
+            }
+            Statement::Drop {
+                object_type: ObjectType::Index,
+                names,
+                ..
+            } => {
+                for name in names {
+                    let name = object_table(name);
+                    for table in self.tables.values_mut() {
+                        table.unique_keys.retain(|key| key.name != name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn keys_mut(&mut self) -> impl Iterator<Item = &mut UniqueKey> {
+        self.tables
+            .values_mut()
+            .flat_map(|table| table.unique_keys.iter_mut())
+    }
+
+    fn create_table(&mut self, create: &CreateTable, file: &str) {
+        let name = object_table(&create.name);
+        if create.if_not_exists && self.tables.contains_key(&name) {
+            return;
+        }
+        // `CREATE TABLE t AS SELECT ..` and `LIKE` copy no constraints worth knowing.
+        if create.query.is_some() {
+            return;
+        }
+        let mut table = Table {
+            name: name.clone(),
+            ..Table::default()
+        };
+        for column in &create.columns {
+            table.add_column(column, file);
+        }
+        for constraint in &create.constraints {
+            table.add_constraint(constraint, file);
+        }
+        self.tables.insert(name, table);
+    }
+
+    fn create_index(&mut self, index: &CreateIndex, file: &str) {
+        if !index.unique {
+            return;
+        }
+        let table_name = object_table(&index.table_name);
+        let Some(table) = self.tables.get_mut(&table_name) else {
+            return;
+        };
+        let columns = index_columns(&index.columns);
+        if columns.is_empty() {
+            return;
+        }
+        let name = index
+            .name
+            .as_ref()
+            .map(object_table)
+            .unwrap_or_else(|| format!("{table_name}_{}_idx", columns.join("_")));
+        table.add_key(UniqueKey {
+            name,
+            columns,
+            primary: false,
+            file: file.to_string(),
+        });
+    }
+
+    /// Applies one operation; gives the table's new name when it renames it.
+    fn alter_table(
+        &mut self,
+        name: &str,
+        operation: &AlterTableOperation,
+        file: &str,
+    ) -> Option<String> {
+        if let AlterTableOperation::RenameTable { table_name } = operation {
+            let new_name = match table_name {
+                RenameTableNameKind::As(new) | RenameTableNameKind::To(new) => object_table(new),
+            };
+            let mut table = self.tables.remove(name)?;
+            table.name = new_name.clone();
+            self.tables.insert(new_name.clone(), table);
+            return Some(new_name);
+        }
+        let table = self.tables.get_mut(name)?;
+        match operation {
+            AlterTableOperation::AddConstraint { constraint, .. } => {
+                table.add_constraint(constraint, file)
+            }
+            AlterTableOperation::AddColumn { column_def, .. } => table.add_column(column_def, file),
+            AlterTableOperation::DropConstraint { name, .. } => {
+                let name = name.value.to_ascii_lowercase();
+                table.unique_keys.retain(|key| key.name != name);
+            }
+            AlterTableOperation::DropPrimaryKey { .. } => {
+                table.unique_keys.retain(|key| !key.primary);
+            }
+            AlterTableOperation::DropIndex { name } => {
+                let name = name.value.to_ascii_lowercase();
+                table.unique_keys.retain(|key| key.name != name);
+            }
+            AlterTableOperation::DropColumn { column_names, .. } => {
+                for column in column_names {
+                    let column = column.value.to_ascii_lowercase();
+                    table.columns.retain(|known| known.name != column);
+                    table
+                        .unique_keys
+                        .retain(|key| !key.columns.contains(&column));
+                }
+            }
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => {
+                let old = old_column_name.value.to_ascii_lowercase();
+                let new = new_column_name.value.to_ascii_lowercase();
+                for column in table.columns.iter_mut().filter(|column| column.name == old) {
+                    column.name = new.clone();
+                }
+                for key in &mut table.unique_keys {
+                    for column in key.columns.iter_mut().filter(|column| **column == old) {
+                        *column = new.clone();
+                    }
+                }
+            }
+            AlterTableOperation::RenameConstraint { old_name, new_name } => {
+                let old = old_name.value.to_ascii_lowercase();
+                for key in table.unique_keys.iter_mut().filter(|key| key.name == old) {
+                    key.name = new_name.value.to_ascii_lowercase();
+                }
+            }
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                let column_name = column_name.value.to_ascii_lowercase();
+                let default = match op {
+                    AlterColumnOperation::SetDefault { value } => Some(default_of(value)),
+                    AlterColumnOperation::DropDefault => Some(ColumnDefault::None),
+                    _ => None,
+                };
+                if let Some(default) = default {
+                    for column in table
+                        .columns
+                        .iter_mut()
+                        .filter(|column| column.name == column_name)
+                    {
+                        column.default = default.clone();
+                    }
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// `table! { users (id) { .. } }`: a table not created by SQL migrations gets its
+    /// primary key from `schema.rs`.
+    fn apply_diesel_schema(&mut self, source: &SchemaSource) {
+        self.files += 1;
+        for (name, primary_key, columns) in diesel_tables(&source.text) {
+            if self.tables.contains_key(&name) || primary_key.is_empty() {
+                continue;
+            }
+            let mut table = Table {
+                name: name.clone(),
+                columns: columns
+                    .into_iter()
+                    .map(|column| Column {
+                        name: column,
+                        default: ColumnDefault::None,
+                    })
+                    .collect(),
+                unique_keys: Vec::new(),
+            };
+            table.add_key(UniqueKey {
+                name: format!("{name}_pkey"),
+                columns: primary_key,
+                primary: true,
+                file: source.display_path.clone(),
+            });
+            self.tables.insert(name, table);
+        }
+    }
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+
+    fn add_key(&mut self, key: UniqueKey) {
+        if key.primary {
+            self.unique_keys.retain(|known| !known.primary);
+        }
+        if !self
+            .unique_keys
+            .iter()
+            .any(|known| known.name == key.name || known.columns == key.columns)
+        {
+            self.unique_keys.push(key);
+        }
+    }
+
+    fn add_column(&mut self, column: &ColumnDef, file: &str) {
+        let name = column.name.value.to_ascii_lowercase();
+        let type_text = column.data_type.to_string().to_ascii_lowercase();
+        let mut default = if type_text.contains("serial") {
+            ColumnDefault::Fresh(format!("a `{type_text}` column"))
+        } else {
+            ColumnDefault::None
+        };
+        for option in &column.options {
+            match &option.option {
+                ColumnOption::Default(value) => default = default_of(value),
+                ColumnOption::Identity(_) | ColumnOption::Generated { .. } => {
+                    default = ColumnDefault::Fresh("an identity column".to_string())
+                }
+                ColumnOption::DialectSpecific(tokens)
+                    if tokens.iter().any(|token| {
+                        token.to_string().eq_ignore_ascii_case("AUTO_INCREMENT")
+                            || token.to_string().eq_ignore_ascii_case("AUTOINCREMENT")
+                    }) =>
+                {
+                    default = ColumnDefault::Fresh("an auto-increment column".to_string())
+                }
+                ColumnOption::PrimaryKey(_) => {
+                    // SQLite's `INTEGER PRIMARY KEY` is the rowid: a new one every insert.
+                    if type_text == "integer" && default == ColumnDefault::None {
+                        default = ColumnDefault::Fresh("the rowid".to_string());
+                    }
+                    let table = self.name.clone();
+                    self.add_key(UniqueKey {
+                        name: option
+                            .name
+                            .as_ref()
+                            .map(|name| name.value.to_ascii_lowercase())
+                            .unwrap_or_else(|| format!("{table}_pkey")),
+                        columns: vec![name.clone()],
+                        primary: true,
+                        file: file.to_string(),
+                    });
+                }
+                ColumnOption::Unique(_) => {
+                    let table = self.name.clone();
+                    self.add_key(UniqueKey {
+                        name: option
+                            .name
+                            .as_ref()
+                            .map(|name| name.value.to_ascii_lowercase())
+                            .unwrap_or_else(|| format!("{table}_{name}_key")),
+                        columns: vec![name.clone()],
+                        primary: false,
+                        file: file.to_string(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        self.columns.retain(|known| known.name != name);
+        self.columns.push(Column { name, default });
+    }
+
+    fn add_constraint(&mut self, constraint: &TableConstraint, file: &str) {
+        let (name, columns, primary) = match constraint {
+            TableConstraint::PrimaryKey(primary) => {
+                (primary.name.as_ref(), index_columns(&primary.columns), true)
+            }
+            TableConstraint::Unique(unique) => {
+                (unique.name.as_ref(), index_columns(&unique.columns), false)
+            }
+            _ => return,
+        };
+        if columns.is_empty() {
+            return;
+        }
+        let table = &self.name;
+        let name = name
+            .map(|name| name.value.to_ascii_lowercase())
+            .unwrap_or_else(|| {
+                if primary {
+                    format!("{table}_pkey")
+                } else {
+                    format!("{table}_{}_key", columns.join("_"))
+                }
+            });
+        self.add_key(UniqueKey {
+            name,
+            columns,
+            primary,
+            file: file.to_string(),
+        });
+    }
+}
+
+/// A default that is a function call or a special value (`now()`, `gen_random_uuid()`,
+/// `CURRENT_TIMESTAMP`, `nextval(..)`) is new each time; a literal is constant.
+fn default_of(value: &Expr) -> ColumnDefault {
+    match value {
+        Expr::Value(_) | Expr::TypedString { .. } => ColumnDefault::Constant,
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => default_of(expr),
+        Expr::UnaryOp { expr, .. } => default_of(expr),
+        Expr::Array(_) => ColumnDefault::Constant,
+        Expr::Identifier(ident)
+            if !ident.value.to_ascii_lowercase().starts_with("current_")
+                && !ident.value.eq_ignore_ascii_case("localtimestamp") =>
+        {
+            ColumnDefault::Constant
+        }
+        other => ColumnDefault::Fresh(format!("`DEFAULT {other}`")),
+    }
+}
+
+/// The columns of an index or constraint: a plain column, or the one column inside an
+/// expression (`lower(email)`, `(email collate "ci")`).
+fn index_columns(columns: &[IndexColumn]) -> Vec<String> {
+    columns
+        .iter()
+        .filter_map(|column| expression_column(&column.column.expr))
+        .collect()
+}
+
+fn expression_column(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Identifier(ident) => Some(ident.value.to_ascii_lowercase()),
+        Expr::CompoundIdentifier(parts) => parts.last().map(|part| part.value.to_ascii_lowercase()),
+        Expr::Nested(inner)
+        | Expr::Collate { expr: inner, .. }
+        | Expr::Cast { expr: inner, .. } => expression_column(inner),
+        Expr::Function(function) => {
+            let mut found = Vec::new();
+            let _ = sqlparser::ast::visit_expressions(function, |inner: &Expr| {
+                if let Expr::Identifier(ident) = inner {
+                    found.push(ident.value.to_ascii_lowercase());
+                }
+                std::ops::ControlFlow::<()>::Continue(())
+            });
+            (found.len() == 1).then(|| found.remove(0))
+        }
+        _ => None,
+    }
+}
+
+fn object_table(name: &ObjectName) -> String {
+    table_name(&name.to_string())
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Which unique key a row meets on a retry, as the schema tells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InsertKey {
+    /// A unique key whose every column the insert fills with a value a retry repeats (the
+    /// request's e-mail, a slug, a client-supplied id): a second run meets the first row.
+    Natural(KeyRef),
+    /// Every unique key of the table gets a fresh value (a new id, a serial, `now()`) or is
+    /// left out: each run inserts a new row. The text names them.
+    FreshOnly(String),
+    /// The schema cannot tell; the text says why.
+    Unknown(String),
+}
+
+/// A unique key, named for evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyRef {
+    pub table: String,
+    pub name: String,
+    pub columns: Vec<String>,
+    pub file: String,
+}
+
+impl KeyRef {
+    fn of(table: &Table, key: &UniqueKey) -> KeyRef {
+        KeyRef {
+            table: table.name.clone(),
+            name: key.name.clone(),
+            columns: key.columns.clone(),
+            file: key.file.clone(),
+        }
+    }
+
+    /// `` `users_email_key` (email) in migrations/2_user.sql ``
+    pub fn describe(&self) -> String {
+        format!(
+            "`{}` ({}) in {}",
+            self.name,
+            self.columns.join(", "),
+            self.file
+        )
+    }
+}
+
+impl Schemas {
+    /// The unique key an insert written in `file` meets on a retry.
+    pub fn key_of_insert(&self, file: &str, inserted: &InsertedValues) -> InsertKey {
+        let schema = match self.for_file(file, &inserted.table) {
+            SchemaFor::Found(schema) => schema,
+            SchemaFor::NoMigrations => {
+                return InsertKey::Unknown(
+                    "no migrations or `schema.rs` were found, so its unique keys are not known"
+                        .to_string(),
+                )
+            }
+        };
+        let Some(table) = schema.table_like(&inserted.table) else {
+            return InsertKey::Unknown(format!(
+                "the migrations read ({} files) do not create `{}`",
+                schema.files, inserted.table
+            ));
+        };
+        // A column the insert fills with a value the retry repeats, or leaves to a
+        // constant default.
+        let repeats = |column: &str| match inserted.origin(column) {
+            Some(ValueOrigin::Given | ValueOrigin::Param { .. }) => Some(true),
+            Some(ValueOrigin::Fresh(_)) => Some(false),
+            Some(ValueOrigin::Default) | None => match table.column(column).map(|c| &c.default) {
+                Some(ColumnDefault::Constant) => Some(true),
+                Some(ColumnDefault::Fresh(_)) => Some(false),
+                // Left out of a statement that lists every column: NULL, which a unique key
+                // does not compare. Left out of a form not seen whole: not known.
+                _ if inserted.complete => Some(false),
+                _ => None,
+            },
+        };
+        let mut unknown = false;
+        for key in &table.unique_keys {
+            match key
+                .columns
+                .iter()
+                .map(|column| repeats(column))
+                .collect::<Option<Vec<bool>>>()
+            {
+                Some(all) if all.iter().all(|repeat| *repeat) => {
+                    return InsertKey::Natural(KeyRef::of(table, key))
+                }
+                Some(_) => {}
+                None => unknown = true,
+            }
+        }
+        if unknown {
+            return InsertKey::Unknown(format!(
+                "not every column of `{}`'s unique keys is seen in the values written",
+                table.name
+            ));
+        }
+        if table.unique_keys.is_empty() {
+            return InsertKey::FreshOnly(format!("`{}` has no unique key", table.name));
+        }
+        let fresh: Vec<String> = table
+            .unique_keys
+            .iter()
+            .flat_map(|key| key.columns.iter())
+            .filter(|column| repeats(column) == Some(false))
+            .map(|column| match inserted.origin(column) {
+                Some(ValueOrigin::Fresh(what)) => format!("`{column}` from {what}"),
+                _ => match table.column(column).map(|c| &c.default) {
+                    Some(ColumnDefault::Fresh(what)) => format!("`{column}` from {what}"),
+                    _ => format!("`{column}` left empty"),
+                },
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        InsertKey::FreshOnly(format!(
+            "every unique key of `{}` gets a new value ({})",
+            table.name,
+            fresh.join(", ")
+        ))
+    }
+
+    /// Whether `ON CONFLICT (columns)` names a unique key of the table: `Ok` with it, `Err`
+    /// when the schema knows the table and no key has those columns, `None` when the
+    /// schema does not know.
+    pub fn conflict_target(
+        &self,
+        file: &str,
+        table: &str,
+        columns: &[String],
+    ) -> Option<Result<KeyRef, ()>> {
+        let SchemaFor::Found(schema) = self.for_file(file, table) else {
+            return None;
+        };
+        let table = schema.table_like(table)?;
+        let mut wanted = columns.to_vec();
+        wanted.sort();
+        Some(
+            table
+                .unique_keys
+                .iter()
+                .find(|key| {
+                    let mut have = key.columns.clone();
+                    have.sort();
+                    have == wanted
+                })
+                .map(|key| KeyRef::of(table, key))
+                .ok_or(()),
+        )
+    }
+}

@@ -1,0 +1,384 @@
+//! Where the values a write stores come from: made anew by this run (`Uuid::new_v4()`, a
+//! random token, `now()`), handed in by the caller (a parameter, or a field of one), or
+//! given by the request, a read or a constant. A unique key filled from the request meets
+//! the row of a first attempt on a retry; one filled with a fresh value never does.
+
+use super::reader::Reader;
+use super::{InsertedValues, ValueOrigin};
+use crate::facts::deadlines::path_is;
+use crate::facts::sql::{InsertedRow, SqlValue};
+use crate::index::{CallSite, CallTarget, Callee, CompactString, FnId, Mention, WorkspaceIndex};
+use crate::knowledge::{
+    ACTIVE_VALUE_NOT_SET, ACTIVE_VALUE_SET, FRESH_VALUE_FUNCTIONS, FRESH_VALUE_METHODS,
+};
+use crate::location::Position;
+
+/// Locals are followed this many assignments back.
+const MAX_DEPTH: usize = 4;
+
+/// Where the bound values of a statement come from: `$n` is the `n`-th.
+pub(super) enum Bound<'a> {
+    /// `query!("..", a, b)`: argument `n` of the macro.
+    MacroArguments(&'a crate::index::MacroUse),
+    /// `sqlx::query("..").bind(a).bind(b)`: the `n`-th `.bind(..)`, in order.
+    Binds(Vec<&'a CallSite>),
+    /// Not seen (`client.execute(sql, &[..])`).
+    Unseen,
+}
+
+impl Reader<'_> {
+    /// The row an SQL `INSERT` writes, each value traced back to where it comes from.
+    pub(super) fn inserted_sql_row(
+        &self,
+        table: &str,
+        row: &InsertedRow,
+        bound: &Bound<'_>,
+        at: Position,
+    ) -> InsertedValues {
+        let columns = row
+            .values
+            .iter()
+            .map(|(column, value)| {
+                let origin = match value {
+                    SqlValue::Fresh(what) => ValueOrigin::Fresh(format!("{what} in the SQL")),
+                    SqlValue::Default => ValueOrigin::Default,
+                    SqlValue::Fixed => ValueOrigin::Given,
+                    SqlValue::Parameter(number) => match bound {
+                        Bound::MacroArguments(used) => {
+                            self.origin_of_names(used.argument_names(*number), at, 0)
+                        }
+                        Bound::Binds(binds) => binds
+                            .get(number.saturating_sub(1))
+                            .map(|bind| self.origin_of(&bind.arg_mentions.items, at, 0))
+                            .unwrap_or(ValueOrigin::Given),
+                        Bound::Unseen => ValueOrigin::Given,
+                    },
+                };
+                (column.clone(), origin)
+            })
+            .collect::<Vec<_>>();
+        InsertedValues {
+            table: table.to_string(),
+            complete: !columns.is_empty(),
+            columns,
+            conflict_target: row.conflict_target.clone(),
+            plain: row.plain,
+        }
+    }
+
+    /// The row of a builder insert: diesel `.values((users::email.eq(e), ..))` or
+    /// `.values(&new_user)`, sea-orm `ActiveModel { email: Set(e), .. }`. `mentions` are the
+    /// argument's (or the model's).
+    pub(super) fn inserted_builder_row(
+        &self,
+        table: &str,
+        mentions: &[Mention],
+        at: Position,
+        conflict_target: Option<Vec<String>>,
+    ) -> InsertedValues {
+        let mut columns = column_value_pairs(mentions)
+            .into_iter()
+            .map(|(column, value)| (column, self.origin_of(value, at, 0)))
+            .collect::<Vec<_>>();
+        let mut complete = !columns.is_empty();
+        if columns.is_empty() {
+            // `.values(&form)`: the fields of the struct the local holds.
+            if let Some((fields, whole)) = self.struct_fields_of(mentions, at) {
+                complete = whole;
+                columns = fields;
+            }
+        }
+        InsertedValues {
+            table: table.to_string(),
+            plain: conflict_target.is_none(),
+            columns,
+            conflict_target,
+            complete,
+        }
+    }
+
+    /// The fields of the struct a value names: the struct literal its local was built from
+    /// (each field traced; `Set(x)` read as `x`, `NotSet` left to the database), or the
+    /// fields of a parameter's struct type (each the caller's to say). The flag is false
+    /// when some fields are not seen (`..Default::default()`).
+    pub(super) fn struct_fields_of(
+        &self,
+        mentions: &[Mention],
+        at: Position,
+    ) -> Option<(Vec<(String, ValueOrigin)>, bool)> {
+        let name = mentions.iter().find_map(|item| match item {
+            Mention::Name(name) => Some(name),
+            _ => None,
+        })?;
+        let body = self.body();
+        if let Some(local) = self.local_named(name, at) {
+            let init = local.init_range?;
+            let literal = body
+                .struct_literals
+                .iter()
+                .filter(|literal| init.contains_range(&literal.range))
+                .min_by_key(|literal| literal.range.start)?;
+            let fields = literal
+                .fields
+                .iter()
+                .filter(|field| !left_to_database(&field.mentions.items))
+                .map(|field| {
+                    (
+                        field.name.as_str().to_ascii_lowercase(),
+                        self.origin_of(&field.mentions.items, field.range.start, 1),
+                    )
+                })
+                .collect();
+            return Some((fields, true));
+        }
+        let summary = &self.index.fn_def(self.function).summary;
+        let position = summary
+            .params
+            .iter()
+            .position(|param| param.bindings.iter().any(|(bound, _)| bound == name))?;
+        let ty = &summary.params[position].ty;
+        let context = self.index.fn_def(self.function).module;
+        let crate::index::TypeTarget::Local(type_id) = self.index.resolve_type(context, ty, None)
+        else {
+            return None;
+        };
+        let fields = self
+            .index
+            .type_def(type_id)
+            .summary
+            .fields
+            .iter()
+            .map(|(field, _)| {
+                (
+                    field.as_str().to_ascii_lowercase(),
+                    ValueOrigin::Param {
+                        position,
+                        field: Some(field.to_string()),
+                    },
+                )
+            })
+            .collect();
+        Some((fields, true))
+    }
+
+    fn local_named(&self, name: &str, at: Position) -> Option<&crate::index::LocalBinding> {
+        self.body()
+            .locals
+            .iter()
+            .rev()
+            .find(|local| local.name == name && local.scope.contains(at))
+    }
+
+    fn param_position(&self, name: &str) -> Option<usize> {
+        self.index
+            .fn_def(self.function)
+            .summary
+            .params
+            .iter()
+            .position(|param| param.bindings.iter().any(|(bound, _)| bound == name))
+    }
+
+    /// Where an expression's value comes from, from what it mentions.
+    pub(crate) fn origin_of(&self, items: &[Mention], at: Position, depth: usize) -> ValueOrigin {
+        if let Some(what) = fresh_in(items) {
+            return ValueOrigin::Fresh(what);
+        }
+        if depth > MAX_DEPTH {
+            return ValueOrigin::Given;
+        }
+        let mut origin = ValueOrigin::Given;
+        for (position, item) in items.iter().enumerate() {
+            let Mention::Name(name) = item else {
+                continue;
+            };
+            if let Some(local) = self.local_named(name, at) {
+                match self.origin_of_local(local, depth) {
+                    fresh @ ValueOrigin::Fresh(_) => return fresh,
+                    ValueOrigin::Param { .. } if origin == ValueOrigin::Given => {
+                        origin = self.origin_of_local(local, depth)
+                    }
+                    _ => {}
+                }
+            } else if let Some(param) = self.param_position(name) {
+                if origin == ValueOrigin::Given {
+                    // `form.email`: the field is the name just before its base.
+                    let field = position
+                        .checked_sub(1)
+                        .and_then(|before| match &items[before] {
+                            Mention::Name(field) => Some(field.to_string()),
+                            _ => None,
+                        });
+                    origin = ValueOrigin::Param {
+                        position: param,
+                        field,
+                    };
+                }
+            } else if let Some(what) = self.fresh_helper(name) {
+                return ValueOrigin::Fresh(what);
+            }
+        }
+        origin
+    }
+
+    /// The same, from the identifiers of a macro argument (written order: `req.user.email`
+    /// gives `req`, `user`, `email`).
+    pub(super) fn origin_of_names(
+        &self,
+        names: &[CompactString],
+        at: Position,
+        depth: usize,
+    ) -> ValueOrigin {
+        let items: Vec<Mention> = names
+            .iter()
+            .rev()
+            .map(|name| Mention::Name(name.clone()))
+            .collect();
+        // Pairs such as `Uuid` `new_v4` are paths in the macro's tokens.
+        for pair in names.windows(2) {
+            let path = [pair[0].clone(), pair[1].clone()];
+            if let Some(what) = fresh_path(&path) {
+                return ValueOrigin::Fresh(what);
+            }
+        }
+        if let Some(method) = names
+            .iter()
+            .find(|name| FRESH_VALUE_METHODS.contains(&name.as_str()))
+        {
+            return ValueOrigin::Fresh(format!("`{method}()`"));
+        }
+        self.origin_of(&items, at, depth)
+    }
+
+    fn origin_of_local(&self, local: &crate::index::LocalBinding, depth: usize) -> ValueOrigin {
+        let origin = self.origin_of(&local.init_mentions.items, local.scope.start, depth + 1);
+        if matches!(origin, ValueOrigin::Fresh(_)) {
+            return origin;
+        }
+        // A workspace helper called in the initialiser that makes a fresh value
+        // (`let token = generate_subscription_token();`).
+        if let Some(init) = local.init_range {
+            for (position, call) in self.body().calls.iter().enumerate() {
+                if !init.contains_range(&call.range) {
+                    continue;
+                }
+                if let CallTarget::Local(targets) = &self.resolved[position] {
+                    if let Some(what) = targets
+                        .iter()
+                        .find_map(|target| returns_fresh(self.index, *target))
+                    {
+                        return ValueOrigin::Fresh(what);
+                    }
+                }
+            }
+        }
+        origin
+    }
+
+    /// A function of the workspace called by `name` here that returns a fresh value.
+    fn fresh_helper(&self, name: &str) -> Option<String> {
+        self.body()
+            .calls
+            .iter()
+            .enumerate()
+            .filter(|(_, call)| {
+                matches!(&call.callee, Callee::Path(path) if path.last().is_some_and(|last| last == name))
+            })
+            .find_map(|(position, _)| match &self.resolved[position] {
+                CallTarget::Local(targets) => targets
+                    .iter()
+                    .find_map(|target| returns_fresh(self.index, *target)),
+                _ => None,
+            })
+    }
+}
+
+/// A small function of the workspace that returns a value it generates
+/// (`fn generate_subscription_token() -> String { rand::thread_rng()... }`).
+fn returns_fresh(index: &WorkspaceIndex, function: FnId) -> Option<String> {
+    let summary = &index.fn_def(function).summary;
+    summary.output.as_ref()?;
+    if summary.body.calls.len() > 12 {
+        return None;
+    }
+    summary.body.calls.iter().find_map(|call| {
+        let made = match &call.callee {
+            Callee::Path(path) => fresh_path(path),
+            Callee::Method { method, .. } => FRESH_VALUE_METHODS
+                .contains(&method.as_str())
+                .then(|| format!("`.{method}()`")),
+        };
+        made.map(|what| format!("{what} in `{}`", summary.name))
+    })
+}
+
+/// The generator an expression calls, if any.
+pub(crate) fn fresh_in(items: &[Mention]) -> Option<String> {
+    items.iter().find_map(|item| match item {
+        Mention::Path(path) => fresh_path(path),
+        Mention::Method(method) if FRESH_VALUE_METHODS.contains(&method.as_str()) => {
+            Some(format!("`.{method}()`"))
+        }
+        _ => None,
+    })
+}
+
+fn fresh_path(path: &[CompactString]) -> Option<String> {
+    FRESH_VALUE_FUNCTIONS
+        .iter()
+        .find(|known| {
+            path.len() >= known.len()
+                && path[path.len() - known.len()..]
+                    .iter()
+                    .zip(known.iter())
+                    .all(|(written, known)| written == known)
+                || path_is(path, known)
+        })
+        .map(|known| format!("`{}()`", known.join("::")))
+}
+
+/// sea-orm's `NotSet`: the column is left to the database.
+fn left_to_database(items: &[Mention]) -> bool {
+    let says = |words: &[&str]| {
+        items
+            .iter()
+            .any(|item| mention_last(item).is_some_and(|last| words.contains(&last)))
+    };
+    says(ACTIVE_VALUE_NOT_SET) && !says(ACTIVE_VALUE_SET)
+}
+
+fn mention_last(item: &Mention) -> Option<&str> {
+    match item {
+        Mention::Name(name) => Some(name.as_str()),
+        Mention::Path(path) => path.last().map(CompactString::as_str),
+        Mention::Method(method) => Some(method.as_str()),
+        _ => None,
+    }
+}
+
+/// diesel's `(users::email.eq(e), users::name.eq(n))`: each `.eq(..)` on a column path
+/// gives the column and the mentions of its value. The mentions come method first, then
+/// the receiver, then the argument: `eq`, `users::email`, `e`.
+fn column_value_pairs(items: &[Mention]) -> Vec<(String, &[Mention])> {
+    let mut pairs: Vec<(String, usize, usize)> = Vec::new();
+    let mut position = 0;
+    while position + 1 < items.len() {
+        let is_column = matches!(&items[position], Mention::Method(method) if method == "eq")
+            && matches!(&items[position + 1], Mention::Path(_) | Mention::Name(_));
+        if is_column {
+            if let Some(last) = pairs.last_mut() {
+                last.2 = position;
+            }
+            let column = mention_last(&items[position + 1])
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            pairs.push((column, position + 2, items.len()));
+            position += 2;
+        } else {
+            position += 1;
+        }
+    }
+    pairs
+        .into_iter()
+        .map(|(column, start, end)| (column, &items[start.min(end)..end]))
+        .collect()
+}
