@@ -29,8 +29,28 @@ pub fn run_failfirst(cwd: &Path, args: &[&str]) -> RunOutput {
 /// Runs `cargo failfirst ARGS` in `cwd` as on a terminal `width` characters wide (without
 /// colour, and without a progress bar, which would go to the real standard error).
 pub fn run_failfirst_on_terminal(cwd: &Path, args: &[&str], width: Option<usize>) -> RunOutput {
+    run_failfirst_in(cwd, args, width, &[])
+}
+
+/// Runs `cargo failfirst ARGS` in `cwd`, without colour, seeing only the environment
+/// variables given (as a CI runner would set them).
+pub fn run_failfirst_with_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> RunOutput {
+    run_failfirst_in(cwd, args, None, env)
+}
+
+fn run_failfirst_in(
+    cwd: &Path,
+    args: &[&str],
+    width: Option<usize>,
+    env: &[(&str, &str)],
+) -> RunOutput {
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
+    let lookup = |name: &str| {
+        env.iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_string())
+    };
     let code = {
         let mut io = cargo_failfirst::Io {
             stdout: &mut stdout,
@@ -38,6 +58,7 @@ pub fn run_failfirst_on_terminal(cwd: &Path, args: &[&str], width: Option<usize>
             colour: false,
             width,
             progress: false,
+            env: &lookup,
         };
         cargo_failfirst::run(args.iter().map(OsString::from).collect(), cwd, &mut io)
     };

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "Exit codes: 0 when no finding is at `deny` level and the team score reaches the\nthreshold (`--fail-under`, or `fail-under` in the configuration); 1 otherwise; 2 on a usage,\nconfiguration or internal error (the message names the cause and the file).";
+const EXIT_CODES: &str = "Exit codes, the same for every format: 0 when no finding is at `deny` level (with\n`--baseline`, none it does not record; with `--diff-base`, none the change touches) and the team\nscore reaches the threshold (`--fail-under`, or `fail-under` in the configuration); 1 otherwise;\n2 on a usage, configuration or internal error (the message names the cause and the file).\n`cargo failfirst baseline` exits 0 once the baseline is written.";
 
 /// Finds every RPC handler of a Rust workspace and asks whether it survives timeouts and
 /// retries: is it idempotent, safe to retry, honest about downstream uncertainty, and does
@@ -47,6 +47,9 @@ pub enum Command {
     /// A card holds the handler's route and place, each question's answer with the evidence
     /// behind it, the findings on its path, and the calls an `unknown` could not follow.
     Card(CardArgs),
+    /// Write today's findings to `failfirst-baseline.json` at the workspace root, so that
+    /// later runs with `--baseline` fail only on new findings
+    Baseline(BaselineArgs),
     /// Print a completion script for a shell
     ///
     /// For example: `cargo failfirst completions bash >
@@ -87,6 +90,50 @@ pub struct CardArgs {
     pub jobs: Option<usize>,
 }
 
+/// `cargo failfirst baseline`: what to lint, and where the baseline goes.
+#[derive(Debug, clap::Args)]
+pub struct BaselineArgs {
+    /// Files or folders to lint; without a path, the workspace around the current directory
+    pub paths: Vec<PathBuf>,
+
+    /// Path to the Cargo.toml of the workspace or package to lint
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Lint only this package of the workspace (may be repeated)
+    #[arg(short = 'p', long = "package", value_name = "SPEC")]
+    pub packages: Vec<String>,
+
+    /// Lint every member of the workspace
+    #[arg(long)]
+    pub workspace: bool,
+
+    /// Set a rule to `deny` for this run (may be repeated)
+    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    pub deny: Vec<String>,
+
+    /// Set a rule to `warn` for this run (may be repeated)
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    pub warn: Vec<String>,
+
+    /// Turn a rule off for this run: its findings are not recorded (may be repeated)
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    pub allow: Vec<String>,
+
+    /// Read the configuration from this file instead of looking for one
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Number of parallel parsing threads
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Write the baseline to this file instead of the configuration's `baseline`, or
+    /// `failfirst-baseline.json` at the workspace root
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 #[derive(Debug, Default, clap::Args)]
 pub struct CheckArgs {
     /// Files or folders to lint; each file belongs to the crate of its nearest Cargo.toml.
@@ -109,6 +156,12 @@ pub struct CheckArgs {
     /// How to print the report
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Print one rustc-shaped JSON diagnostic per line, as `cargo check
+    /// --message-format=json` does, for rust-analyzer's `check.overrideCommand`; replaces
+    /// `--format`
+    #[arg(long, value_enum, value_name = "FMT", conflicts_with = "format")]
+    pub message_format: Option<MessageFormat>,
 
     /// Write the report to this file instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -137,6 +190,17 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PCT", value_parser = percentage)]
     pub fail_under: Option<f64>,
 
+    /// Report only findings not recorded in this baseline file (written by `cargo failfirst
+    /// baseline`); overrides the configuration's `baseline`
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Report only findings on lines, or in handlers, that the change from this git
+    /// revision to the working tree touches (such as `origin/main`), and the patch score:
+    /// the share of the touched handlers that pass all four questions
+    #[arg(long, value_name = "REV")]
+    pub diff_base: Option<String>,
+
     /// Number of parallel parsing threads (default: one per core, or RAYON_NUM_THREADS)
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<usize>,
@@ -154,6 +218,28 @@ pub enum Format {
     Human,
     /// The full report as JSON (schema: docs/json-report.md)
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitHub Actions annotations (workflow commands), and a job summary when
+    /// GITHUB_STEP_SUMMARY is set
+    Github,
+    /// A Markdown summary: score, findings by rule, failing handlers (for a pull-request
+    /// comment)
+    Markdown,
+    /// GitLab CI's code quality report (JSON)
+    Gitlab,
+}
+
+/// `--message-format`, with cargo's names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// The report as `--format` asks (the default)
+    Human,
+    /// One rustc-shaped JSON diagnostic per line, its `rendered` text without colour
+    Json,
+    /// As `json`, with ANSI colours in `rendered` (what rust-analyzer asks cargo for)
+    #[value(name = "json-diagnostic-rendered-ansi")]
+    JsonDiagnosticRenderedAnsi,
 }
 
 /// `--fail-under`: a percentage from 0 to 100.

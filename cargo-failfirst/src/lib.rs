@@ -2,27 +2,34 @@
 //! [`lint_core`]. `main.rs` only calls [`run`], so that tests drive the whole program in
 //! process.
 
+pub mod baseline;
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod display;
+pub mod identity;
 pub mod migrations;
 pub mod output;
 mod progress;
+pub mod sources;
 pub mod workspace;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser};
 use lint_core::report::{Level, Report};
 use lint_core::rules::{find_rule, ALL_RULES};
 use lint_core::{analyze, AnalysisInput, AnalysisOptions};
 
-use cli::{CardArgs, CheckArgs, Cli, ColorChoice, Command, Format};
+use cli::{BaselineArgs, CardArgs, CheckArgs, Cli, ColorChoice, Command, Format, MessageFormat};
+use identity::FindingIdentity;
 use output::human::HumanStyle;
+use sources::SourceTexts;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -38,6 +45,9 @@ pub struct Io<'a> {
     pub width: Option<usize>,
     /// Whether standard error is a terminal, where a progress bar can be drawn.
     pub progress: bool,
+    /// The environment variables the run reads: CI's `GITHUB_STEP_SUMMARY`,
+    /// `GITHUB_WORKSPACE`, `CI_PROJECT_DIR`.
+    pub env: &'a dyn Fn(&str) -> Option<String>,
 }
 
 impl Io<'_> {
@@ -101,6 +111,7 @@ pub fn run(args: Vec<OsString>, cwd: &Path, io: &mut Io<'_>) -> i32 {
     };
     match cli.command {
         Some(Command::Card(args)) => card(&args, cwd, io),
+        Some(Command::Baseline(args)) => write_baseline(&args, cwd, io),
         Some(Command::Completions { shell }) => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "cargo-failfirst", &mut io.stdout);
@@ -171,15 +182,11 @@ struct Analysed {
     /// Each reported file's path on disk, by display path: the snippets read them.
     sources: BTreeMap<String, std::path::PathBuf>,
     config: config::Config,
-}
-
-impl Analysed {
-    fn read_source(&self, display: &str) -> Option<String> {
-        self.sources
-            .get(display)
-            .and_then(|path| std::fs::read(path).ok())
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-    }
+    /// The crates analysed: `--message-format json` names each finding's package.
+    crates: Vec<lint_core::sources::CrateInput>,
+    /// The workspace root (the current directory for paths given on the command line):
+    /// where the baseline is written.
+    root: PathBuf,
 }
 
 fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
@@ -187,12 +194,130 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
         Ok(analysed) => analysed,
         Err(code) => return code,
     };
-    let report = &analysed.report;
-    let rendered = match args.format {
-        Format::Json => output::json::render(report),
-        Format::Human => output::human::render(
-            report,
-            &|display| analysed.read_source(display),
+    let Analysed {
+        mut report,
+        sources: paths,
+        config,
+        crates,
+        root: _,
+    } = analysed;
+    let sources = SourceTexts::read(&report, paths, cwd);
+    let mut identities = identity::identify(&report, &sources);
+
+    // A baseline leaves out what it records, before the change narrows what is left: an
+    // entry outside the change is not "fixed".
+    let baseline_file = args
+        .baseline
+        .as_ref()
+        .map(|file| cwd.join(file))
+        .or_else(|| config.baseline.clone());
+    if let Some(file) = &baseline_file {
+        let shown = display::display_path(file, cwd);
+        let recorded = match baseline::load(file, &shown) {
+            Ok(recorded) => recorded,
+            Err(message) => {
+                let _ = writeln!(io.stderr, "error: {message}");
+                return EXIT_ERROR;
+            }
+        };
+        let (applied, kept) = baseline::apply(&mut report, identities, &recorded);
+        identities = kept;
+        report.summary.baselined = Some(applied.baselined);
+        report.summary.baseline_fixed = Some(applied.fixed);
+        if applied.fixed > 0 {
+            let _ = writeln!(
+                io.stderr,
+                "note: {} of the baseline {shown} {} gone; `cargo failfirst baseline{}` writes it again, smaller",
+                output::style::plural(applied.fixed, "finding", "findings"),
+                if applied.fixed == 1 { "is" } else { "are" },
+                if args.baseline.is_some() {
+                    format!(" -o {shown}")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    let touched: Option<BTreeSet<usize>> = match &args.diff_base {
+        Some(rev) => match changes::changed_lines(cwd, rev) {
+            Ok(changed) => Some(changes::keep_changed(
+                &mut report,
+                &mut identities,
+                &changed,
+                &sources,
+            )),
+            Err(changes::ChangeError(message)) => {
+                let _ = writeln!(io.stderr, "error: {message}");
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    report.count_findings();
+
+    let denied = report
+        .findings
+        .iter()
+        .any(|finding| finding.level == Level::Deny && finding.is_reported());
+    let threshold = args
+        .fail_under
+        .map(|percent| (percent, "`--fail-under`".to_string()))
+        .or_else(|| {
+            config.fail_under.map(|percent| {
+                let origin = config.origin.as_deref().unwrap_or("the configuration");
+                (percent, format!("`fail-under` in {origin}"))
+            })
+        });
+    // With no handler there is no score to hold to a threshold.
+    let below = threshold
+        .filter(|(percent, _)| report.summary.handlers > 0 && report.summary.score < *percent);
+    let code = if denied || below.is_some() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    };
+
+    let repository_root = match args.format {
+        Format::Github => (io.env)("GITHUB_WORKSPACE"),
+        Format::Gitlab => (io.env)("CI_PROJECT_DIR"),
+        _ => None,
+    }
+    .filter(|root| !root.is_empty())
+    .map(PathBuf::from);
+    let rendering = output::Rendering {
+        report: &report,
+        sources: &sources,
+        identities: &identities,
+        touched: touched.as_ref(),
+        colour: io.colour && args.output.is_none(),
+        repository_root,
+    };
+    let rendered = match (args.message_format, args.format) {
+        (Some(MessageFormat::Json), _) => output::rustc::render(
+            &output::Rendering {
+                colour: false,
+                ..rendering
+            },
+            &output::rustc::packages(&crates),
+            code == EXIT_OK,
+        ),
+        (Some(MessageFormat::JsonDiagnosticRenderedAnsi), _) => output::rustc::render(
+            &output::Rendering {
+                colour: true,
+                ..rendering
+            },
+            &output::rustc::packages(&crates),
+            code == EXIT_OK,
+        ),
+        (Some(MessageFormat::Human) | None, Format::Human) => output::human::render(
+            &report,
+            &|display| {
+                sources.text(display).map(str::to_string).or_else(|| {
+                    std::fs::read(sources.absolute(display))
+                        .ok()
+                        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                })
+            },
             HumanStyle {
                 colour: io.colour && args.output.is_none(),
                 width: if args.output.is_none() {
@@ -203,49 +328,34 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
                 cards: args.cards,
             },
         ),
+        (Some(MessageFormat::Human) | None, Format::Json) => output::json::render(&report),
+        (Some(MessageFormat::Human) | None, Format::Sarif) => output::sarif::render(&rendering),
+        (Some(MessageFormat::Human) | None, Format::Github) => {
+            write_job_summary(&rendering, io);
+            output::github::render(&rendering)
+        }
+        (Some(MessageFormat::Human) | None, Format::Markdown) => {
+            output::markdown::render(&rendering)
+        }
+        (Some(MessageFormat::Human) | None, Format::Gitlab) => output::gitlab::render(&rendering),
     };
     match &args.output {
         Some(path) => {
-            if let Err(error) = std::fs::write(path, rendered) {
-                let _ = writeln!(
-                    io.stderr,
-                    "error: cannot write the report to {}: {error}",
-                    path.display()
-                );
-                return EXIT_ERROR;
+            if let Err(code) = emit(&rendered, Some(path), "the report", io) {
+                return code;
             }
             // The report is in the file; the log still says how the run went.
             let _ = writeln!(
                 io.stderr,
                 "{} · report written to {}",
-                output::human::summary_line(report),
+                output::human::summary_line(&report),
                 path.display()
             );
         }
         None => {
-            let _ = io.stdout.write_all(rendered.as_bytes());
+            let _ = emit(&rendered, None, "the report", io);
         }
     }
-    let denied = report
-        .findings
-        .iter()
-        .any(|finding| finding.level == Level::Deny && finding.is_reported());
-    let threshold = args
-        .fail_under
-        .map(|percent| (percent, "`--fail-under`".to_string()))
-        .or_else(|| {
-            analysed.config.fail_under.map(|percent| {
-                let origin = analysed
-                    .config
-                    .origin
-                    .as_deref()
-                    .unwrap_or("the configuration");
-                (percent, format!("`fail-under` in {origin}"))
-            })
-        });
-    // With no handler there is no score to hold to a threshold.
-    let below = threshold
-        .filter(|(percent, _)| report.summary.handlers > 0 && report.summary.score < *percent);
     if let Some((percent, origin)) = &below {
         let _ = writeln!(
             io.stderr,
@@ -253,11 +363,110 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
             report.summary.score
         );
     }
-    if denied || below.is_some() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
+    code
+}
+
+/// With `--format github` in a workflow, the Markdown summary is appended to the job's
+/// summary page.
+fn write_job_summary(rendering: &output::Rendering<'_>, io: &mut Io<'_>) {
+    let Some(file) = (io.env)("GITHUB_STEP_SUMMARY").filter(|file| !file.is_empty()) else {
+        return;
+    };
+    let summary = output::markdown::render(rendering);
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&file)
+        .and_then(|mut summary_file| summary_file.write_all(summary.as_bytes()));
+    if let Err(error) = written {
+        let _ = writeln!(
+            io.stderr,
+            "warning: cannot append the job summary to {file} (GITHUB_STEP_SUMMARY): {error}"
+        );
     }
+}
+
+/// Writes `text` to `file`, or to standard output.
+fn emit(text: &str, file: Option<&Path>, what: &str, io: &mut Io<'_>) -> Result<(), i32> {
+    match file {
+        Some(path) => std::fs::write(path, text).map_err(|error| {
+            let _ = writeln!(
+                io.stderr,
+                "error: cannot write {what} to {}: {error}",
+                path.display()
+            );
+            EXIT_ERROR
+        }),
+        None => {
+            let _ = io.stdout.write_all(text.as_bytes());
+            Ok(())
+        }
+    }
+}
+
+/// `cargo failfirst baseline`: today's findings (those not suppressed) written to the
+/// baseline file, with what changed since the one it replaces.
+fn write_baseline(args: &BaselineArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
+    let check_args = CheckArgs {
+        paths: args.paths.clone(),
+        manifest_path: args.manifest_path.clone(),
+        packages: args.packages.clone(),
+        workspace: args.workspace,
+        deny: args.deny.clone(),
+        warn: args.warn.clone(),
+        allow: args.allow.clone(),
+        config: args.config.clone(),
+        jobs: args.jobs,
+        ..CheckArgs::default()
+    };
+    let Analysed {
+        mut report,
+        sources: paths,
+        config,
+        root,
+        ..
+    } = match analyse(&check_args, cwd, io) {
+        Ok(analysed) => analysed,
+        Err(code) => return code,
+    };
+    report.findings.retain(|finding| finding.is_reported());
+    let sources = SourceTexts::read(&report, paths, cwd);
+    let identities: Vec<FindingIdentity> = identity::identify(&report, &sources);
+    let file = args
+        .output
+        .as_ref()
+        .map(|file| cwd.join(file))
+        .or(config.baseline)
+        .unwrap_or_else(|| root.join(baseline::BASELINE_FILE_NAME));
+    let shown = display::display_path(&file, cwd);
+    let previous = file
+        .is_file()
+        .then(|| baseline::load(&file, &shown).ok())
+        .flatten();
+    let written = baseline::baseline_of(&identities);
+    if let Some(folder) = file.parent() {
+        // A configured `ci/failfirst-baseline.json` in a fresh checkout.
+        let _ = std::fs::create_dir_all(folder);
+    }
+    if let Err(code) = emit(&baseline::render(&written), Some(&file), "the baseline", io) {
+        return code;
+    }
+    let mut line = format!(
+        "wrote {shown}: {}",
+        output::style::plural(written.findings.len(), "finding", "findings")
+    );
+    if let Some(previous) = previous {
+        let total = report.findings.len();
+        let (applied, _) = baseline::apply(&mut report, identities, &previous);
+        let _ = write!(
+            line,
+            " ({} new, {} gone since the baseline it replaces)",
+            total - applied.baselined,
+            applied.fixed
+        );
+    }
+    let _ = writeln!(io.stderr, "{line}");
+    EXIT_OK
 }
 
 /// `cargo failfirst card`: the cards of the handlers the queries name, or of every handler
@@ -398,6 +607,10 @@ fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<Analysed, i3
         .flat_map(|crate_input| crate_input.files.iter())
         .map(|file| (file.display_path.clone(), file.path.clone()))
         .collect();
+    let root = match &input {
+        Input::Workspace(workspace) => workspace.root(),
+        Input::Paths(_) => cwd.to_path_buf(),
+    };
     let progress = io.progress.then(progress::ParsingBar::new);
     // The schema the code writes to, from the migrations of the input's folders.
     let (search_roots, crate_dirs) = match &input {
@@ -418,11 +631,12 @@ fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<Analysed, i3
     };
     let schema_sources =
         migrations::schema_sources(&search_roots, &crate_dirs, cwd, &config.exclusions);
+    let analysis_input = AnalysisInput {
+        crates,
+        schema_sources,
+    };
     let mut report = analyze(
-        &AnalysisInput {
-            crates,
-            schema_sources,
-        },
+        &analysis_input,
         &AnalysisOptions {
             threads: args.jobs,
             knowledge: std::sync::Arc::new(std::mem::take(&mut config.knowledge)),
@@ -443,6 +657,8 @@ fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<Analysed, i3
         report,
         sources,
         config,
+        crates: analysis_input.crates,
+        root,
     })
 }
 

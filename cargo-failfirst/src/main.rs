@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         colour: cargo_failfirst::Io::colour_for_terminal(),
         width: cargo_failfirst::Io::terminal_width(),
         progress: cargo_failfirst::Io::progress_for_terminal(),
+        env: &|name| std::env::var(name).ok(),
     };
     let code = cargo_failfirst::run(std::env::args_os().skip(1).collect(), &cwd, &mut io);
     ExitCode::from(code as u8)

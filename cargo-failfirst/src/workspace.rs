@@ -91,7 +91,7 @@ impl Workspace {
             .filter(|package| self.chosen.contains(&package.id))
     }
 
-    /// The workspace's root folder.
+    /// The workspace's root folder, where `failfirst-baseline.json` is written.
     pub fn root(&self) -> PathBuf {
         self.metadata.workspace_root.as_std_path().to_path_buf()
     }

@@ -480,6 +480,7 @@ fn build_report_part(
                 annotations: handler.annotations.clone(),
                 questions: verdict.questions,
                 unresolved_calls: unresolved_in(index, handler),
+                path_functions: verdict.path_functions,
             }
         })
         .collect();

@@ -65,7 +65,11 @@ const BINARY: &[(&str, &[&str])] = &[
     ("config", &["display", "diagnostic"]),
     ("workspace", &["config", "display"]),
     ("migrations", &["config", "display"]),
-    ("output", &["diagnostic"]),
+    ("sources", &[]),
+    ("identity", &["sources"]),
+    ("baseline", &["identity"]),
+    ("changes", &["identity", "sources"]),
+    ("output", &["diagnostic", "identity", "sources"]),
     ("progress", &[]),
 ];
 

@@ -36,6 +36,8 @@ pub struct Config {
     pub exclusions: Exclusions,
     /// The least team score, in percent, that a run passes with.
     pub fail_under: Option<f64>,
+    /// The baseline file `--baseline` would name, from the configuration's folder.
+    pub baseline: Option<PathBuf>,
     pub knowledge: Knowledge,
 }
 

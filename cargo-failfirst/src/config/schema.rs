@@ -19,6 +19,8 @@ pub struct ConfigFile {
     pub exclude: Vec<Spanned<String>>,
     /// The least team score (a percentage) a run passes with.
     pub fail_under: Option<Spanned<Percentage>>,
+    /// The baseline file (`failfirst-baseline.json`), relative to the configuration's folder.
+    pub baseline: Option<Spanned<String>>,
     #[serde(default)]
     pub handlers: HandlerPatterns,
     #[serde(default)]

@@ -96,6 +96,10 @@ pub(crate) fn checked(
             .fail_under
             .as_ref()
             .map(|percentage| percentage.get_ref().0),
+        baseline: match &written.baseline {
+            Some(file) => Some(folder.join(non_empty(file, source)?)),
+            None => None,
+        },
         ..Config::default()
     };
     let knowledge = &mut config.knowledge;

@@ -5,13 +5,14 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use lint_core::report::{Finding, Handler, Level, Report};
+use lint_core::report::{Finding, Handler, Level, PatchSummary, Report};
 use miette::{LabeledSpan, NamedSource, Severity};
 
 use super::cards;
 use super::style::{plural, Paint};
 use super::table;
 use crate::diagnostic::{renderer, Drawn};
+use crate::sources::byte_offset;
 
 /// How to draw the human format.
 #[derive(Clone, Copy, Debug)]
@@ -39,7 +40,6 @@ pub fn render(
     style: HumanStyle,
 ) -> String {
     let paint = Paint::new(style.colour);
-    let handler = renderer(style.colour);
     let mut out = String::new();
     let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
     // Suppressed findings are in the JSON report only; so are those of rules turned off.
@@ -50,27 +50,13 @@ pub fn render(
     {
         let text = sources
             .entry(finding.file.as_str())
-            .or_insert_with(|| read_source(&finding.file))
-            .clone();
-        let diagnostic = to_diagnostic(finding, text.unwrap_or_default());
-        let mut rendered = String::new();
-        if handler.render_report(&mut rendered, &diagnostic).is_err() {
-            rendered = format!(
-                "{}:{}:{}: {} [{}]\n",
-                finding.file, finding.line, finding.column, finding.message, finding.rule
-            );
-        }
-        out.push_str(rendered.trim_end_matches('\n'));
-        out.push('\n');
-        for note in notes(report, finding) {
-            let mut lines = note.lines();
-            if let Some(first) = lines.next() {
-                let _ = writeln!(out, "  {} {first}", paint.note("note:"));
-            }
-            for more in lines {
-                let _ = writeln!(out, "        {more}");
-            }
-        }
+            .or_insert_with(|| read_source(&finding.file));
+        out.push_str(&render_finding(
+            report,
+            finding,
+            text.as_deref(),
+            style.colour,
+        ));
         out.push('\n');
     }
     out.push_str(&table::render(report, style.width, &paint));
@@ -85,6 +71,41 @@ pub fn render(
         if !needing_a_look.is_empty() {
             out.push('\n');
             out.push_str(&cards::render(report, &needing_a_look, &paint));
+        }
+    }
+    out
+}
+
+/// One finding as rustc would print it, with the notes naming the handlers it breaks and
+/// the calls that lead to it: for the human format, and for the `rendered` text of
+/// `--message-format json`. `text` is the file's, for the snippet.
+pub fn render_finding(
+    report: &Report,
+    finding: &Finding,
+    text: Option<&str>,
+    colour: bool,
+) -> String {
+    let paint = Paint::new(colour);
+    let diagnostic = to_diagnostic(finding, text.unwrap_or_default().to_string());
+    let mut rendered = String::new();
+    if renderer(colour)
+        .render_report(&mut rendered, &diagnostic)
+        .is_err()
+    {
+        rendered = format!(
+            "{}:{}:{}: {} [{}]\n",
+            finding.file, finding.line, finding.column, finding.message, finding.rule
+        );
+    }
+    let mut out = rendered.trim_end_matches('\n').to_string();
+    out.push('\n');
+    for note in notes(report, finding) {
+        let mut lines = note.lines();
+        if let Some(first) = lines.next() {
+            let _ = writeln!(out, "  {} {first}", paint.note("note:"));
+        }
+        for more in lines {
+            let _ = writeln!(out, "        {more}");
         }
     }
     out
@@ -198,22 +219,6 @@ fn to_diagnostic(finding: &Finding, text: String) -> Drawn {
     }
 }
 
-/// The byte offset of a 1-based line and character column, clamped to the text.
-fn byte_offset(text: &str, line: u32, column: u32) -> usize {
-    let mut offset = 0;
-    for (number, line_text) in text.split_inclusive('\n').enumerate() {
-        if number + 1 == line as usize {
-            let within = line_text
-                .char_indices()
-                .nth(column.saturating_sub(1) as usize)
-                .map_or(line_text.trim_end_matches('\n').len(), |(index, _)| index);
-            return offset + within;
-        }
-        offset += line_text.len();
-    }
-    text.len()
-}
-
 /// The one line that ends every human run, and that goes to standard error when the
 /// report goes to a file: handlers, files, findings, score.
 pub fn summary_line(report: &Report) -> String {
@@ -232,6 +237,9 @@ pub fn summary_line(report: &Report) -> String {
         plural(summary.findings.deny, "error", "errors"),
         plural(summary.findings.warn, "warning", "warnings")
     );
+    if let Some(baselined) = summary.baselined {
+        let _ = write!(line, " · {baselined} baselined");
+    }
     // With no handler there is no score: "0.0%" would read as a failing team.
     if summary.handlers == 0 {
         line.push_str(" · no score (no handler found)");
@@ -242,12 +250,28 @@ pub fn summary_line(report: &Report) -> String {
             summary.score, summary.unknown_rate
         );
     }
+    match &summary.patch {
+        Some(PatchSummary {
+            patch_score: Some(score),
+            patch_handlers,
+        }) => {
+            let _ = write!(
+                line,
+                " · patch score {score:.1}% ({} touched)",
+                plural(*patch_handlers, "handler", "handlers")
+            );
+        }
+        Some(PatchSummary {
+            patch_score: None, ..
+        }) => line.push_str(" · no patch score (the change touches no handler)"),
+        None => {}
+    }
     line
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{byte_offset, short_function, wrap};
+    use super::{short_function, wrap};
 
     #[test]
     fn notes_wrap_between_words() {
@@ -255,14 +279,6 @@ mod tests {
             wrap("breaks GET /a (x::a) and GET /b (x::b)", 20),
             "breaks GET /a (x::a)\nand GET /b (x::b)"
         );
-    }
-
-    #[test]
-    fn offsets_count_characters_within_a_line() {
-        let text = "ab\ncafé x\n";
-        assert_eq!(byte_offset(text, 2, 1), 3);
-        assert_eq!(byte_offset(text, 2, 6), 3 + "café ".len());
-        assert_eq!(byte_offset(text, 9, 1), text.len());
     }
 
     #[test]

@@ -68,6 +68,19 @@ pub struct Handler {
     /// places where its answers may be blind.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unresolved_calls: Vec<UnresolvedCallReport>,
+    /// Where each function on the handler's path is written, the handler's own first: what
+    /// a change must touch to change the handler (`--diff-base`). Not in the JSON report.
+    #[serde(skip)]
+    pub path_functions: Vec<SourceLines>,
+}
+
+/// A stretch of whole lines of a file: where a function is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceLines {
+    pub file: String,
+    pub start_line: u32,
+    /// Inclusive.
+    pub end_line: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -159,6 +172,24 @@ pub struct Summary {
     /// Share of handlers with at least one `unknown` answer, in percent.
     pub unknown_rate: f64,
     pub calls: CallCounts,
+    /// With a baseline: findings left out because the baseline records them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baselined: Option<usize>,
+    /// With a baseline: its entries that no finding matches any more (fixed, or moved out
+    /// of reach); the baseline can be written again, smaller.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_fixed: Option<usize>,
+    /// With a change to judge (`--diff-base`): the handlers it touches and their score.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub patch: Option<PatchSummary>,
+}
+
+/// The handlers a change touches, and the share of them that pass all four questions.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PatchSummary {
+    pub patch_handlers: usize,
+    /// In percent; `None` (null) when the change touches no handler.
+    pub patch_score: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -188,6 +219,18 @@ pub struct Report {
 pub const REPORT_VERSION: u32 = 1;
 
 impl Report {
+    /// The handlers a finding is on (`Finding::handlers`, else the one it is reported for),
+    /// in report order: a finding in a helper that several handlers call breaks them all.
+    pub fn handlers_of(&self, finding: &Finding) -> Vec<&Handler> {
+        self.handlers
+            .iter()
+            .filter(|handler| {
+                finding.handlers.contains(&handler.path)
+                    || finding.handler.as_deref() == Some(handler.path.as_str())
+            })
+            .collect()
+    }
+
     /// Brings the answers and the summary in line with the findings as they stand after
     /// suppressions and rule levels: an answer that fails only on findings the team has
     /// accepted (suppressed with a reason, or a rule set to `allow`) passes, saying so;
@@ -250,27 +293,23 @@ impl Report {
         let passing = self
             .handlers
             .iter()
-            .filter(|handler| {
-                answers_all(handler, |answer| {
-                    matches!(answer.verdict, Verdict::Pass | Verdict::NotApplicable)
-                })
-            })
+            .filter(|handler| passes_all(handler))
             .count();
         let with_unknown = self
             .handlers
             .iter()
             .filter(|handler| !answers_all(handler, |answer| answer.verdict != Verdict::Unknown))
             .count();
-        let percent = |count: usize| {
-            if handler_count == 0 {
-                0.0
-            } else {
-                (count as f64 * 1000.0 / handler_count as f64).round() / 10.0
-            }
-        };
+        let percent = |count: usize| share_percent(count, handler_count).unwrap_or(0.0);
         self.summary.handlers = handler_count;
         self.summary.score = percent(passing);
         self.summary.unknown_rate = percent(with_unknown);
+        self.count_findings();
+    }
+
+    /// Counts the findings by level, suppressed ones left out: after the findings were
+    /// filtered (a baseline, a change), with the answers left as they are.
+    pub fn count_findings(&mut self) {
         let count = |level: Level| {
             self.findings
                 .iter()
@@ -280,6 +319,22 @@ impl Report {
         self.summary.findings.deny = count(Level::Deny);
         self.summary.findings.warn = count(Level::Warn);
     }
+}
+
+/// `count` of `total` in percent with one decimal, as every score is given; `None` when
+/// there is nothing to count.
+pub fn share_percent(count: usize, total: usize) -> Option<f64> {
+    (total > 0).then(|| (count as f64 * 1000.0 / total as f64).round() / 10.0)
+}
+
+/// Whether a handler passes all four questions (each `pass` or `n/a`): what the team score
+/// counts.
+pub fn passes_all(handler: &Handler) -> bool {
+    handler
+        .questions
+        .all()
+        .into_iter()
+        .all(|answer| matches!(answer.verdict, Verdict::Pass | Verdict::NotApplicable))
 }
 
 fn level_name<S: Serializer>(level: &Level, serializer: S) -> Result<S::Ok, S::Error> {
@@ -358,6 +413,7 @@ mod tests {
                     q4_deadline: not_applicable,
                 },
                 unresolved_calls: Vec::new(),
+                path_functions: Vec::new(),
             }],
             findings,
             summary: Summary::default(),

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 pub use suppressions::apply as apply_suppressions;
 
-use crate::discovery::DiscoveredHandler;
+use crate::discovery::{DiscoveredHandler, HandlerFunction};
 use crate::facts::guards::{generated_key, ClaimKind};
 use crate::facts::sql::schema::{InsertKey, KeyRef, Schemas};
 use crate::facts::{
@@ -20,7 +20,7 @@ use crate::knowledge::Knowledge;
 use crate::report::KeyShown;
 use crate::report::{
     Answer, BoundShown, ChainStep, Citation, Evidence, Finding, FindingId, Place, Questions,
-    Unfollowed, WriteSafety,
+    SourceLines, Unfollowed, WriteSafety,
 };
 use crate::rules::{handler_checks, natural_key, protection, Protection, Violation};
 use crate::vocab::{Question, Verdict};
@@ -29,6 +29,9 @@ use crate::vocab::{Question, Verdict};
 pub struct HandlerVerdict {
     pub questions: Questions,
     pub findings: Vec<Finding>,
+    /// Where each function on the handler's path is written, the handler's own first (a
+    /// closure handler: the closure).
+    pub path_functions: Vec<SourceLines>,
 }
 
 pub struct Judge<'a> {
@@ -104,9 +107,31 @@ impl<'a> Judge<'a> {
                 first
             });
         }
+        let closure = match handler.function {
+            HandlerFunction::Closure { range, .. } => Some(range),
+            HandlerFunction::Function(_) => None,
+        };
+        let path_functions = reached
+            .visited
+            .iter()
+            .enumerate()
+            .map(|(position, &function)| {
+                let def = self.index.fn_def(function);
+                let range = match closure {
+                    Some(closure) if position == 0 => closure,
+                    _ => def.summary.range,
+                };
+                SourceLines {
+                    file: self.index.file(def.file).display_path.clone(),
+                    start_line: range.start.line,
+                    end_line: range.end.line.max(range.start.line),
+                }
+            })
+            .collect();
         HandlerVerdict {
             questions,
             findings,
+            path_functions,
         }
     }
 
