@@ -340,7 +340,7 @@ fn github_prints_workflow_commands_only_and_writes_the_job_summary() {
     assert!(lines[2].starts_with(
         "::error file=src/store.rs,line=8,endLine=12,title=failfirst(write-without-inbox)::`UPDATE balances"
     ));
-    assert!(lines[2].contains("%0Aon handlers POST /postings, POST /transfers (via "));
+    assert!(lines[2].contains("%0Aon handlers POST /postings and POST /transfers (via "));
     let written = std::fs::read_to_string(&summary).unwrap();
     assert!(
         written.starts_with("earlier step\n## failfirst\n"),

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use lint_core::report::Finding;
 
-use super::{chain_line, severity_word, Rendering};
+use super::{chain_line, on_handlers, severity_word, Rendering};
 
 pub fn render(rendering: &Rendering<'_>) -> String {
     let mut out = String::new();
@@ -49,16 +49,7 @@ fn message(rendering: &Rendering<'_>, finding: &Finding) -> String {
     let mut lines = vec![finding.message.clone()];
     let handlers = rendering.handlers_of(finding);
     if !handlers.is_empty() {
-        let names: Vec<String> = handlers
-            .iter()
-            .map(|handler| handler.route.to_string())
-            .collect();
-        let noun = if handlers.len() == 1 {
-            "handler"
-        } else {
-            "handlers"
-        };
-        let mut line = format!("on {noun} {}", names.join(", "));
+        let mut line = on_handlers(&handlers, |_, handler| handler.route.to_string());
         if finding.chain.len() > 1 {
             line.push_str(&format!(" (via {})", chain_line(finding)));
         }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::Rendering;
+use super::{on_handlers, Rendering};
 use crate::identity::fingerprints;
 
 #[derive(Serialize)]
@@ -33,15 +33,12 @@ pub fn render(rendering: &Rendering<'_>) -> String {
     let issues: Vec<Issue> = rendering
         .shown_findings()
         .map(|(position, finding)| {
-            let handlers: Vec<String> = rendering
-                .handlers_of(finding)
-                .iter()
-                .map(|handler| handler.route.to_string())
-                .collect();
+            let handlers = rendering.handlers_of(finding);
             let description = if handlers.is_empty() {
                 finding.message.clone()
             } else {
-                format!("{} (on {})", finding.message, handlers.join(", "))
+                let on = on_handlers(&handlers, |_, handler| handler.route.to_string());
+                format!("{} ({on})", finding.message)
             };
             Issue {
                 description,

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use lint_core::report::{passes_all, share_percent, Answer, Handler, PatchSummary, Verdict};
 use lint_core::rules::ALL_RULES;
 
-use super::{chain_line, Rendering};
+use super::{chain_line, on_handlers, Rendering};
 
 /// Rows shown per table: a pull-request comment holds 65,536 characters.
 const MAX_ROWS: usize = 50;
@@ -195,11 +195,13 @@ fn findings_table(rendering: &Rendering<'_>, out: &mut String) {
         "\n### Findings\n\n| level | rule | where | handlers | chain | message |\n|---|---|---|---|---|---|"
     );
     for (_, finding) in shown.iter().take(MAX_ROWS) {
-        let handlers: Vec<String> = rendering
-            .handlers_of(finding)
-            .iter()
-            .map(|handler| format!("`{}`", cell(&handler.route.to_string())))
-            .collect();
+        let handlers = on_handlers(&rendering.handlers_of(finding), |_, handler| {
+            format!("`{}`", cell(&handler.route.to_string()))
+        });
+        let handlers = handlers
+            .strip_prefix("on handlers ")
+            .or_else(|| handlers.strip_prefix("on handler "))
+            .unwrap_or(&handlers);
         // A chain of one step is the handler itself.
         let chain = if finding.chain.len() < 2 {
             String::new()
@@ -213,7 +215,7 @@ fn findings_table(rendering: &Rendering<'_>, out: &mut String) {
             finding.rule,
             cell(&finding.file),
             finding.line,
-            handlers.join(", "),
+            handlers,
             chain,
             cell(&finding.message)
         );

@@ -66,6 +66,38 @@ impl Rendering<'_> {
     }
 }
 
+/// How many handlers a line names before "and N more": a helper shared by a whole API
+/// would otherwise bury the message under its routes.
+pub const HANDLERS_NAMED: usize = 3;
+
+/// `on handler POST /a`, `on handlers POST /a, POST /b, POST /c and 13 more`, each route
+/// written by `name`; empty when there is no handler.
+pub fn on_handlers(handlers: &[&Handler], name: impl Fn(usize, &Handler) -> String) -> String {
+    if handlers.is_empty() {
+        return String::new();
+    }
+    let noun = if handlers.len() == 1 {
+        "handler"
+    } else {
+        "handlers"
+    };
+    let named: Vec<String> = handlers
+        .iter()
+        .take(HANDLERS_NAMED)
+        .enumerate()
+        .map(|(position, handler)| name(position, handler))
+        .collect();
+    let more = handlers.len().saturating_sub(HANDLERS_NAMED);
+    let list = match (named.split_last(), more) {
+        (Some((last, first)), 0) if !first.is_empty() => {
+            format!("{} and {last}", first.join(", "))
+        }
+        (_, 0) => named.join(", "),
+        _ => format!("{} and {more} more", named.join(", ")),
+    };
+    format!("on {noun} {list}")
+}
+
 /// `path` relative to `root` with `/` separators, when it is under it (links resolved).
 fn relative_to(path: &Path, root: &Path) -> Option<String> {
     let canonical =
@@ -98,4 +130,53 @@ pub fn chain_line(finding: &Finding) -> String {
         .map(|step| short_name(&step.function))
         .collect::<Vec<_>>()
         .join(" → ")
+}
+
+#[cfg(test)]
+mod tests {
+    use lint_core::report::{Answer, Evidence, Framework, Handler, Questions, Route, Verdict};
+
+    use super::on_handlers;
+
+    fn handler(path: &str) -> Handler {
+        let answer = Answer {
+            verdict: Verdict::NotApplicable,
+            evidence: vec![Evidence::NoDownstreamCall],
+        };
+        Handler {
+            name: path.to_string(),
+            path: path.to_string(),
+            framework: Framework::Axum,
+            route: Route::Http {
+                method: "POST".to_string(),
+                path: format!("/{path}"),
+            },
+            file: "src/lib.rs".to_string(),
+            line: 1,
+            column: 1,
+            annotations: Vec::new(),
+            questions: Questions {
+                q1_idempotent: answer.clone(),
+                q2_retry_safe: answer.clone(),
+                q3_downstream_uncertainty: answer.clone(),
+                q4_deadline: answer,
+            },
+            unresolved_calls: Vec::new(),
+            path_functions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_few_handlers_are_named_then_counted() {
+        let all: Vec<Handler> = ["a", "b", "c", "d", "e"].map(handler).into();
+        let on = |count: usize| {
+            let handlers: Vec<&Handler> = all.iter().take(count).collect();
+            on_handlers(&handlers, |_, handler| handler.route.to_string())
+        };
+        assert_eq!(on(0), "");
+        assert_eq!(on(1), "on handler POST /a");
+        assert_eq!(on(2), "on handlers POST /a and POST /b");
+        assert_eq!(on(3), "on handlers POST /a, POST /b and POST /c");
+        assert_eq!(on(5), "on handlers POST /a, POST /b, POST /c and 2 more");
+    }
 }

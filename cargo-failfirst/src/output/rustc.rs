@@ -12,7 +12,7 @@ use lint_core::report::{Finding, Handler};
 use lint_core::sources::{CrateInput, TargetKind};
 use serde::Serialize;
 
-use super::{human, severity_word, short_name, Rendering};
+use super::{human, severity_word, short_name, Rendering, HANDLERS_NAMED};
 use crate::sources::{byte_offset, line_text};
 
 /// The package and target a file is compiled in, as cargo names them.
@@ -209,11 +209,22 @@ fn diagnostic(rendering: &Rendering<'_>, finding: &Finding) -> Diagnostic {
     if let Some(help) = &finding.help {
         children.push(child("help", help.clone(), Vec::new()));
     }
-    for handler in rendering.handlers_of(finding) {
+    let handlers = rendering.handlers_of(finding);
+    for handler in handlers.iter().take(HANDLERS_NAMED) {
         children.push(child(
             "note",
             format!("on handler `{}` (`{}`)", handler.route, handler.path),
             handler_span(rendering, handler).into_iter().collect(),
+        ));
+    }
+    if handlers.len() > HANDLERS_NAMED {
+        children.push(child(
+            "note",
+            format!(
+                "and on {} more handlers: `cargo failfirst --format json` lists them",
+                handlers.len() - HANDLERS_NAMED
+            ),
+            Vec::new(),
         ));
     }
     for (step, next) in finding.chain.iter().zip(finding.chain.iter().skip(1)) {

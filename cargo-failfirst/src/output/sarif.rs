@@ -26,7 +26,7 @@ use serde_sarif::sarif::{
     Tool, ToolComponent,
 };
 
-use super::{short_name, Rendering};
+use super::{on_handlers, short_name, Rendering};
 use crate::identity::{fingerprints, FINGERPRINT_KEY};
 use crate::sources::line_text;
 
@@ -159,6 +159,13 @@ fn what_it_does(rule: &Rule) -> String {
     paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Link text in a SARIF message: `[` and `]` would end it early (SARIF §3.11.6).
+fn escape_link_text(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+}
+
 fn pascal_case(kebab: &str) -> String {
     kebab
         .split('-')
@@ -196,18 +203,17 @@ fn result(rendering: &Rendering<'_>, finding: &Finding, fingerprint: &str) -> Sa
         .unwrap_or_default();
     let mut text = finding.message.clone();
     if !handlers.is_empty() {
-        // `[text](n)` links to the related location with id n (SARIF §3.11.6).
-        let links: Vec<String> = handlers
-            .iter()
-            .enumerate()
-            .map(|(position, handler)| format!("[{}]({})", handler.route, position + 1))
-            .collect();
-        let noun = if handlers.len() == 1 {
-            "handler"
-        } else {
-            "handlers"
-        };
-        text.push_str(&format!("\non {noun} {}", links.join(", ")));
+        // `[text](n)` links to the related location with id n (SARIF §3.11.6); every
+        // handler is a related location, the first few are named.
+        let on = on_handlers(&handlers, |position, handler| {
+            format!(
+                "[{}]({})",
+                escape_link_text(&handler.route.to_string()),
+                position + 1
+            )
+        });
+        text.push('\n');
+        text.push_str(&on);
     }
     if let Some(help) = &finding.help {
         text.push_str(&format!("\nhelp: {help}"));
