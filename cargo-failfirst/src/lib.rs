@@ -278,7 +278,9 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
     };
 
     let repository_root = match args.format {
-        Format::Github => (io.env)("GITHUB_WORKSPACE"),
+        // In a GitHub workflow the checkout's root is what annotations and code scanning
+        // resolve paths against, wherever the run starts.
+        Format::Github | Format::Sarif => (io.env)("GITHUB_WORKSPACE"),
         Format::Gitlab => (io.env)("CI_PROJECT_DIR"),
         _ => None,
     }

@@ -349,6 +349,22 @@ fn github_prints_workflow_commands_only_and_writes_the_job_summary() {
     assert!(written.contains("**Team score 50.0%**: 2 of 4 handlers pass all four questions"));
     assert!(written.contains("| `write-without-inbox` | 2 | 0 |"));
     assert!(written.contains("| `POST /transfers` | `transfer` "));
+    // Code scanning resolves SARIF paths against the checkout too.
+    let sarif = run_failfirst_with_env(
+        &repo_root(),
+        &["failfirst", LEDGER, "--format", "sarif"],
+        &[("GITHUB_WORKSPACE", checkout.to_str().unwrap())],
+    );
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(
+        run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/handlers/postings.rs"
+    );
+    assert!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap()
+        .ends_with("/fixtures/ci/ledger-service/"));
     // Without the variables, the same annotations, relative to the current directory.
     let plain = run_format(LEDGER, &["--format", "github"]);
     assert!(plain

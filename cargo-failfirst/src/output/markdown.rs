@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use lint_core::report::{passes_all, share_percent, Answer, Handler, PatchSummary, Verdict};
 use lint_core::rules::ALL_RULES;
 
+use super::style::plural;
 use super::{chain_line, on_handlers, Rendering};
 
 /// Rows shown per table: a pull-request comment holds 65,536 characters.
@@ -29,15 +30,18 @@ pub fn render(rendering: &Rendering<'_>) -> String {
     if summary.handlers == 0 {
         let _ = writeln!(
             out,
-            "No handler found in {} files of {} crates: no score.\n",
-            summary.files, summary.crates
+            "No handler found in {} of {}: no score.\n",
+            plural(summary.files, "file", "files"),
+            plural(summary.crates, "crate", "crates")
         );
     } else {
         let passing = report.handlers.iter().filter(|h| passes_all(h)).count();
         let _ = writeln!(
             out,
-            "**Team score {:.1}%**: {passing} of {} handlers pass all four questions · unknown {:.1}%",
-            summary.score, summary.handlers, summary.unknown_rate
+            "**Team score {:.1}%**: {passing} of {} pass all four questions · unknown {:.1}%",
+            summary.score,
+            plural(summary.handlers, "handler", "handlers"),
+            summary.unknown_rate
         );
     }
     if let Some(PatchSummary {
@@ -48,22 +52,35 @@ pub fn render(rendering: &Rendering<'_>) -> String {
         let _ = match patch_score {
             Some(score) => writeln!(
                 out,
-                "\n**Patch score {score:.1}%**: the share of the {patch_handlers} handlers this change touches that pass all four"
+                "\n**Patch score {score:.1}%**: {} of the {} this change touches pass all four",
+                report
+                    .handlers
+                    .iter()
+                    .enumerate()
+                    .filter(|(position, handler)| {
+                        rendering.touched.is_some_and(|set| set.contains(position))
+                            && passes_all(handler)
+                    })
+                    .count(),
+                plural(*patch_handlers, "handler", "handlers")
             ),
             None => writeln!(out, "\nNo patch score: this change touches no handler"),
         };
     }
     let _ = writeln!(
         out,
-        "\n{} errors, {} warnings{}{}",
-        summary.findings.deny,
-        summary.findings.warn,
+        "\n{}, {}{}{}",
+        plural(summary.findings.deny, "error", "errors"),
+        plural(summary.findings.warn, "warning", "warnings"),
         summary
             .baselined
             .map(|count| format!(" · {count} baselined"))
             .unwrap_or_default(),
         if summary.files_failed > 0 {
-            format!(" · {} files could not be parsed", summary.files_failed)
+            format!(
+                " · {} could not be parsed",
+                plural(summary.files_failed, "file", "files")
+            )
         } else {
             String::new()
         }
@@ -71,7 +88,9 @@ pub fn render(rendering: &Rendering<'_>) -> String {
     if let Some(fixed) = summary.baseline_fixed.filter(|&fixed| fixed > 0) {
         let _ = writeln!(
             out,
-            "\n{fixed} baselined findings are gone: `cargo failfirst baseline` writes the smaller baseline"
+            "\n{} of the baseline {} gone: `cargo failfirst baseline` writes it again, smaller",
+            plural(fixed, "finding", "findings"),
+            if fixed == 1 { "is" } else { "are" }
         );
     }
     if summary.handlers > 0 {

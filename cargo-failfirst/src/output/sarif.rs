@@ -9,8 +9,9 @@
 //!   offending statement, the handlers as logical locations, the call chain from the handler
 //!   to the statement as a `codeFlow`, a fingerprint of the finding's identity that survives
 //!   line moves, and a suppressed finding's reason as a `suppression`.
-//! - Paths are relative to `%SRCROOT%`, the folder the report's paths are relative to (the
-//!   repository root when run there, as in CI); columns count Unicode code points.
+//! - Paths are relative to `%SRCROOT%`: the checkout's root in a GitHub workflow
+//!   (`GITHUB_WORKSPACE`), else the folder the report's paths are relative to; columns
+//!   count Unicode code points.
 
 use std::collections::BTreeMap;
 
@@ -74,7 +75,12 @@ fn log(rendering: &Rendering<'_>) -> Sarif {
         .filter(|(_, finding)| finding.level != Level::Allow)
         .map(|(position, finding)| result(rendering, finding, &fingerprints[position]))
         .collect();
-    let root_uri = directory_uri(rendering.sources.cwd());
+    let root_uri = directory_uri(
+        rendering
+            .repository_root
+            .as_deref()
+            .unwrap_or(rendering.sources.cwd()),
+    );
     let run = Run::builder()
         .tool(Tool::builder().driver(driver()).build())
         .results(results)
@@ -394,7 +400,7 @@ fn artifact(rendering: &Rendering<'_>, file: &str) -> ArtifactLocation {
             .build();
     }
     ArtifactLocation::builder()
-        .uri(encode_path(file))
+        .uri(encode_path(&rendering.repository_path(file)))
         .uri_base_id(SOURCE_ROOT)
         .build()
 }
