@@ -201,16 +201,27 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
         crates,
         root: _,
     } = analysed;
-    let sources = SourceTexts::read(&report, paths, cwd);
-    let mut identities = identity::identify(&report, &sources);
-
-    // A baseline leaves out what it records, before the change narrows what is left: an
-    // entry outside the change is not "fixed".
+    let sources = SourceTexts::new(paths, cwd);
     let baseline_file = args
         .baseline
         .as_ref()
         .map(|file| cwd.join(file))
         .or_else(|| config.baseline.clone());
+    // Identities read each finding's statement: only a baseline and the fingerprints of
+    // SARIF and GitLab need them.
+    let needs_identities = baseline_file.is_some()
+        || (args
+            .message_format
+            .is_none_or(|format| format == MessageFormat::Human)
+            && matches!(args.format, Format::Sarif | Format::Gitlab));
+    let mut identities = if needs_identities {
+        identity::identify(&report, &sources)
+    } else {
+        Vec::new()
+    };
+
+    // A baseline leaves out what it records, before the change narrows what is left: an
+    // entry outside the change is not "fixed".
     if let Some(file) = &baseline_file {
         let shown = display::display_path(file, cwd);
         let recorded = match baseline::load(file, &shown) {
@@ -313,13 +324,7 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
         ),
         (Some(MessageFormat::Human) | None, Format::Human) => output::human::render(
             &report,
-            &|display| {
-                sources.text(display).map(str::to_string).or_else(|| {
-                    std::fs::read(sources.absolute(display))
-                        .ok()
-                        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                })
-            },
+            &|display| sources.text(display).map(str::to_string),
             HumanStyle {
                 colour: io.colour && args.output.is_none(),
                 width: if args.output.is_none() {
@@ -432,7 +437,7 @@ fn write_baseline(args: &BaselineArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
         Err(code) => return code,
     };
     report.findings.retain(|finding| finding.is_reported());
-    let sources = SourceTexts::read(&report, paths, cwd);
+    let sources = SourceTexts::new(paths, cwd);
     let identities: Vec<FindingIdentity> = identity::identify(&report, &sources);
     let file = args
         .output

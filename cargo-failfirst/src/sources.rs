@@ -4,59 +4,47 @@
 //!
 //! May import: nothing of this crate.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use lint_core::report::Report;
-
-/// Files by the path the report shows them under (relative to the current directory).
+/// Files by the path the report shows them under (relative to the current directory), each
+/// read the first time a format asks for its text: the JSON report reads none.
 pub struct SourceTexts {
     cwd: PathBuf,
-    /// Where each analysed file is on disk.
-    paths: BTreeMap<String, PathBuf>,
-    /// The text of each file a finding or its chain points into; `None` when it could not
-    /// be read (the finding is still reported, without its code).
-    texts: BTreeMap<String, Option<String>>,
+    /// Where each analysed file is on disk, and its text once read (`None` when it could
+    /// not be read: the finding is still reported, without its code).
+    files: BTreeMap<String, (PathBuf, OnceCell<Option<String>>)>,
 }
 
 impl SourceTexts {
-    /// Reads the files that the report's findings and their chains point into.
-    pub fn read(report: &Report, paths: BTreeMap<String, PathBuf>, cwd: &Path) -> Self {
-        let mut sources = SourceTexts {
+    /// The analysed files, by display path, and where they are.
+    pub fn new(paths: BTreeMap<String, PathBuf>, cwd: &Path) -> Self {
+        SourceTexts {
             cwd: cwd.to_path_buf(),
-            paths,
-            texts: BTreeMap::new(),
-        };
-        let wanted: Vec<String> = report
-            .findings
-            .iter()
-            .flat_map(|finding| {
-                std::iter::once(finding.file.clone())
-                    .chain(finding.chain.iter().map(|step| step.file.clone()))
-            })
-            .collect();
-        for display in wanted {
-            if sources.texts.contains_key(&display) {
-                continue;
-            }
-            let text = std::fs::read(sources.absolute(&display))
-                .ok()
-                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
-            sources.texts.insert(display, text);
+            files: paths
+                .into_iter()
+                .map(|(display, path)| (display, (path, OnceCell::new())))
+                .collect(),
         }
-        sources
     }
 
-    /// The file's text, when it was read.
+    /// The file's text, read on first use; `None` for a file that was not analysed or
+    /// cannot be read.
     pub fn text(&self, display: &str) -> Option<&str> {
-        self.texts.get(display).and_then(|text| text.as_deref())
+        let (path, text) = self.files.get(display)?;
+        text.get_or_init(|| {
+            std::fs::read(self.cwd.join(path))
+                .ok()
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        })
+        .as_deref()
     }
 
     /// The file's absolute path.
     pub fn absolute(&self, display: &str) -> PathBuf {
-        match self.paths.get(display) {
-            Some(path) if path.is_absolute() => path.clone(),
-            Some(path) => self.cwd.join(path),
+        match self.files.get(display) {
+            Some((path, _)) => self.cwd.join(path),
             None => self.cwd.join(display),
         }
     }

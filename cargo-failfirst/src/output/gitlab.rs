@@ -43,7 +43,7 @@ pub fn render(rendering: &Rendering<'_>) -> String {
             Issue {
                 description,
                 check_name: finding.rule.to_string(),
-                fingerprint: fingerprints[position].clone(),
+                fingerprint: fingerprints.get(position).cloned().unwrap_or_default(),
                 // Code Climate's scale: `deny` fails the pipeline, `warn` does not.
                 severity: match finding.level {
                     lint_core::report::Level::Deny => "major",

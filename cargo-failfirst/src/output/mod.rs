@@ -26,7 +26,8 @@ use crate::sources::SourceTexts;
 pub struct Rendering<'a> {
     pub report: &'a Report,
     pub sources: &'a SourceTexts,
-    /// Each finding's identity, in the order of `report.findings`.
+    /// Each finding's identity, in the order of `report.findings`, for the formats that
+    /// fingerprint findings (SARIF, GitLab); empty for the others.
     pub identities: &'a [FindingIdentity],
     /// With `--diff-base`: the handlers the change touches, by position.
     pub touched: Option<&'a BTreeSet<usize>>,

@@ -73,7 +73,10 @@ fn log(rendering: &Rendering<'_>) -> Sarif {
         .iter()
         .enumerate()
         .filter(|(_, finding)| finding.level != Level::Allow)
-        .map(|(position, finding)| result(rendering, finding, &fingerprints[position]))
+        .map(|(position, finding)| {
+            let fingerprint = fingerprints.get(position).map_or("", String::as_str);
+            result(rendering, finding, fingerprint)
+        })
         .collect();
     let root_uri = directory_uri(
         rendering
