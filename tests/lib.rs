@@ -69,6 +69,19 @@ fn run_failfirst_in(
     }
 }
 
+/// Copies a folder (a fixture) to `to`, for a test that edits it.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("the copy's folder can be made");
+    for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("a fixture file copies");
+        }
+    }
+}
+
 /// An expected or reported handler: file (as displayed), line, route.
 pub type HandlerKey = (String, u32, String);
 

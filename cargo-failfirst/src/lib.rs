@@ -306,22 +306,16 @@ fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
         repository_root,
     };
     let rendered = match (args.message_format, args.format) {
-        (Some(MessageFormat::Json), _) => output::rustc::render(
-            &output::Rendering {
-                colour: false,
-                ..rendering
-            },
-            &output::rustc::packages(&crates),
-            code == EXIT_OK,
-        ),
-        (Some(MessageFormat::JsonDiagnosticRenderedAnsi), _) => output::rustc::render(
-            &output::Rendering {
-                colour: true,
-                ..rendering
-            },
-            &output::rustc::packages(&crates),
-            code == EXIT_OK,
-        ),
+        (Some(json @ (MessageFormat::Json | MessageFormat::JsonDiagnosticRenderedAnsi)), _) => {
+            output::rustc::render(
+                &output::Rendering {
+                    colour: json == MessageFormat::JsonDiagnosticRenderedAnsi,
+                    ..rendering
+                },
+                &output::rustc::packages(&crates),
+                code == EXIT_OK,
+            )
+        }
         (Some(MessageFormat::Human) | None, Format::Human) => output::human::render(
             &report,
             &|display| sources.text(display).map(str::to_string),
