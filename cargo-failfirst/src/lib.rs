@@ -190,6 +190,21 @@ struct Analysed {
 }
 
 fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
+    // `cargo failfirst --workspace baseline` reads `baseline` as a path: say what was meant.
+    let subcommand = args.paths.iter().find_map(|path| {
+        let name = path.to_str()?;
+        let known = Cli::command()
+            .get_subcommands()
+            .any(|command| command.get_name() == name);
+        (known && !cwd.join(path).exists()).then_some(name)
+    });
+    if let Some(name) = subcommand {
+        let _ = writeln!(
+            io.stderr,
+            "error: `{name}` is a subcommand and comes before the options: `cargo failfirst {name} [OPTIONS]`"
+        );
+        return EXIT_ERROR;
+    }
     let analysed = match analyse(args, cwd, io) {
         Ok(analysed) => analysed,
         Err(code) => return code,

@@ -331,6 +331,13 @@ fn the_configuration_names_the_baseline() {
 #[test]
 fn a_missing_or_broken_baseline_is_a_usage_error_naming_it() {
     let service = Service::copy();
+    // The subcommand after an option reads as a path: the error says so.
+    let output = service.run(&["--workspace", "baseline"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: `baseline` is a subcommand and comes before the options: `cargo failfirst baseline [OPTIONS]`\n"
+    );
     let output = service.run(&["--baseline", "nope.json"]);
     assert_eq!(output.code, 2);
     assert!(
