@@ -359,3 +359,49 @@ fn a_missing_or_broken_baseline_is_a_usage_error_naming_it() {
         output.stderr
     );
 }
+
+#[test]
+fn sarif_and_gitlab_fingerprints_survive_a_line_shift() {
+    let service = Service::copy();
+    let fingerprints = |service: &Service| {
+        let sarif = service.run(&["--format", "sarif"]);
+        let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+        let sarif: Vec<String> = log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|result| result["partialFingerprints"]["failfirst/v1"].to_string())
+            .collect();
+        let gitlab = service.run(&["--format", "gitlab"]);
+        let issues: serde_json::Value = serde_json::from_str(&gitlab.stdout).unwrap();
+        let gitlab: Vec<String> = issues
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|issue| issue["fingerprint"].to_string())
+            .collect();
+        (sarif, gitlab)
+    };
+    let before = fingerprints(&service);
+    assert_eq!(before.0.len(), 4, "three findings and the suppressed one");
+    assert_eq!(before.1.len(), 3);
+    for file in [
+        "src/store.rs",
+        "src/handlers/postings.rs",
+        "src/handlers/relay.rs",
+    ] {
+        let text = service.read(file);
+        service.write(file, &format!("// A new header.\n\n{text}"));
+    }
+    assert_eq!(fingerprints(&service), before);
+    // Editing a statement changes its fingerprint, and only its.
+    service.edit("src/store.rs", "amount + $1", "amount + $1 + 0");
+    let after = fingerprints(&service);
+    let changed = before
+        .0
+        .iter()
+        .zip(&after.0)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(changed, 1);
+}
