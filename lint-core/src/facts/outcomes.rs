@@ -6,7 +6,8 @@ use super::state::StateAccess;
 use super::{CallEdge, DownstreamCall};
 use crate::index::{BodySummary, Callee, ErrorArm, ExitKind, FnId, Mention, WorkspaceIndex};
 use crate::knowledge::{
-    COMPENSATION_WORDS, DISCARD_METHODS, FAILURE_WORDS, LOGGING_MACROS, PENDING_WORDS,
+    COMPENSATION_WORDS, DISCARD_METHODS, FAILURE_STATUSES, FAILURE_WORDS, LOGGING_MACROS,
+    PENDING_WORDS,
 };
 use crate::location::TextRange;
 
@@ -273,6 +274,34 @@ fn classify_arm(
             .any(|assignment| arm.range.contains_range(&assignment.range));
     if let (Some((anchor, text)), true) = (says(FAILURE_WORDS), writes) {
         return Some((ReactionKind::DefiniteFailure, *anchor, format!("`{text}`")));
+    }
+    // `let status = match charged { Ok(_) => "paid", Err(_) => "failed" };` and the status
+    // written later: the arm's value is the definite failure.
+    let status = arm.mentions.items.iter().find_map(|item| {
+        let text = match item {
+            Mention::Literal(text) => text.as_str(),
+            Mention::Path(path) => path.last().map(|last| last.as_str())?,
+            _ => return None,
+        };
+        FAILURE_STATUSES
+            .iter()
+            .any(|status| text.eq_ignore_ascii_case(status))
+            .then(|| text.to_string())
+    });
+    let wraps_in_err = arm.mentions.items.iter().any(|item| {
+        matches!(item, Mention::Path(path) if path.last().is_some_and(|last| last == "Err"))
+            || matches!(item, Mention::Name(name) if name == "Err")
+    });
+    let leaves = body.exits.iter().any(|exit| {
+        arm.range.contains(exit.range.start)
+            && matches!(exit.kind, ExitKind::Return | ExitKind::Question)
+    });
+    if let (Some(status), false, false) = (status, wraps_in_err, leaves) {
+        return Some((
+            ReactionKind::DefiniteFailure,
+            arm.range,
+            format!("the status `{status}`"),
+        ));
     }
     if let Some((anchor, text)) = said.iter().find(|(_, text)| {
         let lowered = text.to_ascii_lowercase();

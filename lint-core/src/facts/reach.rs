@@ -33,6 +33,8 @@ pub struct ReachedCall {
     /// What the code does when the call fails, where it can be told: in the function that
     /// makes the call, or in a caller the error is handed back to.
     pub reaction: Option<PlacedReaction>,
+    /// The function that makes the call hands its error back (`?`, `return Err`).
+    pub error_propagated: bool,
     pub order: Order,
 }
 
@@ -306,6 +308,9 @@ fn walk(
             effective_bound,
             reaction: placed_reaction(&facts, call.range, function, chain)
                 .or_else(|| inherited_from_caller.reaction.clone()),
+            error_propagated: facts.reactions.iter().any(|reaction| {
+                reaction.call == call.range && reaction.kind == ReactionKind::Propagated
+            }),
             order: order_of(chain, call.statement.start),
         });
     }

@@ -293,7 +293,12 @@ pub const APPEND_ONLY_TABLE_PARTS: &[&str] =
 pub const MESSAGE_ID_NAMES: &[&str] = &["event_id", "message_id", "msg_id", "eventid", "messageid"];
 
 /// Words in a status or a helper's name that record a definite failure.
-pub const FAILURE_WORDS: &[&str] = &["failed", "failure", "declined", "rejected"];
+pub const FAILURE_WORDS: &[&str] = &[
+    "failed", "failure", "fail_", "_fail", "declined", "decline", "rejected", "reject",
+];
+/// Statuses that record a definite failure when a value is exactly one of them
+/// (`Err(_) => "failed"`, `Err(_) => PaymentStatus::Declined`), compared case-insensitively.
+pub const FAILURE_STATUSES: &[&str] = &["failed", "failure", "declined", "rejected"];
 /// Words that record an open outcome, left to reconciliation.
 pub const PENDING_WORDS: &[&str] = &[
     "pending",
@@ -404,3 +409,8 @@ pub const FRESH_VALUE_METHODS: &[&str] = &[
 /// it to the database (`NotSet`).
 pub const ACTIVE_VALUE_SET: &[&str] = &["Set", "Unchanged"];
 pub const ACTIVE_VALUE_NOT_SET: &[&str] = &["NotSet"];
+
+/// Tables that hold work to send after the commit (an outbox, a delivery queue): a row
+/// written there in the transaction makes a later call recoverable. Matched as parts of
+/// the lowercased name.
+pub const OUTBOX_TABLE_PARTS: &[&str] = &["outbox", "queue", "_jobs", "jobs_", "pending_events"];

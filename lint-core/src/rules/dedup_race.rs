@@ -1,6 +1,6 @@
 //! `dedup-race`: check the key, do the work, then record the key — two retries both pass.
 
-use super::{is_work, key_checks, key_records, HandlerPath, Rule, Violation};
+use super::{is_work, key_checks, key_records, same_transaction, HandlerPath, Rule, Violation};
 use crate::facts::{Access, ReachedAccess};
 use crate::vocab::{Level, Question};
 
@@ -11,9 +11,12 @@ pub const RULE: Rule = Rule {
     summary: "an idempotency key looked up with a plain read and recorded only after the work",
     docs: r#"## What it does
 Finds handlers that look their idempotency key up with a plain read (`SELECT .. FROM
-idempotency_keys WHERE key = $1`, a Redis `GET`), do their work, and only then record the
-key without a guard (`INSERT` without `ON CONFLICT`, a plain `SET`). The finding points at
-the lookup.
+idempotency_keys WHERE key = $1`, diesel's `idempotency_keys.find(key).first(conn)`,
+sea-orm's `IdempotencyKey::find_by_id(key).one(db)`, a Redis `GET`), do their work, and
+only then record the key without a guard (`INSERT` without `ON CONFLICT`, a plain `SET`),
+in the same transaction or not. The finding points at the lookup. A lookup serialised
+first is not reported: `SELECT .. FOR UPDATE` of the key row, or an advisory lock on the
+key (`SELECT pg_advisory_xact_lock(hashtext($1))`) taken before it in its transaction.
 
 ## Why is this bad?
 Retries arrive together: a client times out and retries while the first attempt is still
@@ -52,6 +55,18 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
     };
     key_checks(path)
         .filter(|check| !matches!(check.access.access, Access::Read { locks: true, .. }))
+        // An advisory lock taken before the lookup, in its transaction, serialises the
+        // retries: the second waits until the first has recorded the key.
+        .filter(|check| {
+            !path.reach.accesses.iter().any(|lock| {
+                matches!(&lock.access.access, Access::Read { locks: true, tables } if tables.is_empty())
+                    && lock.order < check.order
+                    && (same_transaction(lock, check)
+                        || lock.transaction.is_none()
+                            && check.transaction.is_none()
+                            && lock.function == check.function)
+            })
+        })
         // A lookup after a claim that won or lost atomically is the replay of a saved
         // response, not the dedup itself.
         .filter(|check| {

@@ -302,7 +302,7 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
             SqlStatement {
                 kind: SqlKind::Select,
                 tables: relations(statement),
-                locks: !query.locks.is_empty(),
+                locks: !query.locks.is_empty() || takes_advisory_lock(statement),
                 returning: false,
                 transition: false,
                 columns: Vec::new(),
@@ -413,11 +413,34 @@ fn sql_value(expr: &Expr, positional: &mut usize) -> SqlValue {
     }
 }
 
-/// The `WHERE` of an update names a column the update assigns.
+/// `SELECT pg_advisory_xact_lock(hashtext($1))`, MySQL's `GET_LOCK(?, 10)`: a lock on a
+/// value rather than a row, held by whoever takes it first.
+fn takes_advisory_lock(statement: &Statement) -> bool {
+    let mut found = false;
+    let _ = visit_expressions(statement, |expr: &Expr| {
+        if let Expr::Function(function) = expr {
+            let name = function.name.to_string().to_ascii_lowercase();
+            if name.starts_with("pg_advisory")
+                || name.starts_with("pg_try_advisory")
+                || name == "get_lock"
+            {
+                found = true;
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    found
+}
+
+/// The `WHERE` of an update tests, for equality, a column the update sets to a new value
+/// (`SET status = 'released' .. WHERE status = 'held'`): a state transition. A relative
+/// update (`balance = balance - $1 WHERE balance >= $1`) is not one: both runs succeed.
 fn tests_a_column_it_sets(assignments: &[Assignment], selection: Option<&Expr>) -> bool {
     let Some(selection) = selection else {
         return false;
     };
+    let relative = relative_columns(assignments);
     let assigned: Vec<String> = assignments
         .iter()
         .filter_map(|assignment| match &assignment.target {
@@ -427,17 +450,27 @@ fn tests_a_column_it_sets(assignments: &[Assignment], selection: Option<&Expr>) 
                 .map(|part| part.to_string().to_ascii_lowercase()),
             _ => None,
         })
+        .filter(|column| !relative.contains(column))
         .collect();
+    let names_assigned = |expr: &Expr| match expr {
+        Expr::Identifier(ident) => assigned.contains(&ident.value.to_ascii_lowercase()),
+        Expr::CompoundIdentifier(parts) => parts
+            .last()
+            .is_some_and(|part| assigned.contains(&part.value.to_ascii_lowercase())),
+        _ => false,
+    };
     let mut found = false;
     let _ = visit_expressions(selection, |expr: &Expr| {
         let tested = match expr {
-            Expr::Identifier(ident) => Some(ident.value.to_ascii_lowercase()),
-            Expr::CompoundIdentifier(parts) => {
-                parts.last().map(|part| part.value.to_ascii_lowercase())
-            }
-            _ => None,
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Eq,
+                right,
+            } => names_assigned(left) || names_assigned(right),
+            Expr::IsNull(expr) => names_assigned(expr),
+            _ => false,
         };
-        if tested.is_some_and(|column| assigned.contains(&column)) {
+        if tested {
             found = true;
             return ControlFlow::Break(());
         }
@@ -654,12 +687,25 @@ mod tests {
     }
 
     #[test]
+    fn an_advisory_lock_is_a_lock() {
+        let lock = one("SELECT pg_advisory_xact_lock(hashtext($1))");
+        assert!(lock.locks && lock.tables.is_empty());
+        assert!(one("SELECT GET_LOCK(?, 10)").locks);
+        assert!(!one("SELECT count(*) FROM t").locks);
+    }
+
+    #[test]
     fn a_state_transition_tests_what_it_sets() {
         assert!(
             one("UPDATE holds SET status = 'released' WHERE id = $1 AND status = 'held'")
                 .transition
         );
         assert!(!one("UPDATE holds SET status = 'released' WHERE id = $1").transition);
+        assert!(
+            !one("UPDATE accounts SET balance = balance - $1 WHERE id = $2 AND balance >= $1")
+                .transition
+        );
+        assert!(one("UPDATE jobs SET worker = $1 WHERE id = $2 AND worker IS NULL").transition);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub(super) use transactions::transactions;
 
 use super::sql::SqlStatement;
 use crate::index::{CallTarget, Callee, FnId, WorkspaceIndex};
-use crate::knowledge::{Knowledge, APPEND_ONLY_TABLE_PARTS};
+use crate::knowledge::{Knowledge, APPEND_ONLY_TABLE_PARTS, OUTBOX_TABLE_PARTS};
 use crate::location::TextRange;
 use reader::Reader;
 
@@ -161,6 +161,15 @@ impl StateAccess {
                     .iter()
                     .any(|part| table.contains(part))
             })
+    }
+
+    /// A write to an outbox or delivery queue: work handed to a sender that retries it.
+    pub fn on_outbox_table(&self) -> bool {
+        self.is_write()
+            && self
+                .tables()
+                .iter()
+                .any(|table| OUTBOX_TABLE_PARTS.iter().any(|part| table.contains(part)))
     }
 
     pub fn is_write(&self) -> bool {

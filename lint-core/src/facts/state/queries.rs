@@ -102,7 +102,13 @@ impl Reader<'_> {
                 if callee.last().is_some_and(|last| last.starts_with("find"))
                     && imports("sea_orm") =>
             {
-                let entity = callee.iter().rev().nth(1).cloned().unwrap_or_default();
+                // `processed_event::Entity::find_by_id(..)`: the module names the entity.
+                let mut names = callee.iter().rev().skip(1);
+                let entity = match names.next() {
+                    Some(name) if name == "Entity" => names.next().cloned().unwrap_or_default(),
+                    Some(name) => name.clone(),
+                    None => Default::default(),
+                };
                 ("sea_orm", entity)
             }
             _ => return None,
@@ -202,7 +208,10 @@ impl Reader<'_> {
                                 return self.builder_read(call, receiver, method);
                             };
                             let inner = self.chain_within(root);
-                            let source = self.source_of(root, false, &inner)?;
+                            // `.first(&mut conn)`: the argument is a connection, not a query.
+                            let Some(source) = self.source_of(root, false, &inner) else {
+                                return self.builder_read(call, receiver, method);
+                            };
                             (source, self.executor_of_value(receiver, call), inner, root)
                         }
                     }
