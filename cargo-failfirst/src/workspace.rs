@@ -41,9 +41,7 @@ pub fn read_workspace(cwd: &Path, selection: &Selection<'_>) -> Result<Workspace
     if let Some(manifest) = selection.manifest_path {
         command.manifest_path(manifest);
     }
-    let metadata = command
-        .exec()
-        .map_err(|error| WorkspaceError(format!("cannot read the cargo workspace: {error}")))?;
+    let metadata = command.exec().map_err(metadata_error)?;
     let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
     let chosen: Vec<&cargo_metadata::Package> = if !selection.packages.is_empty() {
         let mut chosen = Vec::new();
@@ -81,6 +79,29 @@ pub fn read_workspace(cwd: &Path, selection: &Selection<'_>) -> Result<Workspace
     };
     let chosen = chosen.iter().map(|package| package.id.clone()).collect();
     Ok(Workspace { metadata, chosen })
+}
+
+/// Why `cargo metadata` failed, in cargo's words without what is noise to a user (rustup's
+/// backtrace), and what to do when the cause is a common one: a toolchain the workspace
+/// pins but this machine lacks.
+fn metadata_error(error: cargo_metadata::Error) -> WorkspaceError {
+    let cause = match &error {
+        cargo_metadata::Error::CargoMetadata { stderr } => stderr.clone(),
+        other => other.to_string(),
+    };
+    let cause: String = cause
+        .lines()
+        .take_while(|line| !line.trim_start().starts_with("Stack backtrace:"))
+        .filter(|line| !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut message = format!("cannot read the cargo workspace: {cause}");
+    if cause.contains("toolchain") && cause.contains("is not installed") {
+        message.push_str(
+            "\n  help: the workspace pins a toolchain (rust-toolchain.toml) this machine lacks: install it with `rustup toolchain install`, run with `RUSTUP_TOOLCHAIN=stable`, or give the crates' folders as paths",
+        );
+    }
+    WorkspaceError(message)
 }
 
 impl Workspace {
@@ -544,5 +565,21 @@ impl ManifestFinder {
             self.by_dir.insert(folder.to_path_buf(), found.clone());
         }
         found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metadata_error;
+
+    #[test]
+    fn a_missing_pinned_toolchain_says_what_to_do_without_rustups_backtrace() {
+        let error = metadata_error(cargo_metadata::Error::CargoMetadata {
+            stderr: "error: toolchain '1.95-x86_64-unknown-linux-gnu' is not installed\nhelp: run `rustup toolchain install` to install it\n\nStack backtrace:\n   0: anyhow::error::<impl ..>::from\n   1: rustup::config::Cfg::local_toolchain\n".to_string(),
+        });
+        assert!(!error.0.contains("backtrace"), "{}", error.0);
+        assert!(!error.0.contains("anyhow"), "{}", error.0);
+        assert!(error.0.contains("is not installed"), "{}", error.0);
+        assert!(error.0.contains("RUSTUP_TOOLCHAIN=stable"), "{}", error.0);
     }
 }
