@@ -3,17 +3,18 @@
 //! (a call whose arguments mention a name the loop binds); when the loop processes the
 //! message inline, the function holding the loop is the handler.
 //!
-//! What counts as a consumer is data in [`crate::knowledge::CONSUMER_KINDS`]; a loop over a
-//! channel receiver, a `Vec` or a stream of anything else is not a consumer.
+//! What counts as a consumer is data: each broker's record in `knowledge/brokers/`; a loop
+//! over a channel receiver, a `Vec` or a stream of anything else is not a consumer.
 
 use super::{DiscoveredHandler, HandlerFunction};
 use crate::index::{
     CallTarget, Callee, FnDef, FnId, LocalBinding, TypeTarget, ValueExpr, WorkspaceIndex,
 };
-use crate::knowledge::{ConsumerKind, CONSUMER_KINDS};
+use crate::knowledge::brokers::Broker;
+use crate::knowledge::Knowledge;
 use crate::vocab::{Framework, Route};
 
-pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
+pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<DiscoveredHandler> {
     let mut out = Vec::new();
     for (position, def) in index.fns.iter().enumerate() {
         if def.summary.is_test || def.summary.body.loops.is_empty() {
@@ -36,12 +37,16 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
                     else {
                         return None;
                     };
-                    let (kind, topic) = consumer_of(index, def, function, name, call.range.start)?;
-                    kind.receive_methods
-                        .contains(&method.as_str())
-                        .then_some((kind, topic))
+                    let (broker, topic) =
+                        consumer_of(index, knowledge, def, function, name, call.range.start)?;
+                    broker
+                        .consumer
+                        .receive_methods
+                        .iter()
+                        .any(|known| known == method)
+                        .then_some((broker, topic))
                 });
-            let Some((kind, topic)) = received else {
+            let Some((broker, topic)) = received else {
                 continue;
             };
             let handler_call = body
@@ -62,7 +67,7 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
                 function: HandlerFunction::Function(handler),
                 framework: Framework::Consumer,
                 route: Route::Consumer {
-                    broker: kind.label.to_string(),
+                    broker: broker.label.clone(),
                     topic,
                 },
                 annotations: Vec::new(),
@@ -73,13 +78,14 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
 }
 
 /// Whether a local names a consumer, and of which kind and topic.
-fn consumer_of(
+fn consumer_of<'k>(
     index: &WorkspaceIndex,
+    knowledge: &'k Knowledge,
     def: &FnDef,
     function: FnId,
     name: &str,
     at: crate::location::Position,
-) -> Option<(&'static ConsumerKind, Option<String>)> {
+) -> Option<(&'k Broker, Option<String>)> {
     let body = &def.summary.body;
     let local: Option<&LocalBinding> = body
         .locals
@@ -96,20 +102,29 @@ fn consumer_of(
         _ => None,
     };
     if let Some(type_name) = type_name {
-        if let Some(kind) = CONSUMER_KINDS
-            .iter()
-            .find(|kind| kind.consumer_types.contains(&type_name.as_str()))
-        {
+        if let Some(broker) = knowledge.brokers.iter().find(|broker| {
+            broker
+                .consumer
+                .consumer_types
+                .iter()
+                .any(|known| *known == type_name)
+        }) {
             let topic = body.calls.iter().find_map(|call| match &call.callee {
                 Callee::Method {
                     receiver: ValueExpr::Name(receiver),
                     method,
-                } if receiver == name && kind.topic_methods.contains(&method.as_str()) => {
+                } if receiver == name
+                    && broker
+                        .consumer
+                        .topic_methods
+                        .iter()
+                        .any(|known| known == method) =>
+                {
                     call.arg_mentions.literals().next().map(str::to_string)
                 }
                 _ => None,
             });
-            return Some((kind, topic));
+            return Some((broker, topic));
         }
     }
     // By construction: `let sub = client.subscribe("subject").await?`, or a stream taken
@@ -120,17 +135,28 @@ fn consumer_of(
         ValueExpr::MethodCall { receiver, method } => {
             if let ValueExpr::Name(inner) = receiver.as_ref() {
                 if inner != name {
-                    if let Some(found) = consumer_of(index, def, function, inner, local.scope.start)
+                    if let Some(found) =
+                        consumer_of(index, knowledge, def, function, inner, local.scope.start)
                     {
-                        if found.0.receive_methods.contains(&method.as_str()) {
+                        if found
+                            .0
+                            .consumer
+                            .receive_methods
+                            .iter()
+                            .any(|known| known == method)
+                        {
                             return Some(found);
                         }
                     }
                 }
             }
-            let kind = CONSUMER_KINDS
-                .iter()
-                .find(|kind| kind.subscribe_methods.contains(&method.as_str()))?;
+            let broker = knowledge.brokers.iter().find(|broker| {
+                broker
+                    .consumer
+                    .subscribe_methods
+                    .iter()
+                    .any(|known| known == method)
+            })?;
             let topic = body.calls.iter().find_map(|call| match &call.callee {
                 Callee::Method { method: called, .. }
                     if called == method && init_range.contains_range(&call.range) =>
@@ -139,7 +165,7 @@ fn consumer_of(
                 }
                 _ => None,
             });
-            Some((kind, topic.flatten()))
+            Some((broker, topic.flatten()))
         }
         _ => None,
     }

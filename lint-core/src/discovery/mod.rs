@@ -76,7 +76,7 @@ pub fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Discovered
     found.extend(routers::discover(index));
     found.extend(warp::discover(index));
     found.extend(tonic::discover(index));
-    found.extend(consumers::discover(index));
+    found.extend(consumers::discover(index, knowledge));
     found.extend(configured::discover(index, knowledge));
     let annotations = annotated::annotations(index);
     // Annotated functions that no framework routes are handlers of their own.

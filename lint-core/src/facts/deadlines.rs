@@ -8,8 +8,8 @@ use crate::index::{
     CallSite, CallTarget, Callee, FnId, Mentions, TypeTarget, ValueExpr, WorkspaceIndex,
 };
 use crate::knowledge::{
-    ClientBounds, Knowledge, CLIENT_CONSTRUCTORS, CLIENT_FINISHERS, CONFIG_TIMEOUT_KEYS,
-    DEADLINE_METHODS, DEADLINE_NAME_PARTS, LAZY_CLIENT_SETUP, LAZY_INITIALIZERS, TIMEOUT_FUNCTIONS,
+    ClientBounds, Knowledge, CLIENT_CONSTRUCTORS, CLIENT_FINISHERS, DEADLINE_METHODS,
+    DEADLINE_NAME_PARTS, LAZY_CLIENT_SETUP, LAZY_INITIALIZERS, TIMEOUT_FUNCTIONS,
 };
 use crate::location::Position;
 
@@ -231,7 +231,7 @@ pub(super) fn client_construction(
                     ms: built_timeout_ms(index, function, client, at, bounds)
                         .or_else(|| agreed_timeout_ms(&mentions)),
                 }
-            } else if let Some(bound) = configured_timeout(&mentions) {
+            } else if let Some(bound) = configured_timeout(&mentions, bounds) {
                 bound
             } else if let Some(default) = default_bound {
                 default
@@ -254,13 +254,13 @@ pub(super) fn client_construction(
 
 /// A client configured by key and value: rdkafka's
 /// `ClientConfig::new().set("message.timeout.ms", "5000")` bounds each delivery.
-fn configured_timeout(mentions: &Mentions) -> Option<Bound> {
+fn configured_timeout(mentions: &Mentions, bounds: &ClientBounds) -> Option<Bound> {
     let items = &mentions.items;
     items.iter().enumerate().find_map(|(position, item)| {
         let crate::index::Mention::Literal(key) = item else {
             return None;
         };
-        if !CONFIG_TIMEOUT_KEYS.contains(&key.as_str()) {
+        if !bounds.is_timeout_config_key(key) {
             return None;
         }
         let ms = items[position + 1..].iter().find_map(|next| match next {

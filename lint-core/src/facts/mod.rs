@@ -62,7 +62,7 @@ pub enum DownstreamKind {
         method: String,
     },
     Publish {
-        label: &'static str,
+        label: String,
     },
     /// A method of a client the team declared in its configuration: `my_payments::Client::charge`.
     DeclaredClient {
@@ -78,7 +78,7 @@ impl DownstreamKind {
             } => format!("HTTP {method}"),
             DownstreamKind::Http { method: None } => "HTTP request".to_string(),
             DownstreamKind::Grpc { method } => format!("gRPC `{method}`"),
-            DownstreamKind::Publish { label } => label.to_string(),
+            DownstreamKind::Publish { label } => label.clone(),
             DownstreamKind::DeclaredClient { api } => format!("`{api}`"),
         }
     }

@@ -1,8 +1,15 @@
-//! What failfirst knows of libraries, as data. Code elsewhere interprets these tables; adding
-//! a framework's routing method or a wrapper type is a change here plus a fixture.
+//! What failfirst knows of libraries, as data. Code elsewhere interprets it; supporting a
+//! library is a change here plus a fixture.
 //!
-//! The tables a team's configuration extends are copied into a [`Knowledge`] value at the
-//! start of a run, which the analysis hands to the layers that read it.
+//! A library the facts read calls of is a record in its own file: `http/` (reqwest, ureq,
+//! surf; hyper's direct clients), `grpc/` (tonic), `brokers/` (rdkafka, async-nats, lapin,
+//! redis streams). The words no single library owns — frameworks' routing, deadlines,
+//! retries, Rust's own conventions — are tables in this module; stores (SQL and Redis) are
+//! in `state.rs`.
+//!
+//! A run carries a [`Knowledge`] value: the records and the tables a team's configuration
+//! extends, which the analysis hands to the layers that read it. The team's declared
+//! clients are [`DirectClient`] records, the same type as hyper's.
 //!
 //! Knowledge is data about libraries, not about the workspace: it knows nothing of the
 //! index (the analysis tells the index the few words it needs), and the layers above it
@@ -10,6 +17,8 @@
 //!
 //! May import: `vocab`.
 
+pub mod brokers;
+pub mod grpc;
 pub mod http;
 mod runtime;
 
@@ -25,6 +34,9 @@ pub struct ClientBounds {
     pub timeout_methods: Vec<String>,
     pub connect_timeout_methods: Vec<String>,
     pub retrying_middleware: Vec<String>,
+    /// Configuration keys that bound each request of a client built from key-value
+    /// settings (rdkafka's `ClientConfig::set("message.timeout.ms", "5000")`), in ms.
+    pub timeout_config_keys: Vec<String>,
 }
 
 impl ClientBounds {
@@ -35,6 +47,7 @@ impl ClientBounds {
             timeout_methods: vec!["timeout".to_string()],
             connect_timeout_methods: vec!["connect_timeout".to_string()],
             retrying_middleware: vec!["RetryTransientMiddleware".to_string()],
+            timeout_config_keys: Vec::new(),
         }
     }
 
@@ -46,6 +59,10 @@ impl ClientBounds {
         self.connect_timeout_methods
             .iter()
             .any(|known| known == method)
+    }
+
+    pub fn is_timeout_config_key(&self, key: &str) -> bool {
+        self.timeout_config_keys.iter().any(|known| known == key)
     }
 
     pub fn is_retrying_middleware(&self, name: &str) -> bool {
@@ -216,52 +233,6 @@ pub const TRANSPARENT_METHODS: &[&str] = &[
 /// Methods that finish a builder: `T::builder()....build()` is a `T`.
 pub const BUILDER_FINISHERS: &[&str] = &["build", "finish", "create", "connect"];
 
-/// Message consumers: how a loop receives messages, per broker.
-pub struct ConsumerKind {
-    /// The label shown in a consumer's route: `kafka payments.captured`.
-    pub label: &'static str,
-    /// Types whose values are consumers (`let c: StreamConsumer = ..`).
-    pub consumer_types: &'static [&'static str],
-    /// Methods that create a consumer or subscription from a topic, queue or subject given as
-    /// the first string argument (`client.subscribe("subject")`).
-    pub subscribe_methods: &'static [&'static str],
-    /// Methods that set the topics of an existing consumer (`consumer.subscribe(&["t"])`).
-    pub topic_methods: &'static [&'static str],
-    /// Methods a loop calls on the consumer to receive one message.
-    pub receive_methods: &'static [&'static str],
-}
-
-pub const CONSUMER_KINDS: &[ConsumerKind] = &[
-    ConsumerKind {
-        label: "kafka",
-        consumer_types: &["StreamConsumer", "BaseConsumer"],
-        subscribe_methods: &[],
-        topic_methods: &["subscribe"],
-        receive_methods: &["recv", "poll", "stream", "next"],
-    },
-    ConsumerKind {
-        label: "amqp",
-        consumer_types: &[],
-        subscribe_methods: &["basic_consume"],
-        topic_methods: &[],
-        receive_methods: &["next"],
-    },
-    ConsumerKind {
-        label: "nats",
-        consumer_types: &["Subscriber"],
-        subscribe_methods: &["subscribe", "queue_subscribe"],
-        topic_methods: &[],
-        receive_methods: &["next"],
-    },
-    ConsumerKind {
-        label: "redis-stream",
-        consumer_types: &[],
-        subscribe_methods: &["xread_group", "xread"],
-        topic_methods: &[],
-        receive_methods: &[],
-    },
-];
-
 /// Attributes that mark a function as a handler whatever its framework, from the
 /// annotations crate (package `failfirst`).
 pub const ANNOTATION_CRATE: &str = "failfirst";
@@ -272,78 +243,6 @@ pub const HANDLER_ANNOTATIONS: &[&str] = &["handler", "idempotent", "deadline"];
 
 /// HTTP methods that are idempotent by definition (RFC 9110 §9.2.2).
 pub const IDEMPOTENT_HTTP_METHODS: &[&str] = &["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
-
-/// Message brokers and SDK clients: (crate, type name, methods that send, label).
-pub struct PublisherKind {
-    pub crate_name: &'static str,
-    pub type_name: &'static str,
-    pub methods: &'static [&'static str],
-    pub label: &'static str,
-}
-
-pub const PUBLISHERS: &[PublisherKind] = &[
-    PublisherKind {
-        crate_name: "rdkafka",
-        type_name: "FutureProducer",
-        methods: &["send", "send_result"],
-        label: "kafka publish",
-    },
-    PublisherKind {
-        crate_name: "rdkafka",
-        type_name: "BaseProducer",
-        methods: &["send"],
-        label: "kafka publish",
-    },
-    PublisherKind {
-        crate_name: "rdkafka",
-        type_name: "ThreadedProducer",
-        methods: &["send"],
-        label: "kafka publish",
-    },
-    PublisherKind {
-        crate_name: "async_nats",
-        type_name: "Client",
-        methods: &["publish", "publish_with_headers", "publish_with_reply"],
-        label: "nats publish",
-    },
-    PublisherKind {
-        crate_name: "lapin",
-        type_name: "Channel",
-        methods: &["basic_publish"],
-        label: "amqp publish",
-    },
-];
-
-/// Methods of tonic generated clients that are not RPCs.
-pub const GRPC_CLIENT_NON_RPC_METHODS: &[&str] = &[
-    "new",
-    "connect",
-    "with_origin",
-    "with_interceptor",
-    "send_compressed",
-    "accept_compressed",
-    "max_decoding_message_size",
-    "max_encoding_message_size",
-    "clone",
-    "into_inner",
-];
-
-/// gRPC method name prefixes that read: a retry of them is harmless.
-pub const GRPC_READ_PREFIXES: &[&str] = &[
-    "get",
-    "list",
-    "watch",
-    "describe",
-    "fetch",
-    "read",
-    "lookup",
-    "search",
-    "query",
-    "check",
-    "batch_get",
-    "stream",
-    "health",
-];
 
 /// Paths whose last segment builds a client, and methods that finish building one: where
 /// they are in sight, a client's construction is, and a missing timeout can be claimed.
@@ -369,13 +268,6 @@ pub const TIMEOUT_FUNCTIONS: &[&[&str]] = &[
     &["tokio", "time", "timeout_at"],
     &["async_std", "future", "timeout"],
 ];
-
-/// Request-level bounds: `RequestBuilder::timeout`, tonic `Request::set_timeout`.
-/// Configuration keys that bound each request of a client built from key-value settings
-/// (rdkafka's `ClientConfig::set`): the value is in milliseconds.
-pub const CONFIG_TIMEOUT_KEYS: &[&str] = &["message.timeout.ms", "delivery.timeout.ms"];
-
-pub const REQUEST_TIMEOUT_METHODS: &[&str] = &["timeout", "set_timeout"];
 
 /// What a deadline derived from the caller's looks like in code.
 pub const DEADLINE_METHODS: &[&str] = &[

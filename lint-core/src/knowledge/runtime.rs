@@ -5,6 +5,8 @@
 //! directly. Every table starts as a copy of its built-in one and user entries are appended
 //! to it, so the code that reads a table never knows where an entry came from.
 
+use super::brokers::Broker;
+use super::grpc::GrpcLibrary;
 use super::http::{self, HttpLibrary};
 use super::{
     same_path, ClientBounds, DEADLINE_HEADERS, DEADLINE_TYPES, IDEMPOTENCY_FIELD_PARTS,
@@ -22,9 +24,13 @@ pub struct Knowledge {
     /// HTTP client libraries whose requests are built, then sent: one record each
     /// (`knowledge/http/`).
     pub http_libraries: Vec<HttpLibrary>,
-    /// What bounds the clients no library record describes (gRPC channels, producers,
-    /// declared wrappers).
+    /// What bounds the clients no library record describes (the team's declared
+    /// wrappers).
     pub client_bounds: ClientBounds,
+    /// gRPC client libraries: tonic's generated clients (`knowledge/grpc/`).
+    pub grpc_libraries: Vec<GrpcLibrary>,
+    /// Message brokers: their producers and consumer loops (`knowledge/brokers/`).
+    pub brokers: Vec<Broker>,
     /// Clients whose methods are downstream calls by themselves (no request builder):
     /// hyper's, then the team's own wrappers.
     pub direct_clients: Vec<DirectClient>,
@@ -95,6 +101,8 @@ impl Knowledge {
             routing_methods: Vec::new(),
             http_libraries: http::builtin(),
             client_bounds: ClientBounds::conventional(),
+            grpc_libraries: super::grpc::builtin(),
+            brokers: super::brokers::builtin(),
             direct_clients: http::hyper::clients(),
             deadline_headers: DEADLINE_HEADERS
                 .iter()

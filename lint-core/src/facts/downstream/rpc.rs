@@ -4,11 +4,9 @@ use super::{carries_key, mentions_key_name};
 use crate::facts::deadlines::{classify_duration, client_construction};
 use crate::facts::{Bound, DownstreamCall, DownstreamKind};
 use crate::index::{CallSite, CallTarget, Callee, FnId, ValueExpr, WorkspaceIndex};
-use crate::knowledge::{
-    Knowledge, GRPC_CLIENT_NON_RPC_METHODS, GRPC_READ_PREFIXES, PUBLISHERS, REQUEST_TIMEOUT_METHODS,
-};
+use crate::knowledge::Knowledge;
 
-/// An RPC on a tonic client, or a publish on a broker client.
+/// An RPC on a generated gRPC client, or a publish on a broker client.
 pub(super) fn method_on_client(
     index: &WorkspaceIndex,
     knowledge: &Knowledge,
@@ -23,26 +21,33 @@ pub(super) fn method_on_client(
         _ => return None,
     };
     let type_name = type_path.last()?;
-    if let Some(publisher) = PUBLISHERS.iter().find(|publisher| {
-        type_path
-            .first()
-            .is_some_and(|first| first == publisher.crate_name)
-            && type_name == publisher.type_name
-            && publisher.methods.contains(&method)
-    }) {
+    let publisher = knowledge.brokers.iter().find_map(|broker| {
+        broker
+            .publishers
+            .iter()
+            .find(|publisher| {
+                type_path
+                    .first()
+                    .is_some_and(|first| *first == publisher.crate_name)
+                    && *type_name == publisher.type_name
+                    && publisher.methods.iter().any(|known| known == method)
+            })
+            .map(|publisher| (broker, publisher))
+    });
+    if let Some((broker, publisher)) = publisher {
         let construction = client_construction(
             index,
             function,
             receiver,
             call.range.start,
             None,
-            &knowledge.client_bounds,
+            &broker.bounds,
         );
         return Some(DownstreamCall {
             range: call.range,
             statement: call.statement,
             kind: DownstreamKind::Publish {
-                label: publisher.label,
+                label: publisher.label.clone(),
             },
             api: format!("{}::{method}", type_path.join("::")),
             idempotent: Some(false),
@@ -61,31 +66,34 @@ pub(super) fn method_on_client(
             retried_by_client: false,
         });
     }
-    let is_generated_client = type_name.ends_with("Client")
-        && type_path.iter().any(|segment| segment.ends_with("_client"));
-    if !is_generated_client || GRPC_CLIENT_NON_RPC_METHODS.contains(&method) {
+    let library = knowledge
+        .grpc_libraries
+        .iter()
+        .find(|library| library.is_generated_client(&type_path))?;
+    if !library.is_rpc(method) {
         return None;
     }
     // The request: a local built with `Request::new(..)`, on which `set_timeout` may be
     // called and metadata set.
     let body = &index.fn_def(function).summary.body;
     let request_names: Vec<&str> = call.arg_mentions.names().collect();
-    let on_request = |wanted: &[&str]| -> Vec<&CallSite> {
+    let on_request = |wanted: &[&String]| -> Vec<&CallSite> {
         body.calls
             .iter()
             .filter(|other| {
-                matches!(&other.callee, Callee::Method { receiver: ValueExpr::Name(name), method } if request_names.contains(&name.as_str()) && wanted.contains(&method.as_str()))
+                matches!(&other.callee, Callee::Method { receiver: ValueExpr::Name(name), method } if request_names.contains(&name.as_str()) && wanted.iter().any(|known| *known == method))
                     && other.range.start <= call.range.start
             })
             .collect()
     };
-    let request_timeout = on_request(REQUEST_TIMEOUT_METHODS).into_iter().next();
+    let timeout_methods: Vec<&String> = library.request_timeout_methods.iter().collect();
+    let request_timeout = on_request(&timeout_methods).into_iter().next();
     // `*outgoing.metadata_mut() = incoming.metadata().clone()`: the inbound metadata,
     // grpc-timeout included, copied onto the outgoing request.
     let forwards_metadata = body.calls.iter().any(|writes| {
-        matches!(&writes.callee, Callee::Method { receiver: ValueExpr::Name(name), method } if method == "metadata_mut" && request_names.contains(&name.as_str()))
+        matches!(&writes.callee, Callee::Method { receiver: ValueExpr::Name(name), method } if *method == library.metadata_mut && request_names.contains(&name.as_str()))
             && body.calls.iter().any(|reads| {
-                reads.statement == writes.statement && matches!(&reads.callee, Callee::Method { method, .. } if method == "metadata")
+                reads.statement == writes.statement && matches!(&reads.callee, Callee::Method { method, .. } if *method == library.metadata)
             })
     });
     let construction = client_construction(
@@ -94,14 +102,24 @@ pub(super) fn method_on_client(
         receiver,
         call.range.start,
         None,
-        &knowledge.client_bounds,
+        &library.channel_bounds,
     );
     let bound = match request_timeout {
-        Some(timeout) => classify_duration(index, knowledge, function, &timeout.arg_mentions, timeout.range.start, "`Request::set_timeout(..)`"),
+        Some(timeout) => classify_duration(
+            index,
+            knowledge,
+            function,
+            &timeout.arg_mentions,
+            timeout.range.start,
+            &library.request_timeout_what,
+        ),
         None if forwards_metadata => Bound::ForwardedMetadata,
         None => match construction.bound {
-            Bound::Fixed { ms, .. } => Bound::Fixed { what: "its channel's `Endpoint::timeout(..)`, a local bound that is not sent as `grpc-timeout`".to_string(), ms },
-            Bound::Unbounded(_) => Bound::Unbounded("neither the request (`set_timeout`) nor the channel (`Endpoint::timeout`) sets a timeout".to_string()),
+            Bound::Fixed { ms, .. } => Bound::Fixed {
+                what: library.channel_timeout_what.clone(),
+                ms,
+            },
+            Bound::Unbounded(_) => Bound::Unbounded(library.unbounded_what.clone()),
             other => other,
         },
     };
@@ -110,7 +128,7 @@ pub(super) fn method_on_client(
             request_names.contains(&local.name.as_str())
                 && mentions_key_name(knowledge, &local.init_mentions)
         })
-        || on_request(&["metadata_mut", "insert"])
+        || on_request(&[&library.metadata_mut, &library.metadata_insert])
             .into_iter()
             .any(|other| mentions_key_name(knowledge, &other.arg_mentions))
         || body.struct_literals.iter().any(|literal| {
@@ -127,11 +145,7 @@ pub(super) fn method_on_client(
             method: method.to_string(),
         },
         api: format!("{}::{method}", type_path.join("::")),
-        idempotent: Some(
-            GRPC_READ_PREFIXES
-                .iter()
-                .any(|prefix| method == *prefix || method.starts_with(&format!("{prefix}_"))),
-        ),
+        idempotent: Some(library.reads(method)),
         has_key,
         bound,
         retried_by_client: false,

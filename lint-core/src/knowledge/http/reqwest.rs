@@ -60,6 +60,7 @@ pub fn record() -> HttpLibrary {
             timeout_methods: vec!["timeout".to_string()],
             connect_timeout_methods: vec!["connect_timeout".to_string()],
             retrying_middleware: vec!["RetryTransientMiddleware".to_string()],
+            timeout_config_keys: Vec::new(),
         },
         header_methods: vec!["header".to_string(), "headers".to_string()],
     }

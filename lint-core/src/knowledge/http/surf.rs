@@ -49,6 +49,7 @@ pub fn record() -> HttpLibrary {
             timeout_methods: vec!["set_timeout".to_string()],
             connect_timeout_methods: Vec::new(),
             retrying_middleware: Vec::new(),
+            timeout_config_keys: Vec::new(),
         },
         header_methods: vec!["header".to_string()],
     }

@@ -61,6 +61,7 @@ pub fn record() -> HttpLibrary {
             timeout_methods: vec!["timeout".to_string(), "timeout_global".to_string()],
             connect_timeout_methods: vec!["timeout_connect".to_string()],
             retrying_middleware: Vec::new(),
+            timeout_config_keys: Vec::new(),
         },
         header_methods: vec!["set".to_string(), "header".to_string()],
     }

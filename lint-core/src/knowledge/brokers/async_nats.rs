@@ -1,0 +1,23 @@
+//! NATS through async-nats: `client.publish(subject, payload)` and subscriptions
+//! (`client.subscribe("subject")`, `queue_subscribe`) read with `next()`.
+
+use super::{bounds_with_keys, words, Broker, Consumer, Publisher};
+
+pub fn record() -> Broker {
+    Broker {
+        label: "nats".to_string(),
+        publishers: vec![Publisher {
+            crate_name: "async_nats".to_string(),
+            type_name: "Client".to_string(),
+            methods: words(&["publish", "publish_with_headers", "publish_with_reply"]),
+            label: "nats publish".to_string(),
+        }],
+        consumer: Consumer {
+            consumer_types: words(&["Subscriber"]),
+            subscribe_methods: words(&["subscribe", "queue_subscribe"]),
+            topic_methods: Vec::new(),
+            receive_methods: words(&["next"]),
+        },
+        bounds: bounds_with_keys(&[]),
+    }
+}

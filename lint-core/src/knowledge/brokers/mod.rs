@@ -1,0 +1,67 @@
+//! Message brokers, one record per file: how a service publishes to one (the producer
+//! types and their sending methods) and how a consumer loop receives from one (the types,
+//! subscriptions and receive calls that discovery reads), and what bounds a publish.
+
+pub mod async_nats;
+pub mod lapin;
+pub mod rdkafka;
+pub mod redis_streams;
+
+use super::ClientBounds;
+
+/// Every broker the analysis knows of, in the order consumers are matched.
+pub fn builtin() -> Vec<Broker> {
+    vec![
+        rdkafka::record(),
+        lapin::record(),
+        async_nats::record(),
+        redis_streams::record(),
+    ]
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Broker {
+    /// How a consumer's route names the broker: `kafka payments.captured`.
+    pub label: String,
+    pub publishers: Vec<Publisher>,
+    pub consumer: Consumer,
+    /// What bounds a publish, where the producer is built.
+    pub bounds: ClientBounds,
+}
+
+/// A producer type and the methods that publish with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Publisher {
+    pub crate_name: String,
+    pub type_name: String,
+    pub methods: Vec<String>,
+    /// How the evidence names a publish: `kafka publish`.
+    pub label: String,
+}
+
+/// How a loop receives messages from the broker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consumer {
+    /// Types whose values are consumers (`let c: StreamConsumer = ..`).
+    pub consumer_types: Vec<String>,
+    /// Methods that create a consumer or subscription from a topic, queue or subject given
+    /// as the first string argument (`client.subscribe("subject")`).
+    pub subscribe_methods: Vec<String>,
+    /// Methods that set the topics of an existing consumer (`consumer.subscribe(&["t"])`).
+    pub topic_methods: Vec<String>,
+    /// Methods a loop calls on the consumer to receive one message.
+    pub receive_methods: Vec<String>,
+}
+
+pub(crate) fn words(words: &[&str]) -> Vec<String> {
+    words.iter().map(|word| word.to_string()).collect()
+}
+
+/// The bounds of a producer built like most clients, and by configuration keys whose value
+/// is in milliseconds.
+pub(crate) fn bounds_with_keys(keys: &[&str]) -> ClientBounds {
+    ClientBounds {
+        timeout_config_keys: words(keys),
+        ..ClientBounds::conventional()
+    }
+}
