@@ -161,6 +161,8 @@ pub struct CallEdge {
     pub arg_names: Vec<String>,
     /// Where each argument's value comes from (a fresh id, the request, a parameter).
     pub arguments: Vec<ArgumentOrigin>,
+    /// For a method call, where its receiver comes from: the callee's `self`.
+    pub receiver: Option<ArgumentOrigin>,
     /// Written `Type::method(receiver, ..)`: the first argument is the callee's `self`.
     pub path_call: bool,
 }
@@ -244,6 +246,7 @@ pub fn function_facts(
                 statement: call.statement,
                 arg_names: call.arg_mentions.names().map(str::to_string).collect(),
                 arguments: state::argument_origins(index, knowledge, function, &resolved, call),
+                receiver: state::receiver_origin(index, knowledge, function, &resolved, call),
                 path_call: matches!(call.callee, crate::index::Callee::Path(_)),
             });
         }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::guards::{guarded_regions, ClaimKind, ClaimSite};
 use super::sql::schema::{InsertKey, KeyRef, Schemas};
+use super::state::SELF_PARAMETER;
 use super::{
     function_facts, ArgumentOrigin, Bound, DownstreamCall, ErrorReaction, Executor, FunctionFacts,
     KeySource, ReactionKind, Retry, StateAccess, ValueOrigin,
@@ -210,6 +211,8 @@ struct Inherited<'b> {
     reaction: Option<PlacedReaction>,
     /// Where the arguments it is called with come from, by parameter.
     arguments: Vec<ArgumentOrigin>,
+    /// Where its receiver (`self`) comes from.
+    receiver: Option<ArgumentOrigin>,
     /// The claim the call runs after, in a caller.
     guard: Option<GuardRef>,
 }
@@ -361,8 +364,24 @@ fn walk(
         let file = &index.file(index.fn_def(function).file).display_path;
         let (mut key, mut conflict_key) = (None, None);
         if let Some(inserted) = access.inserted.as_mut() {
+            // A row the caller built: the fields of its struct literal are the columns.
+            if let Some(position) = inserted.columns_from_parameter {
+                let handed = if position == SELF_PARAMETER {
+                    inherited_from_caller.receiver.as_ref()
+                } else {
+                    inherited_from_caller.arguments.get(position)
+                };
+                if let Some(handed) = handed.filter(|handed| !handed.fields.is_empty()) {
+                    inserted.columns = handed.fields.clone();
+                    inserted.complete = true;
+                }
+            }
             for (_, origin) in &mut inserted.columns {
-                *origin = resolve_origin(origin, &inherited_from_caller.arguments);
+                *origin = resolve_origin(
+                    origin,
+                    &inherited_from_caller.arguments,
+                    inherited_from_caller.receiver.as_ref(),
+                );
             }
             if inserted.plain {
                 key = Some(schemas.key_of_insert(file, inserted));
@@ -412,27 +431,40 @@ fn walk(
                 passed_transaction(&facts, edge, index, function, &inherited_from_caller);
             // `Type::method(receiver, ..)`: the first argument is the callee's `self`.
             let skipped = usize::from(edge.path_call && index.fn_def(*target).summary.has_self);
+            let resolve_argument = |argument: &ArgumentOrigin| ArgumentOrigin {
+                whole: argument.whole.as_ref().map(|origin| {
+                    resolve_origin(
+                        origin,
+                        &inherited_from_caller.arguments,
+                        inherited_from_caller.receiver.as_ref(),
+                    )
+                }),
+                fields: argument
+                    .fields
+                    .iter()
+                    .map(|(name, origin)| {
+                        (
+                            name.clone(),
+                            resolve_origin(
+                                origin,
+                                &inherited_from_caller.arguments,
+                                inherited_from_caller.receiver.as_ref(),
+                            ),
+                        )
+                    })
+                    .collect(),
+            };
             let arguments = edge
                 .arguments
                 .iter()
                 .skip(skipped)
-                .map(|argument| ArgumentOrigin {
-                    whole: argument
-                        .whole
-                        .as_ref()
-                        .map(|origin| resolve_origin(origin, &inherited_from_caller.arguments)),
-                    fields: argument
-                        .fields
-                        .iter()
-                        .map(|(name, origin)| {
-                            (
-                                name.clone(),
-                                resolve_origin(origin, &inherited_from_caller.arguments),
-                            )
-                        })
-                        .collect(),
-                })
+                .map(resolve_argument)
                 .collect();
+            let receiver = if skipped == 1 {
+                edge.arguments.first().map(resolve_argument)
+            } else {
+                edge.receiver.as_ref().map(resolve_argument)
+            };
             walk(
                 index,
                 knowledge,
@@ -455,6 +487,7 @@ fn walk(
                     )
                     .or_else(|| inherited_from_caller.reaction.clone()),
                     arguments,
+                    receiver,
                     guard: edge_guard.clone(),
                 },
                 stack,
@@ -515,11 +548,20 @@ fn walk(
 /// A value's origin in the caller's terms: a parameter becomes what the caller passed for
 /// it (the field of a struct it built, when the value is one), and a parameter of the
 /// handler itself is the request's.
-fn resolve_origin(origin: &ValueOrigin, arguments: &[ArgumentOrigin]) -> ValueOrigin {
+fn resolve_origin(
+    origin: &ValueOrigin,
+    arguments: &[ArgumentOrigin],
+    receiver: Option<&ArgumentOrigin>,
+) -> ValueOrigin {
     let ValueOrigin::Param { position, field } = origin else {
         return origin.clone();
     };
-    let Some(argument) = arguments.get(*position) else {
+    let handed = if *position == SELF_PARAMETER {
+        receiver
+    } else {
+        arguments.get(*position)
+    };
+    let Some(argument) = handed else {
         return ValueOrigin::Given;
     };
     if let Some(field) = field {
@@ -529,6 +571,11 @@ fn resolve_origin(origin: &ValueOrigin, arguments: &[ArgumentOrigin]) -> ValueOr
             .find(|(name, _)| name.eq_ignore_ascii_case(field))
         {
             return origin.clone();
+        }
+        // The caller built the struct, and not this field: it comes from the literal's base
+        // (`..Form::new(..)`, `..Default::default()`), which leaves it to the database.
+        if !argument.fields.is_empty() {
+            return ValueOrigin::Default;
         }
     }
     argument.whole.clone().unwrap_or(ValueOrigin::Given)

@@ -69,6 +69,11 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
                 && reached.guard.is_none()
                 && replaced_by(path, reached).is_none()
                 && !claims.iter().any(|claim| claim.order < reached.order)
+                // A retry that fails first at another create never reaches this one.
+                && !path.reach.accesses.iter().any(|other| {
+                    other.order < reached.order && natural_key(other).is_some()
+                        && !other.access.failure_answered_by_read
+                })
         })
         .filter_map(|reached| {
             let key = natural_key(reached)?;

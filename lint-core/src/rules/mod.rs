@@ -250,7 +250,9 @@ pub(crate) fn replaced_by<'a>(
                 .tables()
                 .iter()
                 .any(|table| write.access.tables().contains(table))
-            && (same_transaction(other, write) || other.function == write.function)
+            && (same_transaction(other, write)
+                || other.function == write.function
+                || other.transaction.is_none() && write.transaction.is_none())
     })
 }
 

@@ -362,10 +362,12 @@ impl<'a> Judge<'a> {
         let mut failing = self.failing(violations, Question::Q2);
         // A retry of the handler re-sends an unkeyed mutation, unless the handler's own
         // dedup (a key looked up or claimed before the call) answers the retry first.
+        // A create on a unique key from the request stops a retry there too (with an error
+        // that conflict-on-retry judges), before the call.
         let dedup_points: Vec<&ReachedAccess> = reached
             .accesses
             .iter()
-            .filter(|access| access.access.on_key_table())
+            .filter(|access| access.access.on_key_table() || natural_key(access).is_some())
             .collect();
         for violation in violations
             .iter()

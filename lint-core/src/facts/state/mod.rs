@@ -64,7 +64,14 @@ pub struct InsertedValues {
     pub complete: bool,
     /// A plain insert, with no conflict clause: a row that meets a unique key fails.
     pub plain: bool,
+    /// The row is a struct handed in by the caller as this parameter (`.values(form)`
+    /// with `form: &Self::Form`, or `self` as [`SELF_PARAMETER`]): its columns are the fields
+    /// of the struct literal the caller built, known once the call is followed.
+    pub columns_from_parameter: Option<usize>,
 }
+
+/// The position that stands for `self` among a function's parameters.
+pub(crate) const SELF_PARAMETER: usize = usize::MAX;
 
 impl InsertedValues {
     pub fn origin(&self, column: &str) -> Option<&ValueOrigin> {
@@ -296,12 +303,45 @@ fn claims_key_column(knowledge: &Knowledge, statements: &[SqlStatement]) -> bool
     })
 }
 
-/// Where each argument of a call comes from, as the callee's parameters see it.
+/// Where each argument of a call comes from, as the callee's parameters see it; for a
+/// method call, the receiver too.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ArgumentOrigin {
     pub whole: Option<ValueOrigin>,
     /// For an argument that names a local built by a struct literal (`&form`), each field.
     pub fields: Vec<(String, ValueOrigin)>,
+}
+
+/// The origin of a method call's receiver (`form.insert(conn)`), as the callee's `self`.
+pub(super) fn receiver_origin(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    resolved: &[CallTarget],
+    call: &crate::index::CallSite,
+) -> Option<ArgumentOrigin> {
+    let crate::index::Callee::Method {
+        receiver: crate::index::ValueExpr::Name(name),
+        ..
+    } = &call.callee
+    else {
+        return None;
+    };
+    let reader = Reader {
+        index,
+        knowledge,
+        function,
+        resolved,
+        transactions: &[],
+    };
+    let items = [crate::index::Mention::Name(name.clone())];
+    Some(ArgumentOrigin {
+        whole: Some(reader.origin_of(&items, call.range.start, 0)),
+        fields: reader
+            .struct_fields_of(&items, call.range.start)
+            .map(|(fields, _)| fields)
+            .unwrap_or_default(),
+    })
 }
 
 /// The origins of a call's arguments, in order.

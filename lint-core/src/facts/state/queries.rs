@@ -94,7 +94,10 @@ impl Reader<'_> {
                 ("diesel", table.clone())
             }
             ("load" | "get_result" | "get_results" | "first", ValueExpr::Path(path))
-                if imports("diesel") || path.first().is_some_and(|first| first == "diesel") =>
+                if imports("diesel")
+                    || path.first().is_some_and(|first| first == "diesel")
+                    // `comments::table`: the module `table!` made, whatever the imports.
+                    || path.len() == 2 && path.last().is_some_and(|last| last == "table") =>
             {
                 ("diesel", path.first().cloned().unwrap_or_default())
             }
@@ -669,6 +672,7 @@ impl Reader<'_> {
                         conflict_target: None,
                         complete,
                         plain: true,
+                        columns_from_parameter: None,
                     })
                 })
                 .flatten(),

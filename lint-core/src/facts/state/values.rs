@@ -4,7 +4,7 @@
 //! the row of a first attempt on a retry; one filled with a fresh value never does.
 
 use super::reader::Reader;
-use super::{InsertedValues, ValueOrigin};
+use super::{InsertedValues, ValueOrigin, SELF_PARAMETER};
 use crate::facts::deadlines::path_is;
 use crate::facts::sql::{InsertedRow, SqlValue};
 use crate::index::{CallSite, CallTarget, Callee, CompactString, FnId, Mention, WorkspaceIndex};
@@ -63,6 +63,7 @@ impl Reader<'_> {
             columns,
             conflict_target: row.conflict_target.clone(),
             plain: row.plain,
+            columns_from_parameter: None,
         }
     }
 
@@ -81,11 +82,15 @@ impl Reader<'_> {
             .map(|(column, value)| (column, self.origin_of(value, at, 0)))
             .collect::<Vec<_>>();
         let mut complete = !columns.is_empty();
+        let mut columns_from_parameter = None;
         if columns.is_empty() {
             // `.values(&form)`: the fields of the struct the local holds.
             if let Some((fields, whole)) = self.struct_fields_of(mentions, at) {
                 complete = whole;
                 columns = fields;
+            } else {
+                // A struct the caller builds: `.values(form)`, `.values(self)`.
+                columns_from_parameter = self.parameter_named(mentions);
             }
         }
         InsertedValues {
@@ -94,6 +99,7 @@ impl Reader<'_> {
             columns,
             conflict_target,
             complete,
+            columns_from_parameter,
         }
     }
 
@@ -169,6 +175,18 @@ impl Reader<'_> {
             .find(|local| local.name == name && local.scope.contains(at))
     }
 
+    /// The parameter a value names, `self` as [`SELF_PARAMETER`].
+    fn parameter_named(&self, mentions: &[Mention]) -> Option<usize> {
+        let name = mentions.iter().find_map(|item| match item {
+            Mention::Name(name) => Some(name),
+            _ => None,
+        })?;
+        if name == "self" && self.index.fn_def(self.function).summary.has_self {
+            return Some(SELF_PARAMETER);
+        }
+        self.param_position(name)
+    }
+
     fn param_position(&self, name: &str) -> Option<usize> {
         self.index
             .fn_def(self.function)
@@ -199,7 +217,7 @@ impl Reader<'_> {
                     }
                     _ => {}
                 }
-            } else if let Some(param) = self.param_position(name) {
+            } else if let Some(param) = self.parameter_named(std::slice::from_ref(item)) {
                 if origin == ValueOrigin::Given {
                     // `form.email`: the field is the name just before its base.
                     let field = position
@@ -217,7 +235,30 @@ impl Reader<'_> {
                 return ValueOrigin::Fresh(what);
             }
         }
+        // `CustomerId::new()`: a workspace function that makes a fresh value.
+        for item in items {
+            if let Mention::Path(path) = item {
+                if let Some(what) = self.fresh_path_helper(path) {
+                    return ValueOrigin::Fresh(what);
+                }
+            }
+        }
         origin
+    }
+
+    /// A function of the workspace called by this path here that returns a fresh value.
+    fn fresh_path_helper(&self, path: &[CompactString]) -> Option<String> {
+        self.body()
+            .calls
+            .iter()
+            .enumerate()
+            .filter(|(_, call)| matches!(&call.callee, Callee::Path(written) if written.as_slice() == path))
+            .find_map(|(position, _)| match &self.resolved[position] {
+                CallTarget::Local(targets) => targets
+                    .iter()
+                    .find_map(|target| returns_fresh(self.index, *target)),
+                _ => None,
+            })
     }
 
     /// The same, from the identifiers of a macro argument (written order: `req.user.email`

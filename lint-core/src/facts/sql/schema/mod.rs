@@ -447,11 +447,9 @@ impl Table {
         if key.primary {
             self.unique_keys.retain(|known| !known.primary);
         }
-        if !self
-            .unique_keys
-            .iter()
-            .any(|known| known.name == key.name || known.columns == key.columns)
-        {
+        // Keys are told apart by name: a primary key added on the columns of a unique
+        // constraint that a later statement drops must survive the drop.
+        if !self.unique_keys.iter().any(|known| known.name == key.name) {
             self.unique_keys.push(key);
         }
     }
@@ -710,7 +708,7 @@ impl Schemas {
                 Some(ValueOrigin::Fresh(what)) => format!("`{column}` from {what}"),
                 _ => match table.column(column).map(|c| &c.default) {
                     Some(ColumnDefault::Fresh(what)) => format!("`{column}` from {what}"),
-                    _ => format!("`{column}` left empty"),
+                    _ => format!("`{column}` left to the database"),
                 },
             })
             .collect::<std::collections::BTreeSet<_>>()

@@ -129,6 +129,24 @@ fn migrations_apply_in_version_order_with_alters_and_drops() {
 }
 
 #[test]
+fn a_primary_key_on_the_columns_of_a_dropped_unique_constraint_survives() {
+    let schema = schema(&[source(
+        "migrations/1.sql",
+        "CREATE TABLE allowlist (id SERIAL PRIMARY KEY, instance_id INT NOT NULL UNIQUE);
+         ALTER TABLE allowlist DROP COLUMN id, ADD PRIMARY KEY (instance_id), DROP CONSTRAINT allowlist_instance_id_key;",
+        SchemaSourceKind::SqlMigration,
+    )]);
+    let names: Vec<(String, Vec<String>)> = keys(&schema, "allowlist")
+        .into_iter()
+        .map(|(name, columns, _)| (name, columns))
+        .collect();
+    assert_eq!(
+        names,
+        vec![("allowlist_pkey".into(), vec!["instance_id".into()])]
+    );
+}
+
+#[test]
 fn diesel_schema_adds_primary_keys_of_tables_sql_does_not_know() {
     let schema = schema(&[
         source(
