@@ -279,3 +279,72 @@ pub fn accuracy_by_rule(
     }
     out
 }
+
+/// A history entry as the dashboard reads it, made up: `handlers` handlers over two crates,
+/// the last `failing` of which fail Q1 and Q2.
+pub fn made_up_entry(
+    position: usize,
+    tool: &str,
+    handlers: usize,
+    failing: usize,
+) -> serde_json::Value {
+    let answers: Vec<serde_json::Value> = (0..handlers)
+        .map(|index| {
+            let crate_name = if index % 2 == 0 { "orders" } else { "payments" };
+            let fails = index >= handlers - failing;
+            let verdicts = if fails {
+                serde_json::json!(["fail", "fail", "pass", "pass"])
+            } else {
+                serde_json::json!(["pass", "pass", "pass", "n/a"])
+            };
+            let mut answer = serde_json::json!({
+                "id": format!("{crate_name}::handlers::h{index}"),
+                "route": format!("POST /h{index}"),
+                "framework": "axum",
+                "location": format!("src/h{index}.rs:3"),
+                "verdicts": verdicts,
+            });
+            if fails {
+                answer["failing"] = serde_json::json!({
+                    "q1_idempotent": [format!("write-without-inbox at src/h{index}.rs:7")],
+                    "q2_retry_safe": [format!("write-without-inbox at src/h{index}.rs:7")],
+                });
+            }
+            answer
+        })
+        .collect();
+    let score = if handlers == 0 {
+        0.0
+    } else {
+        ((handlers - failing) as f64 * 1000.0 / handlers as f64).round() / 10.0
+    };
+    let shares = serde_json::json!({
+        "score": score,
+        "questions": {"q1_idempotent": score, "q2_retry_safe": score, "q3_downstream_uncertainty": 100.0, "q4_deadline": 100.0},
+        "unknown_rate": 0.0,
+        "handlers": handlers,
+        "passing": handlers - failing,
+    });
+    let mut entry = shares.clone();
+    entry["commit"] = serde_json::json!(format!("{:07x}{:033x}", position + 0xa000, 0));
+    entry["time"] = serde_json::json!(jiff::Timestamp::from_second(
+        1_780_000_000 + position as i64 * 3600
+    )
+    .map(|time| time.to_string())
+    .unwrap_or_default());
+    entry["branch"] = serde_json::json!("main");
+    entry["tool"] = serde_json::json!(tool);
+    entry["crates"] = serde_json::json!({ "orders": shares.clone(), "payments": shares.clone() });
+    entry["frameworks"] = serde_json::json!({ "axum": shares });
+    entry["answers"] = serde_json::Value::Array(answers);
+    entry
+}
+
+pub fn history_of(entries: Vec<serde_json::Value>) -> cargo_failfirst::history::History {
+    cargo_failfirst::history::History {
+        entries: entries
+            .into_iter()
+            .map(|entry| serde_json::from_value(entry).unwrap_or_else(|error| panic!("{error}")))
+            .collect(),
+    }
+}

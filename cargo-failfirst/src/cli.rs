@@ -59,6 +59,109 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the team score only: the share of handlers passing all four questions, the
+    /// share per question, the unknown rate, per crate and per framework; record it in the
+    /// score history, or build the history from past commits
+    Score(ScoreArgs),
+    /// Write the score dashboard (`index.html`, one self-contained page) and `badge.svg`
+    /// from the score history
+    Dashboard(DashboardArgs),
+}
+
+/// Which workspace, packages or files a run reads, and how.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct InputArgs {
+    /// Files or folders to lint; each file belongs to the crate of its nearest Cargo.toml.
+    /// Without a path, lints the workspace around the current directory, as cargo does
+    pub paths: Vec<PathBuf>,
+
+    /// Path to the Cargo.toml of the workspace or package to lint
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Lint only this package of the workspace (may be repeated)
+    #[arg(short = 'p', long = "package", value_name = "SPEC")]
+    pub packages: Vec<String>,
+
+    /// Lint every member of the workspace, not only the current package or the default
+    /// members
+    #[arg(long)]
+    pub workspace: bool,
+
+    /// Read the configuration from this file instead of looking for one from the linted
+    /// package up to the workspace root
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Number of parallel threads (default: one per core, or RAYON_NUM_THREADS)
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+impl InputArgs {
+    /// The same input as a plain run of `cargo failfirst` reads it.
+    pub fn check_args(&self) -> CheckArgs {
+        CheckArgs {
+            paths: self.paths.clone(),
+            manifest_path: self.manifest_path.clone(),
+            packages: self.packages.clone(),
+            workspace: self.workspace,
+            config: self.config.clone(),
+            jobs: self.jobs,
+            ..CheckArgs::default()
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// How to print the score
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Human)]
+    pub format: ScoreFormat,
+
+    /// Add this run to the score history (default: `.failfirst/history.jsonl` at the
+    /// workspace root); a commit recorded again replaces its entry
+    #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with = "backfill")]
+    pub record: Option<Option<PathBuf>>,
+
+    /// Build the history from the last N commits of the current branch, each read from
+    /// git into a temporary folder: the work tree is not touched
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub backfill: Option<u32>,
+
+    /// The history file `--backfill` writes (default: `.failfirst/history.jsonl` at the
+    /// workspace root)
+    #[arg(long, value_name = "FILE", requires = "backfill")]
+    pub history: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    /// The score, then a table per crate and per framework
+    Human,
+    /// One JSON object: `score`, `questions`, `unknown_rate`, `handlers`, `crates`,
+    /// `frameworks` (schema: docs/score.md)
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DashboardArgs {
+    /// The score history to draw (default: `.failfirst/history.jsonl` at the workspace
+    /// root)
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+
+    /// The folder to write `index.html` and `badge.svg` into (default:
+    /// `failfirst/dashboard` in the workspace's target folder)
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
+
+    /// Path to the Cargo.toml of the workspace whose history is drawn
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

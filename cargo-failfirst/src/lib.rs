@@ -6,12 +6,15 @@ pub mod baseline;
 pub mod changes;
 pub mod cli;
 pub mod config;
+pub mod dashboard;
 pub mod diagnostic;
 pub mod display;
+pub mod history;
 pub mod identity;
 pub mod migrations;
 pub mod output;
 mod progress;
+pub mod score;
 pub mod sources;
 pub mod workspace;
 
@@ -111,6 +114,8 @@ pub fn run(args: Vec<OsString>, cwd: &Path, io: &mut Io<'_>) -> i32 {
     };
     match cli.command {
         Some(Command::Card(args)) => card(&args, cwd, io),
+        Some(Command::Score(args)) => score::run(&args, cwd, io),
+        Some(Command::Dashboard(args)) => dashboard::run(&args, cwd, io),
         Some(Command::Baseline(args)) => write_baseline(&args, cwd, io),
         Some(Command::Completions { shell }) => {
             let mut command = Cli::command();
@@ -177,16 +182,16 @@ fn did_you_mean(name: &str) -> String {
 }
 
 /// A finished analysis, and what the outputs need from the run that made it.
-struct Analysed {
-    report: Report,
+pub(crate) struct Analysed {
+    pub(crate) report: Report,
     /// Each reported file's path on disk, by display path: the snippets read them.
     sources: BTreeMap<String, std::path::PathBuf>,
     config: config::Config,
     /// The crates analysed: `--message-format json` names each finding's package.
     crates: Vec<lint_core::sources::CrateInput>,
     /// The workspace root (the current directory for paths given on the command line):
-    /// where the baseline is written.
-    root: PathBuf,
+    /// where the baseline is written and the score history kept.
+    pub(crate) root: PathBuf,
 }
 
 fn check(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
@@ -563,7 +568,7 @@ fn card(args: &CardArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
 /// Reads the input and its configuration, runs the analysis and applies the rule levels,
 /// saying on standard error what the user should know about the input (files without a
 /// crate, no handler found). An error is printed, and its exit code returned.
-fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<Analysed, i32> {
+pub(crate) fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<Analysed, i32> {
     let command_line_levels = match rule_levels(args) {
         Ok(levels) => levels,
         Err(message) => {

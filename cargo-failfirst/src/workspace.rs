@@ -112,9 +112,15 @@ impl Workspace {
             .filter(|package| self.chosen.contains(&package.id))
     }
 
-    /// The workspace's root folder, where `failfirst-baseline.json` is written.
+    /// The workspace's root folder, where `failfirst-baseline.json` is written and the
+    /// score history kept.
     pub fn root(&self) -> PathBuf {
         self.metadata.workspace_root.as_std_path().to_path_buf()
+    }
+
+    /// The workspace's target folder (`target/`, or as configured for cargo).
+    pub fn target_directory(&self) -> &Path {
+        self.metadata.target_directory.as_std_path()
     }
 
     /// Where the configuration is looked for: the folder of the one package linted (its

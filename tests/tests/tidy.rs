@@ -71,6 +71,9 @@ const BINARY: &[(&str, &[&str])] = &[
     ("changes", &["identity", "sources"]),
     ("output", &["diagnostic", "identity", "sources"]),
     ("progress", &[]),
+    ("history", &[]),
+    ("score", &["cli", "display", "history", "workspace"]),
+    ("dashboard", &["cli", "display", "history", "workspace"]),
 ];
 
 #[test]

@@ -8,6 +8,7 @@
 //! May import: `facts`, `location`, `vocab`.
 
 mod evidence;
+pub mod score;
 
 use std::collections::BTreeSet;
 
@@ -16,6 +17,7 @@ use serde::{Serialize, Serializer};
 pub use evidence::{
     BoundShown, Citation, Evidence, FindingId, KeyShown, Place, Unfollowed, WriteSafety,
 };
+pub use score::{QuestionShares, Scoreboard, Shares};
 
 /// The report speaks these words; they are re-exported beside it for its readers.
 pub use crate::vocab::{Framework, Level, Route, Verdict};
@@ -169,6 +171,8 @@ pub struct Summary {
     pub findings: FindingCounts,
     /// Share of handlers that pass all four questions, in percent.
     pub score: f64,
+    /// Share of handlers that pass each question (`n/a` counts as passed), in percent.
+    pub questions: QuestionShares,
     /// Share of handlers with at least one `unknown` answer, in percent.
     pub unknown_rate: f64,
     pub calls: CallCounts,
@@ -286,24 +290,12 @@ impl Report {
                     .retain(|evidence| *evidence != Evidence::FailsWithQ1);
             }
         }
-        let handler_count = self.handlers.len();
-        let answers_all = |handler: &Handler, pass: fn(&Answer) -> bool| {
-            handler.questions.all().into_iter().all(pass)
-        };
-        let passing = self
-            .handlers
-            .iter()
-            .filter(|handler| passes_all(handler))
-            .count();
-        let with_unknown = self
-            .handlers
-            .iter()
-            .filter(|handler| !answers_all(handler, |answer| answer.verdict != Verdict::Unknown))
-            .count();
-        let percent = |count: usize| share_percent(count, handler_count).unwrap_or(0.0);
-        self.summary.handlers = handler_count;
-        self.summary.score = percent(passing);
-        self.summary.unknown_rate = percent(with_unknown);
+        // The one computation of the score: `cargo failfirst score` reads the same.
+        let shares = score::shares(&self.handlers);
+        self.summary.handlers = shares.handlers;
+        self.summary.score = shares.score;
+        self.summary.questions = shares.questions;
+        self.summary.unknown_rate = shares.unknown_rate;
         self.count_findings();
     }
 
