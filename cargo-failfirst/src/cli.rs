@@ -59,12 +59,17 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the team score only: the share of handlers passing all four questions, the
-    /// share per question, the unknown rate, per crate and per framework; record it in the
-    /// score history, or build the history from past commits
+    /// Print the team score, per question, per crate and per framework; keep its history
+    ///
+    /// The score only, from the same analysis as a full run: the share of handlers passing
+    /// all four questions, the share per question, the unknown rate and the handler count,
+    /// then the same per crate and per framework. `--record` adds it to the score history;
+    /// `--backfill N` builds the history from the branch's last N commits.
     Score(ScoreArgs),
-    /// Write the score dashboard (`index.html`, one self-contained page) and `badge.svg`
-    /// from the score history
+    /// Draw the score history as a dashboard page and a badge
+    ///
+    /// Writes `index.html` (one self-contained page: the score over time, today's
+    /// handlers, what changed) and `badge.svg` (`failfirst | 72%`).
     Dashboard(DashboardArgs),
 }
 
