@@ -159,6 +159,7 @@ mod tests {
                 q4_deadline: answer(verdicts[3]),
             },
             unresolved_calls: Vec::new(),
+            path_functions: Vec::new(),
         }
     }
 
