@@ -182,12 +182,10 @@ impl Recorded {
     /// A run outside git: no commit, and the time is now.
     pub fn now() -> Recorded {
         Recorded {
-            time: jiff::Timestamp::now()
-                .round(jiff::Unit::Second)
-                .map_or_else(
-                    |_| jiff::Timestamp::now().to_string(),
-                    |timestamp| timestamp.to_string(),
-                ),
+            // Whole seconds, as git writes commit times; truncated, never in the future.
+            time: jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
+                .unwrap_or_else(|_| jiff::Timestamp::now())
+                .to_string(),
             ..Recorded::default()
         }
     }
