@@ -11,6 +11,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use lint_core::report::Shares;
+
 use crate::history::HistoryEntry;
 
 /// The chart's size in SVG units; the page scales it to its width.
@@ -54,10 +56,10 @@ fn series() -> [Series; 5] {
         Series {
             label: "team score (all four)",
             colour: BLACK_INK,
-            stroke: 3,
+            stroke: 5,
             dashes: None,
             marker: Marker::Disc,
-            value: |entry| entry.scores.as_ref().map(|scores| scores.team.score),
+            value: |entry| judged(entry).map(|team| team.score),
         },
         Series {
             label: "Q1 idempotent",
@@ -65,10 +67,7 @@ fn series() -> [Series; 5] {
             stroke: 2,
             dashes: Some((10, 4)),
             marker: Marker::Triangle,
-            value: |entry| {
-                let scores = entry.scores.as_ref()?;
-                Some(scores.team.questions.q1_idempotent)
-            },
+            value: |entry| judged(entry).map(|team| team.questions.q1_idempotent),
         },
         Series {
             label: "Q2 safe to retry",
@@ -76,10 +75,7 @@ fn series() -> [Series; 5] {
             stroke: 2,
             dashes: Some((3, 3)),
             marker: Marker::Square,
-            value: |entry| {
-                let scores = entry.scores.as_ref()?;
-                Some(scores.team.questions.q2_retry_safe)
-            },
+            value: |entry| judged(entry).map(|team| team.questions.q2_retry_safe),
         },
         Series {
             label: "Q3 downstream uncertainty",
@@ -87,10 +83,7 @@ fn series() -> [Series; 5] {
             stroke: 2,
             dashes: Some((12, 3)),
             marker: Marker::Cross,
-            value: |entry| {
-                let scores = entry.scores.as_ref()?;
-                Some(scores.team.questions.q3_downstream_uncertainty)
-            },
+            value: |entry| judged(entry).map(|team| team.questions.q3_downstream_uncertainty),
         },
         Series {
             label: "Q4 deadline propagated",
@@ -98,12 +91,20 @@ fn series() -> [Series; 5] {
             stroke: 2,
             dashes: Some((6, 6)),
             marker: Marker::Ring,
-            value: |entry| {
-                let scores = entry.scores.as_ref()?;
-                Some(scores.team.questions.q4_deadline)
-            },
+            value: |entry| judged(entry).map(|team| team.questions.q4_deadline),
         },
     ]
+}
+
+/// The team's numbers at an entry that judged at least one handler: a commit that could
+/// not be analysed, or where no handler was found, has no score (the line breaks there)
+/// rather than a score of 0.
+fn judged(entry: &HistoryEntry) -> Option<&Shares> {
+    entry
+        .scores
+        .as_ref()
+        .map(|scores| &scores.team)
+        .filter(|team| team.handlers > 0)
 }
 
 /// The chart of `entries` (oldest first) as an SVG document; `None` for no entry.
@@ -181,10 +182,9 @@ fn draw(entries: &[HistoryEntry], svg: &mut String) -> Drawn {
     }
 
     let markers = entries.len() <= MARKERS_UP_TO;
-    // The team score is drawn last, on top: where it meets a question's line, it shows.
-    let mut lines = series();
-    lines.rotate_left(1);
-    for line in lines {
+    // The team score is drawn first, wider than the others: a question's line that runs
+    // along it (Q2 often equals the team score) is drawn over it and both stay visible.
+    for line in series() {
         let style = line.colour.stroke_width(line.stroke);
         // A commit that could not be analysed breaks the line rather than bridging it.
         for run in runs(entries, line.value) {
@@ -238,7 +238,7 @@ fn draw_marker(
 ) -> Drawn {
     match marker {
         Marker::Disc => {
-            chart.draw_series(std::iter::once(Circle::new(point, 4, colour.filled())))?;
+            chart.draw_series(std::iter::once(Circle::new(point, 6, colour.filled())))?;
         }
         Marker::Triangle => {
             chart.draw_series(std::iter::once(TriangleMarker::new(
@@ -303,7 +303,7 @@ fn draw_legend(area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Dr
         }
         let centre = (28, y);
         match line.marker {
-            Marker::Disc => area.draw(&Circle::new(centre, 4, line.colour.filled()))?,
+            Marker::Disc => area.draw(&Circle::new(centre, 6, line.colour.filled()))?,
             Marker::Triangle => area.draw(&TriangleMarker::new(centre, 5, line.colour.filled()))?,
             Marker::Square => area.draw(&Rectangle::new(
                 [(centre.0 - 4, centre.1 - 4), (centre.0 + 4, centre.1 + 4)],
@@ -338,4 +338,36 @@ fn draw_legend(area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Dr
         font.pos(Pos::new(HPos::Left, VPos::Center)),
     ))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use lint_core::report::Scoreboard;
+
+    use super::*;
+    use crate::history::Recorded;
+
+    fn entry(handlers: usize, score: f64) -> HistoryEntry {
+        let mut entry = HistoryEntry::failed(String::new(), Recorded::now());
+        entry.error = None;
+        entry.scores = Some(Scoreboard {
+            team: Shares {
+                score,
+                handlers,
+                ..Shares::default()
+            },
+            ..Scoreboard::default()
+        });
+        entry
+    }
+
+    #[test]
+    fn a_commit_without_a_handler_breaks_the_line_rather_than_dropping_to_zero() {
+        let entries = [entry(4, 50.0), entry(0, 0.0), entry(4, 75.0), entry(5, 80.0)];
+        let team = series()[0].value;
+        assert_eq!(
+            runs(&entries, team),
+            [vec![(0, 50.0)], vec![(2, 75.0), (3, 80.0)]]
+        );
+    }
 }

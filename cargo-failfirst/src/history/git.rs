@@ -127,18 +127,30 @@ impl Repository {
             .spawn()
             .map_err(|error| format!("cannot run git: {error}"))?;
         let unpacked = match child.stdout.take() {
-            Some(stdout) => tar::Archive::new(stdout)
-                .unpack(destination)
-                .map_err(|error| format!("cannot unpack the tree of {commit}: {error}")),
+            Some(stdout) => {
+                let mut archive = tar::Archive::new(stdout);
+                let unpacked = archive
+                    .unpack(destination)
+                    .map_err(|error| format!("cannot unpack the tree of {commit}: {error}"));
+                // git pads the archive past tar's end-of-archive blocks; unread, that
+                // padding meets a closed pipe and git dies of SIGPIPE, now and then.
+                let _ = std::io::copy(&mut archive.into_inner(), &mut std::io::sink());
+                unpacked
+            }
             None => Err("git archive gave no output".to_string()),
         };
         let output = child
             .wait_with_output()
             .map_err(|error| format!("git archive failed: {error}"))?;
         if !output.status.success() {
+            let said = String::from_utf8_lossy(&output.stderr);
             return Err(format!(
-                "`git archive {commit}` failed: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
+                "`git archive {commit}` failed ({}){}",
+                output.status,
+                match said.trim() {
+                    "" => String::new(),
+                    said => format!(": {said}"),
+                }
             ));
         }
         unpacked

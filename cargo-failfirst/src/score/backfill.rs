@@ -3,7 +3,6 @@
 //! a temporary folder and analysed there, exactly as `score` would in a checkout of it;
 //! the work tree is never touched. Commits are analysed side by side, one per core.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -68,7 +67,7 @@ pub fn run(args: &ScoreArgs, count: u32, cwd: &Path, io: &mut Io<'_>) -> i32 {
     };
     // The workers send each finished commit here; this thread, which owns the terminal,
     // shows the progress (standard error is held by this thread for the whole run).
-    let mut progress = Progress::new(commits.len());
+    let mut progress = Progress::new(commits.len(), io.progress);
     let (finished, arrivals) = std::sync::mpsc::channel::<String>();
     let entries: Vec<HistoryEntry> = std::thread::scope(|scope| {
         let work = scope.spawn(|| {
@@ -155,7 +154,7 @@ fn analyse_commit(
                     if said.is_empty() {
                         "the analysis stopped without saying why".to_string()
                     } else {
-                        said.to_string()
+                        in_git_terms(said, folder.path(), &commit.id)
                     }
                 })
         });
@@ -163,6 +162,17 @@ fn analyse_commit(
         Ok(report) => HistoryEntry::analysed(&report, recorded),
         Err(error) => HistoryEntry::failed(error, recorded),
     }
+}
+
+/// `message` with the temporary folder's path written as git names the commit's tree
+/// (`15f26604:src/main.rs`): the folder is gone once the commit is analysed, and its
+/// random name would make the history differ from one backfill to the next.
+fn in_git_terms(message: &str, folder: &Path, commit: &str) -> String {
+    let folder = folder.display().to_string();
+    let tree = format!("{}:", &commit[..commit.len().min(8)]);
+    message
+        .replace(&format!("{folder}{}", std::path::MAIN_SEPARATOR), &tree)
+        .replace(&folder, &tree)
 }
 
 /// The input arguments for a commit's copy of the tree at `copy`: absolute paths into the
@@ -190,8 +200,8 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(total: usize) -> Progress {
-        let bar = std::io::stderr().is_terminal().then(|| {
+    fn new(total: usize, on_terminal: bool) -> Progress {
+        let bar = on_terminal.then(|| {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             if let Ok(style) =
