@@ -363,7 +363,12 @@ mod tests {
 
     #[test]
     fn a_commit_without_a_handler_breaks_the_line_rather_than_dropping_to_zero() {
-        let entries = [entry(4, 50.0), entry(0, 0.0), entry(4, 75.0), entry(5, 80.0)];
+        let entries = [
+            entry(4, 50.0),
+            entry(0, 0.0),
+            entry(4, 75.0),
+            entry(5, 80.0),
+        ];
         let team = series()[0].value;
         assert_eq!(
             runs(&entries, team),

@@ -267,3 +267,24 @@ fn render_series(entries: &[HistoryEntry]) -> String {
         .map(|entry| format!("{}  {}\n", entry.time, describe(entry)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_temporary_folder_is_named_as_git_names_the_commit_tree() {
+        let folder = std::env::temp_dir().join("failfirst-backfill-AbC123");
+        let said = format!(
+            "could not find `Cargo.toml` in `{}` or any parent directory; see {}",
+            folder.display(),
+            folder.join("src").join("main.rs").display()
+        );
+        let commit = "15f26604c9ab6e0b1b5d1f3c2c0e4a4d2b7f9e11";
+        let expected = format!(
+            "could not find `Cargo.toml` in `15f26604:` or any parent directory; see 15f26604:src{}main.rs",
+            std::path::MAIN_SEPARATOR
+        );
+        assert_eq!(in_git_terms(&said, &folder, commit), expected);
+    }
+}
