@@ -206,6 +206,7 @@ pub(crate) fn walk_hints() -> WalkHints {
         .collect(),
         ranged_receiver_methods: owned(knowledge::RANGED_RECEIVER_METHODS),
         route_building_methods: owned(knowledge::ROUTE_BUILDING_METHODS),
+        method_router_functions: knowledge::method_router_functions(),
     }
 }
 

@@ -69,6 +69,26 @@ fn warp() {
 }
 
 #[test]
+fn utoipa() {
+    check_fixture("utoipa");
+}
+
+#[test]
+fn aide() {
+    check_fixture("aide");
+}
+
+#[test]
+fn poem_openapi() {
+    check_fixture("poem-openapi");
+}
+
+#[test]
+fn routers_as_values() {
+    check_fixture("routers");
+}
+
+#[test]
 fn consumers() {
     check_fixture("consumers");
 }

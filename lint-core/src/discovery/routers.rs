@@ -1,18 +1,32 @@
-//! Routes built by method chains: axum (`Router::route/nest/merge`), poem (`Route::at/nest`),
+//! Routes built by method chains: axum (`Router::route/nest/merge`), utoipa-axum
+//! (`.routes(routes!(a, b))`, the method and path read from each handler's
+//! `#[utoipa::path(..)]`), aide (`api_route(path, post_with(h, docs))`,
+//! `nest_api_service`), poem (`Route::at/nest`, poem-openapi's `OpenApiService`),
 //! actix-web (`App/scope/resource`, `.service(h)`, `.configure(f)`) and rocket
 //! (`mount(prefix, routes![..])`), plus the route attributes of actix-web and rocket.
 //!
-//! Each function's route statements are evaluated into full routes; a function whose router
-//! another function nests, merges or configures is reached only through it, with the prefix
-//! of every scope on the way.
+//! A router is a value: it is bound to variables, rebuilt (`router = router.route(..)`),
+//! chosen by an `if` (`let routes = if p.is_empty() { routes } else { nest(p, routes) }`),
+//! returned by helpers in other modules or crates and nested or merged there. Each
+//! function's route statements are evaluated in order, a variable standing for the last
+//! statement that built it (or the helper its `let` calls); a statement that a later one
+//! uses is part of that one, and the others are what the function serves. A function whose
+//! router another function nests, merges or configures is reached only through it, with
+//! the prefix of every scope on the way.
 
-use crate::index::CompactString;
+use crate::index::{CompactString, RouteStatement};
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::attributes::attribute_crate;
+use super::attributes::{attribute_crate, external_attribute_path};
 use super::{join_route, DiscoveredHandler, HandlerFunction};
-use crate::index::{AttrArg, CrateId, ExprTree, FnId, Resolution, WorkspaceIndex};
-use crate::knowledge::{http_method_of, ACTIX, AXUM, POEM, ROUTE_ATTRIBUTES};
+use crate::index::{
+    AttrArg, AttrSummary, CallTarget, Callee, CrateId, ExprTree, FnId, Resolution, TypeId,
+    WorkspaceIndex,
+};
+use crate::knowledge::{
+    http_method_of, ACTIX, AXUM, POEM, POEM_OPENAPI, ROUTE_ATTRIBUTES, UTOIPA_ROUTES,
+};
+use crate::location::TextRange;
 use crate::vocab::{Framework, Route};
 
 #[derive(Clone, Debug)]
@@ -22,6 +36,13 @@ struct RouteHit {
     handler: HandlerFunction,
     framework: Framework,
 }
+
+/// Helpers that return routers nest deeper than this only in generated code: the rest is
+/// not followed (each level is one frame of the evaluation).
+const MAX_ROUTER_NESTING: usize = 48;
+
+/// What a route's path is shown as when the code computes it at run time.
+const UNKNOWN_PATH: &str = "{?}";
 
 pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     let mut evaluator = RouterEvaluator {
@@ -57,6 +78,27 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         }
         hits.extend(attribute_routes(index, function));
     }
+    // A poem-openapi API served by nothing the analysis read still answers at its paths.
+    for type_id in openapi_types(index) {
+        for hit in openapi_routes(index, type_id) {
+            if !registered.contains(&hit.handler) {
+                hits.push(hit);
+            }
+        }
+    }
+    // A method router whose path the analysis could not tie it to (built in a loop over a
+    // list of routes, handed to a function as a value) still routes its handler.
+    let registered: BTreeSet<HandlerFunction> = hits.iter().map(|hit| hit.handler).collect();
+    for position in 0..index.fns.len() as u32 {
+        let function = FnId(position);
+        if !index.fn_def(function).summary.is_test {
+            hits.extend(
+                stray_method_routers(index, function)
+                    .into_iter()
+                    .filter(|hit| !registered.contains(&hit.handler)),
+            );
+        }
+    }
     hits.into_iter()
         .map(|hit| DiscoveredHandler {
             function: hit.handler,
@@ -78,41 +120,70 @@ struct RouterEvaluator<'a> {
     referenced: BTreeSet<FnId>,
 }
 
+/// One function's route statements while they are evaluated, in order: each statement's
+/// routes once known, for the later statements that use the variable it builds.
+struct Statements<'f> {
+    function: FnId,
+    statements: &'f [RouteStatement],
+    values: Vec<Vec<RouteHit>>,
+}
+
+impl Statements<'_> {
+    /// The statement before `before` that last built `name`.
+    fn builder_of(&self, name: &str, before: usize) -> Option<usize> {
+        self.statements[..before.min(self.statements.len())]
+            .iter()
+            .rposition(|statement| statement.binding.as_deref() == Some(name))
+    }
+}
+
 impl RouterEvaluator<'_> {
     /// The routes a function's router serves, relative to where it is mounted.
     fn function_routes(&mut self, function: FnId) -> Vec<RouteHit> {
         if let Some(done) = self.memo.get(&function) {
             return done.clone();
         }
-        if !self.in_progress.insert(function) {
-            return Vec::new(); // a cycle of routers mounting each other
+        if self.in_progress.len() >= MAX_ROUTER_NESTING || !self.in_progress.insert(function) {
+            return Vec::new(); // a cycle of routers mounting each other, or too deep
         }
         let index = self.index;
         let statements = &index.fn_def(function).summary.body.route_statements;
-        // A statement bound to a variable that a later statement uses is part of that one.
-        let consumed: BTreeSet<usize> = (0..statements.len())
-            .filter(|position| {
-                let Some(binding) = &statements[*position].binding else {
-                    return false;
-                };
-                statements[position + 1..]
-                    .iter()
-                    .any(|later| later.expr.mentions_local(binding))
-            })
-            .collect();
-        let mut hits = Vec::new();
+        let mut scope = Statements {
+            function,
+            statements,
+            values: Vec::with_capacity(statements.len()),
+        };
+        // Evaluated in order: a variable refers to an earlier statement, already known.
+        let mut used = vec![false; statements.len()];
         for (position, statement) in statements.iter().enumerate() {
-            if !consumed.contains(&position) {
-                hits.extend(self.eval_chain(function, position, &statement.expr));
+            for name in local_names(&statement.expr) {
+                if let Some(builder) = scope.builder_of(name, position) {
+                    used[builder] = true;
+                }
             }
+            let value = self.eval_value(&scope, position, &statement.expr);
+            scope.values.push(value);
         }
+        let hits: Vec<RouteHit> = scope
+            .values
+            .into_iter()
+            .zip(used)
+            .filter(|(_, used)| !used)
+            .flat_map(|(value, _)| value)
+            .collect();
         self.in_progress.remove(&function);
         self.memo.insert(function, hits.clone());
         hits
     }
 
-    fn eval_chain(&mut self, function: FnId, statement: usize, expr: &ExprTree) -> Vec<RouteHit> {
-        let index = self.index;
+    /// The routes a router expression holds: its root (a new router, a variable, a helper's
+    /// router) and every routing call chained on it.
+    fn eval_value(
+        &mut self,
+        scope: &Statements<'_>,
+        statement: usize,
+        expr: &ExprTree,
+    ) -> Vec<RouteHit> {
         let (root, operations) = flatten_chain(expr);
         let mut prefix = String::new();
         let mut hits = Vec::new();
@@ -120,35 +191,33 @@ impl RouterEvaluator<'_> {
             ExprTree::Call { callee, args, .. } => {
                 let last = callee.last().map(CompactString::as_str).unwrap_or_default();
                 match (last, args.first()) {
-                    ("scope" | "resource", Some(ExprTree::Str(path))) => prefix = path.to_string(),
-                    _ => {
-                        if let Some(target) = self.resolve_function(function, callee) {
-                            self.referenced.insert(target);
-                            hits.extend(self.function_routes(target));
-                        }
+                    ("scope" | "resource", Some(path)) => {
+                        prefix = self
+                            .path_text(scope, path)
+                            .unwrap_or_else(|| UNKNOWN_PATH.to_string())
                     }
+                    _ => hits.extend(self.routes_of_call(scope, statement, root)),
                 }
             }
-            ExprTree::Path { segments, .. } if segments.len() == 1 => {
-                let statements = &index.fn_def(function).summary.body.route_statements;
-                let earlier = statements[..statement]
-                    .iter()
-                    .rposition(|earlier| earlier.binding.as_deref() == Some(segments[0].as_str()));
-                if let Some(earlier) = earlier {
-                    hits.extend(self.eval_chain(function, earlier, &statements[earlier].expr));
-                }
+            ExprTree::Path { segments, range } if segments.len() == 1 => {
+                hits.extend(self.routes_of_variable(scope, statement, &segments[0], *range));
             }
             _ => {}
         }
         for (method, args) in operations {
             match (method, args) {
-                ("route" | "at", [ExprTree::Str(path), method_router]) => {
+                ("route" | "at" | "api_route" | "api_route_with", [path, method_router, ..])
+                    if !matches!(path, ExprTree::Closure { .. }) =>
+                {
+                    let path = self
+                        .path_text(scope, path)
+                        .unwrap_or_else(|| UNKNOWN_PATH.to_string());
                     for (http_method, handler, framework) in
-                        self.method_router(function, method_router)
+                        self.method_router(scope, statement, method_router)
                     {
                         hits.push(RouteHit {
                             method: http_method,
-                            path: path.to_string(),
+                            path: path.clone(),
                             handler,
                             framework,
                         });
@@ -156,7 +225,7 @@ impl RouterEvaluator<'_> {
                 }
                 ("route", [method_router]) => {
                     for (http_method, handler, framework) in
-                        self.method_router(function, method_router)
+                        self.method_router(scope, statement, method_router)
                     {
                         hits.push(RouteHit {
                             method: http_method,
@@ -167,7 +236,7 @@ impl RouterEvaluator<'_> {
                     }
                 }
                 ("to", [handler]) => {
-                    if let Some(handler) = self.handler_ref(function, handler) {
+                    if let Some(handler) = self.handler_ref(scope.function, handler) {
                         hits.push(RouteHit {
                             method: "ANY".to_string(),
                             path: String::new(),
@@ -176,36 +245,54 @@ impl RouterEvaluator<'_> {
                         });
                     }
                 }
-                ("nest", [ExprTree::Str(nest_prefix), inner]) => {
-                    for mut hit in self.eval_chain(function, statement, inner) {
-                        hit.path = join_route(nest_prefix, &hit.path);
+                ("routes", [ExprTree::Macro { path, args, .. }])
+                    if path
+                        .last()
+                        .is_some_and(|last| last == UTOIPA_ROUTES.macro_name) =>
+                {
+                    for handler in args {
+                        let ExprTree::Path { segments, .. } = handler else {
+                            continue;
+                        };
+                        if let Some(target) = self.resolve_function(scope.function, segments) {
+                            hits.extend(utoipa_routes(self.index, target));
+                        }
+                    }
+                }
+                ("nest" | "nest_api_service" | "nest_service", [nest_prefix, inner]) => {
+                    // A prefix computed at run time (`nest(settings.path, routes)`) is left
+                    // out: the routes keep the paths the code writes.
+                    let nest_prefix = self.path_text(scope, nest_prefix).unwrap_or_default();
+                    for mut hit in self.eval_value(scope, statement, inner) {
+                        hit.path = join_route(&nest_prefix, &hit.path);
                         hits.push(hit);
                     }
                 }
-                ("merge", [inner]) => hits.extend(self.eval_chain(function, statement, inner)),
+                ("merge", [inner]) => hits.extend(self.eval_value(scope, statement, inner)),
                 ("service", [ExprTree::Path { segments, .. }]) => {
-                    match self.resolve_function(function, segments) {
-                        Some(target) => hits.extend(attribute_routes(index, target)),
-                        None => hits.extend(self.eval_chain(function, statement, &args[0])),
+                    match self.resolve_function(scope.function, segments) {
+                        Some(target) => hits.extend(attribute_routes(self.index, target)),
+                        None => hits.extend(self.eval_value(scope, statement, &args[0])),
                     }
                 }
-                ("service", [inner]) => hits.extend(self.eval_chain(function, statement, inner)),
+                ("service", [inner]) => hits.extend(self.eval_value(scope, statement, inner)),
                 ("configure", [ExprTree::Path { segments, .. }]) => {
-                    if let Some(target) = self.resolve_function(function, segments) {
+                    if let Some(target) = self.resolve_function(scope.function, segments) {
                         self.referenced.insert(target);
                         hits.extend(self.function_routes(target));
                     }
                 }
-                ("mount", [ExprTree::Str(mount_prefix), ExprTree::Macro { args: routed, .. }]) => {
+                ("mount", [mount_prefix, ExprTree::Macro { args: routed, .. }]) => {
+                    let mount_prefix = self.path_text(scope, mount_prefix).unwrap_or_default();
                     for routed_handler in routed {
                         let ExprTree::Path { segments, .. } = routed_handler else {
                             continue;
                         };
-                        let Some(target) = self.resolve_function(function, segments) else {
+                        let Some(target) = self.resolve_function(scope.function, segments) else {
                             continue;
                         };
-                        for mut hit in attribute_routes(index, target) {
-                            hit.path = join_route(mount_prefix, &hit.path);
+                        for mut hit in attribute_routes(self.index, target) {
+                            hit.path = join_route(&mount_prefix, &hit.path);
                             hits.push(hit);
                         }
                     }
@@ -219,6 +306,161 @@ impl RouterEvaluator<'_> {
             }
         }
         hits
+    }
+
+    /// The routes of a router a call builds: a helper of the workspace that returns one
+    /// (with the routers given to it: `with_admin(router(&settings))`), or poem-openapi's
+    /// `OpenApiService::new(Api, ..)`.
+    fn routes_of_call(
+        &mut self,
+        scope: &Statements<'_>,
+        statement: usize,
+        call: &ExprTree,
+    ) -> Vec<RouteHit> {
+        let ExprTree::Call {
+            callee,
+            range,
+            args,
+        } = call
+        else {
+            return Vec::new();
+        };
+        if ends_with(callee, POEM_OPENAPI.service_constructor) {
+            return self.served_openapi(scope.function, Some(*range));
+        }
+        let mut hits = match self.resolve_function(scope.function, callee) {
+            Some(target) => self.routes_of_helper(target),
+            None => Vec::new(),
+        };
+        for arg in args {
+            if matches!(arg, ExprTree::Call { .. } | ExprTree::MethodCall { .. }) {
+                hits.extend(self.eval_value(scope, statement, arg));
+            }
+        }
+        hits
+    }
+
+    /// The routes of the router a workspace function returns.
+    fn routes_of_helper(&mut self, target: FnId) -> Vec<RouteHit> {
+        self.referenced.insert(target);
+        let mut hits = self.function_routes(target);
+        // A helper that builds the OpenAPI service: `fn api() -> OpenApiService<..>`.
+        hits.extend(self.served_openapi(target, None));
+        hits
+    }
+
+    /// The routes of a variable used as a router: the statement that last built it, or the
+    /// helper its `let` calls (`let v1 = v1::router(cfg).with_state(state);`).
+    fn routes_of_variable(
+        &mut self,
+        scope: &Statements<'_>,
+        statement: usize,
+        name: &str,
+        used_at: TextRange,
+    ) -> Vec<RouteHit> {
+        if let Some(builder) = scope.builder_of(name, statement) {
+            return scope.values[builder].clone();
+        }
+        let index = self.index;
+        let body = &index.fn_def(scope.function).summary.body;
+        let Some(local) = body
+            .locals
+            .iter()
+            .rev()
+            .find(|local| local.name == name && local.scope.contains(used_at.start))
+        else {
+            return Vec::new();
+        };
+        let Some(init_range) = local.init_range else {
+            return Vec::new();
+        };
+        // The helpers the initialiser calls: the one at the root of its chain, and those
+        // whose routers it passes along (`with_admin(router(&settings))`).
+        let context = index.context_of(scope.function);
+        let mut hits = Vec::new();
+        for call in body.calls.iter().filter(|call| {
+            init_range.contains_range(&call.range) && matches!(call.callee, Callee::Path(_))
+        }) {
+            let Callee::Path(callee) = &call.callee else {
+                continue;
+            };
+            if ends_with(callee, POEM_OPENAPI.service_constructor) {
+                hits.extend(self.served_openapi(scope.function, Some(call.range)));
+                continue;
+            }
+            if let CallTarget::Local(targets) = index.resolve_call(context, call) {
+                if let [target] = targets.as_slice() {
+                    hits.extend(self.routes_of_helper(*target));
+                }
+            }
+        }
+        hits
+    }
+
+    /// The routes of the poem-openapi APIs an `OpenApiService::new((A, B), ..)` call in
+    /// `function` serves (the call within `within`, or any).
+    fn served_openapi(&self, function: FnId, within: Option<TextRange>) -> Vec<RouteHit> {
+        let index = self.index;
+        let def = index.fn_def(function);
+        let mut hits = Vec::new();
+        for call in &def.summary.body.calls {
+            let Callee::Path(callee) = &call.callee else {
+                continue;
+            };
+            if !ends_with(callee, POEM_OPENAPI.service_constructor)
+                || within.is_some_and(|range| !range.contains_range(&call.range))
+            {
+                continue;
+            }
+            let mut served: Vec<TypeId> = Vec::new();
+            let named = call
+                .arg_mentions
+                .names()
+                .map(|name| vec![CompactString::from(name)])
+                .chain(call.arg_mentions.paths().map(<[CompactString]>::to_vec));
+            for path in named {
+                served.extend(api_type(index, def.module, &path));
+            }
+            served.sort();
+            served.dedup();
+            for type_id in served {
+                hits.extend(openapi_routes(index, type_id));
+            }
+        }
+        hits
+    }
+
+    /// A path argument as text: a literal, or a local or constant holding one. `None` when
+    /// the path is computed at run time.
+    fn path_text(&self, scope: &Statements<'_>, expr: &ExprTree) -> Option<String> {
+        match expr {
+            ExprTree::Str(text) => Some(text.to_string()),
+            ExprTree::Path { segments, range } => {
+                let index = self.index;
+                let def = index.fn_def(scope.function);
+                if let [name] = segments.as_slice() {
+                    if let Some(local) = def
+                        .summary
+                        .body
+                        .locals
+                        .iter()
+                        .rev()
+                        .find(|local| local.name == *name && local.scope.contains(range.start))
+                    {
+                        return sole_literal(&local.init_mentions);
+                    }
+                }
+                match index.resolve_path(def.module, segments) {
+                    Ok(Resolution::Static(module, name)) => index
+                        .module(module)
+                        .statics
+                        .get(&name)
+                        .and_then(|item| sole_literal(&item.init_mentions)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
     }
 
     fn resolve_function(&self, function: FnId, segments: &[CompactString]) -> Option<FnId> {
@@ -253,24 +495,34 @@ impl RouterEvaluator<'_> {
     }
 
     /// The (method, handler) pairs of a method router: `get(a).post(b)` (axum, poem),
-    /// `on(MethodFilter::PUT, h)`, `web::post().to(h)` (actix-web).
+    /// `get_with(a, docs)` (aide), `on(MethodFilter::PUT, h)`, `web::post().to(h)`
+    /// (actix-web), or a variable holding one.
     fn method_router(
         &self,
-        function: FnId,
+        scope: &Statements<'_>,
+        statement: usize,
         expr: &ExprTree,
     ) -> Vec<(String, HandlerFunction, Framework)> {
+        let function = scope.function;
         let mut out = Vec::new();
         match expr {
+            ExprTree::Path { segments, .. } if segments.len() == 1 => {
+                if let Some(builder) = scope.builder_of(&segments[0], statement) {
+                    out.extend(self.method_router(scope, builder, &scope.statements[builder].expr));
+                }
+            }
             ExprTree::Call { callee, args, .. } => {
                 let last = callee.last().map(CompactString::as_str).unwrap_or_default();
                 let framework = self.routing_framework(function, callee);
                 match (http_method_of(last), args.as_slice()) {
-                    (Some(method), [handler]) => {
+                    (Some(method), [handler, ..]) => {
                         if let Some(handler) = self.handler_ref(function, handler) {
                             out.push((method.to_string(), handler, framework));
                         }
                     }
-                    (None, [ExprTree::Path { segments, .. }, handler]) if last == "on" => {
+                    (None, [ExprTree::Path { segments, .. }, handler, ..])
+                        if last == "on" || last == "on_with" =>
+                    {
                         let method = segments
                             .last()
                             .map(|segment| segment.as_str().to_uppercase())
@@ -288,8 +540,8 @@ impl RouterEvaluator<'_> {
                 args,
                 ..
             } => match (http_method_of(method), args.as_slice()) {
-                (Some(http_method), [handler]) => {
-                    out.extend(self.method_router(function, receiver));
+                (Some(http_method), [handler, ..]) => {
+                    out.extend(self.method_router(scope, statement, receiver));
                     let framework = out
                         .first()
                         .map(|(_, _, framework)| *framework)
@@ -303,8 +555,10 @@ impl RouterEvaluator<'_> {
                         out.push((actix_method(receiver), handler, ACTIX.framework));
                     }
                 }
-                (None, [ExprTree::Path { segments, .. }, handler]) if method == "on" => {
-                    out.extend(self.method_router(function, receiver));
+                (None, [ExprTree::Path { segments, .. }, handler, ..])
+                    if method == "on" || method == "on_with" =>
+                {
+                    out.extend(self.method_router(scope, statement, receiver));
                     if let Some(handler) = self.handler_ref(function, handler) {
                         let http_method = segments
                             .last()
@@ -313,7 +567,7 @@ impl RouterEvaluator<'_> {
                         out.push((http_method, handler, AXUM.framework));
                     }
                 }
-                _ => out.extend(self.method_router(function, receiver)),
+                _ => out.extend(self.method_router(scope, statement, receiver)),
             },
             _ => {}
         }
@@ -340,6 +594,43 @@ impl RouterEvaluator<'_> {
             AXUM.framework
         }
     }
+}
+
+/// The one string literal an initialiser is made of (`let prefix = "/api";`).
+fn sole_literal(mentions: &crate::index::Mentions) -> Option<String> {
+    match mentions.items.as_slice() {
+        [crate::index::Mention::Literal(text)] => Some(text.to_string()),
+        _ => None,
+    }
+}
+
+fn ends_with(path: &[CompactString], suffix: &[&str]) -> bool {
+    path.len() >= suffix.len()
+        && path[path.len() - suffix.len()..]
+            .iter()
+            .zip(suffix)
+            .all(|(segment, wanted)| segment == wanted)
+}
+
+/// The one-segment names an expression uses anywhere (the variables it reads), walked
+/// without recursion.
+fn local_names(expr: &ExprTree) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut pending = vec![expr];
+    while let Some(current) = pending.pop() {
+        match current {
+            ExprTree::Path { segments, .. } if segments.len() == 1 => {
+                names.push(segments[0].as_str())
+            }
+            ExprTree::Call { args, .. } | ExprTree::Macro { args, .. } => pending.extend(args),
+            ExprTree::MethodCall { receiver, args, .. } => {
+                pending.push(receiver);
+                pending.extend(args);
+            }
+            _ => {}
+        }
+    }
+    names
 }
 
 /// `web::post()` is POST, `web::route().method(Method::PATCH)` is PATCH, else ANY.
@@ -442,6 +733,195 @@ fn attribute_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
                 handler: HandlerFunction::Function(function),
                 framework,
             });
+        }
+    }
+    hits
+}
+
+/// `get(handler)` calls into a routing crate that no route statement read: the handler is
+/// routed, at a path the analysis cannot tell.
+fn stray_method_routers(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
+    let def = index.fn_def(function);
+    let mut hits = Vec::new();
+    for call in &def.summary.body.calls {
+        let Callee::Path(callee) = &call.callee else {
+            continue;
+        };
+        let Some(http_method) = callee.last().and_then(|last| http_method_of(last)) else {
+            continue;
+        };
+        let Ok(Resolution::External(path)) = index.resolve_path(def.module, callee) else {
+            continue;
+        };
+        let Some(framework) = [&AXUM, &POEM].into_iter().find(|framework| {
+            path.first()
+                .is_some_and(|first| framework.crate_names.contains(&first.as_str()))
+        }) else {
+            continue;
+        };
+        // The handler is the first argument: a path or a name.
+        let handler = call
+            .arg_mentions
+            .items
+            .iter()
+            .find_map(|mention| match mention {
+                crate::index::Mention::Name(name) => Some(vec![name.clone()]),
+                crate::index::Mention::Path(path) => Some(path.clone()),
+                _ => None,
+            });
+        let Some(Ok(Resolution::Fn(target))) =
+            handler.map(|handler| index.resolve_path(def.module, &handler))
+        else {
+            continue;
+        };
+        hits.push(RouteHit {
+            method: http_method.to_string(),
+            path: UNKNOWN_PATH.to_string(),
+            handler: HandlerFunction::Function(target),
+            framework: framework.framework,
+        });
+    }
+    hits
+}
+
+/// The value of `name = ".."` among an attribute's arguments.
+fn named_argument<'a>(attr: &'a AttrSummary, name: &str) -> Option<&'a str> {
+    attr.args.iter().find_map(|arg| match arg {
+        AttrArg::NameValue(key, value) if key == name => Some(value.as_str()),
+        _ => None,
+    })
+}
+
+/// The routes a utoipa-axum handler declares: `#[utoipa::path(put, path = "/x")]`, or
+/// `#[utoipa::path(method(get, head), path = "/x", context_path = "/api")]`.
+fn utoipa_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
+    let def = index.fn_def(function);
+    let wanted = UTOIPA_ROUTES.attribute;
+    let Some(attr) = def.summary.attrs.iter().find(|attr| {
+        ends_with(&attr.path, wanted)
+            || (attr.path.len() == 1
+                && attr.path[0] == wanted[wanted.len() - 1]
+                && external_attribute_path(index, function, attr)
+                    .is_some_and(|path| ends_with(&path, wanted)))
+    }) else {
+        return Vec::new();
+    };
+    let Some(path) = named_argument(attr, UTOIPA_ROUTES.path_argument) else {
+        return Vec::new();
+    };
+    let path = match named_argument(attr, UTOIPA_ROUTES.prefix_argument) {
+        Some(prefix) => join_route(prefix, path),
+        None => path.to_string(),
+    };
+    let mut methods: Vec<&str> = attr
+        .args
+        .iter()
+        .filter_map(|arg| match arg {
+            AttrArg::Word(word) => http_method_of(word),
+            _ => None,
+        })
+        .collect();
+    if let Some(listed) = named_argument(attr, UTOIPA_ROUTES.methods_argument) {
+        methods.extend(
+            listed
+                .split(',')
+                .filter_map(|word| http_method_of(word.trim().to_lowercase().as_str())),
+        );
+    }
+    methods
+        .into_iter()
+        .map(|method| RouteHit {
+            method: method.to_string(),
+            path: path.clone(),
+            handler: HandlerFunction::Function(function),
+            framework: AXUM.framework,
+        })
+        .collect()
+}
+
+/// Types with a `#[OpenApi]` impl: poem-openapi APIs.
+fn openapi_types(index: &WorkspaceIndex) -> Vec<TypeId> {
+    let mut types: Vec<TypeId> = index
+        .impls_by_type
+        .iter()
+        .filter(|(_, impls)| {
+            impls
+                .iter()
+                .any(|impl_id| openapi_attribute(index.impl_def(*impl_id)).is_some())
+        })
+        .map(|(type_id, _)| *type_id)
+        .collect();
+    types.sort();
+    types
+}
+
+fn openapi_attribute(impl_def: &crate::index::ImplDef) -> Option<&AttrSummary> {
+    if impl_def.is_test || impl_def.trait_path.is_some() {
+        return None;
+    }
+    impl_def.attrs.iter().find(|attr| {
+        attr.path
+            .last()
+            .is_some_and(|last| last == POEM_OPENAPI.impl_attribute)
+    })
+}
+
+/// The API type a name in `OpenApiService::new((Api, v2::Api::new(pool)), ..)` stands for.
+fn api_type(
+    index: &WorkspaceIndex,
+    module: crate::index::ModuleId,
+    path: &[CompactString],
+) -> Option<TypeId> {
+    match index.resolve_path(module, path) {
+        Ok(Resolution::Type(type_id)) => Some(type_id),
+        // `Api::new(pool)`: the type the constructor belongs to.
+        Ok(Resolution::Fn(function)) => match index.self_type_of(function) {
+            Some(crate::index::TypeTarget::Local(type_id)) => Some(*type_id),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The routes of a poem-openapi API: each `#[oai(path = "/x", method = "post")]` method of
+/// its `#[OpenApi(prefix_path = "/v1")]` impls.
+fn openapi_routes(index: &WorkspaceIndex, type_id: TypeId) -> Vec<RouteHit> {
+    let mut hits = Vec::new();
+    for impl_id in index.impls_by_type.get(&type_id).into_iter().flatten() {
+        let impl_def = index.impl_def(*impl_id);
+        let Some(api) = openapi_attribute(impl_def) else {
+            continue;
+        };
+        let prefix = named_argument(api, POEM_OPENAPI.impl_prefix_argument).unwrap_or_default();
+        for method in &impl_def.methods {
+            let summary = &index.fn_def(*method).summary;
+            let Some(operation) = summary.attrs.iter().find(|attr| {
+                attr.path
+                    .last()
+                    .is_some_and(|last| last == POEM_OPENAPI.method_attribute)
+            }) else {
+                continue;
+            };
+            let Some(path) = named_argument(operation, POEM_OPENAPI.path_argument) else {
+                continue;
+            };
+            for arg in &operation.args {
+                let AttrArg::NameValue(key, value) = arg else {
+                    continue;
+                };
+                if key != POEM_OPENAPI.method_argument {
+                    continue;
+                }
+                let Some(http_method) = http_method_of(value.to_lowercase().as_str()) else {
+                    continue;
+                };
+                hits.push(RouteHit {
+                    method: http_method.to_string(),
+                    path: join_route(prefix, path),
+                    handler: HandlerFunction::Function(*method),
+                    framework: POEM.framework,
+                });
+            }
         }
     }
     hits

@@ -104,6 +104,12 @@ pub const ROUTE_BUILDING_METHODS: &[&str] = &[
     "route_service",
     "nest_service",
     "default_service",
+    // utoipa-axum: `OpenApiRouter::new().routes(routes!(a, b))`.
+    "routes",
+    // aide: `ApiRouter::new().api_route("/p", post_with(h, docs))`.
+    "api_route",
+    "api_route_with",
+    "nest_api_service",
 ];
 
 /// HTTP methods as the routing functions of axum and poem spell them (`get(h)`), and as
@@ -121,12 +127,78 @@ pub const HTTP_METHOD_FUNCTIONS: &[(&str, &str)] = &[
     ("any", "ANY"),
 ];
 
+/// The suffix of aide's method routers that take the operation's docs beside the handler:
+/// `post_with(handler, docs)`.
+pub const DOCUMENTED_METHOD_SUFFIX: &str = "_with";
+
+/// The HTTP method a routing function or method router names: `get` and aide's `get_with`
+/// are GET.
 pub fn http_method_of(function_name: &str) -> Option<&'static str> {
+    let name = function_name
+        .strip_suffix(DOCUMENTED_METHOD_SUFFIX)
+        .unwrap_or(function_name);
     HTTP_METHOD_FUNCTIONS
         .iter()
-        .find(|(name, _)| *name == function_name)
+        .find(|(known, _)| *known == name)
         .map(|(_, method)| *method)
 }
+
+/// Every function that builds a method router: `get`, `post_with`, `on` …
+pub fn method_router_functions() -> Vec<String> {
+    HTTP_METHOD_FUNCTIONS
+        .iter()
+        .flat_map(|(name, _)| {
+            [
+                name.to_string(),
+                format!("{name}{DOCUMENTED_METHOD_SUFFIX}"),
+            ]
+        })
+        .chain(["on".to_string(), "on_with".to_string()])
+        .collect()
+}
+
+/// OpenAPI routers that take the route from an attribute on the handler: utoipa-axum's
+/// `.routes(routes!(a, b))` reads each handler's `#[utoipa::path(put, path = "/x")]`.
+pub struct AttributeRoutedMacro {
+    /// The macro listing handlers: `routes`.
+    pub macro_name: &'static str,
+    /// The attribute on each handler: `utoipa::path`, matched by its last segments.
+    pub attribute: &'static [&'static str],
+    /// The attribute's argument holding the path, and one adding a prefix.
+    pub path_argument: &'static str,
+    pub prefix_argument: &'static str,
+    /// The argument listing several methods: `method(get, head)`.
+    pub methods_argument: &'static str,
+}
+
+pub const UTOIPA_ROUTES: AttributeRoutedMacro = AttributeRoutedMacro {
+    macro_name: "routes",
+    attribute: &["utoipa", "path"],
+    path_argument: "path",
+    prefix_argument: "context_path",
+    methods_argument: "method",
+};
+
+/// poem-openapi: `#[OpenApi(prefix_path = "/v1")] impl Api { #[oai(path = "/x", method =
+/// "post")] async fn create(&self, ..) }`, served by `OpenApiService::new(Api, ..)`.
+pub struct ImplRoutedApi {
+    pub impl_attribute: &'static str,
+    pub impl_prefix_argument: &'static str,
+    pub method_attribute: &'static str,
+    pub path_argument: &'static str,
+    pub method_argument: &'static str,
+    /// The function that serves the API types given as its first argument.
+    pub service_constructor: &'static [&'static str],
+}
+
+pub const POEM_OPENAPI: ImplRoutedApi = ImplRoutedApi {
+    impl_attribute: "OpenApi",
+    impl_prefix_argument: "prefix_path",
+    method_attribute: "oai",
+    path_argument: "path",
+    method_argument: "method",
+    service_constructor: &["OpenApiService", "new"],
+};
 
 /// The crates a routing function may come from, per framework: a call such as `get(h)`
 /// counts when its path resolves into one of these crates, or when it cannot be resolved
@@ -138,7 +210,8 @@ pub struct FrameworkCrates {
 
 pub const AXUM: FrameworkCrates = FrameworkCrates {
     framework: Framework::Axum,
-    crate_names: &["axum"],
+    // aide and utoipa-axum route through axum's method routers.
+    crate_names: &["axum", "aide", "utoipa_axum"],
 };
 pub const ACTIX: FrameworkCrates = FrameworkCrates {
     framework: Framework::ActixWeb,

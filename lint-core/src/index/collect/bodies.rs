@@ -4,7 +4,9 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 
-use super::exprs::{expr_tree, is_route_statement, peel, peel_parens, value_expr};
+use super::exprs::{
+    expr_tree, is_method_router, is_route_statement, peel, peel_parens, value_expr,
+};
 use super::mentions::{
     args_mentions, mentions_of, mentions_of_block, operator_text, static_init_mentions,
 };
@@ -37,6 +39,9 @@ struct BodyCollector<'h> {
     scopes: Vec<TextRange>,
     /// Above zero while inside a route statement already captured whole.
     capturing_routes: usize,
+    /// The variables being initialised or assigned, innermost last: a route statement inside
+    /// `let routes = if .. { .. } else { Router::new().nest(p, routes) };` builds `routes`.
+    route_bindings: Vec<CompactString>,
     /// Ranges of the enclosing statements, innermost last.
     statements: Vec<TextRange>,
     /// The scrutinee of the enclosing `match` (and its name when it is a variable),
@@ -50,6 +55,7 @@ impl<'h> BodyCollector<'h> {
             summary: BodySummary::default(),
             scopes: Vec::new(),
             capturing_routes: 0,
+            route_bindings: Vec::new(),
             statements: Vec::new(),
             scrutinees: Vec::new(),
         }
@@ -64,7 +70,7 @@ impl<'h> BodyCollector<'h> {
 
     fn capture_route_statement(&mut self, binding: Option<CompactString>, expr: &syn::Expr) {
         self.summary.route_statements.push(RouteStatement {
-            binding,
+            binding: binding.or_else(|| self.route_bindings.last().cloned()),
             expr: expr_tree(expr),
         });
     }
@@ -90,6 +96,33 @@ impl<'h> BodyCollector<'h> {
                 end: block_end,
             },
         });
+    }
+
+    /// Visits an expression whose value becomes `binding`: a route statement it is, or
+    /// holds, builds that variable.
+    fn visit_bound_value(&mut self, binding: Option<CompactString>, value: &syn::Expr) {
+        if self.capturing_routes == 0 && self.is_route_value(value) {
+            self.capture_route_statement(binding, value);
+            self.capturing_routes += 1;
+            visit::visit_expr(self, value);
+            self.capturing_routes -= 1;
+            return;
+        }
+        match binding {
+            Some(binding) => {
+                self.route_bindings.push(binding);
+                self.visit_expr(value);
+                self.route_bindings.pop();
+            }
+            None => self.visit_expr(value),
+        }
+    }
+
+    /// A value that builds routes: a router chain, or a method router kept in a variable
+    /// (`let okay = get(handler).post(other);`) for a later `.route(path, okay)`.
+    fn is_route_value(&self, value: &syn::Expr) -> bool {
+        is_route_statement(value, &self.hints.route_building_methods)
+            || is_method_router(value, &self.hints.method_router_functions)
     }
 }
 impl<'ast> Visit<'ast> for BodyCollector<'_> {
@@ -150,15 +183,21 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
     }
 
     fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
-        if let Some(target) = assigned_name(&assign.left) {
+        let target = assigned_name(&assign.left);
+        if let Some(target) = &target {
             self.summary.assignments.push(Assignment {
-                target,
+                target: target.clone(),
                 operator: "=".to_compact_string(),
                 value: mentions_of(&assign.right),
                 range: between_tokens_assign(assign),
             });
         }
-        visit::visit_expr_assign(self, assign);
+        // `router = router.route(..)`: the statement rebuilds `router`.
+        for attr in &assign.attrs {
+            self.visit_attribute(attr);
+        }
+        self.visit_expr(&assign.left);
+        self.visit_bound_value(target, &assign.right);
     }
 
     fn visit_expr_break(&mut self, node: &'ast syn::ExprBreak) {
@@ -413,6 +452,14 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             syn::Pat::Ident(ident) => Some(ident.ident.to_compact_string()),
             _ => None,
         };
+        // `let (router, api) = ApiRouter::new()..split_for_parts();`: the router comes first.
+        let route_binding = single_name.clone().or_else(|| match declared_pat {
+            syn::Pat::Tuple(tuple) => tuple.elems.first().and_then(|first| match first {
+                syn::Pat::Ident(ident) => Some(ident.ident.to_compact_string()),
+                _ => None,
+            }),
+            _ => None,
+        });
         for name in names {
             let is_whole_value = single_name.as_deref() == Some(name.as_str());
             self.summary.locals.push(LocalBinding {
@@ -432,16 +479,19 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
                 scope,
             });
         }
-        if let (Some(init), 0) = (init_expr, self.capturing_routes) {
-            if is_route_statement(init, &self.hints.route_building_methods) {
-                self.capture_route_statement(single_name, init);
-                self.capturing_routes += 1;
-                visit::visit_local(self, local);
-                self.capturing_routes -= 1;
-                return;
+        match &local.init {
+            Some(init) if self.capturing_routes == 0 => {
+                for attr in &local.attrs {
+                    self.visit_attribute(attr);
+                }
+                self.visit_pat(&local.pat);
+                self.visit_bound_value(route_binding, &init.expr);
+                if let Some((_, otherwise)) = &init.diverge {
+                    self.visit_expr(otherwise);
+                }
             }
+            _ => visit::visit_local(self, local),
         }
-        visit::visit_local(self, local);
     }
 
     fn visit_expr(&mut self, expr: &'ast syn::Expr) {

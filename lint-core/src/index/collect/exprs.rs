@@ -103,6 +103,21 @@ pub(super) fn is_route_statement(expr: &syn::Expr, route_building_methods: &[Str
         }
     }
 }
+/// Whether an expression is a method router built by a routing function, kept in a
+/// variable for a later `.route(path, it)`: `get(handler)`, `get_with(h, docs).post(other)`.
+pub(super) fn is_method_router(expr: &syn::Expr, method_router_functions: &[String]) -> bool {
+    let mut current = peel(expr);
+    while let syn::Expr::MethodCall(call) = current {
+        current = peel(&call.receiver);
+    }
+    match current {
+        syn::Expr::Call(call) => matches!(peel(&call.func), syn::Expr::Path(path)
+            if path.path.segments.last().is_some_and(|last| {
+                method_router_functions.iter().any(|name| last.ident == name)
+            }) && !call.args.is_empty()),
+        _ => false,
+    }
+}
 pub(super) fn expr_tree(expr: &syn::Expr) -> ExprTree {
     match peel(expr) {
         syn::Expr::Call(call) => match peel(&call.func) {

@@ -187,9 +187,12 @@ pub(super) fn collect_items(
                 init_mentions: static_init_mentions(&item_static.expr),
             }),
             // Constants are not indexed: a constant cannot hold a client or a connection, and
-            // generated bindings declare hundreds of thousands of them. `Duration`s are the
-            // exception: a timeout written `const LIMIT: Duration = ..` says how long it is.
-            syn::Item::Const(item_const) if is_duration_type(&item_const.ty) => {
+            // generated bindings declare hundreds of thousands of them. `Duration`s are an
+            // exception: a timeout written `const LIMIT: Duration = ..` says how long it is;
+            // and strings: a route nested at `const API_PREFIX: &str = "/api"`.
+            syn::Item::Const(item_const)
+                if is_duration_type(&item_const.ty) || is_str_type(&item_const.ty) =>
+            {
                 out.modules[module].statics.push(StaticSummary {
                     name: item_const.ident.to_compact_string(),
                     ty: type_ref(&item_const.ty),
@@ -428,6 +431,12 @@ fn attr_args(tokens: &TokenStream) -> Vec<AttrArg> {
                 };
                 AttrArg::NameValue(name.to_compact_string(), value)
             }
+            // `method(get, head)`, `params(Path)`: the name and what the parentheses hold.
+            [TokenTree::Ident(name), TokenTree::Group(group)]
+                if group.delimiter() == proc_macro2::Delimiter::Parenthesis =>
+            {
+                AttrArg::NameValue(name.to_compact_string(), group.stream().to_compact_string())
+            }
             [TokenTree::Ident(name), ..] => AttrArg::Word(name.to_compact_string()),
             other => AttrArg::Word(
                 other
@@ -453,6 +462,9 @@ fn expr_text(expr: &syn::Expr) -> CompactString {
         }) => string.value().into(),
         other => quote::ToTokens::to_token_stream(other).to_compact_string(),
     }
+}
+fn is_str_type(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Reference(reference) if matches!(&*reference.elem, syn::Type::Path(path) if path.path.is_ident("str")))
 }
 fn is_duration_type(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(path) if path.path.segments.last().is_some_and(|last| last.ident == "Duration"))

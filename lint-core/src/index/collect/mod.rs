@@ -37,6 +37,9 @@ pub struct WalkHints {
     pub ranged_receiver_methods: Vec<String>,
     /// Methods that register routes: a statement calling one is kept whole for discovery.
     pub route_building_methods: Vec<String>,
+    /// Functions that build a method router (`get(h)`, `post_with(h, docs)`): a `let` bound
+    /// to one is kept whole for discovery, for the route that later uses it.
+    pub method_router_functions: Vec<String>,
 }
 
 /// Summarises a parsed file, its suppression comments carried over. Pure: the caller owns
