@@ -92,7 +92,7 @@ pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
             .sum(),
     };
     let hints = IndexHints {
-        walk: walk_hints(),
+        walk: walk_hints(&options.knowledge),
         typing: typing_hints(&options.knowledge),
     };
     let schemas = Schemas::build(&input.schema_sources);
@@ -187,7 +187,7 @@ struct IndexHints {
 }
 
 /// What the walk of each file keeps, in the knowledge's words.
-pub(crate) fn walk_hints() -> WalkHints {
+pub(crate) fn walk_hints(knowledge: &Knowledge) -> WalkHints {
     let owned = |words: &[&str]| words.iter().map(|word| word.to_string()).collect();
     WalkHints {
         inert_traits: owned(knowledge::INERT_TRAITS),
@@ -204,7 +204,12 @@ pub(crate) fn walk_hints() -> WalkHints {
         .iter()
         .map(|word| word.to_string())
         .collect(),
-        ranged_receiver_methods: owned(knowledge::RANGED_RECEIVER_METHODS),
+        ranged_receiver_methods: knowledge
+            .retry_libraries
+            .iter()
+            .flat_map(|library| library.start_methods())
+            .map(str::to_string)
+            .collect(),
         route_building_methods: owned(knowledge::ROUTE_BUILDING_METHODS),
         method_router_functions: knowledge::method_router_functions(),
     }
@@ -589,7 +594,7 @@ fn count_calls(index: &WorkspaceIndex, handlers: &[DiscoveredHandler]) -> CallCo
 /// tests of the index and the facts read, built as a run builds it.
 #[cfg(test)]
 pub(crate) fn index_of_sources(crates: &[CrateInput], sources: &[&str]) -> WorkspaceIndex {
-    let walk = walk_hints();
+    let walk = walk_hints(&Knowledge::builtin());
     let mut summaries: Vec<Option<FileSummary>> = sources
         .iter()
         .enumerate()
@@ -646,7 +651,9 @@ mod tests {
         std::thread::scope(|scope| {
             scope.spawn(|| {
                 let _finished = parsed.finish_on_drop();
-                pool.install(|| parsed.parse_in_parallel(&files, &walk_hints()));
+                pool.install(|| {
+                    parsed.parse_in_parallel(&files, &walk_hints(&Knowledge::builtin()))
+                });
             });
             // Taken out of order, while parsing may still run.
             assert!(matches!(parsed.take(2), Some(Ok(_))));

@@ -260,7 +260,7 @@ pub fn function_facts(
         .retain(|edge| !facts.downstream.iter().any(|call| call.range == edge.range));
     facts.sleeps = retries::sleeps(&resolved);
     facts.randomises = retries::randomises(body, &resolved);
-    facts.retries = retries::retries(index, function, &resolved);
+    facts.retries = retries::retries(index, knowledge, function, &resolved);
     facts.transactions = state::transactions(index, function, &resolved);
     facts.accesses =
         state::state_accesses(index, knowledge, function, &resolved, &facts.transactions);

@@ -1,5 +1,5 @@
-//! Retries: loops whose error path goes round again around work, and retry libraries with
-//! their defaults. Whether a retry wraps a downstream call is decided when a handler's path
+//! Retries: loops whose error path goes round again around work, and retries of the
+//! libraries in `knowledge/retry/`, read from their records with their defaults. Whether a retry wraps a downstream call is decided when a handler's path
 //! is followed ([`super::reach`]); here each candidate is described.
 
 use super::deadlines::path_is;
@@ -9,11 +9,10 @@ use crate::index::{
     BodySummary, CallSite, CallTarget, Callee, ExitKind, FnId, LoopKeyword, LoopSummary, Mentions,
     WorkspaceIndex,
 };
+use crate::knowledge::retry::{Bound as RetryBound, Errors, Jitter};
 use crate::knowledge::{
-    RetryLibrary, BACKOFF_DEFAULT_MAX_ELAPSED_MS, BACKON_BUILDERS,
-    BACKON_DEFAULT_EXPONENTIAL_DELAYS_MS, CONSTANT_STRATEGIES, ERROR_CLASSIFIERS,
-    EVENT_LOOP_MACROS, FAILURE_CHECKS, GROWTH_METHODS, JITTER_CRATES, JITTER_METHODS,
-    JITTER_NAME_PARTS, RETRY_FUNCTIONS, SLEEP_FUNCTIONS,
+    Knowledge, ERROR_CLASSIFIERS, EVENT_LOOP_MACROS, FAILURE_CHECKS, GROWTH_METHODS, JITTER_CRATES,
+    JITTER_METHODS, JITTER_NAME_PARTS, SLEEP_FUNCTIONS,
 };
 use crate::location::TextRange;
 
@@ -52,6 +51,7 @@ pub(super) fn randomises(body: &BodySummary, resolved: &[CallTarget]) -> bool {
 
 pub(super) fn retries(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     resolved: &[CallTarget],
 ) -> Vec<Retry> {
@@ -62,7 +62,7 @@ pub(super) fn retries(
         .filter_map(|candidate| loop_retry(index, body, candidate, resolved))
         .collect();
     for (position, call) in body.calls.iter().enumerate() {
-        if let Some(retry) = library_retry(index, function, call, &resolved[position]) {
+        if let Some(retry) = library_retry(index, knowledge, function, call, &resolved[position]) {
             out.push(retry);
         }
     }
@@ -312,45 +312,13 @@ fn grows(
 
 fn library_retry(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     call: &CallSite,
     target: &CallTarget,
 ) -> Option<Retry> {
     let body = &index.fn_def(function).summary.body;
-    let (library, operation) = match (&call.callee, target) {
-        (Callee::Path(_), CallTarget::External(path)) => {
-            let (_, library, operation_index) = RETRY_FUNCTIONS
-                .iter()
-                .find(|(known, _, _)| path_is(path, known))?;
-            (*library, *call.arg_ranges.get(*operation_index)?)
-        }
-        (Callee::Method { method, .. }, _) if method == "retry" => {
-            // backon: `(|| async { .. }).retry(builder)`; the builder is named in the
-            // argument or in the local it is bound to.
-            let mut config = call.arg_mentions.clone();
-            for name in call.arg_mentions.names() {
-                if let Some(local) = body
-                    .locals
-                    .iter()
-                    .rev()
-                    .find(|local| local.name == name && local.scope.start <= call.range.start)
-                {
-                    config.extend(local.init_mentions.clone());
-                }
-            }
-            let names_builder = config.paths().any(|path| {
-                path.iter()
-                    .any(|segment| BACKON_BUILDERS.contains(&segment.as_str()))
-            }) || config.names().any(|name| BACKON_BUILDERS.contains(&name));
-            if !names_builder {
-                return None;
-            }
-            (RetryLibrary::Backon, call.receiver_range?)
-        }
-        _ => return None,
-    };
-    // What configures the retry: the arguments, the locals they name, and the calls chained
-    // after it (`.when(..)`, `.notify(..)`).
+    // What the arguments mention, with the initialisers of the locals they name.
     let mut config = call.arg_mentions.clone();
     for name in call.arg_mentions.names() {
         if let Some(local) = body
@@ -362,6 +330,35 @@ fn library_retry(
             config.extend(local.init_mentions.clone());
         }
     }
+    let names_any = |config: &Mentions, wanted: &[String]| {
+        config.paths().any(|path| {
+            path.iter()
+                .any(|segment| wanted.iter().any(|known| known == segment.as_str()))
+        }) || config
+            .names()
+            .any(|name| wanted.iter().any(|known| known == name))
+    };
+    let (library, operation, every_error) = match (&call.callee, target) {
+        (Callee::Path(_), CallTarget::External(path)) => {
+            knowledge.retry_libraries.iter().find_map(|library| {
+                let (operation_arg, every_error) = library.function_start(path)?;
+                Some((library, *call.arg_ranges.get(operation_arg)?, every_error))
+            })?
+        }
+        // A method called on the operation: the builder is named in the argument or in the
+        // local it is bound to.
+        (Callee::Method { method, .. }, _) => {
+            let library = knowledge.retry_libraries.iter().find(|library| {
+                library
+                    .method_start(method)
+                    .is_some_and(|builders| names_any(&config, builders))
+            })?;
+            (library, call.receiver_range?, false)
+        }
+        _ => return None,
+    };
+    // What configures the retry: the arguments, the locals they name, and the calls chained
+    // after it (`.when(..)`, `.notify(..)`).
     let chained: Vec<&CallSite> = body
         .calls
         .iter()
@@ -375,96 +372,66 @@ fn library_retry(
         }
         config.extend(other.arg_mentions.clone());
     }
-    let names_any = |wanted: &[&str]| {
-        config.paths().any(|path| {
-            path.iter()
-                .any(|segment| wanted.contains(&segment.as_str()))
-        }) || config.names().any(|name| wanted.contains(&name))
+    let calls_any = |methods: &[String]| {
+        config
+            .methods()
+            .any(|called| methods.iter().any(|known| known == called))
     };
-    let constant = names_any(CONSTANT_STRATEGIES);
-    let (delay, jitter, budget, all_errors) = match library {
-        RetryLibrary::Backon => (
-            if constant {
-                Delay::Constant
-            } else {
-                Delay::Growing
-            },
-            config.mentions_method(&["with_jitter"]),
-            if config.mentions_method(&["without_max_times"]) {
-                Budget::Unbounded
-            } else {
-                Budget::Attempts
-            },
-            false,
-        ),
-        RetryLibrary::Backoff => {
-            let question_inside = body.exits.iter().any(|exit| {
-                exit.kind == ExitKind::Question && operation.contains_range(&exit.range)
-            });
-            let classifies = body.calls.iter().any(|inner| {
-                operation.contains_range(&inner.range)
-                    && (matches!(&inner.callee, Callee::Method { method, .. } if method == "map_err")
-                        || matches!(&inner.callee, Callee::Path(path) if path.last().is_some_and(|last| last == "permanent" || last == "transient")))
-            });
-            (
-                if constant {
-                    Delay::Constant
-                } else {
-                    Delay::Growing
-                },
-                !constant,
-                Budget::Elapsed,
-                question_inside && !classifies,
-            )
-        }
-        RetryLibrary::TokioRetry | RetryLibrary::RetryCrate => (
-            if constant {
-                Delay::Constant
-            } else {
-                Delay::Growing
-            },
-            names_any(&["jitter"]) || config.mentions_method(&["jitter"]),
-            if config.mentions_method(&["take"]) {
-                Budget::Attempts
-            } else {
-                Budget::Unbounded
-            },
-            false,
-        ),
-        // again's default policy: exponential from 1 s, no jitter, 5 retries, every error.
-        RetryLibrary::Again => (
-            Delay::Growing,
-            false,
-            Budget::Attempts,
-            call.callee == Callee::Path(vec!["again".into(), "retry".into()])
-                || matches!(target, CallTarget::External(path) if path.last().is_some_and(|last| last == "retry")),
-        ),
+    let constant = names_any(&config, &library.constant_strategies);
+    let delay = if constant {
+        Delay::Constant
+    } else {
+        Delay::Growing
     };
-    let overridden = |methods: &[&str]| {
-        config.mentions_method(methods) || config.names().any(|name| methods.contains(&name))
+    let jitter = match &library.jitter {
+        Jitter::UnlessConstant => !constant,
+        Jitter::WhenNamed { methods, names } => calls_any(methods) || names_any(&config, names),
     };
-    let worst_case_ms = match library {
-        RetryLibrary::Backoff if !overridden(&["max_elapsed_time", "with_max_elapsed_time"]) => {
-            Some(BACKOFF_DEFAULT_MAX_ELAPSED_MS)
-        }
-        RetryLibrary::Backon
-            if !constant
-                && !overridden(&[
-                    "with_max_times",
-                    "with_min_delay",
-                    "with_max_delay",
-                    "with_factor",
-                    "with_total_delay",
-                ]) =>
-        {
-            Some(BACKON_DEFAULT_EXPONENTIAL_DELAYS_MS)
-        }
-        _ => None,
+    let limit = library
+        .limit
+        .changed_by
+        .iter()
+        .find(|(method, _)| calls_any(std::slice::from_ref(method)))
+        .map_or(library.limit.default, |(_, limit)| *limit);
+    let budget = match limit {
+        RetryBound::Attempts => Budget::Attempts,
+        RetryBound::Elapsed => Budget::Elapsed,
+        RetryBound::Unbounded => Budget::Unbounded,
     };
+    let all_errors = every_error
+        || match &library.errors {
+            Errors::AsStarted => false,
+            Errors::QuestionMarkUnlessClassified { methods, functions } => {
+                let question_inside = body.exits.iter().any(|exit| {
+                    exit.kind == ExitKind::Question && operation.contains_range(&exit.range)
+                });
+                let classifies = body.calls.iter().any(|inner| {
+                    operation.contains_range(&inner.range)
+                        && match &inner.callee {
+                            Callee::Method { method, .. } => {
+                                methods.iter().any(|known| known == method.as_str())
+                            }
+                            Callee::Path(path) => path.last().is_some_and(|last| {
+                                functions.iter().any(|known| known == last.as_str())
+                            }),
+                        }
+                });
+                question_inside && !classifies
+            }
+        };
+    let worst_case_ms = library.default_worst_case.as_ref().and_then(|default| {
+        let overridden = calls_any(&default.overridden_by)
+            || config
+                .names()
+                .any(|name| default.overridden_by.iter().any(|known| known == name));
+        // A constant strategy's figure is not that of growing delays.
+        let other_strategy = default.growing_only && constant;
+        (!(overridden || other_strategy)).then_some(default.ms)
+    });
     Some(Retry {
         anchor: call.statement,
         body: operation,
-        origin: library.name().to_string(),
+        origin: library.name.clone(),
         delay,
         jitter,
         budget,

@@ -3,9 +3,9 @@
 //!
 //! A library the facts read calls of is a record in its own file: `http/` (reqwest, ureq,
 //! surf; hyper's direct clients), `grpc/` (tonic), `brokers/` (rdkafka, async-nats, lapin,
-//! redis streams). The words no single library owns — frameworks' routing, deadlines,
-//! retries, Rust's own conventions — are tables in this module; stores (SQL and Redis) are
-//! in `state.rs`.
+//! redis streams), `retry/` (backoff, backon, tokio-retry, retry, again). The words no
+//! single library owns — frameworks' routing, deadlines, hand-written retry loops, Rust's
+//! own conventions — are tables in this module; stores (SQL and Redis) are in `state.rs`.
 //!
 //! A run carries a [`Knowledge`] value: the records and the tables a team's configuration
 //! extends, which the analysis hands to the layers that read it. The team's declared
@@ -20,6 +20,7 @@
 pub mod brokers;
 pub mod grpc;
 pub mod http;
+pub mod retry;
 mod runtime;
 
 use crate::vocab::Framework;
@@ -76,6 +77,11 @@ pub type Path = Vec<String>;
 /// `"reqwest::Client"` as a [`Path`].
 pub fn path(text: &str) -> Path {
     text.split("::").map(str::to_string).collect()
+}
+
+/// Words as records hold them.
+pub(crate) fn words(words: &[&str]) -> Vec<String> {
+    words.iter().map(|word| word.to_string()).collect()
 }
 
 /// The same segments, whatever string type holds them.
@@ -444,76 +450,3 @@ pub const FAILURE_CHECKS: &[&str] = &["is_err", "is_ok", "is_success", "is_serve
 
 /// Macros that make a loop an event loop, not a retry.
 pub const EVENT_LOOP_MACROS: &[&str] = &["select", "select_biased"];
-
-/// Library retries, by the function or method that starts them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RetryLibrary {
-    Backon,
-    Backoff,
-    TokioRetry,
-    RetryCrate,
-    Again,
-}
-
-impl RetryLibrary {
-    pub fn name(self) -> &'static str {
-        match self {
-            RetryLibrary::Backon => "backon",
-            RetryLibrary::Backoff => "backoff",
-            RetryLibrary::TokioRetry => "tokio-retry",
-            RetryLibrary::RetryCrate => "retry",
-            RetryLibrary::Again => "again",
-        }
-    }
-}
-
-/// Free functions that start a retry: path prefix, library, index of the operation argument.
-pub const RETRY_FUNCTIONS: &[(&[&str], RetryLibrary, usize)] = &[
-    (&["backoff", "future", "retry"], RetryLibrary::Backoff, 1),
-    (
-        &["backoff", "future", "retry_notify"],
-        RetryLibrary::Backoff,
-        1,
-    ),
-    (&["backoff", "retry"], RetryLibrary::Backoff, 1),
-    (&["backoff", "retry_notify"], RetryLibrary::Backoff, 1),
-    (
-        &["tokio_retry", "Retry", "spawn"],
-        RetryLibrary::TokioRetry,
-        1,
-    ),
-    (
-        &["tokio_retry", "RetryIf", "spawn"],
-        RetryLibrary::TokioRetry,
-        1,
-    ),
-    (
-        &["tokio_retry", "Retry", "start"],
-        RetryLibrary::TokioRetry,
-        1,
-    ),
-    (&["retry", "retry"], RetryLibrary::RetryCrate, 1),
-    (&["retry", "retry_with_index"], RetryLibrary::RetryCrate, 1),
-    (&["again", "retry"], RetryLibrary::Again, 0),
-    (&["again", "retry_if"], RetryLibrary::Again, 0),
-];
-
-/// Methods whose receiver is code run on each attempt (backon's `(|| ..).retry(policy)`):
-/// the summary keeps where that receiver is written.
-pub const RANGED_RECEIVER_METHODS: &[&str] = &["retry"];
-
-/// backon's builders, named in the argument of `.retry(..)`.
-pub const BACKON_BUILDERS: &[&str] = &["ExponentialBuilder", "ConstantBuilder", "FibonacciBuilder"];
-/// Strategies whose delay does not grow.
-pub const CONSTANT_STRATEGIES: &[&str] = &[
-    "ConstantBuilder",
-    "FixedInterval",
-    "Fixed",
-    "Constant",
-    "constant",
-];
-
-/// backoff's `ExponentialBackoff::default()` gives up after 15 minutes of elapsed time.
-pub const BACKOFF_DEFAULT_MAX_ELAPSED_MS: u64 = 15 * 60 * 1000;
-/// backon's `ExponentialBuilder::default()`: 3 retries after 1 s, 2 s and 4 s.
-pub const BACKON_DEFAULT_EXPONENTIAL_DELAYS_MS: u64 = 7_000;

@@ -8,6 +8,7 @@
 use super::brokers::Broker;
 use super::grpc::GrpcLibrary;
 use super::http::{self, HttpLibrary};
+use super::retry::RetryLibrary;
 use super::{
     same_path, ClientBounds, DEADLINE_HEADERS, DEADLINE_TYPES, IDEMPOTENCY_FIELD_PARTS,
     IDEMPOTENCY_HEADERS, KEY_TABLE_PARTS, MESSAGE_ID_NAMES,
@@ -31,6 +32,9 @@ pub struct Knowledge {
     pub grpc_libraries: Vec<GrpcLibrary>,
     /// Message brokers: their producers and consumer loops (`knowledge/brokers/`).
     pub brokers: Vec<Broker>,
+    /// Retry libraries: how a retry of theirs starts and what it does by default
+    /// (`knowledge/retry/`).
+    pub retry_libraries: Vec<RetryLibrary>,
     /// Clients whose methods are downstream calls by themselves (no request builder):
     /// hyper's, then the team's own wrappers.
     pub direct_clients: Vec<DirectClient>,
@@ -103,6 +107,7 @@ impl Knowledge {
             client_bounds: ClientBounds::conventional(),
             grpc_libraries: super::grpc::builtin(),
             brokers: super::brokers::builtin(),
+            retry_libraries: super::retry::builtin(),
             direct_clients: http::hyper::clients(),
             deadline_headers: DEADLINE_HEADERS
                 .iter()

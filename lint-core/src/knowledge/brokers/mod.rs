@@ -7,7 +7,7 @@ pub mod lapin;
 pub mod rdkafka;
 pub mod redis_streams;
 
-use super::ClientBounds;
+use super::{words, ClientBounds};
 
 /// Every broker the analysis knows of, in the order consumers are matched.
 pub fn builtin() -> Vec<Broker> {
@@ -51,10 +51,6 @@ pub struct Consumer {
     pub topic_methods: Vec<String>,
     /// Methods a loop calls on the consumer to receive one message.
     pub receive_methods: Vec<String>,
-}
-
-pub(crate) fn words(words: &[&str]) -> Vec<String> {
-    words.iter().map(|word| word.to_string()).collect()
 }
 
 /// The bounds of a producer built like most clients, and by configuration keys whose value

@@ -4,11 +4,7 @@
 //! budget, not what remains of it.
 
 use super::GrpcLibrary;
-use crate::knowledge::ClientBounds;
-
-fn words(words: &[&str]) -> Vec<String> {
-    words.iter().map(|word| word.to_string()).collect()
-}
+use crate::knowledge::{words, ClientBounds};
 
 pub fn record() -> GrpcLibrary {
     GrpcLibrary {
