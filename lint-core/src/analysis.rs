@@ -191,7 +191,12 @@ pub(crate) fn walk_hints(knowledge: &Knowledge) -> WalkHints {
     let owned = |words: &[&str]| words.iter().map(|word| word.to_string()).collect();
     WalkHints {
         inert_traits: owned(knowledge::INERT_TRAITS),
-        literal_macros: owned(knowledge::LITERAL_MACROS),
+        literal_macros: knowledge
+            .sql_libraries
+            .iter()
+            .flat_map(|library| library.query_macros.iter().cloned())
+            .chain(owned(knowledge::FORMAT_MACROS))
+            .collect(),
         kept_format_words: [
             knowledge::KEY_TABLE_PARTS,
             knowledge::IDEMPOTENCY_FIELD_PARTS,

@@ -6,7 +6,7 @@ use super::sql::schema::Schemas;
 use super::{reach, FactsCache, Reach};
 use crate::discovery::{DiscoveredHandler, HandlerFunction};
 use crate::index::{AttrArg, CallTarget, Callee, FnId, WorkspaceIndex};
-use crate::knowledge::{Knowledge, OPAQUE_DOWNSTREAM_METHODS, OPAQUE_STORE_METHODS, STORE_CRATES};
+use crate::knowledge::{Knowledge, OPAQUE_DOWNSTREAM_METHODS, OPAQUE_STORE_METHODS};
 use crate::location::TextRange;
 use crate::vocab::Framework;
 
@@ -81,7 +81,7 @@ impl HandlerPath {
             HandlerFunction::Closure { enclosing, range } => (enclosing, Some(range)),
         };
         let reached = reach(index, knowledge, schemas, cache, root, within);
-        let (opaque_state, opaque_downstream) = opaque_io(index, &reached, within);
+        let (opaque_state, opaque_downstream) = opaque_io(index, knowledge, &reached, within);
         HandlerPath {
             incoming_deadline: incoming_deadline(index, knowledge, handler, root),
             deadline_ms: budget_attribute(index, root).map(|(_, ms)| ms),
@@ -104,6 +104,7 @@ impl HandlerPath {
 /// Those that may touch a store, then those that may leave the process.
 fn opaque_io(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     reached: &Reach,
     within: Option<TextRange>,
 ) -> (Vec<OpaqueCall>, Vec<OpaqueCall>) {
@@ -151,7 +152,7 @@ fn opaque_io(
                     if store_method
                         && path
                             .first()
-                            .is_some_and(|first| STORE_CRATES.contains(&first.as_str())) =>
+                            .is_some_and(|first| knowledge.is_store_crate(first)) =>
                 {
                     state.push(opaque(OpaqueReason::UnreadForm(path.join("::"))))
                 }

@@ -261,7 +261,7 @@ pub fn function_facts(
     facts.sleeps = retries::sleeps(&resolved);
     facts.randomises = retries::randomises(body, &resolved);
     facts.retries = retries::retries(index, knowledge, function, &resolved);
-    facts.transactions = state::transactions(index, function, &resolved);
+    facts.transactions = state::transactions(index, knowledge, function, &resolved);
     facts.accesses =
         state::state_accesses(index, knowledge, function, &resolved, &facts.transactions);
     facts.reactions = outcomes::error_reactions(

@@ -3,9 +3,10 @@
 //!
 //! A library the facts read calls of is a record in its own file: `http/` (reqwest, ureq,
 //! surf; hyper's direct clients), `grpc/` (tonic), `brokers/` (rdkafka, async-nats, lapin,
-//! redis streams), `retry/` (backoff, backon, tokio-retry, retry, again). The words no
-//! single library owns — frameworks' routing, deadlines, hand-written retry loops, Rust's
-//! own conventions — are tables in this module; stores (SQL and Redis) are in `state.rs`.
+//! redis streams), `retry/` (backoff, backon, tokio-retry, retry, again), `sql/` (sqlx,
+//! diesel, sea-orm, tokio-postgres). The words no single library owns — frameworks'
+//! routing, deadlines, hand-written retry loops, Rust's own conventions — are tables in
+//! this module; Redis and the words of state (inbox tables, outcomes) are in `state.rs`.
 //!
 //! A run carries a [`Knowledge`] value: the records and the tables a team's configuration
 //! extends, which the analysis hands to the layers that read it. The team's declared
@@ -22,6 +23,7 @@ pub mod grpc;
 pub mod http;
 pub mod retry;
 mod runtime;
+pub mod sql;
 
 use crate::vocab::Framework;
 

@@ -9,6 +9,7 @@ use super::brokers::Broker;
 use super::grpc::GrpcLibrary;
 use super::http::{self, HttpLibrary};
 use super::retry::RetryLibrary;
+use super::sql::SqlLibrary;
 use super::{
     same_path, ClientBounds, DEADLINE_HEADERS, DEADLINE_TYPES, IDEMPOTENCY_FIELD_PARTS,
     IDEMPOTENCY_HEADERS, KEY_TABLE_PARTS, MESSAGE_ID_NAMES,
@@ -35,6 +36,8 @@ pub struct Knowledge {
     /// Retry libraries: how a retry of theirs starts and what it does by default
     /// (`knowledge/retry/`).
     pub retry_libraries: Vec<RetryLibrary>,
+    /// SQL libraries: how a query is written, run and made transactional (`knowledge/sql/`).
+    pub sql_libraries: Vec<SqlLibrary>,
     /// Clients whose methods are downstream calls by themselves (no request builder):
     /// hyper's, then the team's own wrappers.
     pub direct_clients: Vec<DirectClient>,
@@ -108,6 +111,7 @@ impl Knowledge {
             grpc_libraries: super::grpc::builtin(),
             brokers: super::brokers::builtin(),
             retry_libraries: super::retry::builtin(),
+            sql_libraries: super::sql::builtin(),
             direct_clients: http::hyper::clients(),
             deadline_headers: DEADLINE_HEADERS
                 .iter()
@@ -172,6 +176,45 @@ impl Knowledge {
                     && same_path(&path[path.len() - 2..], &api.path[api.path.len() - 2..])
                     && path.first().map(AsRef::as_ref) == api.path.first().map(String::as_str))
         })
+    }
+
+    /// Whether a method of any SQL library's list (`list` picks it) is `method`.
+    pub fn sql_says(&self, list: fn(&SqlLibrary) -> &[String], method: &str) -> bool {
+        super::sql::any_says(&self.sql_libraries, list, method)
+    }
+
+    /// The SQL library a macro path (`sqlx::query!`) runs a query of.
+    pub fn query_macro(&self, path: &[impl AsRef<str>]) -> Option<&SqlLibrary> {
+        self.sql_libraries
+            .iter()
+            .find(|library| library.is_query_macro(path))
+    }
+
+    /// Whether a macro path comes from a crate of a SQL library with query macros.
+    pub fn is_query_macro_crate(&self, path: &[impl AsRef<str>]) -> bool {
+        path.first().is_some_and(|first| {
+            self.sql_libraries.iter().any(|library| {
+                library.query_macro_prefix.is_some() && library.owns_crate(first.as_ref())
+            })
+        })
+    }
+
+    /// Whether a function's path takes SQL text as its first argument: `sqlx::query`.
+    pub fn is_sql_text_function(&self, path: &[impl AsRef<str>]) -> bool {
+        self.sql_libraries.iter().any(|library| {
+            library
+                .text_functions
+                .iter()
+                .any(|known| same_path(path, known))
+        })
+    }
+
+    /// Whether a crate is a store's: a SQL library's, or another store's.
+    pub fn is_store_crate(&self, name: &str) -> bool {
+        self.sql_libraries
+            .iter()
+            .any(|library| library.owns_crate(name))
+            || super::OTHER_STORE_CRATES.contains(&name)
     }
 
     /// The client a method's type belongs to, matched by crate and type name.

@@ -1,135 +1,13 @@
-//! What failfirst knows of stores: the APIs that read and write them, how transactions
-//! open and close, where idempotency keys live, and the words that name outcomes.
+//! What failfirst knows of stores beside the SQL libraries' records (`sql/`): Redis's
+//! commands, where idempotency keys live, fresh values, and the words that name outcomes.
 
-/// Macros whose string arguments are kept in the summary: the SQL of `sqlx::query!(..)`
-/// is parsed from them, and `format!(..)` builds SQL text too.
-pub const LITERAL_MACROS: &[&str] = &[
-    "query",
-    "query_as",
-    "query_scalar",
-    "query_unchecked",
-    "query_as_unchecked",
-    "query_scalar_unchecked",
-    "format",
-];
-
-/// Functions whose first string argument is SQL text, by the crate they come from.
-pub const SQL_TEXT_FUNCTIONS: &[&[&str]] = &[
-    &["sqlx", "query"],
-    &["sqlx", "query_as"],
-    &["sqlx", "query_scalar"],
-    &["sqlx", "query_with"],
-    &["sqlx", "query_as_with"],
-    &["sqlx", "raw_sql"],
-    &["diesel", "sql_query"],
-    &["sea_orm", "Statement", "from_string"],
-    &["sea_orm", "Statement", "from_sql_and_values"],
-];
-
-/// Methods that run a query built before them (`sqlx::query(..).execute(&pool)`); the
-/// argument is the executor: a pool, a connection or a transaction.
-pub const QUERY_RUN_METHODS: &[&str] = &[
-    "execute",
-    "execute_many",
-    "fetch",
-    "fetch_one",
-    "fetch_optional",
-    "fetch_all",
-    "fetch_many",
-    // diesel
-    "get_result",
-    "get_results",
-    "load",
-    "first",
-    // sea-orm
-    "exec",
-    "exec_with_returning",
-    "exec_without_returning",
-    "one",
-    "all",
-];
-
-/// Methods of database clients that take SQL text as their first argument and run it on
-/// the receiver: tokio-postgres `client.execute("UPDATE ..", &[..])`, sea-orm
-/// `db.execute_unprepared(..)`. The text must parse as SQL for the call to count.
-pub const SQL_TEXT_METHODS: &[&str] = &[
-    "execute",
-    "query",
-    "query_one",
-    "query_opt",
-    "query_raw",
-    "batch_execute",
-    "simple_query",
-    "execute_unprepared",
-];
+/// Macros whose string arguments are kept in the summary beside the SQL libraries' query
+/// macros: `format!(..)` builds SQL text too.
+pub const FORMAT_MACROS: &[&str] = &["format"];
 
 /// Methods that look at what a write did: `.rows_affected()`, a `RETURNING` row fetched
 /// optionally. A claim whose outcome is looked at tells the first attempt from a repeat.
 pub const OUTCOME_METHODS: &[&str] = &["rows_affected", "fetch_optional", "is_some", "is_none"];
-
-/// Methods that open a transaction and return it: `let mut tx = pool.begin().await?`
-/// (sqlx, sea-orm), `client.transaction().await?` (tokio-postgres). When the call is given
-/// a closure instead (diesel, sea-orm), the closure is the transaction.
-pub const TRANSACTION_METHODS: &[&str] =
-    &["begin", "begin_with", "transaction", "build_transaction"];
-pub const COMMIT_METHODS: &[&str] = &["commit"];
-
-/// diesel's write DSL: `diesel::insert_into(table)`, `diesel::update(..)`, `diesel::delete(..)`.
-pub struct DieselWrite {
-    pub function: &'static str,
-    pub statement: &'static str,
-}
-pub const DIESEL_WRITES: &[DieselWrite] = &[
-    DieselWrite {
-        function: "insert_into",
-        statement: "INSERT",
-    },
-    DieselWrite {
-        function: "insert_or_ignore_into",
-        statement: "INSERT OR IGNORE",
-    },
-    DieselWrite {
-        function: "replace_into",
-        statement: "REPLACE",
-    },
-    DieselWrite {
-        function: "update",
-        statement: "UPDATE",
-    },
-    DieselWrite {
-        function: "delete",
-        statement: "DELETE",
-    },
-];
-/// Methods of a diesel or sea-orm insert that make it conditional on a conflict.
-pub const CONFLICT_METHODS: &[&str] = &[
-    "on_conflict",
-    "on_conflict_do_nothing",
-    "do_nothing",
-    "do_update",
-    "on_empty",
-];
-
-/// sea-orm: `Entity::insert(model).exec(db)`, `Entity::update_many()..exec(db)`.
-pub const SEA_ORM_ENTITY_WRITES: &[(&str, &str)] = &[
-    ("insert", "INSERT"),
-    ("insert_many", "INSERT"),
-    ("update", "UPDATE"),
-    ("update_many", "UPDATE"),
-    ("delete", "DELETE"),
-    ("delete_many", "DELETE"),
-    ("delete_by_id", "DELETE"),
-];
-/// sea-orm `ActiveModel` methods: `model.insert(db)`.
-pub const SEA_ORM_MODEL_WRITES: &[(&str, &str)] = &[
-    ("insert", "INSERT"),
-    ("update", "UPDATE"),
-    ("save", "UPSERT"),
-    ("delete", "DELETE"),
-];
-/// Methods of a sea-orm or diesel update that write a value relative to the old one:
-/// `Expr::col(Balance).sub(amount)`.
-pub const RELATIVE_EXPR_METHODS: &[&str] = &["add", "sub", "increment", "decrement"];
 
 /// Redis commands as redis-rs spells its methods, and what each does to state.
 pub struct RedisCommand {
@@ -344,21 +222,9 @@ pub const OPAQUE_STORE_METHODS: &[&str] = &[
 /// and `call` are left out: channels, plugins and services use them as often as clients do.
 pub const OPAQUE_DOWNSTREAM_METHODS: &[&str] =
     &["post", "put", "patch", "delete", "request", "publish"];
-/// Crates of stores: a call into one that the facts do not recognise may be a write they
-/// miss.
-pub const STORE_CRATES: &[&str] = &[
-    "sqlx",
-    "tokio_postgres",
-    "deadpool_postgres",
-    "bb8_postgres",
-    "diesel",
-    "diesel_async",
-    "sea_orm",
-    "redis",
-    "deadpool_redis",
-    "mongodb",
-    "aws_sdk_dynamodb",
-];
+/// Crates of stores no SQL record describes (`sql/`): a call into one (or into a SQL
+/// library's crate) that the facts do not recognise may be a write they miss.
+pub const OTHER_STORE_CRATES: &[&str] = &["redis", "deadpool_redis", "mongodb", "aws_sdk_dynamodb"];
 
 /// Functions that make a new value on every call: an id, a token, a timestamp. A value made
 /// this way is not an idempotency key, and a unique key filled with it never meets the row
@@ -404,11 +270,6 @@ pub const FRESH_VALUE_METHODS: &[&str] = &[
 ];
 // The database functions whose value is new on every call are read from the SQL itself
 // (`now()`, `gen_random_uuid()`): any function of no parameter is taken as one.
-
-/// sea-orm's `ActiveValue` constructors that set a column (`Set(x)`), and those that leave
-/// it to the database (`NotSet`).
-pub const ACTIVE_VALUE_SET: &[&str] = &["Set", "Unchanged"];
-pub const ACTIVE_VALUE_NOT_SET: &[&str] = &["NotSet"];
 
 /// Tables that hold work to send after the commit (an outbox, a delivery queue): a row
 /// written there in the transaction makes a later call recoverable. Matched as parts of

@@ -4,24 +4,24 @@
 use super::reader::Reader;
 use super::values::Bound;
 use super::{claims_key_column, Access, InsertedValues, StateAccess, Store};
-use crate::facts::deadlines::path_is;
 use crate::facts::sql::{self, SqlStatement};
 use crate::index::CompactString;
 use crate::index::{CallSite, CallTarget, Callee, ValueExpr};
-use crate::knowledge::{
-    CONFLICT_METHODS, DIESEL_WRITES, QUERY_RUN_METHODS, RELATIVE_EXPR_METHODS,
-    SEA_ORM_ENTITY_WRITES, SEA_ORM_MODEL_WRITES, SQL_TEXT_FUNCTIONS, SQL_TEXT_METHODS,
-};
+use crate::knowledge::sql::SqlLibrary;
 use crate::location::TextRange;
 
 /// Where the statement's SQL comes from.
-enum Source {
+enum Source<'k> {
     Sql(Result<Vec<SqlStatement>, String>),
-    Diesel {
+    /// A write on a table module (diesel).
+    Table {
+        library: &'k SqlLibrary,
         statement: &'static str,
         table: Option<String>,
     },
-    SeaOrmEntity {
+    /// A write on an entity (sea-orm).
+    Entity {
+        library: &'k SqlLibrary,
         statement: &'static str,
         entity: String,
     },
@@ -53,7 +53,7 @@ impl Reader<'_> {
         if let Some(inside) = self.body().macros.iter().find(|used| {
             call.range.contains_range(&used.range)
                 && used.range.start > call.range.start
-                && used.path.first().is_some_and(|first| first == "sqlx")
+                && self.knowledge.is_query_macro_crate(&used.path)
         }) {
             return Some(inside.range);
         }
@@ -87,35 +87,59 @@ impl Reader<'_> {
                 .iter()
                 .any(|entry| entry.path.first().is_some_and(|first| first == krate))
         };
-        let (api, table) = match (method, root) {
-            ("load" | "get_result" | "get_results" | "first", ValueExpr::Name(table))
-                if imports("diesel") =>
-            {
-                ("diesel", table.clone())
+        let read_of = |library: &SqlLibrary| -> Option<String> {
+            if let Some(tables) = &library.tables {
+                if tables.reads.iter().any(|known| known == method) {
+                    match root {
+                        ValueExpr::Name(table) if imports(&library.name) => {
+                            return Some(table.to_string());
+                        }
+                        ValueExpr::Path(path)
+                            if imports(&library.name)
+                                || path.first().is_some_and(|first| *first == library.name)
+                                // `comments::table`: the module `table!` made, whatever the
+                                // imports.
+                                || path.len() == 2
+                                    && path.last().is_some_and(|last| *last == tables.table_item) =>
+                        {
+                            return Some(
+                                path.first()
+                                    .map(|first| first.to_string())
+                                    .unwrap_or_default(),
+                            );
+                        }
+                        _ => {}
+                    }
+                }
             }
-            ("load" | "get_result" | "get_results" | "first", ValueExpr::Path(path))
-                if imports("diesel")
-                    || path.first().is_some_and(|first| first == "diesel")
-                    // `comments::table`: the module `table!` made, whatever the imports.
-                    || path.len() == 2 && path.last().is_some_and(|last| last == "table") =>
-            {
-                ("diesel", path.first().cloned().unwrap_or_default())
+            let entities = library.entities.as_ref()?;
+            match root {
+                ValueExpr::Call { callee, .. }
+                    if entities.reads.iter().any(|known| known == method)
+                        && callee.last().is_some_and(|last| {
+                            last.starts_with(entities.find_prefix.as_str())
+                        })
+                        && imports(&library.name) =>
+                {
+                    // `processed_event::Entity::find_by_id(..)`: the module names the entity.
+                    let mut names = callee.iter().rev().skip(1);
+                    Some(match names.next() {
+                        Some(name) if *name == entities.entity_type => names
+                            .next()
+                            .map(|name| name.to_string())
+                            .unwrap_or_default(),
+                        Some(name) => name.to_string(),
+                        None => String::new(),
+                    })
+                }
+                _ => None,
             }
-            ("one" | "all", ValueExpr::Call { callee, .. })
-                if callee.last().is_some_and(|last| last.starts_with("find"))
-                    && imports("sea_orm") =>
-            {
-                // `processed_event::Entity::find_by_id(..)`: the module names the entity.
-                let mut names = callee.iter().rev().skip(1);
-                let entity = match names.next() {
-                    Some(name) if name == "Entity" => names.next().cloned().unwrap_or_default(),
-                    Some(name) => name.clone(),
-                    None => Default::default(),
-                };
-                ("sea_orm", entity)
-            }
-            _ => return None,
         };
+        let (api, table) = self
+            .knowledge
+            .sql_libraries
+            .iter()
+            .find_map(|library| Some((library.name.as_str(), read_of(library)?)))?;
         Some(StateAccess {
             range: call.range,
             statement: call.statement,
@@ -175,7 +199,10 @@ impl Reader<'_> {
     /// `<query>.execute(&mut *tx)`, `.fetch_one(&pool)`, diesel `.execute(conn)`, sea-orm
     /// `.exec(db)`; and sqlx's executor-first form, `tx.execute(query)`.
     pub(super) fn query_run(&self, call: &CallSite, method: &str) -> Option<StateAccess> {
-        if !QUERY_RUN_METHODS.contains(&method) {
+        if !self
+            .knowledge
+            .sql_says(|library| &library.run_methods, method)
+        {
             return None;
         }
         let runs_with_exec = method.starts_with("exec") && method != "execute";
@@ -221,7 +248,9 @@ impl Reader<'_> {
                 }
             };
         let outcome_checked = self.outcome_checked(call)
-            || matches!(method, "fetch_optional" | "get_result" | "first" | "one");
+            || self
+                .knowledge
+                .sql_says(|library| &library.row_methods, method);
         let mut claims_key = false;
         let mut inserted = None;
         let mut transition = false;
@@ -242,9 +271,13 @@ impl Reader<'_> {
                 ("SQL".to_string(), access_of_statements(&statements))
             }
             Source::Sql(Err(reason)) => ("SQL".to_string(), Access::Unknown(reason)),
-            Source::Diesel { statement, table } => {
+            Source::Table {
+                library,
+                statement,
+                table,
+            } => {
                 let conflict = chain.iter().any(|(_, other)| {
-                    matches!(&other.callee, Callee::Method { method, .. } if CONFLICT_METHODS.contains(&method.as_str()))
+                    matches!(&other.callee, Callee::Method { method, .. } if library.conflict_methods.iter().any(|known| known == method.as_str()))
                 });
                 let do_update = chain.iter().any(|(_, other)| {
                     matches!(&other.callee, Callee::Method { method, .. } if method == "do_update")
@@ -292,15 +325,26 @@ impl Reader<'_> {
                 }
                 (
                     format!(
-                        "diesel::{}",
+                        "{}::{}",
+                        library.name,
                         statement.to_ascii_lowercase().replace(' ', "_")
                     ),
                     dsl_write(statement, table, conflict, do_update, relative),
                 )
             }
-            Source::SeaOrmEntity { statement, entity } => {
+            Source::Entity {
+                library,
+                statement,
+                entity,
+            } => {
+                let relative_methods: Vec<&str> = library
+                    .entities
+                    .iter()
+                    .flat_map(|entities| &entities.relative_methods)
+                    .map(String::as_str)
+                    .collect();
                 let conflict = chain.iter().any(|(_, other)| {
-                    matches!(&other.callee, Callee::Method { method, .. } if CONFLICT_METHODS.contains(&method.as_str()))
+                    matches!(&other.callee, Callee::Method { method, .. } if library.conflict_methods.iter().any(|known| known == method.as_str()))
                         || other.arg_mentions.mentions_method(&["do_nothing", "update_column", "update_columns"])
                 });
                 let do_update = chain.iter().any(|(_, other)| {
@@ -310,7 +354,7 @@ impl Reader<'_> {
                 });
                 let relative = chain
                     .iter()
-                    .any(|(_, other)| other.arg_mentions.mentions_method(RELATIVE_EXPR_METHODS));
+                    .any(|(_, other)| other.arg_mentions.mentions_method(&relative_methods));
                 if statement == "INSERT" {
                     // `Entity::insert(model)`: the model is the argument of the path call.
                     inserted = chain
@@ -328,7 +372,12 @@ impl Reader<'_> {
                         });
                 }
                 (
-                    format!("sea_orm {}::{}", entity, statement.to_ascii_lowercase()),
+                    format!(
+                        "{} {}::{}",
+                        library.name,
+                        entity,
+                        statement.to_ascii_lowercase()
+                    ),
                     dsl_write(
                         statement,
                         Some(entity.to_ascii_lowercase()),
@@ -373,7 +422,7 @@ impl Reader<'_> {
     /// `query!` macro, or its `.bind(..)` calls in order.
     fn bound_values<'c>(&'c self, root: TextRange, chain: &[(usize, &'c CallSite)]) -> Bound<'c> {
         if let Some(used) = self.body().macros.iter().find(|used| {
-            used.range.start == root.start && used.path.first().is_some_and(|first| first == "sqlx")
+            used.range.start == root.start && self.knowledge.is_query_macro_crate(&used.path)
         }) {
             return Bound::MacroArguments(used);
         }
@@ -396,15 +445,10 @@ impl Reader<'_> {
         root: TextRange,
         runs_with_exec: bool,
         chain: &[(usize, &CallSite)],
-    ) -> Option<Source> {
+    ) -> Option<Source<'_>> {
         // `sqlx::query!("..")`: a macro at the root of the chain.
         if let Some(query_macro) = self.body().macros.iter().find(|used| {
-            used.range.start == root.start
-                && used.path.first().is_some_and(|first| first == "sqlx")
-                && used
-                    .path
-                    .last()
-                    .is_some_and(|last| last.starts_with("query"))
+            used.range.start == root.start && self.knowledge.query_macro(&used.path).is_some()
         }) {
             return Some(Source::Sql(match query_macro.literals.first() {
                 Some(text) => sql::parse(text),
@@ -422,45 +466,54 @@ impl Reader<'_> {
                 CallTarget::External(path) => path.clone(),
                 _ => written.clone(),
             };
-            if SQL_TEXT_FUNCTIONS.iter().any(|known| path_is(&path, known)) {
+            if self.knowledge.is_sql_text_function(&path) {
                 return Some(Source::Sql(self.sql_text_of(other)));
             }
             let last = path.last().map(CompactString::as_str).unwrap_or_default();
-            if path.first().is_some_and(|first| first == "diesel") || written.len() == 1 {
-                if let Some(write) = DIESEL_WRITES.iter().find(|write| write.function == last) {
-                    let from_diesel = path.first().is_some_and(|first| first == "diesel");
-                    if from_diesel {
-                        // `orders::table` or `schema::orders::table`: the table is the
-                        // module that `table!` generated.
-                        let table = other
-                            .arg_mentions
-                            .paths()
-                            .find_map(|path| match path {
-                                [.., table, last] if last == "table" => Some(table.to_string()),
-                                [first, ..] => Some(first.to_string()),
-                                [] => None,
-                            })
-                            .or_else(|| other.arg_mentions.names().next().map(str::to_string));
-                        return Some(Source::Diesel {
-                            statement: write.statement,
-                            table,
-                        });
-                    }
-                }
+            // `diesel::insert_into(orders::table)`: a function of the library's crate.
+            let table_write = self.knowledge.sql_libraries.iter().find_map(|library| {
+                let tables = library.tables.as_ref()?;
+                path.first().filter(|first| **first == library.name)?;
+                let write = tables.writes.iter().find(|write| write.name == last)?;
+                Some((library, tables, write))
+            });
+            if let Some((library, tables, write)) = table_write {
+                // `orders::table` or `schema::orders::table`: the table is the module that
+                // `table!` generated.
+                let table = other
+                    .arg_mentions
+                    .paths()
+                    .find_map(|path| match path {
+                        [.., table, last] if *last == tables.table_item => Some(table.to_string()),
+                        [first, ..] => Some(first.to_string()),
+                        [] => None,
+                    })
+                    .or_else(|| other.arg_mentions.names().next().map(str::to_string));
+                return Some(Source::Table {
+                    library,
+                    statement: write.statement,
+                    table,
+                });
             }
-            if written.len() >= 2 {
-                if let Some((_, statement)) =
-                    SEA_ORM_ENTITY_WRITES.iter().find(|(name, _)| *name == last)
-                {
-                    if runs_with_exec {
-                        let entity = written[written.len() - 2].to_string();
-                        let entity = if entity == "Entity" && written.len() >= 3 {
-                            written[written.len() - 3].to_string()
-                        } else {
-                            entity
-                        };
-                        return Some(Source::SeaOrmEntity { statement, entity });
-                    }
+            // `Order::insert(model)`, `order::Entity::update_many()`, run with `exec`.
+            if written.len() >= 2 && runs_with_exec {
+                let entity_write = self.knowledge.sql_libraries.iter().find_map(|library| {
+                    let entities = library.entities.as_ref()?;
+                    let write = entities.writes.iter().find(|write| write.name == last)?;
+                    Some((library, entities, write))
+                });
+                if let Some((library, entities, write)) = entity_write {
+                    let entity = written[written.len() - 2].to_string();
+                    let entity = if entity == entities.entity_type && written.len() >= 3 {
+                        written[written.len() - 3].to_string()
+                    } else {
+                        entity
+                    };
+                    return Some(Source::Entity {
+                        library,
+                        statement: write.statement,
+                        entity,
+                    });
                 }
             }
         }
@@ -550,7 +603,10 @@ impl Reader<'_> {
         receiver: &ValueExpr,
         method: &str,
     ) -> Option<StateAccess> {
-        if !SQL_TEXT_METHODS.contains(&method) {
+        if !self
+            .knowledge
+            .sql_says(|library| &library.text_methods, method)
+        {
             return None;
         }
         let text = call.arg_mentions.literals().next()?;
@@ -592,25 +648,33 @@ impl Reader<'_> {
         receiver: &ValueExpr,
         method: &str,
     ) -> Option<StateAccess> {
-        let (_, statement) = SEA_ORM_MODEL_WRITES
-            .iter()
-            .find(|(name, _)| *name == method)?;
+        let (library, entities, write) =
+            self.knowledge.sql_libraries.iter().find_map(|library| {
+                let entities = library.entities.as_ref()?;
+                let write = entities
+                    .model_writes
+                    .iter()
+                    .find(|write| write.name == method)?;
+                Some((library, entities, write))
+            })?;
+        let statement = write.statement;
+        let model_type = entities.model_type.as_str();
+        let names_model = |path: &[CompactString]| path.iter().any(|segment| segment == model_type);
         let is_active_model = match receiver {
             ValueExpr::Name(name) => self.body().locals.iter().rev().any(|local| {
                 local.name == *name
                     && local.scope.contains(call.range.start)
-                    && (matches!(&local.init, Some(ValueExpr::StructLiteral(path)) if path.iter().any(|segment| segment == "ActiveModel"))
+                    && (matches!(&local.init, Some(ValueExpr::StructLiteral(path)) if names_model(path))
+                        || local.init_mentions.paths().any(names_model)
                         || local
-                        .init_mentions
-                        .paths()
-                        .any(|path| path.iter().any(|segment| segment == "ActiveModel"))
-                        || local.init_mentions.mentions_method(&["into_active_model"])
+                            .init_mentions
+                            .mentions_method(&[entities.into_model_method.as_str()])
                         || local
                             .declared
                             .as_ref()
-                            .is_some_and(|ty| ty.path.iter().any(|segment| segment == "ActiveModel")))
+                            .is_some_and(|ty| names_model(&ty.path)))
             }),
-            ValueExpr::StructLiteral(path) => path.iter().any(|segment| segment == "ActiveModel"),
+            ValueExpr::StructLiteral(path) => names_model(path),
             _ => false,
         };
         if !is_active_model {
@@ -632,7 +696,7 @@ impl Reader<'_> {
                         .into_iter()
                         .chain(local.init_mentions.paths())
                         .find_map(|path| {
-                            let at = path.iter().position(|segment| segment == "ActiveModel")?;
+                            let at = path.iter().position(|segment| segment == model_type)?;
                             at.checked_sub(1).map(|before| path[before].to_string())
                         })
                 })
@@ -643,7 +707,7 @@ impl Reader<'_> {
             range: call.range,
             statement: call.statement,
             store: Store::Sql,
-            api: format!("sea_orm ActiveModel::{method}"),
+            api: format!("{} {model_type}::{method}", library.name),
             access: dsl_write(
                 statement,
                 Some(entity.to_ascii_lowercase()),
@@ -657,7 +721,7 @@ impl Reader<'_> {
             outcome_checked: self.outcome_checked(call),
             transition: false,
             failure_answered_by_read: false,
-            inserted: (*statement == "INSERT")
+            inserted: (statement == "INSERT")
                 .then(|| {
                     let ValueExpr::Name(model) = receiver else {
                         return None;

@@ -3,10 +3,12 @@
 
 use super::Transaction;
 use crate::index::{CallTarget, Callee, FnId, LocalBinding, ValueExpr, WorkspaceIndex};
-use crate::knowledge::{COMMIT_METHODS, TRANSACTION_METHODS};
+use crate::knowledge::sql::SqlLibrary;
+use crate::knowledge::Knowledge;
 
 pub(in crate::facts) fn transactions(
     index: &WorkspaceIndex,
+    knowledge: &Knowledge,
     function: FnId,
     resolved: &[CallTarget],
 ) -> Vec<Transaction> {
@@ -15,7 +17,7 @@ pub(in crate::facts) fn transactions(
         .locals
         .iter()
         .filter(|local| {
-            opens_transaction(index, function, local)
+            opens_transaction(index, knowledge, function, local)
                 || returned_by_helper(index, function, resolved, local)
         })
         .map(|local| {
@@ -25,7 +27,7 @@ pub(in crate::facts) fn transactions(
                 .iter()
                 .find(|call| {
                     matches!(&call.callee, Callee::Method { receiver: ValueExpr::Name(name), method }
-                        if *name == local.name && COMMIT_METHODS.contains(&method.as_str()))
+                        if *name == local.name && knowledge.sql_says(commit_methods, method))
                         && local.scope.contains(call.range.start)
                 })
                 .map(|call| call.statement);
@@ -43,7 +45,7 @@ pub(in crate::facts) fn transactions(
         let Callee::Method { method, .. } = &call.callee else {
             continue;
         };
-        if !TRANSACTION_METHODS.contains(&method.as_str()) {
+        if !knowledge.sql_says(transaction_methods, method) {
             continue;
         }
         if let Some(closure) = body
@@ -123,7 +125,12 @@ fn names_transaction(
 
 /// `let tx = pool.begin().await?`: a local bound to a transaction (not to the result of a
 /// closure transaction, whose initialiser holds the closure).
-fn opens_transaction(index: &WorkspaceIndex, function: FnId, local: &LocalBinding) -> bool {
+fn opens_transaction(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    local: &LocalBinding,
+) -> bool {
     let Some(init_range) = local.init_range else {
         return false;
     };
@@ -133,7 +140,7 @@ fn opens_transaction(index: &WorkspaceIndex, function: FnId, local: &LocalBindin
     // initialiser (`.map_err(|_| ..)`) does not count.
     let opening = body.calls.iter().find(|call| {
         init_range.contains_range(&call.range)
-            && matches!(&call.callee, Callee::Method { method, .. } if TRANSACTION_METHODS.contains(&method.as_str()))
+            && matches!(&call.callee, Callee::Method { method, .. } if knowledge.sql_says(transaction_methods, method))
     });
     opening.is_some_and(|call| {
         !body
@@ -144,4 +151,12 @@ fn opens_transaction(index: &WorkspaceIndex, function: FnId, local: &LocalBindin
         .declared
         .as_ref()
         .is_some_and(|ty| ty.last_name() == Some("Transaction"))
+}
+
+fn transaction_methods(library: &SqlLibrary) -> &[String] {
+    &library.transaction_methods
+}
+
+fn commit_methods(library: &SqlLibrary) -> &[String] {
+    &library.commit_methods
 }

@@ -8,9 +8,8 @@ use super::{InsertedValues, ValueOrigin, SELF_PARAMETER};
 use crate::facts::deadlines::path_is;
 use crate::facts::sql::{InsertedRow, SqlValue};
 use crate::index::{CallSite, CallTarget, Callee, CompactString, FnId, Mention, WorkspaceIndex};
-use crate::knowledge::{
-    ACTIVE_VALUE_NOT_SET, ACTIVE_VALUE_SET, FRESH_VALUE_FUNCTIONS, FRESH_VALUE_METHODS,
-};
+use crate::knowledge::sql::EntityBuilder;
+use crate::knowledge::{Knowledge, FRESH_VALUE_FUNCTIONS, FRESH_VALUE_METHODS};
 use crate::location::Position;
 
 /// Locals are followed this many assignments back.
@@ -127,7 +126,7 @@ impl Reader<'_> {
             let fields = literal
                 .fields
                 .iter()
-                .filter(|field| !left_to_database(&field.mentions.items))
+                .filter(|field| !left_to_database(self.knowledge, &field.mentions.items))
                 .map(|field| {
                     (
                         field.name.as_str().to_ascii_lowercase(),
@@ -377,14 +376,21 @@ fn fresh_path(path: &[CompactString]) -> Option<String> {
         .map(|known| format!("`{}()`", known.join("::")))
 }
 
-/// sea-orm's `NotSet`: the column is left to the database.
-fn left_to_database(items: &[Mention]) -> bool {
-    let says = |words: &[&str]| {
-        items
-            .iter()
-            .any(|item| mention_last(item).is_some_and(|last| words.contains(&last)))
+/// An active model's field that says its column is left to the database (sea-orm's
+/// `NotSet`) and not set.
+fn left_to_database(knowledge: &Knowledge, items: &[Mention]) -> bool {
+    let says = |list: fn(&EntityBuilder) -> &[String]| {
+        items.iter().any(|item| {
+            mention_last(item).is_some_and(|last| {
+                knowledge
+                    .sql_libraries
+                    .iter()
+                    .filter_map(|library| library.entities.as_ref())
+                    .any(|entities| list(entities).iter().any(|word| word == last))
+            })
+        })
     };
-    says(ACTIVE_VALUE_NOT_SET) && !says(ACTIVE_VALUE_SET)
+    says(|entities| &entities.value_not_set) && !says(|entities| &entities.value_set)
 }
 
 fn mention_last(item: &Mention) -> Option<&str> {

@@ -1,0 +1,36 @@
+//! diesel: its write DSL (`diesel::insert_into(orders::table).values(..)`, `update(..)
+//! .set(..)`, `delete(..)`), `sql_query("..")`, reads through `.load(conn)` and friends,
+//! and `conn.transaction(|conn| ..)`.
+
+use super::{writes, SqlLibrary, TableBuilder};
+use crate::knowledge::{path, words};
+
+pub fn record() -> SqlLibrary {
+    SqlLibrary {
+        name: "diesel".to_string(),
+        crates: words(&["diesel", "diesel_async"]),
+        text_functions: vec![path("diesel::sql_query")],
+        run_methods: words(&["execute", "get_result", "get_results", "load", "first"]),
+        row_methods: words(&["get_result", "first"]),
+        transaction_methods: words(&["transaction", "build_transaction"]),
+        commit_methods: words(&["commit"]),
+        conflict_methods: words(&[
+            "on_conflict",
+            "on_conflict_do_nothing",
+            "do_nothing",
+            "do_update",
+        ]),
+        tables: Some(TableBuilder {
+            writes: writes(&[
+                ("insert_into", "INSERT"),
+                ("insert_or_ignore_into", "INSERT OR IGNORE"),
+                ("replace_into", "REPLACE"),
+                ("update", "UPDATE"),
+                ("delete", "DELETE"),
+            ]),
+            reads: words(&["load", "get_result", "get_results", "first"]),
+            table_item: "table".to_string(),
+        }),
+        ..SqlLibrary::default()
+    }
+}

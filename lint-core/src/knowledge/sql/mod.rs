@@ -1,0 +1,139 @@
+//! SQL libraries, one record per file: how a query is written (a macro, a function or a
+//! method given SQL text, a query builder), how it is run, how a transaction opens and
+//! commits, and which builder methods write what.
+//!
+//! The facts interpret these records: `facts/state/queries.rs` reads SQL text with
+//! sqlparser whichever library carries it, and the two builder shapes — free functions
+//! over a table module (diesel's `insert_into(orders::table)`) and entities with active
+//! models (sea-orm's `Order::insert(model)`, `model.insert(db)`) — as the records say.
+
+pub mod diesel;
+pub mod sea_orm;
+pub mod sqlx;
+pub mod tokio_postgres;
+
+use super::Path;
+
+/// Every SQL library the analysis knows of.
+pub fn builtin() -> Vec<SqlLibrary> {
+    vec![
+        sqlx::record(),
+        diesel::record(),
+        sea_orm::record(),
+        tokio_postgres::record(),
+    ]
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SqlLibrary {
+    /// The crate users name it by: `sqlx`.
+    pub name: String,
+    /// Crates of the library and its pool or async adapters (`diesel_async`,
+    /// `deadpool_postgres`): a call into one that no record describes may be a write the
+    /// facts miss.
+    pub crates: Vec<String>,
+    /// Macros whose string arguments the walk keeps, for the SQL in them: `query!`.
+    pub query_macros: Vec<String>,
+    /// Macros of the crate that run a query, by the start of their name (`query` covers
+    /// `query!`, `query_as!`, `query_file!`, whose SQL is in a file and cannot be read).
+    pub query_macro_prefix: Option<String>,
+    /// Functions whose first string argument is SQL text: `sqlx::query("..")`.
+    pub text_functions: Vec<Path>,
+    /// Methods of a connection that take SQL text and run it on the receiver:
+    /// `client.execute("UPDATE ..", &[..])`.
+    pub text_methods: Vec<String>,
+    /// Methods that run a query built before them; their argument is the executor.
+    pub run_methods: Vec<String>,
+    /// Methods that run a query and hand back the one row it touched (optionally): a
+    /// write run this way has its outcome looked at.
+    pub row_methods: Vec<String>,
+    /// Methods that open a transaction (returning it, or given a closure that is one).
+    pub transaction_methods: Vec<String>,
+    pub commit_methods: Vec<String>,
+    /// Methods of a builder write that make it conditional on a conflict.
+    pub conflict_methods: Vec<String>,
+    /// A query builder over table modules, as diesel's.
+    pub tables: Option<TableBuilder>,
+    /// A query builder over entities and active models, as sea-orm's.
+    pub entities: Option<EntityBuilder>,
+}
+
+/// Free functions of the crate that start a write on a table module
+/// (`diesel::insert_into(orders::table)`), and reads run on a table
+/// (`orders.filter(..).load(conn)`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableBuilder {
+    pub writes: Vec<BuilderWrite>,
+    /// Methods that run a read on a table.
+    pub reads: Vec<String>,
+    /// The item a table module holds (`orders::table`): the table is the module.
+    pub table_item: String,
+}
+
+/// Entities (`Order::insert(model)`, `order::Entity::find()`) and their active models
+/// (`model.insert(db)`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EntityBuilder {
+    /// Associated functions of an entity that start a write.
+    pub writes: Vec<BuilderWrite>,
+    /// Methods of an active model that write it.
+    pub model_writes: Vec<BuilderWrite>,
+    /// Methods that run a read started by a `find` function of an entity.
+    pub reads: Vec<String>,
+    pub find_prefix: String,
+    /// The type an entity's module defines (`order::Entity`): the entity is the module.
+    pub entity_type: String,
+    /// The active model's type, and the method that turns a model into one.
+    pub model_type: String,
+    pub into_model_method: String,
+    /// Methods of an update's value that make it relative to the old one:
+    /// `Expr::col(Balance).sub(amount)`.
+    pub relative_methods: Vec<String>,
+    /// Constructors of an active model's field that set a column (`Set(x)`), and those that
+    /// leave it to the database (`NotSet`).
+    pub value_set: Vec<String>,
+    pub value_not_set: Vec<String>,
+}
+
+/// A builder call that writes, and the statement it amounts to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuilderWrite {
+    pub name: String,
+    /// `INSERT`, `INSERT OR IGNORE`, `REPLACE`, `UPSERT`, `UPDATE` or `DELETE`.
+    pub statement: &'static str,
+}
+
+pub(crate) fn writes(pairs: &[(&str, &'static str)]) -> Vec<BuilderWrite> {
+    pairs
+        .iter()
+        .map(|(name, statement)| BuilderWrite {
+            name: name.to_string(),
+            statement,
+        })
+        .collect()
+}
+
+impl SqlLibrary {
+    /// Whether a crate is this library's or one of its adapters'.
+    pub fn owns_crate(&self, name: &str) -> bool {
+        self.crates.iter().any(|known| known == name)
+    }
+
+    /// Whether a macro path is one of the library's query macros: `sqlx::query_as!`.
+    pub fn is_query_macro(&self, path: &[impl AsRef<str>]) -> bool {
+        self.query_macro_prefix.as_ref().is_some_and(|prefix| {
+            path.first()
+                .is_some_and(|first| self.owns_crate(first.as_ref()))
+                && path
+                    .last()
+                    .is_some_and(|last| last.as_ref().starts_with(prefix.as_str()))
+        })
+    }
+}
+
+/// Whether any of the libraries has `word` in the list `list` picks.
+pub fn any_says(libraries: &[SqlLibrary], list: fn(&SqlLibrary) -> &[String], word: &str) -> bool {
+    libraries
+        .iter()
+        .any(|library| list(library).iter().any(|known| known == word))
+}
