@@ -282,6 +282,11 @@ impl RouterEvaluator<'_> {
                         hits.extend(self.function_routes(target));
                     }
                 }
+                // `.configure(|cfg| api::config(cfg, &limits))`, or a closure calling several
+                // configuring functions (under an `if`): each one's routes.
+                ("configure", [ExprTree::Closure { range }]) => {
+                    hits.extend(self.routes_configured_in(scope.function, *range));
+                }
                 ("mount", [mount_prefix, ExprTree::Macro { args: routed, .. }]) => {
                     let mount_prefix = self.path_text(scope, mount_prefix).unwrap_or_default();
                     for routed_handler in routed {
@@ -335,6 +340,33 @@ impl RouterEvaluator<'_> {
         for arg in args {
             if matches!(arg, ExprTree::Call { .. } | ExprTree::MethodCall { .. }) {
                 hits.extend(self.eval_value(scope, statement, arg));
+            }
+        }
+        hits
+    }
+
+    /// The routes a `configure` closure registers: those of every workspace function it
+    /// calls (`|cfg| api::config(cfg, &limits)`), each reached only through it.
+    fn routes_configured_in(&mut self, function: FnId, closure: TextRange) -> Vec<RouteHit> {
+        let index = self.index;
+        let context = index.context_of(function);
+        let mut targets: Vec<FnId> = Vec::new();
+        for call in &index.fn_def(function).summary.body.calls {
+            if !closure.contains_range(&call.range) {
+                continue;
+            }
+            if let CallTarget::Local(resolved) = index.resolve_call(context, call) {
+                targets.extend(resolved);
+            }
+        }
+        targets.sort();
+        targets.dedup();
+        let mut hits = Vec::new();
+        for target in targets {
+            let routes = self.function_routes(target);
+            if !routes.is_empty() {
+                self.referenced.insert(target);
+                hits.extend(routes);
             }
         }
         hits

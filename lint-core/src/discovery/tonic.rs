@@ -3,7 +3,7 @@
 //! the trait comes from a module holding `tonic::include_proto!("package")`.
 
 use super::{DiscoveredHandler, HandlerFunction};
-use crate::index::{FnSummary, WorkspaceIndex};
+use crate::index::{FnSummary, Resolution, WorkspaceIndex};
 use crate::vocab::{Framework, Route};
 
 pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
@@ -15,7 +15,14 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         if impl_def.is_test {
             continue;
         }
-        let Some(service) = trait_path.last() else {
+        // The service as the generated code names it: `use ..::MetersService as
+        // MetersServiceGrpc;` still serves `MetersService`.
+        let declared_name = match &impl_def.trait_resolution {
+            Some(Resolution::External(path)) => path.last(),
+            Some(Resolution::Generated { rest, .. }) => rest.last(),
+            _ => None,
+        };
+        let Some(service) = declared_name.or(trait_path.last()) else {
             continue;
         };
         let package = impl_def
