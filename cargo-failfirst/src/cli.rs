@@ -73,13 +73,11 @@ pub enum Command {
     Dashboard(DashboardArgs),
 }
 
-/// Which workspace, packages or files a run reads, and how.
+/// Which workspace and packages a run reads, with which configuration, on how many
+/// threads: the options every command that lints shares (`cargo failfirst`, `card`,
+/// `baseline`, `score`), declared once and flattened into each.
 #[derive(Clone, Debug, Default, clap::Args)]
 pub struct InputArgs {
-    /// Files or folders to lint; each file belongs to the crate of its nearest Cargo.toml.
-    /// Without a path, lints the workspace around the current directory, as cargo does
-    pub paths: Vec<PathBuf>,
-
     /// Path to the Cargo.toml of the workspace or package to lint
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
@@ -93,33 +91,23 @@ pub struct InputArgs {
     #[arg(long)]
     pub workspace: bool,
 
-    /// Read the configuration from this file instead of looking for one from the linted
-    /// package up to the workspace root
+    /// Read the configuration from this file (a failfirst.toml, or a Cargo.toml with a
+    /// `[workspace.metadata.failfirst]` or `[package.metadata.failfirst]` table) instead of
+    /// looking for one from the linted package up to the workspace root
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Number of parallel threads (default: one per core, or RAYON_NUM_THREADS)
+    /// Number of parallel parsing threads (default: one per core, or RAYON_NUM_THREADS)
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<usize>,
 }
 
-impl InputArgs {
-    /// The same input as a plain run of `cargo failfirst` reads it.
-    pub fn check_args(&self) -> CheckArgs {
-        CheckArgs {
-            paths: self.paths.clone(),
-            manifest_path: self.manifest_path.clone(),
-            packages: self.packages.clone(),
-            workspace: self.workspace,
-            config: self.config.clone(),
-            jobs: self.jobs,
-            ..CheckArgs::default()
-        }
-    }
-}
-
 #[derive(Debug, clap::Args)]
 pub struct ScoreArgs {
+    /// Files or folders to lint; each file belongs to the crate of its nearest Cargo.toml.
+    /// Without a path, lints the workspace around the current directory, as cargo does
+    pub paths: Vec<PathBuf>,
+
     #[command(flatten)]
     pub input: InputArgs,
 
@@ -141,6 +129,17 @@ pub struct ScoreArgs {
     /// workspace root)
     #[arg(long, value_name = "FILE", requires = "backfill")]
     pub history: Option<PathBuf>,
+}
+
+impl ScoreArgs {
+    /// The same input as a plain run of `cargo failfirst` reads it.
+    pub fn check_args(&self) -> CheckArgs {
+        CheckArgs {
+            paths: self.paths.clone(),
+            input: self.input.clone(),
+            ..CheckArgs::default()
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -177,25 +176,8 @@ pub struct CardArgs {
     /// unknown
     pub queries: Vec<String>,
 
-    /// Path to the Cargo.toml of the workspace or package to lint
-    #[arg(long, value_name = "PATH")]
-    pub manifest_path: Option<PathBuf>,
-
-    /// Lint only this package of the workspace (may be repeated)
-    #[arg(short = 'p', long = "package", value_name = "SPEC")]
-    pub packages: Vec<String>,
-
-    /// Lint every member of the workspace
-    #[arg(long)]
-    pub workspace: bool,
-
-    /// Read the configuration from this file instead of looking for one
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// Number of parallel parsing threads
-    #[arg(short = 'j', long = "jobs", value_name = "N")]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// `cargo failfirst baseline`: what to lint, and where the baseline goes.
@@ -204,17 +186,8 @@ pub struct BaselineArgs {
     /// Files or folders to lint; without a path, the workspace around the current directory
     pub paths: Vec<PathBuf>,
 
-    /// Path to the Cargo.toml of the workspace or package to lint
-    #[arg(long, value_name = "PATH")]
-    pub manifest_path: Option<PathBuf>,
-
-    /// Lint only this package of the workspace (may be repeated)
-    #[arg(short = 'p', long = "package", value_name = "SPEC")]
-    pub packages: Vec<String>,
-
-    /// Lint every member of the workspace
-    #[arg(long)]
-    pub workspace: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Set a rule to `deny` for this run (may be repeated)
     #[arg(short = 'D', long = "deny", value_name = "RULE")]
@@ -228,14 +201,6 @@ pub struct BaselineArgs {
     #[arg(short = 'A', long = "allow", value_name = "RULE")]
     pub allow: Vec<String>,
 
-    /// Read the configuration from this file instead of looking for one
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// Number of parallel parsing threads
-    #[arg(short = 'j', long = "jobs", value_name = "N")]
-    pub jobs: Option<usize>,
-
     /// Write the baseline to this file instead of the configuration's `baseline`, or
     /// `failfirst-baseline.json` at the workspace root
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -248,18 +213,8 @@ pub struct CheckArgs {
     /// Without a path, lints the workspace around the current directory, as cargo does
     pub paths: Vec<PathBuf>,
 
-    /// Path to the Cargo.toml of the workspace or package to lint
-    #[arg(long, value_name = "PATH")]
-    pub manifest_path: Option<PathBuf>,
-
-    /// Lint only this package of the workspace (may be repeated)
-    #[arg(short = 'p', long = "package", value_name = "SPEC")]
-    pub packages: Vec<String>,
-
-    /// Lint every member of the workspace, not only the current package or the default
-    /// members
-    #[arg(long)]
-    pub workspace: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// How to print the report
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -287,12 +242,6 @@ pub struct CheckArgs {
     #[arg(short = 'A', long = "allow", value_name = "RULE")]
     pub allow: Vec<String>,
 
-    /// Read the configuration from this file (a failfirst.toml, or a Cargo.toml with a
-    /// `[workspace.metadata.failfirst]` or `[package.metadata.failfirst]` table) instead of
-    /// looking for one from the linted package up to the workspace root
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
     /// Fail (exit 1) when the team score, the share of handlers passing all four
     /// questions, is below this percentage; overrides the configuration's `fail-under`
     #[arg(long, value_name = "PCT", value_parser = percentage)]
@@ -308,10 +257,6 @@ pub struct CheckArgs {
     /// the share of the touched handlers that pass all four questions
     #[arg(long, value_name = "REV")]
     pub diff_base: Option<String>,
-
-    /// Number of parallel parsing threads (default: one per core, or RAYON_NUM_THREADS)
-    #[arg(short = 'j', long = "jobs", value_name = "N")]
-    pub jobs: Option<usize>,
 
     /// After the table, print the card of every handler that fails or is unknown (the
     /// human format): each answer's evidence and what could not be resolved

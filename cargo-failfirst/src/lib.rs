@@ -430,14 +430,10 @@ fn emit(text: &str, file: Option<&Path>, what: &str, io: &mut Io<'_>) -> Result<
 fn write_baseline(args: &BaselineArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
     let check_args = CheckArgs {
         paths: args.paths.clone(),
-        manifest_path: args.manifest_path.clone(),
-        packages: args.packages.clone(),
-        workspace: args.workspace,
+        input: args.input.clone(),
         deny: args.deny.clone(),
         warn: args.warn.clone(),
         allow: args.allow.clone(),
-        config: args.config.clone(),
-        jobs: args.jobs,
         ..CheckArgs::default()
     };
     let Analysed {
@@ -513,11 +509,7 @@ fn card(args: &CardArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
     }
     let check_args = CheckArgs {
         paths,
-        manifest_path: args.manifest_path.clone(),
-        packages: args.packages.clone(),
-        workspace: args.workspace,
-        config: args.config.clone(),
-        jobs: args.jobs,
+        input: args.input.clone(),
         ..CheckArgs::default()
     };
     let analysed = match analyse(&check_args, cwd, io) {
@@ -580,9 +572,9 @@ pub(crate) fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<A
     // which of its files are read.
     let input = if args.paths.is_empty() {
         let selection = workspace::Selection {
-            manifest_path: args.manifest_path.as_deref(),
-            packages: &args.packages,
-            workspace: args.workspace,
+            manifest_path: args.input.manifest_path.as_deref(),
+            packages: &args.input.packages,
+            workspace: args.input.workspace,
         };
         workspace::read_workspace(cwd, &selection)
             .map(|workspace| Input::Workspace(Box::new(workspace)))
@@ -659,7 +651,7 @@ pub(crate) fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<A
     let mut report = analyze(
         &analysis_input,
         &AnalysisOptions {
-            threads: args.jobs,
+            threads: args.input.jobs,
             knowledge: std::sync::Arc::new(std::mem::take(&mut config.knowledge)),
             progress: progress.as_ref().map(progress::ParsingBar::observer),
         },
@@ -786,7 +778,7 @@ fn load_config(
     input: &Input,
     cwd: &Path,
 ) -> Result<config::Config, config::ConfigError> {
-    if let Some(file) = &args.config {
+    if let Some(file) = &args.input.config {
         return config::load_explicit(file, cwd);
     }
     let starts: Vec<std::path::PathBuf> = match input {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::cli::{InputArgs, ScoreArgs};
+use crate::cli::{CheckArgs, InputArgs, ScoreArgs};
 use crate::history::git::{CommitFacts, Repository};
 use crate::history::{History, HistoryEntry, Recorded, DEFAULT_HISTORY};
 use crate::{Io, EXIT_ERROR, EXIT_OK};
@@ -75,7 +75,7 @@ pub fn run(args: &ScoreArgs, count: u32, cwd: &Path, io: &mut Io<'_>) -> i32 {
                 commits
                     .par_iter()
                     .map_with(finished, |finished, commit| {
-                        let entry = analyse_commit(&repository, commit, &args.input);
+                        let entry = analyse_commit(&repository, commit, args);
                         let _ = finished.send(describe(&entry));
                         entry
                     })
@@ -114,11 +114,7 @@ pub fn run(args: &ScoreArgs, count: u32, cwd: &Path, io: &mut Io<'_>) -> i32 {
 }
 
 /// Analyses one commit in a temporary copy of its tree, at the place of `cwd` in it.
-fn analyse_commit(
-    repository: &Repository,
-    commit: &CommitFacts,
-    input: &InputArgs,
-) -> HistoryEntry {
+fn analyse_commit(repository: &Repository, commit: &CommitFacts, args: &ScoreArgs) -> HistoryEntry {
     let recorded = Recorded::commit(commit.clone(), false);
     let analysed = tempfile::Builder::new()
         .prefix("failfirst-backfill-")
@@ -133,7 +129,7 @@ fn analyse_commit(
                     repository.prefix.trim_end_matches('/')
                 ));
             }
-            let input = in_commit(input, &repository.top, folder.path());
+            let input = in_commit(args, &repository.top, folder.path());
             // What the run would print goes into buffers: its error is the entry's reason.
             let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
             let mut quiet = Io {
@@ -145,7 +141,7 @@ fn analyse_commit(
                 // Nothing of the environment concerns analysing a past commit.
                 env: &|_| None,
             };
-            crate::analyse(&input.check_args(), &commit_cwd, &mut quiet)
+            crate::analyse(&input, &commit_cwd, &mut quiet)
                 .map(|analysed| analysed.report)
                 .map_err(|_| {
                     let said = String::from_utf8_lossy(&stderr);
@@ -175,20 +171,25 @@ fn in_git_terms(message: &str, folder: &Path, commit: &str) -> String {
         .replace(&folder, &tree)
 }
 
-/// The input arguments for a commit's copy of the tree at `copy`: absolute paths into the
-/// work tree at `top` point into the copy instead, and the analysis takes one thread.
-fn in_commit(input: &InputArgs, top: &Path, copy: &Path) -> InputArgs {
+/// The input of a run of `score` for a commit's copy of the tree at `copy`: absolute
+/// paths into the work tree at `top` point into the copy instead, and the analysis takes
+/// one thread (the commits are analysed side by side).
+fn in_commit(args: &ScoreArgs, top: &Path, copy: &Path) -> CheckArgs {
     let rebase = |path: &PathBuf| match path.strip_prefix(top) {
         Ok(inside) => copy.join(inside),
         Err(_) => path.clone(),
     };
-    InputArgs {
-        paths: input.paths.iter().map(rebase).collect(),
-        manifest_path: input.manifest_path.as_ref().map(rebase),
-        packages: input.packages.clone(),
-        workspace: input.workspace,
-        config: input.config.as_ref().map(rebase),
-        jobs: Some(1),
+    let input = &args.input;
+    CheckArgs {
+        paths: args.paths.iter().map(rebase).collect(),
+        input: InputArgs {
+            manifest_path: input.manifest_path.as_ref().map(rebase),
+            packages: input.packages.clone(),
+            workspace: input.workspace,
+            config: input.config.as_ref().map(rebase),
+            jobs: Some(1),
+        },
+        ..CheckArgs::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub fn run(args: &ScoreArgs, cwd: &Path, io: &mut Io<'_>) -> i32 {
         return backfill::run(args, count, cwd, io);
     }
     // The same run as `cargo failfirst`'s: the same numbers, from the same report.
-    let linted = match analyse(&args.input.check_args(), cwd, io) {
+    let linted = match analyse(&args.check_args(), cwd, io) {
         Ok(linted) => linted,
         Err(code) => return code,
     };
