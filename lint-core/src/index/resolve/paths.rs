@@ -80,10 +80,11 @@ impl WorkspaceIndex {
                             &mut Vec::new(),
                         ) {
                             Some(found) => found,
+                            // The segments after this one are added below, one by one.
                             None if !self.module(module).proto_packages.is_empty() => {
                                 Resolution::Generated {
                                     module,
-                                    rest: rest[position..].to_vec(),
+                                    rest: vec![segment.clone()],
                                 }
                             }
                             None => {
