@@ -89,3 +89,55 @@ pub(super) fn key_sources(
     }
     out
 }
+
+/// Keys by data flow: a table that this function looks a row up in (and looks at what it
+/// found), then, after other work, writes a row holding a value it did not make (the
+/// request's), is where it records what it has done, whatever the table's name: the
+/// lookup is a dedup check and the insert records the key. Work is a write to another
+/// table or a non-idempotent downstream call made here between the two. Both accesses are
+/// marked as the key's, so that the lookup guards what follows it and `dedup-race` judges
+/// the late record.
+pub(super) fn mark_tables_used_as_keys(
+    accesses: &mut [super::StateAccess],
+    downstream: &[super::DownstreamCall],
+) {
+    use super::{Access, ValueOrigin};
+    let mut marked = Vec::new();
+    for (read_at, read) in accesses.iter().enumerate() {
+        let Access::Read { tables, .. } = &read.access else {
+            continue;
+        };
+        if read.key_table || !read.outcome_checked || tables.is_empty() {
+            continue;
+        }
+        let after_read = |range: &TextRange| range.start > read.range.end;
+        let record = accesses.iter().enumerate().find(|(_, write)| {
+            after_read(&write.range)
+                && write.tables().iter().any(|table| tables.contains(table))
+                && write.inserted.as_ref().is_some_and(|inserted| {
+                    inserted.columns.iter().any(|(_, origin)| {
+                        matches!(origin, ValueOrigin::Given | ValueOrigin::Param { .. })
+                    })
+                })
+        });
+        let Some((record_at, record)) = record else {
+            continue;
+        };
+        let between = |range: &TextRange| after_read(range) && range.end < record.range.start;
+        let work_between = accesses.iter().any(|other| {
+            other.is_write()
+                && between(&other.range)
+                && !other.tables().iter().any(|table| tables.contains(table))
+        }) || downstream
+            .iter()
+            .any(|call| call.idempotent == Some(false) && between(&call.range));
+        if work_between {
+            marked.extend([read_at, record_at]);
+        }
+    }
+    for position in marked {
+        if let Some(access) = accesses.get_mut(position) {
+            access.key_table = true;
+        }
+    }
+}

@@ -264,6 +264,7 @@ pub fn function_facts(
     facts.transactions = state::transactions(index, knowledge, function, &resolved);
     facts.accesses =
         state::state_accesses(index, knowledge, function, &resolved, &facts.transactions);
+    keys::mark_tables_used_as_keys(&mut facts.accesses, &facts.downstream);
     facts.reactions = outcomes::error_reactions(
         index,
         function,

@@ -164,8 +164,16 @@ pub const KEY_TABLE_PARTS: &[&str] = &[
 
 /// Tables only ever appended to for the record (audit trails, logs): a second row on a
 /// retry changes no balance. Matched as parts of the lowercased name.
-pub const APPEND_ONLY_TABLE_PARTS: &[&str] =
-    &["audit", "_log", "log_", "modlog", "_history", "history_"];
+pub const APPEND_ONLY_TABLE_PARTS: &[&str] = &[
+    "audit",
+    "_log",
+    "log_",
+    "modlog",
+    "_history",
+    "history_",
+    "_activity",
+    "activity_",
+];
 
 /// Names of message ids that a consumer dedups on (`key = event_id`).
 pub const MESSAGE_ID_NAMES: &[&str] = &["event_id", "message_id", "msg_id", "eventid", "messageid"];
@@ -254,6 +262,13 @@ pub const FRESH_VALUE_FUNCTIONS: &[&[&str]] = &[
     &["Snowflake", "generate"],
 ];
 /// Methods that draw a new value: `rng.gen()`, `Alphanumeric.sample_string(..)`.
+/// Constructors of an id newtype that take nothing (`TenantId::new()`, `OrderId::generate()`):
+/// nothing from the request goes in, so each call makes a new id. Read only where the
+/// constructor's body is out of sight (declared by a macro, or in a dependency); a type is
+/// an id type when its name ends with one of [`ID_TYPE_SUFFIXES`].
+pub const FRESH_ID_CONSTRUCTORS: &[&str] = &["new", "generate", "random", "new_random"];
+pub const ID_TYPE_SUFFIXES: &[&str] = &["Id", "Uuid", "Ulid"];
+
 pub const FRESH_VALUE_METHODS: &[&str] = &[
     "new_v4",
     "now_v7",

@@ -38,6 +38,8 @@ pub struct Citation {
 pub enum WriteSafety {
     RecordsTheKey,
     Idempotent,
+    /// An update that changes only rows still in the state its `WHERE` tests.
+    StateTransition,
     /// An upsert or `DO NOTHING` on a unique key the schema has.
     IdempotentOnKey(KeyShown),
     AppendsToAuditTable,
@@ -260,6 +262,7 @@ impl fmt::Display for Evidence {
                 let why = match safety {
                     WriteSafety::RecordsTheKey => "records the idempotency key".to_string(),
                     WriteSafety::Idempotent => "is idempotent".to_string(),
+                    WriteSafety::StateTransition => "changes only rows still in the state its `WHERE` tests (a state transition): a retry finds none left to change".to_string(),
                     WriteSafety::IdempotentOnKey(key) => {
                         format!("is idempotent on the unique key {key}")
                     }

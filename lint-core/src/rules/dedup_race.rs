@@ -14,7 +14,10 @@ Finds handlers that look their idempotency key up with a plain read (`SELECT .. 
 idempotency_keys WHERE key = $1`, diesel's `idempotency_keys.find(key).first(conn)`,
 sea-orm's `IdempotencyKey::find_by_id(key).one(db)`, a Redis `GET`), do their work, and
 only then record the key without a guard (`INSERT` without `ON CONFLICT`, a plain `SET`),
-in the same transaction or not. The finding points at the lookup. A lookup serialised
+in the same transaction or not. The key is known by what the code does with it, not by
+its name: a table the handler looks a row up in, then, after the work, inserts the
+request's value into (`SELECT .. FROM payouts WHERE reference = $1` .. `INSERT INTO payouts
+(reference, ..)`) is used as a key table. The finding points at the lookup. A lookup serialised
 first is not reported: `SELECT .. FOR UPDATE` of the key row, or an advisory lock on the
 key (`SELECT pg_advisory_xact_lock(hashtext($1))`) taken before it in its transaction.
 

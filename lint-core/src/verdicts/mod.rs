@@ -324,6 +324,7 @@ impl<'a> Judge<'a> {
         };
         match &write.access.access {
             _ if write.access.on_key_table() => WriteSafety::RecordsTheKey,
+            Access::Write { .. } if write.access.transition => WriteSafety::StateTransition,
             Access::Write {
                 idempotent: true, ..
             } => match &write.conflict_key {

@@ -33,7 +33,9 @@ pub struct StateAccess {
     pub api: String,
     pub access: Access,
     pub executor: Executor,
-    /// One of its tables (or its Redis key) is named as an idempotency or inbox record.
+    /// One of its tables (or its Redis key) is named as an idempotency or inbox record, or
+    /// is used as one by data flow: looked up, then written a row of the request's after the
+    /// work (`keys::mark_tables_used_as_keys`).
     pub key_table: bool,
     /// The values bound into it include an idempotency key or message id
     /// (`.bind(req.idempotency_key)`, `query!(.., event.event_id)`).
@@ -249,6 +251,12 @@ pub(super) fn state_accesses(
                 .tables()
                 .iter()
                 .any(|table| knowledge.is_key_name(table));
+            // A state transition changes only the rows still in the state it tests: run
+            // again, it finds none, whatever it adds to them (`SET status = 'pending',
+            // retries = retries + 1 WHERE status = 'failed'`).
+            if let Access::Write { idempotent, .. } = &mut access.access {
+                *idempotent |= access.transition;
+            }
             access
         }));
     }

@@ -103,8 +103,8 @@ impl Reader<'_> {
                                     && path.last().is_some_and(|last| *last == tables.table_item) =>
                         {
                             return Some(
-                                path.first()
-                                    .map(|first| first.to_string())
+                                table_of_path(path, &tables.table_item)
+                                    .map(|table| table.to_string())
                                     .unwrap_or_default(),
                             );
                         }
@@ -483,11 +483,8 @@ impl Reader<'_> {
                 let table = other
                     .arg_mentions
                     .paths()
-                    .find_map(|path| match path {
-                        [.., table, last] if *last == tables.table_item => Some(table.to_string()),
-                        [first, ..] => Some(first.to_string()),
-                        [] => None,
-                    })
+                    .find_map(|path| table_of_path(path, &tables.table_item))
+                    .map(|table| table.to_string())
                     .or_else(|| other.arg_mentions.names().next().map(str::to_string));
                 return Some(Source::Table {
                     library,
@@ -868,4 +865,17 @@ fn sets_relative(mentions: &crate::index::Mentions) -> bool {
         seen.push(name);
     }
     false
+}
+
+/// The table a path names: `orders::table` and `schema::orders::table` (the module diesel's
+/// `table!` made, its item `table_item`), `orders::dsl::orders` and `orders_dsl::orders`
+/// (the table re-exported by its `dsl` module, imported under an alias such as `use
+/// schema::orders::dsl as orders_dsl`), else the first segment (`orders::id`).
+fn table_of_path(path: &[CompactString], table_item: &str) -> Option<CompactString> {
+    match path {
+        [.., table, last] if *last == table_item => Some(table.clone()),
+        [.., module, table] if module == "dsl" || module.ends_with("_dsl") => Some(table.clone()),
+        [first, ..] => Some(first.clone()),
+        [] => None,
+    }
 }

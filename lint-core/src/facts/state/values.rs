@@ -9,7 +9,9 @@ use crate::facts::deadlines::path_is;
 use crate::facts::sql::{InsertedRow, SqlValue};
 use crate::index::{CallSite, CallTarget, Callee, CompactString, FnId, Mention, WorkspaceIndex};
 use crate::knowledge::sql::EntityBuilder;
-use crate::knowledge::{Knowledge, FRESH_VALUE_FUNCTIONS, FRESH_VALUE_METHODS};
+use crate::knowledge::{
+    Knowledge, FRESH_ID_CONSTRUCTORS, FRESH_VALUE_FUNCTIONS, FRESH_VALUE_METHODS, ID_TYPE_SUFFIXES,
+};
 use crate::location::Position;
 
 /// Locals are followed this many assignments back.
@@ -234,7 +236,8 @@ impl Reader<'_> {
                 return ValueOrigin::Fresh(what);
             }
         }
-        // `CustomerId::new()`: a workspace function that makes a fresh value.
+        // `CustomerId::new()`: a workspace function that makes a fresh value, or an id
+        // newtype's constructor whose body is out of sight.
         for item in items {
             if let Mention::Path(path) = item {
                 if let Some(what) = self.fresh_path_helper(path) {
@@ -245,17 +248,19 @@ impl Reader<'_> {
         origin
     }
 
-    /// A function of the workspace called by this path here that returns a fresh value.
+    /// A function of the workspace called by this path here that returns a fresh value;
+    /// where the function is out of sight, an id newtype's constructor that takes nothing.
     fn fresh_path_helper(&self, path: &[CompactString]) -> Option<String> {
         self.body()
             .calls
             .iter()
             .enumerate()
             .filter(|(_, call)| matches!(&call.callee, Callee::Path(written) if written.as_slice() == path))
-            .find_map(|(position, _)| match &self.resolved[position] {
+            .find_map(|(position, call)| match &self.resolved[position] {
                 CallTarget::Local(targets) => targets
                     .iter()
                     .find_map(|target| returns_fresh(self.index, *target)),
+                _ if call.arg_mentions.items.is_empty() => new_id(path),
                 _ => None,
             })
     }
@@ -340,15 +345,37 @@ fn returns_fresh(index: &WorkspaceIndex, function: FnId) -> Option<String> {
     if summary.body.calls.len() > 12 {
         return None;
     }
-    summary.body.calls.iter().find_map(|call| {
-        let made = match &call.callee {
+    summary
+        .body
+        .calls
+        .iter()
+        .find_map(|call| match &call.callee {
             Callee::Path(path) => fresh_path(path),
             Callee::Method { method, .. } => FRESH_VALUE_METHODS
                 .contains(&method.as_str())
                 .then(|| format!("`.{method}()`")),
-        };
-        made.map(|what| format!("{what} in `{}`", summary.name))
-    })
+        })
+        // `nanoid!(9)`: a generator written as a macro.
+        .or_else(|| {
+            summary.body.macros.iter().find_map(|used| {
+                fresh_path(&used.path).map(|_| format!("`{}!()`", used.path.join("::")))
+            })
+        })
+        .map(|what| format!("{what} in `{}`", summary.name))
+}
+
+/// `TenantId::new()`: a constructor of an id newtype that takes nothing makes a new id
+/// (the caller checks that it takes nothing and that its body is out of sight).
+fn new_id(path: &[CompactString]) -> Option<String> {
+    let [.., type_name, constructor] = path else {
+        return None;
+    };
+    let id_type = type_name.starts_with(|c: char| c.is_ascii_uppercase())
+        && ID_TYPE_SUFFIXES
+            .iter()
+            .any(|suffix| type_name.ends_with(suffix));
+    (id_type && FRESH_ID_CONSTRUCTORS.contains(&constructor.as_str()))
+        .then(|| format!("`{type_name}::{constructor}()`"))
 }
 
 /// The generator an expression calls, if any.
