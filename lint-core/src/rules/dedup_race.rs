@@ -16,10 +16,11 @@ sea-orm's `IdempotencyKey::find_by_id(key).one(db)`, a Redis `GET`), do their wo
 only then record the key without a guard (`INSERT` without `ON CONFLICT`, a plain `SET`),
 in the same transaction or not. The key is known by what the code does with it, not by
 its name: a table the handler looks a row up in, then, after the work, inserts the
-request's value into (`SELECT .. FROM payouts WHERE reference = $1` .. `INSERT INTO payouts
-(reference, ..)`) is used as a key table. The finding points at the lookup. A lookup serialised
-first is not reported: `SELECT .. FOR UPDATE` of the key row, or an advisory lock on the
-key (`SELECT pg_advisory_xact_lock(hashtext($1))`) taken before it in its transaction.
+request's value into (`SELECT .. FROM payouts WHERE reference = $1`, then `INSERT INTO
+payouts (reference, ..)`) is used as a key table. The finding points at the lookup. A
+lookup serialised first is not reported: `SELECT .. FOR UPDATE` of the key row, or an
+advisory lock on the key (`SELECT pg_advisory_xact_lock(hashtext($1))`) taken before it in
+its transaction.
 
 ## Why is this bad?
 Retries arrive together: a client times out and retries while the first attempt is still
