@@ -77,6 +77,27 @@ impl ParseProgress<'_> {
 const BATCH_FILES: usize = 2048;
 
 pub fn analyze(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
+    // The index is built, and handlers discovered and judged, on a thread with the
+    // workers' stack: the summaries keep the shape of long chains (a router of thousands
+    // of `.route(..)` calls), and walking or dropping them recurses as deep as the chain.
+    // The limits of `sources` bound that depth, and this stack holds it (see `limits`).
+    let outcome = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("failfirst-analysis".to_string())
+            .stack_size(WORKER_STACK_BYTES)
+            .spawn_scoped(scope, || analyze_here(input, options))
+            .ok()
+            .map(|thread| thread.join())
+    });
+    match outcome {
+        Some(Ok(report)) => report,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread to be had: this one will do for all but the deepest inputs.
+        None => analyze_here(input, options),
+    }
+}
+
+fn analyze_here(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
     if let Some(threads) = options.threads {
         builder = builder.num_threads(threads);
@@ -293,7 +314,11 @@ fn analyze_batch(
     let part = build_report_part(&index, knowledge, &handlers, &problems, schemas);
     // Freeing millions of small allocations takes a second on a large workspace; it runs
     // beside the next batch (or the writing of the report) instead of before it.
-    std::thread::spawn(move || drop((index, handlers)));
+    // On the workers' stack, as deep summaries drop recursively. Without a thread, the
+    // refused closure, index and all, is dropped here.
+    let _ = std::thread::Builder::new()
+        .stack_size(WORKER_STACK_BYTES)
+        .spawn(move || drop((index, handlers)));
     part
 }
 
@@ -612,6 +637,9 @@ pub(crate) fn index_of_sources(crates: &[CrateInput], sources: &[&str]) -> Works
         summaries.get_mut(file.0 as usize).and_then(Option::take)
     })
 }
+
+#[cfg(test)]
+mod limits;
 
 #[cfg(test)]
 mod tests {

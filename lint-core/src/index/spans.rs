@@ -1,6 +1,17 @@
 //! Cheap ranges of syntax nodes. syn's `Spanned::span()` prints the node to tokens and joins
 //! their spans, which costs as much as the node is large and makes nested nodes quadratic;
 //! here a node's range is taken from its first and last tokens.
+//!
+//! Finding the first token of `a.b().c()` walks down to `a`, and the last of
+//! `if .. else if .. else ..` walks to the last `else`: along a chain of 30,000 calls,
+//! asking for every call's range would be quadratic. The walks are loops, and a walk longer
+//! than [`MEMO_AFTER_STEPS`] remembers its answer for every node it passed, so that the
+//! next question about a node of the same chain is answered at once. The memory is per
+//! thread and holds addresses of syntax nodes: [`forget_long_chains`] clears it before and
+//! after each file.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
@@ -66,34 +77,105 @@ pub(crate) fn local_range(local: &syn::Local) -> TextRange {
     TextRange::between(local.let_token.span, local.semi_token.span)
 }
 
+/// One step of a walk to a first or last token: the token, or the node that holds it.
+enum Step<'a> {
+    Found(Span),
+    Next(&'a syn::Expr),
+}
+
+/// Walks longer than this remember their answer for each node they passed.
+const MEMO_AFTER_STEPS: usize = 32;
+
+thread_local! {
+    /// First (`false`) and last (`true`) tokens of the nodes of long chains, by node address.
+    static LONG_CHAINS: RefCell<HashMap<(usize, bool), Span>> = RefCell::new(HashMap::new());
+}
+
+/// Forgets what long walks remembered: the addresses belong to a syntax tree that is about
+/// to be dropped, or to the previous file's.
+pub(crate) fn forget_long_chains() {
+    LONG_CHAINS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        memo.clear();
+        memo.shrink_to_fit();
+    });
+}
+
 fn expr_start(expr: &syn::Expr) -> Span {
+    walk(expr, false, start_step)
+}
+
+fn expr_end(expr: &syn::Expr) -> Span {
+    walk(expr, true, end_step)
+}
+
+fn walk<'a>(expr: &'a syn::Expr, towards_end: bool, step: fn(&'a syn::Expr) -> Step<'a>) -> Span {
+    let address = |node: &syn::Expr| (node as *const syn::Expr as usize, towards_end);
+    let remembered = |node: &syn::Expr| {
+        LONG_CHAINS.with(|memo| {
+            let memo = memo.borrow();
+            if memo.is_empty() {
+                None
+            } else {
+                memo.get(&address(node)).copied()
+            }
+        })
+    };
+    let mut current = expr;
+    let mut steps = 0;
+    let found = loop {
+        if let Some(span) = remembered(current) {
+            break span;
+        }
+        match step(current) {
+            Step::Found(span) => break span,
+            Step::Next(next) => current = next,
+        }
+        steps += 1;
+    };
+    if steps > MEMO_AFTER_STEPS {
+        LONG_CHAINS.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let mut current = expr;
+            while let Step::Next(next) = step(current) {
+                if memo.insert(address(current), found).is_some() {
+                    break;
+                }
+                current = next;
+            }
+        });
+    }
+    found
+}
+
+fn start_step(expr: &syn::Expr) -> Step<'_> {
     use syn::Expr::*;
     if let Some(attr) = expr_attrs(expr).and_then(|attrs| attrs.first()) {
-        return attr.pound_token.span;
+        return Step::Found(attr.pound_token.span);
     }
-    match expr {
+    Step::Found(match expr {
         Array(node) => node.bracket_token.span.open(),
-        Assign(node) => expr_start(&node.left),
+        Assign(node) => return Step::Next(&node.left),
         Async(node) => node.async_token.span,
-        Await(node) => expr_start(&node.base),
-        Binary(node) => expr_start(&node.left),
+        Await(node) => return Step::Next(&node.base),
+        Binary(node) => return Step::Next(&node.left),
         Block(node) => match &node.label {
             Some(label) => label.name.apostrophe,
             None => node.block.brace_token.span.open(),
         },
         Break(node) => node.break_token.span,
-        Call(node) => expr_start(&node.func),
-        Cast(node) => expr_start(&node.expr),
+        Call(node) => return Step::Next(&node.func),
+        Cast(node) => return Step::Next(&node.expr),
         Closure(node) => closure_start(node),
         Continue(node) => node.continue_token.span,
-        Field(node) => expr_start(&node.base),
+        Field(node) => return Step::Next(&node.base),
         ForLoop(node) => match &node.label {
             Some(label) => label.name.apostrophe,
             None => node.for_token.span,
         },
-        Group(node) => expr_start(&node.expr),
+        Group(node) => return Step::Next(&node.expr),
         If(node) => node.if_token.span,
-        Index(node) => expr_start(&node.expr),
+        Index(node) => return Step::Next(&node.expr),
         Let(node) => node.let_token.span,
         Lit(node) => node.lit.span(),
         Loop(node) => match &node.label {
@@ -102,14 +184,14 @@ fn expr_start(expr: &syn::Expr) -> Span {
         },
         Macro(node) => path_start(&node.mac.path),
         Match(node) => node.match_token.span,
-        MethodCall(node) => expr_start(&node.receiver),
+        MethodCall(node) => return Step::Next(&node.receiver),
         Paren(node) => node.paren_token.span.open(),
         Path(node) => match &node.qself {
             Some(qself) => qself.lt_token.span,
             None => path_start(&node.path),
         },
         Range(node) => match &node.start {
-            Some(start) => expr_start(start),
+            Some(start) => return Step::Next(start),
             None => match &node.limits {
                 syn::RangeLimits::HalfOpen(token) => token.spans[0],
                 syn::RangeLimits::Closed(token) => token.spans[0],
@@ -122,7 +204,7 @@ fn expr_start(expr: &syn::Expr) -> Span {
             Some(qself) => qself.lt_token.span,
             None => path_start(&node.path),
         },
-        Try(node) => expr_start(&node.expr),
+        Try(node) => return Step::Next(&node.expr),
         Tuple(node) => node.paren_token.span.open(),
         Unary(node) => match &node.op {
             syn::UnOp::Deref(token) => token.spans[0],
@@ -136,26 +218,26 @@ fn expr_start(expr: &syn::Expr) -> Span {
             None => node.while_token.span,
         },
         other => other.span(),
-    }
+    })
 }
 
-fn expr_end(expr: &syn::Expr) -> Span {
+fn end_step(expr: &syn::Expr) -> Step<'_> {
     use syn::Expr::*;
-    match expr {
+    Step::Found(match expr {
         Array(node) => node.bracket_token.span.close(),
-        Assign(node) => expr_end(&node.right),
+        Assign(node) => return Step::Next(&node.right),
         Async(node) => node.block.brace_token.span.close(),
         Await(node) => node.await_token.span,
-        Binary(node) => expr_end(&node.right),
+        Binary(node) => return Step::Next(&node.right),
         Block(node) => node.block.brace_token.span.close(),
         Break(node) => match (&node.expr, &node.label) {
-            (Some(value), _) => expr_end(value),
+            (Some(value), _) => return Step::Next(value),
             (None, Some(label)) => label.ident.span(),
             (None, None) => node.break_token.span,
         },
         Call(node) => node.paren_token.span.close(),
         Cast(node) => node.ty.span(),
-        Closure(node) => expr_end(&node.body),
+        Closure(node) => return Step::Next(&node.body),
         Continue(node) => match &node.label {
             Some(label) => label.ident.span(),
             None => node.continue_token.span,
@@ -165,13 +247,13 @@ fn expr_end(expr: &syn::Expr) -> Span {
             syn::Member::Unnamed(index) => index.span,
         },
         ForLoop(node) => node.body.brace_token.span.close(),
-        Group(node) => expr_end(&node.expr),
+        Group(node) => return Step::Next(&node.expr),
         If(node) => match &node.else_branch {
-            Some((_, otherwise)) => expr_end(otherwise),
+            Some((_, otherwise)) => return Step::Next(otherwise),
             None => node.then_branch.brace_token.span.close(),
         },
         Index(node) => node.bracket_token.span.close(),
-        Let(node) => expr_end(&node.expr),
+        Let(node) => return Step::Next(&node.expr),
         Lit(node) => node.lit.span(),
         Loop(node) => node.body.brace_token.span.close(),
         Macro(node) => delimiter_close(&node.mac.delimiter),
@@ -180,26 +262,26 @@ fn expr_end(expr: &syn::Expr) -> Span {
         Paren(node) => node.paren_token.span.close(),
         Path(node) => path_end(&node.path),
         Range(node) => match &node.end {
-            Some(end) => expr_end(end),
+            Some(end) => return Step::Next(end),
             None => match &node.limits {
                 syn::RangeLimits::HalfOpen(token) => token.spans[1],
                 syn::RangeLimits::Closed(token) => token.spans[2],
             },
         },
-        Reference(node) => expr_end(&node.expr),
+        Reference(node) => return Step::Next(&node.expr),
         Repeat(node) => node.bracket_token.span.close(),
         Return(node) => match &node.expr {
-            Some(value) => expr_end(value),
+            Some(value) => return Step::Next(value),
             None => node.return_token.span,
         },
         Struct(node) => node.brace_token.span.close(),
         Try(node) => node.question_token.span,
         Tuple(node) => node.paren_token.span.close(),
-        Unary(node) => expr_end(&node.expr),
+        Unary(node) => return Step::Next(&node.expr),
         Unsafe(node) => node.block.brace_token.span.close(),
         While(node) => node.body.brace_token.span.close(),
         other => other.span(),
-    }
+    })
 }
 
 fn expr_attrs(expr: &syn::Expr) -> Option<&Vec<syn::Attribute>> {

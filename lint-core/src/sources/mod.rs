@@ -5,11 +5,16 @@
 //!
 //! May import: `location`, `vocab`.
 
+mod comments;
+mod lexical;
 mod parse;
 
 use std::path::PathBuf;
 
-pub use parse::{parse_source, ParseProblem, ParsedFile, MAX_NESTING_DEPTH};
+pub use lexical::{MAX_CHAIN_LENGTH, MAX_NESTING_DEPTH};
+#[cfg(test)]
+pub(crate) use parse::passes_a_limit;
+pub use parse::{parse_source, ParseProblem, ParsedFile};
 
 use crate::location::TextRange;
 
@@ -68,6 +73,9 @@ pub struct SuppressionComment {
     pub range: TextRange,
     /// The line an `allow` applies to: its own when code precedes it, else the next.
     pub target_line: u32,
+    /// Why the comment silences nothing although it looks like a suppression (a block
+    /// comment, a look-alike letter, an unknown directive); `None` for a suppression.
+    pub problem: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

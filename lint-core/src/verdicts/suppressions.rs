@@ -20,6 +20,9 @@ struct Suppression {
     /// Where it is written.
     anchor: TextRange,
     used: bool,
+    /// Why it silences nothing whatever it names (a block comment, a look-alike letter, an
+    /// `enable` with no `disable` to close).
+    problem: Option<String>,
 }
 
 fn is_failfirst_allow(attr: &AttrSummary) -> bool {
@@ -31,6 +34,7 @@ impl Suppression {
     /// reason given.
     fn silences(&self, finding: &FindingId) -> bool {
         self.file == finding.file
+            && self.problem.is_none()
             && self.reason.is_some()
             && self.rules.iter().any(|rule| rule == finding.rule)
             && (self.first_line..=self.last_line).contains(&finding.line)
@@ -57,6 +61,7 @@ fn from_attribute(file: &str, attr: &AttrSummary, scope: TextRange) -> Suppressi
         last_line: scope.end.line,
         anchor: attr.range,
         used: false,
+        problem: None,
     }
 }
 
@@ -67,22 +72,61 @@ fn collect(index: &WorkspaceIndex) -> Vec<Suppression> {
             continue;
         }
         let comments = &file.suppression_comments;
+        // Each `disable` runs to the first `enable` of one of its rules below it: one pass
+        // from the bottom up, remembering the nearest `enable` of each rule.
+        let mut next_enable: std::collections::HashMap<&str, u32> =
+            std::collections::HashMap::new();
+        let mut ends = vec![u32::MAX; comments.len()];
+        for (at, comment) in comments.iter().enumerate().rev() {
+            if comment.problem.is_some() {
+                continue;
+            }
+            match comment.kind {
+                SuppressionKind::Enable => {
+                    for rule in &comment.rules {
+                        next_enable.insert(rule, comment.range.start.line);
+                    }
+                }
+                SuppressionKind::Disable => {
+                    ends[at] = comment
+                        .rules
+                        .iter()
+                        .filter_map(|rule| next_enable.get(rule.as_str()).copied())
+                        .min()
+                        .unwrap_or(u32::MAX);
+                }
+                SuppressionKind::Allow => {}
+            }
+        }
+        // An `enable` that closes no `disable` above it: the range it meant to end was never
+        // opened (or the `disable` is misspelt).
+        let mut disabled: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for (at, comment) in comments.iter().enumerate() {
-            let last_line = match comment.kind {
-                SuppressionKind::Allow => comment.target_line,
-                SuppressionKind::Disable => comments[at + 1..]
-                    .iter()
-                    .find(|later| {
-                        later.kind == SuppressionKind::Enable
-                            && later.rules.iter().any(|rule| comment.rules.contains(rule))
-                    })
-                    .map_or(u32::MAX, |enable| enable.range.start.line),
-                SuppressionKind::Enable => continue,
-            };
-            let first_line = if comment.kind == SuppressionKind::Allow {
-                comment.target_line
-            } else {
-                comment.range.start.line
+            let mut problem = comment.problem.clone();
+            match comment.kind {
+                SuppressionKind::Disable if problem.is_none() => {
+                    disabled.extend(comment.rules.iter().map(String::as_str));
+                }
+                SuppressionKind::Enable if problem.is_none() => {
+                    let closes = comment
+                        .rules
+                        .iter()
+                        .any(|rule| disabled.contains(rule.as_str()));
+                    if closes || comment.rules.is_empty() {
+                        continue;
+                    }
+                    problem = Some(format!(
+                        "`enable({})` closes no `disable` of that rule above it, so it does nothing",
+                        comment.rules.join(", ")
+                    ));
+                }
+                SuppressionKind::Enable => {}
+                _ => {}
+            }
+            let (first_line, last_line) = match comment.kind {
+                SuppressionKind::Allow => (comment.target_line, comment.target_line),
+                SuppressionKind::Disable => (comment.range.start.line, ends[at]),
+                SuppressionKind::Enable => (comment.range.start.line, comment.range.start.line),
             };
             out.push(Suppression {
                 file: file.display_path.clone(),
@@ -92,6 +136,7 @@ fn collect(index: &WorkspaceIndex) -> Vec<Suppression> {
                 last_line,
                 anchor: comment.range,
                 used: false,
+                problem,
             });
         }
     }
@@ -140,12 +185,37 @@ fn collect(index: &WorkspaceIndex) -> Vec<Suppression> {
 /// suppressions that silence nothing or cannot.
 pub fn apply(index: &WorkspaceIndex, findings: &mut [Finding]) -> Vec<Finding> {
     let mut suppressions = collect(index);
-    for finding in findings.iter_mut() {
+    // By file and rule, in order: a finding looks only at the suppressions that could
+    // silence it, so that many suppressions and many findings stay linear.
+    let mut by_file_and_rule: std::collections::HashMap<(&str, &str), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (position, suppression) in suppressions.iter().enumerate() {
+        for rule in &suppression.rules {
+            let bucket = by_file_and_rule
+                .entry((suppression.file.as_str(), rule.as_str()))
+                .or_default();
+            if bucket.last() != Some(&position) {
+                bucket.push(position);
+            }
+        }
+    }
+    let mut silencing = Vec::with_capacity(findings.len());
+    for finding in findings.iter() {
         let id = finding.id();
-        let matching = suppressions
-            .iter_mut()
-            .find(|suppression| suppression.silences(&id));
-        if let Some(suppression) = matching {
+        let found = by_file_and_rule
+            .get(&(id.file.as_str(), id.rule))
+            .and_then(|bucket| {
+                bucket
+                    .iter()
+                    .copied()
+                    .find(|position| suppressions[*position].silences(&id))
+            });
+        silencing.push(found);
+    }
+    drop(by_file_and_rule);
+    for (finding, found) in findings.iter_mut().zip(silencing) {
+        if let Some(position) = found {
+            let suppression = &mut suppressions[position];
             suppression.used = true;
             finding.suppressed = Some(Suppressed {
                 reason: suppression.reason.clone().unwrap_or_default(),
@@ -160,7 +230,9 @@ pub fn apply(index: &WorkspaceIndex, findings: &mut [Finding]) -> Vec<Finding> {
             .iter()
             .filter(|rule| find_rule(rule).is_none())
             .collect();
-        let message = if suppression.rules.is_empty() {
+        let message = if let Some(problem) = &suppression.problem {
+            problem.clone()
+        } else if suppression.rules.is_empty() {
             "suppression names no rule: write `allow(rule-name) reason`".to_string()
         } else if let Some(rule) = unknown.first() {
             match crate::rules::closest_rule(rule) {
@@ -193,7 +265,9 @@ pub fn apply(index: &WorkspaceIndex, findings: &mut [Finding]) -> Vec<Finding> {
             end_line: suppression.anchor.end.line,
             end_column: suppression.anchor.end.column,
             message,
-            help: Some(if suppression.reason.is_none() && !suppression.rules.is_empty() {
+            help: Some(if suppression.problem.is_some() {
+                "consider writing it as `// failfirst: allow(rule) reason` in plain ASCII, or removing it".to_string()
+            } else if suppression.reason.is_none() && !suppression.rules.is_empty() {
                 "consider saying why after the rule list: `// failfirst: allow(rule) why it is fine here`".to_string()
             } else {
                 "consider removing it".to_string()

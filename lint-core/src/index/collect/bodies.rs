@@ -42,6 +42,10 @@ struct BodyCollector<'h> {
     /// The variables being initialised or assigned, innermost last: a route statement inside
     /// `let routes = if .. { .. } else { Router::new().nest(p, routes) };` builds `routes`.
     route_bindings: Vec<CompactString>,
+    /// The address of an expression known not to be a route statement: the receiver (or
+    /// the inside) of the expression just found not to be one. Along a chain of 30,000
+    /// calls, asking again at every call would be quadratic.
+    known_not_a_route: usize,
     /// Ranges of the enclosing statements, innermost last.
     statements: Vec<TextRange>,
     /// The scrutinee of the enclosing `match` (and its name when it is a variable),
@@ -56,6 +60,7 @@ impl<'h> BodyCollector<'h> {
             scopes: Vec::new(),
             capturing_routes: 0,
             route_bindings: Vec::new(),
+            known_not_a_route: 0,
             statements: Vec::new(),
             scrutinees: Vec::new(),
         }
@@ -495,7 +500,10 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'ast syn::Expr) {
+        let known_not_a_route =
+            std::mem::take(&mut self.known_not_a_route) == expr as *const syn::Expr as usize;
         if self.capturing_routes == 0
+            && !known_not_a_route
             && is_route_statement(expr, &self.hints.route_building_methods)
         {
             self.capture_route_statement(None, expr);
@@ -509,6 +517,26 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
                 self.summary.loops.push(loop_summary(expr));
             }
             _ => {}
+        }
+        // What is visited next along the chain is no route statement either (the test
+        // reads the same calls, minus this one).
+        if self.capturing_routes == 0 {
+            self.known_not_a_route = match expr {
+                syn::Expr::MethodCall(call) => &*call.receiver as *const syn::Expr as usize,
+                syn::Expr::Paren(syn::ExprParen { expr: inner, .. })
+                | syn::Expr::Group(syn::ExprGroup { expr: inner, .. })
+                | syn::Expr::Reference(syn::ExprReference { expr: inner, .. })
+                | syn::Expr::Try(syn::ExprTry { expr: inner, .. })
+                | syn::Expr::Await(syn::ExprAwait { base: inner, .. }) => {
+                    &**inner as *const syn::Expr as usize
+                }
+                syn::Expr::Unary(syn::ExprUnary {
+                    op: syn::UnOp::Deref(_),
+                    expr: inner,
+                    ..
+                }) => &**inner as *const syn::Expr as usize,
+                _ => 0,
+            };
         }
         visit::visit_expr(self, expr);
     }

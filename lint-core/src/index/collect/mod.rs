@@ -60,7 +60,10 @@ pub fn summarize_file(parsed: ParsedFile, hints: &WalkHints) -> FileSummary {
         }],
         suppression_comments: parsed.suppression_comments,
     };
+    // Long chains' first and last tokens are remembered by address while this tree lives.
+    crate::index::spans::forget_long_chains();
     items::collect_items(&parsed.syntax.items, 0, false, hints, &mut summary);
+    crate::index::spans::forget_long_chains();
     summary
 }
 
