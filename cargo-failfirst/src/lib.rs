@@ -648,12 +648,14 @@ pub(crate) fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<A
         crates,
         schema_sources,
     };
+    let threads = args.input.jobs.map(|jobs| capped_jobs(jobs, io));
     let mut report = analyze(
         &analysis_input,
         &AnalysisOptions {
-            threads: args.input.jobs,
+            threads,
             knowledge: std::sync::Arc::new(std::mem::take(&mut config.knowledge)),
             progress: progress.as_ref().map(progress::ParsingBar::observer),
+            max_file_bytes: config.max_file_bytes,
         },
     );
     if let Some(progress) = progress {
@@ -673,6 +675,27 @@ pub(crate) fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<A
         crates: analysis_input.crates,
         root,
     })
+}
+
+/// More parsing threads than the cores (or than 64 on a smaller machine) gain nothing, and
+/// each reserves a large stack: `-j 100000` would spawn threads until the system refuses.
+fn max_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .max(64)
+}
+
+/// `-j N`, capped at [`max_jobs`] with a warning.
+fn capped_jobs(jobs: usize, io: &mut Io<'_>) -> usize {
+    let most = max_jobs();
+    if jobs <= most {
+        return jobs;
+    }
+    let _ = writeln!(
+        io.stderr,
+        "warning: -j {jobs} is more parsing threads than failfirst runs here; using {most}"
+    );
+    most
 }
 
 /// Files named or found with no `Cargo.toml` above them are linted as crates of their own,

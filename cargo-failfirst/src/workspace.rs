@@ -239,6 +239,13 @@ pub fn requested_paths(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Wo
                 path.display()
             )));
         }
+        // A FIFO, a device or a socket named `x.rs` would be read forever, or block.
+        if !absolute.is_dir() && !absolute.is_file() {
+            return Err(WorkspaceError(format!(
+                "{}: not a regular file (a FIFO, device or socket); failfirst reads only regular files and folders",
+                path.display()
+            )));
+        }
         if !absolute.is_dir()
             && absolute
                 .extension()

@@ -42,7 +42,15 @@ pub struct AnalysisOptions {
     pub knowledge: Arc<Knowledge>,
     /// Told how many files are parsed, so that a front end can show progress.
     pub progress: Option<ProgressObserver>,
+    /// Files larger than this many bytes are reported and not analysed; `None` is
+    /// [`DEFAULT_MAX_FILE_BYTES`].
+    pub max_file_bytes: Option<u64>,
 }
+
+/// Files over 4 MiB are not analysed unless configured otherwise: parsing holds about a
+/// hundred times a file's size in memory, and no hand-written file comes near (the largest
+/// Rust files on crates.io, generated tables, are under 3 MB).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Called from the parsing threads with the number of files parsed so far and the number
 /// of files in the run; it must be cheap, as it runs once per file. The analysis draws
@@ -130,9 +138,73 @@ fn analyze_here(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
             &options.knowledge,
             &progress,
             &schemas,
+            options.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
         ));
     }
     merge_parts(parts)
+}
+
+/// Analyses one file given as bytes, as a crate of its own, without reading anything from
+/// disk: the whole pipeline a run applies to a file (the limits, parsing, the index,
+/// discovery, the verdicts). The entry of the fuzz target (`fuzz/`) and of the tests that
+/// keep what it found.
+pub fn analyze_text(bytes: &[u8], knowledge: &Arc<Knowledge>) -> Report {
+    let file = std::path::PathBuf::from("fuzzed/src/lib.rs");
+    let crates = [CrateInput {
+        name: "fuzzed".to_string(),
+        lib_name: "fuzzed".to_string(),
+        roots: vec![crate::sources::CrateRoot {
+            path: file.clone(),
+            kind: crate::sources::TargetKind::Lib,
+        }],
+        files: vec![crate::sources::InputFile {
+            path: file,
+            display_path: "src/lib.rs".to_string(),
+            reported: true,
+        }],
+        dependencies: Vec::new(),
+    }];
+    let run =
+        || {
+            let hints = IndexHints {
+                walk: walk_hints(knowledge),
+                typing: typing_hints(knowledge),
+            };
+            let outcome = parse_source(bytes).map(|parsed| summarize_file(parsed, &hints.walk));
+            proc_macro2::extra::invalidate_current_thread_spans();
+            let mut problems = Vec::new();
+            let mut outcome = Some(outcome);
+            let index = build_index_from(&crates, hints.typing.clone(), &mut |_| match outcome
+                .take()?
+            {
+                Ok(summary) => Some(summary),
+                Err(problem) => {
+                    problems.push((0, problem));
+                    None
+                }
+            });
+            let handlers = discover(&index, knowledge);
+            merge_parts(vec![build_report_part(
+                &index,
+                knowledge,
+                &handlers,
+                &problems,
+                &Schemas::build(&[]),
+            )])
+        };
+    // On the workers' stack, as a run parses.
+    let outcome = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(WORKER_STACK_BYTES)
+            .spawn_scoped(scope, run)
+            .ok()
+            .map(|thread| thread.join())
+    });
+    match outcome {
+        Some(Ok(report)) => report,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        None => run(),
+    }
 }
 
 /// Groups crates that depend on each other (union-find over dependency names), then packs
@@ -271,12 +343,13 @@ fn analyze_batch(
     knowledge: &Arc<Knowledge>,
     progress: &ParseProgress<'_>,
     schemas: &Schemas,
+    max_file_bytes: u64,
 ) -> ReportPart {
     let files: Vec<&std::path::Path> = crates
         .iter()
         .flat_map(|crate_input| crate_input.files.iter().map(|file| file.path.as_path()))
         .collect();
-    let parsed = ParsedFiles::new(files.len(), progress);
+    let parsed = ParsedFiles::new(files.len(), progress, max_file_bytes);
     let parse_all = || {
         // Whatever happens to the parsing, the builder must stop waiting when it ends.
         let _finished = parsed.finish_on_drop();
@@ -308,8 +381,15 @@ fn analyze_batch(
         }
         build_index_from(crates, hints.typing.clone(), &mut take_summary)
     });
-    // Files the module tree never asked for still report why they did not parse.
+    let mut index = index;
+    // Files the module tree never asked for still report why they did not parse, and the
+    // files it did not analyse say why.
     problems.extend(parsed.remaining_problems());
+    problems.extend(
+        std::mem::take(&mut index.problems)
+            .into_iter()
+            .map(|(file, problem)| (file.0 as usize, problem)),
+    );
     let handlers = discover(&index, knowledge);
     let part = build_report_part(&index, knowledge, &handlers, &problems, schemas);
     // Freeing millions of small allocations takes a second on a large workspace; it runs
@@ -328,6 +408,7 @@ struct ParsedFiles<'a> {
     arrived: Condvar,
     next: AtomicUsize,
     progress: &'a ParseProgress<'a>,
+    max_file_bytes: u64,
 }
 
 struct ParseState {
@@ -343,7 +424,7 @@ enum Slot {
 }
 
 impl<'a> ParsedFiles<'a> {
-    fn new(files: usize, progress: &'a ParseProgress<'a>) -> Self {
+    fn new(files: usize, progress: &'a ParseProgress<'a>, max_file_bytes: u64) -> Self {
         ParsedFiles {
             state: Mutex::new(ParseState {
                 slots: (0..files).map(|_| Slot::Pending).collect(),
@@ -352,6 +433,7 @@ impl<'a> ParsedFiles<'a> {
             arrived: Condvar::new(),
             next: AtomicUsize::new(0),
             progress,
+            max_file_bytes,
         }
     }
 
@@ -376,7 +458,7 @@ impl<'a> ParsedFiles<'a> {
             let Some(path) = files.get(position) else {
                 break;
             };
-            let outcome = parse_one(path, hints);
+            let outcome = parse_one(path, hints, self.max_file_bytes);
             self.lock().slots[position] = Slot::Parsed(outcome);
             self.arrived.notify_all();
             self.progress.file_parsed();
@@ -439,8 +521,12 @@ impl Drop for FinishOnDrop<'_> {
 }
 
 /// Reads, parses and summarises one file.
-fn parse_one(path: &std::path::Path, hints: &WalkHints) -> Result<FileSummary, ParseProblem> {
-    let outcome = match std::fs::read(path) {
+fn parse_one(
+    path: &std::path::Path,
+    hints: &WalkHints,
+    max_file_bytes: u64,
+) -> Result<FileSummary, ParseProblem> {
+    let outcome = match read_file(path, max_file_bytes) {
         Ok(bytes) => catch_unwind(AssertUnwindSafe(|| {
             parse_source(&bytes).map(|parsed| summarize_file(parsed, hints))
         }))
@@ -450,14 +536,45 @@ fn parse_one(path: &std::path::Path, hints: &WalkHints) -> Result<FileSummary, P
                 range: TextRange::default(),
             })
         }),
-        Err(error) => Err(ParseProblem {
-            message: format!("cannot read file: {error}"),
+        Err(message) => Err(ParseProblem {
+            message,
             range: TextRange::default(),
         }),
     };
     // Every span of this file is now a line and column: the source map can go.
     proc_macro2::extra::invalidate_current_thread_spans();
     outcome
+}
+
+/// A file's bytes, if it is a regular file within the size limit. The file is read through
+/// a limit too: it may grow between the look and the read.
+fn read_file(path: &std::path::Path, max_file_bytes: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let too_large = |size: u64| {
+        format!(
+            "file is {size} bytes, over the limit of {max_file_bytes}; failfirst does not analyse it (raise `max-file-size` in the configuration to analyse it)"
+        )
+    };
+    // Looked at before opening: opening a FIFO blocks until something writes to it.
+    let metadata = std::fs::metadata(path).map_err(|error| format!("cannot read file: {error}"))?;
+    if !metadata.is_file() {
+        return Err(
+            "not a regular file (a FIFO, device or socket): failfirst reads only regular files"
+                .to_string(),
+        );
+    }
+    if metadata.len() > max_file_bytes {
+        return Err(too_large(metadata.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|error| format!("cannot read file: {error}"))?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(max_file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot read file: {error}"))?;
+    if bytes.len() as u64 > max_file_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn build_report_part(
@@ -680,7 +797,7 @@ mod tests {
             parsed: AtomicUsize::new(0),
             total: files.len(),
         };
-        let parsed = ParsedFiles::new(files.len(), &progress);
+        let parsed = ParsedFiles::new(files.len(), &progress, DEFAULT_MAX_FILE_BYTES);
         std::thread::scope(|scope| {
             scope.spawn(|| {
                 let _finished = parsed.finish_on_drop();
@@ -712,7 +829,7 @@ mod tests {
             parsed: AtomicUsize::new(0),
             total: 2,
         };
-        let parsed = ParsedFiles::new(2, &progress);
+        let parsed = ParsedFiles::new(2, &progress, DEFAULT_MAX_FILE_BYTES);
         // Parsing ended (a panic, say) without filling any slot.
         drop(parsed.finish_on_drop());
         assert!(parsed.take(1).is_none());

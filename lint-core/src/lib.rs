@@ -57,4 +57,6 @@ pub mod vocab;
 
 mod analysis;
 
-pub use analysis::{analyze, AnalysisInput, AnalysisOptions, ProgressObserver};
+pub use analysis::{
+    analyze, analyze_text, AnalysisInput, AnalysisOptions, ProgressObserver, DEFAULT_MAX_FILE_BYTES,
+};

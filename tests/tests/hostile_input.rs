@@ -91,3 +91,115 @@ fn files_that_gitignore_ignores_are_skipped() {
     );
     assert_eq!(report["summary"]["files"], 1);
 }
+
+fn report_of(output: &RunOutput) -> serde_json::Value {
+    serde_json::from_str(&output.stdout).unwrap_or_default()
+}
+
+fn findings_of(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|finding| {
+            let text = |key: &str| finding[key].as_str().unwrap_or_default().to_string();
+            (text("rule"), text("file"), text("message"))
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_on_the_command_line_is_an_error_not_a_hang() {
+    let dir = temp_crate("fifo");
+    let fifo = dir.join("src/pipe.rs");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo failed");
+    let output = run_failfirst(&dir, &["failfirst", "src/pipe.rs", "--format", "json"]);
+    // The walk of the crate's folder skips it: the folder is linted.
+    let walked = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("src/pipe.rs: not a regular file"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(walked.code, 0, "{}", walked.stderr);
+    assert_eq!(report_of(&walked)["handlers"][0]["route"], "POST /orders");
+}
+
+#[test]
+fn a_hundred_thousand_jobs_are_capped_with_a_warning() {
+    let dir = temp_crate("jobs");
+    let _ = std::fs::write(dir.join("src/deep.rs"), "pub fn f() {}\n");
+    let output = run_failfirst(
+        &dir,
+        &["failfirst", ".", "-j", "100000", "--format", "json"],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("warning: -j 100000 is more parsing threads"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(report_of(&output)["handlers"][0]["route"], "POST /orders");
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_reported_and_skipped() {
+    let dir = temp_crate("size");
+    let _ = std::fs::write(dir.join("failfirst.toml"), "max-file-size = 2000\n");
+    let big = "pub const A: u8 = 1;\n".repeat(200);
+    let _ = std::fs::write(dir.join("src/deep.rs"), big);
+    let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    let report = report_of(&output);
+    let findings = findings_of(&report);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(
+        (findings[0].0.as_str(), findings[0].1.as_str()),
+        ("parse-error", "src/deep.rs")
+    );
+    assert!(
+        findings[0]
+            .2
+            .contains("file is 4200 bytes, over the limit of 2000"),
+        "{}",
+        findings[0].2
+    );
+    assert_eq!(report["handlers"][0]["route"], "POST /orders");
+}
+
+#[test]
+fn a_chain_of_path_modules_past_the_depth_limit_is_one_parse_error() {
+    let dir = temp_crate("modules");
+    let length = 200;
+    let _ = std::fs::write(
+        dir.join("src/deep.rs"),
+        "#[path = \"m1.rs\"]\npub mod m1;\n",
+    );
+    for n in 1..=length {
+        let _ = std::fs::write(
+            dir.join(format!("src/m{n}.rs")),
+            format!("#[path = \"m{}.rs\"]\npub mod m{};\n", n + 1, n + 1),
+        );
+    }
+    let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    let report = report_of(&output);
+    let findings = findings_of(&report);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].0, "parse-error");
+    assert!(
+        findings[0].2.contains("nests deeper than 64 levels"),
+        "{}",
+        findings[0].2
+    );
+    assert_eq!(report["handlers"][0]["route"], "POST /orders");
+}

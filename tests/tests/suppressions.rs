@@ -45,7 +45,7 @@ fn each_form_silences_exactly_its_target() {
         ]
     );
     assert_eq!(
-        report["summary"]["findings"]["deny"], 2,
+        report["summary"]["findings"]["deny"], 5,
         "suppressed findings are not counted"
     );
     let human = run_failfirst(&root, &["failfirst", "fixtures/suppressions"]);

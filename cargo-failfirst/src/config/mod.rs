@@ -38,6 +38,8 @@ pub struct Config {
     pub fail_under: Option<f64>,
     /// The baseline file `--baseline` would name, from the configuration's folder.
     pub baseline: Option<PathBuf>,
+    /// Files larger than this many bytes are reported and not analysed (`max-file-size`).
+    pub max_file_bytes: Option<u64>,
     pub knowledge: Knowledge,
 }
 

@@ -21,6 +21,8 @@ pub struct ConfigFile {
     pub fail_under: Option<Spanned<Percentage>>,
     /// The baseline file (`failfirst-baseline.json`), relative to the configuration's folder.
     pub baseline: Option<Spanned<String>>,
+    /// Files larger than this many bytes are reported and not analysed.
+    pub max_file_size: Option<Spanned<u64>>,
     #[serde(default)]
     pub handlers: HandlerPatterns,
     #[serde(default)]

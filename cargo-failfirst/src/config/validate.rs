@@ -100,6 +100,18 @@ pub(crate) fn checked(
             Some(file) => Some(folder.join(non_empty(file, source)?)),
             None => None,
         },
+        max_file_bytes: match &written.max_file_size {
+            Some(size) if *size.get_ref() == 0 => {
+                return Err(source
+                    .error_at(
+                        size.span(),
+                        "`max-file-size` must be more than 0 bytes".to_string(),
+                    )
+                    .with_help(DOCS_HELP))
+            }
+            Some(size) => Some(*size.get_ref()),
+            None => None,
+        },
         ..Config::default()
     };
     let knowledge = &mut config.knowledge;

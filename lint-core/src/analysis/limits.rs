@@ -145,6 +145,7 @@ fn analyse(dir: &std::path::Path, text: &str) -> Report {
             threads: Some(1),
             knowledge: Arc::new(Knowledge::builtin()),
             progress: None,
+            max_file_bytes: None,
         },
     )
 }

@@ -21,7 +21,7 @@ mod summary;
 use std::collections::BTreeMap;
 
 pub use collect::{summarize_file, WalkHints};
-pub use modules::build_index_from;
+pub use modules::{build_index_from, MAX_MODULE_DEPTH};
 pub use resolve::{
     BuilderHint, CallTarget, FnContext, Resolution, TypeTarget, TypingHints, UnresolvedCall,
 };
@@ -59,6 +59,9 @@ pub struct WorkspaceIndex {
     use_cache: UseCache,
     /// How the resolver sees values through wrappers and builders.
     typing: TypingHints,
+    /// Files the index did not analyse although they parsed, and why (a module nested past
+    /// [`MAX_MODULE_DEPTH`]): reported as `parse-error`s.
+    pub problems: Vec<(FileId, crate::sources::ParseProblem)>,
 }
 
 type UseCache = std::sync::Mutex<

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use super::*;
-use crate::sources::{CrateInput, TargetKind};
+use crate::sources::{CrateInput, ParseProblem, TargetKind};
 
 /// Builds the index, asking `summary_of` for each file's summary once, when the module tree
 /// reaches it: crate by crate, in file order within a crate as far as the `mod` declarations
@@ -53,6 +53,7 @@ pub fn build_index_from(
         file_ids_by_path,
         paths_by_file,
         test_tree: false,
+        refused: BTreeSet::new(),
     };
     for (crate_position, crate_input) in crates.iter().enumerate() {
         let crate_id = CrateId(crate_position as u32);
@@ -63,7 +64,7 @@ pub fn build_index_from(
             let Some(&file) = builder.file_ids_by_path.get(&normalize(&root.path)) else {
                 continue;
             };
-            if builder.index.files[file.0 as usize].module.is_some() {
+            if builder.is_placed_or_refused(file) {
                 continue;
             }
             // Integration tests and benches are test code: never handlers.
@@ -82,7 +83,7 @@ pub fn build_index_from(
         }
         // Files no root reaches: give them the module path their location suggests.
         for &file in &crate_files[crate_position] {
-            if builder.index.files[file.0 as usize].module.is_some() {
+            if builder.is_placed_or_refused(file) {
                 continue;
             }
             let file_path = &crate_input.files
@@ -114,10 +115,73 @@ struct TreeBuilder<'a> {
     paths_by_file: Vec<PathBuf>,
     /// The tree being added is an integration test or bench target.
     test_tree: bool,
+    /// Files not analysed because their module nests too deep.
+    refused: BTreeSet<FileId>,
+}
+
+/// Module paths longer than this (the crate's name, then one name per level) are not
+/// followed: rustc sets no limit, but a generated chain of `#[path]` modules would make
+/// the module tree's paths quadratic in size. Real crates nest a handful of levels.
+pub const MAX_MODULE_DEPTH: usize = 64;
+
+/// A `mod x;` declaration and the files it may name.
+struct DeclaredFile {
+    /// The declaring module: its position in the file's summary until the module exists.
+    module: ModuleId,
+    name: CompactString,
+    is_test: bool,
+    candidates: Vec<PathBuf>,
+}
+
+/// The `mod x;` declarations of a file's modules (in the summary's order) and where each
+/// looks for its file: beside the file, or under the folders of the inline modules around
+/// it; `#[path]` from the file's folder at its top level, from the inline modules' folder
+/// inside them.
+fn declared_files(
+    modules: &[ModuleSummary],
+    file_path: &Path,
+    is_root_file: bool,
+) -> Vec<DeclaredFile> {
+    let mut inline_names: Vec<Vec<CompactString>> = Vec::with_capacity(modules.len());
+    let mut declared = Vec::new();
+    for (position, module) in modules.iter().enumerate() {
+        let names = match module.parent.and_then(|parent| inline_names.get(parent)) {
+            Some(parent_names) => {
+                let mut names = parent_names.clone();
+                names.push(module.name.clone());
+                names
+            }
+            None => Vec::new(),
+        };
+        let decl_dir = declaration_dir(file_path, is_root_file, &names);
+        for decl in &module.mod_decls {
+            let candidates = match &decl.path_attr {
+                Some(explicit) if names.is_empty() => {
+                    vec![file_path.parent().unwrap_or(Path::new("")).join(explicit)]
+                }
+                Some(explicit) => vec![decl_dir.join(explicit)],
+                None => vec![
+                    decl_dir.join(format!("{}.rs", decl.name)),
+                    decl_dir.join(&decl.name).join("mod.rs"),
+                ],
+            };
+            declared.push(DeclaredFile {
+                module: ModuleId(position as u32),
+                name: decl.name.clone(),
+                is_test: decl.is_test,
+                candidates,
+            });
+        }
+        inline_names.push(names);
+    }
+    declared
 }
 
 impl TreeBuilder<'_> {
-    /// Adds a file's modules under `parent`, then the files its `mod x;` declarations name.
+    /// Adds a file's modules under `parent`, then the files its `mod x;` declarations name,
+    /// depth first in declaration order. A loop over a stack rather than recursion: a chain
+    /// of 10,000 files each declaring the next (`#[path]` makes that easy to generate) must
+    /// not overflow the thread that builds the index.
     fn add_file_tree(
         &mut self,
         crate_id: CrateId,
@@ -126,18 +190,59 @@ impl TreeBuilder<'_> {
         parent: Option<ModuleId>,
         root: Option<ModuleId>,
     ) -> ModuleId {
+        let (top, declared) = self.add_file(crate_id, file, path, parent, root);
+        let root = root.unwrap_or(top);
+        let mut pending: Vec<DeclaredFile> = declared.into_iter().rev().collect();
+        while let Some(declared) = pending.pop() {
+            let Some(child_file) = self.find_declared(&declared.candidates) else {
+                continue;
+            };
+            if self.is_placed_or_refused(child_file) {
+                continue; // already placed: a second `mod` of the same file, or a cycle
+            }
+            let mut child_path = self.index.module(declared.module).path.clone();
+            child_path.push(declared.name.clone());
+            if child_path.len() > MAX_MODULE_DEPTH {
+                self.refuse_tree(child_file, &child_path);
+                continue;
+            }
+            let (child, declared_below) = self.add_file(
+                crate_id,
+                child_file,
+                child_path,
+                Some(declared.module),
+                Some(root),
+            );
+            let parent_is_test = self.index.module(declared.module).is_test;
+            self.index.modules[child.0 as usize].is_test |= declared.is_test || parent_is_test;
+            self.index.modules[declared.module.0 as usize]
+                .children
+                .insert(declared.name, child);
+            pending.extend(declared_below.into_iter().rev());
+        }
+        top
+    }
+
+    /// Adds one file's modules under `parent`; returns its top module and the files its
+    /// `mod x;` declarations may name.
+    fn add_file(
+        &mut self,
+        crate_id: CrateId,
+        file: FileId,
+        path: Vec<CompactString>,
+        parent: Option<ModuleId>,
+        root: Option<ModuleId>,
+    ) -> (ModuleId, Vec<DeclaredFile>) {
         let mut summary = (self.summary_of)(file).unwrap_or_default();
         self.index.files[file.0 as usize].suppression_comments =
             std::mem::take(&mut summary.suppression_comments);
         let file_module = self.new_module(crate_id, file, path, parent, root, false);
         self.index.files[file.0 as usize].module = Some(file_module);
         let root = root.unwrap_or(file_module);
-        let is_root_file = parent.is_none();
-        // Modules of the file by their index in the summary, and the directory where the
-        // `mod x;` declarations inside each one look for files.
-        let mut ids: Vec<ModuleId> = Vec::new();
-        let mut pending_decls = Vec::new();
         let file_path = self.path_of(file);
+        let mut declared = declared_files(&summary.modules, &file_path, parent.is_none());
+        // Modules of the file by their index in the summary.
+        let mut ids: Vec<ModuleId> = Vec::new();
         for module_summary in summary.modules {
             let module_id = match module_summary.parent {
                 None => file_module,
@@ -161,52 +266,68 @@ impl TreeBuilder<'_> {
                 }
             };
             ids.push(module_id);
-            let inline_names = inline_chain(&self.index.modules, module_id, file_module);
-            let decl_dir = declaration_dir(&file_path, is_root_file, &inline_names);
-            for decl in &module_summary.mod_decls {
-                pending_decls.push((
-                    module_id,
-                    decl.clone(),
-                    decl_dir.clone(),
-                    inline_names.is_empty(),
-                ));
-            }
             self.fill_module(module_id, file, module_summary);
         }
-        for (module_id, decl, decl_dir, at_file_top) in pending_decls {
-            let candidates = match &decl.path_attr {
-                Some(explicit) if at_file_top => {
-                    vec![file_path.parent().unwrap_or(Path::new("")).join(explicit)]
-                }
-                Some(explicit) => vec![decl_dir.join(explicit)],
-                None => vec![
-                    decl_dir.join(format!("{}.rs", decl.name)),
-                    decl_dir.join(&decl.name).join("mod.rs"),
-                ],
-            };
-            let found = candidates
-                .iter()
-                .find_map(|candidate| self.file_ids_by_path.get(&normalize(candidate)).copied());
-            let Some(child_file) = found else { continue };
-            if self.index.files[child_file.0 as usize].module.is_some() {
-                continue; // already placed: a second `mod` of the same file, or a cycle
-            }
-            let mut child_path = self.index.module(module_id).path.clone();
-            child_path.push(decl.name.clone());
-            let child = self.add_file_tree(
-                crate_id,
-                child_file,
-                child_path,
-                Some(module_id),
-                Some(root),
-            );
-            let parent_is_test = self.index.module(module_id).is_test;
-            self.index.modules[child.0 as usize].is_test = decl.is_test || parent_is_test;
-            self.index.modules[module_id.0 as usize]
-                .children
-                .insert(decl.name.clone(), child);
+        for entry in &mut declared {
+            entry.module = ids[entry.module.0 as usize];
         }
-        file_module
+        (file_module, declared)
+    }
+
+    fn find_declared(&self, candidates: &[PathBuf]) -> Option<FileId> {
+        candidates
+            .iter()
+            .find_map(|candidate| self.file_ids_by_path.get(&normalize(candidate)).copied())
+    }
+
+    fn is_placed_or_refused(&self, file: FileId) -> bool {
+        self.index.files[file.0 as usize].module.is_some() || self.refused.contains(&file)
+    }
+
+    /// A file whose module would nest deeper than [`MAX_MODULE_DEPTH`]: it and the files
+    /// below it are not analysed, and the file says so once. Their summaries are taken and
+    /// dropped so that the files are not placed again as files no root reaches.
+    fn refuse_tree(&mut self, file: FileId, path: &[CompactString]) {
+        let mut pending = vec![file];
+        let mut below = 0usize;
+        while let Some(refused) = pending.pop() {
+            self.refused.insert(refused);
+            below += usize::from(refused != file);
+            let summary = (self.summary_of)(refused).unwrap_or_default();
+            let file_path = self.path_of(refused);
+            for declared in declared_files(&summary.modules, &file_path, false) {
+                if let Some(child) = self.find_declared(&declared.candidates) {
+                    if !self.is_placed_or_refused(child) {
+                        pending.push(child);
+                    }
+                }
+            }
+        }
+        // `a::b::…::y::z`: the top and the bottom of the chain say where it is.
+        let names = path.get(1..).unwrap_or_default();
+        let shown = if names.len() > 6 {
+            format!(
+                "{}::…::{}",
+                names[..2].join("::"),
+                names[names.len() - 2..].join("::")
+            )
+        } else {
+            names.join("::")
+        };
+        self.index.problems.push((
+            file,
+            ParseProblem {
+                message: format!(
+                    "module `{shown}` nests deeper than {MAX_MODULE_DEPTH} levels of `mod` declarations; failfirst does not analyse this file{}, which keeps the module tree's size linear",
+                    match below {
+                        0 => String::new(),
+                        1 => " nor the 1 file it declares".to_string(),
+                        more => format!(" nor the {more} files it declares"),
+                    }
+                ),
+                range: crate::location::TextRange::default(),
+            },
+        ));
     }
 
     fn path_of(&self, file: FileId) -> PathBuf {
@@ -327,24 +448,6 @@ impl TreeBuilder<'_> {
     fn pending_self_types(&mut self) -> &mut Vec<(ImplId, TypeRef)> {
         &mut self.index.pending_impl_self_types
     }
-}
-
-/// Names of the inline modules from the file's top module down to `module`.
-fn inline_chain(modules: &[Module], module: ModuleId, file_module: ModuleId) -> Vec<CompactString> {
-    let mut names = Vec::new();
-    let mut current = module;
-    while current != file_module {
-        let entry = &modules[current.0 as usize];
-        if let Some(name) = entry.path.last() {
-            names.push(name.clone());
-        }
-        match entry.parent {
-            Some(parent) => current = parent,
-            None => break,
-        }
-    }
-    names.reverse();
-    names
 }
 
 /// Where `mod x;` inside a file looks for `x.rs`: beside a crate root or `mod.rs`, else in

@@ -330,3 +330,50 @@ fn names_generated_clients_without_doubled_segments() {
         "{calls:?}"
     );
 }
+
+#[test]
+fn a_chain_of_path_modules_stops_at_the_depth_limit_and_says_so() {
+    // lib.rs declares m1; each mN.rs declares the next through `#[path]`, beside it. Built
+    // on this test thread (2 MiB in a debug build): the tree is placed without recursion.
+    let length = 3_000;
+    let names: Vec<String> = (1..=length).map(|n| format!("m{n}.rs")).collect();
+    let sources: Vec<String> = (1..=length)
+        .map(|n| {
+            format!(
+                "#[path = \"m{}.rs\"]\npub mod m{};\npub fn f{n}() {{}}\n",
+                n + 1,
+                n + 1
+            )
+        })
+        .collect();
+    let mut files: Vec<(&str, &str)> = vec![("lib.rs", "#[path = \"m1.rs\"]\npub mod m1;\n")];
+    files.extend(
+        names
+            .iter()
+            .map(String::as_str)
+            .zip(sources.iter().map(String::as_str)),
+    );
+    let index = index_of(&[("chain", &files)]);
+    let deepest = index.modules.iter().map(|module| module.path.len()).max();
+    assert_eq!(deepest, Some(MAX_MODULE_DEPTH));
+    assert_eq!(index.problems.len(), 1, "{:?}", index.problems);
+    let (file, problem) = &index.problems[0];
+    assert_eq!(
+        index.file(*file).display_path,
+        format!("m{MAX_MODULE_DEPTH}.rs")
+    );
+    let below = length - MAX_MODULE_DEPTH;
+    assert!(
+        problem
+            .message
+            .contains(&format!("nor the {below} files it declares")),
+        "{}",
+        problem.message
+    );
+    // No file below the limit was placed again as a file no root reaches.
+    assert!(index
+        .files
+        .iter()
+        .skip(MAX_MODULE_DEPTH)
+        .all(|file| file.module.is_none()));
+}

@@ -9,9 +9,19 @@ pub const RULE: Rule = Rule {
     questions: &[],
     summary: "a source file could not be read or parsed, so its handlers were not analysed",
     docs: r#"## What it does
-Reports a source file that failfirst could not analyse: it is not valid UTF-8, it does
-not parse as Rust, or its delimiters nest deeper than 256 levels (generated code that would
-overflow a recursive parser). The run goes on with every other file.
+Reports a source file that failfirst could not analyse: it cannot be read, it is not
+valid UTF-8, or it does not parse as Rust; or it is past one of the limits that keep a run
+within its stack, time and memory whatever the input (generated code reaches them,
+hand-written code never does):
+- syntax nested deeper than 256 levels (brackets, generic arguments, unary operators,
+  reference types, closures, `return`s, assignments, `-> ..`, ranges, `@` patterns);
+- an expression chaining more than 30,000 operations (method calls, fields, operators,
+  casts, `else if`);
+- a file larger than 4 MiB (`max-file-size` in the configuration changes it);
+- a module nested deeper than 64 levels of `mod` declarations (the file and the files it
+  declares are not analysed).
+
+The run goes on with every other file.
 
 ## Why is this bad?
 Handlers defined in that file, and calls into it, are invisible to the analysis: its
