@@ -11,6 +11,7 @@
 mod deadlines;
 mod downstream;
 mod durations;
+pub mod given;
 pub mod guards;
 mod handler;
 mod keys;
@@ -32,8 +33,9 @@ pub use state::{
 };
 
 use crate::index::{CallTarget, FnId, WorkspaceIndex};
-use crate::knowledge::Knowledge;
+use crate::knowledge::{self, Knowledge};
 use crate::location::TextRange;
+use given::{Given, GivenArgument, ParamRef};
 
 /// A call that leaves the process and may commit elsewhere.
 #[derive(Clone, Debug)]
@@ -51,6 +53,52 @@ pub struct DownstreamCall {
     pub bound: Bound,
     /// The client retries every request itself (reqwest-retry middleware).
     pub retried_by_client: bool,
+    /// What the facts above leave to the function's callers.
+    pub depends: CallerDecides,
+}
+
+/// Facts of a downstream call that a parameter of its function decides, settled per
+/// caller when a handler's path is followed (`given`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallerDecides {
+    /// The HTTP method is the parameter's value: `client.request(method, url)` in a
+    /// `make_request(method, url)` helper, called with `Method::POST`.
+    pub http_method: Option<ParamRef>,
+    /// The key is added only when the parameter (or its field) holds a value:
+    /// `if let Some(key) = &entry.idempotency_key { request = request.header(..) }`.
+    pub key_only_if_given: Option<ParamRef>,
+}
+
+impl DownstreamCall {
+    /// The call as a caller that gives `arguments` makes it: a constant HTTP method decides
+    /// the method, and an absent key leaves it unkeyed. What the caller does not say leaves
+    /// the facts as they are.
+    pub fn settled(&self, arguments: &[GivenArgument]) -> DownstreamCall {
+        let mut call = self.clone();
+        if let Some(param) = &self.depends.http_method {
+            if let Some(Given::Constant(text)) = given::lookup(arguments, param) {
+                if let Some(http_method) = downstream::http_method_named(text) {
+                    call.idempotent =
+                        Some(knowledge::IDEMPOTENT_HTTP_METHODS.contains(&http_method.as_str()));
+                    call.kind = DownstreamKind::Http {
+                        method: Some(http_method),
+                    };
+                    call.depends.http_method = None;
+                }
+            }
+        }
+        if let Some(param) = &self.depends.key_only_if_given {
+            match given::lookup(arguments, param) {
+                Some(Given::Nothing) => {
+                    call.has_key = false;
+                    call.depends.key_only_if_given = None;
+                }
+                Some(Given::Something) => call.depends.key_only_if_given = None,
+                _ => {}
+            }
+        }
+        call
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,6 +213,9 @@ pub struct CallEdge {
     pub receiver: Option<ArgumentOrigin>,
     /// Written `Type::method(receiver, ..)`: the first argument is the callee's `self`.
     pub path_call: bool,
+    /// What each argument is where the code says (a constant, `None`, a struct's fields):
+    /// it settles the facts of the callee's that depend on its parameters.
+    pub given: Vec<GivenArgument>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,6 +299,7 @@ pub fn function_facts(
                 arguments: state::argument_origins(index, knowledge, function, &resolved, call),
                 receiver: state::receiver_origin(index, knowledge, function, &resolved, call),
                 path_call: matches!(call.callee, crate::index::Callee::Path(_)),
+                given: given::given_arguments(index, function, call),
             });
         }
     }
@@ -261,6 +313,9 @@ pub fn function_facts(
     facts.sleeps = retries::sleeps(&resolved);
     facts.randomises = retries::randomises(body, &resolved);
     facts.retries = retries::retries(index, knowledge, function, &resolved);
+    facts
+        .retries
+        .extend(retries::helper_retries(index, function, &resolved));
     facts.transactions = state::transactions(index, knowledge, function, &resolved);
     facts.accesses =
         state::state_accesses(index, knowledge, function, &resolved, &facts.transactions);

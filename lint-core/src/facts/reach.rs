@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::given::GivenArgument;
 use super::guards::{guarded_regions, ClaimKind, ClaimSite};
 use super::sql::schema::{InsertKey, KeyRef, Schemas};
 use super::state::SELF_PARAMETER;
@@ -215,6 +216,8 @@ struct Inherited<'b> {
     receiver: Option<ArgumentOrigin>,
     /// The claim the call runs after, in a caller.
     guard: Option<GuardRef>,
+    /// What the arguments it is called with are (constants, `None`, fields), by parameter.
+    given: Vec<GivenArgument>,
 }
 
 fn order_of(chain: &[Step], at: Position) -> Order {
@@ -305,7 +308,7 @@ fn walk(
             None => call.bound.clone(),
         };
         out.calls.push(ReachedCall {
-            call: call.clone(),
+            call: call.settled(&inherited_from_caller.given),
             function,
             chain: chain.clone(),
             effective_bound,
@@ -489,6 +492,12 @@ fn walk(
                     arguments,
                     receiver,
                     guard: edge_guard.clone(),
+                    given: edge
+                        .given
+                        .iter()
+                        .skip(skipped)
+                        .map(|argument| argument.settled(&inherited_from_caller.given))
+                        .collect(),
                 },
                 stack,
                 out,

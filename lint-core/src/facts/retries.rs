@@ -69,6 +69,86 @@ pub(super) fn retries(
     out
 }
 
+/// Retries through a helper of the workspace that retries the operation it is given
+/// (`retry(|| client.post(url).send(), 5)`): each is a retry here, at the helper's call,
+/// with the closure written here as what each attempt runs and the helper's loop deciding
+/// the delay, the jitter and the budget.
+pub(super) fn helper_retries(
+    index: &WorkspaceIndex,
+    function: FnId,
+    resolved: &[CallTarget],
+) -> Vec<Retry> {
+    let body = &index.fn_def(function).summary.body;
+    let mut out = Vec::new();
+    for (call, target) in body.calls.iter().zip(resolved) {
+        let CallTarget::Local(helpers) = target else {
+            continue;
+        };
+        let passes_closure = call.arg_ranges.iter().any(|argument| {
+            body.closures
+                .iter()
+                .any(|closure| argument.contains_range(closure))
+        });
+        if !passes_closure {
+            continue;
+        }
+        for helper in helpers {
+            let Some((param, retry)) = retried_parameter(index, *helper) else {
+                continue;
+            };
+            let summary = &index.fn_def(*helper).summary;
+            // `Retrier::run(&retrier, || ..)`: the first argument is `self`.
+            let skipped = usize::from(matches!(call.callee, Callee::Path(_)) && summary.has_self);
+            let Some(operation) = call.arg_ranges.get(param + skipped) else {
+                continue;
+            };
+            out.push(Retry {
+                anchor: call.statement,
+                body: *operation,
+                origin: format!("`{}(..)`", summary.name),
+                ..retry
+            });
+            break;
+        }
+    }
+    out
+}
+
+/// A helper that retries the operation it is given: a loop retry of its own whose attempts
+/// call one of its parameters (`op().await`). The parameter's position and the retry.
+fn retried_parameter(index: &WorkspaceIndex, helper: FnId) -> Option<(usize, Retry)> {
+    let body = &index.fn_def(helper).summary.body;
+    let calls_of_parameters: Vec<(usize, TextRange)> = body
+        .calls
+        .iter()
+        .filter_map(|call| match &call.callee {
+            Callee::Path(path) if path.len() == 1 => {
+                super::given::param_position(index, helper, &path[0])
+                    .map(|position| (position, call.range))
+            }
+            _ => None,
+        })
+        .collect();
+    if calls_of_parameters.is_empty() || body.loops.is_empty() {
+        return None;
+    }
+    let context = index.context_of(helper);
+    let resolved: Vec<CallTarget> = body
+        .calls
+        .iter()
+        .map(|call| index.resolve_call(context, call))
+        .collect();
+    body.loops
+        .iter()
+        .filter_map(|candidate| loop_retry(index, body, candidate, &resolved))
+        .find_map(|retry| {
+            calls_of_parameters
+                .iter()
+                .find(|(_, range)| retry.body.contains_range(range))
+                .map(|(position, _)| (*position, retry))
+        })
+}
+
 fn within(outer: &TextRange, inner: &TextRange) -> bool {
     outer.contains_range(inner)
 }

@@ -297,3 +297,64 @@ fn a_query_built_in_a_local_is_read_where_it_runs() {
         Executor::Param("conn".to_string())
     );
 }
+
+#[test]
+fn a_method_given_by_the_caller_is_left_to_the_caller() {
+    let facts = facts_of(
+        "use reqwest::{Client, Method}; \
+         pub async fn send(http: &Client, method: Method, url: &str) { http.request(method, url).send().await; }",
+        "send",
+    );
+    assert_eq!(facts.downstream.len(), 1, "{facts:#?}");
+    let call = &facts.downstream[0];
+    assert_eq!(call.idempotent, None, "{call:#?}");
+    let param = given::ParamRef {
+        position: 1,
+        field: None,
+    };
+    assert_eq!(call.depends.http_method, Some(param), "{call:#?}");
+    let post = vec![
+        given::GivenArgument::default(),
+        given::GivenArgument {
+            whole: Some(given::Given::Constant("POST".to_string())),
+            fields: Vec::new(),
+        },
+    ];
+    let settled = call.settled(&post);
+    assert_eq!(settled.idempotent, Some(false), "{settled:#?}");
+    assert_eq!(
+        settled.kind,
+        DownstreamKind::Http {
+            method: Some("POST".to_string())
+        }
+    );
+}
+
+#[test]
+fn a_key_added_under_if_let_depends_on_the_field_the_caller_fills() {
+    let facts = facts_of(
+        "pub struct Entry { pub idempotency_key: Option<String> } \
+         pub async fn post(http: &reqwest::Client, entry: &Entry) { \
+           let mut request = http.post(\"u\"); \
+           if let Some(key) = &entry.idempotency_key { request = request.header(\"Idempotency-Key\", key); } \
+           request.send().await; }",
+        "post",
+    );
+    assert_eq!(facts.downstream.len(), 1, "{facts:#?}");
+    let call = &facts.downstream[0];
+    assert!(call.has_key);
+    let param = given::ParamRef {
+        position: 1,
+        field: Some("idempotency_key".to_string()),
+    };
+    assert_eq!(call.depends.key_only_if_given, Some(param), "{call:#?}");
+    let without_key = vec![
+        given::GivenArgument::default(),
+        given::GivenArgument {
+            whole: None,
+            fields: vec![("idempotency_key".to_string(), given::Given::Nothing)],
+        },
+    ];
+    assert!(!call.settled(&without_key).has_key);
+    assert!(call.settled(&[]).has_key);
+}

@@ -73,6 +73,7 @@ pub(super) fn client_call(
         has_key,
         bound,
         retried_by_client: false,
+        depends: Default::default(),
     }
 }
 

@@ -2,9 +2,13 @@
 //! a client (or by one of the library's functions, on its default client), built with
 //! methods that may bound it or add a header, and sent by a method or by awaiting it.
 
-use super::{chain_calls, external_type, key_assigned_to, mentions_key_name, unroll};
+use super::{
+    chain_calls, external_type, http_method_named, key_assigned_to, key_only_if_given,
+    mentions_key_name, method_parameter, unroll,
+};
 use crate::facts::deadlines::{classify_duration, client_construction};
-use crate::facts::{Bound, DownstreamCall, DownstreamKind};
+use crate::facts::given::{self, Given};
+use crate::facts::{Bound, CallerDecides, DownstreamCall, DownstreamKind};
 use crate::index::{
     AwaitSite, CallSite, CallTarget, Callee, CompactString, FnId, Mentions, Resolution, TypeTarget,
     ValueExpr, WorkspaceIndex,
@@ -44,6 +48,7 @@ pub(super) fn sending_function(
         has_key: false,
         bound: default_client_bound(started),
         retried_by_client: false,
+        depends: Default::default(),
     })
 }
 
@@ -191,19 +196,20 @@ fn request(
                 SentBy::Await => None,
             }
         }
-        TypeTarget::Local(_) => return None,
+        // `self.request(..).send()`: a request a method of the workspace starts.
+        TypeTarget::Local(_) => {
+            return match sent_by {
+                SentBy::Method(send) => built_elsewhere(
+                    index, knowledge, library, function, call, value, &methods, send,
+                ),
+                SentBy::Await => None,
+            }
+        }
     };
     let Some(client) = library.client(&client_type) else {
         return match sent_by {
             SentBy::Method(send) => built_elsewhere(
-                index,
-                library,
-                function,
-                call,
-                &root,
-                &client_type,
-                &methods,
-                send,
+                index, knowledge, library, function, call, value, &methods, send,
             ),
             SentBy::Await => None,
         };
@@ -219,11 +225,20 @@ fn request(
     };
     let chain = chain_calls(index, function, call, &starts);
     let http_method = http_method_of(verb, &chain);
-    let has_key = carries_key_header(knowledge, library, &chain)
+    let mut depends = CallerDecides::default();
+    if http_method.is_none() {
+        depends.http_method = verb_call(verb, &chain)
+            .and_then(|verb_call| method_parameter(index, function, verb_call));
+    }
+    let key_in_chain = carries_key_header(knowledge, library, &chain)
         || chain
             .iter()
-            .any(|other| mentions_key_name(knowledge, &other.arg_mentions))
-        || key_assigned_to(index, knowledge, function, value);
+            .any(|other| mentions_key_name(knowledge, &other.arg_mentions));
+    let key_assigned = key_assigned_to(index, knowledge, function, value);
+    if key_assigned && !key_in_chain {
+        depends.key_only_if_given = key_only_if_given(index, knowledge, function, value);
+    }
+    let has_key = key_in_chain || key_assigned;
     let construction = client_construction(
         index,
         function,
@@ -254,6 +269,7 @@ fn request(
         has_key,
         bound,
         retried_by_client: construction.retries,
+        depends,
     })
 }
 
@@ -305,6 +321,7 @@ fn started_by_function(
         has_key,
         bound,
         retried_by_client: false,
+        depends: Default::default(),
     }
 }
 
@@ -380,42 +397,92 @@ fn execute(
             None => construction.bound,
         },
         retried_by_client: construction.retries,
+        depends: Default::default(),
     })
 }
 
-/// `make_request(url)?.send()`: a request builder returned by a helper. The method and a
-/// timeout are read from the helper; the client it used is followed where it is visible.
-#[allow(clippy::too_many_arguments)]
-fn built_elsewhere(
+/// The innermost call of the chain sent at `call` that a function of the workspace makes
+/// and that returns a request of `library`: `make_request(Method::POST, url)?` in
+/// `make_request(..)?.send()`, `self.request(..)` in `self.request(..).send()`, followed
+/// into a local the chain starts from. With the type of request it returns.
+fn workspace_builder(
     index: &WorkspaceIndex,
     library: &HttpLibrary,
     function: FnId,
     call: &CallSite,
-    root: &ValueExpr,
-    root_type: &[CompactString],
+    value: &ValueExpr,
+) -> Option<(CallSite, Vec<CompactString>)> {
+    let context = index.context_of(function);
+    let body = &index.fn_def(function).summary.body;
+    let mut current = value;
+    let mut within = call.range;
+    let mut found = None;
+    for _ in 0..16 {
+        let callee = match current {
+            ValueExpr::MethodCall { receiver, method } => Some(Callee::Method {
+                receiver: (**receiver).clone(),
+                method: method.clone(),
+            }),
+            ValueExpr::Call { callee, .. } => Some(Callee::Path(callee.clone())),
+            _ => None,
+        };
+        if let Some(callee) = callee {
+            if let TypeTarget::External(path) =
+                index.type_of_value(context, current, call.range.start)
+            {
+                let site = body
+                    .calls
+                    .iter()
+                    .find(|other| other.callee == callee && within.contains_range(&other.range));
+                if let Some(site) = site.filter(|site| {
+                    library.is_request_type(&path)
+                        && matches!(index.resolve_call(context, site), CallTarget::Local(_))
+                }) {
+                    found = Some((site.clone(), path));
+                }
+            }
+        }
+        current = match current {
+            ValueExpr::MethodCall { receiver, .. } => receiver,
+            ValueExpr::Name(name) => {
+                let local = body
+                    .locals
+                    .iter()
+                    .rev()
+                    .find(|local| local.name == *name && local.scope.contains(within.start))?;
+                within = local.init_range?;
+                local.init.as_ref()?
+            }
+            _ => break,
+        };
+    }
+    found
+}
+
+/// `make_request(Method::POST, url)?.send()`, `self.request(..).send()`: a request builder
+/// returned by a helper of the workspace. The method and a timeout are read from the
+/// helper (the method from the caller's argument when the helper starts the request with
+/// the method it is given); the client it used is followed where it is visible.
+#[allow(clippy::too_many_arguments)]
+fn built_elsewhere(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    library: &HttpLibrary,
+    function: FnId,
+    call: &CallSite,
+    value: &ValueExpr,
     methods: &[CompactString],
     send: &str,
 ) -> Option<DownstreamCall> {
-    if !library.is_request_type(root_type) {
-        return None;
-    }
-    let ValueExpr::Call { callee, .. } = root else {
-        return None;
-    };
+    let (helper_call, root_type) = workspace_builder(index, library, function, call, value)?;
     let context = index.context_of(function);
-    let probe = CallSite {
-        callee: Callee::Path(callee.clone()),
-        ..call.clone()
-    };
-    let CallTarget::Local(helpers) = index.resolve_call(context, &probe) else {
+    let CallTarget::Local(helpers) = index.resolve_call(context, &helper_call) else {
         return None;
     };
     let helper = *helpers.first()?;
     let helper_name = &index.fn_def(helper).summary.name;
-    let helper_methods: Vec<CompactString> = index
-        .fn_def(helper)
-        .summary
-        .body
+    let helper_body = &index.fn_def(helper).summary.body;
+    let helper_methods: Vec<CompactString> = helper_body
         .calls
         .iter()
         .filter_map(|inner| match &inner.callee {
@@ -424,13 +491,7 @@ fn built_elsewhere(
         })
         .chain(methods.iter().cloned())
         .collect();
-    let http_method = helper_methods.iter().find_map(|method| {
-        library
-            .verb(method)
-            .and_then(|verb| verb.http_method.clone())
-    });
     // The client the helper builds its request on: `INSTANCE.request(method, url)`.
-    let helper_body = &index.fn_def(helper).summary.body;
     let client_call = helper_body
         .calls
         .iter()
@@ -439,6 +500,28 @@ fn built_elsewhere(
                 Some((receiver, inner))
             }
             _ => None,
+        });
+    let mut depends = CallerDecides::default();
+    let http_method = helper_methods
+        .iter()
+        .find_map(|method| {
+            library
+                .verb(method)
+                .and_then(|verb| verb.http_method.clone())
+        })
+        .or_else(|| {
+            // The helper starts the request with the method it is given.
+            let (_, verb_call) = client_call?;
+            let param = method_parameter(index, helper, verb_call)?;
+            let given = given::given_arguments(index, function, &helper_call);
+            match given::lookup(&given, &param)? {
+                Given::Constant(text) => http_method_named(text),
+                Given::Param(outer) => {
+                    depends.http_method = Some(outer.clone());
+                    None
+                }
+                _ => None,
+            }
         });
     let bound = if let Some(timeout) = helper_methods
         .iter()
@@ -466,6 +549,20 @@ fn built_elsewhere(
             "the request is built in `{helper_name}`; the client it uses is not followed"
         ))
     };
+    // A key header added by the helper, or on the builder it returns.
+    let body = &index.fn_def(function).summary.body;
+    let has_key = helper_body
+        .calls
+        .iter()
+        .chain(
+            body.calls
+                .iter()
+                .filter(|other| other.statement == call.statement),
+        )
+        .any(|other| {
+            matches!(&other.callee, Callee::Method { method, .. } if library.is_header_method(method))
+                && mentions_key_name(knowledge, &other.arg_mentions)
+        });
     Some(DownstreamCall {
         range: call.range,
         statement: call.statement,
@@ -474,9 +571,10 @@ fn built_elsewhere(
             method: http_method,
         },
         api: format!("{}::{send}", root_type.join("::")),
-        has_key: false,
+        has_key,
         bound,
         retried_by_client: false,
+        depends,
     })
 }
 
@@ -503,6 +601,7 @@ fn unknown_client(
         has_key: false,
         bound: Bound::Unknown(format!("what sends this request is not known ({reason})")),
         retried_by_client: false,
+        depends: Default::default(),
     })
 }
 
@@ -512,10 +611,15 @@ fn http_method_of(verb: &Verb, chain: &[&CallSite]) -> Option<String> {
     if let Some(http_method) = &verb.http_method {
         return Some(http_method.clone());
     }
+    verb_call(verb, chain).and_then(|other| http_method_in(&other.arg_mentions))
+}
+
+/// The call of the chain that starts the request with `verb`.
+fn verb_call<'a>(verb: &Verb, chain: &[&'a CallSite]) -> Option<&'a CallSite> {
     chain
         .iter()
         .find(|other| matches!(&other.callee, Callee::Method { method, .. } if *method == verb.method))
-        .and_then(|other| http_method_in(&other.arg_mentions))
+        .copied()
 }
 
 /// The HTTP method an argument names: `Method::POST` (as the path's last segment), or a
@@ -524,16 +628,7 @@ fn http_method_in(arguments: &Mentions) -> Option<String> {
     arguments
         .paths()
         .find_map(|path| path.last().map(|last| last.as_str().to_uppercase()))
-        .or_else(|| {
-            arguments.literals().find_map(|literal| {
-                let upper = literal.to_ascii_uppercase();
-                IDEMPOTENT_HTTP_METHODS
-                    .iter()
-                    .chain(&["POST", "PATCH"])
-                    .any(|method| *method == upper)
-                    .then_some(upper)
-            })
-        })
+        .or_else(|| arguments.literals().find_map(http_method_named))
 }
 
 /// A header method of the chain given a literal that names an idempotency key.

@@ -6,13 +6,15 @@
 
 mod direct;
 mod http;
+
 mod rpc;
 
+use super::given::{self, Given, ParamRef};
 use super::DownstreamCall;
 use crate::index::{
     CallSite, CallTarget, Callee, CompactString, FnId, TypeTarget, ValueExpr, WorkspaceIndex,
 };
-use crate::knowledge::Knowledge;
+use crate::knowledge::{Knowledge, IDEMPOTENT_HTTP_METHODS};
 use crate::location::Position;
 
 pub(super) fn downstream_calls(
@@ -190,6 +192,85 @@ pub(super) fn key_assigned_to(
         .any(|assignment| {
             assignment.target == *name && mentions_key_name(knowledge, &assignment.value)
         })
+}
+
+/// The parameter a key added by reassignment depends on: every assignment that adds it is
+/// in the `then` branch of an `if let Some(key) = <parameter or its field>`. `None` when
+/// the key is added whatever the caller gives.
+pub(super) fn key_only_if_given(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    receiver: &ValueExpr,
+) -> Option<ParamRef> {
+    let mut root = receiver;
+    while let ValueExpr::MethodCall { receiver, .. } = root {
+        root = receiver;
+    }
+    let ValueExpr::Name(name) = root else {
+        return None;
+    };
+    let body = &index.fn_def(function).summary.body;
+    let mut condition: Option<ParamRef> = None;
+    for assignment in body.assignments.iter().filter(|assignment| {
+        assignment.target == *name && mentions_key_name(knowledge, &assignment.value)
+    }) {
+        let branching = body
+            .branchings
+            .iter()
+            .filter(|branching| {
+                branching
+                    .branches
+                    .first()
+                    .is_some_and(|then| then.contains_range(&assignment.range))
+            })
+            .min_by_key(|branching| {
+                branching.branches[0].end.line - branching.branches[0].start.line
+            })?;
+        let Some(Given::Param(param)) = given::given_value(
+            index,
+            function,
+            &branching.tested_mentions.items,
+            branching.tested.start,
+            0,
+        ) else {
+            return None;
+        };
+        if condition.as_ref().is_some_and(|known| *known != param) {
+            return None;
+        }
+        condition = Some(param);
+    }
+    condition
+}
+
+/// The parameter a request's HTTP method is, when the verb takes the method as an argument
+/// (`client.request(method, url)`) and that argument is a parameter of the function.
+pub(super) fn method_parameter(
+    index: &WorkspaceIndex,
+    function: FnId,
+    verb_call: &CallSite,
+) -> Option<ParamRef> {
+    match given::given_value(
+        index,
+        function,
+        verb_call.arg_mentions.argument(0),
+        verb_call.range.start,
+        0,
+    )? {
+        Given::Param(param) => Some(param),
+        _ => None,
+    }
+}
+
+/// The HTTP method a text names (`POST`, `post`, `Method::POST`'s last segment).
+pub(in crate::facts) fn http_method_named(text: &str) -> Option<String> {
+    let upper = text.to_ascii_uppercase();
+    IDEMPOTENT_HTTP_METHODS
+        .iter()
+        .chain(&["POST", "PATCH"])
+        .any(|method| *method == upper)
+        .then_some(upper)
 }
 
 /// The arguments carry a key, directly or through the locals they name: a record built

@@ -64,6 +64,7 @@ pub(super) fn method_on_client(
                 _ => Bound::Unbounded(format!("nothing bounds the {}", publisher.label)),
             },
             retried_by_client: false,
+            depends: Default::default(),
         });
     }
     let library = knowledge
@@ -149,5 +150,6 @@ pub(super) fn method_on_client(
         has_key,
         bound,
         retried_by_client: false,
+        depends: Default::default(),
     })
 }
