@@ -55,6 +55,8 @@ pub struct DownstreamCall {
     pub retried_by_client: bool,
     /// What the facts above leave to the function's callers.
     pub depends: CallerDecides,
+    /// Why the HTTP method is not known, when it is not: an `unknown` answer says it.
+    pub method_unknown: Option<String>,
 }
 
 /// Facts of a downstream call that a parameter of its function decides, settled per
@@ -84,6 +86,7 @@ impl DownstreamCall {
                         method: Some(http_method),
                     };
                     call.depends.http_method = None;
+                    call.method_unknown = None;
                 }
             }
         }

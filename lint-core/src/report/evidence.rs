@@ -166,6 +166,8 @@ pub enum Evidence {
         call: DownstreamKind,
         api: String,
         at: Place,
+        /// What could not be told, where the facts say.
+        reason: Option<String>,
     },
     /// Q3: a downstream call safe to repeat: idempotent, or keyed.
     SafeCall {
@@ -327,11 +329,22 @@ impl fmt::Display for Evidence {
                 f,
                 "`{record}` at {at} records a key that is not seen to come from the request (a header, a body field, a message id)"
             ),
-            Evidence::UnknownIdempotency { call, api, at } => write!(
-                f,
-                "whether {} (`{api}`) at {at} is idempotent is not known",
-                call.describe()
-            ),
+            Evidence::UnknownIdempotency {
+                call,
+                api,
+                at,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "whether {} (`{api}`) at {at} is idempotent is not known",
+                    call.describe()
+                )?;
+                match reason {
+                    Some(reason) => write!(f, ": {reason}"),
+                    None => Ok(()),
+                }
+            }
             Evidence::SafeCall {
                 call,
                 at,

@@ -481,6 +481,7 @@ impl<'a> Judge<'a> {
                 call: call.call.kind.clone(),
                 api: call.call.api.clone(),
                 at: self.place(call.function, call.call.statement.start.line),
+                reason: call.call.method_unknown.clone(),
             })
             .collect();
         answer(

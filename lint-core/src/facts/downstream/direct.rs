@@ -74,6 +74,7 @@ pub(super) fn client_call(
         bound,
         retried_by_client: false,
         depends: Default::default(),
+        method_unknown: None,
     }
 }
 

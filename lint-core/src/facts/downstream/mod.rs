@@ -6,6 +6,7 @@
 
 mod direct;
 mod http;
+mod wrapped;
 
 mod rpc;
 

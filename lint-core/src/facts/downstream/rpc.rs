@@ -65,6 +65,7 @@ pub(super) fn method_on_client(
             },
             retried_by_client: false,
             depends: Default::default(),
+            method_unknown: None,
         });
     }
     let library = knowledge
@@ -151,5 +152,6 @@ pub(super) fn method_on_client(
         bound,
         retried_by_client: false,
         depends: Default::default(),
+        method_unknown: None,
     })
 }
