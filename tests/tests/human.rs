@@ -153,7 +153,7 @@ fn with_a_report_file_the_summary_still_goes_to_stderr() {
     assert!(
         output
             .stderr
-            .starts_with("7 handlers in 10 files · 7 errors, 3 warnings · score 57.1%"),
+            .starts_with("7 handlers in 10 files · 8 errors, 4 warnings · score 57.1%"),
         "{}",
         output.stderr
     );

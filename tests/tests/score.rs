@@ -184,7 +184,7 @@ fn score_json_has_the_issue_keys_and_the_report_numbers() {
         json!({
             "q1_idempotent": 57.1,
             "q2_retry_safe": 57.1,
-            "q3_downstream_uncertainty": 85.7,
+            "q3_downstream_uncertainty": 71.4,
             "q4_deadline": 85.7
         })
     );
