@@ -50,6 +50,12 @@ pub enum Command {
     /// Write today's findings to `failfirst-baseline.json` at the workspace root, so that
     /// later runs with `--baseline` fail only on new findings
     Baseline(BaselineArgs),
+    /// Run the language server over standard input and output, for an editor
+    ///
+    /// Diagnostics as the command line reports them, a code lens with the four answers above
+    /// each handler, its card on hover, and quick fixes. docs/editors.md says how to set up
+    /// VS Code, Neovim, Helix and Zed.
+    Lsp,
     /// Print a completion script for a shell
     ///
     /// For example: `cargo failfirst completions bash >

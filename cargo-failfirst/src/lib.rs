@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod display;
 pub mod history;
 pub mod identity;
+pub mod lsp;
 pub mod migrations;
 pub mod output;
 mod progress;
@@ -117,6 +118,7 @@ pub fn run(args: Vec<OsString>, cwd: &Path, io: &mut Io<'_>) -> i32 {
         Some(Command::Score(args)) => score::run(&args, cwd, io),
         Some(Command::Dashboard(args)) => dashboard::run(&args, cwd, io),
         Some(Command::Baseline(args)) => write_baseline(&args, cwd, io),
+        Some(Command::Lsp) => lsp::serve(cwd),
         Some(Command::Completions { shell }) => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "cargo-failfirst", &mut io.stdout);
@@ -128,14 +130,7 @@ pub fn run(args: Vec<OsString>, cwd: &Path, io: &mut Io<'_>) -> i32 {
         }
         Some(Command::Explain { rule }) => match find_rule(&rule) {
             Some(found) => {
-                let _ = writeln!(
-                    io.stdout,
-                    "# {}\n\n{}\n\ndefault level: {}\n\n{}",
-                    found.name,
-                    found.summary,
-                    found.default_level.as_str(),
-                    found.docs.trim_end()
-                );
+                let _ = write!(io.stdout, "{}", explain_text(found));
                 EXIT_OK
             }
             None => {
@@ -149,6 +144,17 @@ pub fn run(args: Vec<OsString>, cwd: &Path, io: &mut Io<'_>) -> i32 {
         },
         None => check(&cli.check, cwd, io),
     }
+}
+
+/// A rule's page, as `explain` prints it and the language server links it.
+pub fn explain_text(rule: &lint_core::rules::Rule) -> String {
+    format!(
+        "# {}\n\n{}\n\ndefault level: {}\n\n{}\n",
+        rule.name,
+        rule.summary,
+        rule.default_level.as_str(),
+        rule.docs.trim_end()
+    )
 }
 
 fn render_rules() -> String {
@@ -863,7 +869,9 @@ fn rule_levels(args: &CheckArgs) -> Result<BTreeMap<String, Level>, String> {
     Ok(levels)
 }
 
-fn apply_levels(report: &mut Report, levels: &BTreeMap<String, Level>) {
+/// Sets each finding's level from `levels`, settles the answers, and drops the findings
+/// turned off.
+pub(crate) fn apply_levels(report: &mut Report, levels: &BTreeMap<String, Level>) {
     for finding in &mut report.findings {
         if let Some(level) = levels.get(finding.rule) {
             finding.level = *level;

@@ -38,8 +38,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
+    // Not locked for the whole run: the language server writes standard output from a
+    // thread of its own. Reports are written whole, so each write takes the lock once.
+    let mut stdout = std::io::stdout();
+    let mut stderr = std::io::stderr();
     let mut io = cargo_failfirst::Io {
         stdout: &mut stdout,
         stderr: &mut stderr,

@@ -3,8 +3,15 @@
 //! tells the index the few words of the knowledge it needs (what its walk keeps, how values
 //! keep their type), so that neither of the two imports the other.
 //!
+//! [`IncrementalAnalysis`] keeps what a run builds, for a front end that lives beside an
+//! editor (the language server): the analysis entry points live here.
+//!
 //! May import: `verdicts`, `report`, `rules`, `facts`, `discovery`, `knowledge`, `index`,
 //! `sources`, `location`, `vocab`.
+
+mod incremental;
+
+pub use incremental::{EditOutcome, IncrementalAnalysis};
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -184,13 +191,9 @@ pub fn analyze_text(bytes: &[u8], knowledge: &Arc<Knowledge>) -> Report {
                 }
             });
             let handlers = discover(&index, knowledge);
-            merge_parts(vec![build_report_part(
-                &index,
-                knowledge,
-                &handlers,
-                &problems,
-                &Schemas::build(&[]),
-            )])
+            let judged = judge_handlers(&index, knowledge, &Schemas::build(&[]), &handlers);
+            let calls = count_calls(&index, &handlers);
+            merge_parts(vec![assemble_part(&index, judged.iter(), &problems, calls)])
         };
     // On the workers' stack, as a run parses.
     let outcome = std::thread::scope(|scope| {
@@ -264,6 +267,7 @@ fn batches(crates: &[CrateInput]) -> Vec<Vec<usize>> {
 }
 
 /// What one batch contributes to the report.
+#[derive(Clone, Default)]
 struct ReportPart {
     handlers: Vec<Handler>,
     findings: Vec<Finding>,
@@ -345,11 +349,53 @@ fn analyze_batch(
     schemas: &Schemas,
     max_file_bytes: u64,
 ) -> ReportPart {
+    let batch = index_batch(
+        crates,
+        pool,
+        hints,
+        knowledge,
+        progress,
+        &|path: &std::path::Path| read_file(path, max_file_bytes),
+        &mut |_, _| {},
+    );
+    let judged = judge_handlers(&batch.index, knowledge, schemas, &batch.handlers);
+    let calls = count_calls(&batch.index, &batch.handlers);
+    let part = assemble_part(&batch.index, judged.iter(), &batch.problems, calls);
+    // Freeing millions of small allocations takes a second on a large workspace; it runs
+    // beside the next batch (or the writing of the report) instead of before it.
+    // On the workers' stack, as deep summaries drop recursively. Without a thread, the
+    // refused closure, index and all, is dropped here.
+    let _ = std::thread::Builder::new()
+        .stack_size(WORKER_STACK_BYTES)
+        .spawn(move || drop((batch, judged)));
+    part
+}
+
+/// What a batch of crates is made into before it is judged: the index, its handlers, and
+/// the files that did not parse (by position in the batch's files).
+struct IndexedBatch {
+    index: WorkspaceIndex,
+    handlers: Vec<DiscoveredHandler>,
+    problems: Vec<(usize, ParseProblem)>,
+}
+
+/// Parses the batch's files (their text from `source`) while the index is built, then
+/// discovers the handlers. `summary_seen` is shown each file's summary as the index takes
+/// it.
+fn index_batch(
+    crates: &[CrateInput],
+    pool: Option<&rayon::ThreadPool>,
+    hints: &IndexHints,
+    knowledge: &Knowledge,
+    progress: &ParseProgress<'_>,
+    source: &SourceText<'_>,
+    summary_seen: &mut dyn FnMut(FileId, &FileSummary),
+) -> IndexedBatch {
     let files: Vec<&std::path::Path> = crates
         .iter()
         .flat_map(|crate_input| crate_input.files.iter().map(|file| file.path.as_path()))
         .collect();
-    let parsed = ParsedFiles::new(files.len(), progress, max_file_bytes);
+    let parsed = ParsedFiles::new(files.len(), progress, source);
     let parse_all = || {
         // Whatever happens to the parsing, the builder must stop waiting when it ends.
         let _finished = parsed.finish_on_drop();
@@ -361,7 +407,10 @@ fn analyze_batch(
     };
     let mut problems = Vec::new();
     let mut take_summary = |file: FileId| match parsed.take(file.0 as usize) {
-        Some(Ok(summary)) => Some(summary),
+        Some(Ok(summary)) => {
+            summary_seen(file, &summary);
+            Some(summary)
+        }
         Some(Err(problem)) => {
             problems.push((file.0 as usize, problem));
             None
@@ -391,15 +440,11 @@ fn analyze_batch(
             .map(|(file, problem)| (file.0 as usize, problem)),
     );
     let handlers = discover(&index, knowledge);
-    let part = build_report_part(&index, knowledge, &handlers, &problems, schemas);
-    // Freeing millions of small allocations takes a second on a large workspace; it runs
-    // beside the next batch (or the writing of the report) instead of before it.
-    // On the workers' stack, as deep summaries drop recursively. Without a thread, the
-    // refused closure, index and all, is dropped here.
-    let _ = std::thread::Builder::new()
-        .stack_size(WORKER_STACK_BYTES)
-        .spawn(move || drop((index, handlers)));
-    part
+    IndexedBatch {
+        index,
+        handlers,
+        problems,
+    }
 }
 
 /// Each file's parse outcome, from the threads that parse to the one that builds the index.
@@ -408,7 +453,7 @@ struct ParsedFiles<'a> {
     arrived: Condvar,
     next: AtomicUsize,
     progress: &'a ParseProgress<'a>,
-    max_file_bytes: u64,
+    source: &'a SourceText<'a>,
 }
 
 struct ParseState {
@@ -424,7 +469,7 @@ enum Slot {
 }
 
 impl<'a> ParsedFiles<'a> {
-    fn new(files: usize, progress: &'a ParseProgress<'a>, max_file_bytes: u64) -> Self {
+    fn new(files: usize, progress: &'a ParseProgress<'a>, source: &'a SourceText<'a>) -> Self {
         ParsedFiles {
             state: Mutex::new(ParseState {
                 slots: (0..files).map(|_| Slot::Pending).collect(),
@@ -433,7 +478,7 @@ impl<'a> ParsedFiles<'a> {
             arrived: Condvar::new(),
             next: AtomicUsize::new(0),
             progress,
-            max_file_bytes,
+            source,
         }
     }
 
@@ -458,7 +503,7 @@ impl<'a> ParsedFiles<'a> {
             let Some(path) = files.get(position) else {
                 break;
             };
-            let outcome = parse_one(path, hints, self.max_file_bytes);
+            let outcome = parse_one(path, hints, self.source);
             self.lock().slots[position] = Slot::Parsed(outcome);
             self.arrived.notify_all();
             self.progress.file_parsed();
@@ -520,13 +565,17 @@ impl Drop for FinishOnDrop<'_> {
     }
 }
 
-/// Reads, parses and summarises one file.
+/// Where the text of a file comes from: the disk (within the size limit), or an editor's
+/// unsaved buffer. An error is the reason the file could not be read, in words.
+type SourceText<'a> = dyn Fn(&std::path::Path) -> Result<Vec<u8>, String> + Sync + 'a;
+
+/// Reads (from `source`), parses and summarises one file.
 fn parse_one(
     path: &std::path::Path,
     hints: &WalkHints,
-    max_file_bytes: u64,
+    source: &SourceText<'_>,
 ) -> Result<FileSummary, ParseProblem> {
-    let outcome = match read_file(path, max_file_bytes) {
+    let outcome = match source(path) {
         Ok(bytes) => catch_unwind(AssertUnwindSafe(|| {
             parse_source(&bytes).map(|parsed| summarize_file(parsed, hints))
         }))
@@ -548,7 +597,7 @@ fn parse_one(
 
 /// A file's bytes, if it is a regular file within the size limit. The file is read through
 /// a limit too: it may grow between the look and the read.
-fn read_file(path: &std::path::Path, max_file_bytes: u64) -> Result<Vec<u8>, String> {
+pub(crate) fn read_file(path: &std::path::Path, max_file_bytes: u64) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let too_large = |size: u64| {
         format!(
@@ -577,12 +626,69 @@ fn read_file(path: &std::path::Path, max_file_bytes: u64) -> Result<Vec<u8>, Str
     Ok(bytes)
 }
 
-fn build_report_part(
+/// A handler as judged: its line in the report, the findings on its path, and the files
+/// its path reaches (its own first), which say when it must be judged again.
+#[derive(Clone, Debug)]
+struct JudgedHandler {
+    report: Handler,
+    findings: Vec<Finding>,
+    reached_files: Vec<FileId>,
+}
+
+fn judge_handlers(
     index: &WorkspaceIndex,
     knowledge: &Knowledge,
-    handlers: &[DiscoveredHandler],
-    problems: &[(usize, ParseProblem)],
     schemas: &Schemas,
+    handlers: &[DiscoveredHandler],
+) -> Vec<JudgedHandler> {
+    let mut judge = crate::verdicts::Judge::new(index, knowledge, schemas);
+    handlers
+        .iter()
+        .filter(|handler| index.file(handler.file(index)).reported)
+        .map(|handler| judge_one(index, &mut judge, handler))
+        .collect()
+}
+
+fn judge_one(
+    index: &WorkspaceIndex,
+    judge: &mut crate::verdicts::Judge<'_>,
+    handler: &DiscoveredHandler,
+) -> JudgedHandler {
+    let range = handler.range(index);
+    let verdict = judge.judge(handler);
+    let mut reached_files = vec![handler.file(index)];
+    for function in &verdict.reached {
+        let file = index.fn_def(*function).file;
+        if !reached_files.contains(&file) {
+            reached_files.push(file);
+        }
+    }
+    JudgedHandler {
+        report: Handler {
+            name: handler.name(index),
+            path: handler.path(index),
+            framework: handler.framework,
+            route: handler.route.clone(),
+            file: index.file(handler.file(index)).display_path.clone(),
+            line: range.start.line,
+            column: range.start.column,
+            annotations: handler.annotations.clone(),
+            questions: verdict.questions,
+            unresolved_calls: unresolved_in(index, handler),
+            path_functions: verdict.path_functions,
+        },
+        findings: verdict.findings,
+        reached_files,
+    }
+}
+
+/// The report's part for a batch: `parse-error` findings, the handlers' findings once
+/// each, suppressions applied.
+fn assemble_part<'j>(
+    index: &WorkspaceIndex,
+    judged: impl Iterator<Item = &'j JudgedHandler>,
+    problems: &[(usize, ParseProblem)],
+    calls: CallCounts,
 ) -> ReportPart {
     let mut findings = Vec::new();
     for (position, problem) in problems {
@@ -613,30 +719,12 @@ fn build_report_part(
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
     });
 
-    let mut judge = crate::verdicts::Judge::new(index, knowledge, schemas);
     let mut handler_findings = Vec::new();
-    let reported_handlers: Vec<Handler> = handlers
-        .iter()
-        .filter(|handler| index.file(handler.file(index)).reported)
-        .map(|handler| {
-            let range = handler.range(index);
-            let verdict = judge.judge(handler);
-            handler_findings.extend(verdict.findings);
-            Handler {
-                name: handler.name(index),
-                path: handler.path(index),
-                framework: handler.framework,
-                route: handler.route.clone(),
-                file: index.file(handler.file(index)).display_path.clone(),
-                line: range.start.line,
-                column: range.start.column,
-                annotations: handler.annotations.clone(),
-                questions: verdict.questions,
-                unresolved_calls: unresolved_in(index, handler),
-                path_functions: verdict.path_functions,
-            }
-        })
-        .collect();
+    let mut reported_handlers = Vec::new();
+    for handler in judged {
+        reported_handlers.push(handler.report.clone());
+        handler_findings.extend(handler.findings.iter().cloned());
+    }
     findings.extend(crate::verdicts::deduplicate(handler_findings));
     let about_suppressions = crate::verdicts::apply_suppressions(index, &mut findings);
     findings.extend(about_suppressions);
@@ -651,7 +739,7 @@ fn build_report_part(
             .filter(|(position, _)| index.files[*position].reported)
             .count(),
         crates: index.crates.len(),
-        calls: count_calls(index, handlers),
+        calls,
     }
 }
 
@@ -797,7 +885,9 @@ mod tests {
             parsed: AtomicUsize::new(0),
             total: files.len(),
         };
-        let parsed = ParsedFiles::new(files.len(), &progress, DEFAULT_MAX_FILE_BYTES);
+        let parsed = ParsedFiles::new(files.len(), &progress, &|path| {
+            read_file(path, DEFAULT_MAX_FILE_BYTES)
+        });
         std::thread::scope(|scope| {
             scope.spawn(|| {
                 let _finished = parsed.finish_on_drop();
@@ -829,7 +919,9 @@ mod tests {
             parsed: AtomicUsize::new(0),
             total: 2,
         };
-        let parsed = ParsedFiles::new(2, &progress, DEFAULT_MAX_FILE_BYTES);
+        let parsed = ParsedFiles::new(2, &progress, &|path| {
+            read_file(path, DEFAULT_MAX_FILE_BYTES)
+        });
         // Parsing ended (a panic, say) without filling any slot.
         drop(parsed.finish_on_drop());
         assert!(parsed.take(1).is_none());

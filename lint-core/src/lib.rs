@@ -58,5 +58,6 @@ pub mod vocab;
 mod analysis;
 
 pub use analysis::{
-    analyze, analyze_text, AnalysisInput, AnalysisOptions, ProgressObserver, DEFAULT_MAX_FILE_BYTES,
+    analyze, analyze_text, AnalysisInput, AnalysisOptions, EditOutcome, IncrementalAnalysis,
+    ProgressObserver, DEFAULT_MAX_FILE_BYTES,
 };

@@ -74,6 +74,10 @@ const BINARY: &[(&str, &[&str])] = &[
     ("history", &[]),
     ("score", &["cli", "display", "history", "workspace"]),
     ("dashboard", &["cli", "display", "history", "workspace"]),
+    (
+        "lsp",
+        &["config", "display", "migrations", "output", "workspace"],
+    ),
 ];
 
 #[test]

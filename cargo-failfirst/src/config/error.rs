@@ -57,6 +57,35 @@ impl ConfigError {
         self
     }
 
+    /// The file at fault, as shown to the user.
+    pub fn file(&self) -> &str {
+        &self.0.file
+    }
+
+    /// What is wrong, with what was expected and the help when they are given: the text an
+    /// editor shows on the file.
+    pub fn describe(&self) -> String {
+        let mut text = self.0.message.clone();
+        if let Some(label) = &self.0.label {
+            text.push_str(&format!(": {label}"));
+        }
+        if let Some(help) = &self.0.help {
+            text.push_str(&format!("\nhelp: {help}"));
+        }
+        text
+    }
+
+    /// Where the mistake is: the 1-based line and column of its start and end, when it has
+    /// a place in the file's text.
+    pub fn place(&self) -> Option<((usize, usize), (usize, usize))> {
+        self.0.located.as_ref().map(|(text, span)| {
+            (
+                line_and_column(text, span.start),
+                line_and_column(text, span.end.max(span.start)),
+            )
+        })
+    }
+
     /// `file:line:column`, or the file alone when the mistake has no place.
     pub fn location(&self) -> String {
         match &self.0.located {

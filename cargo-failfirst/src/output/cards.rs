@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use lint_core::report::{Finding, Handler, Level, Report, Verdict};
+use lint_core::report::{Evidence, Finding, Handler, Level, Report, Verdict};
 
 use super::style::{plural, Paint};
 use super::table::attention;
@@ -31,7 +31,61 @@ pub fn render(report: &Report, handlers: &[&Handler], paint: &Paint) -> String {
         .join("\n")
 }
 
+/// What a card shows, gathered once for the terminal and for Markdown (an editor's hover).
+struct Card<'r> {
+    handler: &'r Handler,
+    /// Each question's title, answer, the evidence shown and how many lines are left out.
+    answers: Vec<(&'static str, Verdict, &'r [Evidence], usize)>,
+    findings: Vec<&'r Finding>,
+    unresolved: Vec<&'r lint_core::report::UnresolvedCallReport>,
+}
+
+fn gather<'r>(report: &'r Report, handler: &'r Handler) -> Card<'r> {
+    let answers = QUESTIONS
+        .iter()
+        .zip(handler.questions.all())
+        .map(|(title, answer)| {
+            // A pass or n/a says why in one line; a fail or unknown lists everything.
+            let shown = match answer.verdict {
+                Verdict::Fail | Verdict::Unknown => answer.evidence.len(),
+                Verdict::Pass | Verdict::NotApplicable => answer.evidence.len().min(3),
+            };
+            (
+                *title,
+                answer.verdict,
+                &answer.evidence[..shown],
+                answer.evidence.len() - shown,
+            )
+        })
+        .collect();
+    let findings = report
+        .findings
+        .iter()
+        .filter(|finding| finding.handlers.contains(&handler.path))
+        .collect();
+    // The same call twice on a line (`a.clone()` and `b.clone()`) is one thing to look at.
+    let mut unresolved: Vec<&lint_core::report::UnresolvedCallReport> =
+        handler.unresolved_calls.iter().collect();
+    unresolved.dedup();
+    Card {
+        handler,
+        answers,
+        findings,
+        unresolved,
+    }
+}
+
+/// How a finding on the card stands: its level, or why it no longer counts.
+fn status(finding: &Finding, paint: &Paint) -> String {
+    match (&finding.suppressed, finding.level) {
+        (Some(suppressed), _) => format!("accepted ({})", suppressed.reason),
+        (None, Level::Allow) => "allowed in this run".to_string(),
+        (None, level) => paint.level(level, level.as_str()),
+    }
+}
+
 fn card(report: &Report, handler: &Handler, paint: &Paint) -> String {
+    let card = gather(report, handler);
     let mut out = String::new();
     let _ = writeln!(out, "{}", paint.heading(&handler.route.to_string()));
     let _ = writeln!(out, "  handler   {} ({})", handler.path, handler.framework);
@@ -41,75 +95,168 @@ fn card(report: &Report, handler: &Handler, paint: &Paint) -> String {
     }
     out.push('\n');
     let title_width = QUESTIONS.iter().map(|title| title.len()).max().unwrap_or(0);
-    for (title, answer) in QUESTIONS.iter().zip(handler.questions.all()) {
-        let _ = writeln!(
-            out,
-            "  {title:<title_width$}  {}",
-            paint.verdict(answer.verdict)
-        );
-        // A pass or n/a says why in one line; a fail or unknown lists everything.
-        let shown = match answer.verdict {
-            Verdict::Fail | Verdict::Unknown => answer.evidence.len(),
-            Verdict::Pass | Verdict::NotApplicable => answer.evidence.len().min(3),
-        };
-        for line in &answer.evidence[..shown] {
+    for (title, verdict, evidence, more) in &card.answers {
+        let _ = writeln!(out, "  {title:<title_width$}  {}", paint.verdict(*verdict));
+        for line in *evidence {
             let _ = writeln!(out, "      {line}");
         }
-        if answer.evidence.len() > shown {
-            let _ = writeln!(
-                out,
-                "      {}",
-                paint.dim(&format!("and {} more", answer.evidence.len() - shown))
-            );
+        if *more > 0 {
+            let _ = writeln!(out, "      {}", paint.dim(&format!("and {more} more")));
         }
     }
-    let findings: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|finding| finding.handlers.contains(&handler.path))
-        .collect();
-    if !findings.is_empty() {
+    if !card.findings.is_empty() {
         let _ = writeln!(
             out,
             "\n  {}",
             paint.heading(&format!(
                 "on its path: {}",
-                plural(findings.len(), "finding", "findings")
+                plural(card.findings.len(), "finding", "findings")
             ))
         );
-        for finding in findings {
-            let status = match (&finding.suppressed, finding.level) {
-                (Some(suppressed), _) => format!("accepted ({})", suppressed.reason),
-                (None, Level::Allow) => "allowed in this run".to_string(),
-                (None, level) => paint.level(level, level.as_str()),
-            };
+        for finding in &card.findings {
             let _ = writeln!(
                 out,
-                "      {} at {}:{} [{status}]: {}",
-                finding.rule, finding.file, finding.line, finding.message
+                "      {} at {}:{} [{}]: {}",
+                finding.rule,
+                finding.file,
+                finding.line,
+                status(finding, paint),
+                finding.message
             );
         }
     }
-    // The same call twice on a line (`a.clone()` and `b.clone()`) is one thing to look at.
-    let mut unresolved: Vec<&lint_core::report::UnresolvedCallReport> =
-        handler.unresolved_calls.iter().collect();
-    unresolved.dedup();
-    if !unresolved.is_empty() {
+    if !card.unresolved.is_empty() {
         let _ = writeln!(
             out,
             "\n  {}",
             paint.heading(&format!(
                 "not followed: {}",
-                plural(unresolved.len(), "call", "calls")
+                plural(card.unresolved.len(), "call", "calls")
             ))
         );
-        for call in unresolved {
+        for call in &card.unresolved {
             let _ = writeln!(
                 out,
                 "      `{}` at line {}: {}",
                 call.callee, call.line, call.reason
             );
         }
+    }
+    out
+}
+
+/// A handler's card in Markdown, as an editor shows it on hover: the same content as the
+/// terminal's card.
+pub fn render_markdown(report: &Report, handler: &Handler) -> String {
+    let card = gather(report, handler);
+    let plain = Paint::new(false);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "**{}** · {}\n",
+        markdown_text(&handler.route.to_string()),
+        glance(handler)
+    );
+    let _ = writeln!(
+        out,
+        "`{}` ({}) · {}:{}",
+        card.handler.path, handler.framework, handler.file, handler.line
+    );
+    if !handler.annotations.is_empty() {
+        let _ = writeln!(
+            out,
+            "\npromises `#[{}]`",
+            handler.annotations.join("]`, `#[")
+        );
+    }
+    for (title, verdict, evidence, more) in &card.answers {
+        let _ = writeln!(out, "\n**{title}**: {}\n", verdict.as_str());
+        for line in *evidence {
+            let _ = writeln!(out, "- {}", markdown_text(&line.to_string()));
+        }
+        if *more > 0 {
+            let _ = writeln!(out, "- and {more} more");
+        }
+    }
+    if !card.findings.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**on its path: {}**\n",
+            plural(card.findings.len(), "finding", "findings")
+        );
+        for finding in &card.findings {
+            let _ = writeln!(
+                out,
+                "- `{}` at {}:{} [{}]: {}",
+                finding.rule,
+                finding.file,
+                finding.line,
+                status(finding, &plain),
+                markdown_text(&finding.message)
+            );
+            for step in &finding.chain {
+                let _ = writeln!(
+                    out,
+                    "  - via `{}` ({}:{})",
+                    step.function, step.file, step.line
+                );
+            }
+        }
+    }
+    if !card.unresolved.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**not followed: {}**\n",
+            plural(card.unresolved.len(), "call", "calls")
+        );
+        for call in &card.unresolved {
+            let _ = writeln!(
+                out,
+                "- `{}` at line {}: {}",
+                call.callee,
+                call.line,
+                markdown_text(&call.reason)
+            );
+        }
+    }
+    out
+}
+
+/// The four answers at a glance, as a code lens shows them:
+/// `Q1 ✓ Q2 ✓ Q3 ✗ Q4 ? · 2/4` (✓ pass, ✗ fail, ? unknown, – n/a, which holds too).
+pub fn glance(handler: &Handler) -> String {
+    let answers = handler.questions.all();
+    let symbols: Vec<String> = answers
+        .iter()
+        .enumerate()
+        .map(|(position, answer)| {
+            let symbol = match answer.verdict {
+                Verdict::Pass => "✓",
+                Verdict::Fail => "✗",
+                Verdict::Unknown => "?",
+                Verdict::NotApplicable => "–",
+            };
+            format!("Q{} {symbol}", position + 1)
+        })
+        .collect();
+    let holding = answers
+        .iter()
+        .filter(|answer| matches!(answer.verdict, Verdict::Pass | Verdict::NotApplicable))
+        .count();
+    format!("{} · {holding}/4", symbols.join(" "))
+}
+
+/// Text that Markdown would otherwise read as emphasis, code or markup, escaped.
+fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for character in text.chars() {
+        if matches!(
+            character,
+            '*' | '_' | '<' | '>' | '[' | ']' | '#' | '|' | '\\'
+        ) {
+            out.push('\\');
+        }
+        out.push(character);
     }
     out
 }

@@ -14,6 +14,7 @@
 
 mod collect;
 mod modules;
+mod patch;
 mod resolve;
 mod spans;
 mod summary;
@@ -22,6 +23,7 @@ use std::collections::BTreeMap;
 
 pub use collect::{summarize_file, WalkHints};
 pub use modules::{build_index_from, MAX_MODULE_DEPTH};
+pub use patch::FileShape;
 pub use resolve::{
     BuilderHint, CallTarget, FnContext, Resolution, TypeTarget, TypingHints, UnresolvedCall,
 };

@@ -32,6 +32,9 @@ pub struct HandlerVerdict {
     /// Where each function on the handler's path is written, the handler's own first (a
     /// closure handler: the closure).
     pub path_functions: Vec<SourceLines>,
+    /// Every function the handler's path reaches, the handler first: an edit to any of
+    /// them may change this verdict.
+    pub reached: Vec<FnId>,
 }
 
 pub struct Judge<'a> {
@@ -132,6 +135,7 @@ impl<'a> Judge<'a> {
             questions,
             findings,
             path_functions,
+            reached: reached.visited.clone(),
         }
     }
 
