@@ -7,7 +7,7 @@ use super::{claims_key_column, Access, InsertedValues, StateAccess, Store};
 use crate::facts::sql::{self, SqlStatement};
 use crate::index::CompactString;
 use crate::index::{CallSite, CallTarget, Callee, ValueExpr};
-use crate::knowledge::sql::SqlLibrary;
+use crate::knowledge::sql::{EntityBuilder, SqlLibrary, TableBuilder};
 use crate::location::TextRange;
 
 /// Where the statement's SQL comes from.
@@ -16,12 +16,14 @@ enum Source<'k> {
     /// A write on a table module (diesel).
     Table {
         library: &'k SqlLibrary,
+        tables: &'k TableBuilder,
         statement: &'static str,
         table: Option<String>,
     },
     /// A write on an entity (sea-orm).
     Entity {
         library: &'k SqlLibrary,
+        entities: &'k EntityBuilder,
         statement: &'static str,
         entity: String,
     },
@@ -103,7 +105,7 @@ impl Reader<'_> {
                                     && path.last().is_some_and(|last| *last == tables.table_item) =>
                         {
                             return Some(
-                                table_of_path(path, &tables.table_item)
+                                table_of_path(path, tables)
                                     .map(|table| table.to_string())
                                     .unwrap_or_default(),
                             );
@@ -205,7 +207,14 @@ impl Reader<'_> {
         {
             return None;
         }
-        let runs_with_exec = method.starts_with("exec") && method != "execute";
+        // sea-orm's `Order::insert(model).exec(db)`: an entity's write runs with its own
+        // methods.
+        let runs_with_exec = self
+            .knowledge
+            .sql_libraries
+            .iter()
+            .filter_map(|library| library.entities.as_ref())
+            .any(|entities| entities.run_methods.iter().any(|known| known == method));
         let chained = self.chain(call.range);
         let (source, executor, chain, root) =
             match self.source_of(call.range, runs_with_exec, &chained) {
@@ -273,6 +282,7 @@ impl Reader<'_> {
             Source::Sql(Err(reason)) => ("SQL".to_string(), Access::Unknown(reason)),
             Source::Table {
                 library,
+                tables,
                 statement,
                 table,
             } => {
@@ -280,22 +290,22 @@ impl Reader<'_> {
                     matches!(&other.callee, Callee::Method { method, .. } if library.conflict_methods.iter().any(|known| known == method.as_str()))
                 });
                 let do_update = chain.iter().any(|(_, other)| {
-                    matches!(&other.callee, Callee::Method { method, .. } if method == "do_update")
+                    matches!(&other.callee, Callee::Method { method, .. } if tables.upsert_methods.iter().any(|known| known == method.as_str()))
                 });
                 let relative = chain.iter().any(|(_, other)| {
-                    matches!(&other.callee, Callee::Method { method, .. } if method == "set")
+                    matches!(&other.callee, Callee::Method { method, .. } if *method == tables.set_method)
                         && sets_relative(&other.arg_mentions)
                 });
                 if statement == "UPDATE" {
-                    transition = diesel_transition(&chain);
+                    transition = table_transition(&chain, tables);
                 }
                 if statement.starts_with("INSERT") {
                     inserted = table.as_deref().and_then(|table| {
                         let values = chain.iter().find(|(_, other)| {
-                            matches!(&other.callee, Callee::Method { method, .. } if method == "values")
+                            matches!(&other.callee, Callee::Method { method, .. } if *method == tables.values_method)
                         })?;
                         let target = chain.iter().find_map(|(_, other)| match &other.callee {
-                            Callee::Method { method, .. } if method == "on_conflict" => Some(
+                            Callee::Method { method, .. } if *method == tables.conflict_target_method => Some(
                                 other
                                     .arg_mentions
                                     .items
@@ -334,24 +344,20 @@ impl Reader<'_> {
             }
             Source::Entity {
                 library,
+                entities,
                 statement,
                 entity,
             } => {
-                let relative_methods: Vec<&str> = library
-                    .entities
-                    .iter()
-                    .flat_map(|entities| &entities.relative_methods)
-                    .map(String::as_str)
-                    .collect();
+                let relative_methods = as_strs(&entities.relative_methods);
+                let conflict_clause = as_strs(&entities.conflict_clause_methods);
+                let upsert_clause = as_strs(&entities.upsert_clause_methods);
                 let conflict = chain.iter().any(|(_, other)| {
                     matches!(&other.callee, Callee::Method { method, .. } if library.conflict_methods.iter().any(|known| known == method.as_str()))
-                        || other.arg_mentions.mentions_method(&["do_nothing", "update_column", "update_columns"])
+                        || other.arg_mentions.mentions_method(&conflict_clause)
                 });
-                let do_update = chain.iter().any(|(_, other)| {
-                    other
-                        .arg_mentions
-                        .mentions_method(&["update_column", "update_columns"])
-                });
+                let do_update = chain
+                    .iter()
+                    .any(|(_, other)| other.arg_mentions.mentions_method(&upsert_clause));
                 let relative = chain
                     .iter()
                     .any(|(_, other)| other.arg_mentions.mentions_method(&relative_methods));
@@ -359,7 +365,7 @@ impl Reader<'_> {
                     // `Entity::insert(model)`: the model is the argument of the path call.
                     inserted = chain
                         .iter()
-                        .find(|(_, other)| matches!(&other.callee, Callee::Path(path) if path.last().is_some_and(|last| last.starts_with("insert"))))
+                        .find(|(_, other)| matches!(&other.callee, Callee::Path(path) if path.last().is_some_and(|last| entities.writes.iter().any(|write| write.statement == "INSERT" && write.name == last.as_str()))))
                         .map(|(_, other)| {
                             let mut row = self.inserted_builder_row(
                                 &entity.to_ascii_lowercase(),
@@ -390,7 +396,7 @@ impl Reader<'_> {
         };
         let binds_key =
             claims_key || chain.iter().any(|(_, other)| {
-                matches!(&other.callee, Callee::Method { method, .. } if method.starts_with("bind"))
+                matches!(&other.callee, Callee::Method { method, .. } if self.knowledge.sql_says(|library| &library.bind_methods, method))
                     && other
                         .arg_mentions
                         .names()
@@ -430,7 +436,7 @@ impl Reader<'_> {
             .iter()
             .map(|(_, other)| *other)
             .filter(
-                |other| matches!(&other.callee, Callee::Method { method, .. } if method == "bind"),
+                |other| matches!(&other.callee, Callee::Method { method, .. } if self.knowledge.sql_says(|library| &library.bind_methods, method)),
             )
             .collect();
         if binds.is_empty() {
@@ -483,11 +489,12 @@ impl Reader<'_> {
                 let table = other
                     .arg_mentions
                     .paths()
-                    .find_map(|path| table_of_path(path, &tables.table_item))
+                    .find_map(|path| table_of_path(path, tables))
                     .map(|table| table.to_string())
                     .or_else(|| other.arg_mentions.names().next().map(str::to_string));
                 return Some(Source::Table {
                     library,
+                    tables,
                     statement: write.statement,
                     table,
                 });
@@ -508,6 +515,7 @@ impl Reader<'_> {
                     };
                     return Some(Source::Entity {
                         library,
+                        entities,
                         statement: write.statement,
                         entity,
                     });
@@ -743,18 +751,18 @@ impl Reader<'_> {
 
 /// diesel `update(holds.filter(status.eq("held"))).set(status.eq("released"))`: the filter
 /// tests a column the update sets.
-fn diesel_transition(chain: &[(usize, &CallSite)]) -> bool {
+fn table_transition(chain: &[(usize, &CallSite)], tables: &TableBuilder) -> bool {
     let columns = |items: &[crate::index::Mention]| -> Vec<String> {
         items
             .windows(2)
             .filter_map(|pair| match pair {
                 [crate::index::Mention::Method(method), crate::index::Mention::Name(column)]
-                    if method == "eq" =>
+                    if *method == tables.column_method =>
                 {
                     Some(column.to_string())
                 }
                 [crate::index::Mention::Method(method), crate::index::Mention::Path(path)]
-                    if method == "eq" =>
+                    if *method == tables.column_method =>
                 {
                     path.last().map(ToString::to_string)
                 }
@@ -762,22 +770,34 @@ fn diesel_transition(chain: &[(usize, &CallSite)]) -> bool {
             })
             .collect()
     };
+    let starts_update = |name: &str| {
+        tables
+            .writes
+            .iter()
+            .any(|write| write.statement == "UPDATE" && write.name == name)
+    };
     let (mut tested, mut set) = (Vec::new(), Vec::new());
     for (_, other) in chain {
         match &other.callee {
-            Callee::Path(path) if path.last().is_some_and(|last| last == "update") => {
+            Callee::Path(path) if path.last().is_some_and(|last| starts_update(last)) => {
                 tested.extend(columns(&other.arg_mentions.items))
             }
-            Callee::Method { method, .. } if method == "filter" => {
+            Callee::Method { method, .. }
+                if tables.filter_methods.iter().any(|known| known == method.as_str()) =>
+            {
                 tested.extend(columns(&other.arg_mentions.items))
             }
-            Callee::Method { method, .. } if method == "set" => {
+            Callee::Method { method, .. } if *method == tables.set_method => {
                 set.extend(columns(&other.arg_mentions.items))
             }
             _ => {}
         }
     }
     set.iter().any(|column| tested.contains(column))
+}
+
+fn as_strs(words: &[String]) -> Vec<&str> {
+    words.iter().map(String::as_str).collect()
 }
 
 fn access_of_statements(statements: &[SqlStatement]) -> Access {
@@ -871,10 +891,17 @@ fn sets_relative(mentions: &crate::index::Mentions) -> bool {
 /// `table!` made, its item `table_item`), `orders::dsl::orders` and `orders_dsl::orders`
 /// (the table re-exported by its `dsl` module, imported under an alias such as `use
 /// schema::orders::dsl as orders_dsl`), else the first segment (`orders::id`).
-fn table_of_path(path: &[CompactString], table_item: &str) -> Option<CompactString> {
+fn table_of_path(path: &[CompactString], tables: &TableBuilder) -> Option<CompactString> {
+    let dsl = tables.dsl_module.as_str();
+    let is_dsl = |module: &str| {
+        module == dsl
+            || module
+                .strip_suffix(dsl)
+                .is_some_and(|alias| alias.ends_with('_'))
+    };
     match path {
-        [.., table, last] if *last == table_item => Some(table.clone()),
-        [.., module, table] if module == "dsl" || module.ends_with("_dsl") => Some(table.clone()),
+        [.., table, last] if *last == tables.table_item => Some(table.clone()),
+        [.., module, table] if is_dsl(module) => Some(table.clone()),
         [first, ..] => Some(first.clone()),
         [] => None,
     }

@@ -78,7 +78,7 @@ impl Reader<'_> {
         at: Position,
         conflict_target: Option<Vec<String>>,
     ) -> InsertedValues {
-        let mut columns = column_value_pairs(mentions)
+        let mut columns = column_value_pairs(self.knowledge, mentions)
             .into_iter()
             .map(|(column, value)| (column, self.origin_of(value, at, 0)))
             .collect::<Vec<_>>();
@@ -429,14 +429,22 @@ fn mention_last(item: &Mention) -> Option<&str> {
     }
 }
 
-/// diesel's `(users::email.eq(e), users::name.eq(n))`: each `.eq(..)` on a column path
-/// gives the column and the mentions of its value. The mentions come method first, then
-/// the receiver, then the argument: `eq`, `users::email`, `e`.
-fn column_value_pairs(items: &[Mention]) -> Vec<(String, &[Mention])> {
+/// diesel's `(users::email.eq(e), users::name.eq(n))`: each `.eq(..)` (a table builder's
+/// column method) on a column path gives the column and the mentions of its value. The
+/// mentions come method first, then the receiver, then the argument: `eq`, `users::email`,
+/// `e`.
+fn column_value_pairs<'m>(knowledge: &Knowledge, items: &'m [Mention]) -> Vec<(String, &'m [Mention])> {
+    let pairs_column = |method: &str| {
+        knowledge
+            .sql_libraries
+            .iter()
+            .filter_map(|library| library.tables.as_ref())
+            .any(|tables| tables.column_method == method)
+    };
     let mut pairs: Vec<(String, usize, usize)> = Vec::new();
     let mut position = 0;
     while position + 1 < items.len() {
-        let is_column = matches!(&items[position], Mention::Method(method) if method == "eq")
+        let is_column = matches!(&items[position], Mention::Method(method) if pairs_column(method))
             && matches!(&items[position + 1], Mention::Path(_) | Mention::Name(_));
         if is_column {
             if let Some(last) = pairs.last_mut() {

@@ -30,6 +30,13 @@ pub fn record() -> SqlLibrary {
             ]),
             reads: words(&["load", "get_result", "get_results", "first"]),
             table_item: "table".to_string(),
+            dsl_module: "dsl".to_string(),
+            column_method: "eq".to_string(),
+            values_method: "values".to_string(),
+            set_method: "set".to_string(),
+            filter_methods: words(&["filter"]),
+            conflict_target_method: "on_conflict".to_string(),
+            upsert_methods: words(&["do_update"]),
         }),
         ..SqlLibrary::default()
     }

@@ -44,6 +44,8 @@ pub struct SqlLibrary {
     pub text_methods: Vec<String>,
     /// Methods that run a query built before them; their argument is the executor.
     pub run_methods: Vec<String>,
+    /// Methods of a query that bind a value into it, in order: sqlx's `.bind(x)`.
+    pub bind_methods: Vec<String>,
     /// Methods that run a query and hand back the one row it touched (optionally): a
     /// write run this way has its outcome looked at.
     pub row_methods: Vec<String>,
@@ -68,6 +70,23 @@ pub struct TableBuilder {
     pub reads: Vec<String>,
     /// The item a table module holds (`orders::table`): the table is the module.
     pub table_item: String,
+    /// The module of a table that re-exports its columns and the table itself
+    /// (`orders::dsl::orders`); teams also import it under an alias ending in `_<module>`
+    /// (`use schema::orders::dsl as orders_dsl`).
+    pub dsl_module: String,
+    /// The method of a column that pairs it with a value, to set or to test:
+    /// `users::email.eq(e)`.
+    pub column_method: String,
+    /// The method of an insert that takes the row: `.values((..))`.
+    pub values_method: String,
+    /// The method of an update that takes what it sets: `.set(balance.eq(balance - x))`.
+    pub set_method: String,
+    /// Methods that narrow a query to the rows it touches: `.filter(status.eq("held"))`.
+    pub filter_methods: Vec<String>,
+    /// The method of an insert that names the conflict target: `.on_conflict(users::email)`.
+    pub conflict_target_method: String,
+    /// Methods that turn an insert's conflict into an update (an upsert): `.do_update()`.
+    pub upsert_methods: Vec<String>,
 }
 
 /// Entities (`Order::insert(model)`, `order::Entity::find()`) and their active models
@@ -78,8 +97,14 @@ pub struct EntityBuilder {
     pub writes: Vec<BuilderWrite>,
     /// Methods of an active model that write it.
     pub model_writes: Vec<BuilderWrite>,
+    /// Methods that run a write started by an entity's function: `.exec(db)`.
+    pub run_methods: Vec<String>,
     /// Methods that run a read started by a `find` function of an entity.
     pub reads: Vec<String>,
+    /// Methods mentioned in an insert's conflict clause that make it conditional
+    /// (`OnConflict::column(..).do_nothing()`), and those of them that update instead.
+    pub conflict_clause_methods: Vec<String>,
+    pub upsert_clause_methods: Vec<String>,
     pub find_prefix: String,
     /// The type an entity's module defines (`order::Entity`): the entity is the module.
     pub entity_type: String,

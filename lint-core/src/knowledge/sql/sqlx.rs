@@ -38,6 +38,7 @@ pub fn record() -> SqlLibrary {
             "fetch_all",
             "fetch_many",
         ]),
+        bind_methods: words(&["bind"]),
         row_methods: words(&["fetch_optional"]),
         transaction_methods: words(&["begin", "begin_with"]),
         commit_methods: words(&["commit"]),
