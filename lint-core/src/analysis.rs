@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::discovery::{discover, DiscoveredHandler, HandlerFunction};
-use crate::facts::sql::schema::{SchemaSource, Schemas};
+use crate::facts::sql::schema::{SchemaReading, SchemaSource, Schemas};
 use crate::index::{
     build_index_from, summarize_file, BuilderHint, CallTarget, FileSummary, FnId, TypingHints,
     WalkHints, WorkspaceIndex,
@@ -131,7 +131,7 @@ fn analyze_here(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
         walk: walk_hints(&options.knowledge),
         typing: typing_hints(&options.knowledge),
     };
-    let schemas = Schemas::build(&input.schema_sources);
+    let schemas = build_schemas(&input.schema_sources, &options.knowledge);
     let mut parts = Vec::new();
     for batch in batches(&input.crates) {
         let crates: Vec<CrateInput> = batch
@@ -191,7 +191,7 @@ pub fn analyze_text(bytes: &[u8], knowledge: &Arc<Knowledge>) -> Report {
                 }
             });
             let handlers = discover(&index, knowledge);
-            let judged = judge_handlers(&index, knowledge, &Schemas::build(&[]), &handlers);
+            let judged = judge_handlers(&index, knowledge, &Schemas::default(), &handlers);
             let calls = count_calls(&index, &handlers);
             merge_parts(vec![assemble_part(&index, judged.iter(), &problems, calls)])
         };
@@ -314,7 +314,43 @@ pub(crate) fn walk_hints(knowledge: &Knowledge) -> WalkHints {
             .collect(),
         route_building_methods: owned(knowledge::ROUTE_BUILDING_METHODS),
         method_router_functions: knowledge::method_router_functions(),
+        // Schema files only (`build_schemas`).
+        token_macros: Vec::new(),
+        kept_literal_heads: Vec::new(),
     }
+}
+
+/// The schemas the migrations and schema files build. Rust files among them are parsed and
+/// summarised as linted files are (the one walk), told to keep the SQL libraries' table
+/// macros and the string literals that change a schema.
+pub(crate) fn build_schemas(sources: &[SchemaSource], knowledge: &Knowledge) -> Schemas {
+    let hints = WalkHints {
+        token_macros: knowledge
+            .sql_libraries
+            .iter()
+            .filter_map(|library| library.tables.as_ref())
+            .map(|tables| tables.schema.name.clone())
+            .collect(),
+        kept_literal_heads: knowledge::sql::SCHEMA_CHANGING_WORDS
+            .iter()
+            .map(|word| word.to_string())
+            .collect(),
+        ..WalkHints::default()
+    };
+    let summarize = |source: &SchemaSource| {
+        let text = source.text.as_bytes();
+        parse_one(std::path::Path::new(&source.display_path), &hints, &|_| {
+            Ok(text.to_vec())
+        })
+        .ok()
+    };
+    Schemas::build(
+        sources,
+        &SchemaReading {
+            libraries: &knowledge.sql_libraries,
+            summarize: &summarize,
+        },
+    )
 }
 
 /// How the resolver sees values through wrappers and builders, in the knowledge's words:

@@ -105,7 +105,7 @@ impl IncrementalAnalysis {
                 walk: walk_hints(&options.knowledge),
                 typing: typing_hints(&options.knowledge),
             },
-            schemas: Schemas::build(&input.schema_sources),
+            schemas: super::build_schemas(&input.schema_sources, &options.knowledge),
             pool: builder.build().ok(),
             max_file_bytes: options
                 .max_file_bytes

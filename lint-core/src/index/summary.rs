@@ -18,6 +18,43 @@ pub struct FileSummary {
     pub modules: Vec<ModuleSummary>,
     /// `// failfirst: allow(..)`, `disable(..)`, `enable(..)` comments.
     pub suppression_comments: Vec<SuppressionComment>,
+    /// Item macros whose tokens the walk was asked to keep ([`super::WalkHints::token_macros`]:
+    /// diesel's `table!` in a `schema.rs`), in the order written.
+    pub token_macros: Vec<TokenMacro>,
+}
+
+/// An item macro kept with its tokens, as owned data.
+#[derive(Clone, Debug)]
+pub struct TokenMacro {
+    pub path: Vec<CompactString>,
+    pub tokens: Vec<TokenSummary>,
+}
+
+/// One token of a kept macro.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenSummary {
+    /// As written: `r#type` keeps its `r#`.
+    Ident(CompactString),
+    Punct(char),
+    /// As written: a string keeps its quotes.
+    Literal(CompactString),
+    Group(GroupDelimiter, Vec<TokenSummary>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupDelimiter {
+    Parenthesis,
+    Brace,
+    Bracket,
+    None,
+}
+
+/// A string literal the walk was asked to keep for the word it starts with
+/// ([`super::WalkHints::kept_literal_heads`]: the `CREATE TABLE ..` of a Rust migration).
+#[derive(Clone, Debug)]
+pub struct KeptLiteral {
+    pub range: TextRange,
+    pub text: CompactString,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -200,6 +237,9 @@ pub struct BodySummary {
     /// `if`, `match` and `let .. else`: what each tests and where its branches are, so that
     /// a write can be known to run only when a claim succeeded.
     pub branchings: Vec<Branching>,
+    /// String literals kept for the word they start with, in the order written: in its
+    /// expressions, and at the top level of its macros' arguments.
+    pub kept_literals: Vec<KeptLiteral>,
 }
 
 /// An `.await` of a call (`client.get(url).await`) or of a variable (`request.await`).

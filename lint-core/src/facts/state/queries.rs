@@ -783,7 +783,10 @@ fn table_transition(chain: &[(usize, &CallSite)], tables: &TableBuilder) -> bool
                 tested.extend(columns(&other.arg_mentions.items))
             }
             Callee::Method { method, .. }
-                if tables.filter_methods.iter().any(|known| known == method.as_str()) =>
+                if tables
+                    .filter_methods
+                    .iter()
+                    .any(|known| known == method.as_str()) =>
             {
                 tested.extend(columns(&other.arg_mentions.items))
             }

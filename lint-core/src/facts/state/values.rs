@@ -433,7 +433,10 @@ fn mention_last(item: &Mention) -> Option<&str> {
 /// column method) on a column path gives the column and the mentions of its value. The
 /// mentions come method first, then the receiver, then the argument: `eq`, `users::email`,
 /// `e`.
-fn column_value_pairs<'m>(knowledge: &Knowledge, items: &'m [Mention]) -> Vec<(String, &'m [Mention])> {
+fn column_value_pairs<'m>(
+    knowledge: &Knowledge,
+    items: &'m [Mention],
+) -> Vec<(String, &'m [Mention])> {
     let pairs_column = |method: &str| {
         knowledge
             .sql_libraries

@@ -66,6 +66,22 @@ impl<'h> BodyCollector<'h> {
         }
     }
 
+    /// Keeps a string literal that starts with one of the hinted words.
+    fn keep_literal(&mut self, literal: &syn::LitStr) {
+        let text = literal.value();
+        let head = text.trim_start();
+        let starts_with = |word: &String| {
+            head.get(..word.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(word))
+        };
+        if self.hints.kept_literal_heads.iter().any(starts_with) {
+            self.summary.kept_literals.push(KeptLiteral {
+                range: range_of(literal),
+                text: text.into(),
+            });
+        }
+    }
+
     fn record_exit(&mut self, kind: ExitKind, span: proc_macro2::Span) {
         self.summary.exits.push(Exit {
             kind,
@@ -414,6 +430,16 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             names = Vec::new();
             argument_starts = Vec::new();
         }
+        if !self.hints.kept_literal_heads.is_empty() {
+            // `format!("CREATE ..")`, `indoc!(..)`: literals at the top of its arguments.
+            for token in node.tokens.clone() {
+                if let TokenTree::Literal(literal) = token {
+                    if let syn::Lit::Str(string) = syn::Lit::new(literal) {
+                        self.keep_literal(&string);
+                    }
+                }
+            }
+        }
         self.summary.macros.push(MacroUse {
             path,
             range: macro_range(node),
@@ -422,6 +448,12 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             argument_starts,
         });
         visit::visit_macro(self, node);
+    }
+
+    fn visit_lit_str(&mut self, node: &'ast syn::LitStr) {
+        if !self.hints.kept_literal_heads.is_empty() {
+            self.keep_literal(node);
+        }
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {

@@ -211,6 +211,15 @@ pub(super) fn collect_items(
                     .segments
                     .last()
                     .map(|s| s.ident.to_compact_string());
+                if macro_name
+                    .as_deref()
+                    .is_some_and(|name| hints.token_macros.iter().any(|kept| kept == name))
+                {
+                    out.token_macros.push(TokenMacro {
+                        path: path_segments(&item_macro.mac.path),
+                        tokens: token_summaries(item_macro.mac.tokens.clone()),
+                    });
+                }
                 if macro_name.as_deref() == Some("include_proto") {
                     if let Ok(package) = syn::parse2::<syn::LitStr>(item_macro.mac.tokens.clone()) {
                         out.modules[module]
@@ -223,6 +232,27 @@ pub(super) fn collect_items(
         }
     }
 }
+/// A macro's tokens as owned data.
+fn token_summaries(tokens: TokenStream) -> Vec<TokenSummary> {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Ident(ident) => TokenSummary::Ident(ident.to_compact_string()),
+            TokenTree::Punct(punct) => TokenSummary::Punct(punct.as_char()),
+            TokenTree::Literal(literal) => TokenSummary::Literal(literal.to_compact_string()),
+            TokenTree::Group(group) => TokenSummary::Group(
+                match group.delimiter() {
+                    proc_macro2::Delimiter::Parenthesis => GroupDelimiter::Parenthesis,
+                    proc_macro2::Delimiter::Brace => GroupDelimiter::Brace,
+                    proc_macro2::Delimiter::Bracket => GroupDelimiter::Bracket,
+                    proc_macro2::Delimiter::None => GroupDelimiter::None,
+                },
+                token_summaries(group.stream()),
+            ),
+        })
+        .collect()
+}
+
 fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<CompactString>, out: &mut Vec<UseEntry>) {
     match tree {
         syn::UseTree::Path(use_path) => {

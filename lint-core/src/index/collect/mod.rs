@@ -40,6 +40,13 @@ pub struct WalkHints {
     /// Functions that build a method router (`get(h)`, `post_with(h, docs)`): a `let` bound
     /// to one is kept whole for discovery, for the route that later uses it.
     pub method_router_functions: Vec<String>,
+    /// Item macros whose tokens are kept whole (diesel's `table!`): a schema is read from
+    /// them. Empty when linting.
+    pub token_macros: Vec<String>,
+    /// Words (uppercase) that make a string literal in a body worth keeping when it starts
+    /// with one of them, case aside (`CREATE`, `ALTER`, `DROP`: a migration's SQL). Empty
+    /// when linting.
+    pub kept_literal_heads: Vec<String>,
 }
 
 /// Summarises a parsed file, its suppression comments carried over. Pure: the caller owns
@@ -59,6 +66,7 @@ pub fn summarize_file(parsed: ParsedFile, hints: &WalkHints) -> FileSummary {
             ..ModuleSummary::default()
         }],
         suppression_comments: parsed.suppression_comments,
+        token_macros: Vec::new(),
     };
     // Long chains' first and last tokens are remembered by address while this tree lives.
     crate::index::spans::forget_long_chains();

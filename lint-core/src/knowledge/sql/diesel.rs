@@ -2,7 +2,7 @@
 //! .set(..)`, `delete(..)`), `sql_query("..")`, reads through `.load(conn)` and friends,
 //! and `conn.transaction(|conn| ..)`.
 
-use super::{writes, SqlLibrary, TableBuilder};
+use super::{writes, SqlLibrary, TableBuilder, TableMacro};
 use crate::knowledge::{path, words};
 
 pub fn record() -> SqlLibrary {
@@ -37,6 +37,11 @@ pub fn record() -> SqlLibrary {
             filter_methods: words(&["filter"]),
             conflict_target_method: "on_conflict".to_string(),
             upsert_methods: words(&["do_update"]),
+            schema: TableMacro {
+                name: "table".to_string(),
+                name_attribute: "sql_name".to_string(),
+                default_primary_key: words(&["id"]),
+            },
         }),
         ..SqlLibrary::default()
     }

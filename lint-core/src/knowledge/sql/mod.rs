@@ -14,6 +14,10 @@ pub mod tokio_postgres;
 
 use super::Path;
 
+/// The words a statement that changes a schema starts with: a Rust migration's string
+/// literals that start with one are its SQL.
+pub const SCHEMA_CHANGING_WORDS: &[&str] = &["CREATE", "ALTER", "DROP"];
+
 /// Every SQL library the analysis knows of.
 pub fn builtin() -> Vec<SqlLibrary> {
     vec![
@@ -87,6 +91,18 @@ pub struct TableBuilder {
     pub conflict_target_method: String,
     /// Methods that turn an insert's conflict into an update (an upsert): `.do_update()`.
     pub upsert_methods: Vec<String>,
+    /// The item macro that declares a table in the crate's schema file, and how it reads:
+    /// `table! { #[sql_name = "users"] users (id) { id -> Uuid, .. } }`.
+    pub schema: TableMacro,
+}
+
+/// A table declared by a macro: its name (or the attribute that renames it), its primary
+/// key in parentheses (or the default one), its columns each followed by `->`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableMacro {
+    pub name: String,
+    pub name_attribute: String,
+    pub default_primary_key: Vec<String>,
 }
 
 /// Entities (`Order::insert(model)`, `order::Entity::find()`) and their active models

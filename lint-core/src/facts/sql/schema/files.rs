@@ -1,5 +1,6 @@
-//! Reading the files of a schema: SQL split into statements, the SQL literals of a Rust
-//! migration, the `table!` macros of diesel's `schema.rs`, and the order of migrations.
+//! Reading the files of a schema: SQL split into statements; the SQL literals of a Rust
+//! migration and the `table!` macros of diesel's `schema.rs`, as the one walk of the index
+//! kept them in the file's summary; and the order of migrations.
 
 use std::path::Path;
 
@@ -10,6 +11,9 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::super::table_name;
 use super::SchemaSource;
+use crate::index::{FileSummary, GroupDelimiter, TokenSummary};
+use crate::knowledge::sql::{SqlLibrary, SCHEMA_CHANGING_WORDS};
+use crate::location::Position;
 
 /// The statements of a SQL text, each parsed on its own (`None` for one that does not
 /// parse): the text is tokenized once, with dollar-quoted bodies kept whole, and split at
@@ -59,66 +63,67 @@ pub(super) fn statements(text: &str) -> Vec<Option<Statement>> {
     vec![None]
 }
 
-/// The SQL literals of a Rust migration that change the schema, in the order written.
-pub(super) fn sql_literals(text: &str) -> Vec<String> {
-    use syn::visit::Visit;
-    struct Literals(Vec<String>);
-    impl<'ast> Visit<'ast> for Literals {
-        fn visit_lit_str(&mut self, literal: &'ast syn::LitStr) {
-            let value = literal.value();
-            let head = value.trim_start().to_ascii_uppercase();
-            if ["CREATE", "ALTER", "DROP"]
-                .iter()
-                .any(|keyword| head.starts_with(keyword))
-            {
-                self.0.push(value);
-            }
+/// The SQL literals of a Rust migration that change the schema, in the order written: those
+/// the walk kept in its functions' bodies, and the constants and statics that hold one.
+pub(super) fn sql_literals(summary: &FileSummary) -> Vec<String> {
+    let mut literals: Vec<(Position, String)> = Vec::new();
+    for module in &summary.modules {
+        let bodies = module
+            .fns
+            .iter()
+            .chain(
+                module
+                    .impls
+                    .iter()
+                    .flat_map(|implementation| &implementation.methods),
+            )
+            .map(|function| &function.body);
+        for body in bodies {
+            literals.extend(
+                body.kept_literals
+                    .iter()
+                    .map(|literal| (literal.range.start, literal.text.to_string())),
+            );
         }
-        fn visit_macro(&mut self, node: &'ast syn::Macro) {
-            // `format!("CREATE ..")`, `indoc!(..)`: literals inside macro arguments.
-            for token in node.tokens.clone() {
-                if let proc_macro2::TokenTree::Literal(literal) = token {
-                    if let Ok(string) = syn::parse2::<syn::LitStr>(literal.into_token_stream()) {
-                        self.visit_lit_str(&string);
-                    }
-                }
-            }
+        for constant in &module.statics {
+            literals.extend(
+                constant
+                    .init_mentions
+                    .literals()
+                    .filter(|text| changes_schema(text))
+                    .map(|text| (constant.range.start, text.to_string())),
+            );
         }
     }
-    use quote::ToTokens;
-    let Ok(file) = syn::parse_file(text) else {
-        return Vec::new();
-    };
-    let mut literals = Literals(Vec::new());
-    literals.visit_file(&file);
-    literals.0
+    literals.sort_by_key(|(at, _)| (at.line, at.column));
+    literals.into_iter().map(|(_, text)| text).collect()
 }
 
-/// The tables of a diesel `schema.rs`: name, primary key columns, columns.
-pub(super) fn diesel_tables(text: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
-    use proc_macro2::{Delimiter, TokenTree};
-    use syn::visit::Visit;
-    struct TableMacros(Vec<proc_macro2::TokenStream>);
-    impl<'ast> Visit<'ast> for TableMacros {
-        fn visit_macro(&mut self, node: &'ast syn::Macro) {
-            if node
-                .path
-                .segments
-                .last()
-                .is_some_and(|last| last.ident == "table")
-            {
-                self.0.push(node.tokens.clone());
-            }
-        }
-    }
-    let Ok(file) = syn::parse_file(text) else {
-        return Vec::new();
-    };
-    let mut macros = TableMacros(Vec::new());
-    macros.visit_file(&file);
+fn changes_schema(text: &str) -> bool {
+    let head = text.trim_start();
+    SCHEMA_CHANGING_WORDS.iter().any(|word| {
+        head.get(..word.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(word))
+    })
+}
+
+/// The tables a schema file declares with a library's table macro (diesel's `table!`, kept
+/// by the walk): name, primary key columns, columns.
+pub(super) fn macro_tables(
+    summary: &FileSummary,
+    libraries: &[SqlLibrary],
+) -> Vec<(String, Vec<String>, Vec<String>)> {
     let mut out = Vec::new();
-    for tokens in macros.0 {
-        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for kept in &summary.token_macros {
+        let Some(shape) = libraries
+            .iter()
+            .filter_map(|library| library.tables.as_ref())
+            .map(|tables| &tables.schema)
+            .find(|shape| kept.path.last().is_some_and(|last| *last == shape.name))
+        else {
+            continue;
+        };
+        let tokens = &kept.tokens;
         let mut position = 0;
         let mut sql_name: Option<String> = None;
         let mut name: Option<String> = None;
@@ -126,66 +131,57 @@ pub(super) fn diesel_tables(text: &str) -> Vec<(String, Vec<String>, Vec<String>
         while position < tokens.len() {
             match &tokens[position] {
                 // `#[sql_name = "users"]` and other attributes.
-                TokenTree::Punct(punct) if punct.as_char() == '#' => {
-                    if let Some(TokenTree::Group(group)) = tokens.get(position + 1) {
-                        let inner: Vec<TokenTree> = group.stream().into_iter().collect();
-                        if let (Some(TokenTree::Ident(key)), Some(TokenTree::Literal(value))) =
-                            (inner.first(), inner.get(2))
+                TokenSummary::Punct('#') => {
+                    if let Some(TokenSummary::Group(_, inner)) = tokens.get(position + 1) {
+                        if let (
+                            Some(TokenSummary::Ident(key)),
+                            Some(TokenSummary::Literal(value)),
+                        ) = (inner.first(), inner.get(2))
                         {
-                            if key == "sql_name" {
-                                sql_name = Some(value.to_string().trim_matches('"').to_string());
+                            if *key == shape.name_attribute {
+                                sql_name = Some(value.trim_matches('"').to_string());
                             }
                         }
                     }
                     position += 2;
                 }
                 // `use diesel::sql_types::*;`
-                TokenTree::Ident(ident) if ident == "use" => {
+                TokenSummary::Ident(ident) if ident == "use" => {
                     while position < tokens.len()
-                        && !matches!(&tokens[position], TokenTree::Punct(punct) if punct.as_char() == ';')
+                        && !matches!(&tokens[position], TokenSummary::Punct(';'))
                     {
                         position += 1;
                     }
                     position += 1;
                 }
-                TokenTree::Ident(ident) => {
+                TokenSummary::Ident(ident) => {
                     name = Some(ident.to_string());
                     position += 1;
                 }
-                TokenTree::Group(group) if group.delimiter() == Delimiter::Parenthesis => {
-                    primary_key = group
-                        .stream()
-                        .into_iter()
+                TokenSummary::Group(GroupDelimiter::Parenthesis, inner) => {
+                    primary_key = inner
+                        .iter()
                         .filter_map(|token| match token {
-                            TokenTree::Ident(ident) => Some(ident.to_string().to_ascii_lowercase()),
+                            TokenSummary::Ident(ident) => Some(ident.as_str().to_ascii_lowercase()),
                             _ => None,
                         })
                         .collect();
                     position += 1;
                 }
-                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
-                    let body: Vec<TokenTree> = group.stream().into_iter().collect();
+                TokenSummary::Group(GroupDelimiter::Brace, body) => {
                     // `id -> Uuid,`: a column is an identifier followed by `->`.
                     let columns = body
                         .windows(2)
                         .filter_map(|pair| match pair {
-                            [TokenTree::Ident(column), TokenTree::Punct(arrow)]
-                                if arrow.as_char() == '-' =>
-                            {
-                                Some(
-                                    column
-                                        .to_string()
-                                        .trim_start_matches("r#")
-                                        .to_ascii_lowercase(),
-                                )
+                            [TokenSummary::Ident(column), TokenSummary::Punct('-')] => {
+                                Some(column.trim_start_matches("r#").to_ascii_lowercase())
                             }
                             _ => None,
                         })
                         .collect::<Vec<_>>();
                     if let Some(table) = sql_name.take().or_else(|| name.take()) {
                         let primary = if primary_key.is_empty() {
-                            // diesel's default primary key is `id`.
-                            vec!["id".to_string()]
+                            shape.default_primary_key.clone()
                         } else {
                             std::mem::take(&mut primary_key)
                         };

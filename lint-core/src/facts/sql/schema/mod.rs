@@ -3,8 +3,9 @@
 //! migration order. Read with `sqlparser`, one statement at a time, so that a statement it
 //! cannot read (a `plpgsql` function, a `CREATE COLLATION`) costs only that statement.
 //!
-//! The binary finds and reads the files ([`SchemaSource`]); this module only interprets their
-//! text: SQL migrations (sqlx, refinery, diesel's `up.sql`), diesel's `schema.rs`
+//! The binary finds and reads the files ([`SchemaSource`]); this module only interprets them:
+//! the text of SQL migrations (sqlx, refinery, diesel's `up.sql`), and the summaries the one
+//! walk of the index makes of Rust files (the analysis parses them): diesel's `schema.rs`
 //! (`table!` gives each table's primary key), and the SQL literals of a sea-orm migration
 //! crate (`manager.get_connection().execute_unprepared("CREATE TABLE ..")`).
 
@@ -21,7 +22,9 @@ mod files;
 
 use super::table_name;
 use crate::facts::{InsertedValues, ValueOrigin};
-use files::{diesel_tables, migration_order, sql_literals, statements};
+use crate::index::FileSummary;
+use crate::knowledge::sql::SqlLibrary;
+use files::{macro_tables, migration_order, sql_literals, statements};
 
 /// One file that says something of the schema, as the binary found and read it.
 #[derive(Clone, Debug)]
@@ -47,6 +50,18 @@ pub enum SchemaSourceKind {
     RustMigration,
 }
 
+/// The summary of a Rust schema file as the one walk makes it, with the walk told to keep
+/// table macros and SQL literals (the analysis parses); `None` for a file that does not
+/// parse.
+pub type SummarizeRust<'a> = dyn Fn(&SchemaSource) -> Option<FileSummary> + 'a;
+
+/// What building the schemas reads with: the SQL libraries' records (their table macros),
+/// and how a Rust file becomes its summary.
+pub struct SchemaReading<'a> {
+    pub libraries: &'a [SqlLibrary],
+    pub summarize: &'a SummarizeRust<'a>,
+}
+
 /// The schemas of a workspace, one per folder of migrations.
 #[derive(Debug, Default)]
 pub struct Schemas {
@@ -63,7 +78,7 @@ pub enum SchemaFor<'a> {
 
 impl Schemas {
     /// Reads every source, each folder's files in migration order.
-    pub fn build(sources: &[SchemaSource]) -> Schemas {
+    pub fn build(sources: &[SchemaSource], reading: &SchemaReading<'_>) -> Schemas {
         let mut by_root: BTreeMap<&str, Vec<&SchemaSource>> = BTreeMap::new();
         for source in sources {
             by_root
@@ -82,13 +97,13 @@ impl Schemas {
                     .iter()
                     .filter(|source| source.kind != SchemaSourceKind::DieselSchema)
                 {
-                    schema.apply_source(source);
+                    schema.apply_source(source, reading);
                 }
                 for source in files
                     .iter()
                     .filter(|source| source.kind == SchemaSourceKind::DieselSchema)
                 {
-                    schema.apply_diesel_schema(source);
+                    schema.apply_diesel_schema(source, reading);
                 }
                 (root.to_string(), schema)
             })
@@ -199,16 +214,19 @@ impl Schema {
         self.tables.values()
     }
 
-    fn apply_source(&mut self, source: &SchemaSource) {
+    fn apply_source(&mut self, source: &SchemaSource, reading: &SchemaReading<'_>) {
         self.files += 1;
         match source.kind {
             SchemaSourceKind::SqlMigration => self.apply_sql(&source.text, &source.display_path),
             SchemaSourceKind::RustMigration => {
-                for literal in sql_literals(&source.text) {
+                let literals = (reading.summarize)(source)
+                    .map(|summary| sql_literals(&summary))
+                    .unwrap_or_default();
+                for literal in literals {
                     self.apply_sql(&literal, &source.display_path);
                 }
             }
-            SchemaSourceKind::DieselSchema => self.apply_diesel_schema(source),
+            SchemaSourceKind::DieselSchema => self.apply_diesel_schema(source, reading),
         }
     }
 
@@ -410,9 +428,12 @@ impl Schema {
 
     /// `table! { users (id) { .. } }`: a table not created by SQL migrations gets its
     /// primary key from `schema.rs`.
-    fn apply_diesel_schema(&mut self, source: &SchemaSource) {
+    fn apply_diesel_schema(&mut self, source: &SchemaSource, reading: &SchemaReading<'_>) {
         self.files += 1;
-        for (name, primary_key, columns) in diesel_tables(&source.text) {
+        let tables = (reading.summarize)(source)
+            .map(|summary| macro_tables(&summary, reading.libraries))
+            .unwrap_or_default();
+        for (name, primary_key, columns) in tables {
             if self.tables.contains_key(&name) || primary_key.is_empty() {
                 continue;
             }

@@ -9,8 +9,13 @@ fn source(path: &str, text: &str, kind: SchemaSourceKind) -> SchemaSource {
     }
 }
 
+/// The schemas as a run builds them: Rust files summarised by the one walk.
+fn build(sources: &[SchemaSource]) -> Schemas {
+    crate::analysis::build_schemas(sources, &crate::knowledge::Knowledge::builtin())
+}
+
 fn schema(sources: &[SchemaSource]) -> Schema {
-    let schemas = Schemas::build(sources);
+    let schemas = build(sources);
     match schemas.for_file("svc/src/main.rs", "") {
         SchemaFor::Found(schema) => schema.clone(),
         SchemaFor::NoMigrations => panic!("no schema"),
@@ -220,7 +225,7 @@ fn code_runs_against_the_nearest_migrations() {
     );
     server.root = "ws/server".to_string();
     server.display_path = "ws/server/migrations/1.sql".to_string();
-    let schemas = Schemas::build(&[client, server]);
+    let schemas = build(&[client, server]);
     let SchemaFor::Found(found) = schemas.for_file("ws/server/src/db.rs", "history") else {
         panic!("no schema");
     };
@@ -229,4 +234,26 @@ fn code_runs_against_the_nearest_migrations() {
         Schemas::default().for_file("x.rs", "t"),
         SchemaFor::NoMigrations
     ));
+}
+
+#[test]
+fn rust_migrations_keep_their_sql_in_constants_and_macros_in_the_order_written() {
+    let schema = schema(&[source(
+        "migration/src/m20240101_000001_ledger.rs",
+        r##"
+        const CREATE: &str = "CREATE TABLE ledger (id BIGINT PRIMARY KEY, entry TEXT NOT NULL)";
+        pub async fn up(db: &Db) -> Result<(), DbErr> {
+            db.execute_unprepared(CREATE).await?;
+            db.execute_unprepared(&format!("create unique index ledger_entry on ledger (entry)")).await?;
+            db.execute_unprepared("SELECT 1").await?;
+            Ok(())
+        }
+        "##,
+        SchemaSourceKind::RustMigration,
+    )]);
+    let names: Vec<String> = keys(&schema, "ledger")
+        .into_iter()
+        .map(|key| key.0)
+        .collect();
+    assert_eq!(names, vec!["ledger_pkey", "ledger_entry"]);
 }
