@@ -301,6 +301,7 @@ pub(crate) fn walk_hints(knowledge: &Knowledge) -> WalkHints {
             knowledge::COMPENSATION_WORDS,
             knowledge::FAILURE_WORDS,
             knowledge::PENDING_WORDS,
+            knowledge::http::DELETING_URL_ACTIONS,
         ]
         .concat()
         .iter()

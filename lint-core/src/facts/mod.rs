@@ -80,10 +80,17 @@ impl DownstreamCall {
         if let Some(param) = &self.depends.http_method {
             if let Some(Given::Constant(text)) = given::lookup(arguments, param) {
                 if let Some(http_method) = downstream::http_method_named(text) {
-                    call.idempotent =
-                        Some(knowledge::IDEMPOTENT_HTTP_METHODS.contains(&http_method.as_str()));
+                    let url_action = match &self.kind {
+                        DownstreamKind::Http { url_action, .. } => url_action.clone(),
+                        _ => None,
+                    };
+                    call.idempotent = Some(
+                        knowledge::IDEMPOTENT_HTTP_METHODS.contains(&http_method.as_str())
+                            || url_action.is_some(),
+                    );
                     call.kind = DownstreamKind::Http {
                         method: Some(http_method),
+                        url_action,
                     };
                     call.depends.http_method = None;
                     call.method_unknown = None;
@@ -108,6 +115,9 @@ impl DownstreamCall {
 pub enum DownstreamKind {
     Http {
         method: Option<String>,
+        /// The action the URL names when it deletes (`delete` in
+        /// `{}internal/delete?alias={}`): a `POST` to it is idempotent, as a `DELETE` is.
+        url_action: Option<String>,
     },
     Grpc {
         method: String,
@@ -126,8 +136,13 @@ impl DownstreamKind {
         match self {
             DownstreamKind::Http {
                 method: Some(method),
+                url_action: Some(action),
+            } => format!("HTTP {method} to a `{action}` URL"),
+            DownstreamKind::Http {
+                method: Some(method),
+                url_action: None,
             } => format!("HTTP {method}"),
-            DownstreamKind::Http { method: None } => "HTTP request".to_string(),
+            DownstreamKind::Http { method: None, .. } => "HTTP request".to_string(),
             DownstreamKind::Grpc { method } => format!("gRPC `{method}`"),
             DownstreamKind::Publish { label } => label.clone(),
             DownstreamKind::DeclaredClient { api } => format!("`{api}`"),
@@ -292,6 +307,9 @@ pub fn function_facts(
     for call in &body.calls {
         resolved.push(index.resolve_call(context, call));
     }
+    // Downstream calls come first: a value one of them returns is the downstream's, which
+    // the origins of the arguments handed to helpers must know.
+    facts.downstream = downstream::downstream_calls(index, knowledge, function, &resolved);
     for (position, call) in body.calls.iter().enumerate() {
         if let CallTarget::Local(targets) = &resolved[position] {
             facts.edges.push(CallEdge {
@@ -299,15 +317,28 @@ pub fn function_facts(
                 range: call.range,
                 statement: call.statement,
                 arg_names: call.arg_mentions.names().map(str::to_string).collect(),
-                arguments: state::argument_origins(index, knowledge, function, &resolved, call),
-                receiver: state::receiver_origin(index, knowledge, function, &resolved, call),
+                arguments: state::argument_origins(
+                    index,
+                    knowledge,
+                    function,
+                    &resolved,
+                    &facts.downstream,
+                    call,
+                ),
+                receiver: state::receiver_origin(
+                    index,
+                    knowledge,
+                    function,
+                    &resolved,
+                    &facts.downstream,
+                    call,
+                ),
                 path_call: matches!(call.callee, crate::index::Callee::Path(_)),
                 given: given::given_arguments(index, function, call),
             });
         }
     }
     facts.timeouts = deadlines::timeout_scopes(index, knowledge, function, &resolved);
-    facts.downstream = downstream::downstream_calls(index, knowledge, function, &resolved);
     // A declared client wrapper written in the workspace is where the call leaves: what it
     // does inside is not followed, lest its requests count twice.
     facts
@@ -320,8 +351,14 @@ pub fn function_facts(
         .retries
         .extend(retries::helper_retries(index, function, &resolved));
     facts.transactions = state::transactions(index, knowledge, function, &resolved);
-    facts.accesses =
-        state::state_accesses(index, knowledge, function, &resolved, &facts.transactions);
+    facts.accesses = state::state_accesses(
+        index,
+        knowledge,
+        function,
+        &resolved,
+        &facts.transactions,
+        &facts.downstream,
+    );
     keys::mark_tables_used_as_keys(&mut facts.accesses, &facts.downstream);
     facts.reactions = outcomes::error_reactions(
         index,

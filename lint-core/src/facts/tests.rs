@@ -138,7 +138,8 @@ fn a_request_built_by_a_helper_is_a_downstream_call() {
     assert_eq!(
         facts.downstream[0].kind,
         DownstreamKind::Http {
-            method: Some("POST".into())
+            method: Some("POST".into()),
+            url_action: None,
         }
     );
     assert!(matches!(facts.downstream[0].bound, Bound::Unknown(_)));
@@ -325,7 +326,8 @@ fn a_method_given_by_the_caller_is_left_to_the_caller() {
     assert_eq!(
         settled.kind,
         DownstreamKind::Http {
-            method: Some("POST".to_string())
+            method: Some("POST".to_string()),
+            url_action: None,
         }
     );
 }
@@ -357,4 +359,32 @@ fn a_key_added_under_if_let_depends_on_the_field_the_caller_fills() {
     ];
     assert!(!call.settled(&without_key).has_key);
     assert!(call.settled(&[]).has_key);
+}
+
+#[test]
+fn an_active_model_is_written_to_the_table_of_its_entity_wherever_it_was_made() {
+    let facts = facts_of(
+        r#"
+        use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+        pub async fn create(db: &DatabaseConnection, org: String, name: String) -> Result<(), sea_orm::DbErr> {
+            let app = application::ActiveModel::new(org);
+            let mut pair = (app, name);
+            let (app, name) = pair;
+            app.insert(db).await?;
+            event_type::ActiveModel { name: Set(name), ..Default::default() }.insert(db).await?;
+            Ok(())
+        }
+        "#,
+        "create",
+    );
+    let written: Vec<String> = facts
+        .accesses
+        .iter()
+        .map(|access| access.describe())
+        .collect();
+    assert_eq!(
+        written,
+        ["INSERT INTO application", "INSERT INTO event_type"],
+        "{facts:#?}"
+    );
 }

@@ -14,6 +14,10 @@ mutating gRPC method (`charge`, `create_*`, `transfer`…), a broker publish —
 idempotency key: no `Idempotency-Key` header, no `idempotency_key`/`request_id`/
 `client_token` field or metadata.
 
+A `POST` whose URL names a delete as its action (`/internal/delete?alias=..`,
+`/files/{id}/purge`; also `remove`, `destroy`) is an API tunnelling its deletes through
+`POST`: a second delete finds nothing left to change, so it is idempotent as a `DELETE` is.
+
 ## Why is this bad?
 When the call times out, the downstream may have committed. Without a key, neither a retry
 nor a reconciliation can ask "did my first attempt happen?": a retry does it twice, and not

@@ -66,6 +66,7 @@ pub(super) fn client_call(
         } else {
             DownstreamKind::Http {
                 method: client_method.http_method.clone(),
+                url_action: None,
             }
         },
         api,

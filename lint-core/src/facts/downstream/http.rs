@@ -12,7 +12,7 @@ use crate::index::{
     AwaitSite, CallSite, Callee, CompactString, FnId, Mentions, Resolution, TypeTarget, ValueExpr,
     WorkspaceIndex,
 };
-use crate::knowledge::http::{DefaultTimeout, HttpLibrary, RequestFunction, Verb};
+use crate::knowledge::http::{deleting_action, DefaultTimeout, HttpLibrary, RequestFunction, Verb};
 use crate::knowledge::{Knowledge, IDEMPOTENT_HTTP_METHODS};
 
 /// How the call at hand sends the request.
@@ -42,6 +42,7 @@ pub(super) fn sending_function(
         idempotent: Some(is_idempotent(http_method.as_deref().unwrap_or_default())),
         kind: DownstreamKind::Http {
             method: http_method,
+            url_action: None,
         },
         api: path.join("::"),
         has_key: false,
@@ -271,6 +272,7 @@ fn request(
         idempotent: http_method.as_deref().map(is_idempotent),
         kind: DownstreamKind::Http {
             method: http_method,
+            url_action: None,
         },
         api: format!("{}::{}", client_type.join("::"), verb.method),
         has_key,
@@ -324,6 +326,7 @@ fn started_by_function(
         idempotent: http_method.as_deref().map(is_idempotent),
         kind: DownstreamKind::Http {
             method: http_method,
+            url_action: None,
         },
         api: path.join("::"),
         has_key,
@@ -398,6 +401,7 @@ fn execute(
         idempotent: http_method.as_deref().map(is_idempotent),
         kind: DownstreamKind::Http {
             method: http_method,
+            url_action: None,
         },
         api: format!("{}::{execute_method}", client_type.join("::")),
         has_key: built_with.is_some_and(|local| mentions_key_name(knowledge, &local.init_mentions)),
@@ -429,6 +433,7 @@ fn unknown_client(
         idempotent: Some(is_idempotent(&http_method)),
         kind: DownstreamKind::Http {
             method: Some(http_method),
+            url_action: None,
         },
         api: format!("<unknown client>::{verb}"),
         has_key: false,
@@ -509,4 +514,94 @@ fn fixed_default(default: &DefaultTimeout) -> Bound {
 
 pub(super) fn is_idempotent(http_method: &str) -> bool {
     IDEMPOTENT_HTTP_METHODS.contains(&http_method)
+}
+
+/// A request whose URL names a delete (`post(format!("{}internal/delete?alias={}", ..))`):
+/// the action is recorded, and a `POST` to it is idempotent, as a `DELETE` is
+/// ([`crate::knowledge::http::DELETING_URL_ACTIONS`]). The URL is the first argument of the
+/// call in the request's statement that starts it with a verb: a literal, a `format!`, or
+/// a local holding one.
+pub(super) fn read_url_action(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    call: &mut DownstreamCall,
+) {
+    let DownstreamKind::Http {
+        method: http_method,
+        url_action,
+    } = &mut call.kind
+    else {
+        return;
+    };
+    // The verb that starts this request: one sending its method when the method is known
+    // (a `.get(..)` on a map in the same statement is not it).
+    let starts_request = |method: &str| {
+        knowledge.http_libraries.iter().any(|library| {
+            library.verb(method).is_some_and(|verb| {
+                http_method.is_none()
+                    || verb.http_method.is_none()
+                    || verb.http_method == *http_method
+            })
+        })
+    };
+    let body = &index.fn_def(function).summary.body;
+    let verb_call = body.calls.iter().find(|other| {
+        call.statement.contains_range(&other.range)
+            && matches!(&other.callee, Callee::Method { method, .. } if starts_request(method))
+    });
+    let Some(action) = verb_call
+        .and_then(|verb_call| url_text(index, function, verb_call))
+        .and_then(|url| deleting_action(&url).map(str::to_string))
+    else {
+        return;
+    };
+    *url_action = Some(action);
+    if call.idempotent == Some(false) {
+        call.idempotent = Some(true);
+    }
+}
+
+/// The text of a URL given as a call's first argument: a literal, a `format!` template, or
+/// a local initialised with one.
+fn url_text(index: &WorkspaceIndex, function: FnId, verb_call: &CallSite) -> Option<String> {
+    let body = &index.fn_def(function).summary.body;
+    let template_within = |range: &crate::location::TextRange| {
+        body.macros
+            .iter()
+            .find(|used| {
+                range.contains_range(&used.range)
+                    && !verb_call
+                        .receiver_range
+                        .is_some_and(|receiver| receiver.contains_range(&used.range))
+                    && used.path.last().is_some_and(|last| last == "format")
+            })
+            .and_then(|used| used.literals.first())
+            .map(|text| text.to_string())
+    };
+    let argument = verb_call.arg_mentions.argument(0);
+    if let Some(text) = argument.iter().find_map(|mention| match mention {
+        crate::index::Mention::Literal(text) => Some(text.to_string()),
+        _ => None,
+    }) {
+        return Some(text);
+    }
+    if let Some(text) = template_within(&verb_call.range) {
+        return Some(text);
+    }
+    let name = argument.iter().find_map(|mention| match mention {
+        crate::index::Mention::Name(name) => Some(name),
+        _ => None,
+    })?;
+    let local = body
+        .locals
+        .iter()
+        .rev()
+        .find(|local| local.name == *name && local.scope.contains(verb_call.range.start))?;
+    local
+        .init_mentions
+        .literals()
+        .next()
+        .map(str::to_string)
+        .or_else(|| local.init_range.as_ref().and_then(template_within))
 }

@@ -68,6 +68,9 @@ pub(super) fn downstream_calls(
         out.extend(awaited);
         out.sort_by_key(|call| call.range.start);
     }
+    for call in &mut out {
+        http::read_url_action(index, knowledge, function, call);
+    }
     out
 }
 

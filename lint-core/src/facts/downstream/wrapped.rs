@@ -200,6 +200,7 @@ pub(super) fn built_elsewhere(
         idempotent: http_method.as_deref().map(is_idempotent),
         kind: DownstreamKind::Http {
             method: http_method,
+            url_action: None,
         },
         api: format!("{}::{send}", root_type.join("::")),
         has_key,

@@ -17,6 +17,7 @@ pub(crate) use values::fresh_in;
 pub(super) use transactions::transactions;
 
 use super::sql::SqlStatement;
+use super::DownstreamCall;
 use crate::index::{CallTarget, Callee, FnId, WorkspaceIndex};
 use crate::knowledge::{Knowledge, APPEND_ONLY_TABLE_PARTS, OUTBOX_TABLE_PARTS};
 use crate::location::TextRange;
@@ -225,6 +226,7 @@ pub(super) fn state_accesses(
     function: FnId,
     resolved: &[CallTarget],
     transactions: &[Transaction],
+    downstream: &[DownstreamCall],
 ) -> Vec<StateAccess> {
     let reader = Reader {
         index,
@@ -232,6 +234,7 @@ pub(super) fn state_accesses(
         function,
         resolved,
         transactions,
+        downstream,
     };
     let body = &index.fn_def(function).summary.body;
     let mut out = Vec::new();
@@ -326,6 +329,7 @@ pub(super) fn receiver_origin(
     knowledge: &Knowledge,
     function: FnId,
     resolved: &[CallTarget],
+    downstream: &[DownstreamCall],
     call: &crate::index::CallSite,
 ) -> Option<ArgumentOrigin> {
     let crate::index::Callee::Method {
@@ -341,6 +345,7 @@ pub(super) fn receiver_origin(
         function,
         resolved,
         transactions: &[],
+        downstream,
     };
     let items = [crate::index::Mention::Name(name.clone())];
     Some(ArgumentOrigin {
@@ -358,6 +363,7 @@ pub(super) fn argument_origins(
     knowledge: &Knowledge,
     function: FnId,
     resolved: &[CallTarget],
+    downstream: &[DownstreamCall],
     call: &crate::index::CallSite,
 ) -> Vec<ArgumentOrigin> {
     let reader = Reader {
@@ -366,6 +372,7 @@ pub(super) fn argument_origins(
         function,
         resolved,
         transactions: &[],
+        downstream,
     };
     let count = call
         .arg_mentions

@@ -685,14 +685,21 @@ impl Reader<'_> {
         if !is_active_model {
             return None;
         }
+        let entity_of = |path: &[CompactString]| {
+            let at = path.iter().position(|segment| segment == model_type)?;
+            at.checked_sub(1).map(|before| path[before].to_string())
+        };
+        // The entity is named where the model was made: the latest binding of the name that
+        // says (`let (app, meta) = model;` after `let app = application::ActiveModel::new(..)`
+        // names it no more).
         let entity = match receiver {
             ValueExpr::Name(name) => self
                 .body()
                 .locals
                 .iter()
                 .rev()
-                .find(|local| local.name == *name)
-                .and_then(|local| {
+                .filter(|local| local.name == *name && local.scope.contains(call.range.start))
+                .find_map(|local| {
                     let literal_path = match &local.init {
                         Some(ValueExpr::StructLiteral(path)) => Some(path.as_slice()),
                         _ => None,
@@ -700,12 +707,14 @@ impl Reader<'_> {
                     literal_path
                         .into_iter()
                         .chain(local.init_mentions.paths())
-                        .find_map(|path| {
-                            let at = path.iter().position(|segment| segment == model_type)?;
-                            at.checked_sub(1).map(|before| path[before].to_string())
-                        })
+                        .find_map(&entity_of)
+                        .or_else(|| local.declared.as_ref().and_then(|ty| entity_of(&ty.path)))
                 })
                 .unwrap_or_else(|| "model".to_string()),
+            // `eventtype::ActiveModel { .. }.insert(db)`.
+            ValueExpr::StructLiteral(path) => {
+                entity_of(path).unwrap_or_else(|| "model".to_string())
+            }
             _ => "model".to_string(),
         };
         Some(StateAccess {

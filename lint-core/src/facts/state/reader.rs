@@ -2,6 +2,7 @@
 //! calls, its transactions, and what the accesses share (chains, executors, outcomes).
 
 use super::{Executor, Transaction};
+use crate::facts::DownstreamCall;
 use crate::index::{CallSite, CallTarget, Callee, FnId, ValueExpr, WorkspaceIndex};
 use crate::knowledge::{Knowledge, OUTCOME_METHODS};
 use crate::location::TextRange;
@@ -12,6 +13,9 @@ pub(super) struct Reader<'a> {
     pub(super) function: FnId,
     pub(super) resolved: &'a [CallTarget],
     pub(super) transactions: &'a [Transaction],
+    /// The function's downstream calls: a value one of them returns is the downstream's,
+    /// not the request's.
+    pub(super) downstream: &'a [DownstreamCall],
 }
 
 impl Reader<'_> {

@@ -295,6 +295,21 @@ impl Reader<'_> {
     }
 
     fn origin_of_local(&self, local: &crate::index::LocalBinding, depth: usize) -> ValueOrigin {
+        // `let reply = client.post(..).send().await?`: what a downstream call that is not
+        // idempotent returns (an id it made, an alias for an upload) is new on each call,
+        // so a retry of the handler gets another; sent with a key, the retry gets the
+        // first reply back.
+        if let Some(call) = local.init_range.and_then(|init| {
+            self.downstream.iter().find(|call| {
+                init.contains_range(&call.range) && call.idempotent != Some(true) && !call.has_key
+            })
+        }) {
+            return ValueOrigin::Fresh(format!(
+                "the reply of the {} at line {}",
+                call.kind.describe(),
+                call.range.start.line
+            ));
+        }
         let origin = self.origin_of(&local.init_mentions.items, local.scope.start, depth + 1);
         if matches!(origin, ValueOrigin::Fresh(_)) {
             return origin;

@@ -396,6 +396,24 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
         visit::visit_expr_struct(self, node);
     }
 
+    // `for image in &reply.files { .. }`: each name the pattern binds holds an element of
+    // what is iterated, so it comes from where that comes from (a value is followed back to
+    // its origin through it as through a `let`).
+    fn visit_expr_for_loop(&mut self, node: &'ast syn::ExprForLoop) {
+        let iterated = &*node.expr;
+        for name in pattern_names(&node.pat) {
+            self.summary.locals.push(LocalBinding {
+                name,
+                declared: None,
+                init: None,
+                init_range: Some(expr_range(iterated)),
+                init_mentions: mentions_of(iterated),
+                scope: block_range(&node.body),
+            });
+        }
+        visit::visit_expr_for_loop(self, node);
+    }
+
     fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
         self.summary.closures.push(closure_range(node));
         visit::visit_expr_closure(self, node);

@@ -18,6 +18,36 @@ pub fn builtin() -> Vec<HttpLibrary> {
     vec![reqwest::record(), ureq::record(), surf::record()]
 }
 
+/// Actions a URL names that delete what it names (`POST /internal/delete?alias=x`,
+/// `POST /v1/files/{id}/purge`): an HTTP API that tunnels its deletes through `POST` makes
+/// them idempotent as `DELETE` is, since a second delete finds nothing left to change.
+/// Read from the last path segment that is not a hole, by its first word (`delete-all`,
+/// `purge_cache`), case-insensitively.
+pub const DELETING_URL_ACTIONS: &[&str] = &["delete", "purge", "remove", "destroy"];
+
+/// The action a URL's text names when it is one of [`DELETING_URL_ACTIONS`]: the segment
+/// that names it (`delete` in `{}internal/delete?alias={}`). Holes of a `format!` template
+/// (`{}`, `{id}`) are skipped, so `/files/{id}/purge` and `/files/purge/{id}` both name one.
+pub fn deleting_action(url: &str) -> Option<&str> {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let segment = path
+        .split('/')
+        .rev()
+        .find(|segment| !segment.is_empty() && !is_template_hole(segment))?;
+    let first_word = segment
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|word| !word.is_empty())?
+        .to_ascii_lowercase();
+    DELETING_URL_ACTIONS
+        .contains(&first_word.as_str())
+        .then_some(segment)
+}
+
+/// `{}` or `{id}`: a segment a `format!` fills in.
+fn is_template_hole(segment: &str) -> bool {
+    segment.starts_with('{') && segment.ends_with('}') && segment.matches('{').count() == 1
+}
+
 /// A library whose requests are built and then sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpLibrary {
@@ -156,4 +186,29 @@ pub(crate) fn verbs_named_after_methods(methods: &[&str]) -> Vec<Verb> {
             http_method: Some(method.to_string()),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::deleting_action;
+
+    #[test]
+    fn a_url_names_a_delete_by_its_last_segment() {
+        assert_eq!(
+            deleting_action("{}internal/delete?alias={}"),
+            Some("delete")
+        );
+        assert_eq!(deleting_action("/v1/files/{id}/purge"), Some("purge"));
+        assert_eq!(deleting_action("/v1/files/purge/{id}"), Some("purge"));
+        assert_eq!(deleting_action("/v1/cache/Remove-All"), Some("Remove-All"));
+    }
+
+    #[test]
+    fn other_actions_and_words_that_only_start_alike_are_not_deletes() {
+        assert_eq!(deleting_action("/v1/charges"), None);
+        assert_eq!(deleting_action("/v1/deleted_items"), None);
+        assert_eq!(deleting_action("/v1/delete/items/create"), None);
+        assert_eq!(deleting_action("/v1/items?action=delete"), None);
+        assert_eq!(deleting_action(""), None);
+    }
 }
