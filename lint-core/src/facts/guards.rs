@@ -21,6 +21,8 @@ pub struct ClaimSite {
     /// `INSERT INTO inbox .. ON CONFLICT DO NOTHING`, `` `claim_event(..)` ``.
     pub what: String,
     pub kind: ClaimKind,
+    /// The tables a [`ClaimKind::Found`] lookup reads: it guards only inserts into them.
+    pub tables: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +32,31 @@ pub enum ClaimKind {
     /// The key is looked up with a read: it answers retries that come after the first
     /// attempt finished (`dedup-race` judges the ones that come during it).
     Lookup,
+    /// A row is looked up (a read, or an update whose result is looked at) and an insert
+    /// into the same table runs only on the branches that test what it found: get-or-create,
+    /// update-else-insert. A retry that comes after the first attempt finished finds the
+    /// row and inserts nothing; it guards inserts only, never a relative update.
+    Found,
+}
+
+impl ClaimKind {
+    /// Which guard names a write when several do: a claim, then a key's lookup, then a
+    /// row's.
+    pub fn rank(self) -> u8 {
+        match self {
+            ClaimKind::Claim => 0,
+            ClaimKind::Lookup => 1,
+            ClaimKind::Found => 2,
+        }
+    }
+}
+
+/// A claim a helper makes and hands back to its caller: its kind, and for a
+/// [`ClaimKind::Found`] lookup the tables it reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelperClaim {
+    pub kind: ClaimKind,
+    pub tables: Vec<String>,
 }
 
 /// What an access claims, if anything: a conditional write or a state transition whose
@@ -42,6 +69,10 @@ pub(super) fn claim_kind(access: &StateAccess, in_helper: bool) -> Option<ClaimK
         } if checked => Some(ClaimKind::Claim),
         Access::Write { .. } if access.transition && checked => Some(ClaimKind::Claim),
         Access::Read { .. } if access.on_key_table() => Some(ClaimKind::Lookup),
+        Access::Read { .. } => Some(ClaimKind::Found),
+        Access::Write { description, .. } if checked && description.starts_with("UPDATE") => {
+            Some(ClaimKind::Found)
+        }
         _ => None,
     }
 }
@@ -56,6 +87,7 @@ pub(super) fn own_claims(accesses: &[StateAccess]) -> Vec<ClaimSite> {
                 statement: access.statement,
                 what: format!("`{}`", access.describe()),
                 kind: claim_kind(access, false)?,
+                tables: access.tables().to_vec(),
             })
         })
         .collect()
@@ -68,21 +100,28 @@ pub(super) fn claim_helper(
     index: &WorkspaceIndex,
     function: FnId,
     accesses: &[StateAccess],
-) -> Option<ClaimKind> {
+) -> Option<HelperClaim> {
     let output = index.fn_def(function).summary.output.as_ref()?;
     let unit = output.kind == crate::index::TypeRefKind::Other && output.path.is_empty();
     if unit {
         return None;
     }
-    let kinds: Vec<ClaimKind> = accesses
+    let kinds: Vec<(ClaimKind, &StateAccess)> = accesses
         .iter()
-        .filter_map(|access| claim_kind(access, true))
+        .filter_map(|access| Some((claim_kind(access, true)?, access)))
         .collect();
-    if kinds.contains(&ClaimKind::Claim) {
-        Some(ClaimKind::Claim)
-    } else {
-        kinds.first().copied()
-    }
+    let kind = kinds
+        .iter()
+        .map(|(kind, _)| *kind)
+        .min_by_key(|kind| kind.rank())?;
+    let mut tables: Vec<String> = kinds
+        .iter()
+        .filter(|(other, _)| *other == kind)
+        .flat_map(|(_, access)| access.tables().iter().cloned())
+        .collect();
+    tables.sort();
+    tables.dedup();
+    Some(HelperClaim { kind, tables })
 }
 
 /// The parts of a function's body that run only when a claim succeeded, each with the
@@ -119,7 +158,9 @@ pub(super) fn guarded_regions(
             }
         }
         // `claim(&mut tx, key).await?`: a helper that fails on a repeat stops the caller.
+        // A lookup that fails stops nothing a retry would repeat.
         let propagated = from_helper.get(position).copied().unwrap_or(false)
+            && site.kind != ClaimKind::Found
             && body.exits.iter().any(|exit| {
                 exit.kind == ExitKind::Question
                     && site.statement.contains(exit.range.start)

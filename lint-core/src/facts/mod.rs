@@ -291,7 +291,7 @@ pub struct FunctionFacts {
     /// The claims (and key lookups) this function makes through its own accesses.
     pub claims: Vec<guards::ClaimSite>,
     /// It hands the outcome of a claim it makes back to its caller.
-    pub claim_helper: Option<guards::ClaimKind>,
+    pub claim_helper: Option<guards::HelperClaim>,
 }
 
 /// Computes the facts of a function.

@@ -83,6 +83,8 @@ pub struct ReachedAccess {
 pub struct GuardRef {
     pub what: String,
     pub kind: ClaimKind,
+    /// For a [`ClaimKind::Found`] lookup, the tables it reads: it guards inserts into them.
+    pub tables: Vec<String>,
     pub function: FnId,
     pub statement: TextRange,
     pub order: Order,
@@ -252,11 +254,11 @@ fn walk(
     let mut sites: Vec<ClaimSite> = facts.claims.clone();
     let mut from_helper = vec![false; sites.len()];
     for edge in &facts.edges {
-        let kind = edge
+        let claim = edge
             .targets
             .iter()
-            .find_map(|target| cache.get(index, knowledge, *target).claim_helper);
-        if let Some(kind) = kind {
+            .find_map(|target| cache.get(index, knowledge, *target).claim_helper.clone());
+        if let Some(claim) = claim {
             let name = edge
                 .targets
                 .first()
@@ -266,27 +268,46 @@ fn walk(
                 range: edge.range,
                 statement: edge.statement,
                 what: format!("`{name}(..)`"),
-                kind,
+                kind: claim.kind,
+                tables: claim.tables,
             });
             from_helper.push(true);
         }
     }
     let regions = guarded_regions(index, function, &sites, &from_helper);
-    let guard_at = |at: crate::location::Position, chain: &[Step]| -> Option<GuardRef> {
+    // `inserting`: the tables an insert at `at` writes (a row's lookup guards only those);
+    // `None` for a call, whose callee's inserts are matched against the guard it inherits.
+    let guard_at = |at: crate::location::Position,
+                    chain: &[Step],
+                    inserting: Option<&[String]>|
+     -> Option<GuardRef> {
+        let guards_it = |kind: ClaimKind, tables: &[String]| {
+            kind != ClaimKind::Found
+                || inserting
+                    .is_none_or(|written| written.iter().any(|table| tables.contains(table)))
+        };
         regions
             .iter()
             .filter(|(_, region)| region.contains(at))
             .map(|(site, _)| &sites[*site])
-            // A claim guards better than a lookup.
-            .min_by_key(|site| site.kind == ClaimKind::Lookup)
+            .filter(|site| guards_it(site.kind, &site.tables))
             .map(|site| GuardRef {
                 what: site.what.clone(),
                 kind: site.kind,
+                tables: site.tables.clone(),
                 function,
                 statement: site.statement,
                 order: order_of(chain, site.statement.start),
             })
-            .or_else(|| inherited_from_caller.guard.clone())
+            // The caller's guard holds here too; a claim guards better than a lookup, a
+            // lookup of the key better than one of a row.
+            .chain(
+                inherited_from_caller
+                    .guard
+                    .clone()
+                    .filter(|guard| guards_it(guard.kind, &guard.tables)),
+            )
+            .min_by_key(|guard| guard.kind.rank())
     };
     let bound_at = |range: &TextRange| -> Option<Bound> {
         let local = facts
@@ -394,7 +415,16 @@ fn walk(
                 .as_ref()
                 .and_then(|target| schemas.conflict_target(file, &inserted.table, target));
         }
-        let guard = guard_at(access.statement.start, chain);
+        // A row's lookup guards only an insert into its table, never a relative update.
+        let inserting: &[String] = match &access.access {
+            super::Access::Write {
+                description,
+                tables,
+                ..
+            } if description.starts_with("INSERT") => tables,
+            _ => &[],
+        };
+        let guard = guard_at(access.statement.start, chain, Some(inserting));
         out.accesses.push(ReachedAccess {
             order: order_of(chain, access.statement.start),
             guard,
@@ -417,7 +447,7 @@ fn walk(
     // Edges first, so that retries can see what their attempts reach.
     let mut edge_results: Vec<(TextRange, usize, usize, usize, usize)> = Vec::new();
     for edge in facts.edges.iter().filter(|edge| in_scope(&edge.range)) {
-        let edge_guard = guard_at(edge.statement.start, chain);
+        let edge_guard = guard_at(edge.statement.start, chain, None);
         let calls_start = out.calls.len();
         let retries_start = out.retries.len();
         for target in &edge.targets {

@@ -52,6 +52,12 @@ pub enum WriteSafety {
         at: Place,
         lookup: bool,
     },
+    /// An insert that runs only when a lookup of the row found nothing (get-or-create,
+    /// update-else-insert): a retry after the first attempt finds the row.
+    AfterRowLookup {
+        lookup: String,
+        at: Place,
+    },
     /// A retry fails first at another insert, on a unique key (or a key table).
     StoppedBy {
         write: String,
@@ -280,6 +286,9 @@ impl fmt::Display for Evidence {
                     WriteSafety::Guarded { claim, at, lookup } => format!(
                         "runs only when the {} {claim} at {at} succeeded",
                         if *lookup { "lookup of the key" } else { "claim" }
+                    ),
+                    WriteSafety::AfterRowLookup { lookup, at } => format!(
+                        "runs only when {lookup} at {at} found no row: a retry after the first attempt finds it"
                     ),
                     WriteSafety::StoppedBy { write, at, key } => format!(
                         "does not run twice: a retry fails first at `{write}` at {at}{}",

@@ -2,6 +2,7 @@
 //! error instead of the first result.
 
 use super::{key_records, natural_key, replaced_by, HandlerPath, Rule, Violation};
+use crate::facts::guards::ClaimKind;
 use crate::facts::Access;
 use crate::vocab::{Level, Question};
 
@@ -66,7 +67,12 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
                     ..
                 }
             ) && !reached.access.failure_answered_by_read
-                && reached.guard.is_none()
+                // A lookup of the row before it does not say what the retry is told: an
+                // `AlreadyExists` error is as much a conflict as the violation.
+                && reached
+                    .guard
+                    .as_ref()
+                    .is_none_or(|guard| guard.kind == ClaimKind::Found)
                 && replaced_by(path, reached).is_none()
                 && !claims.iter().any(|claim| claim.order < reached.order)
                 // A retry that fails first at another create never reaches this one.

@@ -31,7 +31,14 @@ column filled from the request (an e-mail, a slug, a client-supplied id), a retr
 first row and cannot duplicate it, so it is not reported (`conflict-on-retry` then asks
 what the retry gets back). When every unique key gets a fresh value (`Uuid::new_v4()`, a
 serial id, `DEFAULT gen_random_uuid()`), the finding says so. Where no migrations are
-found, the evidence says that too.
+found, the evidence says that too. A value returned by a non-idempotent downstream call
+sent without a key (the alias of an upload, a provider's new id) is fresh too: a retry
+gets another.
+
+An `INSERT` that runs only on the branches testing a lookup of a row of its own table
+(get-or-create: `SELECT .. WHERE email = $1` and insert when nothing was found;
+update-else-insert) is not reported: a retry after the first attempt finds the row. A read
+of another table, or a relative `UPDATE` after a read of its row, is guarded by nothing.
 
 ## Why is this bad?
 A client that times out does not know whether the handler ran. It retries, and the handler

@@ -338,6 +338,12 @@ impl<'a> Judge<'a> {
             _ if write.access.on_append_only_table() => WriteSafety::AppendsToAuditTable,
             _ => match protection(path, write) {
                 Some(Protection::NaturalKey(key)) => WriteSafety::UniqueKey(key_shown(key)),
+                Some(Protection::Guard(guard)) if guard.kind == ClaimKind::Found => {
+                    WriteSafety::AfterRowLookup {
+                        lookup: guard.what.clone(),
+                        at: self.place(guard.function, guard.statement.start.line),
+                    }
+                }
                 Some(Protection::Guard(guard)) => WriteSafety::Guarded {
                     claim: guard.what.clone(),
                     at: self.place(guard.function, guard.statement.start.line),
