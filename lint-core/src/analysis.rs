@@ -318,6 +318,13 @@ pub(crate) fn walk_hints(knowledge: &Knowledge) -> WalkHints {
         // Schema files only (`build_schemas`).
         token_macros: Vec::new(),
         kept_literal_heads: Vec::new(),
+        closure_receiver_methods: owned(knowledge::CLOSURE_RECEIVER_METHODS),
+        macros_not_code: [knowledge::MACROS_NOT_CODE, knowledge::LOGGING_MACROS]
+            .concat()
+            .iter()
+            .map(|word| word.to_string())
+            .collect(),
+        select_macros: owned(knowledge::SELECT_MACROS),
     }
 }
 
@@ -370,10 +377,18 @@ pub(crate) fn typing_hints(knowledge: &Knowledge) -> TypingHints {
             })
             .collect(),
         transparent_wrappers: owned(knowledge::TRANSPARENT_WRAPPERS),
-        transparent_methods: owned(knowledge::TRANSPARENT_METHODS),
+        transparent_methods: [knowledge::TRANSPARENT_METHODS, knowledge::RESULT_ADAPTERS]
+            .concat()
+            .iter()
+            .map(|word| word.to_string())
+            .collect(),
         constructor_names: owned(knowledge::CONSTRUCTOR_NAMES),
         constructor_prefixes: owned(knowledge::CONSTRUCTOR_PREFIXES),
         builder_finishers: owned(knowledge::BUILDER_FINISHERS),
+        argument_value_functions: knowledge::ARGUMENT_VALUE_FUNCTIONS
+            .iter()
+            .map(|(name, position)| (name.to_string(), *position))
+            .collect(),
     }
 }
 

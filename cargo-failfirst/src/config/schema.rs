@@ -100,6 +100,33 @@ pub struct KnowledgeExtensions {
     /// Header and field names that carry an idempotency key.
     #[serde(default)]
     pub key_names: Vec<Spanned<String>>,
+    /// Redis commands and crates beside redis-rs's.
+    #[serde(default)]
+    pub redis: KeyValueExtension,
+}
+
+/// `[knowledge.redis]`: the team's own command wrappers (a Lua script's method, a Redis
+/// module's commands) and crates whose connections run the commands.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct KeyValueExtension {
+    #[serde(default)]
+    pub crates: Vec<Spanned<String>>,
+    /// Method name → what the command does to state when it runs twice.
+    pub commands: Option<Spanned<BTreeMap<String, CommandEffectName>>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommandEffectName {
+    /// Reads only.
+    Read,
+    /// Twice is the same as once (`SET`).
+    Idempotent,
+    /// Twice adds twice (`INCR`, `LPUSH`).
+    Accumulating,
+    /// Only the first of two succeeds, and says so (`SET NX`).
+    Claim,
 }
 
 /// `[[knowledge.clients]]`: a wrapper type and what each of its methods does.

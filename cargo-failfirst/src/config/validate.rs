@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
+use lint_core::knowledge::kv::{CommandEffect, KeyValueCommand};
 use lint_core::knowledge::{ClientMethod, DirectClient, Knowledge, WriteApi};
 use lint_core::report::Level;
 use lint_core::rules::{closest_rule, find_rule};
 use toml::Spanned;
 
 use super::error::ConfigError;
-use super::schema::{ConfigFile, Idempotency, LevelName};
+use super::schema::{CommandEffectName, ConfigFile, Idempotency, LevelName};
 use super::{Config, Exclusions};
 
 /// A configuration file's name as shown, and its text.
@@ -152,6 +153,7 @@ pub(crate) fn checked(
     for name in &written.knowledge.key_names {
         knowledge.key_names.push(non_empty(name, source)?);
     }
+    extend_redis(knowledge, &written, source)?;
     Ok(config)
 }
 
@@ -252,6 +254,56 @@ fn extend_clients(
     Ok(())
 }
 
+/// `[knowledge.redis]`: commands and crates added to the built-in Redis record.
+fn extend_redis(
+    knowledge: &mut Knowledge,
+    written: &ConfigFile,
+    source: &Source,
+) -> Result<(), ConfigError> {
+    let extension = &written.knowledge.redis;
+    let Some(store) = knowledge
+        .key_value_stores
+        .iter_mut()
+        .find(|store| store.label == "redis")
+    else {
+        return Ok(());
+    };
+    for crate_name in &extension.crates {
+        let name = non_empty(crate_name, source)?;
+        if !is_identifier(&name) {
+            return Err(source
+                .error_at(crate_name.span(), format!("`{name}` is not a crate name"))
+                .with_label(
+                    "expected a crate name as Rust code writes it, such as `house_cache`",
+                ));
+        }
+        store.crates.push(name);
+    }
+    let Some(commands) = &extension.commands else {
+        return Ok(());
+    };
+    for (name, effect) in commands.get_ref() {
+        if !is_identifier(name) {
+            return Err(source
+                .error_at(commands.span(), format!("`{name}` is not a method name"))
+                .with_label("expected Rust method names as keys"));
+        }
+        let effect = match effect {
+            CommandEffectName::Read => CommandEffect::Read,
+            CommandEffectName::Idempotent => CommandEffect::IdempotentWrite,
+            CommandEffectName::Accumulating => CommandEffect::AccumulatingWrite,
+            CommandEffectName::Claim => CommandEffect::Claim,
+        };
+        // A configured command replaces a built-in one of the same name.
+        store.commands.retain(|command| command.method != *name);
+        store.commands.push(KeyValueCommand {
+            method: name.clone(),
+            effect,
+        });
+    }
+    Ok(())
+}
+
 /// A `::`-separated Rust path of at least `least_segments` segments.
 fn rust_path(
     written: &Spanned<String>,
@@ -338,10 +390,21 @@ mod tests {
             [[knowledge.clients]]
             type = "house_payments::Client"
             methods = { charge = "non-idempotent", status = "idempotent" }
+
+            [knowledge.redis]
+            crates = ["house_cache"]
+            commands = { bump_quota = "accumulating", claim_slot = "claim", set = "claim" }
             "#,
         )
         .unwrap_or_else(|error| panic!("{}", error.render(false)));
         let knowledge = &config.knowledge;
+        let redis = &knowledge.key_value_stores[0];
+        assert!(redis.owns_crate("house_cache") && redis.owns_crate("redis"));
+        let effect = |name: &str| redis.command(name).map(|command| command.effect);
+        assert_eq!(effect("bump_quota"), Some(CommandEffect::AccumulatingWrite));
+        assert_eq!(effect("claim_slot"), Some(CommandEffect::Claim));
+        assert_eq!(effect("set"), Some(CommandEffect::Claim));
+        assert_eq!(effect("incr"), Some(CommandEffect::AccumulatingWrite));
         let builtin = Knowledge::builtin();
         let path = |text: &str| text.split("::").map(str::to_string).collect::<Vec<_>>();
         assert_eq!(

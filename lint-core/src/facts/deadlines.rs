@@ -445,6 +445,9 @@ fn construction_evidence(
             ))?);
             Ok(mentions)
         }
+        ValueExpr::Tail { value, at } => {
+            construction_evidence(index, function, value, *at, depth + 1)
+        }
         ValueExpr::StructLiteral(_) | ValueExpr::SelfValue | ValueExpr::Unknown => {
             Err("the client's construction is not visible".to_string())
         }

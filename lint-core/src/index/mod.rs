@@ -130,6 +130,8 @@ pub struct ImplDef {
     pub file: FileId,
     pub range: crate::location::TextRange,
     pub self_type: TypeTarget,
+    /// The impl's generic parameters bound to a trait, each as that trait.
+    pub generic_bounds: Vec<(CompactString, TypeRef)>,
     pub trait_path: Option<Vec<CompactString>>,
     pub trait_resolution: Option<Resolution>,
     pub attrs: Vec<AttrSummary>,

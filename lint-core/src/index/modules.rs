@@ -424,6 +424,7 @@ impl TreeBuilder<'_> {
                 range: impl_summary.range,
                 // Resolved once every module is in place.
                 self_type: TypeTarget::Unknown(format!("{:?}", impl_summary.self_ty.path)),
+                generic_bounds: impl_summary.generic_bounds,
                 trait_path: impl_summary.trait_path,
                 trait_resolution: None,
                 attrs: impl_summary.attrs,

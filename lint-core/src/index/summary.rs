@@ -7,7 +7,7 @@
 // syntax trees being parsed and freed costs more time than the summarising itself).
 pub use compact_str::{format_compact, CompactString, ToCompactString};
 
-use crate::location::TextRange;
+use crate::location::{Position, TextRange};
 use crate::sources::SuppressionComment;
 
 /// The summary of one parsed file.
@@ -166,6 +166,9 @@ impl TypeRef {
 #[derive(Clone, Debug)]
 pub struct ImplSummary {
     pub self_ty: TypeRef,
+    /// The impl's generic parameters bound to a trait (`impl<R: Repo> Service<R>`), each
+    /// as that trait: a field of type `R` is reached through the impl's bound.
+    pub generic_bounds: Vec<(CompactString, TypeRef)>,
     pub trait_path: Option<Vec<CompactString>>,
     pub attrs: Vec<AttrSummary>,
     pub range: TextRange,
@@ -519,6 +522,12 @@ pub enum ValueExpr {
         method: CompactString,
     },
     StructLiteral(Vec<CompactString>),
+    /// The value a block, closure or `async` block ends with, and where that expression is
+    /// written: the block's own locals are in scope there.
+    Tail {
+        value: Box<ValueExpr>,
+        at: Position,
+    },
     Unknown,
 }
 

@@ -4,9 +4,9 @@
 //! A library the facts read calls of is a record in its own file: `http/` (reqwest, ureq,
 //! surf; hyper's direct clients), `grpc/` (tonic), `brokers/` (rdkafka, async-nats, lapin,
 //! redis streams), `retry/` (backoff, backon, tokio-retry, retry, again), `sql/` (sqlx,
-//! diesel, sea-orm, tokio-postgres). The words no single library owns — frameworks'
-//! routing, deadlines, hand-written retry loops, Rust's own conventions — are tables in
-//! this module; Redis and the words of state (inbox tables, outcomes) are in `state.rs`.
+//! diesel, sea-orm, tokio-postgres), `kv/` (Redis). The words no single library owns —
+//! frameworks' routing, deadlines, hand-written retry loops, Rust's own conventions — are
+//! tables in this module; the words of state (inbox tables, outcomes) are in `state.rs`.
 //!
 //! A run carries a [`Knowledge`] value: the records and the tables a team's configuration
 //! extends, which the analysis hands to the layers that read it. The team's declared
@@ -21,6 +21,7 @@
 pub mod brokers;
 pub mod grpc;
 pub mod http;
+pub mod kv;
 pub mod retry;
 mod runtime;
 pub mod sql;
@@ -309,6 +310,110 @@ pub const TRANSPARENT_METHODS: &[&str] = &[
     "unwrap_or_default",
     "to_owned",
     "into_inner",
+];
+
+/// Methods of `Result` and `Option` that convert or annotate the error and keep the value on
+/// success (`Client::connect(url).await.map_err(..)?` is a client): seen through like
+/// [`TRANSPARENT_METHODS`], and never a method of the value itself (no RPC is named so).
+pub const RESULT_ADAPTERS: &[&str] = &[
+    "map_err",
+    "context",
+    "with_context",
+    "wrap_err",
+    "wrap_err_with",
+    "inspect_err",
+    "inspect",
+    "ok",
+    "ok_or",
+    "ok_or_else",
+    "unwrap",
+    "expect",
+    "unwrap_or_else",
+    "unwrap_or_default",
+];
+
+/// Methods whose closure is given the receiver's value (or the value it wraps):
+/// `client.as_ref().map(|client| client.post(..))`, `conn.transaction(|conn| ..)`.
+pub const CLOSURE_RECEIVER_METHODS: &[&str] = &[
+    "map",
+    "and_then",
+    "inspect",
+    "is_some_and",
+    "is_ok_and",
+    "map_or",
+    "map_or_else",
+    "then",
+    "map_ok",
+    "and_then_async",
+    "transaction",
+    "with",
+];
+
+/// Macros whose arguments are text, formatting, assertions or declarations, not code a
+/// handler's I/O is in: the walk leaves them unparsed (beside the logging macros). Any
+/// other function-like macro whose arguments parse as statements or expressions is read
+/// as that code.
+pub const MACROS_NOT_CODE: &[&str] = &[
+    "format",
+    "format_args",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "matches",
+    "concat",
+    "stringify",
+    "include_str",
+    "include_bytes",
+    "include",
+    "env",
+    "option_env",
+    "cfg",
+    "line",
+    "file",
+    "column",
+    "module_path",
+    "compile_error",
+    "json",
+    "html",
+    "thread_local",
+    "lazy_static",
+    "bail",
+    "ensure",
+    "anyhow",
+    "eyre",
+    "format_err",
+    "instrument",
+    "span",
+    "info_span",
+    "debug_span",
+    "error_span",
+    "trace_span",
+    "warn_span",
+];
+
+/// Macros of `pattern = future => body` arms: each arm's future and body are code.
+pub const SELECT_MACROS: &[&str] = &["select", "select_biased", "try_select"];
+
+/// Functions whose value is that of one of their arguments (a closure's return, a future's
+/// output), by position: `spawn_blocking(move || Client::new()).await?` is a `Client`,
+/// `timeout(limit, Client::connect(url)).await??` a client too.
+pub const ARGUMENT_VALUE_FUNCTIONS: &[(&str, usize)] = &[
+    ("spawn_blocking", 0),
+    ("spawn", 0),
+    ("spawn_local", 0),
+    ("block_in_place", 0),
+    ("block_on", 0),
+    ("timeout", 1),
+    ("timeout_at", 1),
 ];
 
 /// Methods that finish a builder: `T::builder()....build()` is a `T`.

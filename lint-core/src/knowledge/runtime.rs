@@ -8,6 +8,7 @@
 use super::brokers::Broker;
 use super::grpc::GrpcLibrary;
 use super::http::{self, HttpLibrary};
+use super::kv::KeyValueStore;
 use super::retry::RetryLibrary;
 use super::sql::SqlLibrary;
 use super::{
@@ -38,6 +39,8 @@ pub struct Knowledge {
     pub retry_libraries: Vec<RetryLibrary>,
     /// SQL libraries: how a query is written, run and made transactional (`knowledge/sql/`).
     pub sql_libraries: Vec<SqlLibrary>,
+    /// Key-value stores: their commands and what each does to state (`knowledge/kv/`).
+    pub key_value_stores: Vec<KeyValueStore>,
     /// Clients whose methods are downstream calls by themselves (no request builder):
     /// hyper's, then the team's own wrappers.
     pub direct_clients: Vec<DirectClient>,
@@ -112,6 +115,7 @@ impl Knowledge {
             brokers: super::brokers::builtin(),
             retry_libraries: super::retry::builtin(),
             sql_libraries: super::sql::builtin(),
+            key_value_stores: super::kv::builtin(),
             direct_clients: http::hyper::clients(),
             deadline_headers: DEADLINE_HEADERS
                 .iter()

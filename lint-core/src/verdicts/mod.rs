@@ -15,7 +15,7 @@ use crate::facts::sql::schema::{InsertKey, KeyRef, Schemas};
 use crate::facts::{
     Access, Bound, FactsCache, HandlerPath, OpaqueCall, OpaqueReason, Reach, ReachedAccess, Step,
 };
-use crate::index::{FnId, WorkspaceIndex};
+use crate::index::{FnId, TypeTarget, WorkspaceIndex};
 use crate::knowledge::Knowledge;
 use crate::report::KeyShown;
 use crate::report::{
@@ -162,12 +162,32 @@ impl<'a> Judge<'a> {
                 .skip(1)
                 .map(|step| step.function)
                 .chain(std::iter::once(violation.function))
-                .map(|function| self.index.fn_def(function).summary.name.to_string())
+                .map(|function| self.step_name(function))
                 .collect()
         };
         Citation {
             finding: self.finding_id(violation),
             via,
+        }
+    }
+
+    /// A function as a step of a chain: its name, and for a method of a trait's
+    /// implementation the type it implements it for (`RunningLedger::credit`), so that a
+    /// path through `dyn Ledger` or `L: Ledger` says which implementation it took.
+    fn step_name(&self, function: FnId) -> String {
+        let def = self.index.fn_def(function);
+        let implementor = def.owner.and_then(|owner| {
+            let impl_def = self.index.impl_def(owner);
+            match (&impl_def.trait_path, &impl_def.self_type) {
+                (Some(_), TypeTarget::Local(type_id)) => {
+                    Some(self.index.type_def(*type_id).summary.name.clone())
+                }
+                _ => None,
+            }
+        });
+        match implementor {
+            Some(type_name) => format!("{type_name}::{}", def.summary.name),
+            None => def.summary.name.to_string(),
         }
     }
 

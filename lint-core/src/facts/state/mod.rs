@@ -6,9 +6,9 @@
 //! runs is seen (a `query!` macro, `sqlx::query("..")`, a diesel or sea-orm write, or SQL
 //! text that parses), and `cache.insert(..)` on a map is not a write.
 
+mod kv;
 mod queries;
 mod reader;
-mod redis;
 mod transactions;
 mod values;
 
@@ -246,7 +246,7 @@ pub(super) fn state_accesses(
                     .query_run(call, method)
                     .or_else(|| reader.sql_text_method(call, receiver, method))
                     .or_else(|| reader.active_model(call, receiver, method))
-                    .or_else(|| reader.redis(position, call, receiver, method)),
+                    .or_else(|| reader.key_value(position, call, receiver, method)),
                 Callee::Path(_) => None,
             });
         out.extend(found.map(|mut access| {

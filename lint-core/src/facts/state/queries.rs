@@ -6,7 +6,7 @@ use super::values::Bound;
 use super::{claims_key_column, Access, InsertedValues, StateAccess, Store};
 use crate::facts::sql::{self, SqlStatement};
 use crate::index::CompactString;
-use crate::index::{CallSite, CallTarget, Callee, ValueExpr};
+use crate::index::{CallSite, CallTarget, Callee, Resolution, ValueExpr};
 use crate::knowledge::sql::{EntityBuilder, SqlLibrary, TableBuilder};
 use crate::location::TextRange;
 
@@ -542,7 +542,10 @@ impl Reader<'_> {
                 .find(|local| local.name == name && local.scope.contains(call.range.start))
             {
                 if let Some(text) = local.init_mentions.literals().next() {
-                    return sql::parse(text);
+                    return match self.appended_text(name, local.scope, call.range.start) {
+                        Ok(rest) => sql::parse(&format!("{text}{rest}")),
+                        Err(reason) => Err(reason),
+                    };
                 }
                 if let Some(parsed) = local
                     .init_range
@@ -550,12 +553,97 @@ impl Reader<'_> {
                 {
                     return parsed;
                 }
+                return Err(format!(
+                    "the SQL is in `{name}`, whose text is not visible here"
+                ));
+            }
+        }
+        // `sqlx::query(RESET_SQL)`, `sqlx::query(queries::RESET)`: a constant's text.
+        let constant = call
+            .arg_mentions
+            .paths()
+            .map(<[CompactString]>::to_vec)
+            .chain(
+                call.arg_mentions
+                    .names()
+                    .map(|name| vec![CompactString::from(name)]),
+            )
+            .next();
+        if let Some(path) = constant {
+            if let Some(text) = self.constant_text(&path) {
+                return sql::parse(&text);
             }
             return Err(format!(
-                "the SQL is in `{name}`, whose text is not visible here"
+                "the SQL is in `{}`, whose text is not visible here",
+                path.join("::")
             ));
         }
         Err("the SQL text is built elsewhere".to_string())
+    }
+
+    /// The text a `const`/`static` string of the workspace holds.
+    fn constant_text(&self, path: &[CompactString]) -> Option<String> {
+        let module = self.index.fn_def(self.function).module;
+        match self.index.resolve_path(module, path) {
+            Ok(Resolution::Static(static_module, name)) => self
+                .index
+                .module(static_module)
+                .statics
+                .get(&name)
+                .and_then(|item| item.init_mentions.literals().next())
+                .map(str::to_string),
+            _ => None,
+        }
+    }
+
+    /// What is appended to the string in local `name` between its `let` and `before`:
+    /// `sql.push_str(" WHERE id = $1")`, `sql += " RETURNING id"`. A piece whose text is
+    /// not a literal leaves the whole text unknown.
+    fn appended_text(
+        &self,
+        name: &str,
+        scope: TextRange,
+        before: crate::location::Position,
+    ) -> Result<String, String> {
+        let body = self.body();
+        let mut pieces: Vec<(crate::location::Position, Option<&str>)> = Vec::new();
+        for call in &body.calls {
+            if let Callee::Method {
+                receiver: ValueExpr::Name(receiver),
+                method,
+            } = &call.callee
+            {
+                if receiver == name
+                    && method == "push_str"
+                    && scope.contains(call.range.start)
+                    && call.range.start < before
+                {
+                    pieces.push((call.range.start, call.arg_mentions.literals().next()));
+                }
+            }
+        }
+        for assignment in &body.assignments {
+            if assignment.target == name
+                && assignment.operator == "+="
+                && scope.contains(assignment.range.start)
+                && assignment.range.start < before
+            {
+                pieces.push((assignment.range.start, assignment.value.literals().next()));
+            }
+        }
+        pieces.sort_by_key(|(at, _)| *at);
+        let mut text = String::new();
+        for (_, piece) in pieces {
+            match piece {
+                Some(piece) => text.push_str(piece),
+                None => {
+                    return Err(format!(
+                        "the SQL in `{name}` is built from pieces whose text is not visible here"
+                    ))
+                }
+            }
+        }
+        Ok(text)
     }
 
     /// The SQL of a `format!` template, its holes named after what fills them where that

@@ -7,10 +7,11 @@ use syn::visit::{self, Visit};
 use super::exprs::{
     expr_tree, is_method_router, is_route_statement, peel, peel_parens, value_expr,
 };
+use super::macros::{macro_statements, select_arms, MacroCode};
 use super::mentions::{
     args_mentions, mentions_of, mentions_of_block, operator_text, static_init_mentions,
 };
-use super::types::{pattern_names, type_ref};
+use super::types::{pattern_names, type_ref, unwrapped_binding};
 use super::{path_segments, range_of, WalkHints};
 use crate::index::spans::{
     block_range, call_range, closure_range, expr_range, exprs_range, local_range, macro_range,
@@ -137,6 +138,96 @@ impl<'h> BodyCollector<'h> {
             }
             None => self.visit_expr(value),
         }
+    }
+
+    /// `if let Some(client) = &state.client { .. }`, a `match` arm `Ok(conn) => ..`,
+    /// `while let Some(x) = ..`: the name bound to what `value` holds, visible in `scope`.
+    fn bind_unwrapped(&mut self, pat: &syn::Pat, value: &syn::Expr, scope: TextRange) {
+        let Some(name) = unwrapped_binding(pat) else {
+            return;
+        };
+        self.summary.locals.push(LocalBinding {
+            name,
+            declared: None,
+            init: Some(value_expr(value)),
+            init_range: Some(expr_range(value)),
+            init_mentions: mentions_of(value),
+            scope,
+        });
+    }
+
+    /// A closure's parameters: typed ones (`|conn: &mut PgConnection|`) by their type, an
+    /// untyped first one given `receiver`'s value when the closure is an argument of a
+    /// method that hands it over (`client.as_ref().map(|client| ..)`).
+    fn bind_closure_parameters(
+        &mut self,
+        closure: &syn::ExprClosure,
+        receiver: Option<&syn::Expr>,
+    ) {
+        let scope = expr_range(&closure.body);
+        for (position, input) in closure.inputs.iter().enumerate() {
+            match input {
+                syn::Pat::Type(typed) => {
+                    if let syn::Pat::Ident(ident) = &*typed.pat {
+                        self.summary.locals.push(LocalBinding {
+                            name: ident.ident.to_compact_string(),
+                            declared: Some(type_ref(&typed.ty)),
+                            init: None,
+                            init_range: None,
+                            init_mentions: Mentions::default(),
+                            scope,
+                        });
+                    }
+                }
+                untyped => {
+                    if let (0, Some(receiver)) = (position, receiver) {
+                        self.bind_unwrapped(untyped, receiver, scope);
+                    }
+                }
+            }
+        }
+    }
+
+    /// An unknown macro's arguments, when they parse as statements or as expressions (a
+    /// per-database dispatch macro holding diesel calls, `tokio::join!(a, b)`): visited as
+    /// the code they are, so that their calls, writes and loops are the function's. Their
+    /// tokens keep their places in the file, so findings point into them.
+    fn visit_macro_code(&mut self, tokens: &TokenStream) {
+        let Some(statements) = macro_statements(tokens) else {
+            return;
+        };
+        for statement in &statements {
+            self.visit_stmt(statement);
+        }
+        // The walk remembered nodes of this tree by address; it is dropped now.
+        crate::index::spans::forget_long_chains();
+    }
+
+    /// `tokio::select! { Some(msg) = rx.recv() => { handle(msg).await } .. }`: each arm's
+    /// future, guard and body visited as code, its pattern's binding typed as what the
+    /// future gives.
+    fn visit_select_arms(&mut self, tokens: &TokenStream) {
+        let Ok(arms) = syn::parse::Parser::parse2(select_arms, tokens.clone()) else {
+            return;
+        };
+        for arm in &arms {
+            if let Some(future) = &arm.future {
+                // The future is where a finding on it points: a statement of its own.
+                self.statements.push(expr_range(future));
+                self.visit_expr(future);
+                self.statements.pop();
+                if let Some(pattern) = &arm.pattern {
+                    self.bind_unwrapped(pattern, future, expr_range(&arm.body));
+                }
+            }
+            if let Some(guard) = &arm.guard {
+                self.visit_expr(guard);
+            }
+            self.statements.push(expr_range(&arm.body));
+            self.visit_expr(&arm.body);
+            self.statements.pop();
+        }
+        crate::index::spans::forget_long_chains();
     }
 
     /// A value that builds routes: a router chain, or a method router kept in a variable
@@ -303,6 +394,7 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
         self.scrutinees
             .push((expr_range(&node.expr), plain_variable(&node.expr)));
         for arm in &node.arms {
+            self.bind_unwrapped(&arm.pat, &node.expr, expr_range(&arm.body));
             self.visit_arm(arm);
         }
         self.scrutinees.pop();
@@ -334,6 +426,13 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
                 .map(|(_, otherwise)| expr_range(otherwise)),
         );
         self.push_branching(tested, branches);
+        if let syn::Expr::Let(condition) = &*node.cond {
+            self.bind_unwrapped(
+                &condition.pat,
+                &condition.expr,
+                block_range(&node.then_branch),
+            );
+        }
         // `if let Err(e) = r { body }`: the arm is the whole `if`, so that its body counts.
         if let syn::Expr::Let(condition) = &*node.cond {
             if let Some(catch_all) = error_pattern(&condition.pat) {
@@ -414,8 +513,24 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
         visit::visit_expr_for_loop(self, node);
     }
 
+    fn visit_expr_while(&mut self, node: &'ast syn::ExprWhile) {
+        if let syn::Expr::Let(condition) = &*node.cond {
+            self.bind_unwrapped(&condition.pat, &condition.expr, block_range(&node.body));
+        }
+        visit::visit_expr_while(self, node);
+    }
+
     fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
         self.summary.closures.push(closure_range(node));
+        // Untyped parameters of a closure given to a method are bound where the method
+        // call is visited, with the receiver's value.
+        if node
+            .inputs
+            .iter()
+            .any(|input| matches!(input, syn::Pat::Type(_)))
+        {
+            self.bind_closure_parameters(node, None);
+        }
         visit::visit_expr_closure(self, node);
     }
 
@@ -458,6 +573,23 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
                 }
             }
         }
+        let is_literal_macro = !literals.is_empty()
+            || path
+                .last()
+                .is_some_and(|last| self.hints.literal_macros.iter().any(|name| name == last));
+        let kind = path.last().map(|last| {
+            if self.hints.select_macros.iter().any(|name| name == last) {
+                MacroCode::SelectArms
+            } else if is_literal_macro
+                || self.hints.macros_not_code.iter().any(|name| name == last)
+                // A schema file's walk keeps literals, not code.
+                || !self.hints.kept_literal_heads.is_empty()
+            {
+                MacroCode::NotCode
+            } else {
+                MacroCode::Unknown
+            }
+        });
         self.summary.macros.push(MacroUse {
             path,
             range: macro_range(node),
@@ -466,6 +598,11 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             argument_starts,
         });
         visit::visit_macro(self, node);
+        match kind {
+            Some(MacroCode::SelectArms) => self.visit_select_arms(&node.tokens),
+            Some(MacroCode::Unknown) => self.visit_macro_code(&node.tokens),
+            Some(MacroCode::NotCode) | None => {}
+        }
     }
 
     fn visit_lit_str(&mut self, node: &'ast syn::LitStr) {
@@ -507,6 +644,11 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             syn::Pat::Ident(ident) => Some(ident.ident.to_compact_string()),
             _ => None,
         };
+        // `let Some(client) = state.client.clone() else { .. }`: `client` is the whole value
+        // the option holds.
+        let whole_name = single_name
+            .clone()
+            .or_else(|| unwrapped_binding(declared_pat));
         // `let (router, api) = ApiRouter::new()..split_for_parts();`: the router comes first.
         let route_binding = single_name.clone().or_else(|| match declared_pat {
             syn::Pat::Tuple(tuple) => tuple.elems.first().and_then(|first| match first {
@@ -516,7 +658,7 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             _ => None,
         });
         for name in names {
-            let is_whole_value = single_name.as_deref() == Some(name.as_str());
+            let is_whole_value = whole_name.as_deref() == Some(name.as_str());
             self.summary.locals.push(LocalBinding {
                 name,
                 declared: if is_whole_value {
@@ -607,6 +749,25 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if self
+            .hints
+            .closure_receiver_methods
+            .iter()
+            .any(|name| call.method == name)
+            && !yields_items(&call.receiver)
+        {
+            for argument in &call.args {
+                if let syn::Expr::Closure(closure) = peel_parens(argument) {
+                    if closure
+                        .inputs
+                        .first()
+                        .is_some_and(|input| !matches!(input, syn::Pat::Type(_)))
+                    {
+                        self.bind_closure_parameters(closure, Some(&call.receiver));
+                    }
+                }
+            }
+        }
         let range = method_call_range(call);
         self.summary.calls.push(CallSite {
             range,
@@ -627,6 +788,47 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             statement: self.statements.last().copied().unwrap_or(range),
         });
         visit::visit_expr_method_call(self, call);
+    }
+}
+/// Whether a receiver is a sequence (an iterator, a stream) whose closure is given each of
+/// its items rather than the receiver's own value: `rows.iter().map(|row| ..)`.
+fn yields_items(receiver: &syn::Expr) -> bool {
+    const SEQUENCE_METHODS: &[&str] = &[
+        "iter",
+        "into_iter",
+        "iter_mut",
+        "values",
+        "values_mut",
+        "keys",
+        "drain",
+        "lines",
+        "chars",
+        "bytes",
+        "split",
+        "windows",
+        "chunks",
+        "stream",
+        "into_stream",
+        "filter",
+        "filter_map",
+        "enumerate",
+        "zip",
+        "skip",
+        "take",
+        "rev",
+        "flat_map",
+        "map",
+        "then",
+        "and_then",
+        "buffer_unordered",
+        "buffered",
+        "messages",
+        "subscribe",
+    ];
+    match peel(receiver) {
+        syn::Expr::MethodCall(call) => SEQUENCE_METHODS.iter().any(|name| call.method == name),
+        syn::Expr::Range(_) | syn::Expr::Array(_) => true,
+        _ => false,
     }
 }
 fn loop_summary(expr: &syn::Expr) -> LoopSummary {

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use syn::punctuated::Punctuated;
 
 use super::path_segments;
-use crate::index::spans::{call_range, closure_range, macro_range, method_call_range};
+use crate::index::spans::{call_range, closure_range, expr_range, macro_range, method_call_range};
 use crate::index::summary::*;
 use crate::location::TextRange;
 
@@ -67,7 +67,31 @@ fn value_expr_at(expr: &syn::Expr, depth: usize) -> ValueExpr {
             method: call.method.to_compact_string(),
         },
         syn::Expr::Struct(literal) => ValueExpr::StructLiteral(path_segments(&literal.path)),
+        // `move || Client::new()`, `async move { .. ; client }`, `{ .. ; client }`: what
+        // the code inside ends with.
+        syn::Expr::Closure(closure) => tail_value(&closure.body, depth),
+        syn::Expr::Async(block) => block_tail_value(&block.block, depth),
+        syn::Expr::Block(block) => block_tail_value(&block.block, depth),
         _ => ValueExpr::Unknown,
+    }
+}
+fn block_tail_value(block: &syn::Block, depth: usize) -> ValueExpr {
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(tail, None)) => tail_value(tail, depth),
+        _ => ValueExpr::Unknown,
+    }
+}
+fn tail_value(tail: &syn::Expr, depth: usize) -> ValueExpr {
+    match peel_parens(tail) {
+        syn::Expr::Block(block) => block_tail_value(&block.block, depth + 1),
+        syn::Expr::Async(block) => block_tail_value(&block.block, depth + 1),
+        tail => match value_expr_at(tail, depth + 1) {
+            ValueExpr::Unknown => ValueExpr::Unknown,
+            value => ValueExpr::Tail {
+                value: Box::new(value),
+                at: expr_range(tail).start,
+            },
+        },
     }
 }
 /// Whether an expression registers routes: a method chain that calls a route-building

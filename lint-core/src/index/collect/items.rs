@@ -4,7 +4,7 @@ use proc_macro2::{TokenStream, TokenTree};
 
 use super::bodies::summarize_body;
 use super::mentions::{mentions_of, static_init_mentions};
-use super::types::{pattern_bindings, type_ref};
+use super::types::{generic_bounds, pattern_bindings, substitute_bounds, type_ref, GenericBounds};
 use super::{path_segments, range_of, WalkHints};
 use crate::index::summary::*;
 use crate::location::TextRange;
@@ -48,6 +48,7 @@ pub(super) fn collect_items(
             ),
             syn::Item::Fn(item_fn) => {
                 let summary = summarize_fn(
+                    &GenericBounds::new(),
                     &item_fn.sig,
                     &item_fn.attrs,
                     Some(&item_fn.block),
@@ -71,11 +72,14 @@ pub(super) fn collect_items(
                 }) => {}
             syn::Item::Impl(item_impl) => {
                 let is_test = in_test || has_cfg_test(&item_impl.attrs);
+                let mut impl_bounds = GenericBounds::new();
+                generic_bounds(&item_impl.generics, &mut impl_bounds);
                 let methods = item_impl
                     .items
                     .iter()
                     .filter_map(|impl_item| match impl_item {
                         syn::ImplItem::Fn(method) => Some(summarize_fn(
+                            &impl_bounds,
                             &method.sig,
                             &method.attrs,
                             Some(&method.block),
@@ -91,6 +95,7 @@ pub(super) fn collect_items(
                     .collect();
                 out.modules[module].impls.push(ImplSummary {
                     self_ty: type_ref(&item_impl.self_ty),
+                    generic_bounds: impl_bounds,
                     trait_path: item_impl
                         .trait_
                         .as_ref()
@@ -105,6 +110,8 @@ pub(super) fn collect_items(
                 });
             }
             syn::Item::Struct(item_struct) => {
+                let mut bounds = GenericBounds::new();
+                generic_bounds(&item_struct.generics, &mut bounds);
                 let fields = item_struct
                     .fields
                     .iter()
@@ -115,7 +122,9 @@ pub(super) fn collect_items(
                             .as_ref()
                             .map(ToCompactString::to_compact_string)
                             .unwrap_or_else(|| position.to_compact_string());
-                        (name, type_ref(&field.ty))
+                        let mut ty = type_ref(&field.ty);
+                        substitute_bounds(&mut ty, &bounds);
+                        (name, ty)
                     })
                     .collect();
                 out.modules[module].types.push(TypeSummary {
@@ -302,6 +311,7 @@ fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<CompactString>, out: &
     }
 }
 fn summarize_fn(
+    outer_bounds: &GenericBounds,
     sig: &syn::Signature,
     attrs: &[syn::Attribute],
     block: Option<&syn::Block>,
@@ -309,6 +319,9 @@ fn summarize_fn(
     in_test: bool,
     hints: &WalkHints,
 ) -> FnSummary {
+    // `fn run<Q: Queue>(queue: &Q)`: `queue` is a `dyn Queue`, as in the impl's generics.
+    let mut bounds = outer_bounds.clone();
+    generic_bounds(&sig.generics, &mut bounds);
     let mut params = Vec::new();
     let mut has_self = false;
     for input in &sig.inputs {
@@ -317,15 +330,21 @@ fn summarize_fn(
             syn::FnArg::Typed(typed) => {
                 let mut bindings = Vec::new();
                 pattern_bindings(&typed.pat, &typed.ty, &mut bindings);
-                params.push(ParamSummary {
-                    bindings,
-                    ty: type_ref(&typed.ty),
-                });
+                let mut ty = type_ref(&typed.ty);
+                substitute_bounds(&mut ty, &bounds);
+                for (_, bound_ty) in &mut bindings {
+                    substitute_bounds(bound_ty, &bounds);
+                }
+                params.push(ParamSummary { bindings, ty });
             }
         }
     }
     let output = match &sig.output {
-        syn::ReturnType::Type(_, ty) => Some(type_ref(ty)),
+        syn::ReturnType::Type(_, ty) => {
+            let mut ty = type_ref(ty);
+            substitute_bounds(&mut ty, &bounds);
+            Some(ty)
+        }
         syn::ReturnType::Default => None,
     };
     // Test code is never a handler nor on a handler's path: its body is not summarised.

@@ -11,6 +11,7 @@
 mod bodies;
 mod exprs;
 mod items;
+mod macros;
 mod mentions;
 mod types;
 
@@ -47,6 +48,14 @@ pub struct WalkHints {
     /// with one of them, case aside (`CREATE`, `ALTER`, `DROP`: a migration's SQL). Empty
     /// when linting.
     pub kept_literal_heads: Vec<String>,
+    /// Methods whose closure argument is given the receiver's value (`opt.map(|client| ..)`,
+    /// `conn.transaction(|conn| ..)`): the closure's parameter is typed as the receiver.
+    pub closure_receiver_methods: Vec<String>,
+    /// Macros whose arguments are text, formatting or assertions, never code worth
+    /// reading: the walk does not parse them.
+    pub macros_not_code: Vec<String>,
+    /// Macros of `pattern = future => body` arms (`tokio::select!`): each arm is read.
+    pub select_macros: Vec<String>,
 }
 
 /// Summarises a parsed file, its suppression comments carried over. Pure: the caller owns

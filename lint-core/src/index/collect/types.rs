@@ -138,3 +138,113 @@ pub(super) fn pattern_names(pat: &syn::Pat) -> Vec<CompactString> {
     names.visit_pat(pat);
     names.0
 }
+/// The name a pattern binds to the whole value it matches, seen through `Some(..)`,
+/// `Ok(..)`, references and parentheses: `Some(client)` binds `client` to what the option
+/// holds, which the resolver types as the option (it sees through `Option` and `Result`).
+pub(super) fn unwrapped_binding(pat: &syn::Pat) -> Option<CompactString> {
+    match pat {
+        syn::Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.to_compact_string()),
+        syn::Pat::Reference(reference) => unwrapped_binding(&reference.pat),
+        syn::Pat::Paren(paren) => unwrapped_binding(&paren.pat),
+        syn::Pat::Type(typed) => unwrapped_binding(&typed.pat),
+        syn::Pat::TupleStruct(tuple)
+            if tuple.elems.len() == 1
+                && tuple
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|last| last.ident == "Some" || last.ident == "Ok") =>
+        {
+            tuple.elems.first().and_then(unwrapped_binding)
+        }
+        _ => None,
+    }
+}
+
+/// Generic parameters bound to a trait, by name: `Q: Queue<Payment>` and `where R: Repo`
+/// give `Q` as `dyn Queue<Payment>` and `R` as `dyn Repo`, so that a value of type `Q`
+/// reaches every implementation of the trait in the workspace.
+pub(super) type GenericBounds = Vec<(CompactString, TypeRef)>;
+
+/// Traits of the language and its standard library that say how a value may be used,
+/// never what it does: a parameter bound by them and a workspace trait is that trait's.
+const MARKER_TRAITS: &[&str] = &[
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Display",
+    "Default",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Into",
+    "From",
+    "AsRef",
+    "AsMut",
+    "ToString",
+    "Serialize",
+    "Deserialize",
+    "DeserializeOwned",
+    "Any",
+    "Error",
+];
+
+/// Adds the trait bounds of `generics` (inline and in its `where` clause) to `out`; a
+/// parameter bound twice keeps its first trait.
+pub(super) fn generic_bounds(generics: &syn::Generics, out: &mut GenericBounds) {
+    let mut add =
+        |name: CompactString,
+         bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>| {
+            let meaningful = bounds.iter().filter(|bound| match bound {
+                syn::TypeParamBound::Trait(trait_bound) => {
+                    trait_bound.path.segments.last().is_some_and(|last| {
+                        !MARKER_TRAITS.iter().any(|marker| last.ident == marker)
+                    })
+                }
+                _ => false,
+            });
+            let bound = trait_bound_ref(meaningful);
+            if bound.kind == TypeRefKind::Trait && !out.iter().any(|(known, _)| *known == name) {
+                out.push((name, bound));
+            }
+        };
+    for param in generics.type_params() {
+        add(param.ident.to_compact_string(), &param.bounds);
+    }
+    if let Some(where_clause) = &generics.where_clause {
+        for predicate in &where_clause.predicates {
+            if let syn::WherePredicate::Type(predicate) = predicate {
+                if let syn::Type::Path(bounded) = &predicate.bounded_ty {
+                    if let Some(ident) = bounded.path.get_ident() {
+                        add(ident.to_compact_string(), &predicate.bounds);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `ty` with every generic parameter of `bounds` replaced by the trait that bounds it.
+pub(super) fn substitute_bounds(ty: &mut TypeRef, bounds: &GenericBounds) {
+    if bounds.is_empty() {
+        return;
+    }
+    if let [single] = ty.path.as_slice() {
+        if let Some((_, bound)) = bounds.iter().find(|(name, _)| name == single) {
+            *ty = bound.clone();
+            return;
+        }
+    }
+    for arg in &mut ty.args {
+        substitute_bounds(arg, bounds);
+    }
+}

@@ -35,6 +35,9 @@ pub struct TypingHints {
     /// finishers give what it builds (`ureq::AgentBuilder::new().timeout(..).build()` is a
     /// `ureq::Agent`).
     pub builders: Vec<BuilderHint>,
+    /// Functions whose value is one of their arguments', by position: a closure's return
+    /// (`spawn_blocking(move || ..)`) or a future's output (`timeout(limit, connect(..))`).
+    pub argument_value_functions: Vec<(String, usize)>,
 }
 
 /// An external builder type, what it builds, and the methods that finish it.
@@ -79,6 +82,14 @@ impl TypingHints {
                 .map(|segment| segment.as_str().into())
                 .collect(),
         ))
+    }
+
+    /// Which argument gives the value of a call of `function`, if one does.
+    fn value_argument(&self, function: &str) -> Option<usize> {
+        self.argument_value_functions
+            .iter()
+            .find(|(name, _)| name == function)
+            .map(|(_, position)| *position)
     }
 
     fn is_constructor(&self, function: &str) -> bool {

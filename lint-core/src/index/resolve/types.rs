@@ -176,11 +176,17 @@ impl WorkspaceIndex {
                     TypeTarget::Local(type_id) => {
                         let owner = self.type_def(type_id);
                         match owner.summary.fields.iter().find(|(name, _)| name == field) {
-                            Some((_, ty)) => self.resolve_type(
-                                owner.module,
-                                ty,
-                                Some(&TypeTarget::Local(type_id)),
-                            ),
+                            // `impl<R: Repo> Service<R> { .. self.repo .. }` over
+                            // `struct Service<R> { repo: R }`: the impl's bound says what
+                            // `R` is.
+                            Some((_, ty)) => match self.impl_bound(context, type_id, ty) {
+                                Some((module, bound)) => self.resolve_type(module, bound, None),
+                                None => self.resolve_type(
+                                    owner.module,
+                                    ty,
+                                    Some(&TypeTarget::Local(type_id)),
+                                ),
+                            },
                             None => TypeTarget::Unknown(format!(
                                 "no field `{field}` on `{}`",
                                 owner.summary.name
@@ -200,6 +206,37 @@ impl WorkspaceIndex {
                     .len()
                     .checked_sub(2)
                     .map(|index| callee[index].as_str());
+                // `spawn_blocking(move || Client::new())`, `timeout(limit, connect(url))`:
+                // the value is the closure's return, the future's output.
+                if let Some(position) = self.typing.value_argument(last) {
+                    let is_workspace_fn = matches!(
+                        self.resolve_path(context.module, callee),
+                        Ok(Resolution::Fn(_) | Resolution::Fns(_))
+                    );
+                    if let Some(argument) = args.get(position).filter(|_| !is_workspace_fn) {
+                        // `spawn_blocking(load_client)`: a function given by its name runs
+                        // and gives its output.
+                        let called = match argument {
+                            ValueExpr::Name(name) => Some(vec![name.clone()]),
+                            ValueExpr::Path(segments) => Some(segments.clone()),
+                            _ => None,
+                        }
+                        .filter(|path| {
+                            matches!(
+                                self.resolve_path(context.module, path),
+                                Ok(Resolution::Fn(_))
+                            )
+                        });
+                        if let Some(callee) = called {
+                            let call = ValueExpr::Call {
+                                callee,
+                                args: Vec::new(),
+                            };
+                            return self.type_of_value_at(context, &call, at, depth + 1);
+                        }
+                        return self.type_of_value_at(context, argument, at, depth + 1);
+                    }
+                }
                 // `Arc::new(x)`, `Some(x)`: the value is `x`.
                 if (last == "new"
                     && owner.is_some_and(|owner| self.typing.is_transparent_wrapper(owner)))
@@ -232,6 +269,12 @@ impl WorkspaceIndex {
                 match resolved {
                     Ok(Resolution::Fn(fn_id)) => self.output_type(fn_id),
                     Ok(Resolution::External(path)) => self.constructed_type(&path),
+                    // `RiskClient::connect(url)` on a client generated into the workspace.
+                    Ok(Resolution::Generated { module, rest }) => {
+                        let mut path = self.module(module).path.clone();
+                        path.extend(rest);
+                        self.constructed_type(&path)
+                    }
                     Ok(Resolution::Type(type_id)) => TypeTarget::Local(type_id),
                     Ok(_) => {
                         TypeTarget::Unknown(format!("`{}` is not a function", callee.join("::")))
@@ -280,8 +323,31 @@ impl WorkspaceIndex {
                     self_type,
                 )
             }
+            ValueExpr::Tail { value, at } => self.type_of_value_at(context, value, *at, depth + 1),
             ValueExpr::Unknown => TypeTarget::Unknown("expression too complex to type".to_string()),
         }
+    }
+
+    /// The trait that the impl of `context`'s function, when it is an impl of `owner`,
+    /// binds a one-segment type to, with the impl's module.
+    fn impl_bound<'a>(
+        &'a self,
+        context: FnContext,
+        owner: TypeId,
+        ty: &TypeRef,
+    ) -> Option<(ModuleId, &'a TypeRef)> {
+        let [name] = ty.path.as_slice() else {
+            return None;
+        };
+        let impl_def = self.impl_def(self.fn_def(context.function).owner?);
+        if impl_def.self_type != TypeTarget::Local(owner) {
+            return None;
+        }
+        impl_def
+            .generic_bounds
+            .iter()
+            .find(|(bound_name, _)| bound_name == name)
+            .map(|(_, bound)| (impl_def.module, bound))
     }
 
     /// `T::builder().a().b().build()` is a `T`.

@@ -21,7 +21,10 @@ pub fn record() -> GrpcLibrary {
             "max_encoding_message_size",
             "clone",
             "into_inner",
-        ]),
+        ])
+        .into_iter()
+        .chain(words(crate::knowledge::RESULT_ADAPTERS))
+        .collect(),
         read_prefixes: words(&[
             "get", "list", "watch", "describe", "fetch", "read", "lookup", "search", "query",
             "check", "batch_get", "stream", "health",
