@@ -280,3 +280,78 @@ fn a_workspace_configuration_covers_each_of_its_packages() {
         );
     }
 }
+
+#[test]
+fn libraries_declared_in_the_configuration_are_judged_as_built_in_ones() {
+    // `acme_http`, `house_retry` and `house_db` exist nowhere: `failfirst.toml` describes
+    // them with the words of the records failfirst ships (an HTTP client, a retry crate, a
+    // SQL store and its write functions), and their findings come out as reqwest's, backon's
+    // or sqlx's would.
+    let root = repo_root();
+    let fixture = root.join("fixtures/config/made-up-libraries");
+    let output = run_failfirst(
+        &root,
+        &[
+            "failfirst",
+            "fixtures/config/made-up-libraries",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    let report = json_report(&output);
+    let handlers = compare(
+        &handler_markers(&fixture, &root),
+        &reported_handlers(&report),
+    );
+    assert!(
+        handlers.noisy.is_empty() && handlers.missing.is_empty(),
+        "noisy {:#?} missing {:#?}",
+        handlers.noisy,
+        handlers.missing
+    );
+    let expected = finding_markers(&fixture, &root);
+    let reported = reported_findings(&report);
+    assert_eq!(
+        reported,
+        expected,
+        "{}",
+        accuracy_by_rule(&expected, &reported)
+    );
+    assert_eq!(
+        findings(&report),
+        [
+            (53, "downstream-without-deadline".into(), "deny".into()),
+            (
+                53,
+                "downstream-without-idempotency-key".into(),
+                "warn".into()
+            ),
+            (
+                74,
+                "downstream-without-idempotency-key".into(),
+                "warn".into()
+            ),
+            (74, "retry-non-idempotent".into(), "deny".into()),
+            (74, "retry-without-backoff".into(), "warn".into()),
+            (74, "retry-without-budget".into(), "deny".into()),
+            (93, "write-without-inbox".into(), "deny".into()),
+            (111, "write-without-inbox".into(), "deny".into()),
+        ]
+    );
+
+    // The same code with none of the libraries described: nothing to judge.
+    let bare = run_failfirst(
+        &root,
+        &[
+            "failfirst",
+            "fixtures/config/made-up-libraries",
+            "--config",
+            "fixtures/config/made-up-libraries/without-records.toml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(bare.code, 0, "{}", bare.stderr);
+    assert!(findings(&json_report(&bare)).is_empty());
+}

@@ -11,6 +11,7 @@
 
 mod error;
 mod locate;
+mod records;
 mod schema;
 mod validate;
 

@@ -103,6 +103,15 @@ pub struct KnowledgeExtensions {
     /// Redis commands and crates beside redis-rs's.
     #[serde(default)]
     pub redis: KeyValueExtension,
+    /// HTTP client libraries, described as the built-in records are (`knowledge/http`).
+    #[serde(default)]
+    pub http: Vec<Spanned<HttpDeclaration>>,
+    /// Retry crates, described as the built-in records are (`knowledge/retry`).
+    #[serde(default)]
+    pub retry: Vec<Spanned<RetryDeclaration>>,
+    /// SQL stores and data layers, described as the built-in records are (`knowledge/sql`).
+    #[serde(default)]
+    pub sql: Vec<Spanned<SqlDeclaration>>,
 }
 
 /// `[knowledge.redis]`: the team's own command wrappers (a Lua script's method, a Redis
@@ -127,6 +136,187 @@ pub enum CommandEffectName {
     Accumulating,
     /// Only the first of two succeeds, and says so (`SET NX`).
     Claim,
+}
+
+/// `[[knowledge.http]]`: an HTTP client library whose requests are built, then sent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HttpDeclaration {
+    /// Types whose values send requests: `acme_http::Client`.
+    pub clients: Spanned<Vec<Spanned<String>>>,
+    /// Types that build a client.
+    #[serde(default)]
+    pub builders: Vec<Spanned<BuilderDeclaration>>,
+    /// Types of a request being built.
+    #[serde(default)]
+    pub request_types: Vec<Spanned<String>>,
+    /// Free functions that start a request: `acme_http::post`.
+    #[serde(default)]
+    pub request_functions: Vec<Spanned<RequestFunctionDeclaration>>,
+    /// Client methods that start a request → the HTTP method, or `"*"` when an argument
+    /// gives it.
+    pub verbs: Option<Spanned<BTreeMap<String, String>>>,
+    /// Methods of a request that send it; `"await"` when awaiting the request sends it.
+    pub send: Spanned<Vec<Spanned<String>>>,
+    /// Methods of a client that send a request built elsewhere: `client.execute(request)`.
+    #[serde(default)]
+    pub execute_methods: Vec<Spanned<String>>,
+    /// Methods that bound a whole request (on the client's builder or on the request).
+    #[serde(default)]
+    pub timeout_methods: Vec<Spanned<String>>,
+    /// Methods that bound only the connection.
+    #[serde(default)]
+    pub connect_timeout_methods: Vec<Spanned<String>>,
+    /// Methods of a request that add a header.
+    #[serde(default)]
+    pub header_methods: Vec<Spanned<String>>,
+    /// A timeout the library applies by itself to a client built without one, in ms.
+    pub default_timeout_ms: Option<u64>,
+}
+
+/// A type that builds a client: `{ type = "acme_http::ClientBuilder", builds =
+/// "acme_http::Client", finishers = ["finish"] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BuilderDeclaration {
+    #[serde(rename = "type")]
+    pub type_path: Spanned<String>,
+    pub builds: Spanned<String>,
+    /// The methods that finish it (`build` when left out).
+    #[serde(default)]
+    pub finishers: Vec<Spanned<String>>,
+}
+
+/// A free function that starts a request: `{ path = "acme_http::post", method = "POST" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RequestFunctionDeclaration {
+    pub path: Spanned<String>,
+    /// The HTTP method; left out (or `"*"`) when an argument gives it.
+    pub method: Option<Spanned<String>>,
+    /// The function sends the request itself, rather than returning one to send.
+    #[serde(default)]
+    pub sends: bool,
+}
+
+/// `[[knowledge.retry]]`: a retry crate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RetryDeclaration {
+    /// How findings name a retry of it.
+    pub name: Spanned<String>,
+    /// Functions given the operation: `{ path = "house_retry::again", operation-argument = 1 }`.
+    #[serde(default)]
+    pub functions: Vec<Spanned<RetryFunctionDeclaration>>,
+    /// Methods called on the operation, with the policies their argument names:
+    /// `{ name = "retry", builders = ["Backoff"] }`.
+    #[serde(default)]
+    pub methods: Vec<Spanned<RetryMethodDeclaration>>,
+    /// Policies whose delay does not grow.
+    #[serde(default)]
+    pub constant_strategies: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub jitter: JitterName,
+    /// With `jitter = "when-named"`: the methods and words that add jitter.
+    #[serde(default)]
+    pub jitter_methods: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub jitter_names: Vec<Spanned<String>>,
+    /// What bounds a retry left to its defaults.
+    pub limit: BoundName,
+    /// Methods of the policy that give it another bound: `{ attempts = "attempts" }`.
+    #[serde(default)]
+    pub limit_changed_by: BTreeMap<String, BoundName>,
+    #[serde(default)]
+    pub errors: ErrorsName,
+    /// With `errors = "question-mark"`: methods and functions that mark an error permanent.
+    #[serde(default)]
+    pub permanent_methods: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub permanent_functions: Vec<Spanned<String>>,
+    /// How long a retry left to its defaults may take, in ms, and the methods that change it.
+    pub worst_case_ms: Option<u64>,
+    #[serde(default)]
+    pub worst_case_overridden_by: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RetryFunctionDeclaration {
+    pub path: Spanned<String>,
+    /// Which argument is the operation (0 is the first).
+    #[serde(default)]
+    pub operation_argument: usize,
+    /// It retries every error the operation returns.
+    #[serde(default)]
+    pub every_error: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RetryMethodDeclaration {
+    pub name: Spanned<String>,
+    pub builders: Vec<Spanned<String>>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum JitterName {
+    /// Randomised by default unless the delay is constant.
+    UnlessConstant,
+    /// Only when a jitter method or word is named.
+    #[default]
+    WhenNamed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BoundName {
+    Attempts,
+    Elapsed,
+    Unbounded,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorsName {
+    /// Those the code says (a predicate), or every error where a function says so.
+    #[default]
+    AsStarted,
+    /// A `?` inside the operation retries every error unless it is marked permanent.
+    QuestionMark,
+}
+
+/// `[[knowledge.sql]]`: a SQL library or a team's data layer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SqlDeclaration {
+    /// The crate users name it by.
+    pub name: Spanned<String>,
+    /// Its crates (the name alone when left out).
+    #[serde(default)]
+    pub crates: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub query_macros: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub text_functions: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub text_methods: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub run_methods: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub bind_methods: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub row_methods: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub transaction_methods: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub commit_methods: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub conflict_methods: Vec<Spanned<String>>,
+    /// Functions and methods that write by themselves, as `write-apis` entries.
+    #[serde(default)]
+    pub write_functions: Vec<Spanned<WriteApiEntry>>,
 }
 
 /// `[[knowledge.clients]]`: a wrapper type and what each of its methods does.

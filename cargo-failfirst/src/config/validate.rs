@@ -6,12 +6,13 @@ use std::ops::Range;
 use std::path::Path;
 
 use lint_core::knowledge::kv::{CommandEffect, KeyValueCommand};
-use lint_core::knowledge::{ClientMethod, DirectClient, Knowledge, WriteApi};
+use lint_core::knowledge::{ClientMethod, DirectClient, Knowledge};
 use lint_core::report::Level;
 use lint_core::rules::{closest_rule, find_rule};
 use toml::Spanned;
 
 use super::error::ConfigError;
+use super::records;
 use super::schema::{CommandEffectName, ConfigFile, Idempotency, LevelName};
 use super::{Config, Exclusions};
 
@@ -22,7 +23,7 @@ pub(crate) struct Source<'a> {
 }
 
 impl Source<'_> {
-    fn error_at(&self, span: Range<usize>, message: String) -> ConfigError {
+    pub(super) fn error_at(&self, span: Range<usize>, message: String) -> ConfigError {
         ConfigError::at(self.file.clone(), self.text, span, message)
     }
 }
@@ -135,18 +136,27 @@ pub(crate) fn checked(
         let path = rust_path(type_path, 1, "a type such as `my_rpc::Deadline`", source)?;
         knowledge.deadline_types.extend(path.last().cloned());
     }
-    for entry in &written.knowledge.write_apis {
-        let path = Spanned::new(entry.span(), entry.get_ref().path.clone());
-        knowledge.write_apis.push(WriteApi {
-            path: rust_path(
-                &path,
-                2,
-                "a function or method path such as `ledger::Repo::debit`",
-                source,
-            )?,
-            idempotent: entry.get_ref().idempotent,
-        });
+    // The team's libraries become records of the same types as the built-in ones, read
+    // after them.
+    for declared in &written.knowledge.http {
+        knowledge
+            .http_libraries
+            .push(records::http_library(declared, source)?);
     }
+    for declared in &written.knowledge.retry {
+        knowledge
+            .retry_libraries
+            .push(records::retry_library(declared, source)?);
+    }
+    for declared in &written.knowledge.sql {
+        knowledge
+            .sql_libraries
+            .push(records::sql_library(declared, source)?);
+    }
+    knowledge.sql_libraries.extend(records::write_api_library(
+        &written.knowledge.write_apis,
+        source,
+    )?);
     for table in &written.knowledge.key_tables {
         knowledge.key_tables.push(non_empty(table, source)?);
     }
@@ -305,7 +315,7 @@ fn extend_redis(
 }
 
 /// A `::`-separated Rust path of at least `least_segments` segments.
-fn rust_path(
+pub(super) fn rust_path(
     written: &Spanned<String>,
     least_segments: usize,
     expected: &str,
@@ -331,7 +341,10 @@ fn rust_path(
     Ok(segments)
 }
 
-fn identifier(written: &Spanned<String>, source: &Source) -> Result<String, ConfigError> {
+pub(super) fn identifier(
+    written: &Spanned<String>,
+    source: &Source,
+) -> Result<String, ConfigError> {
     let name = written.get_ref().trim();
     if is_identifier(name) {
         Ok(name.to_string())
@@ -407,19 +420,31 @@ mod tests {
         assert_eq!(effect("incr"), Some(CommandEffect::AccumulatingWrite));
         let builtin = Knowledge::builtin();
         let path = |text: &str| text.split("::").map(str::to_string).collect::<Vec<_>>();
+        // Write APIs are a SQL record with nothing but its write functions, read after the
+        // built-in ones.
         assert_eq!(
-            knowledge.write_apis,
-            [
-                WriteApi {
+            knowledge.sql_libraries.len(),
+            builtin.sql_libraries.len() + 1
+        );
+        assert_eq!(
+            knowledge
+                .sql_libraries
+                .last()
+                .map(|library| library.write_functions.clone()),
+            Some(vec![
+                lint_core::knowledge::WriteApi {
                     path: path("ledger::Repo::debit"),
                     idempotent: false
                 },
-                WriteApi {
+                lint_core::knowledge::WriteApi {
                     path: path("ledger::Repo::set_status"),
                     idempotent: true
                 },
-            ]
+            ])
         );
+        assert!(knowledge
+            .write_api(&["ledger", "Repo", "debit"])
+            .is_some_and(|api| !api.idempotent));
         assert_eq!(knowledge.key_tables, ["processed_requests"]);
         assert_eq!(knowledge.key_names, ["x-house-request-id"]);
         assert_eq!(
@@ -440,6 +465,117 @@ mod tests {
             client.method("status").and_then(|method| method.idempotent),
             Some(true)
         );
+    }
+
+    #[test]
+    fn declared_libraries_are_records_of_the_built_in_types() {
+        use lint_core::knowledge::http::{HttpLibrary, Send};
+        use lint_core::knowledge::retry::{Bound, Jitter};
+        let config = checked_text(
+            r#"
+            [[knowledge.http]]
+            clients = ["acme_http::Client"]
+            builders = [{ type = "acme_http::ClientBuilder", builds = "acme_http::Client", finishers = ["finish"] }]
+            request-functions = [{ path = "acme_http::post", method = "post" }]
+            verbs = { post = "POST", call = "*" }
+            send = ["dispatch", "await"]
+            timeout-methods = ["deadline"]
+            header-methods = ["with_header"]
+
+            [[knowledge.retry]]
+            name = "house-retry"
+            functions = [{ path = "house_retry::again", operation-argument = 1 }]
+            constant-strategies = ["Steady"]
+            jitter-methods = ["jittered"]
+            limit = "unbounded"
+            limit-changed-by = { attempts = "attempts" }
+
+            [[knowledge.sql]]
+            name = "house_db"
+            text-methods = ["run_sql"]
+            write-functions = ["house_db::Ledger::append"]
+            "#,
+        )
+        .unwrap_or_else(|error| panic!("{}", error.render(false)));
+        let knowledge = &config.knowledge;
+        let builtin = Knowledge::builtin();
+        let http: &HttpLibrary = knowledge
+            .http_libraries
+            .last()
+            .unwrap_or_else(|| panic!("no HTTP record"));
+        assert_eq!(
+            knowledge.http_libraries.len(),
+            builtin.http_libraries.len() + 1
+        );
+        assert!(http.client(&["acme_http", "Client"]).is_some());
+        assert_eq!(
+            http.request_function(&["acme_http", "post"])
+                .and_then(|function| function.http_method.clone()),
+            Some("POST".to_string())
+        );
+        assert_eq!(
+            http.verb("call").map(|verb| verb.http_method.clone()),
+            Some(None)
+        );
+        assert_eq!(http.send, [Send::Method("dispatch".into()), Send::Await]);
+        assert!(http.is_timeout_method("deadline") && http.is_header_method("with_header"));
+        let retry = knowledge
+            .retry_libraries
+            .last()
+            .unwrap_or_else(|| panic!("no retry record"));
+        assert_eq!(retry.name, "house-retry");
+        assert_eq!(
+            retry.function_start(&["house_retry", "again"]),
+            Some((1, false))
+        );
+        assert_eq!(retry.limit.default, Bound::Unbounded);
+        assert_eq!(
+            retry.limit.changed_by,
+            [("attempts".to_string(), Bound::Attempts)]
+        );
+        assert_eq!(
+            retry.jitter,
+            Jitter::WhenNamed {
+                methods: vec!["jittered".into()],
+                names: Vec::new()
+            }
+        );
+        let sql = knowledge
+            .sql_libraries
+            .last()
+            .unwrap_or_else(|| panic!("no SQL record"));
+        assert_eq!(
+            (sql.name.as_str(), sql.crates.as_slice()),
+            ("house_db", &["house_db".to_string()][..])
+        );
+        assert!(knowledge.sql_says(|library| &library.text_methods, "run_sql"));
+        assert!(knowledge
+            .write_api(&["house_db", "Ledger", "append"])
+            .is_some());
+    }
+
+    #[test]
+    fn a_declared_library_with_a_wrong_word_is_a_mistake() {
+        let error = |text: &str| {
+            checked_text(text)
+                .err()
+                .map(|error| error.render(false))
+                .unwrap_or_default()
+        };
+        let verb = error(
+            "[[knowledge.http]]\nclients = [\"a::C\"]\nsend = [\"send\"]\nverbs = { post = \"to the bank\" }\n",
+        );
+        assert!(
+            verb.contains("`to the bank` is not an HTTP method"),
+            "{verb}"
+        );
+        let start = error("[[knowledge.retry]]\nname = \"r\"\nlimit = \"attempts\"\n");
+        assert!(
+            start.contains("failfirst.toml:2:8: no way of starting a retry declared"),
+            "{start}"
+        );
+        let limit = error("[[knowledge.retry]]\nname = \"r\"\nlimit = \"sometimes\"\n");
+        assert!(limit.contains("sometimes"), "{limit}");
     }
 
     #[test]

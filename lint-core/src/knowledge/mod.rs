@@ -28,7 +28,8 @@ pub mod sql;
 
 use crate::vocab::Framework;
 
-pub use runtime::{ClientMethod, DirectClient, Knowledge, WriteApi};
+pub use runtime::{ClientMethod, DirectClient, Knowledge};
+pub use sql::WriteApi;
 
 /// What bounds the requests of a client, in the words of its library: methods that bound a
 /// whole request (on the client's builder or the request), methods that bound only the

@@ -10,7 +10,7 @@ use super::grpc::GrpcLibrary;
 use super::http::{self, HttpLibrary};
 use super::kv::KeyValueStore;
 use super::retry::RetryLibrary;
-use super::sql::SqlLibrary;
+use super::sql::{SqlLibrary, WriteApi};
 use super::{
     same_path, ClientBounds, DEADLINE_HEADERS, DEADLINE_TYPES, IDEMPOTENCY_FIELD_PARTS,
     IDEMPOTENCY_HEADERS, KEY_TABLE_PARTS, MESSAGE_ID_NAMES,
@@ -51,10 +51,6 @@ pub struct Knowledge {
     /// [`DEADLINE_TYPES`], then the configured ones. `Instant` is listed but never enough
     /// alone: any instant is one.
     pub deadline_types: Vec<String>,
-    /// The team's own state-writing APIs (`ledger::Repo::debit`), with whether repeating a
-    /// call leaves the same state. Configured only (no built-in entries): a call to one is a
-    /// state write, judged by Q1 like a SQL statement.
-    pub write_apis: Vec<WriteApi>,
     /// Tables that record idempotency keys or processed messages (an inbox), as written in
     /// SQL: `processed_messages`. Meant to be compared case-insensitively with the table a
     /// statement writes. Configured only, beside the built-in name parts
@@ -93,16 +89,6 @@ pub struct ClientMethod {
     pub idempotent: Option<bool>,
 }
 
-/// An API that writes state.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WriteApi {
-    /// `["ledger", "Repo", "debit"]`: a function, or a method with its type.
-    pub path: Vec<String>,
-    /// Whether repeating the call with the same arguments leaves the same state (an
-    /// upsert on a natural key): `false` unless the configuration says so.
-    pub idempotent: bool,
-}
-
 impl Knowledge {
     /// The built-in tables alone.
     pub fn builtin() -> Self {
@@ -122,7 +108,6 @@ impl Knowledge {
                 .map(|name| name.to_string())
                 .collect(),
             deadline_types: DEADLINE_TYPES.iter().map(|name| name.to_string()).collect(),
-            write_apis: Vec::new(),
             key_tables: Vec::new(),
             key_names: Vec::new(),
         }
@@ -170,10 +155,15 @@ impl Knowledge {
                 .any(|configured| lowered == configured.to_ascii_lowercase())
     }
 
-    /// The configured write API a call goes to: `ledger::Repo::debit`, matched by crate and
-    /// the last two segments (type and method) so that re-exports match too.
+    /// The write function of a SQL record a call goes to (the team's `ledger::Repo::debit`),
+    /// matched by crate and the last two segments (type and method) so that re-exports
+    /// match too.
     pub fn write_api<S: AsRef<str>>(&self, path: &[S]) -> Option<&WriteApi> {
-        self.write_apis.iter().find(|api| {
+        let mut functions = self
+            .sql_libraries
+            .iter()
+            .flat_map(|library| &library.write_functions);
+        functions.find(|api| {
             same_path(path, &api.path)
                 || (path.len() >= 2
                     && api.path.len() >= 2
@@ -197,9 +187,9 @@ impl Knowledge {
     /// Whether a macro path comes from a crate of a SQL library with query macros.
     pub fn is_query_macro_crate(&self, path: &[impl AsRef<str>]) -> bool {
         path.first().is_some_and(|first| {
-            self.sql_libraries.iter().any(|library| {
-                library.query_macro_prefix.is_some() && library.owns_crate(first.as_ref())
-            })
+            self.sql_libraries
+                .iter()
+                .any(|library| library.has_query_macros() && library.owns_crate(first.as_ref()))
         })
     }
 

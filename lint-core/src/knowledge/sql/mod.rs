@@ -62,6 +62,20 @@ pub struct SqlLibrary {
     pub tables: Option<TableBuilder>,
     /// A query builder over entities and active models, as sea-orm's.
     pub entities: Option<EntityBuilder>,
+    /// Functions and methods of the store's API that write state by themselves
+    /// (`ledger::Repo::debit`): a call to one is a write, judged by Q1 as a SQL statement
+    /// is. None are built in; a team declares its data layer's in its configuration.
+    pub write_functions: Vec<WriteApi>,
+}
+
+/// A function or method that writes state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriteApi {
+    /// `["ledger", "Repo", "debit"]`: a function, or a method with its type.
+    pub path: Path,
+    /// Whether repeating the call with the same arguments leaves the same state (an
+    /// upsert on a natural key): `false` unless the configuration says so.
+    pub idempotent: bool,
 }
 
 /// Free functions of the crate that start a write on a table module
@@ -162,13 +176,21 @@ impl SqlLibrary {
 
     /// Whether a macro path is one of the library's query macros: `sqlx::query_as!`.
     pub fn is_query_macro(&self, path: &[impl AsRef<str>]) -> bool {
-        self.query_macro_prefix.as_ref().is_some_and(|prefix| {
-            path.first()
-                .is_some_and(|first| self.owns_crate(first.as_ref()))
-                && path
-                    .last()
-                    .is_some_and(|last| last.as_ref().starts_with(prefix.as_str()))
-        })
+        let named = |last: &str| {
+            self.query_macros.iter().any(|known| known == last)
+                || self
+                    .query_macro_prefix
+                    .as_ref()
+                    .is_some_and(|prefix| last.starts_with(prefix.as_str()))
+        };
+        path.first()
+            .is_some_and(|first| self.owns_crate(first.as_ref()))
+            && path.last().is_some_and(|last| named(last.as_ref()))
+    }
+
+    /// Whether the library has query macros at all.
+    pub fn has_query_macros(&self) -> bool {
+        self.query_macro_prefix.is_some() || !self.query_macros.is_empty()
     }
 }
 
