@@ -72,7 +72,9 @@ fn run_failfirst_in(
 /// Copies a folder (a fixture) to `to`, for a test that edits it.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("the copy's folder can be made");
-    for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+    let entries = std::fs::read_dir(from)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", from.display()));
+    for entry in entries.flatten() {
         let target = to.join(entry.file_name());
         if entry.path().is_dir() {
             copy_tree(&entry.path(), &target);

@@ -516,21 +516,6 @@ mod tests {
         ("sleep(", "sleep_gone("),
     ];
 
-    fn copy_dir(source: &Path, target: &Path) {
-        std::fs::create_dir_all(target).unwrap_or_else(|error| panic!("{error}"));
-        let entries = std::fs::read_dir(source)
-            .unwrap_or_else(|error| panic!("cannot read {}: {error}", source.display()));
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let destination = target.join(entry.file_name());
-            if path.is_dir() {
-                copy_dir(&path, &destination);
-            } else {
-                std::fs::copy(&path, &destination).unwrap_or_else(|error| panic!("{error}"));
-            }
-        }
-    }
-
     fn read(path: &Path) -> String {
         std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{error}"))
     }
@@ -563,7 +548,7 @@ mod tests {
                 std::process::id()
             ));
             let _ = std::fs::remove_dir_all(&root);
-            copy_dir(&fixture, &root);
+            failfirst_e2e::copy_tree(&fixture, &root);
             let root = root
                 .canonicalize()
                 .unwrap_or_else(|error| panic!("{error}"));

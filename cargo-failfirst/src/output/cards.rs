@@ -104,45 +104,69 @@ fn card(report: &Report, handler: &Handler, paint: &Paint) -> String {
             let _ = writeln!(out, "      {}", paint.dim(&format!("and {more} more")));
         }
     }
-    if !card.findings.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n  {}",
-            paint.heading(&format!(
-                "on its path: {}",
-                plural(card.findings.len(), "finding", "findings")
-            ))
-        );
-        for finding in &card.findings {
-            let _ = writeln!(
-                out,
-                "      {} at {}:{} [{}]: {}",
+    let terminal = ListStyle::Terminal(paint);
+    terminal.write(
+        &mut out,
+        "on its path",
+        plural(card.findings.len(), "finding", "findings"),
+        card.findings.iter().map(|finding| {
+            format!(
+                "{} at {}:{} [{}]: {}",
                 finding.rule,
                 finding.file,
                 finding.line,
                 status(finding, paint),
                 finding.message
-            );
-        }
-    }
-    if !card.unresolved.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n  {}",
-            paint.heading(&format!(
-                "not followed: {}",
-                plural(card.unresolved.len(), "call", "calls")
-            ))
-        );
-        for call in &card.unresolved {
-            let _ = writeln!(
-                out,
-                "      `{}` at line {}: {}",
-                call.callee, call.line, call.reason
-            );
-        }
-    }
+            )
+        }),
+    );
+    terminal.write(
+        &mut out,
+        "not followed",
+        plural(card.unresolved.len(), "call", "calls"),
+        card.unresolved
+            .iter()
+            .map(|call| format!("`{}` at line {}: {}", call.callee, call.line, call.reason)),
+    );
     out
+}
+
+/// How a card's titled lists (the findings on its path, the calls not followed) are
+/// written: indented under a painted heading on a terminal, as a bold heading and a bullet
+/// list in Markdown.
+enum ListStyle<'p> {
+    Terminal(&'p Paint),
+    Markdown,
+}
+
+impl ListStyle<'_> {
+    /// Writes `title: count` and one item a line (an item's further lines are its own);
+    /// nothing when there are no items.
+    fn write(
+        &self,
+        out: &mut String,
+        title: &str,
+        count: String,
+        items: impl ExactSizeIterator<Item = String>,
+    ) {
+        if items.len() == 0 {
+            return;
+        }
+        let heading = format!("{title}: {count}");
+        let bullet = match self {
+            ListStyle::Terminal(paint) => {
+                let _ = writeln!(out, "\n  {}", paint.heading(&heading));
+                "      "
+            }
+            ListStyle::Markdown => {
+                let _ = writeln!(out, "\n**{heading}**\n");
+                "- "
+            }
+        };
+        for item in items {
+            let _ = writeln!(out, "{bullet}{item}");
+        }
+    }
 }
 
 /// A handler's card in Markdown, as an editor shows it on hover: the same content as the
@@ -178,16 +202,13 @@ pub fn render_markdown(report: &Report, handler: &Handler) -> String {
             let _ = writeln!(out, "- and {more} more");
         }
     }
-    if !card.findings.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n**on its path: {}**\n",
-            plural(card.findings.len(), "finding", "findings")
-        );
-        for finding in &card.findings {
-            let _ = writeln!(
-                out,
-                "- `{}` at {}:{} [{}]: {}",
+    ListStyle::Markdown.write(
+        &mut out,
+        "on its path",
+        plural(card.findings.len(), "finding", "findings"),
+        card.findings.iter().map(|finding| {
+            let mut item = format!(
+                "`{}` at {}:{} [{}]: {}",
                 finding.rule,
                 finding.file,
                 finding.line,
@@ -195,30 +216,28 @@ pub fn render_markdown(report: &Report, handler: &Handler) -> String {
                 markdown_text(&finding.message)
             );
             for step in &finding.chain {
-                let _ = writeln!(
-                    out,
-                    "  - via `{}` ({}:{})",
+                let _ = write!(
+                    item,
+                    "\n  - via `{}` ({}:{})",
                     step.function, step.file, step.line
                 );
             }
-        }
-    }
-    if !card.unresolved.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n**not followed: {}**\n",
-            plural(card.unresolved.len(), "call", "calls")
-        );
-        for call in &card.unresolved {
-            let _ = writeln!(
-                out,
-                "- `{}` at line {}: {}",
+            item
+        }),
+    );
+    ListStyle::Markdown.write(
+        &mut out,
+        "not followed",
+        plural(card.unresolved.len(), "call", "calls"),
+        card.unresolved.iter().map(|call| {
+            format!(
+                "`{}` at line {}: {}",
                 call.callee,
                 call.line,
                 markdown_text(&call.reason)
-            );
-        }
-    }
+            )
+        }),
+    );
     out
 }
 

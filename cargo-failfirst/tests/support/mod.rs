@@ -238,25 +238,10 @@ pub fn fixture_copy(name: &str, test: &str) -> PathBuf {
         Instant::now().elapsed().as_nanos()
     ));
     let _ = std::fs::remove_dir_all(&target);
-    copy_dir(&source, &target);
+    failfirst_e2e::copy_tree(&source, &target);
     target
         .canonicalize()
         .unwrap_or_else(|error| panic!("{error}"))
-}
-
-fn copy_dir(source: &Path, target: &Path) {
-    std::fs::create_dir_all(target).unwrap_or_else(|error| panic!("{error}"));
-    let entries = std::fs::read_dir(source)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", source.display()));
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let destination = target.join(entry.file_name());
-        if path.is_dir() {
-            copy_dir(&path, &destination);
-        } else {
-            std::fs::copy(&path, &destination).unwrap_or_else(|error| panic!("{error}"));
-        }
-    }
 }
 
 /// Applies an LSP `TextEdit` (UTF-16 columns) to `text`.

@@ -143,6 +143,31 @@ impl RetryLibrary {
     }
 }
 
+/// A library whose policy is an iterator of delays (tokio-retry's strategies, the `retry`
+/// crate's): it retries for as long as the iterator gives delays, forever unless `.take(n)`
+/// ends it, randomised only through `jitter`, and only the errors its start says.
+pub(crate) fn delay_iterator(
+    name: &str,
+    starts: Vec<RetryStart>,
+    constant_strategies: &[&str],
+) -> RetryLibrary {
+    RetryLibrary {
+        name: name.to_string(),
+        starts,
+        constant_strategies: words(constant_strategies),
+        jitter: Jitter::WhenNamed {
+            methods: words(&["jitter"]),
+            names: words(&["jitter"]),
+        },
+        limit: Limit {
+            default: Bound::Unbounded,
+            changed_by: vec![("take".to_string(), Bound::Attempts)],
+        },
+        errors: Errors::AsStarted,
+        default_worst_case: None,
+    }
+}
+
 /// A function that starts a retry of the operation at `operation_arg`.
 pub(crate) fn function(path: &str, operation_arg: usize, every_error: bool) -> RetryStart {
     RetryStart::Function {

@@ -502,30 +502,13 @@ impl Table {
                     if type_text == "integer" && default == ColumnDefault::None {
                         default = ColumnDefault::Fresh("the rowid".to_string());
                     }
-                    let table = self.name.clone();
-                    self.add_key(UniqueKey {
-                        name: option
-                            .name
-                            .as_ref()
-                            .map(|name| name.value.to_ascii_lowercase())
-                            .unwrap_or_else(|| format!("{table}_pkey")),
-                        columns: vec![name.clone()],
-                        primary: true,
-                        file: file.to_string(),
-                    });
+                    let key = column_key(option, &name, format!("{}_pkey", self.name), true, file);
+                    self.add_key(key);
                 }
                 ColumnOption::Unique(_) => {
-                    let table = self.name.clone();
-                    self.add_key(UniqueKey {
-                        name: option
-                            .name
-                            .as_ref()
-                            .map(|name| name.value.to_ascii_lowercase())
-                            .unwrap_or_else(|| format!("{table}_{name}_key")),
-                        columns: vec![name.clone()],
-                        primary: false,
-                        file: file.to_string(),
-                    });
+                    let unnamed = format!("{}_{name}_key", self.name);
+                    let key = column_key(option, &name, unnamed, false, file);
+                    self.add_key(key);
                 }
                 _ => {}
             }
@@ -568,6 +551,27 @@ impl Table {
 
 /// A default that is a function call or a special value (`now()`, `gen_random_uuid()`,
 /// `CURRENT_TIMESTAMP`, `nextval(..)`) is new each time; a literal is constant.
+/// The key a column's `PRIMARY KEY` or `UNIQUE` makes: named as the constraint says, or as
+/// Postgres names it (`unnamed`).
+fn column_key(
+    option: &sqlparser::ast::ColumnOptionDef,
+    column: &str,
+    unnamed: String,
+    primary: bool,
+    file: &str,
+) -> UniqueKey {
+    UniqueKey {
+        name: option
+            .name
+            .as_ref()
+            .map(|name| name.value.to_ascii_lowercase())
+            .unwrap_or(unnamed),
+        columns: vec![column.to_string()],
+        primary,
+        file: file.to_string(),
+    }
+}
+
 fn default_of(value: &Expr) -> ColumnDefault {
     match value {
         Expr::Value(_) | Expr::TypedString { .. } => ColumnDefault::Constant,
