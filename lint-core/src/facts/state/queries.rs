@@ -118,8 +118,11 @@ impl Reader<'_> {
             match root {
                 ValueExpr::Call { callee, .. }
                     if entities.reads.iter().any(|known| known == method)
+                        // `find_by_id`, or a workspace's own finder named around the
+                        // word (svix's `secure_find_by_id_or_uid`).
                         && callee.last().is_some_and(|last| {
-                            last.starts_with(entities.find_prefix.as_str())
+                            last.split('_')
+                                .any(|word| word.starts_with(entities.find_prefix.as_str()))
                         })
                         && imports(&library.name) =>
                 {
