@@ -5,7 +5,8 @@ use super::durations::{agreed_timeout_ms, built_timeout_ms, first_argument_ms};
 use super::{Bound, TimeoutScope};
 use crate::index::CompactString;
 use crate::index::{
-    CallSite, CallTarget, Callee, FnId, Mentions, TypeTarget, ValueExpr, WorkspaceIndex,
+    union_of_fns, CallSite, CallTarget, Callee, FnId, Mentions, TypeTarget, ValueExpr,
+    WorkspaceIndex,
 };
 use crate::knowledge::{
     ClientBounds, Knowledge, CLIENT_CONSTRUCTORS, CLIENT_FINISHERS, DEADLINE_METHODS,
@@ -345,13 +346,17 @@ fn construction_evidence(
             };
             let owner_name = index.type_def(owner).summary.name.clone();
             let mut found = None;
-            for (position, candidate) in index.fns.iter().enumerate() {
+            let builders = union_of_fns(&[
+                index.bodies().building(&owner_name),
+                index.bodies().building("Self"),
+            ]);
+            for candidate_id in builders {
+                let candidate = index.fn_def(candidate_id);
                 for literal in &candidate.summary.body.struct_literals {
                     let names_owner = literal.path.last().is_some_and(|last| *last == owner_name)
                         || (literal.path.len() == 1
                             && literal.path[0] == "Self"
-                            && index.self_type_of(FnId(position as u32))
-                                == Some(&TypeTarget::Local(owner)));
+                            && index.self_type_of(candidate_id) == Some(&TypeTarget::Local(owner)));
                     if !names_owner {
                         continue;
                     }
@@ -361,7 +366,7 @@ fn construction_evidence(
                     let mut mentions = init.mentions.clone();
                     mentions.extend(partial_evidence(construction_evidence(
                         index,
-                        FnId(position as u32),
+                        candidate_id,
                         &init.value,
                         init.range.start,
                         depth + 1,
@@ -484,8 +489,12 @@ fn static_evidence(
                         mentions.extend(function_mentions(index, target));
                     }
                 }
-                for candidate in &index.fns {
-                    for call in &candidate.summary.body.calls {
+                let initializers: Vec<&[FnId]> = LAZY_INITIALIZERS
+                    .iter()
+                    .map(|method| index.bodies().calling(method))
+                    .collect();
+                for candidate in union_of_fns(&initializers) {
+                    for call in &index.fn_def(candidate).summary.body.calls {
                         if let Callee::Method { method, .. } = &call.callee {
                             if LAZY_INITIALIZERS.contains(&method.as_str())
                                 && call
@@ -567,9 +576,8 @@ fn parameter_evidence(
 ) -> Result<Mentions, String> {
     let callee_name = &index.fn_def(function).summary.name;
     let mut found: Option<Mentions> = None;
-    for (position, caller) in index.fns.iter().enumerate() {
-        let caller_id = FnId(position as u32);
-        for call in &caller.summary.body.calls {
+    for &caller_id in index.bodies().calling(callee_name) {
+        for call in &index.fn_def(caller_id).summary.body.calls {
             let names_callee = match &call.callee {
                 Callee::Path(path) => path.last() == Some(callee_name),
                 Callee::Method { method, .. } => method == callee_name,
@@ -633,9 +641,8 @@ fn router_state_evidence(index: &WorkspaceIndex, depth: usize) -> Option<Mention
         }
     }
     let mut found: Option<Mentions> = None;
-    for (position, def) in index.fns.iter().enumerate() {
-        let function = FnId(position as u32);
-        for statement in &def.summary.body.route_statements {
+    for &function in index.bodies().route_builders() {
+        for statement in &index.fn_def(function).summary.body.route_statements {
             let mut args = Vec::new();
             with_state_args(&statement.expr, &mut args);
             for arg in args {

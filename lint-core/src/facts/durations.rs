@@ -97,7 +97,8 @@ pub(super) fn built_timeout_ms(
             };
             let owner_name = &index.type_def(owner).summary.name;
             let mut found: Option<u64> = None;
-            for (position, candidate) in index.fns.iter().enumerate() {
+            for &candidate_id in index.bodies().building(owner_name) {
+                let candidate = index.fn_def(candidate_id);
                 for literal in &candidate.summary.body.struct_literals {
                     if literal.path.last() != Some(owner_name) {
                         continue;
@@ -108,13 +109,8 @@ pub(super) fn built_timeout_ms(
                     let ValueExpr::Name(local) = &init.value else {
                         return None;
                     };
-                    let ms = local_timeout_ms(
-                        index,
-                        FnId(position as u32),
-                        local,
-                        init.range.start,
-                        bounds,
-                    )?;
+                    let ms =
+                        local_timeout_ms(index, candidate_id, local, init.range.start, bounds)?;
                     if found.is_some_and(|earlier| earlier != ms) {
                         return None;
                     }

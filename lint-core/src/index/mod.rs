@@ -13,6 +13,7 @@
 //! May import: `sources`, `location`, `vocab`.
 
 mod collect;
+mod lookup;
 mod modules;
 mod patch;
 mod resolve;
@@ -22,6 +23,7 @@ mod summary;
 use std::collections::BTreeMap;
 
 pub use collect::{summarize_file, WalkHints};
+pub use lookup::{union as union_of_fns, BodyLookup};
 pub use modules::{build_index_from, MAX_MODULE_DEPTH};
 pub use patch::FileShape;
 pub use resolve::{
@@ -64,6 +66,8 @@ pub struct WorkspaceIndex {
     /// Files the index did not analyse although they parsed, and why (a module nested past
     /// [`MAX_MODULE_DEPTH`]): reported as `parse-error`s.
     pub problems: Vec<(FileId, crate::sources::ParseProblem)>,
+    /// Functions by what their bodies name: built with the index, kept current by `patch`.
+    bodies: BodyLookup,
 }
 
 type UseCache = std::sync::Mutex<
@@ -158,6 +162,11 @@ impl WorkspaceIndex {
 
     pub fn file(&self, id: FileId) -> &FileInfo {
         &self.files[id.0 as usize]
+    }
+
+    /// Which functions build a type, call a name or build routes, without a scan.
+    pub fn bodies(&self) -> &BodyLookup {
+        &self.bodies
     }
 
     /// `crate_name::module::Type::method` or `crate_name::module::function`.

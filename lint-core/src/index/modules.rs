@@ -105,6 +105,9 @@ pub fn build_index_from(
     }
     drop(builder);
     link_impls(&mut index);
+    for (position, def) in index.fns.iter().enumerate() {
+        index.bodies.add(FnId(position as u32), &def.summary);
+    }
     index
 }
 

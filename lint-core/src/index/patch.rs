@@ -136,7 +136,7 @@ impl WorkspaceIndex {
                 for nested in std::mem::take(&mut fn_summary.body.statics) {
                     statics.entry(nested.name.clone()).or_insert(nested);
                 }
-                self.fns[id.0 as usize].summary = fn_summary;
+                self.replace_fn_summary(id, fn_summary);
             }
             let type_ids = types.remove(&module_id).unwrap_or_default();
             for (id, type_summary) in type_ids.into_iter().zip(module_summary.types) {
@@ -151,7 +151,7 @@ impl WorkspaceIndex {
                     for nested in std::mem::take(&mut method.body.statics) {
                         statics.entry(nested.name.clone()).or_insert(nested);
                     }
-                    self.fns[id.0 as usize].summary = method;
+                    self.replace_fn_summary(id, method);
                 }
                 let entry = &mut self.impls[impl_id.0 as usize];
                 entry.range = impl_summary.range;
@@ -166,5 +166,13 @@ impl WorkspaceIndex {
             module.range = module_summary.range;
         }
         true
+    }
+
+    /// Puts `summary` in place of a function's, keeping [`BodyLookup`] current.
+    fn replace_fn_summary(&mut self, id: FnId, summary: FnSummary) {
+        let def = &mut self.fns[id.0 as usize];
+        self.bodies.remove(id, &def.summary);
+        self.bodies.add(id, &summary);
+        def.summary = summary;
     }
 }
