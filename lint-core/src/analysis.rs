@@ -192,7 +192,7 @@ pub fn analyze_text(bytes: &[u8], knowledge: &Arc<Knowledge>) -> Report {
             });
             let handlers = discover(&index, knowledge);
             let judged = judge_handlers(&index, knowledge, &Schemas::default(), &handlers);
-            let calls = count_calls(&index, &handlers);
+            let calls = count_calls(judged.iter());
             merge_parts(vec![assemble_part(&index, judged.iter(), &problems, calls)])
         };
     // On the workers' stack, as a run parses.
@@ -411,7 +411,7 @@ fn analyze_batch(
         &mut |_, _| {},
     );
     let judged = judge_handlers(&batch.index, knowledge, schemas, &batch.handlers);
-    let calls = count_calls(&batch.index, &batch.handlers);
+    let calls = count_calls(judged.iter());
     let part = assemble_part(&batch.index, judged.iter(), &batch.problems, calls);
     // Freeing millions of small allocations takes a second on a large workspace; it runs
     // beside the next batch (or the writing of the report) instead of before it.
@@ -678,13 +678,17 @@ pub(crate) fn read_file(path: &std::path::Path, max_file_bytes: u64) -> Result<V
     Ok(bytes)
 }
 
-/// A handler as judged: its line in the report, the findings on its path, and the files
-/// its path reaches (its own first), which say when it must be judged again.
+/// A handler as judged: its line in the report, the findings on its path, the files its
+/// path reaches (its own first), which say when it must be judged again, and how the
+/// resolver fared on the calls of its function.
 #[derive(Clone, Debug)]
 struct JudgedHandler {
     report: Handler,
     findings: Vec<Finding>,
     reached_files: Vec<FileId>,
+    /// The function the handler is (or whose closure it is), and its calls counted.
+    function: FnId,
+    calls: CallCounts,
 }
 
 fn judge_handlers(
@@ -715,7 +719,12 @@ fn judge_one(
             reached_files.push(file);
         }
     }
+    let function = match handler.function {
+        HandlerFunction::Function(id) | HandlerFunction::Closure { enclosing: id, .. } => id,
+    };
     JudgedHandler {
+        function,
+        calls: calls_of(index, function),
         report: Handler {
             name: handler.name(index),
             path: handler.path(index),
@@ -850,29 +859,34 @@ fn merge_parts(parts: Vec<ReportPart>) -> Report {
     report
 }
 
-/// How the resolver fared on the calls of handler functions.
-fn count_calls(index: &WorkspaceIndex, handlers: &[DiscoveredHandler]) -> CallCounts {
-    let mut functions: Vec<FnId> = handlers
-        .iter()
-        .filter(|handler| index.file(handler.file(index)).reported)
-        .map(|handler| match handler.function {
-            HandlerFunction::Function(id) | HandlerFunction::Closure { enclosing: id, .. } => id,
-        })
-        .collect();
-    functions.sort();
-    functions.dedup();
+/// How the resolver fared on the calls of handler functions: each function counted once,
+/// however many of the judged handlers are in it.
+fn count_calls<'j>(judged: impl Iterator<Item = &'j JudgedHandler>) -> CallCounts {
+    let mut counted = std::collections::BTreeSet::new();
     let mut counts = CallCounts::default();
-    for function in functions {
-        let context = index.context_of(function);
-        for call in &index.fn_def(function).summary.body.calls {
-            match index.resolve_call(context, call) {
-                CallTarget::Local(_) => counts.workspace += 1,
-                CallTarget::External(_) => counts.external += 1,
-                CallTarget::Unresolved(_) => counts.unresolved += 1,
-                CallTarget::Constructor => continue,
-            }
-            counts.total += 1;
+    for handler in judged {
+        if counted.insert(handler.function) {
+            counts.total += handler.calls.total;
+            counts.workspace += handler.calls.workspace;
+            counts.external += handler.calls.external;
+            counts.unresolved += handler.calls.unresolved;
         }
+    }
+    counts
+}
+
+/// How the resolver fares on the calls of one function.
+fn calls_of(index: &WorkspaceIndex, function: FnId) -> CallCounts {
+    let mut counts = CallCounts::default();
+    let context = index.context_of(function);
+    for call in &index.fn_def(function).summary.body.calls {
+        match index.resolve_call(context, call) {
+            CallTarget::Local(_) => counts.workspace += 1,
+            CallTarget::External(_) => counts.external += 1,
+            CallTarget::Unresolved(_) => counts.unresolved += 1,
+            CallTarget::Constructor => continue,
+        }
+        counts.total += 1;
     }
     counts
 }

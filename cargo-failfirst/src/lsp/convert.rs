@@ -2,8 +2,9 @@
 //! columns counted in characters) and the protocol's (URIs, 0-based lines, columns in the
 //! encoding agreed with the client), and from findings to diagnostics.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use lint_core::report::{Finding, Level, Report};
 use lsp_types::{
@@ -75,38 +76,98 @@ impl Encoding {
     }
 }
 
-/// The text of files, for converting columns: the editor's buffers first, then the disk,
-/// each file read once.
+/// The text of files, for converting columns: the editor's buffers first, then the disk.
+/// A file read from the disk is kept, its lines found, from one publication to the next
+/// until its size or time of modification changes; it is looked at once per publication.
 pub struct Texts<'a> {
-    open: &'a HashMap<PathBuf, String>,
-    read: HashMap<PathBuf, Option<String>>,
+    open: &'a HashMap<PathBuf, (String, i32)>,
+    disk: &'a mut DiskTexts,
+    looked_at: HashSet<PathBuf>,
+}
+
+/// Files read from the disk, kept between publications.
+#[derive(Default)]
+pub struct DiskTexts {
+    files: HashMap<PathBuf, DiskText>,
+}
+
+struct DiskText {
+    /// The size and time of modification the text was read at.
+    stamp: Option<(u64, SystemTime)>,
+    /// `None` when the file could not be read.
+    lines: Option<Lines>,
+}
+
+/// A text and where each of its lines starts.
+struct Lines {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn of(text: String) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// Line `line` (0-based), without its end of line; as `str::lines` would give it.
+    fn line(&self, line: usize) -> Option<&str> {
+        let start = *self.starts.get(line)?;
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        if start == self.text.len() {
+            // After a final line break, or an empty text: `lines` gives no empty last line.
+            return None;
+        }
+        Some(self.text[start..end].trim_end_matches('\r'))
+    }
+}
+
+fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.len(), metadata.modified().ok()?))
 }
 
 impl<'a> Texts<'a> {
-    pub fn new(open: &'a HashMap<PathBuf, String>) -> Self {
+    pub fn new(open: &'a HashMap<PathBuf, (String, i32)>, disk: &'a mut DiskTexts) -> Self {
         Texts {
             open,
-            read: HashMap::new(),
+            disk,
+            looked_at: HashSet::new(),
         }
     }
 
     /// Line `line` (1-based) of `path`, without its end of line.
     pub fn line(&mut self, path: &Path, line: u32) -> Option<&str> {
-        let text = match self.open.get(path) {
-            Some(text) => Some(text.as_str()),
-            None => self
-                .read
-                .entry(path.to_path_buf())
-                .or_insert_with(|| {
-                    std::fs::read(path)
-                        .ok()
-                        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                })
-                .as_deref(),
-        }?;
-        text.lines()
-            .nth(line.checked_sub(1)? as usize)
-            .map(|line| line.trim_end_matches('\r'))
+        let index = line.checked_sub(1)? as usize;
+        if let Some((text, _)) = self.open.get(path) {
+            return text
+                .lines()
+                .nth(index)
+                .map(|line| line.trim_end_matches('\r'));
+        }
+        if !self.looked_at.contains(path) {
+            self.looked_at.insert(path.to_path_buf());
+            let now = stamp(path);
+            let current = self
+                .disk
+                .files
+                .get(path)
+                .is_some_and(|known| now.is_some() && known.stamp == now);
+            if !current {
+                let lines = std::fs::read(path)
+                    .ok()
+                    .map(|bytes| Lines::of(String::from_utf8_lossy(&bytes).into_owned()));
+                self.disk
+                    .files
+                    .insert(path.to_path_buf(), DiskText { stamp: now, lines });
+            }
+        }
+        self.disk.files.get(path)?.lines.as_ref()?.line(index)
     }
 
     /// The protocol's position of a 1-based line and 1-based character column.
@@ -235,6 +296,18 @@ fn diagnostic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_what_str_lines_gives() {
+        for text in ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n", "é\n😀\r\nx"] {
+            let lines = Lines::of(text.to_string());
+            let expected: Vec<&str> = text.lines().collect();
+            let found: Vec<&str> = (0..expected.len() + 2)
+                .map_while(|line| lines.line(line))
+                .collect();
+            assert_eq!(found, expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn columns_count_what_the_encoding_counts() {

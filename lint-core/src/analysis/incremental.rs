@@ -9,15 +9,21 @@
 //! texts. A text that does not parse leaves the file's last good summary in place and adds
 //! its `parse-error`.
 //!
-//! Every other handler keeps its verdict for the moment, marked *stale*: a verdict also
-//! rests on code its path never reaches (how the struct a client is a field of was built,
-//! the callers that hand it a client, the constants a timeout names, the routers'
-//! `with_state`), so the edit may change it too. [`IncrementalAnalysis::settle`] judges the
-//! stale handlers again, a handler at a time, until its caller has something more urgent
-//! (the next keystroke). Once settled, the report is what [`crate::analyze`] gives for the
-//! same texts. The findings of the edited file are right before settling: a finding sits
-//! in a function on its handler's path, so every handler with a finding in the edited file
-//! reaches it and is judged at once.
+//! Judging at once is fast because it starts from the facts of every function computed by
+//! the judgements before the edit, forgetting only those of the edited file's functions.
+//!
+//! Every handler's verdict is then marked *stale*, until judged again from facts all
+//! computed after the edit: the other handlers keep their verdicts, and a verdict (or a
+//! function's facts) also rests on code its path never reaches (how the struct a client is
+//! a field of was built, the callers that hand it a client, the constants a timeout names,
+//! the routers' `with_state`), so the edit may change them too. [`IncrementalAnalysis::settle`]
+//! judges the stale handlers again with facts computed afresh, a handler at a time, until
+//! its caller has something more urgent (the next keystroke). Once settled, the report is
+//! what [`crate::analyze`] gives for the same texts. Before settling, the findings of the
+//! edited file are those of a fresh run unless a function of another file has facts that
+//! rest on the edited text: a finding sits in a function on its handler's path, so every
+//! handler with a finding in the edited file reaches it and is judged at once, with the
+//! edited functions' facts computed again.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -25,12 +31,13 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 
 use super::{
-    assemble_part, batches, count_calls, index_batch, judge_handlers, judge_one, merge_parts,
-    parse_one, typing_hints, walk_hints, AnalysisInput, AnalysisOptions, IndexHints, IndexedBatch,
+    assemble_part, batches, count_calls, index_batch, judge_one, merge_parts, parse_one,
+    typing_hints, walk_hints, AnalysisInput, AnalysisOptions, IndexHints, IndexedBatch,
     JudgedHandler, ParseProgress, ReportPart, WORKER_STACK_BYTES,
 };
 use crate::discovery::{discover, DiscoveredHandler};
 use crate::facts::sql::schema::Schemas;
+use crate::facts::FactsCache;
 use crate::index::{FileShape, WorkspaceIndex};
 use crate::knowledge::Knowledge;
 use crate::location::FileId;
@@ -66,13 +73,17 @@ struct HeldBatch {
     /// any, stays in the index.
     problems: BTreeMap<usize, ParseProblem>,
     part: ReportPart,
+    /// The facts of the functions judged since the batch was built or last settled: where
+    /// the judgements made at once after an edit start from.
+    facts: FactsCache,
 }
 
 /// A handler discovered, and its judgement when its file is reported.
 struct HeldHandler {
     handler: DiscoveredHandler,
     judged: Option<JudgedHandler>,
-    /// The judgement was made before the latest edits and may be out of date.
+    /// The judgement may be out of date: it was made before the latest edits, or at once
+    /// after one from facts computed before it.
     stale: bool,
 }
 
@@ -85,8 +96,8 @@ pub enum EditOutcome {
     /// is reported.
     ParseError,
     /// The file kept its shape: its summary was replaced in place, and this many handlers
-    /// (those whose path reaches the file, or new ones) were judged again; the others are
-    /// stale until [`IncrementalAnalysis::settle`].
+    /// (those whose path reaches the file, or new ones) were judged again at once; every
+    /// handler is stale until [`IncrementalAnalysis::settle`].
     Patched { handlers_judged: usize },
     /// The file's shape changed: its batch was built again.
     Rebuilt,
@@ -228,6 +239,7 @@ impl IncrementalAnalysis {
         let same_shape = batch.shapes[slot] == Some(FileShape::of(&summary));
         if same_shape && batch.index.replace_file_contents(file, summary) {
             batch.problems.remove(&slot);
+            batch.facts.forget_file(&batch.index, file);
             let handlers_judged = batch.judge_again(file, knowledge, schemas);
             batch.assemble();
             return EditOutcome::Patched { handlers_judged };
@@ -275,16 +287,14 @@ impl IncrementalAnalysis {
                 }
             },
         );
-        let mut judged =
-            judge_handlers(&index, &self.knowledge, &self.schemas, &handlers).into_iter();
+        let mut judge = crate::verdicts::Judge::new(&index, &self.knowledge, &self.schemas);
         let handlers = handlers
             .into_iter()
             .map(|handler| {
                 let judged = index
                     .file(handler.file(&index))
                     .reported
-                    .then(|| judged.next())
-                    .flatten();
+                    .then(|| judge_one(&index, &mut judge, &handler));
                 HeldHandler {
                     handler,
                     judged,
@@ -292,6 +302,7 @@ impl IncrementalAnalysis {
                 }
             })
             .collect();
+        let facts = judge.into_facts();
         let mut batch = HeldBatch {
             crates,
             index,
@@ -299,6 +310,7 @@ impl IncrementalAnalysis {
             shapes,
             problems: problems.into_iter().collect(),
             part: ReportPart::default(),
+            facts,
         };
         batch.assemble();
         batch
@@ -307,8 +319,9 @@ impl IncrementalAnalysis {
 
 impl HeldBatch {
     /// Discovers the handlers again after `edited` changed in place, and judges those whose
-    /// path reaches it and those not judged before; returns how many were judged. Every
-    /// other handler keeps its verdict, stale.
+    /// path reaches it and those not judged before, from the facts held (those of
+    /// `edited`'s functions forgotten); returns how many were judged. Every other handler
+    /// keeps its verdict; all are stale.
     fn judge_again(&mut self, edited: FileId, knowledge: &Knowledge, schemas: &Schemas) -> usize {
         let index = &self.index;
         let mut previous: HashMap<(crate::discovery::HandlerFunction, String), JudgedHandler> =
@@ -322,7 +335,12 @@ impl HeldBatch {
                     ))
                 })
                 .collect();
-        let mut judge = crate::verdicts::Judge::new(index, knowledge, schemas);
+        let mut judge = crate::verdicts::Judge::with_facts(
+            index,
+            knowledge,
+            schemas,
+            std::mem::take(&mut self.facts),
+        );
         let mut judged_again = 0;
         self.handlers = discover(index, knowledge)
             .into_iter()
@@ -340,25 +358,23 @@ impl HeldBatch {
                         !judged.reached_files.contains(&edited)
                             && judged.report.annotations == handler.annotations
                     });
-                let (judged, stale) = match kept {
-                    Some(judged) => (judged, true),
-                    None => {
-                        judged_again += 1;
-                        (judge_one(index, &mut judge, &handler), false)
-                    }
-                };
+                let judged = kept.unwrap_or_else(|| {
+                    judged_again += 1;
+                    judge_one(index, &mut judge, &handler)
+                });
                 HeldHandler {
                     handler,
                     judged: Some(judged),
-                    stale,
+                    stale: true,
                 }
             })
             .collect();
+        self.facts = judge.into_facts();
         judged_again
     }
 
-    /// Judges the stale handlers again until none is left or `interrupted()`; returns
-    /// whether none is left.
+    /// Judges the stale handlers again, from facts computed afresh, until none is left or
+    /// `interrupted()`; returns whether none is left. Settled, the batch keeps those facts.
     fn settle(
         &mut self,
         knowledge: &Knowledge,
@@ -377,7 +393,11 @@ impl HeldBatch {
             held.stale = false;
             judged_any = true;
         }
-        if judged_any {
+        // An interrupted settling leaves the part and the facts as they were: the edit that
+        // interrupted it assembles the part anyway (assembling here would only delay it),
+        // and makes the new facts out of date.
+        if judged_any && settled {
+            self.facts = judge.into_facts();
             self.assemble();
         }
         settled
@@ -390,12 +410,7 @@ impl HeldBatch {
             .iter()
             .map(|(position, problem)| (*position, problem.clone()))
             .collect();
-        let discovered: Vec<DiscoveredHandler> = self
-            .handlers
-            .iter()
-            .map(|held| held.handler.clone())
-            .collect();
-        let calls = count_calls(&self.index, &discovered);
+        let calls = count_calls(self.handlers.iter().filter_map(|held| held.judged.as_ref()));
         self.part = assemble_part(
             &self.index,
             self.handlers.iter().filter_map(|held| held.judged.as_ref()),

@@ -159,6 +159,12 @@ pub struct FactsCache {
 }
 
 impl FactsCache {
+    /// Forgets the facts of the functions written in `file`: its text changed.
+    pub fn forget_file(&mut self, index: &WorkspaceIndex, file: crate::location::FileId) {
+        self.facts
+            .retain(|function, _| index.fn_def(*function).file != file);
+    }
+
     pub fn get(
         &mut self,
         index: &WorkspaceIndex,

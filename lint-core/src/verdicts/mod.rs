@@ -46,12 +46,29 @@ pub struct Judge<'a> {
 
 impl<'a> Judge<'a> {
     pub fn new(index: &'a WorkspaceIndex, knowledge: &'a Knowledge, schemas: &'a Schemas) -> Self {
+        Self::with_facts(index, knowledge, schemas, FactsCache::default())
+    }
+
+    /// A judge that starts from facts computed before (see [`Judge::into_facts`]). They
+    /// must be of this index: facts of functions whose text changed since must have been
+    /// forgotten ([`FactsCache::forget_file`]).
+    pub fn with_facts(
+        index: &'a WorkspaceIndex,
+        knowledge: &'a Knowledge,
+        schemas: &'a Schemas,
+        cache: FactsCache,
+    ) -> Self {
         Judge {
             index,
             knowledge,
             schemas,
-            cache: FactsCache::default(),
+            cache,
         }
+    }
+
+    /// The facts of every function judged so far, for a later judge of the same index.
+    pub fn into_facts(self) -> FactsCache {
+        self.cache
     }
 
     pub fn judge(&mut self, handler: &DiscoveredHandler) -> HandlerVerdict {
