@@ -47,5 +47,13 @@ for _, diagnostic in ipairs(vim.diagnostic.get(buffer)) do
     diagnostic.severity, diagnostic.source or '', code, message))
 end
 table.sort(lines)
+-- Shut the server down and wait for its process to end (Neovim forgets the client then):
+-- quitting while the server still answers the shutdown makes Neovim's exit racy.
 vim.lsp.stop_client(client_id)
+local stopped = vim.wait(10000, function()
+  return vim.lsp.get_client_by_id(client_id) == nil
+end, 50)
+if not stopped then
+  table.insert(lines, 'error: the server did not stop within ten seconds')
+end
 finish(lines)
