@@ -441,6 +441,26 @@ fn construction_evidence(
             mentions
                 .items
                 .push(crate::index::Mention::Method(method.clone()));
+            // `settings.producer_config().create()`: a method of the workspace that builds
+            // the configuration shows what it sets (`message.timeout.ms`).
+            let site = CallSite {
+                range: crate::location::TextRange { start: at, end: at },
+                callee: Callee::Method {
+                    receiver: (**receiver).clone(),
+                    method: method.clone(),
+                },
+                arg_mentions: Mentions::default(),
+                arg_ranges: Vec::new(),
+                receiver_range: None,
+                statement: crate::location::TextRange { start: at, end: at },
+            };
+            if let CallTarget::Local(targets) =
+                index.resolve_call(index.context_of(function), &site)
+            {
+                for target in targets.into_iter().filter(|target| *target != function) {
+                    mentions.extend(function_mentions(index, target));
+                }
+            }
             mentions.extend(partial_evidence(construction_evidence(
                 index,
                 function,

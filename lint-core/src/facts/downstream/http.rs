@@ -9,8 +9,8 @@ use super::{
 use crate::facts::deadlines::{classify_duration, client_construction};
 use crate::facts::{Bound, CallerDecides, DownstreamCall, DownstreamKind};
 use crate::index::{
-    AwaitSite, CallSite, Callee, CompactString, FnId, Mentions, Resolution, TypeTarget, ValueExpr,
-    WorkspaceIndex,
+    AwaitSite, CallSite, CallTarget, Callee, CompactString, FnId, Mentions, Resolution, TypeTarget,
+    ValueExpr, WorkspaceIndex,
 };
 use crate::knowledge::http::{deleting_action, DefaultTimeout, HttpLibrary, RequestFunction, Verb};
 use crate::knowledge::{Knowledge, IDEMPOTENT_HTTP_METHODS};
@@ -126,6 +126,59 @@ pub(super) fn sent_by_await(
     out
 }
 
+/// `auth.apply(request).send()`: a helper of the workspace is handed a request built here
+/// and hands it back (adding credentials or headers, starting none of its own); what is
+/// sent is the request of that local, read as if it were sent directly.
+fn passed_through(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    library: &HttpLibrary,
+    function: FnId,
+    call: &CallSite,
+    value: &ValueExpr,
+    sent_by: SentBy,
+) -> Option<DownstreamCall> {
+    if matches!(value, ValueExpr::Name(_)) {
+        return None;
+    }
+    let context = index.context_of(function);
+    let body = &index.fn_def(function).summary.body;
+    body.calls
+        .iter()
+        .filter(|helper_call| call.range.contains_range(&helper_call.range))
+        .filter(|helper_call| helper_call.range != call.range)
+        .find_map(|helper_call| {
+            let CallTarget::Local(helpers) = index.resolve_call(context, helper_call) else {
+                return None;
+            };
+            let starts_none = helpers.iter().all(|helper| {
+                !index
+                    .fn_def(*helper)
+                    .summary
+                    .body
+                    .calls
+                    .iter()
+                    .any(|inner| match &inner.callee {
+                        Callee::Method { method, .. } => library.verb(method).is_some(),
+                        Callee::Path(_) => false,
+                    })
+            });
+            if !starts_none {
+                return None;
+            }
+            helper_call.arg_mentions.names().find_map(|name| {
+                let built_before = body.locals.iter().any(|local| {
+                    local.name == name && local.scope.start <= helper_call.range.start
+                });
+                if !built_before {
+                    return None;
+                }
+                let local = ValueExpr::Name(name.into());
+                request(index, knowledge, library, function, call, &local, sent_by)
+            })
+        })
+}
+
 /// The call an await sends, and the value it awaits: the outermost call of the awaited
 /// chain, or the variable awaited (its place standing for the call).
 fn awaited_call(
@@ -200,18 +253,28 @@ fn request(
         // `self.request(..).send()`: a request a method of the workspace starts.
         TypeTarget::Local(_) => {
             return match sent_by {
-                SentBy::Method(send) => wrapped::built_elsewhere(
-                    index, knowledge, library, function, call, value, &methods, send,
-                ),
+                SentBy::Method(send) => {
+                    passed_through(index, knowledge, library, function, call, value, sent_by)
+                        .or_else(|| {
+                            wrapped::built_elsewhere(
+                                index, knowledge, library, function, call, value, &methods, send,
+                            )
+                        })
+                }
                 SentBy::Await => None,
             }
         }
     };
     let Some(client) = library.client(&client_type) else {
         return match sent_by {
-            SentBy::Method(send) => wrapped::built_elsewhere(
-                index, knowledge, library, function, call, value, &methods, send,
-            ),
+            SentBy::Method(send) => passed_through(
+                index, knowledge, library, function, call, value, sent_by,
+            )
+            .or_else(|| {
+                wrapped::built_elsewhere(
+                    index, knowledge, library, function, call, value, &methods, send,
+                )
+            }),
             SentBy::Await => None,
         };
     };
@@ -357,11 +420,33 @@ fn execute(
     };
     let body = &index.fn_def(function).summary.body;
     let request = call.arg_mentions.names().next();
+    // The binding that built the request: a rebinding that only passes it through a helper
+    // (`let req = sign(req).await?`) keeps the method of the binding before it.
     let built_with = request.and_then(|name| {
-        body.locals
+        let mut before = call.range.start;
+        let mut found = None;
+        while let Some(local) = body
+            .locals
             .iter()
             .rev()
-            .find(|local| local.name == name && local.scope.start <= call.range.start)
+            .find(|local| local.name == name && local.scope.start < before)
+        {
+            found = Some(local);
+            let names_a_verb = local
+                .init_mentions
+                .methods()
+                .any(|method| library.verb(method).is_some());
+            if names_a_verb
+                || !local
+                    .init_mentions
+                    .names()
+                    .any(|mentioned| mentioned == name)
+            {
+                break;
+            }
+            before = local.scope.start;
+        }
+        found
     });
     let http_method = built_with.and_then(|local| {
         let verb = local
