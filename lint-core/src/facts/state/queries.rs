@@ -468,6 +468,31 @@ impl Reader<'_> {
             }));
         }
         for (position, other) in chain {
+            // `row.insert_into(orders::table)`: a row's own write, given a table of the
+            // library (the argument must name one).
+            if let Callee::Method { method, .. } = &other.callee {
+                let row_write = self.knowledge.sql_libraries.iter().find_map(|library| {
+                    let tables = library.tables.as_ref()?;
+                    let write = tables
+                        .row_writes
+                        .iter()
+                        .find(|write| write.name == *method)?;
+                    let table = other
+                        .arg_mentions
+                        .paths()
+                        .find_map(|path| table_of_path(path, tables))?;
+                    Some(Source::Table {
+                        library,
+                        tables,
+                        statement: write.statement,
+                        table: Some(table.to_string()),
+                    })
+                });
+                if row_write.is_some() {
+                    return row_write;
+                }
+                continue;
+            }
             let Callee::Path(written) = &other.callee else {
                 continue;
             };

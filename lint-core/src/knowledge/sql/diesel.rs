@@ -28,6 +28,7 @@ pub fn record() -> SqlLibrary {
                 ("update", "UPDATE"),
                 ("delete", "DELETE"),
             ]),
+            row_writes: writes(&[("insert_into", "INSERT")]),
             reads: words(&["load", "get_result", "get_results", "first"]),
             table_item: "table".to_string(),
             dsl_module: "dsl".to_string(),

@@ -84,6 +84,9 @@ pub struct WriteApi {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TableBuilder {
     pub writes: Vec<BuilderWrite>,
+    /// Writes a row starts as its own method, given the table: diesel's
+    /// `new_config.insert_into(configs::table)` (the `Insertable` form of `insert_into`).
+    pub row_writes: Vec<BuilderWrite>,
     /// Methods that run a read on a table.
     pub reads: Vec<String>,
     /// The item a table module holds (`orders::table`): the table is the module.
