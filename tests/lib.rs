@@ -261,6 +261,27 @@ pub fn reported_findings(report: &serde_json::Value) -> BTreeSet<FindingKey> {
     keyed(&reported, "findings", "rule")
 }
 
+/// Asserts that `report` finds exactly the handlers and the findings the markers of the
+/// fixture at `fixture` expect; otherwise names the noisy and the missing, per rule.
+pub fn assert_markers_match(name: &str, fixture: &Path, cwd: &Path, report: &serde_json::Value) {
+    let handlers = compare(&handler_markers(fixture, cwd), &reported_handlers(report));
+    assert!(
+        handlers.noisy.is_empty() && handlers.missing.is_empty(),
+        "{name} handlers: noisy {:#?} missing {:#?}",
+        handlers.noisy,
+        handlers.missing
+    );
+    let expected = finding_markers(fixture, cwd);
+    let reported = reported_findings(report);
+    let noisy: Vec<_> = reported.difference(&expected).collect();
+    let missing: Vec<_> = expected.difference(&reported).collect();
+    assert!(
+        noisy.is_empty() && missing.is_empty(),
+        "{name}:\n{}noisy (reported, not marked): {noisy:#?}\nmissing (marked, not reported): {missing:#?}",
+        accuracy_by_rule(&expected, &reported)
+    );
+}
+
 /// Accuracy per rule, as ast-grep reports it.
 pub fn accuracy_by_rule(
     expected: &BTreeSet<FindingKey>,

@@ -40,25 +40,8 @@ fn the_configuration_turns_in_house_code_into_judged_code() {
     let report = json_report(&output);
     // Handlers of the in-house framework (an attribute and a routing call) are found, and
     // the excluded generated stub is not read at all.
-    let handlers = compare(
-        &handler_markers(&fixture, &root),
-        &reported_handlers(&report),
-    );
-    assert!(
-        handlers.noisy.is_empty() && handlers.missing.is_empty(),
-        "noisy {:#?} missing {:#?}",
-        handlers.noisy,
-        handlers.missing
-    );
+    assert_markers_match("in-house", &fixture, &root, &report);
     assert_eq!(report["summary"]["files"], 1, "src/generated is excluded");
-    let expected = finding_markers(&fixture, &root);
-    let reported = reported_findings(&report);
-    assert_eq!(
-        reported,
-        expected,
-        "{}",
-        accuracy_by_rule(&expected, &reported)
-    );
     // `fixed-deadline` is a warning by default; the configuration denies it.
     assert_eq!(
         findings(&report),
@@ -300,24 +283,7 @@ fn libraries_declared_in_the_configuration_are_judged_as_built_in_ones() {
     );
     assert_eq!(output.code, 1, "{}", output.stderr);
     let report = json_report(&output);
-    let handlers = compare(
-        &handler_markers(&fixture, &root),
-        &reported_handlers(&report),
-    );
-    assert!(
-        handlers.noisy.is_empty() && handlers.missing.is_empty(),
-        "noisy {:#?} missing {:#?}",
-        handlers.noisy,
-        handlers.missing
-    );
-    let expected = finding_markers(&fixture, &root);
-    let reported = reported_findings(&report);
-    assert_eq!(
-        reported,
-        expected,
-        "{}",
-        accuracy_by_rule(&expected, &reported)
-    );
+    assert_markers_match("made-up-libraries", &fixture, &root, &report);
     assert_eq!(
         findings(&report),
         [

@@ -20,25 +20,7 @@ fn check_rule_fixture(name: &str) {
         Ok(report) => report,
         Err(error) => panic!("{name}: output is not JSON ({error}): {}", output.stderr),
     };
-    let handlers = compare(
-        &handler_markers(&fixture, &root),
-        &reported_handlers(&report),
-    );
-    assert!(
-        handlers.noisy.is_empty() && handlers.missing.is_empty(),
-        "{name} handlers: noisy {:#?} missing {:#?}",
-        handlers.noisy,
-        handlers.missing
-    );
-    let expected = finding_markers(&fixture, &root);
-    let reported = reported_findings(&report);
-    let noisy: Vec<_> = reported.difference(&expected).collect();
-    let missing: Vec<_> = expected.difference(&reported).collect();
-    assert!(
-        noisy.is_empty() && missing.is_empty(),
-        "{name}:\n{}noisy (reported, not marked): {noisy:#?}\nmissing (marked, not reported): {missing:#?}",
-        accuracy_by_rule(&expected, &reported)
-    );
+    assert_markers_match(name, &fixture, &root, &report);
     // The four answers that the fixture states for its handlers.
     let expected_answers = answer_markers(&fixture, &root);
     let answers = reported_answers(&report, &expected_answers);
