@@ -2,6 +2,7 @@
 //! inserts a unique key protects: SQL migrations (sqlx, refinery, diesel's `up.sql`),
 //! diesel's `schema.rs` (named by `diesel.toml`), and the sources of a sea-orm migration
 //! crate. The analysis reads their text; this module only decides which files those are.
+//! The workspace's `.proto` files come with them: the gRPC contracts its calls are judged by.
 //!
 //! May import: `config`, `display`.
 
@@ -26,7 +27,7 @@ pub fn schema_sources(
     for root in search_roots {
         walk(root, exclusions, &mut found);
     }
-    if found.is_empty() {
+    if found.iter().all(|(_, _, kind)| *kind == Kind::Proto) {
         for dir in crate_dirs {
             for ancestor in dir.ancestors() {
                 let migrations = ancestor.join("migrations");
@@ -59,6 +60,7 @@ enum Kind {
     Sql,
     DieselSchema,
     Rust,
+    Proto,
 }
 
 impl Kind {
@@ -67,6 +69,7 @@ impl Kind {
             Kind::Sql => SchemaSourceKind::SqlMigration,
             Kind::DieselSchema => SchemaSourceKind::DieselSchema,
             Kind::Rust => SchemaSourceKind::RustMigration,
+            Kind::Proto => SchemaSourceKind::Proto,
         }
     }
 }
@@ -100,6 +103,11 @@ fn walk(root: &Path, exclusions: &Exclusions, found: &mut BTreeSet<(PathBuf, Pat
             }
         } else if let Some(owner) = sql_migration_owner(root, path) {
             found.insert((owner, path.to_path_buf(), Kind::Sql));
+        } else if path
+            .extension()
+            .is_some_and(|extension| extension == "proto")
+        {
+            found.insert((root.to_path_buf(), path.to_path_buf(), Kind::Proto));
         }
     }
     for dir in migration_crates {
@@ -256,6 +264,7 @@ mod tests {
             "target/migrations/1.sql",
             "CREATE TABLE built (id INT);",
         );
+        write(&root, "api/proto/payments.proto", "syntax = \"proto3\";");
         let sources = schema_sources(
             std::slice::from_ref(&root),
             &[],
@@ -275,6 +284,11 @@ mod tests {
         assert_eq!(
             shown,
             vec![
+                (
+                    "".into(),
+                    "api/proto/payments.proto".into(),
+                    SchemaSourceKind::Proto
+                ),
                 (
                     "".into(),
                     "migration/src/m20220101_000001_create_table.rs".into(),

@@ -176,7 +176,7 @@ impl Workspace {
                     kind,
                 });
             }
-            let files = rust_files_of_crate(&manifest_dir, cwd, &|_| true, exclusions);
+            let files = rust_files_of_crate(&manifest_dir, cwd, &|_| true, &|_| false, exclusions);
             let dependencies = package
                 .dependencies
                 .iter()
@@ -295,6 +295,7 @@ pub fn crates_of_paths(
         }
     }
     let is_requested = |file: &Path| requested.iter().any(|path| file.starts_with(path));
+    let is_named = |file: &Path| requested.iter().any(|path| path == file && !path.is_dir());
     let without_manifest: Vec<String> = by_manifest
         .get(&None)
         .into_iter()
@@ -316,7 +317,7 @@ pub fn crates_of_paths(
                 } else {
                     None
                 };
-                crate_of_manifest(&manifest, cwd, &is_requested, exclusions, files)
+                crate_of_manifest(&manifest, cwd, &is_requested, &is_named, exclusions, files)
                     .map(|crate_input| vec![crate_input])
             }
             None => Ok(named_files
@@ -338,6 +339,7 @@ pub fn crates_of_paths(
                             display_path: display_path(&file, cwd),
                             path: file,
                             reported: true,
+                            named: true,
                         }],
                     }
                 })
@@ -356,6 +358,7 @@ fn crate_of_manifest(
     manifest: &Path,
     cwd: &Path,
     is_requested: &(dyn Fn(&Path) -> bool + Sync),
+    is_named: &(dyn Fn(&Path) -> bool + Sync),
     exclusions: &Exclusions,
     walked_files: Option<Vec<PathBuf>>,
 ) -> Result<CrateInput, WorkspaceError> {
@@ -436,8 +439,8 @@ fn crate_of_manifest(
     }
     add_root(dir.join("build.rs"), TargetKind::BuildScript);
     let files = match walked_files {
-        Some(files) => input_files(files, cwd, is_requested),
-        None => rust_files_of_crate(&dir, cwd, is_requested, exclusions),
+        Some(files) => input_files(files, cwd, is_requested, is_named),
+        None => rust_files_of_crate(&dir, cwd, is_requested, is_named, exclusions),
     };
     Ok(CrateInput {
         name: package_name,
@@ -474,21 +477,29 @@ fn rust_files_of_crate(
     dir: &Path,
     cwd: &Path,
     is_requested: &dyn Fn(&Path) -> bool,
+    is_named: &dyn Fn(&Path) -> bool,
     exclusions: &Exclusions,
 ) -> Vec<InputFile> {
-    input_files(walk_rust_files(dir, true, exclusions), cwd, is_requested)
+    input_files(
+        walk_rust_files(dir, true, exclusions),
+        cwd,
+        is_requested,
+        is_named,
+    )
 }
 
 fn input_files(
     files: Vec<PathBuf>,
     cwd: &Path,
     is_requested: &dyn Fn(&Path) -> bool,
+    is_named: &dyn Fn(&Path) -> bool,
 ) -> Vec<InputFile> {
     files
         .into_iter()
         .map(|path| InputFile {
             display_path: display_path(&path, cwd),
             reported: is_requested(&path),
+            named: is_named(&path),
             path,
         })
         .collect()

@@ -148,7 +148,39 @@ fn analyze_here(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
             options.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
         ));
     }
-    merge_parts(parts)
+    let mut report = merge_parts(parts);
+    unread_contracts(&mut report, &schemas);
+    report
+}
+
+/// A `.proto` file that does not parse is a `parse-error` where the parser stopped.
+fn unread_contracts(report: &mut Report, schemas: &Schemas) {
+    if schemas.grpc.unread.is_empty() {
+        return;
+    }
+    let rule = &rules::parse_error::RULE;
+    for unread in &schemas.grpc.unread {
+        report.findings.push(Finding {
+            rule: rule.name,
+            level: rule.default_level,
+            file: unread.file.clone(),
+            line: unread.line,
+            column: unread.column,
+            end_line: unread.line,
+            end_column: unread.column,
+            message: unread.message.clone(),
+            help: None,
+            handler: None,
+            handlers: Vec::new(),
+            chain: Vec::new(),
+            suppressed: None,
+        });
+        report.summary.files_failed += 1;
+    }
+    report.findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
+    });
+    report.settle();
 }
 
 /// Analyses one file given as bytes, as a crate of its own, without reading anything from
@@ -168,6 +200,7 @@ pub fn analyze_text(bytes: &[u8], knowledge: &Arc<Knowledge>) -> Report {
             path: file,
             display_path: "src/lib.rs".to_string(),
             reported: true,
+            named: true,
         }],
         dependencies: Vec::new(),
     }];
@@ -325,6 +358,7 @@ pub(crate) fn walk_hints(knowledge: &Knowledge) -> WalkHints {
             .map(|word| word.to_string())
             .collect(),
         select_macros: owned(knowledge::SELECT_MACROS),
+        route_list_macros: owned(knowledge::ROUTE_LIST_MACROS),
     }
 }
 

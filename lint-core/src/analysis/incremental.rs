@@ -478,6 +478,7 @@ pub async fn charge() -> Result<String, reqwest::Error> {
                 display_path: format!("src/{file}"),
                 path,
                 reported: true,
+                named: true,
             });
         }
         let input = AnalysisInput {

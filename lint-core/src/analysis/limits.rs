@@ -133,6 +133,7 @@ fn analyse(dir: &std::path::Path, text: &str) -> Report {
                     path: dir.join(name),
                     display_path: name.to_string(),
                     reported: true,
+                    named: true,
                 })
                 .collect(),
             dependencies: Vec::new(),

@@ -11,7 +11,7 @@ use crate::index::{
     CallTarget, Callee, FnDef, FnId, LocalBinding, TypeTarget, ValueExpr, WorkspaceIndex,
 };
 use crate::knowledge::brokers::Broker;
-use crate::knowledge::Knowledge;
+use crate::knowledge::{Knowledge, CONVERSION_TRAITS};
 use crate::vocab::{Framework, Route};
 
 pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<DiscoveredHandler> {
@@ -49,7 +49,10 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
             let Some((broker, topic)) = received else {
                 continue;
             };
-            let handler_call = body
+            // A call on a value of a generic type bound to a workspace trait
+            // (`handler.handle(&msg)` with `H: EventHandler`) resolves to every
+            // implementation: each is a handler.
+            let handlers = body
                 .calls
                 .iter()
                 .filter(|call| consumer_loop.range.contains_range(&call.range))
@@ -59,22 +62,46 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
                         .any(|name| consumer_loop.bound_names.iter().any(|bound| bound == name))
                 })
                 .find_map(|call| match index.resolve_call(context, call) {
-                    CallTarget::Local(targets) => targets.first().copied(),
+                    CallTarget::Local(targets) => {
+                        let targets: Vec<FnId> = targets
+                            .into_iter()
+                            .filter(|target| !is_conversion(index, *target))
+                            // A generic loop whose only implementations are tests' is
+                            // still the library's consumer.
+                            .filter(|target| !index.fn_def(*target).summary.is_test)
+                            .collect();
+                        (!targets.is_empty()).then_some(targets)
+                    }
                     _ => None,
+                })
+                .unwrap_or_else(|| vec![function]);
+            for handler in handlers {
+                out.push(DiscoveredHandler {
+                    function: HandlerFunction::Function(handler),
+                    framework: Framework::Consumer,
+                    route: Route::Consumer {
+                        broker: broker.label.clone(),
+                        topic: topic.clone(),
+                    },
+                    annotations: Vec::new(),
                 });
-            let handler = handler_call.unwrap_or(function);
-            out.push(DiscoveredHandler {
-                function: HandlerFunction::Function(handler),
-                framework: Framework::Consumer,
-                route: Route::Consumer {
-                    broker: broker.label.clone(),
-                    topic,
-                },
-                annotations: Vec::new(),
-            });
+            }
         }
     }
     out
+}
+
+/// A method of an `impl From<..>` (or another conversion trait): it converts the message,
+/// it does not process it.
+fn is_conversion(index: &WorkspaceIndex, function: FnId) -> bool {
+    index.fn_def(function).owner.is_some_and(|owner| {
+        index
+            .impl_def(owner)
+            .trait_path
+            .as_ref()
+            .and_then(|path| path.last())
+            .is_some_and(|name| CONVERSION_TRAITS.contains(&name.as_str()))
+    })
 }
 
 /// Whether a local names a consumer, and of which kind and topic.

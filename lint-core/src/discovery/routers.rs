@@ -24,7 +24,8 @@ use crate::index::{
     WorkspaceIndex,
 };
 use crate::knowledge::{
-    http_method_of, ACTIX, AXUM, POEM, POEM_OPENAPI, ROUTE_ATTRIBUTES, UTOIPA_ROUTES,
+    http_method_of, ACTIX, AXUM, POEM, POEM_OPENAPI, ROUTE_ATTRIBUTES, ROUTE_LIST_MACROS,
+    UTOIPA_ROUTES,
 };
 use crate::location::TextRange;
 use crate::vocab::{Framework, Route};
@@ -202,6 +203,22 @@ impl RouterEvaluator<'_> {
             ExprTree::Path { segments, range } if segments.len() == 1 => {
                 hits.extend(self.routes_of_variable(scope, statement, &segments[0], *range));
             }
+            // rocket's `routes![a, b]`, mounted where it is written or later through the
+            // variable or helper that holds it.
+            ExprTree::Macro { path, args, .. }
+                if path
+                    .last()
+                    .is_some_and(|last| ROUTE_LIST_MACROS.contains(&last.as_str())) =>
+            {
+                for routed_handler in args {
+                    let ExprTree::Path { segments, .. } = routed_handler else {
+                        continue;
+                    };
+                    if let Some(target) = self.resolve_function(scope.function, segments) {
+                        hits.extend(attribute_routes(self.index, target));
+                    }
+                }
+            }
             _ => {}
         }
         for (method, args) in operations {
@@ -287,19 +304,13 @@ impl RouterEvaluator<'_> {
                 ("configure", [ExprTree::Closure { range }]) => {
                     hits.extend(self.routes_configured_in(scope.function, *range));
                 }
-                ("mount", [mount_prefix, ExprTree::Macro { args: routed, .. }]) => {
+                // `mount(prefix, routes![..])`, a variable holding the list, or a helper
+                // returning it.
+                ("mount", [mount_prefix, routed]) => {
                     let mount_prefix = self.path_text(scope, mount_prefix).unwrap_or_default();
-                    for routed_handler in routed {
-                        let ExprTree::Path { segments, .. } = routed_handler else {
-                            continue;
-                        };
-                        let Some(target) = self.resolve_function(scope.function, segments) else {
-                            continue;
-                        };
-                        for mut hit in attribute_routes(self.index, target) {
-                            hit.path = join_route(&mount_prefix, &hit.path);
-                            hits.push(hit);
-                        }
+                    for mut hit in self.eval_value(scope, statement, routed) {
+                        hit.path = join_route(&mount_prefix, &hit.path);
+                        hits.push(hit);
                     }
                 }
                 _ => {}

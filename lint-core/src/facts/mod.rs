@@ -16,6 +16,7 @@ pub mod guards;
 mod handler;
 mod keys;
 mod outcomes;
+pub mod proto;
 mod reach;
 mod retries;
 pub mod sql;
@@ -111,6 +112,15 @@ impl DownstreamCall {
     }
 }
 
+/// A message built for a gRPC call, and whether one of its fields carries a key from the
+/// request (not one made here).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestMessage {
+    /// As the code names the type: `ChargeRequest`.
+    pub type_name: String,
+    pub keyed: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DownstreamKind {
     Http {
@@ -121,6 +131,12 @@ pub enum DownstreamKind {
     },
     Grpc {
         method: String,
+        /// The generated client's type path: the contract of the method is found by it.
+        client: Vec<String>,
+        /// Struct literals built before the call, the request message among them.
+        messages: Vec<RequestMessage>,
+        /// A key travels outside any message: in the metadata, or as a key-named argument.
+        key_outside_messages: bool,
     },
     Publish {
         label: String,
@@ -143,7 +159,7 @@ impl DownstreamKind {
                 url_action: None,
             } => format!("HTTP {method}"),
             DownstreamKind::Http { method: None, .. } => "HTTP request".to_string(),
-            DownstreamKind::Grpc { method } => format!("gRPC `{method}`"),
+            DownstreamKind::Grpc { method, .. } => format!("gRPC `{method}`"),
             DownstreamKind::Publish { label } => label.clone(),
             DownstreamKind::DeclaredClient { api } => format!("`{api}`"),
         }

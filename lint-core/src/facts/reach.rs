@@ -335,7 +335,9 @@ fn walk(
             None => call.bound.clone(),
         };
         out.calls.push(ReachedCall {
-            call: call.settled(&inherited_from_caller.given),
+            call: schemas
+                .grpc
+                .settle(call.settled(&inherited_from_caller.given)),
             function,
             chain: chain.clone(),
             effective_bound,

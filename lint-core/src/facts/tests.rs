@@ -20,6 +20,7 @@ pub(super) fn facts_of(source: &str, function: &str) -> FunctionFacts {
             path: root,
             display_path: "src/lib.rs".into(),
             reported: true,
+            named: true,
         }],
         dependencies: Vec::new(),
     };

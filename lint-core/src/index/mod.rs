@@ -109,6 +109,8 @@ pub struct Module {
     pub statics: BTreeMap<CompactString, StaticSummary>,
     pub uses: Vec<UseEntry>,
     pub proto_packages: Vec<CompactString>,
+    /// Modules that macros invoked here may declare (`ModuleSummary::macro_mods`).
+    pub macro_mods: Vec<CompactString>,
     /// The module's own attributes (an inline module's), and the text it spans.
     pub attrs: Vec<AttrSummary>,
     pub range: crate::location::TextRange,

@@ -81,11 +81,27 @@ pub fn build_index_from(
                 builder.index.crates[crate_position].lib_root = Some(module);
             }
         }
-        // Files no root reaches: give them the module path their location suggests.
+        // Files no root reaches: give them the module path their location suggests. rustc
+        // compiles none of them, unless a macro declares them (`cfg_if!`): those a macro of
+        // the crate may declare (a `mod name` among its tokens naming the file or one of
+        // its folders) are analysed as the crate's code; the others are read so that
+        // names resolve, and their handlers and findings are not reported (SPEC §2).
+        let declared_by_macros: BTreeSet<CompactString> = builder
+            .index
+            .modules
+            .iter()
+            .filter(|module| module.crate_id == crate_id)
+            .flat_map(|module| module.macro_mods.iter().cloned())
+            .collect();
         for &file in &crate_files[crate_position] {
             if builder.is_placed_or_refused(file) {
                 continue;
             }
+            let before: Vec<FileId> = crate_files[crate_position]
+                .iter()
+                .copied()
+                .filter(|other| !builder.is_placed_or_refused(*other))
+                .collect();
             let file_path = &crate_input.files
                 [file.0 as usize - crate_files[crate_position][0].0 as usize]
                 .path;
@@ -96,10 +112,21 @@ pub fn build_index_from(
             // unreached file may be declared by a macro (`cfg_if!`), so it is analysed.
             let test_input = is_test_folder_file(file_path, crate_dir(crate_input));
             builder.test_tree = test_input;
+            let input =
+                &crate_input.files[file.0 as usize - crate_files[crate_position][0].0 as usize];
+            let compiled = input.named
+                || may_be_declared_by_macro(file_path, crate_dir(crate_input), &declared_by_macros);
             builder.add_file_tree(crate_id, file, path, None, root);
             builder.test_tree = false;
             if test_input {
                 builder.index.files[file.0 as usize].reported = false;
+            }
+            if !compiled {
+                for added in before {
+                    if builder.is_placed_or_refused(added) {
+                        builder.index.files[added.0 as usize].reported = false;
+                    }
+                }
             }
         }
     }
@@ -363,6 +390,7 @@ impl TreeBuilder<'_> {
             statics: BTreeMap::new(),
             uses: Vec::new(),
             proto_packages: Vec::new(),
+            macro_mods: Vec::new(),
             attrs: Vec::new(),
             range: crate::location::TextRange::default(),
         });
@@ -445,6 +473,7 @@ impl TreeBuilder<'_> {
         }
         module.uses = summary.uses;
         module.proto_packages = summary.proto_packages;
+        module.macro_mods = summary.macro_mods;
         module.attrs = summary.attrs;
         module.range = summary.range;
     }
@@ -498,6 +527,27 @@ fn crate_dir(crate_input: &CrateInput) -> Option<&Path> {
 }
 
 /// `src/handlers/orders.rs` in crate `shop` is `shop::handlers::orders`.
+/// Whether a macro may declare the module of an unreached file: its name (the file's stem,
+/// or its folder's for `mod.rs`), or a folder's between the crate and the file, is one a
+/// macro declares.
+fn may_be_declared_by_macro(
+    path: &Path,
+    crate_dir: Option<&Path>,
+    declared: &BTreeSet<CompactString>,
+) -> bool {
+    if declared.is_empty() {
+        return false;
+    }
+    let relative = crate_dir
+        .and_then(|dir| path.strip_prefix(dir).ok())
+        .unwrap_or(path);
+    relative.components().any(|component| {
+        let name = component.as_os_str().to_string_lossy();
+        let name = name.strip_suffix(".rs").unwrap_or(&name);
+        declared.contains(name)
+    })
+}
+
 fn orphan_module_path(lib_name: &str, path: &Path) -> Vec<CompactString> {
     let components: Vec<CompactString> = path
         .components()

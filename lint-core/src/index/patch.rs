@@ -32,6 +32,7 @@ impl FileShape {
                 (&entry.path, &entry.alias).hash(&mut hasher);
             }
             module.proto_packages.hash(&mut hasher);
+            module.macro_mods.hash(&mut hasher);
             hash_fns(&module.fns, &mut hasher);
             for type_summary in &module.types {
                 type_summary.name.hash(&mut hasher);

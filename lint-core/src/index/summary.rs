@@ -75,6 +75,9 @@ pub struct ModuleSummary {
     pub statics: Vec<StaticSummary>,
     /// Packages named by `tonic::include_proto!("pkg")` in this module.
     pub proto_packages: Vec<CompactString>,
+    /// Modules that a macro invoked here may declare: every `mod name` among its tokens
+    /// (`cfg_if! { if #[cfg(..)] { mod imp; } }`).
+    pub macro_mods: Vec<CompactString>,
 }
 
 /// `mod name;` — a module whose body is in another file.

@@ -27,6 +27,7 @@ fn index_of(crates: &[(&str, &[(&str, &str)])]) -> WorkspaceIndex {
                     path: root.join(path),
                     display_path: path.to_string(),
                     reported: true,
+                    named: true,
                 })
                 .collect(),
         });

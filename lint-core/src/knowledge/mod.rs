@@ -100,6 +100,13 @@ pub(crate) fn same_path(candidate: &[impl AsRef<str>], known: &[String]) -> bool
 mod state;
 pub use state::*;
 
+/// Traits whose methods turn one value into another: a consumer loop that converts each
+/// message with one (`RawEventRow::from(event)`) still processes it in place.
+pub const CONVERSION_TRAITS: &[&str] = &["From", "TryFrom", "FromStr", "Into", "TryInto"];
+
+/// Macros that list routes to mount later: rocket's `routes![a, b]`.
+pub const ROUTE_LIST_MACROS: &[&str] = &["routes"];
+
 /// Methods that register routes on a router, app, scope or filter; a statement that calls
 /// one is kept for discovery to read.
 pub const ROUTE_BUILDING_METHODS: &[&str] = &[

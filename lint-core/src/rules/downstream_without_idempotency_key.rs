@@ -18,6 +18,15 @@ A `POST` whose URL names a delete as its action (`/internal/delete?alias=..`,
 `/files/{id}/purge`; also `remove`, `destroy`) is an API tunnelling its deletes through
 `POST`: a second delete finds nothing left to change, so it is idempotent as a `DELETE` is.
 
+Whether a gRPC method mutates is read from the workspace's `.proto` files first: a method
+declaring `option idempotency_level = NO_SIDE_EFFECTS;` or `IDEMPOTENT;` is never flagged.
+Otherwise the verbs of its name decide: `Get`, `List`, `Watch`, `Search`, `Lookup`,
+`Check`, `Validate`, `Estimate`, `Quote`, `Evaluate`, `Describe` (and `Fetch`, `Read`,
+`Query`, `Stream`) read, and a name reads only when every clause of it does
+(`ValidateAndReserve` and `GetOrCreate` mutate). Where the contract names the request
+message, only a key in that message (or in the metadata) keys the call, and a key made in
+the handler (`Uuid::new_v4()`) or an empty value is no key.
+
 ## Why is this bad?
 When the call times out, the downstream may have committed. Without a key, neither a retry
 nor a reconciliation can ask "did my first attempt happen?": a retry does it twice, and not

@@ -45,6 +45,9 @@ pub struct InputFile {
     /// Whether handlers and findings in this file are reported; files outside the paths the
     /// user named are still read, so that calls into them resolve.
     pub reported: bool,
+    /// The user named this very file (not a folder holding it): it is linted as asked even
+    /// where no module tree reaches it.
+    pub named: bool,
 }
 
 /// One crate of the input.

@@ -2,7 +2,7 @@
 
 use super::{carries_key, mentions_key_name};
 use crate::facts::deadlines::{classify_duration, client_construction};
-use crate::facts::{Bound, DownstreamCall, DownstreamKind};
+use crate::facts::{Bound, DownstreamCall, DownstreamKind, RequestMessage};
 use crate::index::{CallSite, CallTarget, Callee, FnId, ValueExpr, WorkspaceIndex};
 use crate::knowledge::Knowledge;
 
@@ -125,26 +125,66 @@ pub(super) fn method_on_client(
             other => other,
         },
     };
-    let has_key = mentions_key_name(knowledge, &call.arg_mentions)
+    // A message built inside the request's initialiser is judged as a message, below.
+    let builds_message = |range: Option<crate::location::TextRange>| {
+        range.is_some_and(|range| {
+            body.struct_literals
+                .iter()
+                .any(|literal| range.contains_range(&literal.range))
+        })
+    };
+    let key_outside_messages = (mentions_key_name(knowledge, &call.arg_mentions)
+        && !builds_message(Some(call.range)))
         || body.locals.iter().any(|local| {
             request_names.contains(&local.name.as_str())
                 && mentions_key_name(knowledge, &local.init_mentions)
+                && !builds_message(local.init_range)
         })
         || on_request(&[&library.metadata_mut, &library.metadata_insert])
             .into_iter()
-            .any(|other| mentions_key_name(knowledge, &other.arg_mentions))
-        || body.struct_literals.iter().any(|literal| {
-            literal.range.start < call.range.end
-                && literal
-                    .fields
+            .any(|other| mentions_key_name(knowledge, &other.arg_mentions));
+    // The messages built before the call; the contract, where there is one, says which of
+    // them is the request. A field carries a key when its name or value is a key's and
+    // its value is not made here (`Uuid::new_v4()`).
+    let made_here = |mentions: &crate::index::Mentions, at| {
+        crate::facts::state::fresh_in(&mentions.items).is_some()
+            || mentions.names().any(|name| {
+                body.locals
                     .iter()
-                    .any(|field| knowledge.is_idempotency_key(&field.name))
-        });
+                    .rev()
+                    .find(|local| local.name == name && local.scope.contains(at))
+                    .is_some_and(|local| {
+                        crate::facts::state::fresh_in(&local.init_mentions.items).is_some()
+                    })
+            })
+    };
+    let messages: Vec<RequestMessage> = body
+        .struct_literals
+        .iter()
+        .filter(|literal| literal.range.start < call.range.end)
+        .filter_map(|literal| {
+            Some(RequestMessage {
+                type_name: literal.path.last()?.to_string(),
+                // The value names something (a parameter, a local, a field of the
+                // request): an empty `String::new()` carries nothing.
+                keyed: literal.fields.iter().any(|field| {
+                    (knowledge.is_idempotency_key(&field.name)
+                        || mentions_key_name(knowledge, &field.mentions))
+                        && carries_something(&field.mentions)
+                        && !made_here(&field.mentions, field.range.start)
+                }),
+            })
+        })
+        .collect();
+    let has_key = key_outside_messages || messages.iter().any(|message| message.keyed);
     Some(DownstreamCall {
         range: call.range,
         statement: call.statement,
         kind: DownstreamKind::Grpc {
             method: method.to_string(),
+            client: type_path.iter().map(ToString::to_string).collect(),
+            messages,
+            key_outside_messages,
         },
         api: format!("{}::{method}", type_path.join("::")),
         idempotent: Some(library.reads(method)),
@@ -153,5 +193,23 @@ pub(super) fn method_on_client(
         retried_by_client: false,
         depends: Default::default(),
         method_unknown: None,
+    })
+}
+
+/// Whether a value holds anything: `String::new()`, `Default::default()`, `None` or `""`
+/// carry no key, whatever the field is called.
+fn carries_something(mentions: &crate::index::Mentions) -> bool {
+    use crate::index::Mention;
+    mentions.items.iter().any(|item| match item {
+        Mention::Name(name) => name != "None",
+        Mention::Literal(text) => !text.is_empty(),
+        Mention::Path(path) => !matches!(
+            path.iter()
+                .map(|segment| segment.as_str())
+                .collect::<Vec<_>>()
+                .as_slice(),
+            ["String", "new"] | ["Default", "default"] | ["Option", "None"]
+        ),
+        _ => false,
     })
 }

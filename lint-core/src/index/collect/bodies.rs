@@ -233,8 +233,11 @@ impl<'h> BodyCollector<'h> {
     /// A value that builds routes: a router chain, or a method router kept in a variable
     /// (`let okay = get(handler).post(other);`) for a later `.route(path, okay)`.
     fn is_route_value(&self, value: &syn::Expr) -> bool {
-        is_route_statement(value, &self.hints.route_building_methods)
-            || is_method_router(value, &self.hints.method_router_functions)
+        is_route_statement(
+            value,
+            &self.hints.route_building_methods,
+            &self.hints.route_list_macros,
+        ) || is_method_router(value, &self.hints.method_router_functions)
     }
 }
 impl<'ast> Visit<'ast> for BodyCollector<'_> {
@@ -696,7 +699,11 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             std::mem::take(&mut self.known_not_a_route) == expr as *const syn::Expr as usize;
         if self.capturing_routes == 0
             && !known_not_a_route
-            && is_route_statement(expr, &self.hints.route_building_methods)
+            && is_route_statement(
+                expr,
+                &self.hints.route_building_methods,
+                &self.hints.route_list_macros,
+            )
         {
             self.capture_route_statement(None, expr);
             self.capturing_routes += 1;

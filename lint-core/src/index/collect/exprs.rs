@@ -96,7 +96,24 @@ fn tail_value(tail: &syn::Expr, depth: usize) -> ValueExpr {
 }
 /// Whether an expression registers routes: a method chain that calls a route-building
 /// method, or a warp filter chain.
-pub(super) fn is_route_statement(expr: &syn::Expr, route_building_methods: &[String]) -> bool {
+pub(super) fn is_route_statement(
+    expr: &syn::Expr,
+    route_building_methods: &[String],
+    route_list_macros: &[String],
+) -> bool {
+    // `let api = routes![a, b];`, or a helper's `routes![a, b]`: a list of routes kept for
+    // a later `mount(prefix, api)`.
+    if let syn::Expr::Macro(mac) = peel(expr) {
+        if mac
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| route_list_macros.iter().any(|name| last.ident == name))
+        {
+            return true;
+        }
+    }
     let mut current = peel(expr);
     loop {
         match current {

@@ -229,6 +229,7 @@ pub(super) fn collect_items(
                         tokens: token_summaries(item_macro.mac.tokens.clone()),
                     });
                 }
+                mods_in_tokens(&item_macro.mac.tokens, &mut out.modules[module].macro_mods);
                 if macro_name.as_deref() == Some("include_proto") {
                     if let Ok(package) = syn::parse2::<syn::LitStr>(item_macro.mac.tokens.clone()) {
                         out.modules[module]
@@ -262,6 +263,28 @@ fn token_summaries(tokens: TokenStream) -> Vec<TokenSummary> {
         .collect()
 }
 
+/// `mod name` anywhere among a macro's tokens, nested groups included.
+fn mods_in_tokens(tokens: &proc_macro2::TokenStream, out: &mut Vec<CompactString>) {
+    let mut pending: Vec<proc_macro2::TokenStream> = vec![tokens.clone()];
+    while let Some(stream) = pending.pop() {
+        let mut after_mod = false;
+        for token in stream {
+            match token {
+                proc_macro2::TokenTree::Ident(ident) => {
+                    if after_mod {
+                        out.push(ident.to_compact_string());
+                    }
+                    after_mod = ident == "mod";
+                }
+                proc_macro2::TokenTree::Group(group) => {
+                    pending.push(group.stream());
+                    after_mod = false;
+                }
+                _ => after_mod = false,
+            }
+        }
+    }
+}
 fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<CompactString>, out: &mut Vec<UseEntry>) {
     match tree {
         syn::UseTree::Path(use_path) => {

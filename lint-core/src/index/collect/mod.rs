@@ -56,6 +56,9 @@ pub struct WalkHints {
     pub macros_not_code: Vec<String>,
     /// Macros of `pattern = future => body` arms (`tokio::select!`): each arm is read.
     pub select_macros: Vec<String>,
+    /// Macros that list routes for a later mount (rocket's `routes![a, b]`): a `let` bound
+    /// to one, or a function returning one, is kept for discovery.
+    pub route_list_macros: Vec<String>,
 }
 
 /// Summarises a parsed file, its suppression comments carried over. Pure: the caller owns

@@ -19,8 +19,11 @@ pub struct GrpcLibrary {
     pub client_module_suffix: String,
     /// Methods of a generated client that are not RPCs (constructors, settings).
     pub non_rpc_methods: Vec<String>,
-    /// RPC names (snake case) that only read, as prefixes: `get`, `list_`…
-    pub read_prefixes: Vec<String>,
+    /// Verbs (snake case, one or more words) of RPC names that only read: `get`,
+    /// `batch_get`… A name reads when each of its clauses starts with one (SPEC §3a).
+    pub read_verbs: Vec<String>,
+    /// Words that join two clauses of a name, each with its own verb: `validate_and_reserve`.
+    pub clause_joiners: Vec<String>,
     /// Methods of a request that bound it.
     pub request_timeout_methods: Vec<String>,
     /// The method that reaches a request's metadata to change it, the one that reads it,
@@ -51,13 +54,50 @@ impl GrpcLibrary {
         !self.non_rpc_methods.iter().any(|known| known == method)
     }
 
-    /// Whether an RPC only reads: a retry of it is harmless.
+    /// Whether an RPC only reads, by the verbs of its name: every clause must start with a
+    /// read verb, so `get_user_by_email` reads and `get_or_create` or
+    /// `validate_and_reserve` do not.
     pub fn reads(&self, method: &str) -> bool {
-        self.read_prefixes.iter().any(|prefix| {
-            method == prefix
-                || method
-                    .strip_prefix(prefix.as_str())
-                    .is_some_and(|rest| rest.starts_with('_'))
+        let words: Vec<&str> = method.split('_').filter(|word| !word.is_empty()).collect();
+        let mut clauses =
+            words.split(|word| self.clause_joiners.iter().any(|joiner| joiner == word));
+        clauses.all(|clause| {
+            !clause.is_empty()
+                && self.read_verbs.iter().any(|verb| {
+                    let verb: Vec<&str> = verb.split('_').collect();
+                    clause.starts_with(&verb)
+                })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_name_reads_only_when_every_clause_starts_with_a_read_verb() {
+        let tonic = super::tonic::record();
+        for reads in [
+            "get",
+            "get_charge",
+            "list_invoices",
+            "batch_get_users",
+            "validate_coupon",
+            "estimate_tax",
+            "get_and_list",
+            "search_customers_by_email",
+        ] {
+            assert!(tonic.reads(reads), "{reads} reads");
+        }
+        for mutates in [
+            "validate_and_reserve",
+            "get_or_create",
+            "create_charge",
+            "reserve",
+            "getaway",
+            "list_and_delete",
+            "and",
+        ] {
+            assert!(!tonic.reads(mutates), "{mutates} mutates");
+        }
     }
 }

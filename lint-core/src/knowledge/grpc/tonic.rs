@@ -25,10 +25,27 @@ pub fn record() -> GrpcLibrary {
         .into_iter()
         .chain(words(crate::knowledge::RESULT_ADAPTERS))
         .collect(),
-        read_prefixes: words(&[
-            "get", "list", "watch", "describe", "fetch", "read", "lookup", "search", "query",
-            "check", "batch_get", "stream", "health",
+        // SPEC §3a's verbs, and the common synonyms of a read.
+        read_verbs: words(&[
+            "get",
+            "list",
+            "watch",
+            "search",
+            "lookup",
+            "check",
+            "validate",
+            "estimate",
+            "quote",
+            "evaluate",
+            "describe",
+            "fetch",
+            "read",
+            "query",
+            "batch_get",
+            "stream",
+            "health",
         ]),
+        clause_joiners: words(&["and", "or", "then"]),
         request_timeout_methods: words(&["timeout", "set_timeout"]),
         metadata_mut: "metadata_mut".to_string(),
         metadata: "metadata".to_string(),

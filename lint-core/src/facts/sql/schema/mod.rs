@@ -48,6 +48,8 @@ pub enum SchemaSourceKind {
     DieselSchema,
     /// A Rust migration (a sea-orm migration crate): its SQL string literals are read.
     RustMigration,
+    /// A `.proto` file: what it declares of its gRPC methods (`facts::proto`).
+    Proto,
 }
 
 /// The summary of a Rust schema file as the one walk makes it, with the walk told to keep
@@ -66,6 +68,8 @@ pub struct SchemaReading<'a> {
 #[derive(Debug, Default)]
 pub struct Schemas {
     sets: Vec<(String, Schema)>,
+    /// The gRPC contracts of the workspace's `.proto` files.
+    pub grpc: crate::facts::proto::GrpcContracts,
 }
 
 /// The schema that code in one file runs against, or why there is none.
@@ -80,7 +84,10 @@ impl Schemas {
     /// Reads every source, each folder's files in migration order.
     pub fn build(sources: &[SchemaSource], reading: &SchemaReading<'_>) -> Schemas {
         let mut by_root: BTreeMap<&str, Vec<&SchemaSource>> = BTreeMap::new();
-        for source in sources {
+        for source in sources
+            .iter()
+            .filter(|source| source.kind != SchemaSourceKind::Proto)
+        {
             by_root
                 .entry(source.root.as_str())
                 .or_default()
@@ -108,7 +115,10 @@ impl Schemas {
                 (root.to_string(), schema)
             })
             .collect();
-        Schemas { sets }
+        Schemas {
+            sets,
+            grpc: crate::facts::proto::GrpcContracts::build(sources),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -227,6 +237,8 @@ impl Schema {
                 }
             }
             SchemaSourceKind::DieselSchema => self.apply_diesel_schema(source, reading),
+            // Contracts, not tables: `Schemas::build` hands them to `facts::proto`.
+            SchemaSourceKind::Proto => {}
         }
     }
 
