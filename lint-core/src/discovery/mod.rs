@@ -102,7 +102,7 @@ pub fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Discovered
     }
     found.retain(|handler| match handler.function {
         HandlerFunction::Function(id) | HandlerFunction::Closure { enclosing: id, .. } => {
-            !index.fn_def(id).summary.is_test
+            !index.fn_def(id).summary.is_test && !index.file(index.fn_def(id).file).unreached
         }
     });
     let mut keyed: BTreeMap<(String, TextRange, String), DiscoveredHandler> = BTreeMap::new();

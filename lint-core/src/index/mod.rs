@@ -87,6 +87,9 @@ pub struct FileInfo {
     pub crate_id: CrateId,
     pub display_path: String,
     pub reported: bool,
+    /// No module tree reaches the file and no macro of its crate may declare it: rustc
+    /// compiles none of it, so its handlers are look-alikes. It is read for resolution.
+    pub unreached: bool,
     /// The module the file's top level is, once placed in a module tree.
     pub module: Option<ModuleId>,
     pub suppression_comments: Vec<SuppressionComment>,

@@ -30,6 +30,7 @@ pub fn build_index_from(
                 crate_id: CrateId(crate_position as u32),
                 display_path: file.display_path.clone(),
                 reported: file.reported,
+                unreached: false,
                 module: None,
                 suppression_comments: Vec::new(),
             });
@@ -85,7 +86,8 @@ pub fn build_index_from(
         // compiles none of them, unless a macro declares them (`cfg_if!`): those a macro of
         // the crate may declare (a `mod name` among its tokens naming the file or one of
         // its folders) are analysed as the crate's code; the others are read so that
-        // names resolve, and their handlers and findings are not reported (SPEC §2).
+        // names resolve, and their handlers are not reported (SPEC §2). A file that does
+        // not parse is still a `parse-error`: it is often such a stale file.
         let declared_by_macros: BTreeSet<CompactString> = builder
             .index
             .modules
@@ -124,7 +126,7 @@ pub fn build_index_from(
             if !compiled {
                 for added in before {
                     if builder.is_placed_or_refused(added) {
-                        builder.index.files[added.0 as usize].reported = false;
+                        builder.index.files[added.0 as usize].unreached = true;
                     }
                 }
             }
