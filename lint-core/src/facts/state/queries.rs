@@ -4,6 +4,7 @@
 use super::reader::Reader;
 use super::values::Bound;
 use super::{claims_key_column, Access, InsertedValues, StateAccess, Store};
+use crate::facts::sql::schema::PRIMARY_KEY_TARGET;
 use crate::facts::sql::{self, SqlStatement};
 use crate::index::CompactString;
 use crate::index::{CallSite, CallTarget, Callee, Resolution, ValueExpr};
@@ -308,6 +309,15 @@ impl Reader<'_> {
                             matches!(&other.callee, Callee::Method { method, .. } if *method == tables.values_method)
                         })?;
                         let target = chain.iter().find_map(|(_, other)| match &other.callee {
+                            // `.on_conflict(users::table.primary_key())`.
+                            Callee::Method { method, .. }
+                                if *method == tables.conflict_target_method
+                                    && other
+                                        .arg_mentions
+                                        .mentions_method(&[tables.primary_key_method.as_str()]) =>
+                            {
+                                Some(vec![PRIMARY_KEY_TARGET.to_string()])
+                            }
                             Callee::Method { method, .. } if *method == tables.conflict_target_method => Some(
                                 other
                                     .arg_mentions

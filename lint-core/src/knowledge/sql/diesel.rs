@@ -37,6 +37,7 @@ pub fn record() -> SqlLibrary {
             set_method: "set".to_string(),
             filter_methods: words(&["filter"]),
             conflict_target_method: "on_conflict".to_string(),
+            primary_key_method: "primary_key".to_string(),
             upsert_methods: words(&["do_update"]),
             schema: TableMacro {
                 name: "table".to_string(),

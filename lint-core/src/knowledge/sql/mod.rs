@@ -106,6 +106,9 @@ pub struct TableBuilder {
     pub filter_methods: Vec<String>,
     /// The method of an insert that names the conflict target: `.on_conflict(users::email)`.
     pub conflict_target_method: String,
+    /// The method of a table that stands for its primary key as a conflict target:
+    /// `.on_conflict(users::table.primary_key())`.
+    pub primary_key_method: String,
     /// Methods that turn an insert's conflict into an update (an upsert): `.do_update()`.
     pub upsert_methods: Vec<String>,
     /// The item macro that declares a table in the crate's schema file, and how it reads:

@@ -637,6 +637,10 @@ fn object_table(name: &ObjectName) -> String {
 #[cfg(test)]
 mod tests;
 
+/// A conflict target that names the table's primary key whatever its columns (diesel's
+/// `.on_conflict(users::table.primary_key())`); no column is named so.
+pub const PRIMARY_KEY_TARGET: &str = "PRIMARY KEY";
+
 /// Which unique key a row meets on a retry, as the schema tells.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InsertKey {
@@ -771,6 +775,16 @@ impl Schemas {
             return None;
         };
         let table = schema.table_like(table)?;
+        if columns == [PRIMARY_KEY_TARGET] {
+            return Some(
+                table
+                    .unique_keys
+                    .iter()
+                    .find(|key| key.primary)
+                    .map(|key| KeyRef::of(table, key))
+                    .ok_or(()),
+            );
+        }
         let mut wanted = columns.to_vec();
         wanted.sort();
         Some(
