@@ -508,6 +508,12 @@ fn unknown_client(
     methods: &[CompactString],
     reason: &str,
 ) -> Option<DownstreamCall> {
+    // A library's send method takes a body at most (`send()`, `send_json(body)`): a call
+    // given more is some other API's (`plugin.call(name, params)` on a plugin a map's
+    // `get(name)` returned), not a request sent.
+    if argument_count(&call.arg_mentions) > 1 {
+        return None;
+    }
     let (verb, http_method) = methods.iter().find_map(|method| {
         let verb = library.verb(method)?;
         Some((method, verb.http_method.clone()?))
@@ -527,6 +533,18 @@ fn unknown_client(
         depends: Default::default(),
         method_unknown: None,
     })
+}
+
+/// How many arguments a call's mentions hold (their separators, plus one when any).
+fn argument_count(arguments: &Mentions) -> usize {
+    if arguments.items.is_empty() {
+        return 0;
+    }
+    1 + arguments
+        .items
+        .iter()
+        .filter(|item| matches!(item, crate::index::Mention::NextArgument))
+        .count()
 }
 
 /// The HTTP method a verb sends: its own, or the one its call is given
