@@ -2,6 +2,7 @@
 //! path, with the chain of calls that leads there and the `timeout` scopes around it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::given::GivenArgument;
 use super::guards::{guarded_regions, ClaimKind, ClaimSite};
@@ -152,10 +153,12 @@ pub struct Reach {
     pub visited: Vec<FnId>,
 }
 
-/// Facts computed once per function and shared by every handler that reaches it.
+/// Facts computed once per function and shared by every handler that reaches it (and, in
+/// the language server, by the judgements after an edit). Held behind an `Arc`: a walk
+/// holds a function's facts while it asks for its callees', without copying them.
 #[derive(Default)]
 pub struct FactsCache {
-    facts: BTreeMap<FnId, FunctionFacts>,
+    facts: BTreeMap<FnId, Arc<FunctionFacts>>,
 }
 
 impl FactsCache {
@@ -173,7 +176,21 @@ impl FactsCache {
     ) -> &FunctionFacts {
         self.facts
             .entry(function)
-            .or_insert_with(|| function_facts(index, knowledge, function))
+            .or_insert_with(|| Arc::new(function_facts(index, knowledge, function)))
+    }
+
+    /// The facts of `function`, shared.
+    pub fn shared(
+        &mut self,
+        index: &WorkspaceIndex,
+        knowledge: &Knowledge,
+        function: FnId,
+    ) -> Arc<FunctionFacts> {
+        Arc::clone(
+            self.facts
+                .entry(function)
+                .or_insert_with(|| Arc::new(function_facts(index, knowledge, function))),
+        )
     }
 }
 
@@ -253,7 +270,7 @@ fn walk(
     if !out.visited.contains(&function) {
         out.visited.push(function);
     }
-    let facts = cache.get(index, knowledge, function).clone();
+    let facts = cache.shared(index, knowledge, function);
     let in_scope = |range: &TextRange| within.is_none_or(|scope| scope.contains_range(range));
     // Claims made here: by accesses of this function, and by calls of helpers that claim
     // and hand the outcome back.
