@@ -473,6 +473,7 @@ fn construction_evidence(
         ValueExpr::Tail { value, at } => {
             construction_evidence(index, function, value, *at, depth + 1)
         }
+        ValueExpr::Unwrapped(value) => construction_evidence(index, function, value, at, depth + 1),
         ValueExpr::StructLiteral(_) | ValueExpr::SelfValue | ValueExpr::Unknown => {
             Err("the client's construction is not visible".to_string())
         }

@@ -531,6 +531,10 @@ pub enum ValueExpr {
         value: Box<ValueExpr>,
         at: Position,
     },
+    /// What an `Option` or `Result` holds, bound by a pattern (`Some(x)`, `Ok(x)`) or given
+    /// to a closure (`opt.map(|x| ..)`): of the same type as far as the resolver sees, but
+    /// never the request or builder the value itself may look like.
+    Unwrapped(Box<ValueExpr>),
     Unknown,
 }
 

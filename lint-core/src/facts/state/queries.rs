@@ -597,7 +597,7 @@ impl Reader<'_> {
             }
         }
         // `sqlx::query(RESET_SQL)`, `sqlx::query(queries::RESET)`: a constant's text.
-        let constant = call
+        let constant_text = call
             .arg_mentions
             .paths()
             .map(<[CompactString]>::to_vec)
@@ -606,17 +606,11 @@ impl Reader<'_> {
                     .names()
                     .map(|name| vec![CompactString::from(name)]),
             )
-            .next();
-        if let Some(path) = constant {
-            if let Some(text) = self.constant_text(&path) {
-                return sql::parse(&text);
-            }
-            return Err(format!(
-                "the SQL is in `{}`, whose text is not visible here",
-                path.join("::")
-            ));
+            .find_map(|path| self.constant_text(&path));
+        match constant_text {
+            Some(text) => sql::parse(&text),
+            None => Err("the SQL text is built elsewhere".to_string()),
         }
-        Err("the SQL text is built elsewhere".to_string())
     }
 
     /// The text a `const`/`static` string of the workspace holds.

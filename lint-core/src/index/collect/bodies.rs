@@ -149,7 +149,7 @@ impl<'h> BodyCollector<'h> {
         self.summary.locals.push(LocalBinding {
             name,
             declared: None,
-            init: Some(value_expr(value)),
+            init: Some(ValueExpr::Unwrapped(Box::new(value_expr(value)))),
             init_range: Some(expr_range(value)),
             init_mentions: mentions_of(value),
             scope,
@@ -669,10 +669,11 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
                 } else {
                     None
                 },
-                init: if is_whole_value {
-                    init_expr.map(value_expr)
-                } else {
-                    None
+                init: match (is_whole_value, init_expr) {
+                    (true, Some(init)) if single_name.is_some() => Some(value_expr(init)),
+                    // `let Some(client) = .. else`: what the value holds.
+                    (true, Some(init)) => Some(ValueExpr::Unwrapped(Box::new(value_expr(init)))),
+                    _ => None,
                 },
                 init_range: init_expr.map(expr_range),
                 init_mentions: init_expr.map(mentions_of).unwrap_or_default(),

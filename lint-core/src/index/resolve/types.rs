@@ -324,6 +324,7 @@ impl WorkspaceIndex {
                 )
             }
             ValueExpr::Tail { value, at } => self.type_of_value_at(context, value, *at, depth + 1),
+            ValueExpr::Unwrapped(value) => self.type_of_value_at(context, value, at, depth + 1),
             ValueExpr::Unknown => TypeTarget::Unknown("expression too complex to type".to_string()),
         }
     }
