@@ -236,6 +236,10 @@ pub(super) fn collect_items(
                             .proto_packages
                             .push(package.value().into());
                     }
+                } else if let Some(package) =
+                    generated_package(macro_name.as_deref(), &item_macro.mac.tokens)
+                {
+                    out.modules[module].proto_packages.push(package);
                 }
             }
             _ => {}
@@ -261,6 +265,59 @@ fn token_summaries(tokens: TokenStream) -> Vec<TokenSummary> {
             ),
         })
         .collect()
+}
+
+/// The proto package whose generated code a macro other than `tonic::include_proto!`
+/// includes: a workspace wrapper (`include_proto_serde!("billing.v1")`, a macro named for
+/// protos or includes given one package name), or `include!(concat!(env!("OUT_DIR"),
+/// "/billing.v1.rs"))` written out.
+fn generated_package(
+    macro_name: Option<&str>,
+    tokens: &proc_macro2::TokenStream,
+) -> Option<CompactString> {
+    let name = macro_name?.to_ascii_lowercase();
+    let is_package = |text: &str| {
+        text.contains('.')
+            && text.split('.').all(|segment| {
+                !segment.is_empty()
+                    && segment
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            })
+    };
+    if name == "include" {
+        // `concat!(env!("OUT_DIR"), "/pkg.rs")`: the literal naming a file of OUT_DIR.
+        let text = tokens.to_string();
+        if !text.contains("OUT_DIR") {
+            return None;
+        }
+        let mut pending = vec![tokens.clone()];
+        while let Some(stream) = pending.pop() {
+            for token in stream {
+                match token {
+                    proc_macro2::TokenTree::Group(group) => pending.push(group.stream()),
+                    proc_macro2::TokenTree::Literal(literal) => {
+                        if let syn::Lit::Str(string) = syn::Lit::new(literal) {
+                            let value = string.value();
+                            let file = value.trim_start_matches('/');
+                            if let Some(package) = file.strip_suffix(".rs") {
+                                if is_package(package) {
+                                    return Some(package.into());
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        return None;
+    }
+    if !(name.contains("proto") || name.contains("include")) {
+        return None;
+    }
+    let package = syn::parse2::<syn::LitStr>(tokens.clone()).ok()?.value();
+    is_package(&package).then(|| package.into())
 }
 
 /// `mod name` anywhere among a macro's tokens, nested groups included.
