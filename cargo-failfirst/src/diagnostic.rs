@@ -50,6 +50,37 @@ impl Diagnostic for Drawn {
     }
 }
 
+/// Lines longer than this are not drawn: miette draws the whole line under the headline,
+/// and its formatter panics on a column past 65,535 (a generated file on one line, a
+/// configuration's array of thousands of globs). Such a diagnostic is one plain line.
+const MAX_DRAWN_LINE_BYTES: usize = 4096;
+
+/// The diagnostic as miette draws it, or `None` when it cannot be drawn (a line too long
+/// to show, or miette failing): the caller then writes it as one plain line.
+pub fn draw(colour: bool, diagnostic: &Drawn) -> Option<String> {
+    let text = diagnostic.source.inner().as_str();
+    let start = diagnostic.label.offset().min(text.len());
+    let end = (start + diagnostic.label.len()).min(text.len());
+    let first_line = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
+    let last_line = text[end..]
+        .find('\n')
+        .map_or(text.len(), |newline| end + newline);
+    let too_long = text.get(first_line..last_line).is_none_or(|lines| {
+        lines
+            .split('\n')
+            .any(|line| line.len() > MAX_DRAWN_LINE_BYTES)
+    });
+    if too_long {
+        return None;
+    }
+    let mut out = String::new();
+    // A panic inside the drawing loses one drawing, not the report.
+    let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        renderer(colour).render_report(&mut out, diagnostic)
+    }));
+    matches!(drawn, Ok(Ok(()))).then_some(out)
+}
+
 /// The renderer every diagnostic goes through: unicode, 100 columns, no links; colour only
 /// when asked.
 pub fn renderer(colour: bool) -> GraphicalReportHandler {

@@ -662,6 +662,7 @@ pub(crate) fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<A
             knowledge: std::sync::Arc::new(std::mem::take(&mut config.knowledge)),
             progress: progress.as_ref().map(progress::ParsingBar::observer),
             max_file_bytes: config.max_file_bytes,
+            max_path_steps: config.max_path_steps,
         },
     );
     if let Some(progress) = progress {
@@ -750,9 +751,10 @@ fn something_to_lint(
         Input::Paths(paths) => {
             for path in paths.iter().filter(|path| path.is_dir()) {
                 if !reported().any(|file| file.path.starts_with(path)) {
+                    let shown = display::display_path(path, cwd);
                     return Err(format!(
                         "no Rust file found in {}{excluded}",
-                        display::display_path(path, cwd)
+                        if shown.is_empty() { "." } else { &shown }
                     ));
                 }
             }

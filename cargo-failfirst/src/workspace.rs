@@ -537,6 +537,13 @@ fn walk_rust_files(root: &Path, stop_at_crates: bool, exclusions: &Exclusions) -
         .run(|| {
             let found = &found;
             Box::new(move |entry| {
+                // A folder the walk cannot read stays in the list: reading it then fails
+                // with the reason, and the report says its files were not linted.
+                if let Some(folder) = entry.as_ref().err().and_then(unreadable_folder) {
+                    if let Ok(mut files) = found.lock() {
+                        files.push(folder);
+                    }
+                }
                 if let Ok(entry) = entry {
                     let is_rust_file = entry.file_type().is_some_and(|kind| kind.is_file())
                         && entry
@@ -557,6 +564,19 @@ fn walk_rust_files(root: &Path, stop_at_crates: bool, exclusions: &Exclusions) -
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort();
     files
+}
+
+/// The folder a walk error is about, when it is a folder that could not be listed (no
+/// permission, an I/O error); other errors (a link loop) are not about a folder's files.
+fn unreadable_folder(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithDepth { err, .. } => unreadable_folder(err),
+        ignore::Error::WithPath { path, err } => match err.as_ref() {
+            ignore::Error::Io(_) => Some(path.clone()),
+            other => unreadable_folder(other),
+        },
+        _ => None,
+    }
 }
 
 /// Finds the `Cargo.toml` nearest above a file, remembering the answer for every folder on
@@ -594,7 +614,29 @@ impl ManifestFinder {
 
 #[cfg(test)]
 mod tests {
-    use super::metadata_error;
+    use super::{metadata_error, unreadable_folder};
+
+    #[test]
+    fn a_folder_the_walk_cannot_list_is_kept_to_be_reported() {
+        let denied = ignore::Error::WithDepth {
+            depth: 2,
+            err: Box::new(ignore::Error::WithPath {
+                path: "crate/src/secret".into(),
+                err: Box::new(ignore::Error::Io(std::io::Error::from(
+                    std::io::ErrorKind::PermissionDenied,
+                ))),
+            }),
+        };
+        assert_eq!(
+            unreadable_folder(&denied),
+            Some(std::path::PathBuf::from("crate/src/secret"))
+        );
+        let looped = ignore::Error::Loop {
+            ancestor: "crate".into(),
+            child: "crate/src/loop".into(),
+        };
+        assert_eq!(unreadable_folder(&looped), None);
+    }
 
     #[test]
     fn a_missing_pinned_toolchain_says_what_to_do_without_rustups_backtrace() {

@@ -1,6 +1,6 @@
 //! Any bytes, analysed as a file: nothing may panic, overflow or hang. What it finds is
 //! kept in `fuzz/regressions/` and replayed by `cargo test` on stable
-//! (`lint-core/tests/fuzz_regressions.rs`).
+//! (`lint-core/tests/hostile_text.rs`).
 
 #![no_main]
 

@@ -52,6 +52,9 @@ pub struct AnalysisOptions {
     /// Files larger than this many bytes are reported and not analysed; `None` is
     /// [`DEFAULT_MAX_FILE_BYTES`].
     pub max_file_bytes: Option<u64>,
+    /// Functions followed from one handler, along all its paths, before its answers are
+    /// `unknown`; `None` is [`crate::facts::DEFAULT_MAX_PATH_STEPS`].
+    pub max_path_steps: Option<u64>,
 }
 
 /// Files over 4 MiB are not analysed unless configured otherwise: parsing holds about a
@@ -146,6 +149,9 @@ fn analyze_here(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
             &progress,
             &schemas,
             options.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
+            options
+                .max_path_steps
+                .unwrap_or(crate::facts::DEFAULT_MAX_PATH_STEPS),
         ));
     }
     let mut report = merge_parts(parts);
@@ -224,7 +230,13 @@ pub fn analyze_text(bytes: &[u8], knowledge: &Arc<Knowledge>) -> Report {
                 }
             });
             let handlers = discover(&index, knowledge);
-            let judged = judge_handlers(&index, knowledge, &Schemas::default(), &handlers);
+            let judged = judge_handlers(
+                &index,
+                knowledge,
+                &Schemas::default(),
+                &handlers,
+                crate::facts::DEFAULT_MAX_PATH_STEPS,
+            );
             let calls = count_calls(judged.iter());
             merge_parts(vec![assemble_part(&index, judged.iter(), &problems, calls)])
         };
@@ -434,6 +446,7 @@ fn analyze_batch(
     progress: &ParseProgress<'_>,
     schemas: &Schemas,
     max_file_bytes: u64,
+    max_path_steps: u64,
 ) -> ReportPart {
     let batch = index_batch(
         crates,
@@ -444,7 +457,13 @@ fn analyze_batch(
         &|path: &std::path::Path| read_file(path, max_file_bytes),
         &mut |_, _| {},
     );
-    let judged = judge_handlers(&batch.index, knowledge, schemas, &batch.handlers);
+    let judged = judge_handlers(
+        &batch.index,
+        knowledge,
+        schemas,
+        &batch.handlers,
+        max_path_steps,
+    );
     let calls = count_calls(judged.iter());
     let part = assemble_part(&batch.index, judged.iter(), &batch.problems, calls);
     // Freeing millions of small allocations takes a second on a large workspace; it runs
@@ -692,6 +711,16 @@ pub(crate) fn read_file(path: &std::path::Path, max_file_bytes: u64) -> Result<V
     };
     // Looked at before opening: opening a FIFO blocks until something writes to it.
     let metadata = std::fs::metadata(path).map_err(|error| format!("cannot read file: {error}"))?;
+    if metadata.is_dir() {
+        // The walk keeps a folder it could not list, so that its loss is reported.
+        let reason = match std::fs::read_dir(path) {
+            Err(error) => error.to_string(),
+            Ok(_) => "it could not be listed".to_string(),
+        };
+        return Err(format!(
+            "cannot read this folder ({reason}): the files in it are not analysed"
+        ));
+    }
     if !metadata.is_file() {
         return Err(
             "not a regular file (a FIFO, device or socket): failfirst reads only regular files"
@@ -730,8 +759,10 @@ fn judge_handlers(
     knowledge: &Knowledge,
     schemas: &Schemas,
     handlers: &[DiscoveredHandler],
+    max_path_steps: u64,
 ) -> Vec<JudgedHandler> {
-    let mut judge = crate::verdicts::Judge::new(index, knowledge, schemas);
+    let mut judge =
+        crate::verdicts::Judge::new(index, knowledge, schemas).with_step_limit(max_path_steps);
     handlers
         .iter()
         .filter(|handler| index.file(handler.file(index)).reported)
@@ -1010,6 +1041,22 @@ mod tests {
             (3, 3)
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_folder_kept_by_the_walk_is_reported_as_not_analysed() {
+        // The walk keeps a folder it could not list; reading it says so, whatever the
+        // reason (as root, here, the folder itself is readable).
+        let dir = std::env::temp_dir().join(format!("failfirst-folder-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|error| panic!("{error}"));
+        let outcome = read_file(&dir, DEFAULT_MAX_FILE_BYTES);
+        let _ = std::fs::remove_dir_all(&dir);
+        let message = outcome.err().unwrap_or_default();
+        assert!(
+            message.starts_with("cannot read this folder (")
+                && message.ends_with("the files in it are not analysed"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -203,3 +203,345 @@ fn a_chain_of_path_modules_past_the_depth_limit_is_one_parse_error() {
     );
     assert_eq!(report["handlers"][0]["route"], "POST /orders");
 }
+
+/// A file that becomes one `parse-error` naming a limit, beside the good handler.
+struct Refused {
+    input: &'static str,
+    text: fn() -> Vec<u8>,
+    /// Words of the `parse-error`'s message: the limit it names.
+    names: &'static str,
+}
+
+/// Every hostile file of the issue that killed or stalled a run (issue 17), generated here
+/// rather than committed: each is refused with the limit it passes, and the handler in
+/// the neighbouring file is still reported.
+fn refused_files() -> Vec<Refused> {
+    const NESTED: &str = "nested deeper than 256 levels";
+    const CHAINED: &str = "chains more than 30000 operations";
+    const LARGE: &str = "over the limit of 4194304";
+    fn text(parts: &[&str]) -> Vec<u8> {
+        parts.concat().into_bytes()
+    }
+    vec![
+        Refused {
+            input: "50,000 nested generic arguments",
+            text: || {
+                text(&[
+                    "pub type T = ",
+                    &"Vec<".repeat(50_000),
+                    "u8",
+                    &">".repeat(50_000),
+                    ";\n",
+                ])
+            },
+            names: NESTED,
+        },
+        Refused {
+            input: "100,000 nested reference types",
+            text: || text(&["pub type T = ", &"&".repeat(100_000), "u8;\n"]),
+            names: NESTED,
+        },
+        Refused {
+            input: "100,000 nested pointer types",
+            text: || text(&["pub type T = ", &"*const ".repeat(100_000), "u8;\n"]),
+            names: NESTED,
+        },
+        Refused {
+            input: "100,000 nested `fn() ->` types",
+            text: || text(&["pub type T = ", &"fn() -> ".repeat(100_000), "u8;\n"]),
+            names: NESTED,
+        },
+        Refused {
+            input: "100,000 bare closures",
+            text: || text(&["pub fn f() { let _ = ", &"|| ".repeat(100_000), "1; }\n"]),
+            names: NESTED,
+        },
+        Refused {
+            input: "1,000,000 unary operators",
+            text: || text(&["pub fn f() -> bool { ", &"!".repeat(1_000_000), "true }\n"]),
+            names: NESTED,
+        },
+        Refused {
+            input: "500,000 returns",
+            text: || text(&["pub fn f() { ", &"return ".repeat(500_000), "; }\n"]),
+            names: NESTED,
+        },
+        Refused {
+            input: "1,000,000 `+` operations",
+            text: || text(&["pub fn f() { let _ = 1", &" + 1".repeat(1_000_000), "; }\n"]),
+            names: CHAINED,
+        },
+        Refused {
+            input: "1,000,000 fields",
+            text: || text(&["pub fn f() { let _ = a", &".b".repeat(1_000_000), "; }\n"]),
+            names: CHAINED,
+        },
+        Refused {
+            input: "600,000 casts",
+            text: || text(&["pub fn f() { let _ = 1", &" as u8".repeat(600_000), "; }\n"]),
+            names: CHAINED,
+        },
+        Refused {
+            input: "a `.clone()` chain of 40,000",
+            text: || {
+                text(&[
+                    "pub fn f() { let _ = a",
+                    &".clone()".repeat(40_000),
+                    "; }\n",
+                ])
+            },
+            names: CHAINED,
+        },
+        Refused {
+            input: "a `.route(..)` chain of 100,000",
+            text: || {
+                text(&[
+                    "use axum::{routing::get, Router};\npub fn routes() -> Router { Router::new()",
+                    &".route(\"/a\", get(h))".repeat(100_000),
+                    " }\n",
+                ])
+            },
+            names: CHAINED,
+        },
+        Refused {
+            input: "a raw byte string ending in a backslash, then 100,000 `(`",
+            text: || {
+                text(&[
+                    "pub const B: &[u8] = br\"\\\";\npub fn f() -> i32 { ",
+                    &"(".repeat(100_000),
+                    "1",
+                    &")".repeat(100_000),
+                    " }\n",
+                ])
+            },
+            names: NESTED,
+        },
+        Refused {
+            input: "a raw C string ending in a backslash, then 100,000 `(`",
+            text: || {
+                text(&[
+                    "pub const C: &core::ffi::CStr = cr\"\\\";\npub fn f() -> i32 { ",
+                    &"(".repeat(100_000),
+                    "1",
+                    &")".repeat(100_000),
+                    " }\n",
+                ])
+            },
+            names: NESTED,
+        },
+        Refused {
+            input: "a 50 MB generated file",
+            text: || {
+                "pub const A: [u8; 4] = [1, 2, 3, 4];\n"
+                    .repeat(50_000_000 / 37)
+                    .into_bytes()
+            },
+            names: LARGE,
+        },
+        Refused {
+            input: "a 5 MB single line",
+            text: || {
+                text(&[
+                    "pub const A: &[u8] = &[",
+                    &"1, ".repeat(5_000_000 / 3),
+                    "];",
+                ])
+            },
+            names: LARGE,
+        },
+    ]
+}
+
+#[test]
+fn each_hostile_file_is_one_parse_error_and_the_rest_is_reported() {
+    for (position, case) in refused_files().iter().enumerate() {
+        let dir = temp_crate(&format!("refused-{position}"));
+        let _ = std::fs::write(dir.join("src/deep.rs"), (case.text)());
+        let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(output.code, 1, "{}: {}", case.input, output.stderr);
+        let report = report_of(&output);
+        let findings = findings_of(&report);
+        assert_eq!(findings.len(), 1, "{}: {findings:?}", case.input);
+        let (rule, file, message) = &findings[0];
+        assert_eq!(
+            (rule.as_str(), file.as_str()),
+            ("parse-error", "src/deep.rs"),
+            "{}",
+            case.input
+        );
+        assert!(message.contains(case.names), "{}: {message}", case.input);
+        assert_eq!(
+            report["handlers"][0]["route"], "POST /orders",
+            "{}",
+            case.input
+        );
+    }
+}
+
+/// Ten layers of ten functions, each calling every function of the next layer: ten to the
+/// eighth paths from the handler at the top, which following every path would take hours.
+#[test]
+fn a_call_graph_whose_paths_multiply_stops_at_the_step_limit() {
+    let dir = temp_crate("paths");
+    let mut text = String::from(
+        "use axum::{routing::post, Router};\npub fn routes() -> Router { Router::new().route(\"/fan\", post(fan)) }\npub async fn fan() { l0f0(); }\n",
+    );
+    for layer in 0..10 {
+        for function in 0..10 {
+            let calls: String = (0..10)
+                .map(|next| format!("l{}f{next}(); ", layer + 1))
+                .collect();
+            let body = if layer == 9 { String::new() } else { calls };
+            text.push_str(&format!("pub fn l{layer}f{function}() {{ {body}}}\n"));
+        }
+    }
+    let _ = std::fs::write(dir.join("src/deep.rs"), text);
+    let _ = std::fs::write(dir.join("failfirst.toml"), "max-path-steps = 5000\n");
+    let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    let report = report_of(&output);
+    let findings = findings_of(&report);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].0, "parse-error");
+    assert_eq!(findings[0].1, "src/deep.rs");
+    assert!(
+        findings[0].2.contains("after entering 5000 functions")
+            && findings[0].2.contains("`max-path-steps`"),
+        "{}",
+        findings[0].2
+    );
+    let handlers = report["handlers"].as_array().cloned().unwrap_or_default();
+    let fan = handlers
+        .iter()
+        .find(|handler| handler["route"] == "POST /fan")
+        .cloned()
+        .unwrap_or_default();
+    for question in [
+        "q1_idempotent",
+        "q2_retry_safe",
+        "q3_downstream_uncertainty",
+        "q4_deadline",
+    ] {
+        assert_eq!(fan["questions"][question]["verdict"], "unknown", "{fan}");
+    }
+    assert!(
+        handlers
+            .iter()
+            .any(|handler| handler["route"] == "POST /orders"),
+        "{handlers:?}"
+    );
+}
+
+#[test]
+fn nothing_left_to_lint_is_an_error() {
+    let dir = temp_crate("excluded");
+    let _ = std::fs::write(dir.join("failfirst.toml"), "exclude = [\"**\"]\n");
+    let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains(
+            "no Rust file found in ., or every one is excluded by `exclude` in failfirst.toml"
+        ),
+        "{}",
+        output.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_configuration_that_is_a_fifo_or_a_device_is_an_error_not_a_hang() {
+    for (name, make) in [
+        (
+            "fifo",
+            (|path: &std::path::Path| {
+                std::process::Command::new("mkfifo")
+                    .arg(path)
+                    .status()
+                    .is_ok_and(|status| status.success())
+            }) as fn(&std::path::Path) -> bool,
+        ),
+        ("zero", |path| {
+            std::os::unix::fs::symlink("/dev/zero", path).is_ok()
+        }),
+    ] {
+        let dir = temp_crate(&format!("config-{name}"));
+        let _ = std::fs::write(dir.join("src/deep.rs"), "pub fn f() {}\n");
+        assert!(make(&dir.join("failfirst.toml")), "{name}: not made");
+        let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(output.code, 2, "{name}: {}", output.stderr);
+        assert!(
+            output.stderr.contains("failfirst.toml: not a regular file"),
+            "{name}: {}",
+            output.stderr
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_named_on_the_command_line_is_an_error_not_an_endless_read() {
+    let dir = temp_crate("device");
+    let _ = std::os::unix::fs::symlink("/dev/zero", dir.join("src/zero.rs"));
+    let output = run_failfirst(&dir, &["failfirst", "src/zero.rs", "--format", "json"]);
+    let walked = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("src/zero.rs: not a regular file"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(walked.code, 0, "{}", walked.stderr);
+    assert_eq!(report_of(&walked)["handlers"][0]["route"], "POST /orders");
+}
+
+#[test]
+fn a_configuration_reports_all_its_mistakes_at_once() {
+    let dir = temp_crate("mistakes");
+    let _ = std::fs::write(dir.join("src/deep.rs"), "pub fn f() {}\n");
+    let _ = std::fs::write(
+        dir.join("failfirst.toml"),
+        "exclude = [\"gen/[\"]\nmax-path-steps = 0\n[rules]\nretry-without-bakoff = \"deny\"\n",
+    );
+    let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    for expected in [
+        "failfirst.toml:1:12: invalid glob `gen/[`",
+        "failfirst.toml:2:18: `max-path-steps` must be more than 0",
+        "failfirst.toml:4:1: unknown rule `retry-without-bakoff`",
+        "3 mistakes in failfirst.toml",
+    ] {
+        assert!(
+            output.stderr.contains(expected),
+            "{expected}:\n{}",
+            output.stderr
+        );
+    }
+}
+
+#[test]
+fn an_exclude_list_past_the_glob_limit_is_a_mistake_not_gigabytes() {
+    let dir = temp_crate("globs");
+    let globs: Vec<String> = (0..10_001)
+        .map(|n| format!("\"generated/g{n}/**\""))
+        .collect();
+    let _ = std::fs::write(
+        dir.join("failfirst.toml"),
+        format!("exclude = [{}]\n", globs.join(", ")),
+    );
+    let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("`exclude` has 10001 globs, more than the 10000 failfirst takes"),
+        "{}",
+        output.stderr
+    );
+}

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use miette::{LabeledSpan, NamedSource};
 
-use crate::diagnostic::{renderer, Drawn};
+use crate::diagnostic::{draw, Drawn};
 
 /// Boxed: errors travel through every `Result` of the loading code, which should stay small.
 #[derive(Debug)]
@@ -22,6 +22,8 @@ struct Details {
     /// What was expected, written under the offending text.
     pub label: Option<String>,
     pub help: Option<String>,
+    /// The other mistakes of the same file, reported with this one (each complete).
+    pub also: Vec<ConfigError>,
 }
 
 impl ConfigError {
@@ -33,6 +35,7 @@ impl ConfigError {
             message,
             label: None,
             help: None,
+            also: Vec::new(),
         }))
     }
 
@@ -44,7 +47,22 @@ impl ConfigError {
             message,
             label: None,
             help: None,
+            also: Vec::new(),
         }))
+    }
+
+    /// Every mistake found, reported at once: the first leads, the others follow it in
+    /// the order found. `None` when there is none.
+    pub fn all(mistakes: Vec<ConfigError>) -> Option<Self> {
+        let mut mistakes = mistakes.into_iter();
+        let mut first = mistakes.next()?;
+        first.0.also.extend(mistakes);
+        Some(first)
+    }
+
+    /// This mistake and the others reported with it.
+    pub fn mistakes(&self) -> impl Iterator<Item = &ConfigError> {
+        std::iter::once(self).chain(self.0.also.iter())
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
@@ -97,8 +115,20 @@ impl ConfigError {
         }
     }
 
-    /// The error as printed on standard error.
+    /// The errors as printed on standard error: each mistake, then how many there were.
     pub fn render(&self, colour: bool) -> String {
+        let mut out: String = self
+            .mistakes()
+            .map(|mistake| mistake.render_one(colour))
+            .collect();
+        let count = 1 + self.0.also.len();
+        if count > 1 {
+            out.push_str(&format!("error: {count} mistakes in {}\n", self.0.file));
+        }
+        out
+    }
+
+    fn render_one(&self, colour: bool) -> String {
         let details = &self.0;
         let headline = format!(
             "invalid configuration at {}: {}",
@@ -120,14 +150,16 @@ impl ConfigError {
             source: NamedSource::new(&details.file, text.clone()),
             label: LabeledSpan::new_with_span(details.label.clone(), span.clone()),
         };
-        let mut out = String::new();
-        if renderer(colour)
-            .render_report(&mut out, &diagnostic)
-            .is_err()
-        {
-            out = format!("error: {}\n", diagnostic.headline);
-        }
-        out
+        draw(colour, &diagnostic).unwrap_or_else(|| {
+            let mut out = format!("error: {}\n", diagnostic.headline);
+            if let Some(label) = &details.label {
+                out.push_str(&format!("  {label}\n"));
+            }
+            if let Some(help) = &details.help {
+                out.push_str(&format!("help: {help}\n"));
+            }
+            out
+        })
     }
 }
 

@@ -40,7 +40,9 @@ pub fn locate(start: &Path, cwd: &Path) -> Result<Option<Location>, ConfigError>
     while let Some(current) = folder {
         let mut found = Vec::new();
         let file = current.join(CONFIG_FILE_NAME);
-        if file.is_file() {
+        // Whatever it is: a FIFO or a link to a device named so is a mistake to report
+        // (`read_text` says which), not a file to pass over.
+        if std::fs::symlink_metadata(&file).is_ok() {
             found.push(Location::File(file));
         }
         let manifest = current.join("Cargo.toml");
@@ -93,8 +95,7 @@ struct ManifestTables {
 
 fn manifest_tables(manifest: &Path, cwd: &Path) -> Result<ManifestTables, ConfigError> {
     let shown = crate::display::display_path(manifest, cwd);
-    let text = std::fs::read_to_string(manifest)
-        .map_err(|error| ConfigError::whole_file(shown.clone(), format!("cannot read: {error}")))?;
+    let text = super::read_text(manifest, &shown)?;
     let table: toml::Table = text.parse().map_err(|error| {
         toml_error(
             &Source {

@@ -41,6 +41,9 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// Files larger than this many bytes are reported and not analysed (`max-file-size`).
     pub max_file_bytes: Option<u64>,
+    /// Functions followed from one handler before its answers are `unknown`
+    /// (`max-path-steps`).
+    pub max_path_steps: Option<u64>,
     pub knowledge: Knowledge,
 }
 
@@ -62,9 +65,7 @@ impl Exclusions {
 pub fn load(location: &Location, cwd: &Path) -> Result<Config, ConfigError> {
     let path = location.path();
     let shown = crate::display::display_path(path, cwd);
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        ConfigError::whole_file(shown.clone(), format!("cannot read the file: {error}"))
-    })?;
+    let text = read_text(path, &shown)?;
     let source = validate::Source {
         file: shown.clone(),
         text: &text,
@@ -86,6 +87,48 @@ pub fn load(location: &Location, cwd: &Path) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
+/// Configuration files are small: a larger one is not a configuration (a link to a log, a
+/// generated blob), and reading it whole would only cost memory.
+const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The text of a configuration file or manifest, read only if it is a regular file, and
+/// through a bound: a FIFO would block the read forever, `/dev/zero` would never end it.
+pub(crate) fn read_text(path: &Path, shown: &str) -> Result<String, ConfigError> {
+    use std::io::Read;
+    let refuse = |message: String| Err(ConfigError::whole_file(shown.to_string(), message));
+    // Looked at before opening: opening a FIFO blocks until something writes to it.
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) => return refuse(format!("cannot read the file: {error}")),
+    };
+    if !metadata.is_file() {
+        return refuse(
+            "not a regular file (a FIFO, device or socket, or a link to one): a configuration must be a regular file".to_string(),
+        );
+    }
+    let too_large = |size: u64| {
+        format!("the file is {size} bytes, over the {MAX_CONFIG_BYTES} a configuration may have")
+    };
+    if metadata.len() > MAX_CONFIG_BYTES {
+        return refuse(too_large(metadata.len()));
+    }
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes));
+    if let Err(error) = read {
+        return refuse(format!("cannot read the file: {error}"));
+    }
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return refuse(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).or_else(|error| {
+        refuse(format!(
+            "not UTF-8 text (an invalid byte at offset {})",
+            error.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 /// The configuration named by `--config FILE`, relative to the current directory.
 pub fn load_explicit(file: &Path, cwd: &Path) -> Result<Config, ConfigError> {
     let path: PathBuf = if file.is_absolute() {
@@ -93,7 +136,8 @@ pub fn load_explicit(file: &Path, cwd: &Path) -> Result<Config, ConfigError> {
     } else {
         cwd.join(file)
     };
-    if !path.is_file() {
+    // A FIFO or a device is found here and refused by `load`, with its reason.
+    if std::fs::symlink_metadata(&path).is_err() {
         return Err(ConfigError::whole_file(
             file.display().to_string(),
             "no such file (given with `--config`)".to_string(),

@@ -23,6 +23,9 @@ pub struct ConfigFile {
     pub baseline: Option<Spanned<String>>,
     /// Files larger than this many bytes are reported and not analysed.
     pub max_file_size: Option<Spanned<u64>>,
+    /// Functions followed from one handler, along all its paths, before its answers are
+    /// `unknown`.
+    pub max_path_steps: Option<Spanned<u64>>,
     #[serde(default)]
     pub handlers: HandlerPatterns,
     #[serde(default)]

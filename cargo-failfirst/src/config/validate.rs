@@ -86,100 +86,143 @@ fn plain_words(message: &str) -> String {
     text.replacen(", expected", "; expected", 1)
 }
 
+/// Mistakes found so far: every check runs, and the configuration is refused with all of
+/// them at once, rather than one per run of the tool.
+#[derive(Default)]
+struct Mistakes(Vec<ConfigError>);
+
+impl Mistakes {
+    /// The value, or `None` with its mistake kept.
+    fn keep<T>(&mut self, checked: Result<T, ConfigError>) -> Option<T> {
+        checked.map_err(|mistake| self.0.push(mistake)).ok()
+    }
+}
+
 pub(crate) fn checked(
     written: ConfigFile,
     folder: &Path,
     source: &Source,
 ) -> Result<Config, ConfigError> {
+    let mut mistakes = Mistakes::default();
     let mut config = Config {
-        levels: levels(&written.rules, source)?,
-        exclusions: exclusions(&written.exclude, folder, source)?,
+        levels: levels(&written.rules, source, &mut mistakes),
+        exclusions: exclusions(&written.exclude, folder, source, &mut mistakes),
         fail_under: written
             .fail_under
             .as_ref()
             .map(|percentage| percentage.get_ref().0),
-        baseline: match &written.baseline {
-            Some(file) => Some(folder.join(non_empty(file, source)?)),
-            None => None,
-        },
+        baseline: written
+            .baseline
+            .as_ref()
+            .and_then(|file| mistakes.keep(non_empty(file, source)))
+            .map(|file| folder.join(file)),
         max_file_bytes: match &written.max_file_size {
             Some(size) if *size.get_ref() == 0 => {
-                return Err(source
-                    .error_at(
-                        size.span(),
-                        "`max-file-size` must be more than 0 bytes".to_string(),
-                    )
-                    .with_help(DOCS_HELP))
+                mistakes.0.push(
+                    source
+                        .error_at(
+                            size.span(),
+                            "`max-file-size` must be more than 0 bytes".to_string(),
+                        )
+                        .with_help(DOCS_HELP),
+                );
+                None
             }
             Some(size) => Some(*size.get_ref()),
+            None => None,
+        },
+        max_path_steps: match &written.max_path_steps {
+            Some(steps) if *steps.get_ref() == 0 => {
+                mistakes.0.push(
+                    source
+                        .error_at(
+                            steps.span(),
+                            "`max-path-steps` must be more than 0".to_string(),
+                        )
+                        .with_help(DOCS_HELP),
+                );
+                None
+            }
+            Some(steps) => Some(*steps.get_ref()),
             None => None,
         },
         ..Config::default()
     };
     let knowledge = &mut config.knowledge;
     for attribute in &written.handlers.attributes {
-        knowledge.handler_attributes.push(rust_path(
+        let path = rust_path(
             attribute,
             1,
             "an attribute path such as `my_rpc::endpoint`",
             source,
-        )?);
+        );
+        knowledge.handler_attributes.extend(mistakes.keep(path));
     }
     for method in &written.handlers.routing_methods {
-        knowledge.routing_methods.push(identifier(method, source)?);
+        let method = identifier(method, source);
+        knowledge.routing_methods.extend(mistakes.keep(method));
     }
-    extend_clients(knowledge, &written, source)?;
+    extend_clients(knowledge, &written, source, &mut mistakes);
     for header in &written.knowledge.deadlines.headers {
-        knowledge.deadline_headers.push(non_empty(header, source)?);
+        let header = non_empty(header, source);
+        knowledge.deadline_headers.extend(mistakes.keep(header));
     }
     for type_path in &written.knowledge.deadlines.types {
-        let path = rust_path(type_path, 1, "a type such as `my_rpc::Deadline`", source)?;
-        knowledge.deadline_types.extend(path.last().cloned());
+        let path = rust_path(type_path, 1, "a type such as `my_rpc::Deadline`", source);
+        if let Some(path) = mistakes.keep(path) {
+            knowledge.deadline_types.extend(path.last().cloned());
+        }
     }
     // The team's libraries become records of the same types as the built-in ones, read
     // after them.
     for declared in &written.knowledge.http {
-        knowledge
-            .http_libraries
-            .push(records::http_library(declared, source)?);
+        let library = records::http_library(declared, source);
+        knowledge.http_libraries.extend(mistakes.keep(library));
     }
     for declared in &written.knowledge.retry {
-        knowledge
-            .retry_libraries
-            .push(records::retry_library(declared, source)?);
+        let library = records::retry_library(declared, source);
+        knowledge.retry_libraries.extend(mistakes.keep(library));
     }
     for declared in &written.knowledge.sql {
-        knowledge
-            .sql_libraries
-            .push(records::sql_library(declared, source)?);
+        let library = records::sql_library(declared, source);
+        knowledge.sql_libraries.extend(mistakes.keep(library));
     }
-    knowledge.sql_libraries.extend(records::write_api_library(
-        &written.knowledge.write_apis,
-        source,
-    )?);
+    let write_apis = records::write_api_library(&written.knowledge.write_apis, source);
+    if let Some(library) = mistakes.keep(write_apis) {
+        knowledge.sql_libraries.extend(library);
+    }
     for table in &written.knowledge.key_tables {
-        knowledge.key_tables.push(non_empty(table, source)?);
+        let table = non_empty(table, source);
+        knowledge.key_tables.extend(mistakes.keep(table));
     }
     for name in &written.knowledge.key_names {
-        knowledge.key_names.push(non_empty(name, source)?);
+        let name = non_empty(name, source);
+        knowledge.key_names.extend(mistakes.keep(name));
     }
-    extend_redis(knowledge, &written, source)?;
-    Ok(config)
+    mistakes.keep(extend_redis(knowledge, &written, source));
+    match ConfigError::all(mistakes.0) {
+        Some(mistakes) => Err(mistakes),
+        None => Ok(config),
+    }
 }
 
 fn levels(
     rules: &BTreeMap<Spanned<String>, Spanned<LevelName>>,
     source: &Source,
-) -> Result<BTreeMap<String, Level>, ConfigError> {
+    mistakes: &mut Mistakes,
+) -> BTreeMap<String, Level> {
     let mut levels = BTreeMap::new();
     for (name, level) in rules {
         if find_rule(name.get_ref()).is_none() {
             let error = source.error_at(name.span(), format!("unknown rule `{}`", name.get_ref()));
-            return Err(match closest_rule(name.get_ref()) {
-                Some(rule) => error.with_label(format!("did you mean `{}`?", rule.name)),
-                None => error.with_label("not a rule of failfirst"),
-            }
-            .with_help("`cargo failfirst rules` lists every rule"));
+            mistakes.0.push(
+                match closest_rule(name.get_ref()) {
+                    Some(rule) => error.with_label(format!("did you mean `{}`?", rule.name)),
+                    None => error.with_label("not a rule of failfirst"),
+                }
+                .with_help("`cargo failfirst rules` lists every rule"),
+            );
+            continue;
         }
         let level = match level.get_ref() {
             LevelName::Deny => Level::Deny,
@@ -188,22 +231,47 @@ fn levels(
         };
         levels.insert(name.get_ref().clone(), level);
     }
-    Ok(levels)
+    levels
 }
 
+/// More globs than anyone writes by hand: a list generated file by file, whose matcher
+/// would take gigabytes (half a million globs took 5.5 GB and 24 s).
+const MAX_EXCLUDE_GLOBS: usize = 10_000;
+
+/// The excluded globs as one matcher (`ignore`'s overrides, a single `globset` set), so
+/// that each path the walk meets is matched once against all of them.
 fn exclusions(
     globs: &[Spanned<String>],
     folder: &Path,
     source: &Source,
-) -> Result<Exclusions, ConfigError> {
+    mistakes: &mut Mistakes,
+) -> Exclusions {
     if globs.is_empty() {
-        return Ok(Exclusions::default());
+        return Exclusions::default();
     }
+    if let Some(past) = globs.get(MAX_EXCLUDE_GLOBS) {
+        mistakes.0.push(
+            source
+                .error_at(
+                    past.span(),
+                    format!(
+                        "`exclude` has {} globs, more than the {MAX_EXCLUDE_GLOBS} failfirst takes",
+                        globs.len()
+                    ),
+                )
+                .with_label("the first glob past the limit")
+                .with_help("each glob costs memory in the matcher (about 8 KiB): exclude whole folders or name patterns, such as `generated/**` or `**/*_pb.rs`, rather than file after file"),
+        );
+        return Exclusions::default();
+    }
+    let before = mistakes.0.len();
     let mut builder = ignore::overrides::OverrideBuilder::new(folder);
     for glob in globs {
-        let pattern = non_empty(glob, source)?;
+        let Some(pattern) = mistakes.keep(non_empty(glob, source)) else {
+            continue;
+        };
         // An override glob selects what to read; `!` turns it into one that leaves out.
-        builder.add(&format!("!{pattern}")).map_err(|error| {
+        let added = builder.add(&format!("!{pattern}")).map_err(|error| {
             // The reason alone: the message quotes the glob with the `!` added above.
             let text = error.to_string();
             let reason = text.rsplit_once("': ").map_or(text.as_str(), |(_, reason)| reason);
@@ -211,42 +279,51 @@ fn exclusions(
                 .error_at(glob.span(), format!("invalid glob `{pattern}`"))
                 .with_label(reason.to_string())
                 .with_help("globs follow .gitignore's syntax, relative to the configuration's folder: `generated/**`, `**/*_pb.rs`")
-        })?;
+        });
+        mistakes.keep(added);
+    }
+    if mistakes.0.len() > before {
+        return Exclusions::default();
     }
     let matcher = builder.build().map_err(|error| {
         ConfigError::whole_file(source.file.clone(), format!("invalid `exclude`: {error}"))
-    })?;
-    Ok(Exclusions {
-        matcher: Some(matcher),
-    })
+    });
+    Exclusions {
+        matcher: mistakes.keep(matcher),
+    }
 }
 
 fn extend_clients(
     knowledge: &mut Knowledge,
     written: &ConfigFile,
     source: &Source,
-) -> Result<(), ConfigError> {
+    mistakes: &mut Mistakes,
+) {
     for client in &written.knowledge.clients {
-        let type_path = rust_path(
+        let type_path = mistakes.keep(rust_path(
             &client.type_path,
             2,
             "a type path with its crate, such as `my_payments::Client`",
             source,
-        )?;
+        ));
         if client.methods.get_ref().is_empty() {
-            return Err(source
+            mistakes.0.push(source
                 .error_at(client.methods.span(), "no methods declared".to_string())
                 .with_label("expected methods such as { charge = \"non-idempotent\", get_status = \"idempotent\" }"));
+            continue;
         }
         let mut methods = Vec::new();
         for (name, idempotency) in client.methods.get_ref() {
             if !is_identifier(name) {
-                return Err(source
-                    .error_at(
-                        client.methods.span(),
-                        format!("`{name}` is not a method name"),
-                    )
-                    .with_label("expected Rust method names as keys"));
+                mistakes.0.push(
+                    source
+                        .error_at(
+                            client.methods.span(),
+                            format!("`{name}` is not a method name"),
+                        )
+                        .with_label("expected Rust method names as keys"),
+                );
+                continue;
             }
             methods.push(ClientMethod {
                 name: name.clone(),
@@ -254,14 +331,15 @@ fn extend_clients(
                 idempotent: Some(*idempotency == Idempotency::Idempotent),
             });
         }
-        knowledge.direct_clients.push(DirectClient {
-            type_path,
-            methods,
-            declared: true,
-            default_timeout_ms: client.default_timeout_ms,
-        });
+        if let Some(type_path) = type_path {
+            knowledge.direct_clients.push(DirectClient {
+                type_path,
+                methods,
+                declared: true,
+                default_timeout_ms: client.default_timeout_ms,
+            });
+        }
     }
-    Ok(())
 }
 
 /// `[knowledge.redis]`: commands and crates added to the built-in Redis record.
@@ -583,6 +661,31 @@ mod tests {
         let config = checked_text("").unwrap_or_else(|error| panic!("{}", error.render(false)));
         assert_eq!(config.knowledge, Knowledge::builtin());
         assert!(config.levels.is_empty() && config.fail_under.is_none());
+    }
+
+    #[test]
+    fn every_mistake_is_reported_at_once_each_with_its_line() {
+        let error = checked_text(
+            "exclude = [\"gen/[\", \"ok/**\", \"\"]\nbaseline = \" \"\n\
+             [rules]\nretry-without-bakoff = \"deny\"\nnot-a-rule = \"warn\"\n\
+             [[knowledge.clients]]\ntype = \"Client\"\nmethods = {}\n",
+        )
+        .err()
+        .map(|error| error.render(false))
+        .unwrap_or_default();
+        for expected in [
+            "failfirst.toml:1:12: invalid glob `gen/[`",
+            "failfirst.toml:1:30: empty value",
+            "failfirst.toml:2:12: empty value",
+            "failfirst.toml:4:1: unknown rule `retry-without-bakoff`",
+            "did you mean `retry-without-backoff`?",
+            "failfirst.toml:5:1: unknown rule `not-a-rule`",
+            "failfirst.toml:7:8: `Client` is not a Rust path",
+            "failfirst.toml:8:11: no methods declared",
+            "error: 7 mistakes in failfirst.toml",
+        ] {
+            assert!(error.contains(expected), "{expected} not in:\n{error}");
+        }
     }
 
     #[test]

@@ -257,6 +257,7 @@ impl Worker {
                 knowledge: Arc::new(std::mem::take(&mut config.knowledge)),
                 progress,
                 max_file_bytes: config.max_file_bytes,
+                max_path_steps: config.max_path_steps,
             },
         );
         for (path, (text, _)) in &self.open {
@@ -558,6 +559,7 @@ mod tests {
                 knowledge: Arc::new(config.knowledge),
                 progress: None,
                 max_file_bytes: config.max_file_bytes,
+                max_path_steps: config.max_path_steps,
             };
             let fresh = || format!("{:#?}", lint_core::analyze(&input, &options));
             let mut analysis = IncrementalAnalysis::new(&input, &options);

@@ -11,7 +11,7 @@ use miette::{LabeledSpan, NamedSource, Severity};
 use super::cards;
 use super::style::{plural, Paint};
 use super::table;
-use crate::diagnostic::{renderer, Drawn};
+use crate::diagnostic::{draw, Drawn};
 use crate::sources::byte_offset;
 
 /// How to draw the human format.
@@ -87,16 +87,12 @@ pub fn render_finding(
 ) -> String {
     let paint = Paint::new(colour);
     let diagnostic = to_diagnostic(finding, text.unwrap_or_default().to_string());
-    let mut rendered = String::new();
-    if renderer(colour)
-        .render_report(&mut rendered, &diagnostic)
-        .is_err()
-    {
-        rendered = format!(
+    let rendered = draw(colour, &diagnostic).unwrap_or_else(|| {
+        format!(
             "{}:{}:{}: {} [{}]\n",
             finding.file, finding.line, finding.column, finding.message, finding.rule
-        );
-    }
+        )
+    });
     let mut out = rendered.trim_end_matches('\n').to_string();
     out.push('\n');
     for note in notes(report, finding) {

@@ -53,6 +53,8 @@ pub struct IncrementalAnalysis {
     pool: Option<rayon::ThreadPool>,
     /// Files on disk larger than this are refused, as in a full run.
     max_file_bytes: u64,
+    /// Functions followed from one handler, as in a full run.
+    max_path_steps: u64,
     batches: Vec<HeldBatch>,
     /// Where each analysed file is: its batch and its id in the batch's index.
     files: HashMap<PathBuf, (usize, FileId)>,
@@ -121,6 +123,9 @@ impl IncrementalAnalysis {
             max_file_bytes: options
                 .max_file_bytes
                 .unwrap_or(super::DEFAULT_MAX_FILE_BYTES),
+            max_path_steps: options
+                .max_path_steps
+                .unwrap_or(crate::facts::DEFAULT_MAX_PATH_STEPS),
             batches: Vec::new(),
             files: HashMap::new(),
             texts: HashMap::new(),
@@ -181,7 +186,7 @@ impl IncrementalAnalysis {
     pub fn settle(&mut self, interrupted: &dyn Fn() -> bool) -> bool {
         let (knowledge, schemas) = (&self.knowledge, &self.schemas);
         for batch in &mut self.batches {
-            let settled = batch.settle(knowledge, schemas, interrupted);
+            let settled = batch.settle(knowledge, schemas, self.max_path_steps, interrupted);
             if !settled {
                 return false;
             }
@@ -240,7 +245,7 @@ impl IncrementalAnalysis {
         if same_shape && batch.index.replace_file_contents(file, summary) {
             batch.problems.remove(&slot);
             batch.facts.forget_file(&batch.index, file);
-            let handlers_judged = batch.judge_again(file, knowledge, schemas);
+            let handlers_judged = batch.judge_again(file, knowledge, schemas, self.max_path_steps);
             batch.assemble();
             return EditOutcome::Patched { handlers_judged };
         }
@@ -287,7 +292,8 @@ impl IncrementalAnalysis {
                 }
             },
         );
-        let mut judge = crate::verdicts::Judge::new(&index, &self.knowledge, &self.schemas);
+        let mut judge = crate::verdicts::Judge::new(&index, &self.knowledge, &self.schemas)
+            .with_step_limit(self.max_path_steps);
         let handlers = handlers
             .into_iter()
             .map(|handler| {
@@ -322,7 +328,13 @@ impl HeldBatch {
     /// path reaches it and those not judged before, from the facts held (those of
     /// `edited`'s functions forgotten); returns how many were judged. Every other handler
     /// keeps its verdict; all are stale.
-    fn judge_again(&mut self, edited: FileId, knowledge: &Knowledge, schemas: &Schemas) -> usize {
+    fn judge_again(
+        &mut self,
+        edited: FileId,
+        knowledge: &Knowledge,
+        schemas: &Schemas,
+        max_path_steps: u64,
+    ) -> usize {
         let index = &self.index;
         let mut previous: HashMap<(crate::discovery::HandlerFunction, String), JudgedHandler> =
             std::mem::take(&mut self.handlers)
@@ -340,7 +352,8 @@ impl HeldBatch {
             knowledge,
             schemas,
             std::mem::take(&mut self.facts),
-        );
+        )
+        .with_step_limit(max_path_steps);
         let mut judged_again = 0;
         self.handlers = discover(index, knowledge)
             .into_iter()
@@ -379,9 +392,11 @@ impl HeldBatch {
         &mut self,
         knowledge: &Knowledge,
         schemas: &Schemas,
+        max_path_steps: u64,
         interrupted: &dyn Fn() -> bool,
     ) -> bool {
-        let mut judge = crate::verdicts::Judge::new(&self.index, knowledge, schemas);
+        let mut judge = crate::verdicts::Judge::new(&self.index, knowledge, schemas)
+            .with_step_limit(max_path_steps);
         let mut judged_any = false;
         let mut settled = true;
         for held in self.handlers.iter_mut().filter(|held| held.stale) {

@@ -147,6 +147,7 @@ fn analyse(dir: &std::path::Path, text: &str) -> Report {
             knowledge: Arc::new(Knowledge::builtin()),
             progress: None,
             max_file_bytes: None,
+            max_path_steps: None,
         },
     )
 }

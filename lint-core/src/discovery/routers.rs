@@ -15,7 +15,7 @@
 //! the prefix of every scope on the way.
 
 use crate::index::{CompactString, RouteStatement};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::attributes::{attribute_crate, external_attribute_path};
 use super::{join_route, DiscoveredHandler, HandlerFunction};
@@ -127,14 +127,32 @@ struct Statements<'f> {
     function: FnId,
     statements: &'f [RouteStatement],
     values: Vec<Vec<RouteHit>>,
+    /// The statements binding each name, in order: a lookup per name, not a scan of the
+    /// statements before (a generated router of thousands of statements made it quadratic).
+    bindings: HashMap<&'f str, Vec<usize>>,
 }
 
-impl Statements<'_> {
+impl<'f> Statements<'f> {
+    fn new(function: FnId, statements: &'f [RouteStatement]) -> Self {
+        let mut bindings: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (position, statement) in statements.iter().enumerate() {
+            if let Some(binding) = statement.binding.as_deref() {
+                bindings.entry(binding).or_default().push(position);
+            }
+        }
+        Statements {
+            function,
+            statements,
+            values: Vec::with_capacity(statements.len()),
+            bindings,
+        }
+    }
+
     /// The statement before `before` that last built `name`.
     fn builder_of(&self, name: &str, before: usize) -> Option<usize> {
-        self.statements[..before.min(self.statements.len())]
-            .iter()
-            .rposition(|statement| statement.binding.as_deref() == Some(name))
+        let positions = self.bindings.get(name)?;
+        let earlier = positions.partition_point(|position| *position < before);
+        earlier.checked_sub(1).map(|last| positions[last])
     }
 }
 
@@ -149,11 +167,7 @@ impl RouterEvaluator<'_> {
         }
         let index = self.index;
         let statements = &index.fn_def(function).summary.body.route_statements;
-        let mut scope = Statements {
-            function,
-            statements,
-            values: Vec::with_capacity(statements.len()),
-        };
+        let mut scope = Statements::new(function, statements);
         // Evaluated in order: a variable refers to an earlier statement, already known.
         let mut used = vec![false; statements.len()];
         for (position, statement) in statements.iter().enumerate() {

@@ -5,7 +5,9 @@
 
 use super::{DiscoveredHandler, HandlerFunction};
 use crate::index::CompactString;
-use crate::index::{ExprTree, FnId, Resolution, WorkspaceIndex};
+use std::collections::{HashMap, HashSet};
+
+use crate::index::{ExprTree, FnId, Resolution, RouteStatement, WorkspaceIndex};
 use crate::knowledge::http_method_of;
 use crate::vocab::{Framework, Route};
 
@@ -24,17 +26,23 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         }
         let function = FnId(position as u32);
         let statements = &def.summary.body.route_statements;
-        for (statement_position, statement) in statements.iter().enumerate() {
-            if !is_warp_rooted(index, function, statement_position, &statement.expr) {
-                continue;
+        let rooted = warp_rooted(statements);
+        // A filter kept in a variable that a later warp statement uses is part of that
+        // statement's routes, not routes of its own: the names the later statements use,
+        // gathered from the last one back, once each.
+        let mut used_later: HashSet<&str> = HashSet::new();
+        let mut consumed = vec![false; statements.len()];
+        for (statement_position, statement) in statements.iter().enumerate().rev() {
+            consumed[statement_position] = statement
+                .binding
+                .as_deref()
+                .is_some_and(|binding| used_later.contains(binding));
+            if rooted[statement_position] {
+                local_names(&statement.expr, &mut used_later);
             }
-            let consumed = statement.binding.as_ref().is_some_and(|binding| {
-                statements[statement_position + 1..].iter().any(|later| {
-                    is_warp_rooted(index, function, statement_position + 1, &later.expr)
-                        && later.expr.mentions_local(binding)
-                })
-            });
-            if consumed {
+        }
+        for (statement_position, statement) in statements.iter().enumerate() {
+            if !rooted[statement_position] || consumed[statement_position] {
                 continue;
             }
             let filter = eval(index, function, statement_position, &statement.expr, 0);
@@ -55,31 +63,50 @@ fn is_warp_path(segments: &[CompactString]) -> bool {
     segments.first().is_some_and(|first| first == "warp")
 }
 
-fn is_warp_rooted(
-    index: &WorkspaceIndex,
-    function: FnId,
-    statement: usize,
-    expr: &ExprTree,
-) -> bool {
-    let mut current = expr;
-    while let ExprTree::MethodCall { receiver, .. } = current {
-        current = receiver;
-    }
-    match current {
-        ExprTree::Call { callee, .. } => is_warp_path(callee),
-        ExprTree::Macro { path, .. } => is_warp_path(path),
-        ExprTree::Path { segments, .. } if segments.len() == 1 => {
-            let statements = &index.fn_def(function).summary.body.route_statements;
-            statements[..statement.min(statements.len())]
-                .iter()
-                .enumerate()
-                .rev()
-                .find(|(_, earlier)| earlier.binding.as_deref() == Some(segments[0].as_str()))
-                .is_some_and(|(earlier_position, earlier)| {
-                    is_warp_rooted(index, function, earlier_position, &earlier.expr)
-                })
+/// Whether each statement is a warp filter chain: rooted at `warp::..`, or at a variable
+/// the last statement before it binding that name made one. In order, each statement from
+/// what is known of the earlier ones.
+fn warp_rooted(statements: &[RouteStatement]) -> Vec<bool> {
+    let mut rooted = Vec::with_capacity(statements.len());
+    let mut rooted_bindings: HashMap<&str, bool> = HashMap::new();
+    for statement in statements {
+        let mut current = &statement.expr;
+        while let ExprTree::MethodCall { receiver, .. } = current {
+            current = receiver;
         }
-        _ => false,
+        let is_rooted = match current {
+            ExprTree::Call { callee, .. } => is_warp_path(callee),
+            ExprTree::Macro { path, .. } => is_warp_path(path),
+            ExprTree::Path { segments, .. } if segments.len() == 1 => rooted_bindings
+                .get(segments[0].as_str())
+                .copied()
+                .unwrap_or(false),
+            _ => false,
+        };
+        if let Some(binding) = statement.binding.as_deref() {
+            rooted_bindings.insert(binding, is_rooted);
+        }
+        rooted.push(is_rooted);
+    }
+    rooted
+}
+
+/// The locals (one-segment paths) an expression uses, anywhere in it. Iterative: a filter
+/// chain is as long as the code makes it.
+fn local_names<'e>(expr: &'e ExprTree, names: &mut HashSet<&'e str>) {
+    let mut pending = vec![expr];
+    while let Some(expr) = pending.pop() {
+        match expr {
+            ExprTree::Path { segments, .. } if segments.len() == 1 => {
+                names.insert(segments[0].as_str());
+            }
+            ExprTree::Call { args, .. } | ExprTree::Macro { args, .. } => pending.extend(args),
+            ExprTree::MethodCall { receiver, args, .. } => {
+                pending.push(receiver);
+                pending.extend(args);
+            }
+            _ => {}
+        }
     }
 }
 

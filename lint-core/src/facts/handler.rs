@@ -68,19 +68,21 @@ pub enum OpaqueReason {
 }
 
 impl HandlerPath {
-    /// Follows `handler` through the workspace and gathers what its path holds.
+    /// Follows `handler` through the workspace and gathers what its path holds, entering
+    /// at most `step_limit` functions (see [`super::reach::DEFAULT_MAX_PATH_STEPS`]).
     pub fn of(
         index: &WorkspaceIndex,
         knowledge: &Knowledge,
         schemas: &Schemas,
         cache: &mut FactsCache,
         handler: &DiscoveredHandler,
+        step_limit: u64,
     ) -> HandlerPath {
         let (root, within) = match handler.function {
             HandlerFunction::Function(id) => (id, None),
             HandlerFunction::Closure { enclosing, range } => (enclosing, Some(range)),
         };
-        let reached = reach(index, knowledge, schemas, cache, root, within);
+        let reached = reach(index, knowledge, schemas, cache, root, within, step_limit);
         let (opaque_state, opaque_downstream) = opaque_io(index, knowledge, &reached, within);
         HandlerPath {
             incoming_deadline: incoming_deadline(index, knowledge, handler, root),

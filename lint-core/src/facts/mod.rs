@@ -27,7 +27,7 @@ pub use keys::KeySource;
 pub use outcomes::{ErrorReaction, ReactionKind};
 pub use reach::{
     reach, FactsCache, GuardRef, Order, Reach, ReachedAccess, ReachedCall, ReachedRetry,
-    ReachedTransaction, Step, TransactionId,
+    ReachedTransaction, Step, TransactionId, DEFAULT_MAX_PATH_STEPS,
 };
 pub use state::{
     Access, ArgumentOrigin, Executor, InsertedValues, StateAccess, Store, Transaction, ValueOrigin,

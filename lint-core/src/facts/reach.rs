@@ -19,6 +19,15 @@ use crate::location::{Position, TextRange};
 /// Calls deeper than this are not followed.
 const MAX_DEPTH: usize = 8;
 
+/// Functions entered while following one handler's calls, counted along every path (a
+/// helper called from three places is entered three times), before failfirst stops and
+/// says so: the count grows with the product of the branching along the way, so a
+/// generated call graph (each layer calling every function of the next) would otherwise
+/// take hours. Counted, not timed, so that the verdict is the same on every machine and
+/// thread count. Real handlers stay far below it (the largest seen in docs/accuracy.md's
+/// services enter a few hundred).
+pub const DEFAULT_MAX_PATH_STEPS: u64 = 100_000;
+
 /// One call on the way from the handler: the function it is in and where it calls onward.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
@@ -151,6 +160,14 @@ pub struct Reach {
     pub key_sources: Vec<(FnId, KeySource)>,
     /// Every function followed from the handler, the handler first.
     pub visited: Vec<FnId>,
+    /// The same, to look up.
+    visited_set: std::collections::HashSet<FnId>,
+    /// Functions entered so far, along every path.
+    pub steps: u64,
+    /// Where following stops: past it, `exhausted` is set and the reach is incomplete.
+    step_limit: u64,
+    /// The step limit was reached: what is gathered is only part of the handler's path.
+    pub exhausted: bool,
 }
 
 /// Facts computed once per function and shared by every handler that reaches it (and, in
@@ -203,8 +220,12 @@ pub fn reach(
     cache: &mut FactsCache,
     root: FnId,
     within: Option<TextRange>,
+    step_limit: u64,
 ) -> Reach {
-    let mut out = Reach::default();
+    let mut out = Reach {
+        step_limit,
+        ..Reach::default()
+    };
     let mut stack = vec![root];
     walk(
         index,
@@ -266,8 +287,13 @@ fn walk(
     stack: &mut Vec<FnId>,
     out: &mut Reach,
 ) {
+    if out.steps >= out.step_limit {
+        out.exhausted = true;
+        return;
+    }
+    out.steps += 1;
     let inherited = inherited_from_caller.bound;
-    if !out.visited.contains(&function) {
+    if out.visited_set.insert(function) {
         out.visited.push(function);
     }
     let facts = cache.shared(index, knowledge, function);

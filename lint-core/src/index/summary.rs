@@ -604,20 +604,6 @@ pub enum ExprTree {
 }
 
 impl ExprTree {
-    /// Whether the expression uses the local `name` (as a one-segment path) anywhere.
-    pub fn mentions_local(&self, name: &str) -> bool {
-        match self {
-            ExprTree::Path { segments, .. } => segments.len() == 1 && segments[0] == name,
-            ExprTree::Call { args, .. } | ExprTree::Macro { args, .. } => {
-                args.iter().any(|arg| arg.mentions_local(name))
-            }
-            ExprTree::MethodCall { receiver, args, .. } => {
-                receiver.mentions_local(name) || args.iter().any(|arg| arg.mentions_local(name))
-            }
-            _ => false,
-        }
-    }
-
     pub fn range(&self) -> Option<TextRange> {
         match self {
             ExprTree::Call { range, .. }

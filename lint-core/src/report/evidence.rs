@@ -193,6 +193,11 @@ pub enum Evidence {
         at: Place,
         reason: String,
     },
+    /// The handler's calls were not followed to the end: more functions along its paths
+    /// than the limit.
+    PathNotFollowed {
+        limit: u64,
+    },
     /// A call that may be I/O but that the analysis could not follow.
     Unseen {
         method: String,
@@ -376,6 +381,10 @@ impl fmt::Display for Evidence {
                 };
                 write!(f, "{} at {at} bounded by {how}", call.describe())
             }
+            Evidence::PathNotFollowed { limit } => write!(
+                f,
+                "its calls were not followed to the end: more than {limit} functions along its paths (`max-path-steps`)"
+            ),
             Evidence::Unseen { method, at, why } => {
                 let why = match why {
                     Unfollowed::Unresolved(reason) => reason.clone(),

@@ -19,7 +19,10 @@ hand-written code never does):
   casts, `else if`);
 - a file larger than 4 MiB (`max-file-size` in the configuration changes it);
 - a module nested deeper than 64 levels of `mod` declarations (the file and the files it
-  declares are not analysed).
+  declares are not analysed);
+- a handler whose calls enter more than 100,000 functions along all their paths
+  (`max-path-steps` in the configuration changes it): the finding is on the handler, whose
+  four answers are `unknown`.
 
 The run goes on with every other file.
 

@@ -5,7 +5,7 @@
 //! it believes the finding is silenced, and must be told it is not.
 
 use super::lexical::MarkedComment;
-use super::{SuppressionComment, SuppressionKind};
+use super::{SuppressionComment, SuppressionKind, SuppressionProblem};
 use crate::location::{Position, TextRange};
 
 const MARKER: &str = "failfirst:";
@@ -52,22 +52,28 @@ fn read_comment(comment: MarkedComment<'_>) -> Option<SuppressionComment> {
             return None;
         }
         let mut read = parsed(&comment, SuppressionKind::Allow, &directive[word.len()..]);
-        read.problem = Some(format!(
-            "`{word}` is not a directive failfirst reads (`allow`, `disable`, `enable`), so this comment silences nothing"
-        ));
+        read.problem = Some(SuppressionProblem {
+            message: format!(
+                "`{word}` is not a directive failfirst reads (`allow`, `disable`, `enable`), so this comment silences nothing"
+            ),
+            help: "consider `// failfirst: allow(rule) reason` for one line, or `disable(rule) reason` … `enable(rule)` around a range; or removing it".to_string(),
+        });
         return Some(read);
     };
     let mut read = parsed(&comment, kind, rest);
     read.problem = if let Some(letter) = look_alike {
-        Some(format!(
-            "this comment is written with a look-alike character ({}) where failfirst expects plain letters, so it silences nothing",
-            describe_char(letter)
-        ))
+        Some(SuppressionProblem {
+            message: format!(
+                "this comment is written with a look-alike character ({}) where failfirst expects plain letters, so it silences nothing",
+                describe_char(letter)
+            ),
+            help: "consider retyping `failfirst:` and the directive in plain ASCII letters, or removing the comment".to_string(),
+        })
     } else if comment.block {
-        Some(
-            "a block comment is not read as a suppression, so this one silences nothing: write it as a line comment, `// failfirst: allow(rule) reason`"
-                .to_string(),
-        )
+        Some(SuppressionProblem {
+            message: "a block comment is not read as a suppression, so this one silences nothing".to_string(),
+            help: "consider writing it as a line comment, `// failfirst: allow(rule) reason`, or removing it".to_string(),
+        })
     } else {
         None
     };
@@ -240,7 +246,10 @@ mod tests {
             ),
         ] {
             let comment = read(text, block).unwrap_or_else(|| panic!("not read: {text}"));
-            let problem = comment.problem.unwrap_or_default();
+            let problem = comment
+                .problem
+                .map(|problem| problem.message)
+                .unwrap_or_default();
             assert!(problem.contains(expected), "{text}: {problem}");
             assert_eq!(comment.rules, ["nested-retry"], "{text}");
         }

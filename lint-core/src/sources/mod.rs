@@ -78,7 +78,14 @@ pub struct SuppressionComment {
     pub target_line: u32,
     /// Why the comment silences nothing although it looks like a suppression (a block
     /// comment, a look-alike letter, an unknown directive); `None` for a suppression.
-    pub problem: Option<String>,
+    pub problem: Option<SuppressionProblem>,
+}
+
+/// Why a comment that looks like a suppression silences nothing, and what would fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuppressionProblem {
+    pub message: String,
+    pub help: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -42,6 +42,8 @@ pub struct Judge<'a> {
     knowledge: &'a Knowledge,
     schemas: &'a Schemas,
     cache: FactsCache,
+    /// Functions a handler's path may enter before its answers are `unknown`.
+    step_limit: u64,
 }
 
 impl<'a> Judge<'a> {
@@ -63,7 +65,14 @@ impl<'a> Judge<'a> {
             knowledge,
             schemas,
             cache,
+            step_limit: crate::facts::DEFAULT_MAX_PATH_STEPS,
         }
+    }
+
+    /// Follows at most `limit` functions from each handler (`max-path-steps`).
+    pub fn with_step_limit(mut self, limit: u64) -> Self {
+        self.step_limit = limit;
+        self
     }
 
     /// The facts of every function judged so far, for a later judge of the same index.
@@ -78,7 +87,11 @@ impl<'a> Judge<'a> {
             self.schemas,
             &mut self.cache,
             handler,
+            self.step_limit,
         );
+        if path.reach.exhausted {
+            return self.not_followed(handler, &path.reach);
+        }
         let reached = &path.reach;
         let violations: Vec<Violation> = handler_checks().flat_map(|check| check(&path)).collect();
         let handler_path = handler.path(self.index);
@@ -152,6 +165,57 @@ impl<'a> Judge<'a> {
             questions,
             findings,
             path_functions,
+            reached: reached.visited.clone(),
+        }
+    }
+
+    /// A handler whose calls were not followed to the end: nothing is known of what its
+    /// path does, so every answer is `unknown`, and a `parse-error` on the handler names
+    /// the limit. What was gathered is dropped, not judged: a write seen without the key
+    /// recorded further on would be a false finding.
+    fn not_followed(&self, handler: &DiscoveredHandler, reached: &Reach) -> HandlerVerdict {
+        let unknown = Answer {
+            verdict: Verdict::Unknown,
+            evidence: vec![Evidence::PathNotFollowed {
+                limit: self.step_limit,
+            }],
+        };
+        let range = handler.range(self.index);
+        let rule = &crate::rules::parse_error::RULE;
+        let finding = Finding {
+            rule: rule.name,
+            level: rule.default_level,
+            file: self
+                .index
+                .file(handler.file(self.index))
+                .display_path
+                .clone(),
+            line: range.start.line.max(1),
+            column: range.start.column.max(1),
+            end_line: range.start.line.max(1),
+            end_column: range.start.column.max(1),
+            message: format!(
+                "failfirst stopped following the calls of `{}` after entering {} functions along its paths (the `max-path-steps` limit): its answers are unknown",
+                handler.name(self.index),
+                self.step_limit
+            ),
+            help: Some(
+                "a generated call graph where each function calls many others has more paths than can be followed; raise `max-path-steps` in the configuration to follow them all".to_string(),
+            ),
+            handler: Some(handler.path(self.index)),
+            handlers: vec![handler.path(self.index)],
+            chain: Vec::new(),
+            suppressed: None,
+        };
+        HandlerVerdict {
+            questions: Questions {
+                q1_idempotent: unknown.clone(),
+                q2_retry_safe: unknown.clone(),
+                q3_downstream_uncertainty: unknown.clone(),
+                q4_deadline: unknown,
+            },
+            findings: vec![finding],
+            path_functions: Vec::new(),
             reached: reached.visited.clone(),
         }
     }

@@ -7,7 +7,7 @@ use crate::index::{AttrArg, AttrSummary, WorkspaceIndex};
 use crate::location::TextRange;
 use crate::report::{Finding, FindingId, Suppressed};
 use crate::rules::{find_rule, unused_suppression};
-use crate::sources::SuppressionKind;
+use crate::sources::{SuppressionKind, SuppressionProblem};
 
 struct Suppression {
     /// The file it is written in, as findings name it.
@@ -22,7 +22,7 @@ struct Suppression {
     used: bool,
     /// Why it silences nothing whatever it names (a block comment, a look-alike letter, an
     /// `enable` with no `disable` to close).
-    problem: Option<String>,
+    problem: Option<SuppressionProblem>,
 }
 
 fn is_failfirst_allow(attr: &AttrSummary) -> bool {
@@ -115,10 +115,16 @@ fn collect(index: &WorkspaceIndex) -> Vec<Suppression> {
                     if closes || comment.rules.is_empty() {
                         continue;
                     }
-                    problem = Some(format!(
-                        "`enable({})` closes no `disable` of that rule above it, so it does nothing",
-                        comment.rules.join(", ")
-                    ));
+                    problem = Some(SuppressionProblem {
+                        message: format!(
+                            "`enable({})` closes no `disable` of that rule above it, so it does nothing",
+                            comment.rules.join(", ")
+                        ),
+                        help: format!(
+                            "consider `// failfirst: disable({}) reason` where the range should start, or removing this `enable`",
+                            comment.rules.join(", ")
+                        ),
+                    });
                 }
                 SuppressionKind::Enable => {}
                 _ => {}
@@ -231,7 +237,7 @@ pub fn apply(index: &WorkspaceIndex, findings: &mut [Finding]) -> Vec<Finding> {
             .filter(|rule| find_rule(rule).is_none())
             .collect();
         let message = if let Some(problem) = &suppression.problem {
-            problem.clone()
+            problem.message.clone()
         } else if suppression.rules.is_empty() {
             "suppression names no rule: write `allow(rule-name) reason`".to_string()
         } else if let Some(rule) = unknown.first() {
@@ -265,8 +271,8 @@ pub fn apply(index: &WorkspaceIndex, findings: &mut [Finding]) -> Vec<Finding> {
             end_line: suppression.anchor.end.line,
             end_column: suppression.anchor.end.column,
             message,
-            help: Some(if suppression.problem.is_some() {
-                "consider writing it as `// failfirst: allow(rule) reason` in plain ASCII, or removing it".to_string()
+            help: Some(if let Some(problem) = &suppression.problem {
+                problem.help.clone()
             } else if suppression.reason.is_none() && !suppression.rules.is_empty() {
                 "consider saying why after the rule list: `// failfirst: allow(rule) why it is fine here`".to_string()
             } else {
