@@ -438,6 +438,8 @@ pub(crate) fn typing_hints(knowledge: &Knowledge) -> TypingHints {
     }
 }
 
+// The run's settings, each one argument: a struct of two limits would only be unpacked here.
+#[allow(clippy::too_many_arguments)]
 fn analyze_batch(
     crates: &[CrateInput],
     pool: Option<&rayon::ThreadPool>,
