@@ -52,7 +52,7 @@ def crate(root, name, files, config=None):
 
 
 def method_chain(root, n):
-    """One expression: `a.clone().clone()…`, n calls long (the limit is 30,000)."""
+    """One expression: `a.clone().clone()…`, n calls long (the limit is 30,000: the largest size stays under it)."""
     crate(root, "chain", [("generated", "pub fn f() { let _ = a%s; }\n" % (".clone()" * n))])
 
 
@@ -137,12 +137,12 @@ def exclude_globs(root, n):
 
 # name -> (generator, sizes, what the size counts)
 CASES = {
-    "method-chain": (method_chain, [3_750, 7_500, 15_000, 30_000], "calls in one chain"),
+    "method-chain": (method_chain, [3_600, 7_200, 14_400, 28_800], "calls in one chain"),
     "route-chain": (route_chain, [2_500, 5_000, 10_000, 20_000], "routes in one router"),
     "deep-nesting": (deep_nesting, [50, 100, 200, 400], "expressions 240 deep"),
     "big-file": (big_file, [1_000, 2_000, 4_000, 8_000], "functions in one file"),
     "wide-workspace": (wide_workspace, [50, 100, 200, 400], "crates"),
-    "exclude-globs": (exclude_globs, [12_500, 25_000, 50_000, 100_000], "globs in `exclude`"),
+    "exclude-globs": (exclude_globs, [1_250, 2_500, 5_000, 10_000], "globs in `exclude`"),
 }
 
 
