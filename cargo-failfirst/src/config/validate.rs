@@ -337,6 +337,7 @@ fn extend_clients(
                 methods,
                 declared: true,
                 default_timeout_ms: client.default_timeout_ms,
+                service: None,
             });
         }
     }

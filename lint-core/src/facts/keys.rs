@@ -130,7 +130,7 @@ pub(super) fn mark_tables_used_as_keys(
                 && !other.tables().iter().any(|table| tables.contains(table))
         }) || downstream
             .iter()
-            .any(|call| call.idempotent == Some(false) && between(&call.range));
+            .any(|call| call.idempotent() == Some(false) && between(&call.range));
         if work_between {
             marked.extend([read_at, record_at]);
         }

@@ -47,8 +47,11 @@ pub struct DownstreamCall {
     pub kind: DownstreamKind,
     /// The API called, as written in full: `reqwest::Client::post`.
     pub api: String,
-    /// `None` when the analysis cannot tell.
-    pub idempotent: Option<bool>,
+    /// Whether sending it twice is harmless, as the library's record, the team's
+    /// configuration or the gRPC contract says; `None` when none says. An HTTP request's
+    /// comes from its method instead ([`DownstreamCall::idempotent`]), so it is `None`
+    /// for them.
+    pub declared_idempotence: Option<bool>,
     /// An idempotency key travels with the call (header, metadata or message field).
     pub has_key: bool,
     pub bound: Bound,
@@ -73,6 +76,18 @@ pub struct CallerDecides {
 }
 
 impl DownstreamCall {
+    /// Whether sending it twice is harmless; `None` when the analysis cannot tell. An HTTP
+    /// request is by its method (`GET`, `PUT`, `DELETE` …), or when its URL names a
+    /// delete (a `POST` to `/files/{id}/purge`); any other call as it was declared.
+    pub fn idempotent(&self) -> Option<bool> {
+        match &self.kind {
+            DownstreamKind::Http { method, url_action } => method.as_deref().map(|method| {
+                knowledge::IDEMPOTENT_HTTP_METHODS.contains(&method) || url_action.is_some()
+            }),
+            _ => self.declared_idempotence,
+        }
+    }
+
     /// The call as a caller that gives `arguments` makes it: a constant HTTP method decides
     /// the method, and an absent key leaves it unkeyed. What the caller does not say leaves
     /// the facts as they are.
@@ -85,10 +100,6 @@ impl DownstreamCall {
                         DownstreamKind::Http { url_action, .. } => url_action.clone(),
                         _ => None,
                     };
-                    call.idempotent = Some(
-                        knowledge::IDEMPOTENT_HTTP_METHODS.contains(&http_method.as_str())
-                            || url_action.is_some(),
-                    );
                     call.kind = DownstreamKind::Http {
                         method: Some(http_method),
                         url_action,
@@ -145,6 +156,12 @@ pub enum DownstreamKind {
     DeclaredClient {
         api: String,
     },
+    /// A call of a library's client that is not an HTTP request as its user writes it: an
+    /// e-mail sent over SMTP, an object put in a store.
+    Service {
+        service: String,
+        method: String,
+    },
 }
 
 impl DownstreamKind {
@@ -162,6 +179,7 @@ impl DownstreamKind {
             DownstreamKind::Grpc { method, .. } => format!("gRPC `{method}`"),
             DownstreamKind::Publish { label } => label.clone(),
             DownstreamKind::DeclaredClient { api } => format!("`{api}`"),
+            DownstreamKind::Service { service, method } => format!("{service} `{method}`"),
         }
     }
 }

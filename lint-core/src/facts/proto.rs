@@ -207,7 +207,7 @@ impl GrpcContracts {
             return call;
         };
         if let Some(idempotent) = declared.level.idempotent() {
-            call.idempotent = Some(idempotent);
+            call.declared_idempotence = Some(idempotent);
         }
         call.has_key = *key_outside_messages
             || messages

@@ -309,7 +309,7 @@ fn a_method_given_by_the_caller_is_left_to_the_caller() {
     );
     assert_eq!(facts.downstream.len(), 1, "{facts:#?}");
     let call = &facts.downstream[0];
-    assert_eq!(call.idempotent, None, "{call:#?}");
+    assert_eq!(call.idempotent(), None, "{call:#?}");
     let param = given::ParamRef {
         position: 1,
         field: None,
@@ -323,7 +323,7 @@ fn a_method_given_by_the_caller_is_left_to_the_caller() {
         },
     ];
     let settled = call.settled(&post);
-    assert_eq!(settled.idempotent, Some(false), "{settled:#?}");
+    assert_eq!(settled.idempotent(), Some(false), "{settled:#?}");
     assert_eq!(
         settled.kind,
         DownstreamKind::Http {

@@ -2,8 +2,9 @@
 //! library is a change here plus a fixture.
 //!
 //! A library the facts read calls of is a record in its own file: `http/` (reqwest, ureq,
-//! surf; hyper's direct clients), `grpc/` (tonic), `brokers/` (rdkafka, async-nats, lapin,
-//! redis streams), `retry/` (backoff, backon, tokio-retry, retry, again), `sql/` (sqlx,
+//! surf, activitypub_federation, the Svix SDK; hyper's direct clients), `grpc/` (tonic), `brokers/`
+//! (rdkafka, async-nats, lapin, redis streams), `mail/` (lettre), `storage/`
+//! (object_store), `retry/` (backoff, backon, tokio-retry, retry, again), `sql/` (sqlx,
 //! diesel, sea-orm, tokio-postgres), `kv/` (Redis). The words no single library owns —
 //! frameworks' routing, deadlines, hand-written retry loops, Rust's own conventions — are
 //! tables in this module; the words of state (inbox tables, outcomes) are in `state.rs`.
@@ -22,9 +23,11 @@ pub mod brokers;
 pub mod grpc;
 pub mod http;
 pub mod kv;
+pub mod mail;
 pub mod retry;
 mod runtime;
 pub mod sql;
+pub mod storage;
 
 use crate::vocab::Framework;
 
@@ -73,6 +76,18 @@ impl ClientBounds {
     pub fn is_retrying_middleware(&self, name: &str) -> bool {
         self.retrying_middleware.iter().any(|known| known == name)
     }
+}
+
+/// Clients whose methods are downstream calls by themselves, from every record that has
+/// some: hyper's, activitypub_federation's object ids, the Svix SDK's resources,
+/// lettre's mail transports, object_store's stores.
+pub fn direct_clients() -> Vec<DirectClient> {
+    let mut clients = http::hyper::clients();
+    clients.extend(http::activitypub_federation::clients());
+    clients.extend(http::svix::clients());
+    clients.extend(mail::lettre::clients());
+    clients.extend(storage::object_store::clients());
+    clients
 }
 
 /// A path as records write it: `["reqwest", "Client"]`.
@@ -318,6 +333,9 @@ pub const TRANSPARENT_METHODS: &[&str] = &[
     "unwrap_or_default",
     "to_owned",
     "into_inner",
+    // `OnceLock`/`OnceCell`: `MAILER.get_or_init(|| ..)` is the value the cell holds.
+    "get_or_init",
+    "get_or_try_init",
 ];
 
 /// Methods of `Result` and `Option` that convert or annotate the error and keep the value on

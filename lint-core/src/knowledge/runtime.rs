@@ -77,6 +77,11 @@ pub struct DirectClient {
     pub declared: bool,
     /// A bound the client applies by itself when built without a timeout, in milliseconds.
     pub default_timeout_ms: Option<u64>,
+    /// What its calls are when they are not HTTP requests: `SMTP` (lettre's transports),
+    /// `object store` (object_store's stores). The evidence names a call `SMTP \`send\``.
+    /// `None` for HTTP clients (hyper's) and for the team's declared wrappers, named by
+    /// their API path.
+    pub service: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,7 +107,7 @@ impl Knowledge {
             retry_libraries: super::retry::builtin(),
             sql_libraries: super::sql::builtin(),
             key_value_stores: super::kv::builtin(),
-            direct_clients: http::hyper::clients(),
+            direct_clients: super::direct_clients(),
             deadline_headers: DEADLINE_HEADERS
                 .iter()
                 .map(|name| name.to_string())
@@ -258,7 +263,7 @@ mod tests {
     #[test]
     fn the_builtin_tables_are_the_const_ones() {
         let knowledge = Knowledge::builtin();
-        assert_eq!(knowledge.direct_clients.len(), http::hyper::clients().len());
+        assert_eq!(knowledge.direct_clients, super::super::direct_clients());
         assert!(knowledge.is_deadline_header("GRPC-TIMEOUT"));
         assert!(knowledge.is_deadline_type("Deadline"));
         assert!(!knowledge.is_deadline_type("Instant"));
@@ -276,6 +281,7 @@ mod tests {
             methods: Vec::new(),
             declared: true,
             default_timeout_ms: None,
+            service: None,
         });
         assert!(knowledge
             .direct_client(&written("my_payments::api::Client"))

@@ -47,7 +47,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
     path.reach
         .calls
         .iter()
-        .filter(|reached| reached.call.idempotent == Some(false))
+        .filter(|reached| reached.call.idempotent() == Some(false))
         .filter_map(|reached| {
             let writes_in = |transaction: &crate::facts::TransactionId| {
                 path.reach.accesses.iter().any(|access| {

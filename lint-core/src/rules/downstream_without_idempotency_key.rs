@@ -55,7 +55,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
     path.reach
         .calls
         .iter()
-        .filter(|reached| reached.call.idempotent == Some(false) && !reached.call.has_key)
+        .filter(|reached| reached.call.idempotent() == Some(false) && !reached.call.has_key)
         .map(|reached| Violation {
             rule: &RULE,
             questions: None,

@@ -286,7 +286,7 @@ pub(crate) fn is_work(path: &HandlerPath, after: &Order, before: &Order) -> bool
         .reach
         .calls
         .iter()
-        .any(|reached| reached.call.idempotent == Some(false) && between(&reached.order))
+        .any(|reached| reached.call.idempotent() == Some(false) && between(&reached.order))
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ result: `.header("Idempotency-Key", &key)`.
 };
 
 fn unkeyed_mutation(reached: &ReachedCall) -> bool {
-    reached.call.idempotent == Some(false) && !reached.call.has_key
+    reached.call.idempotent() == Some(false) && !reached.call.has_key
 }
 
 pub fn check(path: &HandlerPath) -> Vec<Violation> {

@@ -52,14 +52,14 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
         .reach
         .calls
         .iter()
-        .filter(|reached| reached.call.idempotent != Some(true))
+        .filter(|reached| reached.call.idempotent() != Some(true))
         .filter_map(reacted_definitely)
         .collect();
     found.extend(
         path.reach
             .calls
             .iter()
-            .filter(|reached| reached.call.idempotent != Some(true))
+            .filter(|reached| reached.call.idempotent() != Some(true))
             .filter(|reached| reached.reaction.is_none() && reached.error_propagated)
             .filter_map(|reached| failed_after_a_committed_write(path, reached)),
     );

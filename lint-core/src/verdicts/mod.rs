@@ -587,7 +587,7 @@ impl<'a> Judge<'a> {
         let unknown = reached
             .calls
             .iter()
-            .filter(|call| call.call.idempotent.is_none())
+            .filter(|call| call.call.idempotent().is_none())
             .map(|call| Evidence::UnknownIdempotency {
                 call: call.call.kind.clone(),
                 api: call.call.api.clone(),
@@ -609,7 +609,7 @@ impl<'a> Judge<'a> {
                     .map(|call| Evidence::SafeCall {
                         call: call.call.kind.clone(),
                         at: self.place(call.function, call.call.statement.start.line),
-                        idempotent: call.call.idempotent == Some(true),
+                        idempotent: call.call.idempotent() == Some(true),
                     })
                     .collect()
             },

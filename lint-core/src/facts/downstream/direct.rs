@@ -1,7 +1,7 @@
 //! Clients whose methods send by themselves (no request builder): hyper's, and the
 //! wrappers a team declares in its configuration, as the same records.
 
-use super::{carries_key, mentions_key_name, workspace_type_path};
+use super::{carries_key, workspace_type_path};
 use crate::facts::deadlines::client_construction;
 use crate::facts::{Bound, DownstreamCall, DownstreamKind};
 use crate::index::{CallSite, CallTarget, CompactString, FnId, ValueExpr, WorkspaceIndex};
@@ -45,7 +45,16 @@ pub(super) fn direct_http(
         client_method,
         api,
         construction.bound,
-        mentions_key_name(knowledge, &call.arg_mentions),
+        // The key may travel in an options value built before the call
+        // (`Some(MessageCreateOptions { idempotency_key: .. })`).
+        carries_key(
+            index,
+            knowledge,
+            function,
+            &call.arg_mentions,
+            call.range.start,
+            2,
+        ),
     ))
 }
 
@@ -61,16 +70,19 @@ pub(super) fn client_call(
     DownstreamCall {
         range: call.range,
         statement: call.statement,
-        kind: if client.declared {
-            DownstreamKind::DeclaredClient { api: api.clone() }
-        } else {
-            DownstreamKind::Http {
+        kind: match (&client.service, client.declared) {
+            (_, true) => DownstreamKind::DeclaredClient { api: api.clone() },
+            (Some(service), false) => DownstreamKind::Service {
+                service: service.clone(),
+                method: client_method.name.clone(),
+            },
+            (None, false) => DownstreamKind::Http {
                 method: client_method.http_method.clone(),
                 url_action: None,
-            }
+            },
         },
         api,
-        idempotent: client_method.idempotent,
+        declared_idempotence: client_method.idempotent,
         has_key,
         bound,
         retried_by_client: false,

@@ -39,7 +39,7 @@ pub(super) fn sending_function(
     Some(DownstreamCall {
         range: call.range,
         statement: call.statement,
-        idempotent: Some(is_idempotent(http_method.as_deref().unwrap_or_default())),
+        declared_idempotence: None,
         kind: DownstreamKind::Http {
             method: http_method,
             url_action: None,
@@ -332,7 +332,7 @@ fn request(
     Some(DownstreamCall {
         range: call.range,
         statement: call.statement,
-        idempotent: http_method.as_deref().map(is_idempotent),
+        declared_idempotence: None,
         kind: DownstreamKind::Http {
             method: http_method,
             url_action: None,
@@ -386,7 +386,7 @@ fn started_by_function(
     DownstreamCall {
         range: call.range,
         statement: call.statement,
-        idempotent: http_method.as_deref().map(is_idempotent),
+        declared_idempotence: None,
         kind: DownstreamKind::Http {
             method: http_method,
             url_action: None,
@@ -483,7 +483,7 @@ fn execute(
     Some(DownstreamCall {
         range: call.range,
         statement: call.statement,
-        idempotent: http_method.as_deref().map(is_idempotent),
+        declared_idempotence: None,
         kind: DownstreamKind::Http {
             method: http_method,
             url_action: None,
@@ -521,7 +521,7 @@ fn unknown_client(
     Some(DownstreamCall {
         range: call.range,
         statement: call.statement,
-        idempotent: Some(is_idempotent(&http_method)),
+        declared_idempotence: None,
         kind: DownstreamKind::Http {
             method: Some(http_method),
             url_action: None,
@@ -615,10 +615,6 @@ fn fixed_default(default: &DefaultTimeout) -> Bound {
     }
 }
 
-pub(super) fn is_idempotent(http_method: &str) -> bool {
-    IDEMPOTENT_HTTP_METHODS.contains(&http_method)
-}
-
 /// A request whose URL names a delete (`post(format!("{}internal/delete?alias={}", ..))`):
 /// the action is recorded, and a `POST` to it is idempotent, as a `DELETE` is
 /// ([`crate::knowledge::http::DELETING_URL_ACTIONS`]). The URL is the first argument of the
@@ -660,9 +656,6 @@ pub(super) fn read_url_action(
         return;
     };
     *url_action = Some(action);
-    if call.idempotent == Some(false) {
-        call.idempotent = Some(true);
-    }
 }
 
 /// The text of a URL given as a call's first argument: a literal, a `format!` template, or

@@ -35,12 +35,16 @@ pub(super) fn method_on_client(
             .map(|publisher| (broker, publisher))
     });
     if let Some((broker, publisher)) = publisher {
+        let default_bound = broker.default_timeout.as_ref().map(|default| Bound::Fixed {
+            what: default.what.clone(),
+            ms: default.ms,
+        });
         let construction = client_construction(
             index,
             function,
             receiver,
             call.range.start,
-            None,
+            default_bound.clone(),
             &broker.bounds,
         );
         return Some(DownstreamCall {
@@ -50,7 +54,7 @@ pub(super) fn method_on_client(
                 label: publisher.label.clone(),
             },
             api: format!("{}::{method}", type_path.join("::")),
-            idempotent: Some(false),
+            declared_idempotence: Some(false),
             has_key: carries_key(
                 index,
                 knowledge,
@@ -59,9 +63,13 @@ pub(super) fn method_on_client(
                 call.range.start,
                 2,
             ),
+            // A producer whose construction is out of sight is still bounded by its
+            // library's default, where it has one.
             bound: match construction.bound {
                 Bound::Fixed { .. } | Bound::Propagated(_) => construction.bound,
-                _ => Bound::Unbounded(format!("nothing bounds the {}", publisher.label)),
+                _ => default_bound.unwrap_or_else(|| {
+                    Bound::Unbounded(format!("nothing bounds the {}", publisher.label))
+                }),
             },
             retried_by_client: false,
             depends: Default::default(),
@@ -187,7 +195,7 @@ pub(super) fn method_on_client(
             key_outside_messages,
         },
         api: format!("{}::{method}", type_path.join("::")),
-        idempotent: Some(library.reads(method)),
+        declared_idempotence: Some(library.reads(method)),
         has_key,
         bound,
         retried_by_client: false,

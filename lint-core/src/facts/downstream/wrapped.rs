@@ -3,7 +3,6 @@
 //! timeout and a key header are read from the helper, the method from the caller's
 //! argument when the helper starts the request with the method it is given.
 
-use super::http::is_idempotent;
 use super::{http_method_named, mentions_key_name, method_parameter};
 use crate::facts::deadlines::client_construction;
 use crate::facts::given::{self, Given};
@@ -197,7 +196,7 @@ pub(super) fn built_elsewhere(
     Some(DownstreamCall {
         range: call.range,
         statement: call.statement,
-        idempotent: http_method.as_deref().map(is_idempotent),
+        declared_idempotence: None,
         kind: DownstreamKind::Http {
             method: http_method,
             url_action: None,

@@ -301,7 +301,7 @@ impl Reader<'_> {
         // first reply back.
         if let Some(call) = local.init_range.and_then(|init| {
             self.downstream.iter().find(|call| {
-                init.contains_range(&call.range) && call.idempotent != Some(true) && !call.has_key
+                init.contains_range(&call.range) && call.idempotent() != Some(true) && !call.has_key
             })
         }) {
             return ValueOrigin::Fresh(format!(

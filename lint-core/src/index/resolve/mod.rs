@@ -62,15 +62,22 @@ impl TypingHints {
     }
 
     /// The type a method of a value of type `path` returns, when `path` is a builder.
+    /// A type may build several others, each by its own finisher (an SDK client hands out
+    /// one client per resource: `svix.message()`, `svix.endpoint()`): the hint whose
+    /// finisher is `method` decides, else any hint of the type keeps it.
     fn through_builder(&self, path: &[CompactString], method: &str) -> Option<TypeTarget> {
-        let hint = self.builders.iter().find(|hint| {
+        let mut hints = self.builders.iter().filter(|hint| {
             hint.builder.len() == path.len()
                 && hint
                     .builder
                     .iter()
                     .zip(path)
                     .all(|(known, segment)| known == segment)
-        })?;
+        });
+        let first = hints.clone().next()?;
+        let hint = hints
+            .find(|hint| hint.finishers.iter().any(|finisher| finisher == method))
+            .unwrap_or(first);
         let built = if hint.finishers.iter().any(|finisher| finisher == method) {
             &hint.builds
         } else {

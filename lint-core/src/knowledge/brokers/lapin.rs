@@ -19,5 +19,6 @@ pub fn record() -> Broker {
             receive_methods: words(&["next"]),
         },
         bounds: bounds_with_keys(&[]),
+        default_timeout: None,
     }
 }

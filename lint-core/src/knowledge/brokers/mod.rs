@@ -4,9 +4,11 @@
 
 pub mod async_nats;
 pub mod lapin;
+pub mod omniqueue;
 pub mod rdkafka;
 pub mod redis_streams;
 
+use super::http::DefaultTimeout;
 use super::{words, ClientBounds};
 
 /// Every broker the analysis knows of, in the order consumers are matched.
@@ -16,6 +18,7 @@ pub fn builtin() -> Vec<Broker> {
         lapin::record(),
         async_nats::record(),
         redis_streams::record(),
+        omniqueue::record(),
     ]
 }
 
@@ -27,6 +30,10 @@ pub struct Broker {
     pub consumer: Consumer,
     /// What bounds a publish, where the producer is built.
     pub bounds: ClientBounds,
+    /// What bounds a publish when the producer is built without a bound: librdkafka gives
+    /// up on a delivery after its `message.timeout.ms`, 300 s unless configured. `None`
+    /// when nothing does.
+    pub default_timeout: Option<DefaultTimeout>,
 }
 
 /// A producer type and the methods that publish with it.

@@ -1,8 +1,11 @@
 //! Kafka through rdkafka: `FutureProducer::send`, producers configured by key and value
-//! (`ClientConfig::new().set("message.timeout.ms", "5000")` bounds each delivery), and
+//! (`ClientConfig::new().set("message.timeout.ms", "5000")` bounds each delivery; left
+//! unset, librdkafka fails a delivery after 300 s, whatever the queue timeout given to
+//! `send` — `Timeout::Never` only waits for room in the local queue), and
 //! `StreamConsumer`/`BaseConsumer` loops over `recv()`, `poll()` or `stream()`.
 
 use super::{bounds_with_keys, words, Broker, Consumer, Publisher};
+use crate::knowledge::http::DefaultTimeout;
 
 pub fn record() -> Broker {
     let producer = |type_name: &str, methods: &[&str]| Publisher {
@@ -25,5 +28,9 @@ pub fn record() -> Broker {
             receive_methods: words(&["recv", "poll", "stream", "next"]),
         },
         bounds: bounds_with_keys(&["message.timeout.ms", "delivery.timeout.ms"]),
+        default_timeout: Some(DefaultTimeout {
+            what: "librdkafka's 300 s default `message.timeout.ms`".to_string(),
+            ms: Some(300_000),
+        }),
     }
 }

@@ -14,5 +14,6 @@ pub fn record() -> Broker {
             receive_methods: Vec::new(),
         },
         bounds: bounds_with_keys(&[]),
+        default_timeout: None,
     }
 }

@@ -28,6 +28,7 @@ pub fn clients() -> Vec<DirectClient> {
         ],
         declared: false,
         default_timeout_ms: None,
+        service: None,
     })
     .collect()
 }

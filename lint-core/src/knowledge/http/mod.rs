@@ -6,16 +6,24 @@
 //! The facts interpret these records and name no library: supporting another client is a
 //! record here plus a fixture.
 
+pub mod activitypub_federation;
 pub mod hyper;
 pub mod reqwest;
 pub mod surf;
+pub mod svix;
 pub mod ureq;
 
 use super::{ClientBounds, Path};
 
 /// Every HTTP library the analysis knows of, in the order their records are read.
 pub fn builtin() -> Vec<HttpLibrary> {
-    vec![reqwest::record(), ureq::record(), surf::record()]
+    vec![
+        reqwest::record(),
+        ureq::record(),
+        surf::record(),
+        activitypub_federation::record(),
+        svix::record(),
+    ]
 }
 
 /// Actions a URL names that delete what it names (`POST /internal/delete?alias=x`,
