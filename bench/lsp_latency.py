@@ -4,15 +4,18 @@
 
 Usage:
     cargo build --release -p cargo-failfirst
-    RUSTUP_TOOLCHAIN=stable python3 bench/lsp_latency.py SERVICE_ROOT [--edits 300]
+    RUSTUP_TOOLCHAIN=stable python3 bench/lsp_latency.py SERVICE_ROOT [--edits 300] [--pause MS]
 
 The server (target/release/cargo-failfirst) is started on SERVICE_ROOT, analyses the whole
 workspace once, then a handler file is opened and edited: each edit adds or removes a
 statement inside the body of the file's first handler (typing in a handler), one after the
 other, waiting for each publication. It prints p50/p95/p99, the first analysis's time, the
-server's resident memory (now and at its peak) and the load of the machine before and
-after, as bench/README.md records them. A script, not a timed test: the figures depend on
-the machine and what else runs on it.
+server's CPU time per edit (every thread counted: the figure the machine's load does not
+change), its resident memory (now and at its peak) and the load of the machine before and
+after, as bench/README.md records them. `--pause MS` waits that long after each
+publication, as a typist does between keystrokes: the server settles the rest of the
+workspace in the pauses, and an edit may then wait for the handler being settled. A script,
+not a timed test: the figures depend on the machine and what else runs on it.
 """
 
 import argparse
@@ -90,6 +93,12 @@ class Server:
             if wanted(message):
                 return at, message
 
+    def cpu_seconds(self):
+        """The server's CPU time so far, every thread counted (user and system)."""
+        with open(f"/proc/{self.process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def memory_kib(self):
         fields = {}
         with open(f"/proc/{self.process.pid}/status") as status:
@@ -128,6 +137,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("root", type=Path)
     parser.add_argument("--edits", type=int, default=300)
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="milliseconds to wait after each publication before the next edit (a typist's "
+        "pace: the server settles the rest of the workspace in the pauses)",
+    )
     parser.add_argument(
         "--binary",
         default=str(Path(__file__).resolve().parent.parent / "target/release/cargo-failfirst"),
@@ -173,7 +189,10 @@ def main():
     )
 
     latencies = []
+    cpu_before = server.cpu_seconds()
     for version in range(1, args.edits + 1):
+        if args.pause:
+            time.sleep(args.pause / 1000)
         edited = list(lines)
         if version % 2 == 1:
             edited.insert(body, f"{indent}let _failfirst_bench = {version};")
@@ -191,6 +210,7 @@ def main():
             and m["params"].get("version") == version
         )
         latencies.append((at - sent) * 1000)
+    cpu_per_edit = (server.cpu_seconds() - cpu_before) * 1000 / args.edits
     rss, peak = server.memory_kib()
     server.request("shutdown", None)
     server.notify("exit", None)
@@ -199,11 +219,17 @@ def main():
 
     print(f"service: {root} ({handler_count} handlers)")
     print(f"edited: {path.relative_to(root)} in {handler['path']} (line {body + 1})")
+    if args.pause:
+        print(f"pause after each publication: {args.pause:.0f} ms")
     print(f"first analysis: {first_analysis:.2f} s")
     print(
         f"didChange -> publishDiagnostics over {len(latencies)} edits: "
         f"p50 {percentile(latencies, 0.50):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms, "
         f"p99 {percentile(latencies, 0.99):.1f} ms, max {max(latencies):.1f} ms"
+    )
+    print(
+        f"server CPU time per edit: {cpu_per_edit:.1f} ms (all threads; what the load does "
+        "not change)"
     )
     print(f"resident memory after the edits: {rss / 1024:.0f} MiB (peak {peak / 1024:.0f} MiB)")
     print(

@@ -79,8 +79,10 @@ impl Encoding {
 /// The text of files, for converting columns: the editor's buffers first, then the disk.
 /// A file read from the disk is kept, its lines found, from one publication to the next
 /// until its size or time of modification changes; it is looked at once per publication.
+/// Where the lines of an editor's buffer start is found once per publication.
 pub struct Texts<'a> {
     open: &'a HashMap<PathBuf, (String, i32)>,
+    open_lines: HashMap<PathBuf, Vec<usize>>,
     disk: &'a mut DiskTexts,
     looked_at: HashSet<PathBuf>,
 }
@@ -106,25 +108,33 @@ struct Lines {
 
 impl Lines {
     fn of(text: String) -> Lines {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
+        let starts = line_starts(&text);
         Lines { text, starts }
     }
 
     /// Line `line` (0-based), without its end of line; as `str::lines` would give it.
     fn line(&self, line: usize) -> Option<&str> {
-        let start = *self.starts.get(line)?;
-        let end = self
-            .starts
-            .get(line + 1)
-            .map_or(self.text.len(), |next| next - 1);
-        if start == self.text.len() {
-            // After a final line break, or an empty text: `lines` gives no empty last line.
-            return None;
-        }
-        Some(self.text[start..end].trim_end_matches('\r'))
+        line_at(&self.text, &self.starts, line)
     }
+}
+
+/// Where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect()
+}
+
+/// Line `line` (0-based) of `text`, whose lines start at `starts`, without its end of line;
+/// as `str::lines` would give it.
+fn line_at<'t>(text: &'t str, starts: &[usize], line: usize) -> Option<&'t str> {
+    let start = *starts.get(line)?;
+    let end = starts.get(line + 1).map_or(text.len(), |next| next - 1);
+    if start == text.len() {
+        // After a final line break, or an empty text: `lines` gives no empty last line.
+        return None;
+    }
+    Some(text[start..end].trim_end_matches('\r'))
 }
 
 fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
@@ -136,6 +146,7 @@ impl<'a> Texts<'a> {
     pub fn new(open: &'a HashMap<PathBuf, (String, i32)>, disk: &'a mut DiskTexts) -> Self {
         Texts {
             open,
+            open_lines: HashMap::new(),
             disk,
             looked_at: HashSet::new(),
         }
@@ -145,10 +156,11 @@ impl<'a> Texts<'a> {
     pub fn line(&mut self, path: &Path, line: u32) -> Option<&str> {
         let index = line.checked_sub(1)? as usize;
         if let Some((text, _)) = self.open.get(path) {
-            return text
-                .lines()
-                .nth(index)
-                .map(|line| line.trim_end_matches('\r'));
+            let starts = self
+                .open_lines
+                .entry(path.to_path_buf())
+                .or_insert_with(|| line_starts(text));
+            return line_at(text, starts, index);
         }
         if !self.looked_at.contains(path) {
             self.looked_at.insert(path.to_path_buf());
@@ -217,17 +229,46 @@ pub fn diagnostics(
         .map(|handler| (handler.path.as_str(), handler.route.to_string()))
         .collect();
     let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
+    let mut places = Places::default();
     for finding in &report.findings {
         if finding.suppressed.is_some() || finding.level == Level::Allow {
             continue;
         }
         let path = path_of(root, &finding.file);
-        let diagnostic = diagnostic(finding, &path, root, texts, encoding, docs, &routes);
+        let diagnostic = diagnostic(
+            finding,
+            &path,
+            root,
+            texts,
+            encoding,
+            docs,
+            &routes,
+            &mut places,
+        );
         by_file.entry(path).or_default().push(diagnostic);
     }
     by_file
 }
 
+/// The files of the report's call chains, on the disk and as URIs: a few files, named by
+/// many steps.
+#[derive(Default)]
+struct Places {
+    files: HashMap<String, (PathBuf, Option<Url>)>,
+}
+
+impl Places {
+    fn of(&mut self, root: &Path, file: &str) -> &(PathBuf, Option<Url>) {
+        self.files.entry(file.to_string()).or_insert_with(|| {
+            let path = path_of(root, file);
+            let uri = Url::from_file_path(&path).ok();
+            (path, uri)
+        })
+    }
+}
+
+// Each argument is one of the conversion's inputs; a struct would only be unpacked here.
+#[allow(clippy::too_many_arguments)]
 fn diagnostic(
     finding: &Finding,
     path: &Path,
@@ -236,6 +277,7 @@ fn diagnostic(
     encoding: Encoding,
     docs: &RuleDocs,
     routes: &HashMap<&str, String>,
+    places: &mut Places,
 ) -> Diagnostic {
     let start = texts.position(path, finding.line, finding.column, encoding);
     let mut end = texts.position(path, finding.end_line, finding.end_column, encoding);
@@ -268,9 +310,9 @@ fn diagnostic(
         .chain
         .iter()
         .filter_map(|step| {
-            let step_path = path_of(root, &step.file);
-            let uri = Url::from_file_path(&step_path).ok()?;
-            let at = texts.position(&step_path, step.line, 1, encoding);
+            let (step_path, uri) = places.of(root, &step.file);
+            let uri = uri.clone()?;
+            let at = texts.position(step_path, step.line, 1, encoding);
             Some(DiagnosticRelatedInformation {
                 location: Location::new(uri, Range::new(at, at)),
                 message: format!("through {}", step.function),

@@ -5,17 +5,20 @@
 //!
 //! Debouncing: tasks that arrive while a round runs are taken together by the next round,
 //! the last text of each file winning; a round starts as soon as the previous one ends, so
-//! a change waits at most for the round in progress. After a round has published, the
-//! handlers the edit may have changed from outside their path are judged again while no
-//! task waits, and what changed is published then.
+//! a change waits at most for the round in progress. Once the editor has been quiet for
+//! [`QUIET_BEFORE_SETTLING`] after a round, the handlers the edit may have changed from
+//! outside their path are judged again while no task waits, and what changed is published
+//! then: a typist's next keystroke comes sooner, and would otherwise wait for the handler
+//! being settled.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use lint_core::report::{Level, Report};
 use lint_core::{AnalysisInput, AnalysisOptions, IncrementalAnalysis, ProgressObserver};
 use lsp_server::{Message, Notification, Request, RequestId};
@@ -32,6 +35,10 @@ use super::rule_docs::RuleDocs;
 use super::{log, Client};
 use crate::config::{self, Config};
 use crate::workspace;
+
+/// How long no task must arrive after a round before the analysis settles: longer than
+/// the gap between two keystrokes of someone typing, short beside the pause that follows.
+const QUIET_BEFORE_SETTLING: Duration = Duration::from_millis(100);
 
 /// What the analysis thread is asked to do.
 pub enum Task {
@@ -119,30 +126,51 @@ impl Worker {
     }
 
     pub fn run(mut self) {
-        while let Ok(first) = self.tasks.recv() {
+        while let Some(first) = self.next_task() {
             let mut tasks = vec![first];
             tasks.extend(self.tasks.try_iter());
             let stop = tasks.iter().any(|task| matches!(task, Task::Stop));
-            let round = catch_unwind(AssertUnwindSafe(|| {
-                self.round(tasks);
-                self.settle();
-            }));
-            if let Err(panic) = round {
-                log(
-                    &self.client.sender,
-                    &format!(
-                        "failfirst: internal error while analysing ({}); analysing the workspace again",
-                        super::panic_text(&panic)
-                    ),
-                );
-                // What the analysis held may be half updated: start again from the disk and
-                // the editor's texts.
-                self.analysis = None;
-                let _ = catch_unwind(AssertUnwindSafe(|| self.round(vec![Task::Analyse])));
-            }
+            self.guarded(|worker| worker.round(tasks));
             if stop {
                 break;
             }
+        }
+    }
+
+    /// Waits for the next task; while the analysis is not settled, settles it once no task
+    /// has come for [`QUIET_BEFORE_SETTLING`]. `None` when the server has gone.
+    fn next_task(&mut self) -> Option<Task> {
+        loop {
+            let settled = self
+                .analysis
+                .as_ref()
+                .is_none_or(IncrementalAnalysis::is_settled);
+            if settled {
+                return self.tasks.recv().ok();
+            }
+            match self.tasks.recv_timeout(QUIET_BEFORE_SETTLING) {
+                Ok(task) => return Some(task),
+                Err(RecvTimeoutError::Timeout) => self.guarded(Worker::settle),
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// Runs `work`, catching a panic: it is logged to the client, and the workspace is
+    /// analysed again, since what the analysis held may be half updated.
+    fn guarded(&mut self, work: impl FnOnce(&mut Worker)) {
+        let outcome = catch_unwind(AssertUnwindSafe(|| work(self)));
+        if let Err(panic) = outcome {
+            log(
+                &self.client.sender,
+                &format!(
+                    "failfirst: internal error while analysing ({}); analysing the workspace again",
+                    super::panic_text(&panic)
+                ),
+            );
+            // Start again from the disk and the editor's texts.
+            self.analysis = None;
+            let _ = catch_unwind(AssertUnwindSafe(|| self.round(vec![Task::Analyse])));
         }
     }
 
@@ -199,7 +227,7 @@ impl Worker {
 
     /// Judges again the handlers an edit may have changed without reaching them (see
     /// [`IncrementalAnalysis::settle`]), then publishes what changed. It gives way to the
-    /// next task: what is left is settled after that task's round.
+    /// next task: what is left is settled once the editor is quiet again.
     fn settle(&mut self) {
         let Some(analysis) = &mut self.analysis else {
             return;
@@ -303,7 +331,13 @@ impl Worker {
         }
         // Requests read the new report before the client hears of it: one that follows a
         // publication (a code lens, the score) sees what the publication shows.
-        *self.shared.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(Snapshot { report });
+        let previous = std::mem::replace(
+            &mut *self.shared.lock().unwrap_or_else(PoisonError::into_inner),
+            Arc::new(Snapshot { report }),
+        );
+        // A whole report is many small allocations: freed beside the publication rather
+        // than before it (a request may still hold it, and then frees it itself).
+        let _ = std::thread::Builder::new().spawn(move || drop(previous));
         let mut files: BTreeSet<PathBuf> = self.published.keys().cloned().collect();
         files.extend(by_file.keys().cloned());
         files.extend(touched.iter().cloned());

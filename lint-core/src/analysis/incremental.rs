@@ -10,7 +10,9 @@
 //! its `parse-error`.
 //!
 //! Judging at once is fast because it starts from the facts of every function computed by
-//! the judgements before the edit, forgetting only those of the edited file's functions.
+//! the judgements before the edit, forgetting only those of the edited file's functions;
+//! the handlers are shared between the pool's threads. The report is assembled from the
+//! verdicts held when it is asked for.
 //!
 //! Every handler's verdict is then marked *stale*, until judged again from facts all
 //! computed after the edit: the other handlers keep their verdicts, and a verdict (or a
@@ -27,8 +29,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicUsize;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{
     assemble_part, batches, count_calls, index_batch, judge_one, merge_parts, parse_one,
@@ -74,7 +76,6 @@ struct HeldBatch {
     /// Files whose current text does not parse, by position; their last good summary, if
     /// any, stays in the index.
     problems: BTreeMap<usize, ParseProblem>,
-    part: ReportPart,
     /// The facts of the functions judged since the batch was built or last settled: where
     /// the judgements made at once after an edit start from.
     facts: FactsCache,
@@ -165,12 +166,7 @@ impl IncrementalAnalysis {
     /// the last edit (every finding of the edited file among them) are up to date and the
     /// others hold their verdicts from before it.
     pub fn report(&self) -> Report {
-        merge_parts(
-            self.batches
-                .iter()
-                .map(|batch| batch.part.clone())
-                .collect(),
-        )
+        merge_parts(self.batches.iter().map(HeldBatch::part).collect())
     }
 
     /// Whether no handler holds a verdict from before the latest edits.
@@ -231,13 +227,12 @@ impl IncrementalAnalysis {
         outcome: Result<crate::index::FileSummary, ParseProblem>,
     ) -> EditOutcome {
         let slot = file.0 as usize;
-        let (knowledge, schemas) = (&self.knowledge, &self.schemas);
+        let (knowledge, schemas, pool) = (&self.knowledge, &self.schemas, self.pool.as_ref());
         let batch = &mut self.batches[position];
         let summary = match outcome {
             Ok(summary) => summary,
             Err(problem) => {
                 batch.problems.insert(slot, problem);
-                batch.assemble();
                 return EditOutcome::ParseError;
             }
         };
@@ -245,8 +240,8 @@ impl IncrementalAnalysis {
         if same_shape && batch.index.replace_file_contents(file, summary) {
             batch.problems.remove(&slot);
             batch.facts.forget_file(&batch.index, file);
-            let handlers_judged = batch.judge_again(file, knowledge, schemas, self.max_path_steps);
-            batch.assemble();
+            let handlers_judged =
+                batch.judge_again(file, knowledge, schemas, self.max_path_steps, pool);
             return EditOutcome::Patched { handlers_judged };
         }
         let crates = std::mem::take(&mut self.batches[position].crates);
@@ -309,31 +304,29 @@ impl IncrementalAnalysis {
             })
             .collect();
         let facts = judge.into_facts();
-        let mut batch = HeldBatch {
+        HeldBatch {
             crates,
             index,
             handlers,
             shapes,
             problems: problems.into_iter().collect(),
-            part: ReportPart::default(),
             facts,
-        };
-        batch.assemble();
-        batch
+        }
     }
 }
 
 impl HeldBatch {
     /// Discovers the handlers again after `edited` changed in place, and judges those whose
     /// path reaches it and those not judged before, from the facts held (those of
-    /// `edited`'s functions forgotten); returns how many were judged. Every other handler
-    /// keeps its verdict; all are stale.
+    /// `edited`'s functions forgotten), on the pool's threads; returns how many were judged.
+    /// Every other handler keeps its verdict; all are stale.
     fn judge_again(
         &mut self,
         edited: FileId,
         knowledge: &Knowledge,
         schemas: &Schemas,
         max_path_steps: u64,
+        pool: Option<&rayon::ThreadPool>,
     ) -> usize {
         let index = &self.index;
         let mut previous: HashMap<(crate::discovery::HandlerFunction, String), JudgedHandler> =
@@ -347,43 +340,48 @@ impl HeldBatch {
                     ))
                 })
                 .collect();
-        let mut judge = crate::verdicts::Judge::with_facts(
-            index,
-            knowledge,
-            schemas,
-            std::mem::take(&mut self.facts),
-        )
-        .with_step_limit(max_path_steps);
-        let mut judged_again = 0;
-        self.handlers = discover(index, knowledge)
+        let mut handlers: Vec<HeldHandler> = discover(index, knowledge)
             .into_iter()
             .map(|handler| {
-                if !index.file(handler.file(index)).reported {
-                    return HeldHandler {
-                        handler,
-                        judged: None,
-                        stale: false,
-                    };
-                }
-                let kept = previous
-                    .remove(&(handler.function, handler.route.to_string()))
+                let reported = index.file(handler.file(index)).reported;
+                let judged = reported
+                    .then(|| previous.remove(&(handler.function, handler.route.to_string())))
+                    .flatten()
                     .filter(|judged| {
                         !judged.reached_files.contains(&edited)
                             && judged.report.annotations == handler.annotations
                     });
-                let judged = kept.unwrap_or_else(|| {
-                    judged_again += 1;
-                    judge_one(index, &mut judge, &handler)
-                });
                 HeldHandler {
                     handler,
-                    judged: Some(judged),
-                    stale: true,
+                    judged,
+                    stale: reported,
                 }
             })
             .collect();
-        self.facts = judge.into_facts();
-        judged_again
+        let pending: Vec<usize> = handlers
+            .iter()
+            .enumerate()
+            .filter(|(_, held)| held.stale && held.judged.is_none())
+            .map(|(position, _)| position)
+            .collect();
+        let (judged, facts) = judge_shared(
+            index,
+            knowledge,
+            schemas,
+            max_path_steps,
+            std::mem::take(&mut self.facts),
+            pool,
+            &pending
+                .iter()
+                .map(|&position| &handlers[position].handler)
+                .collect::<Vec<_>>(),
+        );
+        for (&position, judged) in pending.iter().zip(judged) {
+            handlers[position].judged = Some(judged);
+        }
+        self.handlers = handlers;
+        self.facts = facts;
+        pending.len()
     }
 
     /// Judges the stale handlers again, from facts computed afresh, until none is left or
@@ -408,31 +406,104 @@ impl HeldBatch {
             held.stale = false;
             judged_any = true;
         }
-        // An interrupted settling leaves the part and the facts as they were: the edit that
-        // interrupted it assembles the part anyway (assembling here would only delay it),
-        // and makes the new facts out of date.
+        // An interrupted settling leaves the facts as they were: the edit that interrupted
+        // it makes the new ones out of date.
         if judged_any && settled {
             self.facts = judge.into_facts();
-            self.assemble();
         }
         settled
     }
 
-    /// Makes the batch's part of the report from the verdicts held.
-    fn assemble(&mut self) {
+    /// The batch's part of the report, from the verdicts held: made when the report is
+    /// asked for (once per publication), not after every change, as it copies every
+    /// handler's verdict.
+    fn part(&self) -> ReportPart {
         let problems: Vec<(usize, ParseProblem)> = self
             .problems
             .iter()
             .map(|(position, problem)| (*position, problem.clone()))
             .collect();
         let calls = count_calls(self.handlers.iter().filter_map(|held| held.judged.as_ref()));
-        self.part = assemble_part(
+        assemble_part(
             &self.index,
             self.handlers.iter().filter_map(|held| held.judged.as_ref()),
             &problems,
             calls,
-        );
+        )
     }
+}
+
+/// Judges `handlers`, in order, starting from `facts`: on this thread when there is one
+/// (or no pool), else shared between the pool's threads, each starting from a copy of
+/// `facts` and taking the next handler when it is done with one. Returns the judgements and
+/// every fact computed. A function's facts depend on the index alone, so which thread
+/// computed them changes nothing.
+fn judge_shared(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    schemas: &Schemas,
+    max_path_steps: u64,
+    facts: FactsCache,
+    pool: Option<&rayon::ThreadPool>,
+    handlers: &[&DiscoveredHandler],
+) -> (Vec<JudgedHandler>, FactsCache) {
+    let judge_with = |facts: FactsCache| {
+        crate::verdicts::Judge::with_facts(index, knowledge, schemas, facts)
+            .with_step_limit(max_path_steps)
+    };
+    let threads = pool.map_or(1, rayon::ThreadPool::current_num_threads);
+    let pool = match pool {
+        Some(pool) if threads > 1 && handlers.len() > 1 => pool,
+        _ => {
+            let mut judge = judge_with(facts);
+            let judged = handlers
+                .iter()
+                .map(|handler| judge_one(index, &mut judge, handler))
+                .collect();
+            return (judged, judge.into_facts());
+        }
+    };
+    let next = AtomicUsize::new(0);
+    let judged: Mutex<Vec<(usize, JudgedHandler)>> = Mutex::new(Vec::new());
+    let computed: Mutex<Vec<FactsCache>> = Mutex::new(Vec::new());
+    pool.scope(|scope| {
+        for _ in 0..threads.min(handlers.len()) {
+            let (next, judged, computed) = (&next, &judged, &computed);
+            let facts = facts.clone();
+            scope.spawn(move |_| {
+                let mut judge = judge_with(facts);
+                let mut mine = Vec::new();
+                loop {
+                    let position = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(handler) = handlers.get(position) else {
+                        break;
+                    };
+                    mine.push((position, judge_one(index, &mut judge, handler)));
+                }
+                judged
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .extend(mine);
+                computed
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(judge.into_facts());
+            });
+        }
+    });
+    let mut judged = judged.into_inner().unwrap_or_else(PoisonError::into_inner);
+    judged.sort_by_key(|(position, _)| *position);
+    let mut facts = facts;
+    for computed in computed
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+    {
+        facts.take_from(computed);
+    }
+    (
+        judged.into_iter().map(|(_, judged)| judged).collect(),
+        facts,
+    )
 }
 
 #[cfg(test)]

@@ -37,6 +37,18 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
                     else {
                         return None;
                     };
+                    // Asked first, as it is cheap: only a method some broker receives with
+                    // can be the receive call, whatever the value's type (which
+                    // `consumer_of` resolves). Most loops call none.
+                    if !knowledge.brokers.iter().any(|broker| {
+                        broker
+                            .consumer
+                            .receive_methods
+                            .iter()
+                            .any(|known| known == method)
+                    }) {
+                        return None;
+                    }
                     let (broker, topic) =
                         consumer_of(index, knowledge, def, function, name, call.range.start)?;
                     broker

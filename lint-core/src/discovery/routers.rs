@@ -20,12 +20,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::attributes::{attribute_crate, external_attribute_path};
 use super::{join_route, DiscoveredHandler, HandlerFunction};
 use crate::index::{
-    AttrArg, AttrSummary, CallTarget, Callee, CrateId, ExprTree, FnId, Resolution, TypeId,
-    WorkspaceIndex,
+    union_of_fns, AttrArg, AttrSummary, CallTarget, Callee, CrateId, ExprTree, FnId, Resolution,
+    TypeId, WorkspaceIndex,
 };
 use crate::knowledge::{
-    http_method_of, ACTIX, AXUM, POEM, POEM_OPENAPI, ROUTE_ATTRIBUTES, ROUTE_LIST_MACROS,
-    UTOIPA_ROUTES,
+    http_method_of, ACTIX, AXUM, DOCUMENTED_METHOD_SUFFIX, HTTP_METHOD_FUNCTIONS, POEM,
+    POEM_OPENAPI, ROUTE_ATTRIBUTES, ROUTE_LIST_MACROS, UTOIPA_ROUTES,
 };
 use crate::location::TextRange;
 use crate::vocab::{Framework, Route};
@@ -90,8 +90,22 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     // A method router whose path the analysis could not tie it to (built in a loop over a
     // list of routes, handed to a function as a value) still routes its handler.
     let registered: BTreeSet<HandlerFunction> = hits.iter().map(|hit| hit.handler).collect();
-    for position in 0..index.fns.len() as u32 {
-        let function = FnId(position);
+    // Only a function that calls a method router function (`get(h)`, `post_with(h, ..)`)
+    // can hold one: the index lists them, in the order a scan of every function meets them.
+    let router_function_names: Vec<String> = HTTP_METHOD_FUNCTIONS
+        .iter()
+        .flat_map(|(name, _)| {
+            [
+                name.to_string(),
+                format!("{name}{DOCUMENTED_METHOD_SUFFIX}"),
+            ]
+        })
+        .collect();
+    let callers: Vec<&[FnId]> = router_function_names
+        .iter()
+        .map(|name| index.bodies().calling(name))
+        .collect();
+    for function in union_of_fns(&callers) {
         if !index.fn_def(function).summary.is_test {
             hits.extend(
                 stray_method_routers(index, function)

@@ -25,16 +25,20 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         let Some(service) = declared_name.or(trait_path.last()) else {
             continue;
         };
-        let package = impl_def
-            .trait_resolution
-            .as_ref()
-            .and_then(|resolution| index.proto_package(resolution))
-            .map(str::to_string);
+        // Looked up once the impl has a gRPC method: most impls of a trait have none.
+        let mut package: Option<Option<String>> = None;
         for method in &impl_def.methods {
             let summary = &index.fn_def(*method).summary;
-            if !is_grpc_method(summary, &expanded_output(index, *method)) {
+            if !is_grpc_method(summary, || expanded_output(index, *method)) {
                 continue;
             }
+            let package = package.get_or_insert_with(|| {
+                impl_def
+                    .trait_resolution
+                    .as_ref()
+                    .and_then(|resolution| index.proto_package(resolution))
+                    .map(str::to_string)
+            });
             out.push(DiscoveredHandler {
                 function: HandlerFunction::Function(*method),
                 framework: Framework::Tonic,
@@ -73,17 +77,23 @@ fn expanded_output(
     }
 }
 
-fn is_grpc_method(summary: &FnSummary, output: &Option<crate::index::TypeRef>) -> bool {
+/// Whether the method takes a `Request<_>` and its `output()` (the return type, an alias
+/// expanded: only worked out for a method that takes a request) is `Result<Response<_>,
+/// Status>`.
+fn is_grpc_method(
+    summary: &FnSummary,
+    output: impl FnOnce() -> Option<crate::index::TypeRef>,
+) -> bool {
     let takes_request = summary.has_self
         && summary.params.len() == 1
         && summary.params[0].ty.last_name() == Some("Request");
-    let returns_response = output.as_ref().is_some_and(|output| {
-        output.last_name() == Some("Result")
-            && output.args.len() == 2
-            && output.args[0].last_name() == Some("Response")
-            && output.args[1].last_name() == Some("Status")
-    });
-    takes_request && returns_response
+    takes_request
+        && output().is_some_and(|output| {
+            output.last_name() == Some("Result")
+                && output.args.len() == 2
+                && output.args[0].last_name() == Some("Response")
+                && output.args[1].last_name() == Some("Status")
+        })
 }
 
 fn pascal_case(snake: &str) -> String {
