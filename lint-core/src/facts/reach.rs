@@ -570,14 +570,16 @@ fn walk(
                     transaction,
                     returned_into: returned_into(&facts, edge, function),
                     // The step just pushed leads into the callee; the reaction is
-                    // written here, at the caller's depth.
-                    reaction: placed_reaction(
-                        &facts,
-                        edge.range,
-                        function,
-                        &chain[..chain.len() - 1],
-                    )
-                    .or_else(|| inherited_from_caller.reaction.clone()),
+                    // written here, at the caller's depth. A callee that returns nothing
+                    // hands no error back (`fn send_email(..) { spawn(async move {
+                    // mailer.send(m).await?; .. }) }`): what its caller does with the
+                    // result is no reaction to the failures inside it.
+                    reaction: if index.fn_def(*target).summary.output.is_none() {
+                        None
+                    } else {
+                        placed_reaction(&facts, edge.range, function, &chain[..chain.len() - 1])
+                            .or_else(|| inherited_from_caller.reaction.clone())
+                    },
                     arguments,
                     receiver,
                     guard: edge_guard.clone(),
