@@ -399,26 +399,40 @@ impl TreeBuilder<'_> {
         id
     }
 
+    /// Adds a function (a method when `owner` is its impl) to the index; the statics
+    /// declared in its body are the module's, as a `use` or a path would find them.
+    fn add_fn(
+        &mut self,
+        module_id: ModuleId,
+        file: FileId,
+        owner: Option<ImplId>,
+        mut summary: FnSummary,
+    ) -> FnId {
+        for nested in std::mem::take(&mut summary.body.statics) {
+            self.index.modules[module_id.0 as usize]
+                .statics
+                .entry(nested.name.clone())
+                .or_insert(nested);
+        }
+        let id = FnId(self.index.fns.len() as u32);
+        self.index.fns.push(FnDef {
+            module: module_id,
+            file,
+            owner,
+            summary,
+        });
+        id
+    }
+
     fn fill_module(&mut self, module_id: ModuleId, file: FileId, summary: ModuleSummary) {
         let module_is_test = self.index.module(module_id).is_test;
         for mut fn_summary in summary.fns {
             fn_summary.is_test |= module_is_test;
-            for nested in std::mem::take(&mut fn_summary.body.statics) {
-                self.index.modules[module_id.0 as usize]
-                    .statics
-                    .entry(nested.name.clone())
-                    .or_insert(nested);
-            }
-            let id = FnId(self.index.fns.len() as u32);
+            let name = fn_summary.name.clone();
+            let id = self.add_fn(module_id, file, None, fn_summary);
             self.index.modules[module_id.0 as usize]
                 .fns
-                .insert(fn_summary.name.clone(), id);
-            self.index.fns.push(FnDef {
-                module: module_id,
-                file,
-                owner: None,
-                summary: fn_summary,
-            });
+                .insert(name, id);
         }
         for type_summary in summary.types {
             let id = TypeId(self.index.types.len() as u32);
@@ -436,20 +450,7 @@ impl TreeBuilder<'_> {
             let mut methods = Vec::new();
             for mut method in impl_summary.methods {
                 method.is_test |= is_test;
-                for nested in std::mem::take(&mut method.body.statics) {
-                    self.index.modules[module_id.0 as usize]
-                        .statics
-                        .entry(nested.name.clone())
-                        .or_insert(nested);
-                }
-                let id = FnId(self.index.fns.len() as u32);
-                self.index.fns.push(FnDef {
-                    module: module_id,
-                    file,
-                    owner: Some(impl_id),
-                    summary: method,
-                });
-                methods.push(id);
+                methods.push(self.add_fn(module_id, file, Some(impl_id), method));
             }
             self.index.impls.push(ImplDef {
                 module: module_id,

@@ -12,29 +12,11 @@ pub(super) fn type_ref(ty: &syn::Type) -> TypeRef {
         syn::Type::Paren(paren) => type_ref(&paren.elem),
         syn::Type::Group(group) => type_ref(&group.elem),
         syn::Type::Ptr(pointer) => type_ref(&pointer.elem),
-        syn::Type::Path(type_path) => {
-            let args = type_path
-                .path
-                .segments
-                .last()
-                .map(|segment| match &segment.arguments {
-                    syn::PathArguments::AngleBracketed(angle) => angle
-                        .args
-                        .iter()
-                        .filter_map(|arg| match arg {
-                            syn::GenericArgument::Type(inner) => Some(type_ref(inner)),
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                })
-                .unwrap_or_default();
-            TypeRef {
-                path: path_segments(&type_path.path),
-                args,
-                kind: TypeRefKind::Path,
-            }
-        }
+        syn::Type::Path(type_path) => TypeRef {
+            path: path_segments(&type_path.path),
+            args: type_arguments(&type_path.path),
+            kind: TypeRefKind::Path,
+        },
         syn::Type::TraitObject(object) => trait_bound_ref(object.bounds.iter()),
         syn::Type::ImplTrait(impl_trait) => trait_bound_ref(impl_trait.bounds.iter()),
         _ => TypeRef {
@@ -44,35 +26,37 @@ pub(super) fn type_ref(ty: &syn::Type) -> TypeRef {
         },
     }
 }
+
+/// The type arguments of a path's last segment: `u8` of `Vec<u8>`, `Order` of
+/// `Repository<Order>`; lifetimes and constants left out.
+fn type_arguments(path: &syn::Path) -> Vec<TypeRef> {
+    path.segments
+        .last()
+        .map(|segment| match &segment.arguments {
+            syn::PathArguments::AngleBracketed(angle) => angle
+                .args
+                .iter()
+                .filter_map(|arg| match arg {
+                    syn::GenericArgument::Type(inner) => Some(type_ref(inner)),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default()
+}
+
 fn trait_bound_ref<'a>(mut bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> TypeRef {
     let first_trait = bounds.find_map(|bound| match bound {
         syn::TypeParamBound::Trait(trait_bound) => Some(trait_bound),
         _ => None,
     });
     match first_trait {
-        Some(trait_bound) => {
-            let args = trait_bound
-                .path
-                .segments
-                .last()
-                .map(|segment| match &segment.arguments {
-                    syn::PathArguments::AngleBracketed(angle) => angle
-                        .args
-                        .iter()
-                        .filter_map(|arg| match arg {
-                            syn::GenericArgument::Type(inner) => Some(type_ref(inner)),
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                })
-                .unwrap_or_default();
-            TypeRef {
-                path: path_segments(&trait_bound.path),
-                args,
-                kind: TypeRefKind::Trait,
-            }
-        }
+        Some(trait_bound) => TypeRef {
+            path: path_segments(&trait_bound.path),
+            args: type_arguments(&trait_bound.path),
+            kind: TypeRefKind::Trait,
+        },
         None => TypeRef {
             path: Vec::new(),
             args: Vec::new(),
@@ -80,6 +64,7 @@ fn trait_bound_ref<'a>(mut bounds: impl Iterator<Item = &'a syn::TypeParamBound>
         },
     }
 }
+
 /// The names a pattern binds, with their types: a one-field tuple-struct pattern over a
 /// generic type (`State(state): State<App>`, `Json(body): Json<Order>`) binds the inner
 /// value at the generic argument's type.
