@@ -358,18 +358,25 @@ fn configuration_and_files_are_picked_up_as_they_change() {
         );
     };
 
-    // A broken configuration is one diagnostic on its file, at the line of the mistake; the
-    // server keeps the last configuration it could read.
+    // A broken configuration is a diagnostic on its file for each of its mistakes, at the
+    // mistake's line; the server keeps the last configuration it could read.
     std::fs::write(
         &config,
-        "[rules]\ndownstream-without-deadline = \"warn\"\nno-such-rule = \"deny\"\n",
+        "exclude = [\"gen/[\"]\n[rules]\ndownstream-without-deadline = \"warn\"\nno-such-rule = \"deny\"\n",
     )
     .unwrap_or_else(|error| panic!("{error}"));
     watched(&mut client, json!([{"uri": uri(&config), "type": 1}]));
     let broken = client.diagnostics_of(&config, None);
-    assert_eq!(broken.len(), 1, "{broken:#?}");
-    assert_eq!(broken[0]["range"]["start"]["line"], 2);
+    assert_eq!(broken.len(), 2, "{broken:#?}");
+    let lines: Vec<&Value> = broken
+        .iter()
+        .map(|diagnostic| &diagnostic["range"]["start"]["line"])
+        .collect();
+    assert_eq!(lines, [0, 3]);
     assert!(broken[0]["message"]
+        .as_str()
+        .is_some_and(|message| message.contains("gen/[")));
+    assert!(broken[1]["message"]
         .as_str()
         .is_some_and(|message| message.contains("no-such-rule")));
     let kept = client.diagnostics_of(&handlers, Some(1));

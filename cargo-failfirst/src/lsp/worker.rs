@@ -77,7 +77,8 @@ pub fn latest(shared: &SharedSnapshot) -> Arc<Snapshot> {
     Arc::clone(&shared.lock().unwrap_or_else(PoisonError::into_inner))
 }
 
-/// A configuration or manifest that cannot be read: shown as one diagnostic on its file.
+/// A mistake in a configuration or manifest that cannot be read: shown as a diagnostic on
+/// its file, at its line (a configuration with several mistakes is several problems).
 struct ConfigProblem {
     path: PathBuf,
     diagnostic: Diagnostic,
@@ -91,7 +92,7 @@ pub struct Worker {
     docs: Arc<RuleDocs>,
     analysis: Option<IncrementalAnalysis>,
     levels: BTreeMap<String, Level>,
-    config_problem: Option<ConfigProblem>,
+    config_problems: Vec<ConfigProblem>,
     /// The editor's texts and their versions, by file.
     open: HashMap<PathBuf, (String, i32)>,
     /// What was last published for each file.
@@ -117,7 +118,7 @@ impl Worker {
             docs,
             analysis: None,
             levels: BTreeMap::new(),
-            config_problem: None,
+            config_problems: Vec::new(),
             open: HashMap::new(),
             published: HashMap::new(),
             disk_texts: DiskTexts::default(),
@@ -245,8 +246,8 @@ impl Worker {
     /// A configuration or manifest that cannot be read keeps the last good analysis and is
     /// reported on its file.
     fn analyse_all(&mut self) {
-        let (input, mut config, problem) = load_workspace(&self.root);
-        if let Some(problem) = &problem {
+        let (input, mut config, problems) = load_workspace(&self.root);
+        for problem in &problems {
             log(
                 &self.client.sender,
                 &format!(
@@ -256,8 +257,8 @@ impl Worker {
                 ),
             );
         }
-        let keep_last = problem.is_some() && self.analysis.is_some();
-        self.config_problem = problem;
+        let keep_last = !problems.is_empty() && self.analysis.is_some();
+        self.config_problems = problems;
         if keep_last {
             return;
         }
@@ -323,7 +324,7 @@ impl Worker {
             ),
             None => BTreeMap::new(),
         };
-        if let Some(problem) = &self.config_problem {
+        for problem in &self.config_problems {
             by_file
                 .entry(problem.path.clone())
                 .or_default()
@@ -426,19 +427,20 @@ fn progress_observer(sender: Sender<Message>, token: NumberOrString) -> Progress
 
 /// The crates of the workspace at `root` (every member, as `--workspace`) with its
 /// migrations, its configuration, and what could not be read: a broken manifest leaves the
-/// crates of the folder's files, a broken configuration the default one.
-fn load_workspace(root: &Path) -> (AnalysisInput, Config, Option<ConfigProblem>) {
+/// crates of the folder's files, a broken configuration the default one and each of its
+/// mistakes.
+fn load_workspace(root: &Path) -> (AnalysisInput, Config, Vec<ConfigProblem>) {
     let selection = workspace::Selection {
         manifest_path: None,
         packages: &[],
         workspace: true,
     };
-    let mut problem = None;
+    let mut problems = Vec::new();
     let (start, workspace) = match workspace::read_workspace(root, &selection) {
         Ok(workspace) => (workspace.config_start(), Some(workspace)),
         Err(error) => {
             if root.join("Cargo.toml").is_file() {
-                problem = Some(manifest_problem(root, &error.0));
+                problems.push(manifest_problem(root, &error.0));
             }
             (root.to_path_buf(), None)
         }
@@ -450,20 +452,31 @@ fn load_workspace(root: &Path) -> (AnalysisInput, Config, Option<ConfigProblem>)
     let config = match located {
         Ok(config) => config,
         Err(error) => {
-            let (start, end) = error.place().unwrap_or(((1, 1), (1, 1)));
             let position = |(line, column): (usize, usize)| {
                 Position::new(
                     line.saturating_sub(1) as u32,
                     column.saturating_sub(1) as u32,
                 )
             };
-            problem = problem.or(Some(ConfigProblem {
-                path: convert::path_of(root, error.file()),
-                diagnostic: config_diagnostic(
-                    Range::new(position(start), position(end)),
-                    error.describe(),
-                ),
-            }));
+            // A broken manifest is the problem to mend first: the configuration was looked
+            // for from the root instead of the crate's folder.
+            if problems.is_empty() {
+                problems.extend(error.mistakes().map(|mistake| {
+                    let (start, end) = mistake.place().unwrap_or(((1, 1), (1, 1)));
+                    ConfigProblem {
+                        path: convert::path_of(root, mistake.file()),
+                        diagnostic: config_diagnostic(
+                            Range::new(position(start), position(end)),
+                            mistake.describe(),
+                        ),
+                    }
+                }));
+                // In the order of the file, as the editor lists them.
+                problems.sort_by_key(|problem| {
+                    let start = problem.diagnostic.range.start;
+                    (problem.path.clone(), start.line, start.character)
+                });
+            }
             Config::default()
         }
     };
@@ -479,7 +492,7 @@ fn load_workspace(root: &Path) -> (AnalysisInput, Config, Option<ConfigProblem>)
         crates,
         schema_sources,
     };
-    (input, config, problem)
+    (input, config, problems)
 }
 
 /// A manifest cargo cannot read: the diagnostic goes on the manifest cargo names (else the
@@ -586,8 +599,8 @@ mod tests {
             let root = root
                 .canonicalize()
                 .unwrap_or_else(|error| panic!("{error}"));
-            let (input, config, problem) = load_workspace(&root);
-            assert!(problem.is_none(), "{name}: the workspace does not load");
+            let (input, config, problems) = load_workspace(&root);
+            assert!(problems.is_empty(), "{name}: the workspace does not load");
             let options = AnalysisOptions {
                 threads: Some(1),
                 knowledge: Arc::new(config.knowledge),
