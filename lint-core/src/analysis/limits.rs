@@ -79,6 +79,20 @@ fn cases() -> Vec<(&'static str, Generator)> {
         ("else if", |n| {
             format!("pub fn f() {{ if a {{}}{} }}", " else if a {}".repeat(n))
         }),
+        // Macro arguments are parsed as code where they read as code.
+        ("macro arguments", |n| {
+            format!("pub fn f() {{ {}1{}; }}", "m!(".repeat(n), ")".repeat(n))
+        }),
+        ("json! objects", |n| {
+            format!(
+                "pub fn f() {{ let _ = serde_json::json!({}1{}); }}",
+                "{\"a\": ".repeat(n),
+                "}".repeat(n)
+            )
+        }),
+        ("vec! of closures", |n| {
+            format!("pub fn f() {{ let _ = vec![{}1]; }}", "|| ".repeat(n))
+        }),
         ("route chain", |n| {
             format!(
                 "pub fn routes() -> Router {{ Router::new(){} }}",
