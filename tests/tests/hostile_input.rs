@@ -434,6 +434,152 @@ fn a_call_graph_whose_paths_multiply_stops_at_the_step_limit() {
     );
 }
 
+/// A handler's answer on one question, by route: its verdict and its evidence.
+fn answer_of(report: &serde_json::Value, route: &str, question: &str) -> (String, Vec<String>) {
+    let handler = report["handlers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|handler| handler["route"] == route)
+        .cloned()
+        .unwrap_or_default();
+    let answer = &handler["questions"][question];
+    let evidence = answer["evidence"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|evidence| evidence.as_str().map(str::to_string))
+        .collect();
+    (
+        answer["verdict"].as_str().unwrap_or_default().to_string(),
+        evidence,
+    )
+}
+
+/// A write at the end of a chain of helpers: `near` reaches it at the call-depth limit,
+/// `far` one call past it, where Q1 and Q2 cannot pass or be `n/a` on what was followed
+/// and say why, naming the limit. Q3 and Q4 (no downstream past the cut) keep their `n/a`.
+#[test]
+fn a_write_past_the_call_depth_limit_makes_its_answers_unknown_and_says_so() {
+    let dir = temp_crate("calldepth");
+    let mut text = String::from(
+        "use axum::{routing::post, Router};\npub fn routes() -> Router { Router::new().route(\"/near\", post(near)).route(\"/far\", post(far)) }\npub async fn near(db: &sqlx::PgPool) { a1(db).await; }\npub async fn far(db: &sqlx::PgPool) { b1(db).await; }\n",
+    );
+    let write = "let _ = sqlx::query(\"UPDATE counters SET n = n + 1\").execute(db).await;";
+    for (prefix, length) in [("a", 8), ("b", 9)] {
+        for step in 1..length {
+            text.push_str(&format!(
+                "pub async fn {prefix}{step}(db: &sqlx::PgPool) {{ {prefix}{}(db).await; }}\n",
+                step + 1
+            ));
+        }
+        text.push_str(&format!(
+            "pub async fn {prefix}{length}(db: &sqlx::PgPool) {{ {write} }}\n"
+        ));
+    }
+    let _ = std::fs::write(dir.join("src/deep.rs"), text);
+    let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = report_of(&output);
+    let (near, near_evidence) = answer_of(&report, "POST /near", "q1_idempotent");
+    assert_eq!(near, "fail", "{near_evidence:?}");
+    for question in ["q1_idempotent", "q2_retry_safe"] {
+        let (far, evidence) = answer_of(&report, "POST /far", question);
+        assert_eq!(far, "unknown", "{question}: {evidence:?}");
+        assert_eq!(
+            evidence,
+            ["the call of `b9` at src/deep.rs:20 was not followed: it is more than 8 calls from the handler (the call-depth limit), and past it a store is touched"],
+            "{question}"
+        );
+    }
+    for question in ["q3_downstream_uncertainty", "q4_deadline"] {
+        assert_eq!(
+            answer_of(&report, "POST /far", question).0,
+            "n/a",
+            "{question}"
+        );
+    }
+    let findings = findings_of(&report);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].0, "write-without-inbox");
+    assert_eq!(answer_of(&report, "POST /orders", "q1_idempotent").0, "n/a");
+}
+
+/// A handler's parameter typed through a chain of type aliases: within the type-resolution
+/// limit its method call is followed to the write; past it the call is unresolved, and
+/// every answer it could bear on is `unknown`, naming the limit.
+#[test]
+fn a_call_past_the_type_resolution_limit_makes_its_answers_unknown_and_says_so() {
+    let dir = temp_crate("aliases");
+    let mut text = String::from(
+        "use axum::{routing::post, Router};\npub fn routes() -> Router { Router::new().route(\"/within\", post(within)).route(\"/past\", post(past)) }\npub struct Store;\nimpl Store { pub async fn save(&self, db: &sqlx::PgPool) { let _ = sqlx::query(\"UPDATE counters SET n = n + 1\").execute(db).await; } }\npub type T0 = Store;\n",
+    );
+    for alias in 1..=ALIASES_PAST {
+        text.push_str(&format!("pub type T{alias} = T{};\n", alias - 1));
+    }
+    text.push_str(&format!(
+        "pub async fn within(store: T{ALIASES_WITHIN}, db: &sqlx::PgPool) {{ store.save(db).await; }}\npub async fn past(store: T{ALIASES_PAST}, db: &sqlx::PgPool) {{ store.save(db).await; }}\n"
+    ));
+    let _ = std::fs::write(dir.join("src/deep.rs"), text);
+    let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = report_of(&output);
+    let (within, evidence) = answer_of(&report, "POST /within", "q1_idempotent");
+    assert_eq!(within, "fail", "{evidence:?}");
+    for question in [
+        "q1_idempotent",
+        "q2_retry_safe",
+        "q3_downstream_uncertainty",
+        "q4_deadline",
+    ] {
+        let (past, evidence) = answer_of(&report, "POST /past", question);
+        assert_eq!(past, "unknown", "{question}: {evidence:?}");
+        assert!(
+            evidence.len() == 1
+                && evidence[0].starts_with("`.save()` at src/deep.rs:")
+                && evidence[0].contains("more than 24 steps deep (the type-resolution limit)"),
+            "{question}: {evidence:?}"
+        );
+    }
+    assert_eq!(answer_of(&report, "POST /orders", "q1_idempotent").0, "n/a");
+}
+
+/// The longest chain of aliases a parameter's type is resolved through, and one past it.
+const ALIASES_WITHIN: usize = 22;
+const ALIASES_PAST: usize = 23;
+
+/// A `.proto` contract nested 100,000 deep (protox-parse recurses into nested messages) is
+/// one `parse-error` naming the nesting; the crate's handler is still reported.
+#[test]
+fn a_proto_file_nested_a_hundred_thousand_deep_is_a_parse_error() {
+    let dir = temp_crate("proto");
+    let depth = 100_000;
+    let _ = std::fs::create_dir_all(dir.join("proto"));
+    let _ = std::fs::write(
+        dir.join("proto/deep.proto"),
+        format!(
+            "syntax = \"proto3\";\npackage deep.v1;\n{}{}",
+            "message M {\n".repeat(depth),
+            "}\n".repeat(depth)
+        ),
+    );
+    let _ = std::fs::write(dir.join("src/deep.rs"), "pub fn f() {}\n");
+    let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    let report = report_of(&output);
+    let findings = findings_of(&report);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].0, "parse-error");
+    assert_eq!(findings[0].1, "proto/deep.proto");
+    assert!(
+        findings[0].2.contains("nested deeper than 64"),
+        "{}",
+        findings[0].2
+    );
+    assert_eq!(report["handlers"][0]["route"], "POST /orders");
+}
+
 #[test]
 fn nothing_left_to_lint_is_an_error() {
     let dir = temp_crate("excluded");

@@ -83,7 +83,8 @@ impl HandlerPath {
             HandlerFunction::Closure { enclosing, range } => (enclosing, Some(range)),
         };
         let reached = reach(index, knowledge, schemas, cache, root, within, step_limit);
-        let (opaque_state, opaque_downstream) = opaque_io(index, knowledge, &reached, within);
+        let (opaque_state, opaque_downstream) =
+            opaque_io(index, knowledge, cache, &reached, within);
         HandlerPath {
             incoming_deadline: incoming_deadline(index, knowledge, handler, root),
             deadline_ms: budget_attribute(index, root).map(|(_, ms)| ms),
@@ -102,11 +103,13 @@ impl HandlerPath {
 
 /// Calls on the handler's path that may be I/O the facts did not recognise: a method such
 /// as `.execute()` or `.send()` that the resolver could not follow, or that goes into a
-/// store's crate (`deadpool_postgres`, `mongodb` …) in a form the analysis does not read.
+/// store's crate (`deadpool_postgres`, `mongodb` …) in a form the analysis does not read;
+/// and any call the resolver gave up on at the type-resolution limit, which may be either.
 /// Those that may touch a store, then those that may leave the process.
 fn opaque_io(
     index: &WorkspaceIndex,
     knowledge: &Knowledge,
+    cache: &mut FactsCache,
     reached: &Reach,
     within: Option<TextRange>,
 ) -> (Vec<OpaqueCall>, Vec<OpaqueCall>) {
@@ -114,10 +117,18 @@ fn opaque_io(
     let mut downstream = Vec::new();
     for &function in &reached.visited {
         let context = index.context_of(function);
+        let out_of_scope = |range: &TextRange| {
+            function == reached.visited[0]
+                && within.is_some_and(|scope| !scope.contains_range(range))
+        };
+        let past_limit = &cache.get(index, knowledge, function).past_resolution_limit;
+        for call in past_limit.iter().filter(|call| !out_of_scope(&call.range)) {
+            state.push(call.clone());
+            downstream.push(call.clone());
+        }
+        let past_limit: Vec<TextRange> = past_limit.iter().map(|call| call.range).collect();
         for call in &index.fn_def(function).summary.body.calls {
-            if function == reached.visited[0]
-                && within.is_some_and(|range| !range.contains_range(&call.range))
-            {
+            if out_of_scope(&call.range) || past_limit.contains(&call.range) {
                 continue;
             }
             let Callee::Method { method, .. } = &call.callee else {

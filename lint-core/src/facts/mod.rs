@@ -26,8 +26,8 @@ pub use handler::{HandlerPath, IdempotentPromise, OpaqueCall, OpaqueReason, Prom
 pub use keys::KeySource;
 pub use outcomes::{ErrorReaction, ReactionKind};
 pub use reach::{
-    reach, FactsCache, GuardRef, Order, Reach, ReachedAccess, ReachedCall, ReachedRetry,
-    ReachedTransaction, Step, TransactionId, DEFAULT_MAX_PATH_STEPS,
+    reach, CutCall, FactsCache, GuardRef, Order, Reach, ReachedAccess, ReachedCall, ReachedRetry,
+    ReachedTransaction, Step, TransactionId, DEFAULT_MAX_PATH_STEPS, MAX_CALL_DEPTH,
 };
 pub use state::{
     Access, ArgumentOrigin, Executor, InsertedValues, StateAccess, Store, Transaction, ValueOrigin,
@@ -326,6 +326,9 @@ pub struct FunctionFacts {
     pub claims: Vec<guards::ClaimSite>,
     /// It hands the outcome of a claim it makes back to its caller.
     pub claim_helper: Option<guards::HelperClaim>,
+    /// Calls the resolver gave up on at the type-resolution limit: each may be anything,
+    /// a store's query or a request.
+    pub past_resolution_limit: Vec<OpaqueCall>,
 }
 
 /// Computes the facts of a function.
@@ -404,6 +407,30 @@ pub fn function_facts(
     facts.key_sources = keys::key_sources(index, knowledge, function);
     facts.claims = guards::own_claims(&facts.accesses);
     facts.claim_helper = guards::claim_helper(index, function, &facts.accesses);
+    facts.past_resolution_limit = body
+        .calls
+        .iter()
+        .zip(&resolved)
+        .filter_map(|(call, target)| match target {
+            CallTarget::Unresolved(reason)
+                if crate::index::is_past_the_resolution_limit(reason) =>
+            {
+                let name = match &call.callee {
+                    crate::index::Callee::Method { method, .. } => method.to_string(),
+                    crate::index::Callee::Path(path) => {
+                        path.last().map(ToString::to_string).unwrap_or_default()
+                    }
+                };
+                Some(OpaqueCall {
+                    function,
+                    range: call.range,
+                    method: name,
+                    why: OpaqueReason::Unresolved(reason.clone()),
+                })
+            }
+            _ => None,
+        })
+        .collect();
     facts
 }
 

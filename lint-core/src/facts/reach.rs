@@ -16,8 +16,10 @@ use crate::index::{FnId, WorkspaceIndex};
 use crate::knowledge::Knowledge;
 use crate::location::{Position, TextRange};
 
-/// Calls deeper than this are not followed.
-const MAX_DEPTH: usize = 8;
+/// Calls deeper than this from the handler are not followed (the call-depth limit). A call
+/// past it whose callee, or what that calls, touches a store or leaves the process is kept
+/// as a [`CutCall`]: the answers it bears on are `unknown`, naming the limit.
+pub const MAX_CALL_DEPTH: usize = 8;
 
 /// Functions entered while following one handler's calls, counted along every path (a
 /// helper called from three places is entered three times), before failfirst stops and
@@ -151,6 +153,21 @@ pub struct ReachedRetry {
     pub overall_bound: Option<Bound>,
 }
 
+/// A call not followed because it lies deeper than [`MAX_CALL_DEPTH`], with what the
+/// functions past it do, as far as the four questions care.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CutCall {
+    /// The function that makes the call, and the call's statement.
+    pub function: FnId,
+    pub statement: TextRange,
+    /// The function not entered.
+    pub target: FnId,
+    /// Past the call, a store is read or written (a query, a transaction).
+    pub touches_state: bool,
+    /// Past the call, a downstream call or a retry.
+    pub calls_downstream: bool,
+}
+
 #[derive(Debug, Default)]
 pub struct Reach {
     pub calls: Vec<ReachedCall>,
@@ -168,6 +185,14 @@ pub struct Reach {
     step_limit: u64,
     /// The step limit was reached: what is gathered is only part of the handler's path.
     pub exhausted: bool,
+    /// Calls past [`MAX_CALL_DEPTH`] behind which something touches a store or leaves the
+    /// process, in the order met.
+    pub cut: Vec<CutCall>,
+    /// The same, to look up: (caller, statement, callee).
+    cut_set: std::collections::HashSet<(FnId, TextRange, FnId)>,
+    /// The functions looked through past those calls: an edit to them may change what
+    /// `cut` says.
+    pub past_the_cut: Vec<FnId>,
 }
 
 /// Facts computed once per function and shared by every handler that reaches it (and, in
@@ -247,7 +272,41 @@ pub fn reach(
         &mut stack,
         &mut out,
     );
+    look_past_the_cut(index, knowledge, cache, &mut out);
     out
+}
+
+/// What the functions past the cut calls do: each is looked through once per handler
+/// (linear in the functions, whatever the paths), following every call, however deep.
+/// Cut calls behind which nothing touches a store or leaves the process are dropped: they
+/// change no answer.
+fn look_past_the_cut(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    cache: &mut FactsCache,
+    out: &mut Reach,
+) {
+    let mut seen: std::collections::HashSet<FnId> = std::collections::HashSet::new();
+    for cut in &mut out.cut {
+        let mut pending = vec![cut.target];
+        while let Some(function) = pending.pop() {
+            if !seen.insert(function) {
+                continue;
+            }
+            out.past_the_cut.push(function);
+            let facts = cache.shared(index, knowledge, function);
+            cut.touches_state |= !facts.accesses.is_empty() || !facts.transactions.is_empty();
+            cut.calls_downstream |= !facts.downstream.is_empty() || !facts.retries.is_empty();
+            pending.extend(
+                facts
+                    .edges
+                    .iter()
+                    .flat_map(|edge| edge.targets.iter().copied()),
+            );
+        }
+    }
+    out.cut
+        .retain(|cut| cut.touches_state || cut.calls_downstream);
 }
 
 /// What a function is called with, as far as its facts care.
@@ -510,7 +569,19 @@ fn walk(
         let calls_start = out.calls.len();
         let retries_start = out.retries.len();
         for target in &edge.targets {
-            if stack.contains(target) || chain.len() >= MAX_DEPTH {
+            if stack.contains(target) {
+                continue;
+            }
+            if chain.len() >= MAX_CALL_DEPTH {
+                if out.cut_set.insert((function, edge.statement, *target)) {
+                    out.cut.push(CutCall {
+                        function,
+                        statement: edge.statement,
+                        target: *target,
+                        touches_state: false,
+                        calls_downstream: false,
+                    });
+                }
                 continue;
             }
             stack.push(*target);

@@ -27,7 +27,8 @@ pub use lookup::{union as union_of_fns, BodyLookup};
 pub use modules::{build_index_from, MAX_MODULE_DEPTH};
 pub use patch::FileShape;
 pub use resolve::{
-    BuilderHint, CallTarget, FnContext, Resolution, TypeTarget, TypingHints, UnresolvedCall,
+    is_past_the_resolution_limit, BuilderHint, CallTarget, FnContext, Resolution, TypeTarget,
+    TypingHints, UnresolvedCall, MAX_RESOLUTION_DEPTH,
 };
 pub use summary::*;
 

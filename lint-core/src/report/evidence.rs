@@ -198,6 +198,15 @@ pub enum Evidence {
     PathNotFollowed {
         limit: u64,
     },
+    /// A call not followed because it is deeper than the call-depth limit, behind which a
+    /// store is touched or a downstream called.
+    CallTooDeep {
+        function: String,
+        at: Place,
+        limit: usize,
+        /// What happens past it: a store touched, a downstream called, or both.
+        past_it: String,
+    },
     /// A call that may be I/O but that the analysis could not follow.
     Unseen {
         method: String,
@@ -384,6 +393,15 @@ impl fmt::Display for Evidence {
             Evidence::PathNotFollowed { limit } => write!(
                 f,
                 "its calls were not followed to the end: more than {limit} functions along its paths (`max-path-steps`)"
+            ),
+            Evidence::CallTooDeep {
+                function,
+                at,
+                limit,
+                past_it,
+            } => write!(
+                f,
+                "the call of `{function}` at {at} was not followed: it is more than {limit} calls from the handler (the call-depth limit), and past it {past_it}"
             ),
             Evidence::Unseen { method, at, why } => {
                 let why = match why {

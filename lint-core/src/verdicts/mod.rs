@@ -13,7 +13,8 @@ use crate::discovery::{DiscoveredHandler, HandlerFunction};
 use crate::facts::guards::{generated_key, ClaimKind};
 use crate::facts::sql::schema::{InsertKey, KeyRef, Schemas};
 use crate::facts::{
-    Access, Bound, FactsCache, HandlerPath, OpaqueCall, OpaqueReason, Reach, ReachedAccess, Step,
+    Access, Bound, CutCall, FactsCache, HandlerPath, OpaqueCall, OpaqueReason, Reach,
+    ReachedAccess, ReachedCall, Step,
 };
 use crate::index::{FnId, TypeTarget, WorkspaceIndex};
 use crate::knowledge::Knowledge;
@@ -124,6 +125,31 @@ impl<'a> Judge<'a> {
                 answer.evidence = unseen.clone();
             }
         }
+        // A call past the call-depth limit, behind which a store is touched or a downstream
+        // called: the answers it bears on cannot pass or be `n/a` on what was followed.
+        let touches_state: fn(&CutCall) -> bool = |cut| cut.touches_state;
+        let calls_downstream: fn(&CutCall) -> bool = |cut| cut.calls_downstream;
+        let either: fn(&CutCall) -> bool = |cut| cut.touches_state || cut.calls_downstream;
+        for (answer, bears) in [
+            (&mut questions.q1_idempotent, touches_state),
+            (&mut questions.q2_retry_safe, either),
+            (&mut questions.q3_downstream_uncertainty, calls_downstream),
+            (&mut questions.q4_deadline, calls_downstream),
+        ] {
+            let too_deep: Vec<Evidence> = path
+                .reach
+                .cut
+                .iter()
+                .filter(|cut| bears(cut))
+                .map(|cut| self.too_deep(cut))
+                .collect();
+            if matches!(answer.verdict, Verdict::Pass | Verdict::NotApplicable)
+                && !too_deep.is_empty()
+            {
+                answer.verdict = Verdict::Unknown;
+                answer.evidence = too_deep;
+            }
+        }
         // A fact reached along two paths is evidence once.
         for answer in [
             &mut questions.q1_idempotent,
@@ -165,7 +191,27 @@ impl<'a> Judge<'a> {
             questions,
             findings,
             path_functions,
-            reached: reached.visited.clone(),
+            reached: reached
+                .visited
+                .iter()
+                .chain(&reached.past_the_cut)
+                .copied()
+                .collect(),
+        }
+    }
+
+    /// The evidence of a call not followed past the call-depth limit.
+    fn too_deep(&self, cut: &CutCall) -> Evidence {
+        let past_it = match (cut.touches_state, cut.calls_downstream) {
+            (true, true) => "a store is touched and a downstream called",
+            (true, false) => "a store is touched",
+            _ => "a downstream is called",
+        };
+        Evidence::CallTooDeep {
+            function: self.step_name(cut.target),
+            at: self.place(cut.function, cut.statement.start.line),
+            limit: crate::facts::MAX_CALL_DEPTH,
+            past_it: past_it.to_string(),
         }
     }
 
@@ -293,37 +339,52 @@ impl<'a> Judge<'a> {
             .filter_map(|call| match &call.effective_bound {
                 Bound::Unknown(reason) => Some(Evidence::UnknownBound {
                     call: call.call.kind.clone(),
-                    at: self.place(call.function, call.call.statement.start.line),
+                    at: self.place_of_call(call),
                     reason: reason.clone(),
                 }),
                 _ => None,
             })
             .collect();
+        self.downstream_answer(reached, violations, Question::Q4, unknown, |call| {
+            Evidence::CallBound {
+                call: call.call.kind.clone(),
+                at: self.place_of_call(call),
+                bound: match &call.effective_bound {
+                    Bound::Propagated(what)
+                    | Bound::Fixed { what, .. }
+                    | Bound::Unbounded(what)
+                    | Bound::Unknown(what) => BoundShown::Described(what.clone()),
+                    Bound::ForwardedMetadata => BoundShown::ForwardedMetadata,
+                },
+            }
+        })
+    }
+
+    /// The answer of a question on the downstream calls (Q3, Q4): `n/a` without any, else
+    /// by precedence from the findings that fail it and the calls it cannot judge, else
+    /// `pass` with what each call shows.
+    fn downstream_answer(
+        &self,
+        reached: &Reach,
+        violations: &[Violation],
+        question: Question,
+        unknown: Vec<Evidence>,
+        passing: impl Fn(&ReachedCall) -> Evidence,
+    ) -> Answer {
         answer(
             reached
                 .calls
                 .is_empty()
                 .then_some(Evidence::NoDownstreamCall),
-            self.failing(violations, Question::Q4),
+            self.failing(violations, question),
             unknown,
-            || {
-                reached
-                    .calls
-                    .iter()
-                    .map(|call| Evidence::CallBound {
-                        call: call.call.kind.clone(),
-                        at: self.place(call.function, call.call.statement.start.line),
-                        bound: match &call.effective_bound {
-                            Bound::Propagated(what)
-                            | Bound::Fixed { what, .. }
-                            | Bound::Unbounded(what)
-                            | Bound::Unknown(what) => BoundShown::Described(what.clone()),
-                            Bound::ForwardedMetadata => BoundShown::ForwardedMetadata,
-                        },
-                    })
-                    .collect()
-            },
+            || reached.calls.iter().map(passing).collect(),
         )
+    }
+
+    /// Where a downstream call on the path is made.
+    fn place_of_call(&self, call: &ReachedCall) -> Place {
+        self.place(call.function, call.call.statement.start.line)
     }
 
     /// The evidence of calls that may be I/O the facts could not read.
@@ -591,29 +652,17 @@ impl<'a> Judge<'a> {
             .map(|call| Evidence::UnknownIdempotency {
                 call: call.call.kind.clone(),
                 api: call.call.api.clone(),
-                at: self.place(call.function, call.call.statement.start.line),
+                at: self.place_of_call(call),
                 reason: call.call.method_unknown.clone(),
             })
             .collect();
-        answer(
-            reached
-                .calls
-                .is_empty()
-                .then_some(Evidence::NoDownstreamCall),
-            self.failing(violations, Question::Q3),
-            unknown,
-            || {
-                reached
-                    .calls
-                    .iter()
-                    .map(|call| Evidence::SafeCall {
-                        call: call.call.kind.clone(),
-                        at: self.place(call.function, call.call.statement.start.line),
-                        idempotent: call.call.idempotent() == Some(true),
-                    })
-                    .collect()
-            },
-        )
+        self.downstream_answer(reached, violations, Question::Q3, unknown, |call| {
+            Evidence::SafeCall {
+                call: call.call.kind.clone(),
+                at: self.place_of_call(call),
+                idempotent: call.call.idempotent() == Some(true),
+            }
+        })
     }
 
     fn finding(&self, violation: &Violation, handler_path: &str) -> Finding {

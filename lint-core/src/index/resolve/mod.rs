@@ -108,7 +108,25 @@ impl TypingHints {
     }
 }
 
-pub(super) const MAX_RESOLUTION_DEPTH: usize = 24;
+/// How many aliases, imports and derivation steps (`let b = a.c; let d = b.e; ..`) a type,
+/// a path or a value's type is followed through: the type-resolution limit. Past it the
+/// resolver's reason names the limit ([`past_the_resolution_limit`]), and a call left
+/// unresolved for that reason makes the answers it could bear on `unknown`.
+pub const MAX_RESOLUTION_DEPTH: usize = 24;
+
+/// Ends every reason given past [`MAX_RESOLUTION_DEPTH`].
+const PAST_THE_LIMIT: &str = "(the type-resolution limit)";
+
+/// The reason a resolution stopped at the limit: `what` was more than the limit deep.
+pub(super) fn past_the_resolution_limit(what: &str) -> String {
+    format!("{what} more than {MAX_RESOLUTION_DEPTH} steps deep {PAST_THE_LIMIT}")
+}
+
+/// Whether the resolver gave up because of the type-resolution limit, not because the
+/// code does not say.
+pub fn is_past_the_resolution_limit(reason: &str) -> bool {
+    reason.ends_with(PAST_THE_LIMIT)
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolution {

@@ -1,7 +1,7 @@
 //! Paths as written in a module: `crate::`, `self::`, `super::`, names in scope, `use`
 //! imports (memoised), workspace crates, then external crates written in full.
 
-use super::{is_external_root, Namespace, MAX_RESOLUTION_DEPTH};
+use super::{is_external_root, past_the_resolution_limit, Namespace, MAX_RESOLUTION_DEPTH};
 use crate::index::*;
 
 impl WorkspaceIndex {
@@ -22,10 +22,10 @@ impl WorkspaceIndex {
         depth: usize,
     ) -> Result<Resolution, String> {
         if depth > MAX_RESOLUTION_DEPTH {
-            return Err(format!(
-                "`{}` goes through too many imports",
+            return Err(past_the_resolution_limit(&format!(
+                "`{}` is reached through aliases and imports",
                 segments.join("::")
-            ));
+            )));
         }
         let Some((first, rest)) = segments.split_first() else {
             return Err("empty path".to_string());

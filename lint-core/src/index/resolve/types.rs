@@ -1,7 +1,7 @@
 //! The type of a value: a local, a parameter, `self`, a field, a constructor call, a
 //! builder, a static, a function's output; seen through transparent wrappers and methods.
 
-use super::{is_external_root, Namespace, MAX_RESOLUTION_DEPTH};
+use super::{is_external_root, past_the_resolution_limit, Namespace, MAX_RESOLUTION_DEPTH};
 use crate::index::*;
 use crate::location::Position;
 
@@ -25,7 +25,7 @@ impl WorkspaceIndex {
         depth: usize,
     ) -> TypeTarget {
         if depth > MAX_RESOLUTION_DEPTH {
-            return TypeTarget::Unknown("type aliases nest too deep".to_string());
+            return TypeTarget::Unknown(past_the_resolution_limit("type aliases nest"));
         }
         if ty.kind == TypeRefKind::Other || ty.path.is_empty() {
             return TypeTarget::Unknown("not a named type".to_string());
@@ -123,7 +123,7 @@ impl WorkspaceIndex {
         depth: usize,
     ) -> TypeTarget {
         if depth > MAX_RESOLUTION_DEPTH {
-            return TypeTarget::Unknown("value is derived through too many steps".to_string());
+            return TypeTarget::Unknown(past_the_resolution_limit("the value is derived"));
         }
         let def = self.fn_def(context.function);
         let self_type = self.self_type_of(context.function);
