@@ -11,8 +11,10 @@
 //!
 //! Judging at once is fast because it starts from the facts of every function computed by
 //! the judgements before the edit, forgetting only those of the edited file's functions;
-//! the handlers are shared between the pool's threads. The report is assembled from the
-//! verdicts held when it is asked for.
+//! one thread judges them all, so that a function's facts are computed once (shared between
+//! two threads, each computed the facts of the file's shared helpers again: more time in
+//! all, and no faster on a busy machine). The report is assembled from the verdicts held
+//! when it is asked for.
 //!
 //! Every handler's verdict is then marked *stale*, until judged again from facts all
 //! computed after the edit: the other handlers keep their verdicts, and a verdict (or a
@@ -29,8 +31,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 
 use super::{
     assemble_part, batches, count_calls, index_batch, judge_one, merge_parts, parse_one,
@@ -227,7 +229,7 @@ impl IncrementalAnalysis {
         outcome: Result<crate::index::FileSummary, ParseProblem>,
     ) -> EditOutcome {
         let slot = file.0 as usize;
-        let (knowledge, schemas, pool) = (&self.knowledge, &self.schemas, self.pool.as_ref());
+        let (knowledge, schemas) = (&self.knowledge, &self.schemas);
         let batch = &mut self.batches[position];
         let summary = match outcome {
             Ok(summary) => summary,
@@ -240,8 +242,7 @@ impl IncrementalAnalysis {
         if same_shape && batch.index.replace_file_contents(file, summary) {
             batch.problems.remove(&slot);
             batch.facts.forget_file(&batch.index, file);
-            let handlers_judged =
-                batch.judge_again(file, knowledge, schemas, self.max_path_steps, pool);
+            let handlers_judged = batch.judge_again(file, knowledge, schemas, self.max_path_steps);
             return EditOutcome::Patched { handlers_judged };
         }
         let crates = std::mem::take(&mut self.batches[position].crates);
@@ -318,7 +319,7 @@ impl IncrementalAnalysis {
 impl HeldBatch {
     /// Discovers the handlers again after `edited` changed in place, and judges those whose
     /// path reaches it and those not judged before, from the facts held (those of
-    /// `edited`'s functions forgotten), on the pool's threads; returns how many were judged.
+    /// `edited`'s functions forgotten); returns how many were judged.
     /// Every other handler keeps its verdict; all are stale.
     fn judge_again(
         &mut self,
@@ -326,7 +327,6 @@ impl HeldBatch {
         knowledge: &Knowledge,
         schemas: &Schemas,
         max_path_steps: u64,
-        pool: Option<&rayon::ThreadPool>,
     ) -> usize {
         let index = &self.index;
         let mut previous: HashMap<(crate::discovery::HandlerFunction, String), JudgedHandler> =
@@ -364,23 +364,19 @@ impl HeldBatch {
             .filter(|(_, held)| held.stale && held.judged.is_none())
             .map(|(position, _)| position)
             .collect();
-        let (judged, facts) = judge_shared(
+        let mut judge = crate::verdicts::Judge::with_facts(
             index,
             knowledge,
             schemas,
-            max_path_steps,
             std::mem::take(&mut self.facts),
-            pool,
-            &pending
-                .iter()
-                .map(|&position| &handlers[position].handler)
-                .collect::<Vec<_>>(),
-        );
-        for (&position, judged) in pending.iter().zip(judged) {
+        )
+        .with_step_limit(max_path_steps);
+        for &position in &pending {
+            let judged = judge_one(index, &mut judge, &handlers[position].handler);
             handlers[position].judged = Some(judged);
         }
+        self.facts = judge.into_facts();
         self.handlers = handlers;
-        self.facts = facts;
         pending.len()
     }
 
@@ -431,79 +427,6 @@ impl HeldBatch {
             calls,
         )
     }
-}
-
-/// Judges `handlers`, in order, starting from `facts`: on this thread when there is one
-/// (or no pool), else shared between the pool's threads, each starting from a copy of
-/// `facts` and taking the next handler when it is done with one. Returns the judgements and
-/// every fact computed. A function's facts depend on the index alone, so which thread
-/// computed them changes nothing.
-fn judge_shared(
-    index: &WorkspaceIndex,
-    knowledge: &Knowledge,
-    schemas: &Schemas,
-    max_path_steps: u64,
-    facts: FactsCache,
-    pool: Option<&rayon::ThreadPool>,
-    handlers: &[&DiscoveredHandler],
-) -> (Vec<JudgedHandler>, FactsCache) {
-    let judge_with = |facts: FactsCache| {
-        crate::verdicts::Judge::with_facts(index, knowledge, schemas, facts)
-            .with_step_limit(max_path_steps)
-    };
-    let threads = pool.map_or(1, rayon::ThreadPool::current_num_threads);
-    let pool = match pool {
-        Some(pool) if threads > 1 && handlers.len() > 1 => pool,
-        _ => {
-            let mut judge = judge_with(facts);
-            let judged = handlers
-                .iter()
-                .map(|handler| judge_one(index, &mut judge, handler))
-                .collect();
-            return (judged, judge.into_facts());
-        }
-    };
-    let next = AtomicUsize::new(0);
-    let judged: Mutex<Vec<(usize, JudgedHandler)>> = Mutex::new(Vec::new());
-    let computed: Mutex<Vec<FactsCache>> = Mutex::new(Vec::new());
-    pool.scope(|scope| {
-        for _ in 0..threads.min(handlers.len()) {
-            let (next, judged, computed) = (&next, &judged, &computed);
-            let facts = facts.clone();
-            scope.spawn(move |_| {
-                let mut judge = judge_with(facts);
-                let mut mine = Vec::new();
-                loop {
-                    let position = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(handler) = handlers.get(position) else {
-                        break;
-                    };
-                    mine.push((position, judge_one(index, &mut judge, handler)));
-                }
-                judged
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .extend(mine);
-                computed
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(judge.into_facts());
-            });
-        }
-    });
-    let mut judged = judged.into_inner().unwrap_or_else(PoisonError::into_inner);
-    judged.sort_by_key(|(position, _)| *position);
-    let mut facts = facts;
-    for computed in computed
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-    {
-        facts.take_from(computed);
-    }
-    (
-        judged.into_iter().map(|(_, judged)| judged).collect(),
-        facts,
-    )
 }
 
 #[cfg(test)]

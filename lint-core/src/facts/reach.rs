@@ -198,20 +198,12 @@ pub struct Reach {
 /// Facts computed once per function and shared by every handler that reaches it (and, in
 /// the language server, by the judgements after an edit). Held behind an `Arc`: a walk
 /// holds a function's facts while it asks for its callees', without copying them.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct FactsCache {
     facts: BTreeMap<FnId, Arc<FunctionFacts>>,
 }
 
 impl FactsCache {
-    /// Takes the facts `other` holds and this one does not: both were computed from the
-    /// same index (by judges sharing the work), so a function's facts are the same in each.
-    pub fn take_from(&mut self, other: FactsCache) {
-        for (function, facts) in other.facts {
-            self.facts.entry(function).or_insert(facts);
-        }
-    }
-
     /// Forgets the facts of the functions written in `file`: its text changed.
     pub fn forget_file(&mut self, index: &WorkspaceIndex, file: crate::location::FileId) {
         self.facts
