@@ -339,6 +339,8 @@ pub(crate) fn walk_hints(knowledge: &Knowledge) -> WalkHints {
             .flat_map(|library| library.query_macros.iter().cloned())
             .chain(owned(knowledge::FORMAT_MACROS))
             .collect(),
+        included_text_extensions: owned(knowledge::sql::QUERY_FILE_EXTENSIONS),
+        dispatch_attributes: owned(knowledge::DISPATCH_ATTRIBUTES),
         kept_format_words: [
             knowledge::KEY_TABLE_PARTS,
             knowledge::IDEMPOTENCY_FIELD_PARTS,
@@ -684,7 +686,11 @@ fn parse_one(
 ) -> Result<FileSummary, ParseProblem> {
     let outcome = match source(path) {
         Ok(bytes) => catch_unwind(AssertUnwindSafe(|| {
-            parse_source(&bytes).map(|parsed| summarize_file(parsed, hints))
+            parse_source(&bytes).map(|parsed| {
+                let mut summary = summarize_file(parsed, hints);
+                read_included_texts(path, &mut summary);
+                summary
+            })
         }))
         .unwrap_or_else(|_| {
             Err(ParseProblem {
@@ -700,6 +706,43 @@ fn parse_one(
     // Every span of this file is now a line and column: the source map can go.
     proc_macro2::extra::invalidate_current_thread_spans();
     outcome
+}
+
+/// Files a query is included from are read through this limit: a query file is a few
+/// kilobytes, and anything near this is not one.
+const MAX_INCLUDED_TEXT_BYTES: u64 = 1024 * 1024;
+
+/// Reads the text of each file an `include_str!` of the summary names (the walk names only
+/// those whose text the facts read), from the folder of the file that includes it, as
+/// rustc does. A file that cannot be read keeps why, for an `unknown` to say.
+fn read_included_texts(path: &std::path::Path, summary: &mut crate::index::FileSummary) {
+    let folder = path.parent().unwrap_or_else(|| std::path::Path::new(""));
+    let bodies = summary.modules.iter_mut().flat_map(|module| {
+        module
+            .fns
+            .iter_mut()
+            .map(|function| &mut function.body)
+            .chain(
+                module
+                    .impls
+                    .iter_mut()
+                    .flat_map(|implementation| &mut implementation.methods)
+                    .map(|method| &mut method.body),
+            )
+    });
+    for body in bodies {
+        for used in body.macros.iter_mut().filter(|used| used.is_include()) {
+            let Some(file) = used.literals.first() else {
+                continue;
+            };
+            let included = read_file(&folder.join(file.as_str()), MAX_INCLUDED_TEXT_BYTES)
+                .and_then(|bytes| {
+                    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+                })
+                .map_err(|reason| format!("`{file}` could not be read: {reason}"));
+            used.included = Some(Box::new(included));
+        }
+    }
 }
 
 /// A file's bytes, if it is a regular file within the size limit. The file is read through

@@ -48,6 +48,21 @@ pub enum Given {
     Constant(String),
     /// A parameter of the function it is written in (or a field of one): its caller decides.
     Param(ParamRef),
+    /// A request built here and handed to a helper that sends it (`execute(request_builder,
+    /// ..)`): what it is, as if it were sent here.
+    Request(Box<GivenRequest>),
+}
+
+/// A request being built, as the function that built it reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GivenRequest {
+    pub method: Option<String>,
+    pub url_action: Option<String>,
+    pub has_key: bool,
+    pub bound: super::Bound,
+    pub api: String,
+    pub method_unknown: Option<String>,
+    pub retried_by_client: bool,
 }
 
 /// What one argument of a call is, whole and field by field.

@@ -73,6 +73,9 @@ pub struct CallerDecides {
     /// The key is added only when the parameter (or its field) holds a value:
     /// `if let Some(key) = &entry.idempotency_key { request = request.header(..) }`.
     pub key_only_if_given: Option<ParamRef>,
+    /// The request sent is the parameter's value, built by the caller: `send_inner(req,
+    /// ..)` sending `req.send()`. Its method, key and bound are the caller's request's.
+    pub request: Option<ParamRef>,
 }
 
 impl DownstreamCall {
@@ -107,6 +110,23 @@ impl DownstreamCall {
                     call.depends.http_method = None;
                     call.method_unknown = None;
                 }
+            }
+        }
+        if let Some(param) = &self.depends.request {
+            if let Some(Given::Request(request)) = given::lookup(arguments, param) {
+                call.kind = DownstreamKind::Http {
+                    method: request.method.clone(),
+                    url_action: request.url_action.clone(),
+                };
+                call.has_key |= request.has_key;
+                // A timeout set where it is sent holds; otherwise the request's own.
+                if matches!(call.bound, Bound::Unknown(_)) {
+                    call.bound = request.bound.clone();
+                }
+                call.api = request.api.clone();
+                call.method_unknown = request.method_unknown.clone();
+                call.retried_by_client |= request.retried_by_client;
+                call.depends.request = None;
             }
         }
         if let Some(param) = &self.depends.key_only_if_given {
@@ -371,7 +391,7 @@ pub fn function_facts(
                     call,
                 ),
                 path_call: matches!(call.callee, crate::index::Callee::Path(_)),
-                given: given::given_arguments(index, function, call),
+                given: given_with_requests(index, knowledge, function, call),
             });
         }
     }
@@ -432,6 +452,45 @@ pub fn function_facts(
         })
         .collect();
     facts
+}
+
+/// What each argument of a call into the workspace is ([`given::given_arguments`]), and
+/// for an argument that is a request being built (`self.execute(request_builder, ..)`),
+/// the request it is: the helper that sends it takes its method, key and bound from here.
+fn given_with_requests(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    call: &crate::index::CallSite,
+) -> Vec<GivenArgument> {
+    let mut given = given::given_arguments(index, function, call);
+    for (position, argument) in given.iter_mut().enumerate() {
+        if argument.whole.is_some() {
+            continue;
+        }
+        let [crate::index::Mention::Name(name)] = call.arg_mentions.argument(position) else {
+            continue;
+        };
+        let value = crate::index::ValueExpr::Name(name.clone());
+        if let Some(request) =
+            downstream::request_handed_over(index, knowledge, function, call, &value)
+        {
+            let (method, url_action) = match &request.kind {
+                DownstreamKind::Http { method, url_action } => (method.clone(), url_action.clone()),
+                _ => (None, None),
+            };
+            argument.whole = Some(Given::Request(Box::new(given::GivenRequest {
+                method,
+                url_action,
+                has_key: request.has_key,
+                bound: request.bound,
+                api: request.api,
+                method_unknown: request.method_unknown,
+                retried_by_client: request.retried_by_client,
+            })));
+        }
+    }
+    given
 }
 
 #[cfg(test)]

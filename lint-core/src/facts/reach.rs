@@ -432,14 +432,17 @@ fn walk(
         }
     };
     for call in facts.downstream.iter().filter(|call| in_scope(&call.range)) {
+        // What the callers on this path give settles the call first: a request handed in
+        // brings its own bound.
+        let settled = schemas
+            .grpc
+            .settle(call.settled(&inherited_from_caller.given));
         let effective_bound = match bound_at(&call.range) {
-            Some(outer) => call.bound.clone().strongest(outer),
-            None => call.bound.clone(),
+            Some(outer) => settled.bound.clone().strongest(outer),
+            None => settled.bound.clone(),
         };
         out.calls.push(ReachedCall {
-            call: schemas
-                .grpc
-                .settle(call.settled(&inherited_from_caller.given)),
+            call: settled,
             function,
             chain: chain.clone(),
             effective_bound,

@@ -293,7 +293,7 @@ fn loop_retry(
                         .mentions
                         .operators()
                         .any(|op| matches!(op, "<" | "<=" | ">" | ">=" | "=="))
-            });
+            }) || decided_by_helper(body, candidate, &counters);
             if bounded {
                 Budget::Attempts
             } else {
@@ -336,6 +336,29 @@ fn loop_retry(
         budget,
         all_errors,
         worst_case_ms: None,
+    })
+}
+
+/// `match strategy.test(status, tries) { Outcome::Stop => return Err(..), .. }`: the
+/// attempt counter is handed to a helper whose answer is matched, and one way leaves the
+/// loop. The helper decides when to stop, by the count it is given.
+fn decided_by_helper(body: &BodySummary, candidate: &LoopSummary, counters: &[&str]) -> bool {
+    let inside = |range: &TextRange| within(&candidate.body, range);
+    body.branchings.iter().any(|branching| {
+        inside(&branching.tested)
+            && branching
+                .tested_mentions
+                .names()
+                .any(|name| counters.contains(&name))
+            && (branching.tested_mentions.methods().next().is_some()
+                || branching.tested_mentions.paths().next().is_some())
+            && body.exits.iter().any(|exit| {
+                matches!(exit.kind, ExitKind::Break | ExitKind::Return)
+                    && branching
+                        .branches
+                        .iter()
+                        .any(|branch| branch.contains_range(&exit.range))
+            })
     })
 }
 
@@ -387,7 +410,11 @@ fn grows(
         || mentions.mentions_method(GROWTH_METHODS)
         || mentions.names().any(|name| growing_names.contains(&name))
         // `base * attempt`, or a helper handed the attempt: `backoff::delay_for(attempt)`.
-        || follows_attempt && (mentions.operators().any(|op| op == "*") || mentions.paths().next().is_some())
+        // A method handed the attempt computes it too: `strategy.test(status, attempt)`.
+        || follows_attempt
+            && (mentions.operators().any(|op| op == "*")
+                || mentions.paths().next().is_some()
+                || mentions.methods().next().is_some())
 }
 
 fn library_retry(

@@ -198,6 +198,20 @@ pub struct TypeSummary {
     pub fields: Vec<(CompactString, TypeRef)>,
     /// Method names a trait declares.
     pub trait_methods: Vec<CompactString>,
+    /// For a trait with supertraits or an `#[enum_dispatch(..)]`: how calls reach its
+    /// methods through other types.
+    pub trait_links: Option<Box<TraitLinks>>,
+}
+
+/// How a trait's methods are reached beside its own impls.
+#[derive(Clone, Debug, Default)]
+pub struct TraitLinks {
+    /// The traits it requires, as written (`PaymentOps` in `trait Connector: PaymentOps`):
+    /// a method of one called on `dyn Connector` is theirs.
+    pub supertraits: Vec<Vec<CompactString>>,
+    /// The enums `#[enum_dispatch(Cache)]` makes it callable on: a call on the enum runs the
+    /// implementation of the variant's type, each of them a possible target.
+    pub dispatching_enums: Vec<CompactString>,
 }
 
 /// `static`/`const` items, including `OnceLock`/`Lazy` holders of clients.
@@ -428,6 +442,9 @@ pub struct ErrorArm {
     pub guard: Mentions,
 }
 
+/// The macro that puts a file's text into the code at compile time.
+pub const INCLUDE_TEXT_MACRO: &str = "include_str";
+
 #[derive(Clone, Debug)]
 pub struct MacroUse {
     pub path: Vec<CompactString>,
@@ -441,9 +458,20 @@ pub struct MacroUse {
     /// Where each argument's identifiers begin in `names`, for the arguments after the first
     /// (`query!("..", a, b.c)` gives `[0, 1]`): `$1` is the second argument.
     pub argument_starts: Vec<u16>,
+    /// For `include_str!("query.sql")` of a file whose text the facts read
+    /// ([`super::WalkHints::included_text_extensions`]): the file's text, or why it could
+    /// not be read. The walk names the file (its `literals`); the analysis reads it.
+    pub included: Option<Box<Result<String, String>>>,
 }
 
 impl MacroUse {
+    /// The macro includes a file's text (`include_str!`).
+    pub fn is_include(&self) -> bool {
+        self.path
+            .last()
+            .is_some_and(|last| last == INCLUDE_TEXT_MACRO)
+    }
+
     /// The identifiers of argument `position` (0 is the first, the SQL text of `query!`).
     pub fn argument_names(&self, position: usize) -> &[CompactString] {
         if position == 0 {

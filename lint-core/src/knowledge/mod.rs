@@ -356,6 +356,13 @@ pub const RESULT_ADAPTERS: &[&str] = &[
     "expect",
     "unwrap_or_else",
     "unwrap_or_default",
+    // error-stack's reports: the error changes, the value does not.
+    "change_context",
+    "change_context_lazy",
+    "attach",
+    "attach_lazy",
+    "attach_printable",
+    "attach_printable_lazy",
 ];
 
 /// Methods whose closure is given the receiver's value (or the value it wraps):
@@ -425,6 +432,11 @@ pub const MACROS_NOT_CODE: &[&str] = &[
     "trace_span",
     "warn_span",
 ];
+
+/// Attributes that make a trait's methods callable on an enum whose variants each implement
+/// it (enum_dispatch's `#[enum_dispatch(Cache)]` on the trait): a call on the enum may run
+/// any variant's implementation.
+pub const DISPATCH_ATTRIBUTES: &[&str] = &["enum_dispatch"];
 
 /// Macros of `pattern = future => body` arms: each arm's future and body are code.
 pub const SELECT_MACROS: &[&str] = &["select", "select_biased", "try_select"];
@@ -574,6 +586,9 @@ pub const ERROR_CLASSIFIERS: &[&str] = &[
     "is_temporary",
     "status",
     "code",
+    // The error's own type tells what it is: `report.downcast_ref::<Pending>()`.
+    "downcast_ref",
+    "downcast",
     "kind",
     "classify",
 ];

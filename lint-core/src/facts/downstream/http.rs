@@ -266,6 +266,21 @@ fn request(
         }
     };
     let Some(client) = library.client(&client_type) else {
+        // `req_builder.try_clone()?.send()`: a request handed in by the callers.
+        if library.is_request_type(&client_type) {
+            if let Some(sent) = sent_parameter(
+                index,
+                knowledge,
+                library,
+                function,
+                call,
+                &root,
+                &client_type,
+                &starts,
+            ) {
+                return Some(sent);
+            }
+        }
         return match sent_by {
             SentBy::Method(send) => passed_through(
                 index, knowledge, library, function, call, value, sent_by,
@@ -344,6 +359,151 @@ fn request(
         depends,
         method_unknown,
     })
+}
+
+/// `send_inner(req_builder, ..)` sending `req_builder.try_clone()?.send()`: a request of
+/// the library that the function is given, built by its callers. What it is (its method,
+/// key and bound) is theirs: the call depends on the parameter, and each path settles it
+/// with the request its caller built ([`crate::facts::CallerDecides::request`]). A timeout
+/// or key header added here holds whatever the caller built.
+#[allow(clippy::too_many_arguments)]
+fn sent_parameter(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    library: &HttpLibrary,
+    function: FnId,
+    call: &CallSite,
+    root: &ValueExpr,
+    request_type: &[CompactString],
+    starts: &[crate::location::Position],
+) -> Option<DownstreamCall> {
+    let ValueExpr::Name(name) = root else {
+        return None;
+    };
+    let Some(crate::facts::given::Given::Param(parameter)) = crate::facts::given::given_value(
+        index,
+        function,
+        &[crate::index::Mention::Name(name.clone())],
+        call.range.start,
+        0,
+    ) else {
+        return None;
+    };
+    let chain = chain_calls(index, function, call, starts);
+    let function_name = &index.fn_def(function).summary.name;
+    let reason = format!(
+        "the request is the `{name}` parameter of `{function_name}`, built by a caller not on this path"
+    );
+    let bound = match request_timeout(library, &chain) {
+        Some((timeout, method)) => classify_duration(
+            index,
+            knowledge,
+            function,
+            &timeout.arg_mentions,
+            timeout.range.start,
+            &format!("request `.{method}(..)`"),
+        ),
+        None => Bound::Unknown(reason.clone()),
+    };
+    Some(DownstreamCall {
+        range: call.range,
+        statement: call.statement,
+        declared_idempotence: None,
+        kind: DownstreamKind::Http {
+            method: None,
+            url_action: None,
+        },
+        api: format!("{}::{}", request_type.join("::"), sent_method(call)),
+        has_key: carries_key_header(knowledge, library, &chain),
+        bound,
+        retried_by_client: false,
+        depends: CallerDecides {
+            request: Some(parameter),
+            ..CallerDecides::default()
+        },
+        method_unknown: Some(reason),
+    })
+}
+
+fn sent_method(call: &CallSite) -> &str {
+    match &call.callee {
+        Callee::Method { method, .. } => method.as_str(),
+        Callee::Path(path) => path.last().map_or("send", |last| last.as_str()),
+    }
+}
+
+/// The request a value of the caller is, when it is handed to a helper that sends it
+/// (`self.execute(request_builder, ..)`): read as if it were sent where it is handed over.
+pub(in crate::facts) fn request_handed_over(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    call: &CallSite,
+    value: &ValueExpr,
+) -> Option<DownstreamCall> {
+    knowledge.http_libraries.iter().find_map(|library| {
+        if !is_unsent_request(index, library, function, value, call.range.start) {
+            return None;
+        }
+        let sent_by = library
+            .send
+            .iter()
+            .find_map(|send| match send {
+                crate::knowledge::http::Send::Method(name) => Some(SentBy::Method(name)),
+                crate::knowledge::http::Send::Await => None,
+            })
+            .unwrap_or(SentBy::Await);
+        request(index, knowledge, library, function, call, value, sent_by)
+            .filter(|request| request.depends.request.is_none())
+    })
+}
+
+/// Whether a value is a request of `library` not yet sent: of a request type, or a chain of
+/// methods on one (`self.create_request(..).body(..)`, held in a local), none of which sends.
+fn is_unsent_request(
+    index: &WorkspaceIndex,
+    library: &HttpLibrary,
+    function: FnId,
+    value: &ValueExpr,
+    at: crate::location::Position,
+) -> bool {
+    let mut current = value;
+    let mut at = at;
+    if let ValueExpr::Name(name) = value {
+        let local = index
+            .fn_def(function)
+            .summary
+            .body
+            .locals
+            .iter()
+            .rev()
+            .find(|local| local.name == *name && local.scope.contains(at));
+        if let Some((init, scope)) =
+            local.and_then(|local| Some((local.init.as_ref()?, local.scope)))
+        {
+            let typed_request = external_type(index, function, value, at)
+                .is_some_and(|path| library.is_request_type(&path));
+            if !typed_request {
+                current = init;
+                at = scope.start;
+            }
+        }
+    }
+    loop {
+        if external_type(index, function, current, at)
+            .is_some_and(|path| library.is_request_type(&path))
+        {
+            return true;
+        }
+        match current {
+            ValueExpr::MethodCall { receiver, method }
+                if !library.sends_with(method) && !library.is_execute_method(method) =>
+            {
+                current = receiver;
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// A request started by a function of the library (`ureq::post(url)`), on its default

@@ -10,6 +10,8 @@ mod wrapped;
 
 mod rpc;
 
+pub(super) use http::request_handed_over;
+
 use super::given::{self, Given, ParamRef};
 use super::DownstreamCall;
 use crate::index::{

@@ -181,18 +181,43 @@ pub(super) fn built_elsewhere(
     };
     // A key header added by the helper, or on the builder it returns.
     let body = &index.fn_def(function).summary.body;
-    let has_key = helper_body
+    let adds_key = |other: &&CallSite| {
+        matches!(&other.callee, Callee::Method { method, .. } if library.is_header_method(method))
+            && mentions_key_name(knowledge, &other.arg_mentions)
+    };
+    let key_here = body
         .calls
         .iter()
-        .chain(
-            body.calls
-                .iter()
-                .filter(|other| other.statement == call.statement),
-        )
-        .any(|other| {
-            matches!(&other.callee, Callee::Method { method, .. } if library.is_header_method(method))
-                && mentions_key_name(knowledge, &other.arg_mentions)
-        });
+        .filter(|other| other.statement == call.statement)
+        .any(|other| adds_key(&other));
+    let key_in_helper = helper_body.calls.iter().any(|other| adds_key(&other));
+    // `if let Some(key) = idempotency_key { builder = builder.header(..) }` in the helper:
+    // the key is there only when this caller gives one.
+    let key_condition = key_in_helper
+        .then(|| {
+            helper_body.assignments.iter().find_map(|assignment| {
+                mentions_key_name(knowledge, &assignment.value).then(|| {
+                    super::key_only_if_given(
+                        index,
+                        knowledge,
+                        helper,
+                        &ValueExpr::Name(assignment.target.clone()),
+                    )
+                })?
+            })
+        })
+        .flatten();
+    let mut has_key = key_here || key_in_helper;
+    if let (Some(condition), false) = (&key_condition, key_here) {
+        match given::lookup(
+            &given::given_arguments(index, function, &helper_call),
+            condition,
+        ) {
+            Some(Given::Nothing) => has_key = false,
+            Some(Given::Param(outer)) => depends.key_only_if_given = Some(outer.clone()),
+            _ => {}
+        }
+    }
     Some(DownstreamCall {
         range: call.range,
         statement: call.statement,

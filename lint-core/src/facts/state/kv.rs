@@ -5,7 +5,7 @@
 
 use super::reader::Reader;
 use super::{Access, Executor, StateAccess, Store};
-use crate::index::{CallSite, CallTarget, Callee, TypeTarget, ValueExpr};
+use crate::index::{CallSite, CallTarget, Callee, Mention, TypeTarget, ValueExpr};
 use crate::knowledge::kv::{CommandEffect, KeyValueCommand, KeyValueStore};
 
 impl Reader<'_> {
@@ -145,12 +145,19 @@ impl Reader<'_> {
             .cloned()
             .collect();
         let api = format!("{} {}", store.label, command.method.to_ascii_uppercase());
+        let expiring_counter =
+            command.effect == CommandEffect::AccumulatingWrite && self.expires_key_of(store, call);
         // What a write does when run twice: (idempotent, conditional).
         let write = match command.effect {
             CommandEffect::Read => None,
             CommandEffect::IdempotentWrite => Some((true, false)),
-            CommandEffect::AccumulatingWrite => Some((false, false)),
+            CommandEffect::AccumulatingWrite => Some((expiring_counter, false)),
             CommandEffect::Claim => Some((true, true)),
+        };
+        let description = if expiring_counter {
+            format!("{api} on a counter this function gives a time to live (a window of attempts)")
+        } else {
+            api.clone()
         };
         let access = match write {
             None => Access::Read {
@@ -158,7 +165,7 @@ impl Reader<'_> {
                 locks: false,
             },
             Some((idempotent, conditional)) => Access::Write {
-                description: api.clone(),
+                description,
                 tables,
                 idempotent,
                 conditional,
@@ -181,6 +188,46 @@ impl Reader<'_> {
         }
     }
 
+    /// Whether the function also gives the key of the command at `call` a time to live
+    /// (`con.expire(&key, 2)`, `redis::cmd("EXPIRE").arg(&key)`): the key is the first
+    /// argument's variable or literal, the same in both.
+    fn expires_key_of(&self, store: &KeyValueStore, call: &CallSite) -> bool {
+        let Some(key) = first_word(call.arg_mentions.argument(0)) else {
+            return false;
+        };
+        let expiring = |word: &str| {
+            store
+                .expiring_commands
+                .iter()
+                .any(|command| command.eq_ignore_ascii_case(word))
+        };
+        self.body().calls.iter().any(|other| {
+            let names_expire = match &other.callee {
+                Callee::Method { method, .. } => expiring(method),
+                Callee::Path(_) => other.arg_mentions.literals().next().is_some_and(expiring),
+            };
+            if !names_expire || other.range == call.range {
+                return false;
+            }
+            // `con.expire(&key, 2)`: its first argument; `cmd("EXPIRE").arg(&key)`: the
+            // argument of the chain's next call.
+            let expired = match &other.callee {
+                Callee::Method { .. } => first_word(other.arg_mentions.argument(0)),
+                Callee::Path(_) => self
+                    .body()
+                    .calls
+                    .iter()
+                    .filter(|next| {
+                        next.receiver_range
+                            .is_some_and(|receiver| receiver.contains_range(&other.range))
+                    })
+                    .min_by_key(|next| next.range.end)
+                    .and_then(|next| first_word(next.arg_mentions.argument(0))),
+            };
+            expired == Some(key)
+        })
+    }
+
     fn imports_commands(&self, store: &KeyValueStore) -> bool {
         let module = self.index.module(self.index.fn_def(self.function).module);
         module.uses.iter().any(|entry| {
@@ -197,4 +244,12 @@ impl Reader<'_> {
                     }))
         })
     }
+}
+
+/// The variable or literal an argument names first: `&key` gives `key`.
+fn first_word(argument: &[Mention]) -> Option<&str> {
+    argument.iter().find_map(|mention| match mention {
+        Mention::Name(word) | Mention::Literal(word) => Some(word.as_str()),
+        _ => None,
+    })
 }

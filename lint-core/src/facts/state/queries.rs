@@ -571,6 +571,9 @@ impl Reader<'_> {
         if let Some(parsed) = self.parse_format_within(call.range) {
             return parsed;
         }
+        if let Some(included) = self.included_text_within(call.range) {
+            return included.and_then(|text| sql::parse(&text));
+        }
         if let Some(name) = call.arg_mentions.names().next() {
             let body = self.body();
             if let Some(local) = body
@@ -590,6 +593,12 @@ impl Reader<'_> {
                     .and_then(|range| self.parse_format_within(range))
                 {
                     return parsed;
+                }
+                if let Some(included) = local
+                    .init_range
+                    .and_then(|range| self.included_text_within(range))
+                {
+                    return included.and_then(|text| sql::parse(&text));
                 }
                 return Err(format!(
                     "the SQL is in `{name}`, whose text is not visible here"
@@ -678,26 +687,60 @@ impl Reader<'_> {
         Ok(text)
     }
 
+    /// The text of a file included within `range` (`include_str!("toplevel.sql")`), or
+    /// why it could not be read.
+    fn included_text_within(&self, range: TextRange) -> Option<Result<String, String>> {
+        let used = self
+            .body()
+            .macros
+            .iter()
+            .find(|used| used.is_include() && range.contains_range(&used.range))?;
+        match used.included.as_deref() {
+            Some(included) => Some(included.clone()),
+            None => Some(Err(format!(
+                "the SQL is included from `{}`, which was not read",
+                used.literals.first().map_or("a file", |file| file.as_str())
+            ))),
+        }
+    }
+
     /// The SQL of a `format!` template, its holes named after what fills them where that
-    /// parses (`{table}` is a keyword to SQL), else all `x`.
+    /// parses (`{table}` is a keyword to SQL), else all `x`, else empty (a hole that holds
+    /// a whole clause: `GROUP BY c.id {} LIMIT $1`).
     fn parse_format_within(&self, range: TextRange) -> Option<Result<Vec<SqlStatement>, String>> {
-        let named = self.format_text_within(range, true)?;
+        let named = self.format_text_within(range, HoleFill::Name)?;
         match sql::parse(&named) {
             Ok(statements) => Some(Ok(statements)),
-            Err(_) => self
-                .format_text_within(range, false)
-                .map(|plain| sql::parse(&plain)),
+            Err(_) => {
+                let plain = self.format_text_within(range, HoleFill::X)?;
+                match sql::parse(&plain) {
+                    Ok(statements) => Some(Ok(statements)),
+                    Err(reason) => Some(
+                        self.format_text_within(range, HoleFill::Nothing)
+                            .and_then(|bare| sql::parse(&bare).ok())
+                            .ok_or(reason),
+                    ),
+                }
+            }
         }
     }
 
     /// `format!("UPDATE {} SET ..", table)`: the template, its holes filled with a name so
     /// that it parses.
-    fn format_text_within(&self, range: TextRange, keep_names: bool) -> Option<String> {
+    fn format_text_within(&self, range: TextRange, fill: HoleFill) -> Option<String> {
         let used = self.body().macros.iter().find(|used| {
             range.contains_range(&used.range)
                 && used.path.last().is_some_and(|last| last == "format")
         })?;
-        let template = used.literals.first()?;
+        // `format!(include_str!("toplevel.sql"), order)`: the included file is the template.
+        let included;
+        let template = match used.literals.first() {
+            Some(template) => template.as_str(),
+            None => {
+                included = self.included_text_within(used.range)?.ok()?;
+                included.as_str()
+            }
+        };
         // A named hole keeps its name (`{table}` reads as the table `table`); a positional
         // one becomes `x`. Either way the statement's shape survives.
         let mut filled = String::with_capacity(template.len());
@@ -710,7 +753,11 @@ impl Reader<'_> {
                     let is_name = !name.is_empty()
                         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                         && !name.starts_with(|c: char| c.is_ascii_digit());
-                    filled.push_str(if is_name && keep_names { name } else { "x" });
+                    filled.push_str(match fill {
+                        HoleFill::Name if is_name => name,
+                        HoleFill::Name | HoleFill::X => "x",
+                        HoleFill::Nothing => "",
+                    });
                     hole = None;
                 }
                 (other, Some(name)) => name.push(other),
@@ -1037,4 +1084,15 @@ fn table_of_path(path: &[CompactString], tables: &TableBuilder) -> Option<Compac
         [first, ..] => Some(first.clone()),
         [] => None,
     }
+}
+
+/// What a `format!` hole is read as when its SQL is parsed.
+#[derive(Clone, Copy)]
+enum HoleFill {
+    /// The name of what fills it: `{table}` reads as the table `table`.
+    Name,
+    /// A plain word: a value or a name.
+    X,
+    /// Nothing: the hole holds a clause, or nothing.
+    Nothing,
 }

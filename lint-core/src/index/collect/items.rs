@@ -136,6 +136,7 @@ pub(super) fn collect_items(
                     ),
                     fields,
                     trait_methods: Vec::new(),
+                    trait_links: None,
                 });
             }
             syn::Item::Enum(item_enum) => out.modules[module].types.push(TypeSummary {
@@ -157,6 +158,7 @@ pub(super) fn collect_items(
                     })
                     .collect(),
                 trait_methods: Vec::new(),
+                trait_links: None,
             }),
             syn::Item::Union(item_union) => out.modules[module].types.push(TypeSummary {
                 name: item_union.ident.to_compact_string(),
@@ -164,6 +166,7 @@ pub(super) fn collect_items(
                 range: TextRange::between(item_union.union_token.span, item_union.ident.span()),
                 fields: Vec::new(),
                 trait_methods: Vec::new(),
+                trait_links: None,
             }),
             syn::Item::Trait(item_trait) => out.modules[module].types.push(TypeSummary {
                 name: item_trait.ident.to_compact_string(),
@@ -178,6 +181,7 @@ pub(super) fn collect_items(
                         _ => None,
                     })
                     .collect(),
+                trait_links: trait_links(item_trait, hints),
             }),
             syn::Item::Type(item_type) => out.modules[module].types.push(TypeSummary {
                 name: item_type.ident.to_compact_string(),
@@ -185,6 +189,7 @@ pub(super) fn collect_items(
                 range: TextRange::between(item_type.type_token.span, item_type.semi_token.span),
                 fields: vec![(CompactString::default(), type_ref(&item_type.ty))],
                 trait_methods: Vec::new(),
+                trait_links: None,
             }),
             syn::Item::Static(item_static) => out.modules[module].statics.push(StaticSummary {
                 name: item_static.ident.to_compact_string(),
@@ -605,4 +610,45 @@ fn item_mod_range(item_mod: &syn::ItemMod) -> TextRange {
         (None, None) => item_mod.ident.span(),
     };
     TextRange::between(item_mod.mod_token.span, end)
+}
+
+/// The supertraits of a trait and the enums an `#[enum_dispatch(..)]` dispatches it on, if
+/// it has either.
+fn trait_links(item_trait: &syn::ItemTrait, hints: &WalkHints) -> Option<Box<TraitLinks>> {
+    let supertraits: Vec<Vec<CompactString>> = item_trait
+        .supertraits
+        .iter()
+        .filter_map(|bound| match bound {
+            syn::TypeParamBound::Trait(bound) => Some(path_segments(&bound.path)),
+            _ => None,
+        })
+        .collect();
+    let dispatching_enums: Vec<CompactString> = item_trait
+        .attrs
+        .iter()
+        .filter(|attr| {
+            attr.path().segments.last().is_some_and(|last| {
+                hints
+                    .dispatch_attributes
+                    .iter()
+                    .any(|name| last.ident == name)
+            })
+        })
+        .filter_map(|attr| match &attr.meta {
+            syn::Meta::List(list) => Some(list.tokens.clone()),
+            _ => None,
+        })
+        .flat_map(|tokens| {
+            tokens.into_iter().filter_map(|token| match token {
+                proc_macro2::TokenTree::Ident(ident) => Some(ident.to_compact_string()),
+                _ => None,
+            })
+        })
+        .collect();
+    (!supertraits.is_empty() || !dispatching_enums.is_empty()).then(|| {
+        Box::new(TraitLinks {
+            supertraits,
+            dispatching_enums,
+        })
+    })
 }

@@ -30,6 +30,12 @@ pub struct WalkHints {
     /// Macros whose string arguments are kept (`sqlx::query!`, `format!`): SQL is read
     /// from them.
     pub literal_macros: Vec<String>,
+    /// Attributes that make a trait callable on an enum whose variants implement it
+    /// (`#[enum_dispatch(Cache)]`): the enum's calls reach every variant's implementation.
+    pub dispatch_attributes: Vec<String>,
+    /// Extensions (`sql`) of the files whose `include_str!` is kept with the file's name,
+    /// for the analysis to read the text: a query kept in its own file.
+    pub included_text_extensions: Vec<String>,
     /// Words (lowercase) that make a `format!` string worth keeping beside SQL keywords: an
     /// idempotency key, an inbox, an outcome such as `failed` or `refund`.
     pub kept_format_words: Vec<String>,

@@ -5,6 +5,9 @@ use super::{is_external_root, past_the_resolution_limit, Namespace, MAX_RESOLUTI
 use crate::index::*;
 use crate::location::Position;
 
+/// Supertraits are followed this many levels up.
+const MAX_SUPERTRAIT_DEPTH: usize = 4;
+
 impl WorkspaceIndex {
     /// Resolves a type as written in `module`, seeing through references and wrappers such
     /// as `Arc<T>` and `web::Data<T>`. `self_type` stands for `Self`.
@@ -83,12 +86,7 @@ impl WorkspaceIndex {
                 .collect()
         };
         if self.type_def(*type_id).summary.kind == TypeItemKind::Trait {
-            let impls = self
-                .impls_by_trait
-                .get(type_id)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            return find(impls, false);
+            return self.trait_methods_named(*type_id, name, 0);
         }
         let impls = self
             .impls_by_type
@@ -99,7 +97,68 @@ impl WorkspaceIndex {
         if !inherent.is_empty() {
             return inherent;
         }
-        find(impls, false)
+        let from_traits = find(impls, false);
+        if !from_traits.is_empty() || self.type_def(*type_id).summary.kind != TypeItemKind::Enum {
+            return from_traits;
+        }
+        self.dispatched_methods_named(*type_id, name)
+    }
+
+    /// A method of a trait, on `dyn Trait` or a value bound by it: every workspace impl's,
+    /// or, when the trait has none of that name, its supertraits' (`trait Connector:
+    /// PaymentOps + RefundOps`).
+    fn trait_methods_named(&self, trait_id: TypeId, name: &str, depth: usize) -> Vec<FnId> {
+        let impls = self
+            .impls_by_trait
+            .get(&trait_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let own: Vec<FnId> = impls
+            .iter()
+            .flat_map(|impl_id| self.impl_def(*impl_id).methods.iter().copied())
+            .filter(|fn_id| self.fn_def(*fn_id).summary.name == name)
+            .collect();
+        if !own.is_empty() || depth >= MAX_SUPERTRAIT_DEPTH {
+            return own;
+        }
+        let def = self.type_def(trait_id);
+        let Some(links) = &def.summary.trait_links else {
+            return own;
+        };
+        let mut found: Vec<FnId> = Vec::new();
+        for supertrait in &links.supertraits {
+            if let Ok(Resolution::Type(super_id)) =
+                self.resolve_path_at(def.module, supertrait, Namespace::Type, 0)
+            {
+                if super_id != trait_id
+                    && self.type_def(super_id).summary.kind == TypeItemKind::Trait
+                {
+                    found.extend(self.trait_methods_named(super_id, name, depth + 1));
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// `cache.delete(&key)` on an enum that `#[enum_dispatch(Cache)]` makes implement a
+    /// trait: each variant's implementation of the method.
+    fn dispatched_methods_named(&self, enum_id: TypeId, name: &str) -> Vec<FnId> {
+        let enum_name = &self.type_def(enum_id).summary.name;
+        let mut found: Vec<FnId> = Vec::new();
+        for trait_id in self.impls_by_trait.keys() {
+            let dispatches = self
+                .type_def(*trait_id)
+                .summary
+                .trait_links
+                .as_ref()
+                .is_some_and(|links| links.dispatching_enums.iter().any(|e| e == enum_name));
+            if dispatches {
+                found.extend(self.trait_methods_named(*trait_id, name, 0));
+            }
+        }
+        found
     }
 
     /// The type of the impl a function belongs to, if any.

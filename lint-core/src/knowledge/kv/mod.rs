@@ -30,6 +30,13 @@ pub struct KeyValueStore {
     pub command_functions: Vec<Vec<String>>,
     /// Methods that run a command started that way: `.query_async(&mut con)`.
     pub command_run_methods: Vec<String>,
+    /// Commands that give a key a time to live (`EXPIRE`). A counter the same function
+    /// gives one (`INCR window` then `EXPIRE window 2`) counts attempts in a window that
+    /// empties itself: a rate limit or a quota, where a retry is one more attempt and is
+    /// meant to be counted. It is not data-model state a retry duplicates (SPEC §3a asks
+    /// whether the data stays as one run left it; this counter is back to nothing within
+    /// its TTL whatever ran), so its increments are read as idempotent writes.
+    pub expiring_commands: Vec<String>,
 }
 
 /// A command, by the method that sends it.

@@ -1,7 +1,9 @@
 //! Redis through redis-rs (`AsyncCommands`/`Commands` on a connection, a connection
 //! manager, a multiplexed connection or a pooled one from deadpool-redis, bb8-redis or
 //! r2d2), and fred's clients. `SET` and `HSET` write a value, `INCR`, `LPUSH` and `XADD`
-//! add to what is there, `SET NX` claims a key once.
+//! add to what is there, `SET NX` claims a key once. A counter given a time to live by the
+//! same function (`INCR` then `EXPIRE`, the rate-limit window) counts attempts, retries
+//! included on purpose: it is not state a retry duplicates (see `expiring_commands`).
 
 use super::{commands, CommandEffect, KeyValueStore};
 use crate::knowledge::words;
@@ -76,5 +78,13 @@ pub fn record() -> KeyValueStore {
         ]),
         command_functions: vec![words(&["redis", "cmd"])],
         command_run_methods: words(&["query_async", "query", "exec_async", "exec"]),
+        expiring_commands: words(&[
+            "expire",
+            "pexpire",
+            "expire_at",
+            "pexpire_at",
+            "expireat",
+            "pexpireat",
+        ]),
     }
 }

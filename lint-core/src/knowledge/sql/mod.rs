@@ -18,6 +18,10 @@ use super::Path;
 /// literals that start with one are its SQL.
 pub const SCHEMA_CHANGING_WORDS: &[&str] = &["CREATE", "ALTER", "DROP"];
 
+/// Extensions of the files a query is kept in and included at compile time
+/// (`diesel::sql_query(include_str!("toplevel.sql"))`): their text is read as the query's.
+pub const QUERY_FILE_EXTENSIONS: &[&str] = &["sql"];
+
 /// Every SQL library the analysis knows of.
 pub fn builtin() -> Vec<SqlLibrary> {
     vec![

@@ -1,24 +1,24 @@
 //! Function bodies: one visit per body records its locals, calls, loops, assignments,
 //! comparisons, exits, error arms, macros, closures, struct literals and discards.
 
-use proc_macro2::{TokenStream, TokenTree};
+mod macro_uses;
+mod shapes;
+
 use syn::visit::{self, Visit};
 
-use super::exprs::{
-    expr_tree, is_method_router, is_route_statement, peel, peel_parens, value_expr,
-};
-use super::macros::{macro_statements, select_arms, MacroCode};
+use super::exprs::{expr_tree, is_method_router, is_route_statement, peel_parens, value_expr};
 use super::mentions::{
     args_mentions, mentions_of, mentions_of_block, operator_text, static_init_mentions,
 };
 use super::types::{pattern_names, type_ref, unwrapped_binding};
 use super::{path_segments, range_of, WalkHints};
 use crate::index::spans::{
-    block_range, call_range, closure_range, expr_range, exprs_range, local_range, macro_range,
-    method_call_range, stmt_range, struct_range, token_to_expr,
+    block_range, call_range, closure_range, expr_range, local_range, method_call_range, stmt_range,
+    struct_range, token_to_expr,
 };
 use crate::index::summary::*;
 use crate::location::TextRange;
+use shapes::*;
 
 /// What a function body does. Test code is never a handler nor on a handler's path: the
 /// caller passes no block for it, and its summary stays empty.
@@ -144,6 +144,25 @@ impl<'h> BodyCollector<'h> {
     /// `while let Some(x) = ..`: the name bound to what `value` holds, visible in `scope`.
     fn bind_unwrapped(&mut self, pat: &syn::Pat, value: &syn::Expr, scope: TextRange) {
         let Some(name) = unwrapped_binding(pat) else {
+            // `Outcome::Continue(delay) => sleep(delay)`: the binding is not the value, but
+            // it is made of it (the delay follows what the scrutinee was given).
+            let variant_of_own_enum = matches!(pat, syn::Pat::TupleStruct(tuple)
+            if tuple.path.segments.len() > 1
+                && !tuple.path.segments.last().is_some_and(|last| {
+                    matches!(last.ident.to_string().as_str(), "Some" | "Ok" | "Err")
+                }));
+            if variant_of_own_enum {
+                for name in pattern_names(pat) {
+                    self.summary.locals.push(LocalBinding {
+                        name,
+                        declared: None,
+                        init: None,
+                        init_range: Some(expr_range(value)),
+                        init_mentions: mentions_of(value),
+                        scope,
+                    });
+                }
+            }
             return;
         };
         self.summary.locals.push(LocalBinding {
@@ -186,48 +205,6 @@ impl<'h> BodyCollector<'h> {
                 }
             }
         }
-    }
-
-    /// An unknown macro's arguments, when they parse as statements or as expressions (a
-    /// per-database dispatch macro holding diesel calls, `tokio::join!(a, b)`): visited as
-    /// the code they are, so that their calls, writes and loops are the function's. Their
-    /// tokens keep their places in the file, so findings point into them.
-    fn visit_macro_code(&mut self, tokens: &TokenStream) {
-        let Some(statements) = macro_statements(tokens) else {
-            return;
-        };
-        for statement in &statements {
-            self.visit_stmt(statement);
-        }
-        // The walk remembered nodes of this tree by address; it is dropped now.
-        crate::index::spans::forget_long_chains();
-    }
-
-    /// `tokio::select! { Some(msg) = rx.recv() => { handle(msg).await } .. }`: each arm's
-    /// future, guard and body visited as code, its pattern's binding typed as what the
-    /// future gives.
-    fn visit_select_arms(&mut self, tokens: &TokenStream) {
-        let Ok(arms) = syn::parse::Parser::parse2(select_arms, tokens.clone()) else {
-            return;
-        };
-        for arm in &arms {
-            if let Some(future) = &arm.future {
-                // The future is where a finding on it points: a statement of its own.
-                self.statements.push(expr_range(future));
-                self.visit_expr(future);
-                self.statements.pop();
-                if let Some(pattern) = &arm.pattern {
-                    self.bind_unwrapped(pattern, future, expr_range(&arm.body));
-                }
-            }
-            if let Some(guard) = &arm.guard {
-                self.visit_expr(guard);
-            }
-            self.statements.push(expr_range(&arm.body));
-            self.visit_expr(&arm.body);
-            self.statements.pop();
-        }
-        crate::index::spans::forget_long_chains();
     }
 
     /// A value that builds routes: a router chain, or a method router kept in a variable
@@ -546,66 +523,7 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
     }
 
     fn visit_macro(&mut self, node: &'ast syn::Macro) {
-        let path = path_segments(&node.path);
-        let (mut literals, mut names, mut argument_starts) = if path
-            .last()
-            .is_some_and(|last| self.hints.literal_macros.iter().any(|name| name == last))
-        {
-            macro_arguments(&node.tokens)
-        } else {
-            (Vec::new(), Vec::new(), Vec::new())
-        };
-        // `format!` is everywhere; its text is kept only when it may be SQL or a key's
-        // name, so that summaries of a whole workspace stay small.
-        if path.last().is_some_and(|last| last == "format")
-            && !literals
-                .first()
-                .is_some_and(|text| may_be_sql_or_key(text, &self.hints.kept_format_words))
-        {
-            literals = Vec::new();
-            names = Vec::new();
-            argument_starts = Vec::new();
-        }
-        if !self.hints.kept_literal_heads.is_empty() {
-            // `format!("CREATE ..")`, `indoc!(..)`: literals at the top of its arguments.
-            for token in node.tokens.clone() {
-                if let TokenTree::Literal(literal) = token {
-                    if let syn::Lit::Str(string) = syn::Lit::new(literal) {
-                        self.keep_literal(&string);
-                    }
-                }
-            }
-        }
-        let is_literal_macro = !literals.is_empty()
-            || path
-                .last()
-                .is_some_and(|last| self.hints.literal_macros.iter().any(|name| name == last));
-        let kind = path.last().map(|last| {
-            if self.hints.select_macros.iter().any(|name| name == last) {
-                MacroCode::SelectArms
-            } else if is_literal_macro
-                || self.hints.macros_not_code.iter().any(|name| name == last)
-                // A schema file's walk keeps literals, not code.
-                || !self.hints.kept_literal_heads.is_empty()
-            {
-                MacroCode::NotCode
-            } else {
-                MacroCode::Unknown
-            }
-        });
-        self.summary.macros.push(MacroUse {
-            path,
-            range: macro_range(node),
-            literals,
-            names,
-            argument_starts,
-        });
-        visit::visit_macro(self, node);
-        match kind {
-            Some(MacroCode::SelectArms) => self.visit_select_arms(&node.tokens),
-            Some(MacroCode::Unknown) => self.visit_macro_code(&node.tokens),
-            Some(MacroCode::NotCode) | None => {}
-        }
+        self.record_macro(node);
     }
 
     fn visit_lit_str(&mut self, node: &'ast syn::LitStr) {
@@ -796,240 +714,5 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             statement: self.statements.last().copied().unwrap_or(range),
         });
         visit::visit_expr_method_call(self, call);
-    }
-}
-/// Whether a receiver is a sequence (an iterator, a stream) whose closure is given each of
-/// its items rather than the receiver's own value: `rows.iter().map(|row| ..)`.
-fn yields_items(receiver: &syn::Expr) -> bool {
-    const SEQUENCE_METHODS: &[&str] = &[
-        "iter",
-        "into_iter",
-        "iter_mut",
-        "values",
-        "values_mut",
-        "keys",
-        "drain",
-        "lines",
-        "chars",
-        "bytes",
-        "split",
-        "windows",
-        "chunks",
-        "stream",
-        "into_stream",
-        "filter",
-        "filter_map",
-        "enumerate",
-        "zip",
-        "skip",
-        "take",
-        "rev",
-        "flat_map",
-        "map",
-        "then",
-        "and_then",
-        "buffer_unordered",
-        "buffered",
-        "messages",
-        "subscribe",
-    ];
-    match peel(receiver) {
-        syn::Expr::MethodCall(call) => SEQUENCE_METHODS.iter().any(|name| call.method == name),
-        syn::Expr::Range(_) | syn::Expr::Array(_) => true,
-        _ => false,
-    }
-}
-fn loop_summary(expr: &syn::Expr) -> LoopSummary {
-    let keyword = match expr {
-        syn::Expr::Loop(_) => LoopKeyword::Loop,
-        syn::Expr::While(_) => LoopKeyword::While,
-        _ => LoopKeyword::For,
-    };
-    struct Bound(Vec<CompactString>);
-    impl<'ast> Visit<'ast> for Bound {
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-        fn visit_pat_ident(&mut self, node: &'ast syn::PatIdent) {
-            self.0.push(node.ident.to_compact_string());
-            visit::visit_pat_ident(self, node);
-        }
-    }
-    let mut bound = Bound(Vec::new());
-    bound.visit_expr(expr);
-    bound.0.sort();
-    bound.0.dedup();
-    let (over_range, head, is_while_let, body) = match expr {
-        syn::Expr::ForLoop(for_loop) => {
-            let over_range = matches!(peel_parens(&for_loop.expr), syn::Expr::Range(_))
-                || matches!(peel_parens(&for_loop.expr), syn::Expr::MethodCall(call) if matches!(peel_parens(&call.receiver), syn::Expr::Range(_)));
-            (
-                over_range,
-                mentions_of(&for_loop.expr),
-                true,
-                block_range(&for_loop.body),
-            )
-        }
-        syn::Expr::While(while_loop) => {
-            let is_let = matches!(&*while_loop.cond, syn::Expr::Let(_));
-            (
-                false,
-                mentions_of(&while_loop.cond),
-                is_let,
-                block_range(&while_loop.body),
-            )
-        }
-        syn::Expr::Loop(plain) => (false, Mentions::default(), false, block_range(&plain.body)),
-        _ => (false, Mentions::default(), false, expr_range(expr)),
-    };
-    LoopSummary {
-        range: expr_range(expr),
-        keyword,
-        over_range,
-        head,
-        is_while_let,
-        body,
-        bound_names: bound.0,
-    }
-}
-/// Text that starts like a SQL statement, or names an idempotency key or inbox, or an
-/// outcome (`/refund`, `failed`) that an error path records.
-fn may_be_sql_or_key(text: &str, kept_words: &[String]) -> bool {
-    let start = text.trim_start();
-    let head: CompactString = start
-        .chars()
-        .take(7)
-        .collect::<CompactString>()
-        .to_ascii_uppercase();
-    [
-        "INSERT", "UPDATE", "DELETE", "SELECT", "WITH", "MERGE", "REPLACE", "UPSERT",
-    ]
-    .iter()
-    .any(|keyword| head.starts_with(keyword))
-        || {
-            let lowered = text.to_ascii_lowercase();
-            kept_words
-                .iter()
-                .any(|word| lowered.contains(word.as_str()))
-        }
-}
-/// The string literals (unquoted, raw strings too) and the identifiers at the top level of
-/// a macro's arguments.
-/// Also where each argument after the first begins among the identifiers.
-fn macro_arguments(tokens: &TokenStream) -> (Vec<CompactString>, Vec<CompactString>, Vec<u16>) {
-    let mut literals = Vec::new();
-    let mut names = Vec::new();
-    let mut argument_starts = Vec::new();
-    for token in tokens.clone() {
-        match token {
-            TokenTree::Punct(punct) if punct.as_char() == ',' => {
-                argument_starts.push(u16::try_from(names.len()).unwrap_or(u16::MAX))
-            }
-            TokenTree::Literal(literal) => {
-                if let syn::Lit::Str(string) = syn::Lit::new(literal) {
-                    literals.push(string.value().into());
-                }
-            }
-            TokenTree::Ident(ident) => names.push(ident.to_compact_string()),
-            TokenTree::Group(group) => {
-                // `Uuid::new_v4()`, `&[a, b]`: identifiers inside count for the argument.
-                let (_, inner, _) = macro_arguments(&group.stream());
-                names.extend(inner);
-            }
-            _ => {}
-        }
-    }
-    (literals, names, argument_starts)
-}
-/// `Some(true)` for `Err(_)`/`Err(e)`/`Err(..)`, `Some(false)` for a narrower `Err(..)`
-/// pattern, `None` when the pattern is not an error pattern.
-fn error_pattern(pat: &syn::Pat) -> Option<bool> {
-    match pat {
-        syn::Pat::TupleStruct(tuple)
-            if tuple.path.segments.last().is_some_and(|s| s.ident == "Err") =>
-        {
-            // `Err((error, _))` takes every error too: rdkafka returns the error with the
-            // message that was not delivered.
-            fn binds_anything(elem: &syn::Pat) -> bool {
-                match elem {
-                    syn::Pat::Wild(_)
-                    | syn::Pat::Rest(_)
-                    | syn::Pat::Ident(syn::PatIdent { subpat: None, .. }) => true,
-                    syn::Pat::Tuple(tuple) => tuple.elems.iter().all(binds_anything),
-                    _ => false,
-                }
-            }
-            let catch_all = tuple.elems.len() <= 1 && tuple.elems.iter().all(binds_anything);
-            Some(catch_all)
-        }
-        syn::Pat::Or(alternatives) => alternatives.cases.iter().find_map(error_pattern),
-        _ => None,
-    }
-}
-/// The value an `if` condition tests for an error: `x.is_err()`, `!x.is_ok()`.
-fn tested_for_error(condition: &syn::Expr) -> Option<&syn::Expr> {
-    match peel_parens(condition) {
-        syn::Expr::MethodCall(call) if call.method == "is_err" && call.args.is_empty() => {
-            Some(&call.receiver)
-        }
-        syn::Expr::Unary(syn::ExprUnary {
-            op: syn::UnOp::Not(_),
-            expr,
-            ..
-        }) => match peel_parens(expr) {
-            syn::Expr::MethodCall(call) if call.method == "is_ok" && call.args.is_empty() => {
-                Some(&call.receiver)
-            }
-            _ => None,
-        },
-        _ => None,
-    }
-}
-/// `result`, `&result`, `result.await`: the variable an expression is, if it is one.
-fn plain_variable(expr: &syn::Expr) -> Option<CompactString> {
-    match peel(expr) {
-        syn::Expr::Path(path) => path
-            .path
-            .get_ident()
-            .map(ToCompactString::to_compact_string),
-        _ => None,
-    }
-}
-/// The variable an assignment changes: `delay`, or `self.delay` as `delay`.
-fn assigned_name(expr: &syn::Expr) -> Option<CompactString> {
-    match peel(expr) {
-        syn::Expr::Path(path) => path
-            .path
-            .get_ident()
-            .map(ToCompactString::to_compact_string),
-        syn::Expr::Field(field) => match &field.member {
-            syn::Member::Named(ident) => Some(ident.to_compact_string()),
-            syn::Member::Unnamed(_) => None,
-        },
-        _ => None,
-    }
-}
-fn expr_range_binary(binary: &syn::ExprBinary) -> TextRange {
-    exprs_range(&binary.left, &binary.right)
-}
-fn between_tokens_assign(assign: &syn::ExprAssign) -> TextRange {
-    exprs_range(&assign.left, &assign.right)
-}
-fn node_range(span: proc_macro2::Span) -> TextRange {
-    TextRange::between(span, span)
-}
-fn field_range(field: &syn::FieldValue) -> TextRange {
-    match &field.member {
-        syn::Member::Named(ident) => token_to_expr(ident.span(), &field.expr),
-        syn::Member::Unnamed(index) => token_to_expr(index.span, &field.expr),
-    }
-}
-
-/// The expression a `?` or parentheses wrap: `client.get(url).send()` in
-/// `(client.get(url).send()?)`.
-fn peel_try_and_parens(expr: &syn::Expr) -> &syn::Expr {
-    match expr {
-        syn::Expr::Try(inner) => peel_try_and_parens(&inner.expr),
-        syn::Expr::Paren(inner) => peel_try_and_parens(&inner.expr),
-        syn::Expr::Group(inner) => peel_try_and_parens(&inner.expr),
-        other => other,
     }
 }
