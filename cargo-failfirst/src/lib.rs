@@ -648,8 +648,15 @@ pub(crate) fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<A
                 .collect(),
         ),
     };
-    let schema_sources =
-        migrations::schema_sources(&search_roots, &crate_dirs, cwd, &config.exclusions);
+    let schema_sources = migrations::schema_sources(
+        &search_roots,
+        &crate_dirs,
+        cwd,
+        &config.exclusions,
+        config
+            .max_file_bytes
+            .unwrap_or(lint_core::DEFAULT_MAX_FILE_BYTES),
+    );
     let analysis_input = AnalysisInput {
         crates,
         schema_sources,

@@ -7,6 +7,7 @@
 //! May import: `config`, `display`.
 
 use std::collections::BTreeSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use lint_core::facts::sql::schema::{SchemaSource, SchemaSourceKind};
@@ -17,11 +18,14 @@ use crate::display::display_path;
 /// The schema files under `search_roots` (each walked whole, as `.gitignore` and the
 /// configuration allow), and in a `migrations` folder directly inside an ancestor of
 /// `crate_dirs` (a workspace whose migrations sit at its root, linted one crate at a time).
+/// Each is read through `max_file_bytes`, stopping one byte past it: the analysis reports
+/// a longer one as over the limit (a generated 50 MB `.proto` would take gigabytes).
 pub fn schema_sources(
     search_roots: &[PathBuf],
     crate_dirs: &[PathBuf],
     cwd: &Path,
     exclusions: &Exclusions,
+    max_file_bytes: u64,
 ) -> Vec<SchemaSource> {
     let mut found: BTreeSet<(PathBuf, PathBuf, Kind)> = BTreeSet::new();
     for root in search_roots {
@@ -44,7 +48,13 @@ pub fn schema_sources(
     found
         .into_iter()
         .filter_map(|(root, path, kind)| {
-            let bytes = std::fs::read(&path).ok()?;
+            let mut bytes = Vec::new();
+            std::fs::File::open(&path)
+                .and_then(|file| {
+                    file.take(max_file_bytes.saturating_add(1))
+                        .read_to_end(&mut bytes)
+                })
+                .ok()?;
             Some(SchemaSource {
                 root: display_path(&root, cwd),
                 display_path: display_path(&path, cwd),
@@ -270,6 +280,7 @@ mod tests {
             &[],
             &root,
             &Exclusions::default(),
+            lint_core::DEFAULT_MAX_FILE_BYTES,
         );
         let shown: Vec<(String, String, SchemaSourceKind)> = sources
             .iter()
@@ -312,8 +323,13 @@ mod tests {
             ]
         );
         // A crate linted on its own still finds the migrations at its workspace's root.
-        let crate_only =
-            schema_sources(&[], &[root.join("blog/src")], &root, &Exclusions::default());
+        let crate_only = schema_sources(
+            &[],
+            &[root.join("blog/src")],
+            &root,
+            &Exclusions::default(),
+            lint_core::DEFAULT_MAX_FILE_BYTES,
+        );
         assert_eq!(crate_only.len(), 2);
         let _ = std::fs::remove_dir_all(&root);
     }

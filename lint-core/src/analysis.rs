@@ -134,7 +134,8 @@ fn analyze_here(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
         walk: walk_hints(&options.knowledge),
         typing: typing_hints(&options.knowledge),
     };
-    let schemas = build_schemas(&input.schema_sources, &options.knowledge);
+    let max_file_bytes = options.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES);
+    let schemas = build_schemas(&input.schema_sources, &options.knowledge, max_file_bytes);
     let mut parts = Vec::new();
     for batch in batches(&input.crates) {
         let crates: Vec<CrateInput> = batch
@@ -148,33 +149,59 @@ fn analyze_here(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
             &options.knowledge,
             &progress,
             &schemas,
-            options.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
+            max_file_bytes,
             options
                 .max_path_steps
                 .unwrap_or(crate::facts::DEFAULT_MAX_PATH_STEPS),
         ));
     }
     let mut report = merge_parts(parts);
-    unread_contracts(&mut report, &schemas);
+    unread_schema_sources(&mut report, &input.schema_sources, &schemas, max_file_bytes);
     report
 }
 
-/// A `.proto` file that does not parse is a `parse-error` where the parser stopped.
-fn unread_contracts(report: &mut Report, schemas: &Schemas) {
-    if schemas.grpc.unread.is_empty() {
+/// A migration or `.proto` file over the size limit, and a `.proto` file that does not
+/// parse (where the parser stopped), are each a `parse-error`.
+fn unread_schema_sources(
+    report: &mut Report,
+    sources: &[SchemaSource],
+    schemas: &Schemas,
+    max_file_bytes: u64,
+) {
+    let oversized = sources
+        .iter()
+        .filter(|source| source.text.len() as u64 > max_file_bytes)
+        .map(|source| {
+            (
+                source.display_path.clone(),
+                (1, 1),
+                format!(
+                    "file is over the limit of {max_file_bytes} bytes; failfirst does not read it (raise `max-file-size` in the configuration to read it)"
+                ),
+            )
+        });
+    let unparsed = schemas.grpc.unread.iter().map(|unread| {
+        (
+            unread.file.clone(),
+            (unread.line, unread.column),
+            unread.message.clone(),
+        )
+    });
+    let unread: Vec<(String, (u32, u32), String)> = oversized.chain(unparsed).collect();
+    if unread.is_empty() {
         return;
     }
     let rule = &rules::parse_error::RULE;
-    for unread in &schemas.grpc.unread {
+    for (file, (line, column), message) in unread {
         report.findings.push(Finding {
             rule: rule.name,
             level: rule.default_level,
-            file: unread.file.clone(),
-            line: unread.line,
-            column: unread.column,
-            end_line: unread.line,
-            end_column: unread.column,
-            message: unread.message.clone(),
+            file,
+            line,
+            column,
+            end_line: line,
+            end_column: column,
+            message,
             help: None,
             handler: None,
             handlers: Vec::new(),
@@ -379,7 +406,25 @@ pub(crate) fn walk_hints(knowledge: &Knowledge) -> WalkHints {
 /// The schemas the migrations and schema files build. Rust files among them are parsed and
 /// summarised as linted files are (the one walk), told to keep the SQL libraries' table
 /// macros and the string literals that change a schema.
-pub(crate) fn build_schemas(sources: &[SchemaSource], knowledge: &Knowledge) -> Schemas {
+/// The schemas of the workspace, from the sources within the size limit (those over it
+/// are reported by [`unread_schema_sources`]).
+pub(crate) fn build_schemas(
+    sources: &[SchemaSource],
+    knowledge: &Knowledge,
+    max_file_bytes: u64,
+) -> Schemas {
+    let within_limit = |source: &SchemaSource| source.text.len() as u64 <= max_file_bytes;
+    let kept: Vec<SchemaSource>;
+    let sources = if sources.iter().all(within_limit) {
+        sources
+    } else {
+        kept = sources
+            .iter()
+            .filter(|source| within_limit(source))
+            .cloned()
+            .collect();
+        &kept
+    };
     let hints = WalkHints {
         token_macros: knowledge
             .sql_libraries

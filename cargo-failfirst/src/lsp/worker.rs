@@ -486,8 +486,15 @@ fn load_workspace(root: &Path) -> (AnalysisInput, Config, Vec<ConfigProblem>) {
             .map(|found| found.crates)
             .unwrap_or_default(),
     };
-    let schema_sources =
-        crate::migrations::schema_sources(&[root.to_path_buf()], &[], root, &config.exclusions);
+    let schema_sources = crate::migrations::schema_sources(
+        &[root.to_path_buf()],
+        &[],
+        root,
+        &config.exclusions,
+        config
+            .max_file_bytes
+            .unwrap_or(lint_core::DEFAULT_MAX_FILE_BYTES),
+    );
     let input = AnalysisInput {
         crates,
         schema_sources,

@@ -121,7 +121,13 @@ impl IncrementalAnalysis {
                 walk: walk_hints(&options.knowledge),
                 typing: typing_hints(&options.knowledge),
             },
-            schemas: super::build_schemas(&input.schema_sources, &options.knowledge),
+            schemas: super::build_schemas(
+                &input.schema_sources,
+                &options.knowledge,
+                options
+                    .max_file_bytes
+                    .unwrap_or(super::DEFAULT_MAX_FILE_BYTES),
+            ),
             pool: builder.build().ok(),
             max_file_bytes: options
                 .max_file_bytes

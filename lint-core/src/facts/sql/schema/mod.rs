@@ -35,6 +35,8 @@ pub struct SchemaSource {
     pub root: String,
     /// The file, shown the same way; its path under `root` orders the migrations.
     pub display_path: String,
+    /// Read through the size limit (`max-file-size`), stopping one byte past it: a text
+    /// longer than the limit is a file over it, reported as a `parse-error` and not read.
     pub text: String,
     pub kind: SchemaSourceKind,
 }

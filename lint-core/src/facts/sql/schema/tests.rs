@@ -11,7 +11,11 @@ fn source(path: &str, text: &str, kind: SchemaSourceKind) -> SchemaSource {
 
 /// The schemas as a run builds them: Rust files summarised by the one walk.
 fn build(sources: &[SchemaSource]) -> Schemas {
-    crate::analysis::build_schemas(sources, &crate::knowledge::Knowledge::builtin())
+    crate::analysis::build_schemas(
+        sources,
+        &crate::knowledge::Knowledge::builtin(),
+        crate::DEFAULT_MAX_FILE_BYTES,
+    )
 }
 
 fn schema(sources: &[SchemaSource]) -> Schema {
