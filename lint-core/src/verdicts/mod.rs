@@ -266,14 +266,18 @@ impl<'a> Judge<'a> {
         }
     }
 
+    /// The file a function is written in, as files are shown.
+    fn file_of(&self, function: FnId) -> String {
+        self.index
+            .file(self.index.fn_def(function).file)
+            .display_path
+            .clone()
+    }
+
     /// A line of a function's file.
     fn place(&self, function: FnId, line: u32) -> Place {
         Place {
-            file: self
-                .index
-                .file(self.index.fn_def(function).file)
-                .display_path
-                .clone(),
+            file: self.file_of(function),
             line,
         }
     }
@@ -321,11 +325,7 @@ impl<'a> Judge<'a> {
     fn finding_id(&self, violation: &Violation) -> FindingId {
         FindingId {
             rule: violation.rule.name,
-            file: self
-                .index
-                .file(self.index.fn_def(violation.function).file)
-                .display_path
-                .clone(),
+            file: self.file_of(violation.function),
             line: violation.anchor.start.line,
             column: violation.anchor.start.column,
         }
@@ -693,11 +693,7 @@ impl<'a> Judge<'a> {
     fn chain_step(&self, function: FnId, line: u32) -> ChainStep {
         ChainStep {
             function: self.index.fn_path(function),
-            file: self
-                .index
-                .file(self.index.fn_def(function).file)
-                .display_path
-                .clone(),
+            file: self.file_of(function),
             line,
         }
     }
