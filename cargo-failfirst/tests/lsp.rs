@@ -427,3 +427,52 @@ fn configuration_and_files_are_picked_up_as_they_change() {
     assert_eq!(client.shutdown(), Some(0));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_broken_proto_file_is_reported_on_its_file_until_mended() {
+    let root = fixture_copy("payments", "proto");
+    let proto = root.join("proto/ledger.proto");
+    std::fs::create_dir_all(root.join("proto")).unwrap_or_else(|error| panic!("{error}"));
+    // The `returns` of `Post` lacks its message: the parser stops on line 5.
+    let broken = "syntax = \"proto3\";\npackage ledger.v1;\n\nservice Ledger {\n  rpc Post(Entry) returns;\n}\n";
+    std::fs::write(&proto, broken).unwrap_or_else(|error| panic!("{error}"));
+    let (mut client, _) = Client::start(&root, editor_capabilities(), &[]);
+    client.wait_for("progress end", |n| {
+        n.method == "$/progress" && n.params["value"]["kind"] == "end"
+    });
+    assert!(client.server_requests.iter().any(|request| {
+        request.params["registrations"][0]["registerOptions"]["watchers"]
+            .as_array()
+            .is_some_and(|watchers| {
+                watchers
+                    .iter()
+                    .any(|watcher| watcher["globPattern"] == "**/*.proto")
+            })
+    }));
+    // Published at once, without the file being opened (an editor shows it in its list of
+    // problems), at the line where the parser stopped.
+    let diagnostics = client.diagnostics_of(&proto, None);
+    assert_eq!(codes(&diagnostics), ["parse-error"], "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 4);
+    assert!(diagnostics[0]["message"]
+        .as_str()
+        .is_some_and(|message| message.contains("judged by their names")));
+
+    // Mended on the disk, the diagnostic goes.
+    std::fs::write(
+        &proto,
+        broken.replace(
+            "returns;",
+            "returns (Receipt) {\n    option idempotency_level = IDEMPOTENT;\n  }",
+        ),
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&proto), "type": 2}]}),
+    );
+    assert_eq!(client.diagnostics_of(&proto, None), Vec::<Value>::new());
+
+    assert_eq!(client.shutdown(), Some(0));
+    let _ = std::fs::remove_dir_all(&root);
+}

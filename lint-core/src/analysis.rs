@@ -162,7 +162,7 @@ fn analyze_here(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
 
 /// A migration or `.proto` file over the size limit, and a `.proto` file that does not
 /// parse (where the parser stopped), are each a `parse-error`.
-fn unread_schema_sources(
+pub(super) fn unread_schema_sources(
     report: &mut Report,
     sources: &[SchemaSource],
     schemas: &Schemas,

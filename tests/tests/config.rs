@@ -200,6 +200,7 @@ fn mistakes_name_the_file_line_column_and_what_was_expected() {
         "bad-path",
         "bad-glob",
         "bad-syntax",
+        "bad-grpc-verb",
     ];
     for case in cases {
         let file = format!("fixtures/config/broken/{case}.toml");
@@ -320,4 +321,55 @@ fn libraries_declared_in_the_configuration_are_judged_as_built_in_ones() {
     );
     assert_eq!(bare.code, 0, "{}", bare.stderr);
     assert!(findings(&json_report(&bare)).is_empty());
+}
+
+#[test]
+fn the_verbs_of_grpc_names_are_the_teams_to_configure() {
+    // No `.proto` declares the directory's methods: their names decide. The team's
+    // `failfirst.toml` says `resolve` reads and `check` (as in `CheckIn`) mutates.
+    let root = repo_root();
+    let fixture = root.join("fixtures/config/grpc-verbs");
+    let output = run_failfirst(
+        &root,
+        &[
+            "failfirst",
+            "fixtures/config/grpc-verbs",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let report = json_report(&output);
+    assert_markers_match("grpc-verbs", &fixture, &root, &report);
+    assert_eq!(
+        findings(&report),
+        [(
+            27,
+            "downstream-without-idempotency-key".into(),
+            "warn".into()
+        )]
+    );
+
+    // With the built-in verbs only, the opposite: `check_in` reads, `resolve_aliases`
+    // mutates and needs a key.
+    let built_in = run_failfirst(
+        &root,
+        &[
+            "failfirst",
+            "fixtures/config/grpc-verbs",
+            "--config",
+            "fixtures/config/grpc-verbs/built-in-verbs.toml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(built_in.code, 0, "{}", built_in.stderr);
+    assert_eq!(
+        findings(&json_report(&built_in)),
+        [(
+            36,
+            "downstream-without-idempotency-key".into(),
+            "warn".into()
+        )]
+    );
 }

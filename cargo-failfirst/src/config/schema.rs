@@ -115,6 +115,22 @@ pub struct KnowledgeExtensions {
     /// SQL stores and data layers, described as the built-in records are (`knowledge/sql`).
     #[serde(default)]
     pub sql: Vec<Spanned<SqlDeclaration>>,
+    /// How a gRPC method's name tells whether it reads, where no `.proto` declares it.
+    #[serde(default)]
+    pub grpc: GrpcVerbs,
+}
+
+/// `[knowledge.grpc]`: the verbs of the team's RPC names. A method whose `.proto` declares
+/// no `idempotency_level` reads when every clause of its name starts with a read verb.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GrpcVerbs {
+    /// Verbs that only read, beside the built-in ones: `resolve`, `preview`.
+    #[serde(default)]
+    pub read_verbs: Vec<Spanned<String>>,
+    /// Built-in read verbs that mutate in this team's names (`check` for `CheckIn`).
+    #[serde(default)]
+    pub mutating_verbs: Vec<Spanned<String>>,
 }
 
 /// `[knowledge.redis]`: the team's own command wrappers (a Lua script's method, a Redis

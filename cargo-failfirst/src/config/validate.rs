@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use super::error::ConfigError;
 use super::records;
-use super::schema::{CommandEffectName, ConfigFile, Idempotency, LevelName};
+use super::schema::{CommandEffectName, ConfigFile, GrpcVerbs, Idempotency, LevelName};
 use super::{Config, Exclusions};
 
 /// A configuration file's name as shown, and its text.
@@ -76,6 +76,7 @@ fn plain_words(message: &str) -> String {
             "a table with `type` and `methods`",
         ),
         ("struct DeadlineSources", "a table"),
+        ("struct GrpcVerbs", "a table"),
         ("enum LevelName", "\"deny\", \"warn\" or \"allow\""),
         ("enum Idempotency", "\"idempotent\" or \"non-idempotent\""),
         ("u64", "a whole number"),
@@ -200,6 +201,7 @@ pub(crate) fn checked(
         knowledge.key_names.extend(mistakes.keep(name));
     }
     mistakes.keep(extend_redis(knowledge, &written, source));
+    grpc_verbs(knowledge, &written.knowledge.grpc, source, &mut mistakes);
     match ConfigError::all(mistakes.0) {
         Some(mistakes) => Err(mistakes),
         None => Ok(config),
@@ -341,6 +343,126 @@ fn extend_clients(
             });
         }
     }
+}
+
+/// `[knowledge.grpc]`: read verbs added to every gRPC library's record, or taken away.
+fn grpc_verbs(
+    knowledge: &mut Knowledge,
+    written: &GrpcVerbs,
+    source: &Source,
+    mistakes: &mut Mistakes,
+) {
+    let mut added = Vec::new();
+    for verb in &written.read_verbs {
+        added.extend(mistakes.keep(grpc_verb(verb, knowledge, source)));
+    }
+    for library in &mut knowledge.grpc_libraries {
+        for verb in &added {
+            if !library.read_verbs.contains(verb) {
+                library.read_verbs.push(verb.clone());
+            }
+        }
+    }
+    for verb in &written.mutating_verbs {
+        let Some(name) = mistakes.keep(grpc_verb(verb, knowledge, source)) else {
+            continue;
+        };
+        if added.contains(&name) {
+            mistakes.0.push(
+                source
+                    .error_at(
+                        verb.span(),
+                        format!("`{name}` is also listed in `read-verbs`"),
+                    )
+                    .with_label("a verb either reads or mutates")
+                    .with_help(DOCS_HELP),
+            );
+            continue;
+        }
+        let known = knowledge
+            .grpc_libraries
+            .iter()
+            .any(|library| library.read_verbs.contains(&name));
+        if !known {
+            let verbs = knowledge
+                .grpc_libraries
+                .first()
+                .map(|library| library.read_verbs.join(", "))
+                .unwrap_or_default();
+            mistakes.0.push(
+                source
+                    .error_at(
+                        verb.span(),
+                        format!(
+                            "`{name}` is not a read verb: a name starting with it already mutates"
+                        ),
+                    )
+                    .with_label(format!("expected one of the read verbs: {verbs}"))
+                    .with_help(DOCS_HELP),
+            );
+            continue;
+        }
+        for library in &mut knowledge.grpc_libraries {
+            library.read_verbs.retain(|known| *known != name);
+        }
+    }
+}
+
+/// A verb as RPC names start with it, in snake case: `resolve`, `batch_get`.
+fn grpc_verb(
+    written: &Spanned<String>,
+    knowledge: &Knowledge,
+    source: &Source,
+) -> Result<String, ConfigError> {
+    let verb = written.get_ref().trim();
+    let is_snake_case = !verb.is_empty()
+        && verb.split('_').all(|word| {
+            word.chars()
+                .next()
+                .is_some_and(|first| first.is_ascii_lowercase())
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+    if !is_snake_case {
+        let mut snake = String::new();
+        for (position, c) in verb.chars().filter(|c| c.is_alphanumeric()).enumerate() {
+            if c.is_uppercase() && position > 0 {
+                snake.push('_');
+            }
+            snake.extend(c.to_lowercase());
+        }
+        let example = if snake.is_empty() {
+            "resolve".to_string()
+        } else {
+            snake
+        };
+        return Err(source
+            .error_at(
+                written.span(),
+                format!("`{verb}` is not a verb in snake case"),
+            )
+            .with_label(format!(
+                "expected the first words of an RPC's name in snake case, such as `{example}`"
+            ))
+            .with_help(DOCS_HELP));
+    }
+    let joiner = knowledge.grpc_libraries.iter().find_map(|library| {
+        library
+            .clause_joiners
+            .iter()
+            .find(|joiner| verb.split('_').any(|word| word == joiner.as_str()))
+    });
+    if let Some(joiner) = joiner {
+        return Err(source
+            .error_at(
+                written.span(),
+                format!("`{joiner}` joins two clauses of a name, each with its own verb"),
+            )
+            .with_label("expected a single verb, such as `resolve`")
+            .with_help(DOCS_HELP));
+    }
+    Ok(verb.to_string())
 }
 
 /// `[knowledge.redis]`: commands and crates added to the built-in Redis record.

@@ -490,7 +490,7 @@ impl Server {
     }
 
     /// New, deleted or renamed Rust files change the crates' files, and a manifest, the
-    /// configuration or a migration their reading: the workspace is read and analysed again.
+    /// configuration, a migration or a `.proto` file their reading: the workspace is read and analysed again.
     /// A Rust file changed on the disk is read again.
     fn files_changed(&mut self, changes: Vec<lsp_types::FileEvent>) {
         let mut analyse = false;
@@ -503,8 +503,11 @@ impl Server {
                 .file_name()
                 .and_then(|name| name.to_str())
                 .unwrap_or("");
-            // Migrations hold the unique keys the schema gives.
-            let schema = path.extension().is_some_and(|extension| extension == "sql");
+            // Migrations hold the unique keys the schema gives, `.proto` files the gRPC
+            // contracts.
+            let schema = path
+                .extension()
+                .is_some_and(|extension| extension == "sql" || extension == "proto");
             if name == "Cargo.toml" || name == crate::config::CONFIG_FILE_NAME || schema {
                 analyse = true;
             } else if path.extension().is_some_and(|extension| extension == "rs") {
@@ -526,15 +529,21 @@ impl Server {
     }
 
     /// Asks the client to tell the server of changes to Rust files, manifests, the
-    /// configuration and migrations.
+    /// configuration, migrations and `.proto` files.
     fn watch_files(&mut self) {
-        let watchers = ["**/*.rs", "**/Cargo.toml", "**/failfirst.toml", "**/*.sql"]
-            .iter()
-            .map(|glob| FileSystemWatcher {
-                glob_pattern: GlobPattern::String(glob.to_string()),
-                kind: None,
-            })
-            .collect();
+        let watchers = [
+            "**/*.rs",
+            "**/Cargo.toml",
+            "**/failfirst.toml",
+            "**/*.sql",
+            "**/*.proto",
+        ]
+        .iter()
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob.to_string()),
+            kind: None,
+        })
+        .collect();
         let options = DidChangeWatchedFilesRegistrationOptions { watchers };
         self.request::<RegisterCapability>(RegistrationParams {
             registrations: vec![Registration {

@@ -174,7 +174,11 @@ impl IncrementalAnalysis {
     /// the last edit (every finding of the edited file among them) are up to date and the
     /// others hold their verdicts from before it.
     pub fn report(&self) -> Report {
-        merge_parts(self.batches.iter().map(HeldBatch::part).collect())
+        let mut report = merge_parts(self.batches.iter().map(HeldBatch::part).collect());
+        // A migration over the size limit is reported by a full run; the held analysis
+        // keeps only what it parsed.
+        super::unread_schema_sources(&mut report, &[], &self.schemas, self.max_file_bytes);
+        report
     }
 
     /// Whether no handler holds a verdict from before the latest edits.
@@ -556,6 +560,33 @@ pub async fn charge() -> Result<String, reqwest::Error> {
         let health = dir.join("src/health.rs");
         let outcome = analysis.set_text(&health, HEALTH.replace("ok", "fine").into_bytes());
         assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 1 });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A `.proto` file that does not parse is a `parse-error` in the held analysis as in a
+    /// full run, and stays one through edits of the Rust files.
+    #[test]
+    fn a_broken_contract_is_reported_as_a_fresh_run_reports_it() {
+        use crate::facts::sql::schema::{SchemaSource, SchemaSourceKind};
+        let (dir, mut input) = service("contract");
+        input.schema_sources.push(SchemaSource {
+            root: ".".to_string(),
+            display_path: "proto/ledger.proto".to_string(),
+            text: "syntax = \"proto3\";\nservice Ledger {\n  rpc Post(Entry) returns\n}\n"
+                .to_string(),
+            kind: SchemaSourceKind::Proto,
+        });
+        let mut analysis = IncrementalAnalysis::new(&input, &AnalysisOptions::default());
+        let broken = ("parse-error", "proto/ledger.proto".to_string(), 4);
+        assert!(
+            rules_fired(&analysis.report()).contains(&broken),
+            "{:?}",
+            rules_fired(&analysis.report())
+        );
+        assert_same_as_fresh(&mut analysis, &input);
+        let health = dir.join("src/health.rs");
+        analysis.set_text(&health, HEALTH.replace("ok", "fine").into_bytes());
+        assert!(rules_fired(&analysis.report()).contains(&broken));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -61,32 +61,100 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
             let Some((broker, topic)) = received else {
                 continue;
             };
-            // A call on a value of a generic type bound to a workspace trait
-            // (`handler.handle(&msg)` with `H: EventHandler`) resolves to every
-            // implementation: each is a handler.
-            let handlers = body
+            // The workspace function the loop hands each message to, through a call that
+            // mentions a name the loop binds. A call whose result is kept and handed on to
+            // another of them only prepares the message (decodes it): the one it is handed
+            // to processes it. When one statement hands it to several at once (a cache
+            // update and an event callback under `tokio::join!`), each is a handler; a
+            // later call (a dead-letter helper on the error path) is the handler's
+            // business, not another handler. A call on a value of a generic
+            // type bound to a workspace trait (`handler.handle(&msg)` with
+            // `H: EventHandler`) resolves to every implementation: each is a handler.
+            // The message's names: those the loop binds, and the locals made from them in
+            // the loop (`let invoice = decode(&msg)`).
+            let mut message_names: Vec<&str> = consumer_loop
+                .bound_names
+                .iter()
+                .map(|name| name.as_str())
+                .collect();
+            for local in body
+                .locals
+                .iter()
+                .filter(|local| consumer_loop.range.contains(local.scope.start))
+            {
+                if local
+                    .init_mentions
+                    .names()
+                    .any(|name| message_names.contains(&name))
+                    && !message_names.contains(&local.name.as_str())
+                {
+                    message_names.push(local.name.as_str());
+                }
+            }
+            let taking_message: Vec<_> = body
                 .calls
                 .iter()
                 .filter(|call| consumer_loop.range.contains_range(&call.range))
                 .filter(|call| {
                     call.arg_mentions
                         .names()
-                        .any(|name| consumer_loop.bound_names.iter().any(|bound| bound == name))
+                        .any(|name| message_names.contains(&name))
                 })
-                .find_map(|call| match index.resolve_call(context, call) {
-                    CallTarget::Local(targets) => {
-                        let targets: Vec<FnId> = targets
-                            .into_iter()
-                            .filter(|target| !is_conversion(index, *target))
-                            // A generic loop whose only implementations are tests' is
-                            // still the library's consumer.
-                            .filter(|target| !index.fn_def(*target).summary.is_test)
-                            .collect();
-                        (!targets.is_empty()).then_some(targets)
+                .collect();
+            let hands_on = |call: &crate::index::CallSite| {
+                body.locals.iter().any(|local| {
+                    local
+                        .init_range
+                        .is_some_and(|range| range.contains_range(&call.range))
+                        && taking_message.iter().any(|other| {
+                            other.range != call.range
+                                && !call.range.contains_range(&other.range)
+                                && other.arg_mentions.names().any(|name| name == local.name)
+                        })
+                })
+            };
+            // Each call's workspace targets, conversions and preparations left out.
+            let mut candidates: Vec<(&crate::index::CallSite, Vec<FnId>)> = Vec::new();
+            for call in &taking_message {
+                let CallTarget::Local(targets) = index.resolve_call(context, call) else {
+                    continue;
+                };
+                let targets: Vec<FnId> = targets
+                    .into_iter()
+                    .filter(|target| !is_conversion(index, *target))
+                    // A generic loop whose only implementations are tests' is still the
+                    // library's consumer.
+                    .filter(|target| !index.fn_def(*target).summary.is_test)
+                    .collect();
+                if !targets.is_empty() && !hands_on(call) {
+                    candidates.push((call, targets));
+                }
+            }
+            // Applying a message does I/O: where the loop awaits a workspace function with
+            // it, a plain function it also gives it to (a tracing helper reading its
+            // headers) is not what applies it.
+            let is_async = |target: &FnId| index.fn_def(*target).summary.is_async;
+            if candidates
+                .iter()
+                .any(|(_, targets)| targets.iter().any(is_async))
+            {
+                candidates.retain(|(_, targets)| targets.iter().any(is_async));
+            }
+            let mut handlers: Vec<FnId> = Vec::new();
+            let first_statement = candidates.first().map(|(call, _)| call.statement);
+            for (call, targets) in &candidates {
+                if Some(call.statement) != first_statement {
+                    break;
+                }
+                for target in targets {
+                    if !handlers.contains(target) {
+                        handlers.push(*target);
                     }
-                    _ => None,
-                })
-                .unwrap_or_else(|| vec![function]);
+                }
+            }
+            if handlers.is_empty() {
+                handlers.push(function);
+            }
             for handler in handlers {
                 out.push(DiscoveredHandler {
                     function: HandlerFunction::Function(handler),
@@ -172,7 +240,13 @@ fn consumer_of<'k>(
     let init_range = local.init_range?;
     match local.init.as_ref()? {
         ValueExpr::MethodCall { receiver, method } => {
-            if let ValueExpr::Name(inner) = receiver.as_ref() {
+            // `consumer.stream().max_messages_per_batch(1).messages()`: settings between
+            // the consumer and the method that starts receiving.
+            let mut root = receiver.as_ref();
+            while let ValueExpr::MethodCall { receiver, .. } = root {
+                root = receiver.as_ref();
+            }
+            if let ValueExpr::Name(inner) = root {
                 if inner != name {
                     if let Some(found) =
                         consumer_of(index, knowledge, def, function, inner, local.scope.start)

@@ -1,6 +1,7 @@
 //! tonic: methods of `impl Service for T` that take a `Request<_>` and return
-//! `Result<Response<_>, Status>`. The service is the trait; its proto package is known when
-//! the trait comes from a module holding `tonic::include_proto!("package")`.
+//! `Result<Response<_>, Status>` (or tonic's own `Result<Response<_>>`). The service is the
+//! trait; its proto package is known when the trait comes from a module holding
+//! `tonic::include_proto!("package")`.
 
 use super::{DiscoveredHandler, HandlerFunction};
 use crate::index::{FnSummary, Resolution, WorkspaceIndex};
@@ -29,7 +30,9 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         let mut package: Option<Option<String>> = None;
         for method in &impl_def.methods {
             let summary = &index.fn_def(*method).summary;
-            if !is_grpc_method(summary, || expanded_output(index, *method)) {
+            if !is_grpc_method(summary, || expanded_output(index, *method))
+                && !returns_tonic_result(index, *method)
+            {
                 continue;
             }
             let package = package.get_or_insert_with(|| {
@@ -75,6 +78,27 @@ fn expanded_output(
         }
         _ => Some(output.clone()),
     }
+}
+
+/// `-> tonic::Result<Response<T>>` (or `Result<Response<T>>` with `use tonic::Result`):
+/// tonic's own alias, whose error is a `Status`.
+fn returns_tonic_result(index: &WorkspaceIndex, method: crate::index::FnId) -> bool {
+    let def = index.fn_def(method);
+    let summary = &def.summary;
+    let Some(output) = &summary.output else {
+        return false;
+    };
+    let takes_request = summary.has_self
+        && summary.params.len() == 1
+        && summary.params[0].ty.last_name() == Some("Request");
+    takes_request
+        && output.last_name() == Some("Result")
+        && output.args.len() == 1
+        && output.args[0].last_name() == Some("Response")
+        && matches!(
+            index.resolve_path(def.module, &output.path),
+            Ok(Resolution::External(path)) if path.first().is_some_and(|root| root == "tonic")
+        )
 }
 
 /// Whether the method takes a `Request<_>` and its `output()` (the return type, an alias

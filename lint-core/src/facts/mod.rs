@@ -150,6 +150,9 @@ pub struct RequestMessage {
     /// As the code names the type: `ChargeRequest`.
     pub type_name: String,
     pub keyed: bool,
+    /// Its fields given a value not made here (a parameter, the request's): a field whose
+    /// message identifies itself (an `Event` with its `id`) forwards that identity.
+    pub given_fields: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

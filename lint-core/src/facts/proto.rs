@@ -68,6 +68,15 @@ pub struct ProtoMethod {
     pub file: String,
 }
 
+/// A field of a message, as the generated Rust code names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ProtoField {
+    /// `event_id`.
+    name: String,
+    /// The message it holds (`Event`, for `repeated Event events`), if it holds one.
+    message: Option<String>,
+}
+
 /// A `.proto` file that does not parse, where and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnreadProto {
@@ -84,6 +93,8 @@ pub struct GrpcContracts {
     /// By service name as the generated client spells it (`Payments` for
     /// `PaymentsClient`) and method name in snake case (`create_charge`).
     methods: BTreeMap<(String, String), Vec<ProtoMethod>>,
+    /// The fields of each message, by the message's name as the generated code spells it.
+    messages: BTreeMap<String, Vec<Vec<ProtoField>>>,
     /// Files that could not be read: each is a `parse-error`.
     pub unread: Vec<UnreadProto>,
     /// `.proto` files read.
@@ -110,6 +121,7 @@ impl GrpcContracts {
                 Ok(file) => {
                     contracts.files += 1;
                     let package = file.package.clone().unwrap_or_default();
+                    contracts.add_messages(&file.message_type);
                     for service in &file.service {
                         let service_name = service.name.clone().unwrap_or_default();
                         for method in &service.method {
@@ -140,6 +152,62 @@ impl GrpcContracts {
             }
         }
         contracts
+    }
+
+    fn add_messages(&mut self, messages: &[prost_types::DescriptorProto]) {
+        for message in messages {
+            let fields = message
+                .field
+                .iter()
+                .map(|field| ProtoField {
+                    name: field.name.as_deref().unwrap_or_default().to_snake_case(),
+                    // A field naming a type is a message or an enum; an enum's name never
+                    // matches a message below.
+                    message: field
+                        .type_name
+                        .as_deref()
+                        .map(|type_name| rust_message_name(Some(type_name))),
+                })
+                .collect();
+            self.messages
+                .entry(
+                    message
+                        .name
+                        .as_deref()
+                        .unwrap_or_default()
+                        .to_upper_camel_case(),
+                )
+                .or_default()
+                .push(fields);
+            self.add_messages(&message.nested_type);
+        }
+    }
+
+    /// Whether the field `field` of the message `message` holds a message that identifies
+    /// itself to the service: one with a key field (`event_id`, `idempotency_key`,
+    /// `request_id`), or an event or message with its `id`. Forwarded from the request,
+    /// the service can tell a retry by it.
+    fn forwards_identity(&self, message: &str, field: &str) -> bool {
+        let Some(declared) = self.messages.get(message) else {
+            return false;
+        };
+        declared
+            .iter()
+            .flatten()
+            .filter(|declared| declared.name == field)
+            .filter_map(|declared| declared.message.as_deref())
+            .any(|held| {
+                let is_event = held.ends_with("Event") || held.ends_with("Message");
+                self.messages.get(held).is_some_and(|shapes| {
+                    shapes.iter().flatten().any(|inner| {
+                        crate::knowledge::IDEMPOTENCY_FIELD_PARTS
+                            .iter()
+                            .chain(crate::knowledge::MESSAGE_ID_NAMES)
+                            .any(|part| inner.name.contains(part))
+                            || (is_event && inner.name == "id")
+                    })
+                })
+            })
     }
 
     fn add(&mut self, method: ProtoMethod) {
@@ -210,9 +278,14 @@ impl GrpcContracts {
             call.declared_idempotence = Some(idempotent);
         }
         call.has_key = *key_outside_messages
-            || messages
-                .iter()
-                .any(|message| message.keyed && message.type_name == declared.input);
+            || messages.iter().any(|message| {
+                message.type_name == declared.input
+                    && (message.keyed
+                        || message
+                            .given_fields
+                            .iter()
+                            .any(|field| self.forwards_identity(&declared.input, field)))
+            });
         call
     }
 }

@@ -526,9 +526,14 @@ pub const DURATION_CONSTRUCTORS: &[(&str, f64)] = &[
     ("from_mins", 60_000.0),
 ];
 
-/// Headers that carry an idempotency key (compared case-insensitively).
-pub const IDEMPOTENCY_HEADERS: &[&str] =
-    &["idempotency-key", "x-idempotency-key", "idempotency_key"];
+/// Headers that carry an idempotency key (compared case-insensitively); `nats-msg-id` is
+/// the one NATS JetStream deduplicates a publish by.
+pub const IDEMPOTENCY_HEADERS: &[&str] = &[
+    "idempotency-key",
+    "x-idempotency-key",
+    "idempotency_key",
+    "nats-msg-id",
+];
 /// Field and variable names that carry an idempotency key in a message.
 pub const IDEMPOTENCY_FIELD_PARTS: &[&str] = &[
     "idempotency_key",

@@ -23,7 +23,8 @@ declaring `option idempotency_level = NO_SIDE_EFFECTS;` or `IDEMPOTENT;` is neve
 Otherwise the verbs of its name decide: `Get`, `List`, `Watch`, `Search`, `Lookup`,
 `Check`, `Validate`, `Estimate`, `Quote`, `Evaluate`, `Describe` (and `Fetch`, `Read`,
 `Query`, `Stream`) read, and a name reads only when every clause of it does
-(`ValidateAndReserve` and `GetOrCreate` mutate). Where the contract names the request
+(`ValidateAndReserve` and `GetOrCreate` mutate); `[knowledge.grpc]` in the configuration
+adds the team's read verbs (`read-verbs`) or takes built-in ones away (`mutating-verbs`). Where the contract names the request
 message, only a key in that message (or in the metadata) keys the call, and a key made in
 the handler (`Uuid::new_v4()`) or an empty value is no key.
 

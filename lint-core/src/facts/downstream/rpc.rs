@@ -62,7 +62,7 @@ pub(super) fn method_on_client(
                 &call.arg_mentions,
                 call.range.start,
                 2,
-            ),
+            ) || record_key_given(index, function, call, &publisher.key_setters),
             // A producer whose construction is out of sight is still bounded by its
             // library's default, where it has one.
             bound: match construction.bound {
@@ -154,18 +154,6 @@ pub(super) fn method_on_client(
     // The messages built before the call; the contract, where there is one, says which of
     // them is the request. A field carries a key when its name or value is a key's and
     // its value is not made here (`Uuid::new_v4()`).
-    let made_here = |mentions: &crate::index::Mentions, at| {
-        crate::facts::state::fresh_in(&mentions.items).is_some()
-            || mentions.names().any(|name| {
-                body.locals
-                    .iter()
-                    .rev()
-                    .find(|local| local.name == name && local.scope.contains(at))
-                    .is_some_and(|local| {
-                        crate::facts::state::fresh_in(&local.init_mentions.items).is_some()
-                    })
-            })
-    };
     let messages: Vec<RequestMessage> = body
         .struct_literals
         .iter()
@@ -179,8 +167,17 @@ pub(super) fn method_on_client(
                     (knowledge.is_idempotency_key(&field.name)
                         || mentions_key_name(knowledge, &field.mentions))
                         && carries_something(&field.mentions)
-                        && !made_here(&field.mentions, field.range.start)
+                        && !made_here(index, function, &field.mentions, field.range.start)
                 }),
+                given_fields: literal
+                    .fields
+                    .iter()
+                    .filter(|field| {
+                        carries_something(&field.mentions)
+                            && !made_here(index, function, &field.mentions, field.range.start)
+                    })
+                    .map(|field| field.name.to_string())
+                    .collect(),
             })
         })
         .collect();
@@ -202,6 +199,74 @@ pub(super) fn method_on_client(
         depends: Default::default(),
         method_unknown: None,
     })
+}
+
+/// Whether the record a publish sends has its key set from a value not made here
+/// (`FutureRecord { key: Some(event.key().as_str()), .. }`, `.with_message_id(id)`), in
+/// the call or in the local it names.
+fn record_key_given(
+    index: &WorkspaceIndex,
+    function: FnId,
+    call: &CallSite,
+    key_setters: &[String],
+) -> bool {
+    if key_setters.is_empty() {
+        return false;
+    }
+    let body = &index.fn_def(function).summary.body;
+    let mut ranges = vec![call.range];
+    for name in call.arg_mentions.names() {
+        if let Some(range) = body
+            .locals
+            .iter()
+            .rev()
+            .find(|local| local.name == name && local.scope.contains(call.range.start))
+            .and_then(|local| local.init_range)
+        {
+            ranges.push(range);
+        }
+    }
+    let within =
+        |range: &crate::location::TextRange| ranges.iter().any(|outer| outer.contains_range(range));
+    let given = |mentions: &crate::index::Mentions, at| {
+        carries_something(mentions) && !made_here(index, function, mentions, at)
+    };
+    let by_field = body
+        .struct_literals
+        .iter()
+        .filter(|literal| within(&literal.range))
+        .flat_map(|literal| literal.fields.iter())
+        .any(|field| {
+            key_setters.iter().any(|setter| *setter == field.name)
+                && given(&field.mentions, field.range.start)
+        });
+    by_field
+        || body.calls.iter().any(|setter| {
+            within(&setter.range)
+                && matches!(&setter.callee, Callee::Method { method, .. } if key_setters.iter().any(|known| known == method))
+                && given(&setter.arg_mentions, setter.range.start)
+        })
+}
+
+/// Whether a value is made in this function (`Uuid::new_v4()`, or a local holding one):
+/// not the request's.
+fn made_here(
+    index: &WorkspaceIndex,
+    function: FnId,
+    mentions: &crate::index::Mentions,
+    at: crate::location::Position,
+) -> bool {
+    let body = &index.fn_def(function).summary.body;
+    crate::facts::state::fresh_in(&mentions.items).is_some()
+        || mentions.names().any(|name| {
+            body.locals
+                .iter()
+                .rev()
+                .find(|local| local.name == name && local.scope.contains(at))
+                .is_some_and(|local| {
+                    crate::facts::state::fresh_in(&local.init_mentions.items).is_some()
+                })
+        })
 }
 
 /// Whether a value holds anything: `String::new()`, `Default::default()`, `None` or `""`

@@ -453,17 +453,29 @@ impl WorkspaceIndex {
     }
 
     /// The type a function returns, `Result<T, _>` and `Option<T>` read as `T` (callers
-    /// apply `?` and `.await` before using the value).
+    /// apply `?` and `.await` before using the value). A library's own result alias
+    /// (`KafkaResult<T>`, `io::Result<T>`) is a `Result` too.
     pub fn output_type(&self, function: FnId) -> TypeTarget {
         let def = self.fn_def(function);
         let Some(output) = &def.summary.output else {
             return TypeTarget::Unknown(format!("`{}` returns nothing", def.summary.name));
         };
         let mut ty = output;
-        while matches!(ty.last_name(), Some("Result" | "Option")) && !ty.args.is_empty() {
+        let self_type = self.self_type_of(function);
+        let is_result = |ty: &TypeRef| match ty.last_name() {
+            Some("Result" | "Option") => true,
+            // A struct of the workspace named `SearchResult<T>` is itself.
+            Some(name) if name.ends_with("Result") => !matches!(
+                self.resolve_type(def.module, ty, self_type),
+                TypeTarget::Local(type_id)
+                    if self.type_def(type_id).summary.kind != TypeItemKind::Alias
+            ),
+            _ => false,
+        };
+        while is_result(ty) && !ty.args.is_empty() {
             ty = &ty.args[0];
         }
-        self.resolve_type(def.module, ty, self.self_type_of(function))
+        self.resolve_type(def.module, ty, self_type)
     }
 
     /// `reqwest::Client::new` builds a `reqwest::Client`; `Client::with_config(..)` too.

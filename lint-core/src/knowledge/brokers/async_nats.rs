@@ -11,12 +11,16 @@ pub fn record() -> Broker {
             type_name: "Client".to_string(),
             methods: words(&["publish", "publish_with_headers", "publish_with_reply"]),
             label: "nats publish".to_string(),
+            // JetStream deduplicates by the `Nats-Msg-Id` header: a key name.
+            key_setters: Vec::new(),
         }],
         consumer: Consumer {
-            consumer_types: words(&["Subscriber"]),
+            // Core subscriptions, and JetStream's pull and push consumers, whose
+            // `messages()` (after stream settings) is the stream of deliveries.
+            consumer_types: words(&["Subscriber", "PullConsumer", "PushConsumer"]),
             subscribe_methods: words(&["subscribe", "queue_subscribe"]),
             topic_methods: Vec::new(),
-            receive_methods: words(&["next"]),
+            receive_methods: words(&["next", "messages"]),
         },
         bounds: bounds_with_keys(&[]),
         default_timeout: None,

@@ -11,6 +11,8 @@ pub fn record() -> Broker {
             type_name: "Channel".to_string(),
             methods: words(&["basic_publish"]),
             label: "amqp publish".to_string(),
+            // `BasicProperties::default().with_message_id(..)`.
+            key_setters: words(&["with_message_id"]),
         }],
         consumer: Consumer {
             consumer_types: Vec::new(),

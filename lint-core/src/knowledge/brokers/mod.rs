@@ -44,6 +44,11 @@ pub struct Publisher {
     pub methods: Vec<String>,
     /// How the evidence names a publish: `kafka publish`.
     pub label: String,
+    /// Fields of a record literal, or methods of a record or properties builder, that set
+    /// what identifies the message to its consumers: kafka's record key, AMQP's
+    /// `message_id`. Given a value from the request (not one made here), they key the
+    /// publish: a consumer deduplicates by it, and a compacted topic keeps one record per key.
+    pub key_setters: Vec<String>,
 }
 
 /// How a loop receives messages from the broker.

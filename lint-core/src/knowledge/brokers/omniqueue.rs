@@ -36,6 +36,8 @@ pub fn record() -> Broker {
                 type_name: type_name.to_string(),
                 methods: words(SENDS),
                 label: "queue publish".to_string(),
+                // A payload is all omniqueue sends: no field identifies it.
+                key_setters: Vec::new(),
             })
             .collect(),
         consumer: Consumer {

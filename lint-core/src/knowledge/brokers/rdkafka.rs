@@ -13,6 +13,8 @@ pub fn record() -> Broker {
         type_name: type_name.to_string(),
         methods: words(methods),
         label: "kafka publish".to_string(),
+        // `FutureRecord { key: Some(..), .. }`, `FutureRecord::to(topic).key(..)`.
+        key_setters: words(&["key"]),
     };
     Broker {
         label: "kafka".to_string(),
