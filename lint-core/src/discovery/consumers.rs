@@ -101,6 +101,12 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
                         .any(|name| message_names.contains(&name))
                 })
                 .collect();
+            // A call of a workspace function that does I/O (an `async fn`): applying a
+            // message does; building a value from it (`AuditEntry::new(..)`) does not.
+            let applies = |call: &crate::index::CallSite| {
+                matches!(index.resolve_call(context, call), CallTarget::Local(targets)
+                    if targets.iter().any(|target| index.fn_def(*target).summary.is_async))
+            };
             let hands_on = |call: &crate::index::CallSite| {
                 body.locals.iter().any(|local| {
                     local
@@ -110,6 +116,7 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
                             other.range != call.range
                                 && !call.range.contains_range(&other.range)
                                 && other.arg_mentions.names().any(|name| name == local.name)
+                                && applies(other)
                         })
                 })
             };
@@ -140,10 +147,24 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
             {
                 candidates.retain(|(_, targets)| targets.iter().any(is_async));
             }
+            // The first call's statement, or the join it is an argument of
+            // (`tokio::join!(a(&m), b(&m))`: each argument is a statement of its own).
+            let together = candidates.first().map(|(call, _)| {
+                body.macros
+                    .iter()
+                    .filter(|used| {
+                        used.path
+                            .last()
+                            .is_some_and(|name| JOINING_MACROS.contains(&name.as_str()))
+                            && used.range.contains_range(&call.range)
+                    })
+                    .map(|used| used.range)
+                    .min_by_key(|range| (range.end.line - range.start.line, range.end.column))
+                    .unwrap_or(call.statement)
+            });
             let mut handlers: Vec<FnId> = Vec::new();
-            let first_statement = candidates.first().map(|(call, _)| call.statement);
             for (call, targets) in &candidates {
-                if Some(call.statement) != first_statement {
+                if !together.is_some_and(|range| range.contains_range(&call.range)) {
                     break;
                 }
                 for target in targets {
@@ -170,6 +191,9 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
     }
     out
 }
+
+/// Macros that run the futures given as arguments together.
+const JOINING_MACROS: &[&str] = &["join", "try_join"];
 
 /// A method of an `impl From<..>` (or another conversion trait): it converts the message,
 /// it does not process it.
