@@ -8,7 +8,7 @@
 
 use super::state::StateAccess;
 use super::{Access, InsertedValues, ValueOrigin};
-use crate::index::{BodySummary, ExitKind, FnId, WorkspaceIndex};
+use crate::index::{BodySummary, Callee, ExitKind, FnId, Mention, WorkspaceIndex};
 use crate::location::TextRange;
 
 /// A claim (or a lookup) made in a function: an access of its own, or a call of a helper
@@ -32,6 +32,13 @@ pub enum ClaimKind {
     /// The key is looked up with a read: it answers retries that come after the first
     /// attempt finished (`dedup-race` judges the ones that come during it).
     Lookup,
+    /// A row is read `FOR UPDATE` and what it holds is tested, the block left when the test
+    /// fails (`if invoice.status != Draft { return Ok(stored) }`): concurrent runs wait for
+    /// the lock and a later one sees the state the first recorded. It guards the writes
+    /// after it only when the way out answers with no error and the run records that state
+    /// in the same transaction (a state transition of the locked table); the rules check
+    /// that.
+    Locked,
     /// A row is looked up (a read, or an update whose result is looked at) and an insert
     /// into the same table runs only on the branches that test what it found: get-or-create,
     /// update-else-insert. A retry that comes after the first attempt finished finds the
@@ -40,13 +47,14 @@ pub enum ClaimKind {
 }
 
 impl ClaimKind {
-    /// Which guard names a write when several do: a claim, then a key's lookup, then a
-    /// row's.
+    /// Which guard names a write when several do: a claim, then a locked check, then a
+    /// key's lookup, then a row's.
     pub fn rank(self) -> u8 {
         match self {
             ClaimKind::Claim => 0,
-            ClaimKind::Lookup => 1,
-            ClaimKind::Found => 2,
+            ClaimKind::Locked => 1,
+            ClaimKind::Lookup => 2,
+            ClaimKind::Found => 3,
         }
     }
 }
@@ -57,6 +65,10 @@ impl ClaimKind {
 pub struct HelperClaim {
     pub kind: ClaimKind,
     pub tables: Vec<String>,
+    /// The helper looks at its claim's outcome itself (`rows_affected()`, a row fetched
+    /// optionally), so it can fail on a repeat; one that only hands the count back does
+    /// not, and a `?` on its call stops nothing.
+    pub checks_itself: bool,
 }
 
 /// What an access claims, if anything: a conditional write or a state transition whose
@@ -69,6 +81,7 @@ pub(super) fn claim_kind(access: &StateAccess, in_helper: bool) -> Option<ClaimK
         } if checked => Some(ClaimKind::Claim),
         Access::Write { .. } if access.transition && checked => Some(ClaimKind::Claim),
         Access::Read { .. } if access.on_key_table() => Some(ClaimKind::Lookup),
+        Access::Read { locks: true, .. } => Some(ClaimKind::Locked),
         Access::Read { .. } => Some(ClaimKind::Found),
         Access::Write { description, .. } if checked && description.starts_with("UPDATE") => {
             Some(ClaimKind::Found)
@@ -102,13 +115,18 @@ pub(super) fn claim_helper(
     accesses: &[StateAccess],
 ) -> Option<HelperClaim> {
     let output = index.fn_def(function).summary.output.as_ref()?;
-    let unit = output.kind == crate::index::TypeRefKind::Other && output.path.is_empty();
-    if unit {
+    let is_unit = |ty: &crate::index::TypeRef| {
+        ty.kind == crate::index::TypeRefKind::Other && ty.path.is_empty()
+    };
+    if is_unit(output) {
         return None;
     }
+    // `-> Result<(), E>` (`.execute(conn).map(|_| ())`): the outcome is thrown away, so
+    // only a claim the helper checks itself (and fails on) tells the caller anything.
+    let hands_back = !output.args.first().is_some_and(is_unit);
     let kinds: Vec<(ClaimKind, &StateAccess)> = accesses
         .iter()
-        .filter_map(|access| Some((claim_kind(access, true)?, access)))
+        .filter_map(|access| Some((claim_kind(access, hands_back)?, access)))
         .collect();
     let kind = kinds
         .iter()
@@ -121,17 +139,36 @@ pub(super) fn claim_helper(
         .collect();
     tables.sort();
     tables.dedup();
-    Some(HelperClaim { kind, tables })
+    let checks_itself = kinds
+        .iter()
+        .any(|(other, access)| *other == kind && access.outcome_checked);
+    Some(HelperClaim {
+        kind,
+        tables,
+        checks_itself,
+    })
 }
 
-/// The parts of a function's body that run only when a claim succeeded, each with the
-/// claim (by its position in `sites`).
+/// A part of a function's body that runs only when a claim succeeded (or a lookup found
+/// nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct GuardedRegion {
+    /// The claim, by its position in the sites.
+    pub site: usize,
+    pub range: TextRange,
+    /// Another way of the same test answers with an error (`return Err(AlreadyExists)`,
+    /// `bail!`): the way a repeat takes when a lookup finds the first attempt's row. A
+    /// get-or-create whose found way uses the row answers the repeat with it instead.
+    pub repeat_refused: bool,
+}
+
+/// The parts of a function's body that run only when a claim succeeded.
 pub(super) fn guarded_regions(
     index: &WorkspaceIndex,
     function: FnId,
     sites: &[ClaimSite],
-    from_helper: &[bool],
-) -> Vec<(usize, TextRange)> {
+    fails_on_repeat: &[bool],
+) -> Vec<GuardedRegion> {
     let summary = &index.fn_def(function).summary;
     let body = &summary.body;
     let mut regions = Vec::new();
@@ -148,32 +185,49 @@ pub(super) fn guarded_regions(
             if !tests_claim {
                 continue;
             }
-            regions.extend(branching.branches.iter().map(|branch| (position, *branch)));
+            let refuses = |except: Option<TextRange>| {
+                branching
+                    .branches
+                    .iter()
+                    .filter(|branch| Some(**branch) != except)
+                    .any(|branch| answers_error(body, *branch))
+            };
+            regions.extend(branching.branches.iter().map(|branch| GuardedRegion {
+                site: position,
+                range: *branch,
+                repeat_refused: refuses(Some(*branch)),
+            }));
             let leaves = branching
                 .branches
                 .iter()
                 .any(|branch| leaves_block(body, *branch));
             if leaves {
-                regions.push((position, branching.after));
+                regions.push(GuardedRegion {
+                    site: position,
+                    range: branching.after,
+                    repeat_refused: refuses(None),
+                });
             }
         }
         // `claim(&mut tx, key).await?`: a helper that fails on a repeat stops the caller.
-        // A lookup that fails stops nothing a retry would repeat.
-        let propagated = from_helper.get(position).copied().unwrap_or(false)
-            && site.kind != ClaimKind::Found
+        // A lookup that fails stops nothing a retry would repeat, nor does a locked read
+        // (it fails when the row is missing, not when it was processed).
+        let propagated = fails_on_repeat.get(position).copied().unwrap_or(false)
+            && !matches!(site.kind, ClaimKind::Found | ClaimKind::Locked)
             && body.exits.iter().any(|exit| {
                 exit.kind == ExitKind::Question
                     && site.statement.contains(exit.range.start)
                     && exit.range.start >= site.range.end
             });
         if propagated {
-            regions.push((
-                position,
-                TextRange {
+            regions.push(GuardedRegion {
+                site: position,
+                range: TextRange {
                     start: site.statement.end,
                     end: summary.range.end,
                 },
-            ));
+                repeat_refused: true,
+            });
         }
     }
     regions
@@ -188,6 +242,27 @@ fn leaves_block(body: &BodySummary, range: TextRange) -> bool {
                 exit.kind,
                 ExitKind::Return | ExitKind::Continue | ExitKind::Break
             )
+    }) || body.macros.iter().any(|used| {
+        range.contains_range(&used.range)
+            && used
+                .path
+                .last()
+                .is_some_and(|last| DIVERGING_MACROS.contains(&last.as_str()))
+    })
+}
+
+/// Code that answers with an error of its own: an `Err(..)` it makes (returned, or raised
+/// with `?`) from a path or a literal (`Err(AlreadyExists.into())`), not one that passes on
+/// the error it was given (`Err(error) => Err(error)`); or a macro that fails (`bail!`).
+fn answers_error(body: &BodySummary, range: TextRange) -> bool {
+    body.calls.iter().any(|call| {
+        range.contains_range(&call.range)
+            && matches!(&call.callee, Callee::Path(path) if path.len() == 1 && path[0] == "Err")
+            && call
+                .arg_mentions
+                .items
+                .iter()
+                .any(|item| matches!(item, Mention::Path(_) | Mention::Literal(_)))
     }) || body.macros.iter().any(|used| {
         range.contains_range(&used.range)
             && used

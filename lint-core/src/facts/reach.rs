@@ -100,6 +100,9 @@ pub struct GuardRef {
     pub function: FnId,
     pub statement: TextRange,
     pub order: Order,
+    /// For a [`ClaimKind::Found`] lookup: the way taken when the row is found answers with
+    /// an error (`AlreadyExists`), so a retry is refused rather than given the row.
+    pub repeat_refused: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -265,6 +268,7 @@ pub fn reach(
         &mut out,
     );
     look_past_the_cut(index, knowledge, cache, &mut out);
+    keys_of_new_rows(index, schemas, &mut out);
     out
 }
 
@@ -299,6 +303,59 @@ fn look_past_the_cut(
     }
     out.cut
         .retain(|cut| cut.touches_state || cut.calls_downstream);
+}
+
+/// A unique key filled with a reference to a row this run inserted just before with a new
+/// id (`coupon_plan (coupon_id, plan_id)` after the `coupon` it belongs to) is as new as
+/// that row: a retry inserts another parent, and a child that refers to it.
+fn keys_of_new_rows(index: &WorkspaceIndex, schemas: &Schemas, out: &mut Reach) {
+    let file_of = |function: FnId| {
+        index
+            .file(index.fn_def(function).file)
+            .display_path
+            .as_str()
+    };
+    let new_rows: Vec<(Order, String, String)> = out
+        .accesses
+        .iter()
+        .filter(|reached| matches!(reached.key, Some(InsertKey::FreshOnly(_))))
+        .filter_map(|reached| {
+            let inserted = reached.access.inserted.as_ref()?;
+            let table = schemas.table_name(file_of(reached.function), &inserted.table)?;
+            Some((
+                reached.order.clone(),
+                table.to_string(),
+                format!(
+                    "{}:{}",
+                    file_of(reached.function),
+                    reached.access.statement.start.line
+                ),
+            ))
+        })
+        .collect();
+    if new_rows.is_empty() {
+        return;
+    }
+    for reached in &mut out.accesses {
+        let Some(InsertKey::Natural(key)) = &reached.key else {
+            continue;
+        };
+        let file = file_of(reached.function);
+        let parent = key.columns.iter().find_map(|column| {
+            let referred = schemas.referenced_table(file, &key.table, column)?;
+            new_rows
+                .iter()
+                .rev()
+                .find(|(order, table, _)| *order < reached.order && table == referred)
+                .map(|(_, table, place)| (column.clone(), table.clone(), place.clone()))
+        });
+        if let Some((column, table, place)) = parent {
+            reached.key = Some(InsertKey::FreshOnly(format!(
+                "its unique key `{}` takes `{column}` from the `{table}` row inserted with a new id at {place}",
+                key.name
+            )));
+        }
+    }
 }
 
 /// What a function is called with, as far as its facts care.
@@ -360,7 +417,9 @@ fn walk(
     // Claims made here: by accesses of this function, and by calls of helpers that claim
     // and hand the outcome back.
     let mut sites: Vec<ClaimSite> = facts.claims.clone();
-    let mut from_helper = vec![false; sites.len()];
+    // Whether a claim is a helper's that fails on a repeat: a `?` on its call then stops
+    // the rest of the function.
+    let mut fails_on_repeat = vec![false; sites.len()];
     for edge in &facts.edges {
         let claim = edge
             .targets
@@ -379,10 +438,10 @@ fn walk(
                 kind: claim.kind,
                 tables: claim.tables,
             });
-            from_helper.push(true);
+            fails_on_repeat.push(claim.checks_itself);
         }
     }
-    let regions = guarded_regions(index, function, &sites, &from_helper);
+    let regions = guarded_regions(index, function, &sites, &fails_on_repeat);
     // `inserting`: the tables an insert at `at` writes (a row's lookup guards only those);
     // `None` for a call, whose callee's inserts are matched against the guard it inherits.
     let guard_at = |at: crate::location::Position,
@@ -396,16 +455,17 @@ fn walk(
         };
         regions
             .iter()
-            .filter(|(_, region)| region.contains(at))
-            .map(|(site, _)| &sites[*site])
-            .filter(|site| guards_it(site.kind, &site.tables))
-            .map(|site| GuardRef {
+            .filter(|region| region.range.contains(at))
+            .map(|region| (&sites[region.site], region.repeat_refused))
+            .filter(|(site, _)| guards_it(site.kind, &site.tables))
+            .map(|(site, repeat_refused)| GuardRef {
                 what: site.what.clone(),
                 kind: site.kind,
                 tables: site.tables.clone(),
                 function,
                 statement: site.statement,
                 order: order_of(chain, site.statement.start),
+                repeat_refused,
             })
             // The caller's guard holds here too; a claim guards better than a lookup, a
             // lookup of the key better than one of a row.

@@ -127,6 +127,27 @@ pub const FRESH_VALUE_FUNCTIONS: &[&[&str]] = &[
 /// constructor's body is out of sight (declared by a macro, or in a dependency); a type is
 /// an id type when its name ends with one of [`ID_TYPE_SUFFIXES`].
 pub const FRESH_ID_CONSTRUCTORS: &[&str] = &["new", "generate", "random", "new_random"];
+/// Constructors that take nothing and draw a new value whatever the type
+/// (`PlainToken::generate()`, `Secret::random()`): read where the body does not show a
+/// generator the analysis knows (it calls a helper that does).
+pub const FRESH_CONSTRUCTORS: &[&str] = &["generate", "random", "new_random"];
+
+/// How a builder derive (bon, typed-builder) makes a struct field by field:
+/// `NewUser::builder().email(e).maybe_name(n).build()` sets `email` and `name`.
+pub struct StructBuilder {
+    /// The associated function that starts the chain.
+    pub entry: &'static str,
+    /// The method that ends it and yields the struct.
+    pub finish: &'static str,
+    /// The prefix of a setter that takes an `Option` for an optional field (`maybe_name`).
+    pub optional_prefix: &'static str,
+}
+
+pub const STRUCT_BUILDERS: &[StructBuilder] = &[StructBuilder {
+    entry: "builder",
+    finish: "build",
+    optional_prefix: "maybe_",
+}];
 pub const ID_TYPE_SUFFIXES: &[&str] = &["Id", "Uuid", "Ulid"];
 
 pub const FRESH_VALUE_METHODS: &[&str] = &[

@@ -1,7 +1,7 @@
 //! `conflict-on-retry`: a create that a unique key keeps safe, but whose retry gets an
 //! error instead of the first result.
 
-use super::{key_records, natural_key, replaced_by, HandlerPath, Rule, Violation};
+use super::{holding_guard, key_records, natural_key, replaced_by, HandlerPath, Rule, Violation};
 use crate::facts::guards::ClaimKind;
 use crate::facts::Access;
 use crate::vocab::{Level, Question};
@@ -19,8 +19,9 @@ violation of a second run becomes an error for the client: the `?` that turns it
 500, or a 409/422 mapped from it. The data is safe (the handler passes Q1: the key stops a
 second row), but the retry is not. The finding points at the `INSERT`. It is silent when the
 conflict is turned into the stored result (`ON CONFLICT DO NOTHING` then a read of the row,
-or a unique violation answered with a lookup), and when an idempotency key claimed earlier
-answers the retry first.
+a unique violation answered with a lookup, or a get-or-create whose lookup finds the row
+and uses it), and when an idempotency key claimed earlier answers the retry first. A lookup
+whose found way refuses (`return Err(AlreadyExists)`) is a conflict all the same.
 
 ## Why is this bad?
 A client that timed out does not know whether its request ran. It retries with the same
@@ -67,12 +68,13 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
                     ..
                 }
             ) && !reached.access.failure_answered_by_read
-                // A lookup of the row before it does not say what the retry is told: an
+                // A lookup of the row before it answers the retry with what the first
+                // attempt stored, unless the way that finds it refuses with an error: an
                 // `AlreadyExists` error is as much a conflict as the violation.
-                && reached
-                    .guard
-                    .as_ref()
-                    .is_none_or(|guard| guard.kind == ClaimKind::Found)
+                && holding_guard(path, reached).is_none_or(|guard| {
+                    matches!(guard.kind, ClaimKind::Found | ClaimKind::Locked)
+                        && guard.repeat_refused
+                })
                 && replaced_by(path, reached).is_none()
                 && !claims.iter().any(|claim| claim.order < reached.order)
                 // A retry that fails first at another create never reaches this one.

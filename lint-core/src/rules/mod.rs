@@ -43,6 +43,7 @@ rules![
 pub use crate::facts::{HandlerPath, Promise};
 
 use crate::facts::guards::generated_key;
+use crate::facts::guards::ClaimKind;
 use crate::facts::sql::schema::{InsertKey, KeyRef};
 use crate::facts::{Access, GuardRef, Order, ReachedAccess, Step};
 use crate::index::FnId;
@@ -173,7 +174,7 @@ pub fn protection<'a>(path: &'a HandlerPath, write: &'a ReachedAccess) -> Option
     if let Some(key) = natural_key(write) {
         return Some(Protection::NaturalKey(key));
     }
-    if let Some(guard) = &write.guard {
+    if let Some(guard) = holding_guard(path, write) {
         if generated_claim(path, guard).is_none() {
             return Some(Protection::Guard(guard));
         }
@@ -205,6 +206,40 @@ pub fn protection<'a>(path: &'a HandlerPath, write: &'a ReachedAccess) -> Option
         return Some(Protection::KeyApart);
     }
     None
+}
+
+/// The guard a write runs after, if it holds. A locked check holds only when its failing
+/// way answers with what is stored rather than an error (a check of what was done, not a
+/// validation) and the run records the state it checks, a transition of the locked table
+/// in the write's transaction: a later run waits for the lock, sees the state and answers
+/// as the first did. Otherwise it is a row's lookup, which guards an insert into its table.
+pub(crate) fn holding_guard<'a>(
+    path: &'a HandlerPath,
+    write: &'a ReachedAccess,
+) -> Option<&'a GuardRef> {
+    let guard = write.guard.as_ref()?;
+    if guard.kind != ClaimKind::Locked {
+        return Some(guard);
+    }
+    let inserts_into_it = matches!(&write.access.access, Access::Write { description, .. } if description.starts_with("INSERT"))
+        && write
+            .access
+            .tables()
+            .iter()
+            .any(|table| guard.tables.contains(table));
+    (inserts_into_it
+        || !guard.repeat_refused
+            && path.reach.accesses.iter().any(|other| {
+                other.order > guard.order
+                    && other.access.transition
+                    && other
+                        .access
+                        .tables()
+                        .iter()
+                        .any(|table| guard.tables.contains(table))
+                    && same_transaction(other, write)
+            }))
+    .then_some(guard)
 }
 
 /// The accesses that make the claim a guard names: the claim itself, or those of the

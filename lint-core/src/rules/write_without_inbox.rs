@@ -33,12 +33,21 @@ what the retry gets back). When every unique key gets a fresh value (`Uuid::new_
 serial id, `DEFAULT gen_random_uuid()`), the finding says so. Where no migrations are
 found, the evidence says that too. A value returned by a non-idempotent downstream call
 sent without a key (the alias of an upload, a provider's new id) is fresh too: a retry
-gets another.
+gets another; so is a column whose foreign key refers to a row the same run inserted just
+before with a new id (the members of a team created with it). A row's columns are read
+from the struct literal it is built with, a constructor of the workspace that returns one
+(`NewJti::new(jti, expires_at)`), or a builder derive's setters
+(`NewUser::builder().email(e).build()`).
 
 An `INSERT` that runs only on the branches testing a lookup of a row of its own table
 (get-or-create: `SELECT .. WHERE email = $1` and insert when nothing was found;
 update-else-insert) is not reported: a retry after the first attempt finds the row. A read
-of another table, or a relative `UPDATE` after a read of its row, is guarded by nothing.
+of another table, or a relative `UPDATE` after a read of its row, is guarded by nothing,
+unless the row is read `FOR UPDATE`, the block is left with no error when its test fails
+(`if invoice.status != "draft" { return Ok(..) }`), and the same transaction records the
+state it tests (`UPDATE invoices SET status = 'finalized' WHERE .. AND status = 'draft'`):
+a retry waits for the lock, finds the new state and stops. A test that leaves with an error
+is taken for a validation, which guards nothing.
 
 ## Why is this bad?
 A client that times out does not know whether the handler ran. It retries, and the handler

@@ -80,9 +80,31 @@ impl Reader<'_> {
         method: &str,
     ) -> Option<StateAccess> {
         let mut root = receiver;
-        while let ValueExpr::MethodCall { receiver, .. } = root {
-            root = receiver;
+        let mut chained: Vec<&str> = Vec::new();
+        // `let query = invoices.filter(..).for_update(); query.first(conn)`: the chain goes
+        // on in the initialiser of the local it starts from.
+        for _ in 0..3 {
+            while let ValueExpr::MethodCall { receiver, method } = root {
+                chained.push(method.as_str());
+                root = receiver;
+            }
+            let ValueExpr::Name(name) = root else {
+                break;
+            };
+            let init = self
+                .body()
+                .locals
+                .iter()
+                .rev()
+                .find(|local| local.name == *name && local.scope.contains(call.range.start))
+                .and_then(|local| local.init.as_ref());
+            match init {
+                Some(init @ (ValueExpr::MethodCall { .. } | ValueExpr::Path(_))) => root = init,
+                _ => break,
+            }
         }
+        // A chain that does not start from a table keeps the local's name as before.
+        let named_root = receiver_root(receiver);
         let module = self.index.module(self.index.fn_def(self.function).module);
         let imports = |krate: &str| {
             module
@@ -90,7 +112,7 @@ impl Reader<'_> {
                 .iter()
                 .any(|entry| entry.path.first().is_some_and(|first| first == krate))
         };
-        let read_of = |library: &SqlLibrary| -> Option<String> {
+        let read_of = |library: &SqlLibrary, root: &ValueExpr| -> Option<String> {
             if let Some(tables) = &library.tables {
                 if tables.reads.iter().any(|known| known == method) {
                     match root {
@@ -141,19 +163,36 @@ impl Reader<'_> {
                 _ => None,
             }
         };
-        let (api, table) = self
+        let (library, table) = self
             .knowledge
             .sql_libraries
             .iter()
-            .find_map(|library| Some((library.name.as_str(), read_of(library)?)))?;
+            .find_map(|library| Some((library, read_of(library, root)?)))
+            .or_else(|| {
+                self.knowledge
+                    .sql_libraries
+                    .iter()
+                    .find_map(|library| Some((library, read_of(library, named_root)?)))
+            })?;
+        let locks = library
+            .tables
+            .iter()
+            .flat_map(|tables| &tables.lock_methods)
+            .chain(
+                library
+                    .entities
+                    .iter()
+                    .flat_map(|entities| &entities.lock_methods),
+            )
+            .any(|lock| chained.contains(&lock.as_str()));
         Some(StateAccess {
             range: call.range,
             statement: call.statement,
             store: Store::Sql,
-            api: format!("{api} `.{method}(..)`"),
+            api: format!("{} `.{method}(..)`", library.name),
             access: Access::Read {
                 tables: vec![table.as_str().to_ascii_lowercase()],
-                locks: false,
+                locks,
             },
             executor: self.executor_of_names(call.arg_mentions.names(), call),
             key_table: false,
@@ -928,17 +967,21 @@ impl Reader<'_> {
 /// diesel `update(holds.filter(status.eq("held"))).set(status.eq("released"))`: the filter
 /// tests a column the update sets.
 fn table_transition(chain: &[(usize, &CallSite)], tables: &TableBuilder) -> bool {
-    let columns = |items: &[crate::index::Mention]| -> Vec<String> {
+    let columns_by = |items: &[crate::index::Mention], testing: bool| -> Vec<String> {
+        let pairs = |method: &str| {
+            method == tables.column_method
+                || testing && tables.compare_methods.iter().any(|known| known == method)
+        };
         items
             .windows(2)
             .filter_map(|pair| match pair {
                 [crate::index::Mention::Method(method), crate::index::Mention::Name(column)]
-                    if *method == tables.column_method =>
+                    if pairs(method) =>
                 {
                     Some(column.to_string())
                 }
                 [crate::index::Mention::Method(method), crate::index::Mention::Path(path)]
-                    if *method == tables.column_method =>
+                    if pairs(method) =>
                 {
                     path.last().map(ToString::to_string)
                 }
@@ -946,6 +989,8 @@ fn table_transition(chain: &[(usize, &CallSite)], tables: &TableBuilder) -> bool
             })
             .collect()
     };
+    let columns = |items: &[crate::index::Mention]| columns_by(items, false);
+    let tested_columns = |items: &[crate::index::Mention]| columns_by(items, true);
     let starts_update = |name: &str| {
         tables
             .writes
@@ -956,7 +1001,7 @@ fn table_transition(chain: &[(usize, &CallSite)], tables: &TableBuilder) -> bool
     for (_, other) in chain {
         match &other.callee {
             Callee::Path(path) if path.last().is_some_and(|last| starts_update(last)) => {
-                tested.extend(columns(&other.arg_mentions.items))
+                tested.extend(tested_columns(&other.arg_mentions.items))
             }
             Callee::Method { method, .. }
                 if tables
@@ -964,7 +1009,7 @@ fn table_transition(chain: &[(usize, &CallSite)], tables: &TableBuilder) -> bool
                     .iter()
                     .any(|known| known == method.as_str()) =>
             {
-                tested.extend(columns(&other.arg_mentions.items))
+                tested.extend(tested_columns(&other.arg_mentions.items))
             }
             Callee::Method { method, .. } if *method == tables.set_method => {
                 set.extend(columns(&other.arg_mentions.items))
@@ -1095,4 +1140,13 @@ enum HoleFill {
     X,
     /// Nothing: the hole holds a clause, or nothing.
     Nothing,
+}
+
+/// Where a method chain starts: `query` in `query.filter(..).first(conn)`.
+fn receiver_root(receiver: &ValueExpr) -> &ValueExpr {
+    let mut root = receiver;
+    while let ValueExpr::MethodCall { receiver, .. } = root {
+        root = receiver;
+    }
+    root
 }

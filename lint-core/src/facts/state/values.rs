@@ -7,12 +7,15 @@ use super::reader::Reader;
 use super::{InsertedValues, ValueOrigin, SELF_PARAMETER};
 use crate::facts::deadlines::path_is;
 use crate::facts::sql::{InsertedRow, SqlValue};
-use crate::index::{CallSite, CallTarget, Callee, CompactString, FnId, Mention, WorkspaceIndex};
+use crate::index::{
+    CallSite, CallTarget, Callee, CompactString, FnId, Mention, ValueExpr, WorkspaceIndex,
+};
 use crate::knowledge::sql::EntityBuilder;
 use crate::knowledge::{
-    Knowledge, FRESH_ID_CONSTRUCTORS, FRESH_VALUE_FUNCTIONS, FRESH_VALUE_METHODS, ID_TYPE_SUFFIXES,
+    Knowledge, FRESH_CONSTRUCTORS, FRESH_ID_CONSTRUCTORS, FRESH_VALUE_FUNCTIONS,
+    FRESH_VALUE_METHODS, ID_TYPE_SUFFIXES, STRUCT_BUILDERS,
 };
-use crate::location::Position;
+use crate::location::{Position, TextRange};
 
 /// Locals are followed this many assignments back.
 const MAX_DEPTH: usize = 4;
@@ -120,11 +123,16 @@ impl Reader<'_> {
         let body = self.body();
         if let Some(local) = self.local_named(name, at) {
             let init = local.init_range?;
-            let literal = body
+            let Some(literal) = body
                 .struct_literals
                 .iter()
                 .filter(|literal| init.contains_range(&literal.range))
-                .min_by_key(|literal| literal.range.start)?;
+                .min_by_key(|literal| literal.range.start)
+            else {
+                return self
+                    .built_fields(init)
+                    .or_else(|| self.constructed_fields(init).map(|fields| (fields, true)));
+            };
             let fields = literal
                 .fields
                 .iter()
@@ -166,6 +174,124 @@ impl Reader<'_> {
             })
             .collect();
         Some((fields, true))
+    }
+
+    /// `NewUser::builder().email(e).maybe_name(n).build()`: each setter of a builder
+    /// derive's chain, followed back from the call that finishes it, gives a field and its
+    /// value. The fields are all seen unless the chain starts with arguments (bon's
+    /// `start_fn` members, whose fields the call does not name).
+    fn built_fields(&self, init: TextRange) -> Option<(Vec<(String, ValueOrigin)>, bool)> {
+        let calls = &self.body().calls;
+        let inside = |call: &&CallSite| init.contains_range(&call.range);
+        for builder in STRUCT_BUILDERS {
+            let Some(Callee::Method {
+                receiver: mut chain,
+                ..
+            }) = calls
+                .iter()
+                .filter(inside)
+                .find(|call| matches!(&call.callee, Callee::Method { method, .. } if method == builder.finish))
+                .map(|call| call.callee.clone())
+            else {
+                continue;
+            };
+            let mut fields = Vec::new();
+            // Each setter is the call whose method and receiver are the chain's link.
+            loop {
+                match chain {
+                    ValueExpr::MethodCall { receiver, method } => {
+                        let setter = calls.iter().filter(inside).find(|call| {
+                            matches!(&call.callee, Callee::Method { receiver: written, method: name }
+                                if *name == method && written == receiver.as_ref())
+                        });
+                        if let Some(setter) = setter {
+                            let field = method
+                                .strip_prefix(builder.optional_prefix)
+                                .unwrap_or(&method);
+                            fields.push((
+                                field.to_ascii_lowercase(),
+                                self.origin_of(&setter.arg_mentions.items, setter.range.start, 1),
+                            ));
+                        }
+                        chain = *receiver;
+                    }
+                    ValueExpr::Call { callee, args }
+                        if callee.last().is_some_and(|last| last == builder.entry) =>
+                    {
+                        return Some((fields, args.is_empty()));
+                    }
+                    _ => break,
+                }
+            }
+        }
+        None
+    }
+
+    /// `NewUsedJti::new(jti, expires_at)`: a workspace constructor that ends in a struct
+    /// literal. Each field is traced to the argument it is built from, or is fresh when the
+    /// constructor makes it (`id: Uuid::new_v4()`).
+    fn constructed_fields(&self, init: TextRange) -> Option<Vec<(String, ValueOrigin)>> {
+        let body = self.body();
+        // The outermost call of the initialiser: the first to start, the longest of those.
+        let (position, call) = body
+            .calls
+            .iter()
+            .enumerate()
+            .filter(|(_, call)| init.contains_range(&call.range))
+            .min_by(|(_, a), (_, b)| {
+                a.range
+                    .start
+                    .cmp(&b.range.start)
+                    .then(b.range.end.cmp(&a.range.end))
+            })?;
+        if !matches!(call.callee, Callee::Path(_)) {
+            return None;
+        }
+        let CallTarget::Local(targets) = self.resolved.get(position)? else {
+            return None;
+        };
+        let constructor = &self.index.fn_def(*targets.first()?).summary;
+        if constructor.has_self {
+            return None;
+        }
+        let output = constructor.output.as_ref()?.path.last()?;
+        let literal = constructor
+            .body
+            .struct_literals
+            .iter()
+            .filter(|literal| {
+                let made = literal.path.last();
+                made == Some(output) || output == "Self" || made.is_some_and(|made| made == "Self")
+            })
+            .max_by_key(|literal| literal.range.start)?;
+        let fields = literal
+            .fields
+            .iter()
+            .map(|field| {
+                let items = &field.mentions.items;
+                let parameter = items.iter().find_map(|item| match item {
+                    Mention::Name(name) => constructor
+                        .params
+                        .iter()
+                        .position(|param| param.bindings.iter().any(|(bound, _)| bound == name)),
+                    _ => None,
+                });
+                let origin = if let Some(what) = fresh_in(items).or_else(|| {
+                    items.iter().find_map(|item| match item {
+                        Mention::Path(path) => new_id(path),
+                        _ => None,
+                    })
+                }) {
+                    ValueOrigin::Fresh(format!("{what} in `{}`", constructor.name))
+                } else if let Some(parameter) = parameter {
+                    self.origin_of(call.arg_mentions.argument(parameter), call.range.start, 1)
+                } else {
+                    ValueOrigin::Given
+                };
+                (field.name.as_str().to_ascii_lowercase(), origin)
+            })
+            .collect();
+        Some(fields)
     }
 
     fn local_named(&self, name: &str, at: Position) -> Option<&crate::index::LocalBinding> {
@@ -259,7 +385,15 @@ impl Reader<'_> {
             .find_map(|(position, call)| match &self.resolved[position] {
                 CallTarget::Local(targets) => targets
                     .iter()
-                    .find_map(|target| returns_fresh(self.index, *target)),
+                    .find_map(|target| returns_fresh(self.index, *target))
+                    .or_else(|| {
+                        let generator = path
+                            .last()
+                            .is_some_and(|last| FRESH_CONSTRUCTORS.contains(&last.as_str()));
+                        (generator && call.arg_mentions.items.is_empty())
+                            .then(|| new_id(path))
+                            .flatten()
+                    }),
                 _ if call.arg_mentions.items.is_empty() => new_id(path),
                 _ => None,
             })
@@ -360,10 +494,20 @@ fn returns_fresh(index: &WorkspaceIndex, function: FnId) -> Option<String> {
     if summary.body.calls.len() > 12 {
         return None;
     }
+    // A generator called only to decide (`if claims.iat > Utc::now() { return Err(..) }`)
+    // makes nothing the function returns.
+    let tested = |range: &crate::location::TextRange| {
+        summary
+            .body
+            .branchings
+            .iter()
+            .any(|branching| branching.tested.contains_range(range))
+    };
     summary
         .body
         .calls
         .iter()
+        .filter(|call| !tested(&call.range))
         .find_map(|call| match &call.callee {
             Callee::Path(path) => fresh_path(path),
             Callee::Method { method, .. } => FRESH_VALUE_METHODS
@@ -385,12 +529,14 @@ fn new_id(path: &[CompactString]) -> Option<String> {
     let [.., type_name, constructor] = path else {
         return None;
     };
-    let id_type = type_name.starts_with(|c: char| c.is_ascii_uppercase())
+    let type_like = type_name.starts_with(|c: char| c.is_ascii_uppercase());
+    let id_type = type_like
         && ID_TYPE_SUFFIXES
             .iter()
             .any(|suffix| type_name.ends_with(suffix));
-    (id_type && FRESH_ID_CONSTRUCTORS.contains(&constructor.as_str()))
-        .then(|| format!("`{type_name}::{constructor}()`"))
+    let fresh = id_type && FRESH_ID_CONSTRUCTORS.contains(&constructor.as_str())
+        || type_like && FRESH_CONSTRUCTORS.contains(&constructor.as_str());
+    fresh.then(|| format!("`{type_name}::{constructor}()`"))
 }
 
 /// The generator an expression calls, if any.

@@ -47,6 +47,7 @@ pub(super) fn collect_items(
                 &mut out.modules[module].uses,
             ),
             syn::Item::Fn(item_fn) => {
+                body_uses(&item_fn.block, &mut out.modules[module].uses);
                 let summary = summarize_fn(
                     &GenericBounds::new(),
                     &item_fn.sig,
@@ -74,6 +75,11 @@ pub(super) fn collect_items(
                 let is_test = in_test || has_cfg_test(&item_impl.attrs);
                 let mut impl_bounds = GenericBounds::new();
                 generic_bounds(&item_impl.generics, &mut impl_bounds);
+                for impl_item in &item_impl.items {
+                    if let syn::ImplItem::Fn(method) = impl_item {
+                        body_uses(&method.block, &mut out.modules[module].uses);
+                    }
+                }
                 let methods = item_impl
                     .items
                     .iter()
@@ -347,6 +353,19 @@ fn mods_in_tokens(tokens: &proc_macro2::TokenStream, out: &mut Vec<CompactString
         }
     }
 }
+/// `use diesel_models::payments::PaymentTransactionRowPatch;` at the top level of a
+/// function body: its names are taken as the module's, which is what the body that uses
+/// them sees (a name imported in one function and defined otherwise in another of the same
+/// module is rare enough to give up). Only the body's own statements are looked at, not
+/// nested blocks: no second walk of every body.
+fn body_uses(block: &syn::Block, out: &mut Vec<UseEntry>) {
+    for statement in &block.stmts {
+        if let syn::Stmt::Item(syn::Item::Use(item_use)) = statement {
+            flatten_use_tree(&item_use.tree, &mut Vec::new(), out);
+        }
+    }
+}
+
 fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<CompactString>, out: &mut Vec<UseEntry>) {
     match tree {
         syn::UseTree::Path(use_path) => {

@@ -93,6 +93,9 @@ pub struct TableBuilder {
     pub row_writes: Vec<BuilderWrite>,
     /// Methods that run a read on a table.
     pub reads: Vec<String>,
+    /// Methods of a read that lock the rows it returns until the transaction ends:
+    /// `.for_update()`.
+    pub lock_methods: Vec<String>,
     /// The item a table module holds (`orders::table`): the table is the module.
     pub table_item: String,
     /// The module of a table that re-exports its columns and the table itself
@@ -108,6 +111,9 @@ pub struct TableBuilder {
     pub set_method: String,
     /// Methods that narrow a query to the rows it touches: `.filter(status.eq("held"))`.
     pub filter_methods: Vec<String>,
+    /// Methods of a column, besides the one that pairs it with a value, that test it in a
+    /// filter: `.filter(status.ne_all(vec![Finalized, Void]))`.
+    pub compare_methods: Vec<String>,
     /// The method of an insert that names the conflict target: `.on_conflict(users::email)`.
     pub conflict_target_method: String,
     /// The method of a table that stands for its primary key as a conflict target:
@@ -141,6 +147,8 @@ pub struct EntityBuilder {
     pub run_methods: Vec<String>,
     /// Methods that run a read started by a `find` function of an entity.
     pub reads: Vec<String>,
+    /// Methods of a find that lock the rows it returns: `.lock_exclusive()`.
+    pub lock_methods: Vec<String>,
     /// Methods mentioned in an insert's conflict clause that make it conditional
     /// (`OnConflict::column(..).do_nothing()`), and those of them that update instead.
     pub conflict_clause_methods: Vec<String>,

@@ -44,6 +44,7 @@ pub fn record() -> SqlLibrary {
             ]),
             run_methods: words(&["exec", "exec_with_returning", "exec_without_returning"]),
             reads: words(&["one", "all"]),
+            lock_methods: words(&["lock_exclusive", "lock"]),
             conflict_clause_methods: words(&["do_nothing", "update_column", "update_columns"]),
             upsert_clause_methods: words(&["update_column", "update_columns"]),
             find_prefix: "find".to_string(),

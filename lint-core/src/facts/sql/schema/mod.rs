@@ -177,6 +177,8 @@ pub struct Column {
     pub name: String,
     /// What the database fills the column with when an `INSERT` leaves it out.
     pub default: ColumnDefault,
+    /// The table a foreign key on it refers to (`REFERENCES coupon (id)`).
+    pub references: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -458,6 +460,7 @@ impl Schema {
                     .map(|column| Column {
                         name: column,
                         default: ColumnDefault::None,
+                        references: None,
                     })
                     .collect(),
                 unique_keys: Vec::new(),
@@ -497,9 +500,13 @@ impl Table {
         } else {
             ColumnDefault::None
         };
+        let mut references = None;
         for option in &column.options {
             match &option.option {
                 ColumnOption::Default(value) => default = default_of(value),
+                ColumnOption::ForeignKey(foreign) => {
+                    references = Some(object_table(&foreign.foreign_table))
+                }
                 ColumnOption::Identity(_) | ColumnOption::Generated { .. } => {
                     default = ColumnDefault::Fresh("an identity column".to_string())
                 }
@@ -528,7 +535,11 @@ impl Table {
             }
         }
         self.columns.retain(|known| known.name != name);
-        self.columns.push(Column { name, default });
+        self.columns.push(Column {
+            name,
+            default,
+            references,
+        });
     }
 
     fn add_constraint(&mut self, constraint: &TableConstraint, file: &str) {
@@ -538,6 +549,16 @@ impl Table {
             }
             TableConstraint::Unique(unique) => {
                 (unique.name.as_ref(), index_columns(&unique.columns), false)
+            }
+            TableConstraint::ForeignKey(foreign) => {
+                let referred = object_table(&foreign.foreign_table);
+                for name in &foreign.columns {
+                    let name = name.value.to_ascii_lowercase();
+                    for column in self.columns.iter_mut().filter(|column| column.name == name) {
+                        column.references = Some(referred.clone());
+                    }
+                }
+                return;
             }
             _ => return,
         };
@@ -762,6 +783,26 @@ impl Schemas {
             table.name,
             fresh.join(", ")
         ))
+    }
+
+    /// The table that a column's foreign key refers to.
+    pub fn referenced_table(&self, file: &str, table: &str, column: &str) -> Option<&str> {
+        let SchemaFor::Found(schema) = self.for_file(file, table) else {
+            return None;
+        };
+        schema
+            .table_like(table)?
+            .column(column)?
+            .references
+            .as_deref()
+    }
+
+    /// The name the schema gives the table an insert names (an entity `user` is `users`).
+    pub fn table_name(&self, file: &str, table: &str) -> Option<&str> {
+        let SchemaFor::Found(schema) = self.for_file(file, table) else {
+            return None;
+        };
+        schema.table_like(table).map(|table| table.name.as_str())
     }
 
     /// Whether `ON CONFLICT (columns)` names a unique key of the table: `Ok` with it, `Err`

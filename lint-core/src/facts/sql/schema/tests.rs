@@ -261,3 +261,34 @@ fn rust_migrations_keep_their_sql_in_constants_and_macros_in_the_order_written()
         .collect();
     assert_eq!(names, vec!["ledger_pkey", "ledger_entry"]);
 }
+
+#[test]
+fn foreign_keys_name_the_table_they_refer_to() {
+    let schemas = build(&[source(
+        "migrations/1_teams.sql",
+        r#"
+        create table teams (id uuid primary key, slug text not null unique);
+        create table team_members (
+            team_id uuid not null,
+            user_id uuid not null references users (user_id),
+            primary key (team_id, user_id),
+            constraint team_members_team_fkey foreign key (team_id) references teams (id)
+        );
+        alter table team_members add column invited_by uuid;
+        alter table team_members add constraint invited_fkey foreign key (invited_by) references public.users (user_id);
+        "#,
+        SchemaSourceKind::SqlMigration,
+    )]);
+    let refers = |column: &str| schemas.referenced_table("svc/src/main.rs", "team_members", column);
+    assert_eq!(refers("team_id"), Some("teams"));
+    assert_eq!(refers("user_id"), Some("users"));
+    assert_eq!(refers("invited_by"), Some("users"));
+    assert_eq!(
+        schemas.referenced_table("svc/src/main.rs", "teams", "slug"),
+        None
+    );
+    assert_eq!(
+        schemas.table_name("svc/src/main.rs", "team_member"),
+        Some("team_members")
+    );
+}
