@@ -466,7 +466,7 @@ fn a_write_past_the_call_depth_limit_makes_its_answers_unknown_and_says_so() {
         "use axum::{routing::post, Router};\npub fn routes() -> Router { Router::new().route(\"/near\", post(near)).route(\"/far\", post(far)) }\npub async fn near(db: &sqlx::PgPool) { a1(db).await; }\npub async fn far(db: &sqlx::PgPool) { b1(db).await; }\n",
     );
     let write = "let _ = sqlx::query(\"UPDATE counters SET n = n + 1\").execute(db).await;";
-    for (prefix, length) in [("a", 8), ("b", 9)] {
+    for (prefix, length) in [("a", 10), ("b", 11)] {
         for step in 1..length {
             text.push_str(&format!(
                 "pub async fn {prefix}{step}(db: &sqlx::PgPool) {{ {prefix}{}(db).await; }}\n",
@@ -488,7 +488,7 @@ fn a_write_past_the_call_depth_limit_makes_its_answers_unknown_and_says_so() {
         assert_eq!(far, "unknown", "{question}: {evidence:?}");
         assert_eq!(
             evidence,
-            ["the call of `b9` at src/deep.rs:20 was not followed: it is more than 8 calls from the handler (the call-depth limit), and past it a store is touched"],
+            ["the call of `b11` at src/deep.rs:24 was not followed: it is more than 10 calls from the handler (the call-depth limit), and past it a store is touched"],
             "{question}"
         );
     }

@@ -18,8 +18,11 @@ use crate::location::{Position, TextRange};
 
 /// Calls deeper than this from the handler are not followed (the call-depth limit). A call
 /// past it whose callee, or what that calls, touches a store or leaves the process is kept
-/// as a [`CutCall`]: the answers it bears on are `unknown`, naming the limit.
-pub const MAX_CALL_DEPTH: usize = 8;
+/// as a [`CutCall`]: the answers it bears on are `unknown`, naming the limit. 10 judges the
+/// deep billing flows of the largest service measured (docs/accuracy.md) without a finding
+/// changing; deeper, findings appear that a path-insensitive reach gets wrong (a write and a
+/// call on two exclusive `match` arms) and the path-step budget starts to be hit.
+pub const MAX_CALL_DEPTH: usize = 10;
 
 /// Functions entered while following one handler's calls, counted along every path (a
 /// helper called from three places is entered three times), before failfirst stops and
