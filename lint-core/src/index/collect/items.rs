@@ -3,9 +3,9 @@
 use proc_macro2::{TokenStream, TokenTree};
 
 use super::bodies::summarize_body;
-use super::mentions::{mentions_of, static_init_mentions};
+use super::mentions::mentions_of;
 use super::types::{generic_bounds, pattern_bindings, substitute_bounds, type_ref, GenericBounds};
-use super::{path_segments, range_of, WalkHints};
+use super::{path_segments, range_of, static_summary, WalkHints};
 use crate::index::summary::*;
 use crate::location::TextRange;
 
@@ -197,15 +197,9 @@ pub(super) fn collect_items(
                 trait_methods: Vec::new(),
                 trait_links: None,
             }),
-            syn::Item::Static(item_static) => out.modules[module].statics.push(StaticSummary {
-                name: item_static.ident.to_compact_string(),
-                ty: type_ref(&item_static.ty),
-                range: TextRange::between(
-                    item_static.static_token.span,
-                    item_static.semi_token.span,
-                ),
-                init_mentions: static_init_mentions(&item_static.expr),
-            }),
+            syn::Item::Static(item_static) => out.modules[module]
+                .statics
+                .push(static_summary(item_static)),
             // Constants are not indexed: a constant cannot hold a client or a connection, and
             // generated bindings declare hundreds of thousands of them. `Duration`s are an
             // exception: a timeout written `const LIMIT: Duration = ..` says how long it is;

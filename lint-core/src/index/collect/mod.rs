@@ -95,6 +95,17 @@ pub fn summarize_file(parsed: ParsedFile, hints: &WalkHints) -> FileSummary {
 
 /// The range of a small node (an identifier, a pattern, a type): syn prints it to find it,
 /// which is cheap only for small nodes. Expressions go through `spans`.
+/// A `static` item, at module level or nested in a function (a client is often built in a
+/// `static` inside the function that hands out requests).
+fn static_summary(item_static: &syn::ItemStatic) -> StaticSummary {
+    StaticSummary {
+        name: item_static.ident.to_compact_string(),
+        ty: types::type_ref(&item_static.ty),
+        range: TextRange::between(item_static.static_token.span, item_static.semi_token.span),
+        init_mentions: mentions::static_init_mentions(&item_static.expr),
+    }
+}
+
 fn range_of<T: Spanned>(node: &T) -> TextRange {
     TextRange::from_span(node.span())
 }

@@ -7,11 +7,9 @@ mod shapes;
 use syn::visit::{self, Visit};
 
 use super::exprs::{expr_tree, is_method_router, is_route_statement, peel_parens, value_expr};
-use super::mentions::{
-    args_mentions, mentions_of, mentions_of_block, operator_text, static_init_mentions,
-};
+use super::mentions::{args_mentions, mentions_of, mentions_of_block, operator_text};
 use super::types::{pattern_names, type_ref, unwrapped_binding};
-use super::{path_segments, range_of, WalkHints};
+use super::{path_segments, range_of, static_summary, WalkHints};
 use crate::index::spans::{
     block_range, call_range, closure_range, expr_range, local_range, method_call_range, stmt_range,
     struct_range, token_to_expr,
@@ -222,15 +220,7 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
         // Nested items are not part of the function, except statics: a client is often
         // built in a `static` inside the function that hands out requests.
         if let syn::Item::Static(item_static) = nested_item {
-            self.summary.statics.push(StaticSummary {
-                name: item_static.ident.to_compact_string(),
-                ty: type_ref(&item_static.ty),
-                range: TextRange::between(
-                    item_static.static_token.span,
-                    item_static.semi_token.span,
-                ),
-                init_mentions: static_init_mentions(&item_static.expr),
-            });
+            self.summary.statics.push(static_summary(item_static));
         }
     }
 
