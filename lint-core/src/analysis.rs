@@ -470,6 +470,7 @@ pub(crate) fn typing_hints(knowledge: &Knowledge) -> TypingHints {
             })
             .collect(),
         transparent_wrappers: owned(knowledge::TRANSPARENT_WRAPPERS),
+        deref_derives: owned(knowledge::DEREF_DERIVES),
         transparent_methods: [knowledge::TRANSPARENT_METHODS, knowledge::RESULT_ADAPTERS]
             .concat()
             .iter()

@@ -473,7 +473,10 @@ fn construction_evidence(
         ValueExpr::Tail { value, at } => {
             construction_evidence(index, function, value, *at, depth + 1)
         }
-        ValueExpr::Unwrapped(value) => construction_evidence(index, function, value, at, depth + 1),
+        // What an option or a variant holds was built where the value was.
+        ValueExpr::Unwrapped(value) | ValueExpr::VariantField { value, .. } => {
+            construction_evidence(index, function, value, at, depth + 1)
+        }
         ValueExpr::StructLiteral(_) | ValueExpr::SelfValue | ValueExpr::Unknown => {
             Err("the client's construction is not visible".to_string())
         }

@@ -138,7 +138,19 @@ pub enum AttrArg {
 pub struct ParamSummary {
     /// The names the pattern binds with their types: `State(s): State<App>` binds `s: App`.
     pub bindings: Vec<(CompactString, TypeRef)>,
+    /// Names a struct pattern binds to fields: `State(AppState { ref queue, .. }):
+    /// State<AppState>` binds `queue` to `AppState`'s field `queue`.
+    pub field_bindings: Vec<FieldBinding>,
     pub ty: TypeRef,
+}
+
+/// A name bound to a field of a value by a struct pattern.
+#[derive(Clone, Debug)]
+pub struct FieldBinding {
+    pub name: CompactString,
+    /// The type of the value the pattern takes apart, as written.
+    pub owner: TypeRef,
+    pub field: CompactString,
 }
 
 /// A type as written, references removed: `&mut Arc<dyn Repo>` is `Arc` with argument
@@ -196,6 +208,9 @@ pub struct TypeSummary {
     /// Named fields of a struct with their types; for an alias, the aliased type as `""`;
     /// for an enum, what each tuple variant carries, under the variant's name.
     pub fields: Vec<(CompactString, TypeRef)>,
+    /// The derive macros of a struct or enum, by their last segment (`Deref` for
+    /// `#[derive(derive_more::Deref)]`).
+    pub derives: Vec<CompactString>,
     /// Method names a trait declares.
     pub trait_methods: Vec<CompactString>,
     /// For a trait with supertraits or an `#[enum_dispatch(..)]`: how calls reach its
@@ -563,6 +578,12 @@ pub enum ValueExpr {
     /// to a closure (`opt.map(|x| ..)`): of the same type as far as the resolver sees, but
     /// never the request or builder the value itself may look like.
     Unwrapped(Box<ValueExpr>),
+    /// What one tuple variant of an enum value carries, bound by a pattern: `transport` in
+    /// `match self { Backend::Smtp(transport) => .. }` is what `Backend::Smtp` holds.
+    VariantField {
+        value: Box<ValueExpr>,
+        variant: CompactString,
+    },
     Unknown,
 }
 

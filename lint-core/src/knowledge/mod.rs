@@ -259,6 +259,11 @@ pub const ROUTE_ATTRIBUTES: &[&str] = &[
     "get", "post", "put", "delete", "patch", "head", "options", "trace", "connect",
 ];
 
+/// Derive macros that make a one-field struct dereference to its field (derive_more's
+/// `Deref`, shrinkwraprs' `Shrinkwrap`): `state.emails` on `struct AppState(Arc<App>)` is
+/// `App`'s field, and `state.db()` its method.
+pub const DEREF_DERIVES: &[&str] = &["Deref", "Shrinkwrap"];
+
 /// Wrappers that a value is reached through without changing what it is: a method called on
 /// `Arc<Repo>` or `web::Data<Repo>` runs on `Repo`.
 pub const TRANSPARENT_WRAPPERS: &[&str] = &[

@@ -4,7 +4,10 @@ use proc_macro2::{TokenStream, TokenTree};
 
 use super::bodies::summarize_body;
 use super::mentions::mentions_of;
-use super::types::{generic_bounds, pattern_bindings, substitute_bounds, type_ref, GenericBounds};
+use super::types::{
+    generic_bounds, pattern_bindings, struct_pattern_bindings, substitute_bounds, type_ref,
+    GenericBounds,
+};
 use super::{path_segments, range_of, static_summary, WalkHints};
 use crate::index::summary::*;
 use crate::location::TextRange;
@@ -141,6 +144,7 @@ pub(super) fn collect_items(
                         item_struct.ident.span(),
                     ),
                     fields,
+                    derives: derive_names(&item_struct.attrs),
                     trait_methods: Vec::new(),
                     trait_links: None,
                 });
@@ -163,6 +167,7 @@ pub(super) fn collect_items(
                             .map(move |field| (name.clone(), type_ref(&field.ty)))
                     })
                     .collect(),
+                derives: derive_names(&item_enum.attrs),
                 trait_methods: Vec::new(),
                 trait_links: None,
             }),
@@ -171,6 +176,7 @@ pub(super) fn collect_items(
                 kind: TypeItemKind::Union,
                 range: TextRange::between(item_union.union_token.span, item_union.ident.span()),
                 fields: Vec::new(),
+                derives: Vec::new(),
                 trait_methods: Vec::new(),
                 trait_links: None,
             }),
@@ -179,6 +185,7 @@ pub(super) fn collect_items(
                 kind: TypeItemKind::Trait,
                 range: TextRange::between(item_trait.trait_token.span, item_trait.ident.span()),
                 fields: Vec::new(),
+                derives: Vec::new(),
                 trait_methods: item_trait
                     .items
                     .iter()
@@ -194,6 +201,7 @@ pub(super) fn collect_items(
                 kind: TypeItemKind::Alias,
                 range: TextRange::between(item_type.type_token.span, item_type.semi_token.span),
                 fields: vec![(CompactString::default(), type_ref(&item_type.ty))],
+                derives: Vec::new(),
                 trait_methods: Vec::new(),
                 trait_links: None,
             }),
@@ -428,12 +436,18 @@ fn summarize_fn(
             syn::FnArg::Typed(typed) => {
                 let mut bindings = Vec::new();
                 pattern_bindings(&typed.pat, &typed.ty, &mut bindings);
+                let mut field_bindings = Vec::new();
+                struct_pattern_bindings(&typed.pat, &typed.ty, &mut field_bindings);
                 let mut ty = type_ref(&typed.ty);
                 substitute_bounds(&mut ty, &bounds);
                 for (_, bound_ty) in &mut bindings {
                     substitute_bounds(bound_ty, &bounds);
                 }
-                params.push(ParamSummary { bindings, ty });
+                params.push(ParamSummary {
+                    bindings,
+                    field_bindings,
+                    ty,
+                });
             }
         }
     }
@@ -503,6 +517,21 @@ fn path_attribute(attrs: &[syn::Attribute]) -> Option<CompactString> {
 /// Attributes worth keeping: documentation and the compiler's own lint and code-generation
 /// attributes say nothing about handlers, and doc comments alone would copy every line of
 /// documentation into memory.
+/// The last segment of each macro a `#[derive(..)]` names.
+fn derive_names(attrs: &[syn::Attribute]) -> Vec<CompactString> {
+    let mut names = Vec::new();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("derive")) {
+        // A derive list that does not parse names nothing we can use.
+        let _ = attr.parse_nested_meta(|meta| {
+            if let Some(last) = meta.path.segments.last() {
+                names.push(last.ident.to_compact_string());
+            }
+            Ok(())
+        });
+    }
+    names
+}
+
 fn summarize_attrs(attrs: &[syn::Attribute]) -> Vec<AttrSummary> {
     const IGNORED: &[&str] = &[
         "doc",

@@ -96,6 +96,40 @@ pub(super) fn pattern_bindings(
         }
     }
 }
+/// The names a struct pattern binds to fields of the value it takes apart, seen through
+/// one-field wrappers as [`pattern_bindings`] does: `State(AppState { ref db, queue: q, ..
+/// }): State<AppState>` binds `db` to the field `db` and `q` to the field `queue`.
+pub(super) fn struct_pattern_bindings(pat: &syn::Pat, ty: &syn::Type, out: &mut Vec<FieldBinding>) {
+    match pat {
+        syn::Pat::Reference(reference) => struct_pattern_bindings(&reference.pat, ty, out),
+        syn::Pat::Paren(paren) => struct_pattern_bindings(&paren.pat, ty, out),
+        syn::Pat::TupleStruct(tuple_struct) if tuple_struct.elems.len() == 1 => {
+            if let (Some(inner_pat), Some(inner_ty)) =
+                (tuple_struct.elems.first(), first_generic_type(ty))
+            {
+                struct_pattern_bindings(inner_pat, inner_ty, out);
+            }
+        }
+        syn::Pat::Struct(pattern) => {
+            for field in &pattern.fields {
+                let (syn::Member::Named(member), syn::Pat::Ident(ident)) =
+                    (&field.member, &*field.pat)
+                else {
+                    continue;
+                };
+                if ident.subpat.is_none() {
+                    out.push(FieldBinding {
+                        name: ident.ident.to_compact_string(),
+                        owner: type_ref(ty),
+                        field: member.to_compact_string(),
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 fn first_generic_type(ty: &syn::Type) -> Option<&syn::Type> {
     match ty {
         syn::Type::Reference(reference) => first_generic_type(&reference.elem),
@@ -141,6 +175,30 @@ pub(super) fn unwrapped_binding(pat: &syn::Pat) -> Option<CompactString> {
                     .is_some_and(|last| last.ident == "Some" || last.ident == "Ok") =>
         {
             tuple.elems.first().and_then(unwrapped_binding)
+        }
+        _ => None,
+    }
+}
+
+/// `Backend::Smtp(transport)`: the variant a pattern names and the one name it binds to
+/// what that variant carries (through `&`, `ref` and parentheses). Not `Some`, `Ok` or
+/// `Err`, which [`unwrapped_binding`] and the error arms read; a variant written alone
+/// (`Smtp(transport)`, imported) is read too when its name is not one of those.
+pub(super) fn variant_binding(pat: &syn::Pat) -> Option<(CompactString, CompactString)> {
+    match pat {
+        syn::Pat::Reference(reference) => variant_binding(&reference.pat),
+        syn::Pat::Paren(paren) => variant_binding(&paren.pat),
+        syn::Pat::TupleStruct(tuple) if tuple.elems.len() == 1 => {
+            let variant = tuple.path.segments.last()?.ident.to_compact_string();
+            if matches!(variant.as_str(), "Some" | "Ok" | "Err") {
+                return None;
+            }
+            match tuple.elems.first()? {
+                syn::Pat::Ident(ident) if ident.subpat.is_none() => {
+                    Some((variant, ident.ident.to_compact_string()))
+                }
+                _ => None,
+            }
         }
         _ => None,
     }

@@ -73,6 +73,22 @@ impl WorkspaceIndex {
                 match self.type_of_value(context, receiver, call.range.start) {
                     TypeTarget::Local(type_id) => {
                         let methods = self.methods_named(&TypeTarget::Local(type_id), method);
+                        // A method of what the struct dereferences to (`state.db()` on
+                        // `#[derive(Deref)] struct AppState(Arc<App>)`).
+                        match (methods.is_empty(), self.deref_target(type_id)) {
+                            (true, Some(TypeTarget::Local(target))) => {
+                                let through =
+                                    self.methods_named(&TypeTarget::Local(target), method);
+                                if !through.is_empty() {
+                                    return CallTarget::Local(through);
+                                }
+                            }
+                            (true, Some(TypeTarget::External(mut path))) => {
+                                path.push(method.clone());
+                                return CallTarget::External(path);
+                            }
+                            _ => {}
+                        }
                         if methods.is_empty() && self.typing.is_transparent_method(method) {
                             // `lock.read()`, `arc.clone()`: a method of the wrapper the value
                             // is reached through (its type is seen through wrappers).

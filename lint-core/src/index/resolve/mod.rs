@@ -22,6 +22,9 @@ pub struct TypingHints {
     /// Wrappers a value is reached through without changing what it is: a method called on
     /// `Arc<Repo>` or `web::Data<Repo>` runs on `Repo`.
     pub transparent_wrappers: Vec<String>,
+    /// Derives that make a one-field struct dereference to its field: its fields and
+    /// methods are reached through the struct.
+    pub deref_derives: Vec<String>,
     /// Methods that return the receiver's value unchanged in type (`clone`, `unwrap`,
     /// `lock`).
     pub transparent_methods: Vec<String>,
@@ -51,6 +54,10 @@ pub struct BuilderHint {
 impl TypingHints {
     fn is_transparent_wrapper(&self, name: &str) -> bool {
         self.transparent_wrappers.iter().any(|known| known == name)
+    }
+
+    fn is_deref_derive(&self, name: &str) -> bool {
+        self.deref_derives.iter().any(|known| known == name)
     }
 
     fn is_transparent_method(&self, name: &str) -> bool {

@@ -161,6 +161,72 @@ impl WorkspaceIndex {
         found
     }
 
+    /// The type of `field` on a value of `owner_type`.
+    fn field_type(&self, context: FnContext, owner_type: TypeTarget, field: &str) -> TypeTarget {
+        let mut owner_type = owner_type;
+        // `state.emails` on `#[derive(Deref)] struct AppState(Arc<App>)`: the field of what
+        // the struct dereferences to.
+        if let TypeTarget::Local(type_id) = owner_type {
+            let owns_field = self
+                .type_def(type_id)
+                .summary
+                .fields
+                .iter()
+                .any(|(name, _)| name == field);
+            if let (false, Some(target)) = (owns_field, self.deref_target(type_id)) {
+                owner_type = target;
+            }
+        }
+        match owner_type {
+            TypeTarget::Local(type_id) => {
+                let owner = self.type_def(type_id);
+                match owner.summary.fields.iter().find(|(name, _)| name == field) {
+                    // `impl<R: Repo> Service<R> { .. self.repo .. }` over `struct
+                    // Service<R> { repo: R }`: the impl's bound says what `R` is.
+                    Some((_, ty)) => match self.impl_bound(context, type_id, ty) {
+                        Some((module, bound)) => self.resolve_type(module, bound, None),
+                        None => {
+                            self.resolve_type(owner.module, ty, Some(&TypeTarget::Local(type_id)))
+                        }
+                    },
+                    None => TypeTarget::Unknown(format!(
+                        "no field `{field}` on `{}`",
+                        owner.summary.name
+                    )),
+                }
+            }
+            TypeTarget::External(path) => TypeTarget::Unknown(format!(
+                "field `{field}` of external type `{}`",
+                path.join("::")
+            )),
+            unknown => unknown,
+        }
+    }
+
+    /// What a struct dereferences to when a derive says so (`#[derive(Deref)] struct
+    /// AppState(Arc<App>)` is an `App` wherever a field or method of its own is missing).
+    /// Only a struct of one field: with more, the derive needs an attribute on the field.
+    pub fn deref_target(&self, type_id: TypeId) -> Option<TypeTarget> {
+        let def = self.type_def(type_id);
+        let summary = &def.summary;
+        let derefs = summary.kind == TypeItemKind::Struct
+            && summary
+                .derives
+                .iter()
+                .any(|name| self.typing.is_deref_derive(name));
+        let [(_, field_type)] = summary.fields.as_slice() else {
+            return None;
+        };
+        if !derefs {
+            return None;
+        }
+        match self.resolve_type(def.module, field_type, Some(&TypeTarget::Local(type_id))) {
+            TypeTarget::Local(target) if target == type_id => None,
+            TypeTarget::Unknown(_) => None,
+            target => Some(target),
+        }
+    }
+
     /// The type of the impl a function belongs to, if any.
     pub fn self_type_of(&self, function: FnId) -> Option<&TypeTarget> {
         self.fn_def(function)
@@ -218,6 +284,17 @@ impl WorkspaceIndex {
                         )),
                     };
                 }
+                // `State(AppState { ref queue, .. }): State<AppState>`: the field's type.
+                let field_binding = def
+                    .summary
+                    .params
+                    .iter()
+                    .flat_map(|param| param.field_bindings.iter())
+                    .find(|binding| binding.name == *name);
+                if let Some(binding) = field_binding {
+                    let owner_type = self.resolve_type(context.module, &binding.owner, self_type);
+                    return self.field_type(context, owner_type, &binding.field);
+                }
                 let parameter = def
                     .summary
                     .params
@@ -231,33 +308,8 @@ impl WorkspaceIndex {
             }
             ValueExpr::Path(segments) => self.type_of_path(context.module, segments),
             ValueExpr::Field(base, field) => {
-                match self.type_of_value_at(context, base, at, depth + 1) {
-                    TypeTarget::Local(type_id) => {
-                        let owner = self.type_def(type_id);
-                        match owner.summary.fields.iter().find(|(name, _)| name == field) {
-                            // `impl<R: Repo> Service<R> { .. self.repo .. }` over
-                            // `struct Service<R> { repo: R }`: the impl's bound says what
-                            // `R` is.
-                            Some((_, ty)) => match self.impl_bound(context, type_id, ty) {
-                                Some((module, bound)) => self.resolve_type(module, bound, None),
-                                None => self.resolve_type(
-                                    owner.module,
-                                    ty,
-                                    Some(&TypeTarget::Local(type_id)),
-                                ),
-                            },
-                            None => TypeTarget::Unknown(format!(
-                                "no field `{field}` on `{}`",
-                                owner.summary.name
-                            )),
-                        }
-                    }
-                    TypeTarget::External(path) => TypeTarget::Unknown(format!(
-                        "field `{field}` of external type `{}`",
-                        path.join("::")
-                    )),
-                    unknown => unknown,
-                }
+                let owner_type = self.type_of_value_at(context, base, at, depth + 1);
+                self.field_type(context, owner_type, field)
             }
             ValueExpr::Call { callee, args } => {
                 let last = callee.last().map(CompactString::as_str).unwrap_or_default();
@@ -384,6 +436,37 @@ impl WorkspaceIndex {
             }
             ValueExpr::Tail { value, at } => self.type_of_value_at(context, value, *at, depth + 1),
             ValueExpr::Unwrapped(value) => self.type_of_value_at(context, value, at, depth + 1),
+            ValueExpr::VariantField { value, variant } => {
+                match self.type_of_value_at(context, value, at, depth + 1) {
+                    TypeTarget::Local(type_id)
+                        if self.type_def(type_id).summary.kind == TypeItemKind::Enum =>
+                    {
+                        let owner = self.type_def(type_id);
+                        match owner
+                            .summary
+                            .fields
+                            .iter()
+                            .filter(|(name, _)| name == variant)
+                            .collect::<Vec<_>>()
+                            .as_slice()
+                        {
+                            [(_, carried)] => self.resolve_type(
+                                owner.module,
+                                carried,
+                                Some(&TypeTarget::Local(type_id)),
+                            ),
+                            _ => TypeTarget::Unknown(format!(
+                                "`{}::{variant}` does not carry one value",
+                                owner.summary.name
+                            )),
+                        }
+                    }
+                    TypeTarget::Unknown(reason) => TypeTarget::Unknown(reason),
+                    _ => TypeTarget::Unknown(format!(
+                        "what `{variant}` carries: the matched value is not a workspace enum"
+                    )),
+                }
+            }
             ValueExpr::Unknown => TypeTarget::Unknown("expression too complex to type".to_string()),
         }
     }

@@ -8,7 +8,7 @@ use syn::visit::{self, Visit};
 
 use super::exprs::{expr_tree, is_method_router, is_route_statement, peel_parens, value_expr};
 use super::mentions::{args_mentions, mentions_of, mentions_of_block, operator_text};
-use super::types::{pattern_names, type_ref, unwrapped_binding};
+use super::types::{pattern_names, type_ref, unwrapped_binding, variant_binding};
 use super::{path_segments, range_of, static_summary, WalkHints};
 use crate::index::spans::{
     block_range, call_range, closure_range, expr_range, local_range, method_call_range, stmt_range,
@@ -141,6 +141,22 @@ impl<'h> BodyCollector<'h> {
     /// `if let Some(client) = &state.client { .. }`, a `match` arm `Ok(conn) => ..`,
     /// `while let Some(x) = ..`: the name bound to what `value` holds, visible in `scope`.
     fn bind_unwrapped(&mut self, pat: &syn::Pat, value: &syn::Expr, scope: TextRange) {
+        // `Backend::Smtp(transport) => ..`: the one value a variant carries, typed as the
+        // enum declares it.
+        if let Some((variant, name)) = variant_binding(pat) {
+            self.summary.locals.push(LocalBinding {
+                name,
+                declared: None,
+                init: Some(ValueExpr::VariantField {
+                    value: Box::new(value_expr(value)),
+                    variant,
+                }),
+                init_range: Some(expr_range(value)),
+                init_mentions: mentions_of(value),
+                scope,
+            });
+            return;
+        }
         let Some(name) = unwrapped_binding(pat) else {
             // `Outcome::Continue(delay) => sleep(delay)`: the binding is not the value, but
             // it is made of it (the delay follows what the scrutinee was given).
