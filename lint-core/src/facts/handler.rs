@@ -6,7 +6,9 @@ use super::sql::schema::Schemas;
 use super::{reach, FactsCache, Reach};
 use crate::discovery::{DiscoveredHandler, HandlerFunction};
 use crate::index::{AttrArg, CallTarget, Callee, FnId, WorkspaceIndex};
-use crate::knowledge::{Knowledge, OPAQUE_DOWNSTREAM_METHODS, OPAQUE_STORE_METHODS};
+use crate::knowledge::{
+    Knowledge, OPAQUE_DOWNSTREAM_METHODS, OPAQUE_STORE_METHODS, OPAQUE_STORE_METHODS_WITH_ARGUMENTS,
+};
 use crate::location::TextRange;
 use crate::vocab::Framework;
 
@@ -134,7 +136,9 @@ fn opaque_io(
             let Callee::Method { method, .. } = &call.callee else {
                 continue;
             };
-            let store_method = OPAQUE_STORE_METHODS.contains(&method.as_str());
+            let store_method = OPAQUE_STORE_METHODS.contains(&method.as_str())
+                && !(call.arg_ranges.is_empty()
+                    && OPAQUE_STORE_METHODS_WITH_ARGUMENTS.contains(&method.as_str()));
             let downstream_method = OPAQUE_DOWNSTREAM_METHODS.contains(&method.as_str());
             if !store_method && !downstream_method {
                 continue;

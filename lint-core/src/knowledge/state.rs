@@ -86,6 +86,10 @@ pub const OPAQUE_STORE_METHODS: &[&str] = &[
     "query_opt",
     "exec",
 ];
+/// Of those, the ones that are no query when called with no argument: `uri.query()` and
+/// `url.query()` read a URL's query string, while every store's `query` takes the SQL or the
+/// connection it runs on.
+pub const OPAQUE_STORE_METHODS_WITH_ARGUMENTS: &[&str] = &["query"];
 /// Methods that, unresolved, may send a request the analysis does not see (Q3, Q4). `send`
 /// and `call` are left out: channels, plugins and services use them as often as clients do.
 pub const OPAQUE_DOWNSTREAM_METHODS: &[&str] =
