@@ -505,6 +505,43 @@ fn a_write_past_the_call_depth_limit_makes_its_answers_unknown_and_says_so() {
     assert_eq!(answer_of(&report, "POST /orders", "q1_idempotent").0, "n/a");
 }
 
+/// A downstream call one call past the call-depth limit: a `GET` there cannot commit
+/// anything at its timeout, so Q3 passes, saying so, while Q2 (is there I/O at all?) and Q4
+/// (every call's deadline) are `unknown`; a `POST` there makes Q3 `unknown` too.
+#[test]
+fn a_read_past_the_call_depth_limit_passes_q3_and_says_so() {
+    let dir = temp_crate("calldepthread");
+    let mut text = String::from(
+        "use axum::{routing::post, Router};\npub fn routes() -> Router { Router::new().route(\"/read\", post(read)).route(\"/send\", post(send)) }\npub async fn read() { c1().await; }\npub async fn send() { d1().await; }\n",
+    );
+    for (prefix, call) in [
+        ("c", "let _ = reqwest::Client::new().get(\"http://rates/latest\").timeout(std::time::Duration::from_secs(2)).send().await;"),
+        ("d", "let _ = reqwest::Client::new().post(\"http://ledger/entries\").timeout(std::time::Duration::from_secs(2)).send().await;"),
+    ] {
+        for step in 1..11 {
+            text.push_str(&format!(
+                "pub async fn {prefix}{step}() {{ {prefix}{}().await; }}\n",
+                step + 1
+            ));
+        }
+        text.push_str(&format!("pub async fn {prefix}11() {{ {call} }}\n"));
+    }
+    let _ = std::fs::write(dir.join("src/deep.rs"), text);
+    let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = report_of(&output);
+    let verdicts = |route: &str| {
+        ["q2_retry_safe", "q3_downstream_uncertainty", "q4_deadline"]
+            .map(|question| answer_of(&report, route, question).0)
+    };
+    assert_eq!(verdicts("POST /read"), ["unknown", "pass", "unknown"]);
+    assert_eq!(
+        answer_of(&report, "POST /read", "q3_downstream_uncertainty").1,
+        ["the call of `c11` at src/deep.rs:14 was not followed: it is more than 10 calls from the handler (the call-depth limit), and past it every downstream call is idempotent"]
+    );
+    assert_eq!(verdicts("POST /send"), ["unknown", "unknown", "unknown"]);
+}
+
 /// A handler's parameter typed through a chain of type aliases: within the type-resolution
 /// limit its method call is followed to the write; past it the call is unresolved, and
 /// every answer it could bear on is `unknown`, naming the limit.

@@ -172,6 +172,9 @@ pub struct CutCall {
     pub touches_state: bool,
     /// Past the call, a downstream call or a retry.
     pub calls_downstream: bool,
+    /// Past the call, a downstream call not known to be idempotent: only such a call can
+    /// fail Q3 (a read's timeout commits nothing).
+    pub calls_mutating_downstream: bool,
 }
 
 #[derive(Debug, Default)]
@@ -296,6 +299,10 @@ fn look_past_the_cut(
             let facts = cache.shared(index, knowledge, function);
             cut.touches_state |= !facts.accesses.is_empty() || !facts.transactions.is_empty();
             cut.calls_downstream |= !facts.downstream.is_empty() || !facts.retries.is_empty();
+            cut.calls_mutating_downstream |= facts
+                .downstream
+                .iter()
+                .any(|call| call.idempotent() != Some(true));
             pending.extend(
                 facts
                     .edges
@@ -638,6 +645,7 @@ fn walk(
                         target: *target,
                         touches_state: false,
                         calls_downstream: false,
+                        calls_mutating_downstream: false,
                     });
                 }
                 continue;

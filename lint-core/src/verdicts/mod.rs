@@ -126,14 +126,17 @@ impl<'a> Judge<'a> {
             }
         }
         // A call past the call-depth limit, behind which a store is touched or a downstream
-        // called: the answers it bears on cannot pass or be `n/a` on what was followed.
+        // called: the answers it bears on cannot pass or be `n/a` on what was followed. Q3
+        // asks only about calls that may commit something: reads past the limit leave it as
+        // the followed path says (Q4 still wants their deadlines).
         let touches_state: fn(&CutCall) -> bool = |cut| cut.touches_state;
         let calls_downstream: fn(&CutCall) -> bool = |cut| cut.calls_downstream;
+        let calls_mutating: fn(&CutCall) -> bool = |cut| cut.calls_mutating_downstream;
         let either: fn(&CutCall) -> bool = |cut| cut.touches_state || cut.calls_downstream;
         for (answer, bears) in [
             (&mut questions.q1_idempotent, touches_state),
             (&mut questions.q2_retry_safe, either),
-            (&mut questions.q3_downstream_uncertainty, calls_downstream),
+            (&mut questions.q3_downstream_uncertainty, calls_mutating),
             (&mut questions.q4_deadline, calls_downstream),
         ] {
             let too_deep: Vec<Evidence> = path
@@ -148,6 +151,23 @@ impl<'a> Judge<'a> {
             {
                 answer.verdict = Verdict::Unknown;
                 answer.evidence = too_deep;
+            }
+        }
+        // Past the limit, downstream calls that are all idempotent: Q3 has a downstream call
+        // to answer for, and it cannot commit anything at its timeout.
+        if questions.q3_downstream_uncertainty.verdict == Verdict::NotApplicable {
+            let reads: Vec<Evidence> = path
+                .reach
+                .cut
+                .iter()
+                .filter(|cut| cut.calls_downstream && !cut.calls_mutating_downstream)
+                .map(|cut| self.too_deep_reads(cut))
+                .collect();
+            if !reads.is_empty() {
+                questions.q3_downstream_uncertainty = Answer {
+                    verdict: Verdict::Pass,
+                    evidence: reads,
+                };
             }
         }
         // A fact reached along two paths is evidence once.
@@ -212,6 +232,17 @@ impl<'a> Judge<'a> {
             at: self.place(cut.function, cut.statement.start.line),
             limit: crate::facts::MAX_CALL_DEPTH,
             past_it: past_it.to_string(),
+        }
+    }
+
+    /// The evidence of a call not followed past the call-depth limit, behind which every
+    /// downstream call is idempotent.
+    fn too_deep_reads(&self, cut: &CutCall) -> Evidence {
+        Evidence::CallTooDeep {
+            function: self.step_name(cut.target),
+            at: self.place(cut.function, cut.statement.start.line),
+            limit: crate::facts::MAX_CALL_DEPTH,
+            past_it: "every downstream call is idempotent".to_string(),
         }
     }
 
