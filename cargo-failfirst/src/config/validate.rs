@@ -340,6 +340,7 @@ fn extend_clients(
                 declared: true,
                 default_timeout_ms: client.default_timeout_ms,
                 service: None,
+                sender_argument: None,
             });
         }
     }

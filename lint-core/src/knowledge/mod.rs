@@ -87,6 +87,7 @@ pub fn direct_clients() -> Vec<DirectClient> {
     clients.extend(http::svix::clients());
     clients.extend(mail::lettre::clients());
     clients.extend(storage::object_store::clients());
+    clients.extend(http::oauth2::clients());
     clients
 }
 

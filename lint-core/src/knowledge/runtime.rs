@@ -82,6 +82,11 @@ pub struct DirectClient {
     /// `None` for HTTP clients (hyper's) and for the team's declared wrappers, named by
     /// their API path.
     pub service: Option<String>,
+    /// The argument of its methods that is the HTTP client sending the call, when the
+    /// value the method is called on only describes the request (oauth2's
+    /// `token_request.request_async(&http_client)`): how that client is built bounds the
+    /// call. `None` when the value called on is the client.
+    pub sender_argument: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -282,6 +287,7 @@ mod tests {
             declared: true,
             default_timeout_ms: None,
             service: None,
+            sender_argument: None,
         });
         assert!(knowledge
             .direct_client(&written("my_payments::api::Client"))

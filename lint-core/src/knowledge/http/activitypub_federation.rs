@@ -72,6 +72,7 @@ pub fn clients() -> Vec<DirectClient> {
         declared: false,
         default_timeout_ms: Some(REQUEST_TIMEOUT_MS),
         service: None,
+        sender_argument: None,
     })
     .collect()
 }

@@ -29,6 +29,7 @@ pub fn clients() -> Vec<DirectClient> {
         declared: false,
         default_timeout_ms: None,
         service: None,
+        sender_argument: None,
     })
     .collect()
 }

@@ -8,6 +8,7 @@
 
 pub mod activitypub_federation;
 pub mod hyper;
+pub mod oauth2;
 pub mod reqwest;
 pub mod surf;
 pub mod svix;
@@ -23,6 +24,7 @@ pub fn builtin() -> Vec<HttpLibrary> {
         surf::record(),
         activitypub_federation::record(),
         svix::record(),
+        oauth2::record(),
     ]
 }
 

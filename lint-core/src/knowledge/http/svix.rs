@@ -117,6 +117,7 @@ pub fn clients() -> Vec<DirectClient> {
             declared: false,
             default_timeout_ms: Some(DEFAULT_TIMEOUT_MS),
             service: Some("Svix API".to_string()),
+            sender_argument: None,
         })
         .collect()
 }

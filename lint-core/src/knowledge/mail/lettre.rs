@@ -27,6 +27,7 @@ pub fn clients() -> Vec<DirectClient> {
             declared: false,
             default_timeout_ms: Some(DEFAULT_TIMEOUT_MS),
             service: Some("SMTP".to_string()),
+            sender_argument: None,
         })
         .collect()
 }

@@ -61,6 +61,7 @@ pub fn clients() -> Vec<DirectClient> {
             declared: false,
             default_timeout_ms: Some(DEFAULT_TIMEOUT_MS),
             service: Some("object store".to_string()),
+            sender_argument: None,
         })
         .collect()
 }
