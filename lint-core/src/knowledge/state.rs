@@ -22,6 +22,12 @@ pub const KEY_TABLE_PARTS: &[&str] = &[
     "idem:",
 ];
 
+/// Tables that count attempts against a rate limit (token buckets, throttles): a retry is
+/// one more attempt and is meant to be counted, as a Redis counter with a time to live is
+/// (`kv/redis.rs`); not data-model state a retry duplicates. Matched as parts of the
+/// lowercased name.
+pub const RATE_LIMIT_TABLE_PARTS: &[&str] = &["rate_limit", "ratelimit", "limit_bucket", "throttl"];
+
 /// Tables only ever appended to for the record (audit trails, logs): a second row on a
 /// retry changes no balance. Matched as parts of the lowercased name.
 pub const APPEND_ONLY_TABLE_PARTS: &[&str] = &[

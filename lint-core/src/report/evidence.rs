@@ -43,6 +43,8 @@ pub enum WriteSafety {
     /// An upsert or `DO NOTHING` on a unique key the schema has.
     IdempotentOnKey(KeyShown),
     AppendsToAuditTable,
+    /// A rate limit's bucket, which a retry is meant to count.
+    CountsAnAttempt,
     SharesTheKeysTransaction,
     /// An insert whose row meets a unique key filled from the request.
     UniqueKey(KeyShown),
@@ -290,6 +292,10 @@ impl fmt::Display for Evidence {
                     }
                     WriteSafety::AppendsToAuditTable => {
                         "appends to an audit or log table".to_string()
+                    }
+                    WriteSafety::CountsAnAttempt => {
+                        "counts an attempt against a rate limit (a retry is one more attempt)"
+                            .to_string()
                     }
                     WriteSafety::SharesTheKeysTransaction => {
                         "shares its transaction with the recorded idempotency key".to_string()

@@ -129,8 +129,8 @@ pub(crate) fn downstream_retries(
 }
 
 /// Writes that a second run repeats with a different result, and that are not themselves
-/// the recording of a key, an append to an audit trail, or an insert that a unique key
-/// filled from the request stops from running twice.
+/// the recording of a key, an append to an audit trail, an attempt counted against a rate
+/// limit, or an insert that a unique key filled from the request stops from running twice.
 pub(crate) fn unkeyed_writes(path: &HandlerPath) -> impl Iterator<Item = &ReachedAccess> {
     path.reach.accesses.iter().filter(|reached| {
         matches!(
@@ -141,6 +141,7 @@ pub(crate) fn unkeyed_writes(path: &HandlerPath) -> impl Iterator<Item = &Reache
             }
         ) && !reached.access.on_key_table()
             && !reached.access.on_append_only_table()
+            && !reached.access.on_rate_limit_table()
             && natural_key(reached).is_none()
     })
 }

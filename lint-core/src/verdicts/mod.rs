@@ -529,6 +529,7 @@ impl<'a> Judge<'a> {
                 _ => WriteSafety::Idempotent,
             },
             _ if write.access.on_append_only_table() => WriteSafety::AppendsToAuditTable,
+            _ if write.access.on_rate_limit_table() => WriteSafety::CountsAnAttempt,
             _ => match protection(path, write) {
                 Some(Protection::NaturalKey(key)) => WriteSafety::UniqueKey(key_shown(key)),
                 Some(Protection::Guard(guard)) if guard.kind == ClaimKind::Found => {

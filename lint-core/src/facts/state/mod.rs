@@ -19,7 +19,9 @@ pub(super) use transactions::transactions;
 use super::sql::SqlStatement;
 use super::DownstreamCall;
 use crate::index::{CallTarget, Callee, FnId, WorkspaceIndex};
-use crate::knowledge::{Knowledge, APPEND_ONLY_TABLE_PARTS, OUTBOX_TABLE_PARTS};
+use crate::knowledge::{
+    Knowledge, APPEND_ONLY_TABLE_PARTS, OUTBOX_TABLE_PARTS, RATE_LIMIT_TABLE_PARTS,
+};
 use crate::location::TextRange;
 use reader::Reader;
 
@@ -168,6 +170,16 @@ impl StateAccess {
         !self.tables().is_empty()
             && self.tables().iter().all(|table| {
                 APPEND_ONLY_TABLE_PARTS
+                    .iter()
+                    .any(|part| table.contains(part))
+            })
+    }
+
+    /// A rate limit's bucket: what it counts is the attempts, a retry included.
+    pub fn on_rate_limit_table(&self) -> bool {
+        !self.tables().is_empty()
+            && self.tables().iter().all(|table| {
+                RATE_LIMIT_TABLE_PARTS
                     .iter()
                     .any(|part| table.contains(part))
             })
