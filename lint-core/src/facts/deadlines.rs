@@ -606,25 +606,49 @@ fn parameter_evidence(
                 Callee::Path(path) => path.last() == Some(callee_name),
                 Callee::Method { method, .. } => method == callee_name,
             };
-            if !names_callee || !call.arg_mentions.names().any(|argument| argument == name) {
+            if !names_callee {
                 continue;
             }
+            // The caller's value for the parameter: its own value of the same name, or else
+            // the argument at the parameter's place (`Self::new(Client::new(service))` for
+            // `fn new(client: Client)`).
+            let given = if call.arg_mentions.names().any(|argument| argument == name) {
+                Some(ValueExpr::Name(name.into()))
+            } else {
+                positional_argument(index, function, caller_id, call, name)
+            };
+            let Some(given) = given else {
+                continue;
+            };
             if !matches!(index.resolve_call(index.context_of(caller_id), call), CallTarget::Local(targets) if targets.contains(&function))
             {
                 continue;
             }
-            if let Ok(mentions) = construction_evidence(
-                index,
-                caller_id,
-                &ValueExpr::Name(name.into()),
-                call.range.start,
-                depth + 1,
-            ) {
+            if let Ok(mentions) =
+                construction_evidence(index, caller_id, &given, call.range.start, depth + 1)
+            {
                 found.get_or_insert_with(Mentions::default).extend(mentions);
             }
         }
     }
     found.ok_or_else(|| format!("the client arrives as the parameter `{name}`, and no caller's argument of that name shows how it was built"))
+}
+
+/// The value a call gives for the parameter `name` of `function`, read from the argument
+/// at its place (`service` in `Client::new(service.clone())`).
+fn positional_argument(
+    index: &WorkspaceIndex,
+    function: FnId,
+    caller: FnId,
+    call: &CallSite,
+    name: &str,
+) -> Option<ValueExpr> {
+    let position = super::given::param_position(index, function, name)?;
+    // `Type::method(&value, ..)` gives the receiver as the first argument.
+    let receiver_first =
+        matches!(call.callee, Callee::Path(_)) && index.fn_def(function).summary.has_self;
+    let argument = position + usize::from(receiver_first);
+    super::given::argument_value(index, caller, call, argument)
 }
 
 /// Whether the evidence contains the construction itself: `Client::new()`, a builder

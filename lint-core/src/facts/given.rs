@@ -361,3 +361,60 @@ pub fn param_position(index: &WorkspaceIndex, function: FnId, name: &str) -> Opt
         .iter()
         .position(|param| param.bindings.iter().any(|(bound, _)| bound == name))
 }
+
+/// The value an argument of a call names, as far as its mentions tell: the one local,
+/// parameter or `self` of the calling function it names, with the fields read and the
+/// methods called on it (`&client`, `Wrapper(client)`, `Client::new(service.clone())`,
+/// `&state.http`, `Wrapper::from(self.http_client.clone())`, `context.pictrs_client()`).
+/// `None` when it names no such value, or several (`Wrapper::new(config.timeout, client)`:
+/// which one is the client is not told).
+pub fn argument_value(
+    index: &WorkspaceIndex,
+    caller: FnId,
+    call: &crate::index::CallSite,
+    argument: usize,
+) -> Option<crate::index::ValueExpr> {
+    use crate::index::{Mention, ValueExpr};
+    let def = index.fn_def(caller);
+    let mentions = call.arg_mentions.argument(argument);
+    let is_value = |mention: &Mention| match mention {
+        Mention::Name(name) => {
+            name == "self"
+                || def
+                    .summary
+                    .body
+                    .locals
+                    .iter()
+                    .any(|local| local.name == *name && local.scope.contains(call.range.start))
+                || param_position(index, caller, name).is_some()
+        }
+        _ => false,
+    };
+    let mut values = mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, mention)| is_value(mention));
+    let (root_at, Mention::Name(root_name)) = values.next()? else {
+        return None;
+    };
+    if values.next().is_some() {
+        return None;
+    }
+    let mut value = match root_name.as_str() {
+        "self" => ValueExpr::SelfValue,
+        name => ValueExpr::Name(name.into()),
+    };
+    // What is read from the value is mentioned before it, outermost first: `self.http.clone()`
+    // mentions `clone`, `http`, then `self`.
+    for mention in mentions[..root_at].iter().rev() {
+        value = match mention {
+            Mention::Name(field) => ValueExpr::Field(Box::new(value), field.clone()),
+            Mention::Method(method) => ValueExpr::MethodCall {
+                receiver: Box::new(value),
+                method: method.clone(),
+            },
+            _ => break,
+        };
+    }
+    Some(value)
+}

@@ -4,7 +4,7 @@
 use super::{carries_key, workspace_type_path};
 use crate::facts::deadlines::client_construction;
 use crate::facts::{Bound, DownstreamCall, DownstreamKind};
-use crate::index::{CallSite, CallTarget, CompactString, FnId, Mention, ValueExpr, WorkspaceIndex};
+use crate::index::{CallSite, CallTarget, CompactString, FnId, ValueExpr, WorkspaceIndex};
 use crate::knowledge::{ClientMethod, DirectClient, Knowledge};
 
 /// A method that sends by itself (no builder): hyper's `client.request(req)`, or a method of
@@ -33,7 +33,7 @@ pub(super) fn direct_http(
     });
     // `token_request.request_async(&http_client)`: the client given as an argument sends.
     let sender = match client.sender_argument {
-        Some(position) => argument_value(index, function, call, position),
+        Some(position) => crate::facts::given::argument_value(index, function, call, position),
         None => Some(receiver.clone()),
     };
     let bound = match sender {
@@ -69,52 +69,6 @@ pub(super) fn direct_http(
             2,
         ),
     ))
-}
-
-/// The value an argument of a call names, as far as its mentions tell: a local, a
-/// parameter or `self` it names (`&client`, `&Wrapper(client)`), or a field read from one
-/// (`&state.http`, `&Wrapper::from(self.http_client.clone())`). `None` for anything else.
-fn argument_value(
-    index: &WorkspaceIndex,
-    function: FnId,
-    call: &CallSite,
-    position: usize,
-) -> Option<ValueExpr> {
-    let def = index.fn_def(function);
-    let names: Vec<&str> = call
-        .arg_mentions
-        .argument(position)
-        .iter()
-        .filter_map(|mention| match mention {
-            Mention::Name(name) => Some(name.as_str()),
-            _ => None,
-        })
-        .collect();
-    let is_value = |name: &str| {
-        name == "self"
-            || def
-                .summary
-                .body
-                .locals
-                .iter()
-                .any(|local| local.name == name && local.scope.contains(call.range.start))
-            || def
-                .summary
-                .params
-                .iter()
-                .any(|param| param.bindings.iter().any(|(bound, _)| bound == name))
-    };
-    let root_at = names.iter().position(|name| is_value(name))?;
-    let root = match names[root_at] {
-        "self" => ValueExpr::SelfValue,
-        name => ValueExpr::Name(name.into()),
-    };
-    // A field's name comes before the value it is read from: `state.http` mentions `http`,
-    // then `state`.
-    Some(match root_at.checked_sub(1) {
-        Some(field) => ValueExpr::Field(Box::new(root), names[field].into()),
-        None => root,
-    })
 }
 
 /// A call of a known or declared client's method, as a downstream call.
