@@ -12,22 +12,28 @@ use crate::knowledge::{path, ClientMethod, DirectClient};
 const DEFAULT_TIMEOUT_MS: u64 = 60_000;
 
 pub fn clients() -> Vec<DirectClient> {
-    ["lettre::AsyncSmtpTransport", "lettre::SmtpTransport"]
-        .iter()
-        .map(|type_path| DirectClient {
-            type_path: path(type_path),
-            methods: ["send", "send_raw"]
-                .iter()
-                .map(|name| ClientMethod {
-                    name: name.to_string(),
-                    http_method: None,
-                    idempotent: Some(false),
-                })
-                .collect(),
-            declared: false,
-            default_timeout_ms: Some(DEFAULT_TIMEOUT_MS),
-            service: Some("SMTP".to_string()),
-            sender_argument: None,
-        })
-        .collect()
+    // The traits too: a mailer generic over `T: AsyncTransport` sends through them.
+    [
+        "lettre::AsyncSmtpTransport",
+        "lettre::SmtpTransport",
+        "lettre::AsyncTransport",
+        "lettre::Transport",
+    ]
+    .iter()
+    .map(|type_path| DirectClient {
+        type_path: path(type_path),
+        methods: ["send", "send_raw"]
+            .iter()
+            .map(|name| ClientMethod {
+                name: name.to_string(),
+                http_method: None,
+                idempotent: Some(false),
+            })
+            .collect(),
+        declared: false,
+        default_timeout_ms: Some(DEFAULT_TIMEOUT_MS),
+        service: Some("SMTP".to_string()),
+        sender_argument: None,
+    })
+    .collect()
 }

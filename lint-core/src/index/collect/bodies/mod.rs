@@ -563,8 +563,12 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             syn::Pat::Type(pat_type) => (&*pat_type.pat, Some(type_ref(&pat_type.ty))),
             other => (other, None),
         };
+        // `let _ = call()` throws the call's result away; `let _ = call()?` hands its error
+        // back and throws away only what it gave on success.
         if let (syn::Pat::Wild(_), Some(init)) = (declared_pat, init_expr) {
-            self.summary.discards.push(expr_range(init));
+            if !matches!(peel_parens(init), syn::Expr::Try(_)) {
+                self.summary.discards.push(expr_range(init));
+            }
         }
         let names = pattern_names(declared_pat);
         let single_name = match declared_pat {
