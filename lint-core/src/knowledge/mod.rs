@@ -88,6 +88,7 @@ pub fn direct_clients() -> Vec<DirectClient> {
     clients.extend(mail::lettre::clients());
     clients.extend(storage::object_store::clients());
     clients.extend(http::oauth2::clients());
+    clients.extend(http::webmention::clients());
     clients
 }
 

@@ -13,6 +13,7 @@ pub mod reqwest;
 pub mod surf;
 pub mod svix;
 pub mod ureq;
+pub mod webmention;
 
 use super::{ClientBounds, Path};
 
