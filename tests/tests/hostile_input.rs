@@ -466,7 +466,7 @@ fn a_write_past_the_call_depth_limit_makes_its_answers_unknown_and_says_so() {
         "use axum::{routing::post, Router};\npub fn routes() -> Router { Router::new().route(\"/near\", post(near)).route(\"/far\", post(far)) }\npub async fn near(db: &sqlx::PgPool) { a1(db).await; }\npub async fn far(db: &sqlx::PgPool) { b1(db).await; }\n",
     );
     let write = "let _ = sqlx::query(\"UPDATE counters SET n = n + 1\").execute(db).await;";
-    for (prefix, length) in [("a", 10), ("b", 11)] {
+    for (prefix, length) in [("a", 12), ("b", 13)] {
         for step in 1..length {
             text.push_str(&format!(
                 "pub async fn {prefix}{step}(db: &sqlx::PgPool) {{ {prefix}{}(db).await; }}\n",
@@ -488,7 +488,7 @@ fn a_write_past_the_call_depth_limit_makes_its_answers_unknown_and_says_so() {
         assert_eq!(far, "unknown", "{question}: {evidence:?}");
         assert_eq!(
             evidence,
-            ["the call of `b11` at src/deep.rs:24 was not followed: it is more than 10 calls from the handler (the call-depth limit), and past it a store is touched"],
+            ["the call of `b13` at src/deep.rs:28 was not followed: it is more than 12 calls from the handler (the call-depth limit), and past it a store is touched"],
             "{question}"
         );
     }
@@ -518,13 +518,13 @@ fn a_read_past_the_call_depth_limit_passes_q3_and_says_so() {
         ("c", "let _ = reqwest::Client::new().get(\"http://rates/latest\").timeout(std::time::Duration::from_secs(2)).send().await;"),
         ("d", "let _ = reqwest::Client::new().post(\"http://ledger/entries\").timeout(std::time::Duration::from_secs(2)).send().await;"),
     ] {
-        for step in 1..11 {
+        for step in 1..13 {
             text.push_str(&format!(
                 "pub async fn {prefix}{step}() {{ {prefix}{}().await; }}\n",
                 step + 1
             ));
         }
-        text.push_str(&format!("pub async fn {prefix}11() {{ {call} }}\n"));
+        text.push_str(&format!("pub async fn {prefix}13() {{ {call} }}\n"));
     }
     let _ = std::fs::write(dir.join("src/deep.rs"), text);
     let output = run_failfirst(&dir, &["failfirst", ".", "--format", "json"]);
@@ -537,7 +537,7 @@ fn a_read_past_the_call_depth_limit_passes_q3_and_says_so() {
     assert_eq!(verdicts("POST /read"), ["unknown", "pass", "unknown"]);
     assert_eq!(
         answer_of(&report, "POST /read", "q3_downstream_uncertainty").1,
-        ["the call of `c11` at src/deep.rs:14 was not followed: it is more than 10 calls from the handler (the call-depth limit), and past it every downstream call is idempotent"]
+        ["the call of `c13` at src/deep.rs:16 was not followed: it is more than 12 calls from the handler (the call-depth limit), and past it every downstream call is idempotent"]
     );
     assert_eq!(verdicts("POST /send"), ["unknown", "unknown", "unknown"]);
 }

@@ -352,6 +352,17 @@ pub struct FunctionFacts {
     /// Calls the resolver gave up on at the type-resolution limit: each may be anything,
     /// a store's query or a request.
     pub past_resolution_limit: Vec<OpaqueCall>,
+    /// Branchings whose ways exclude each other in a run: those of two ways or more (a
+    /// `match`, an `if` with an `else`) that no loop of the function holds, where each pass
+    /// may take another way.
+    pub exclusive_branchings: Vec<ExclusiveBranching>,
+}
+
+/// A branching of two ways or more, by where its tested expression starts, and its ways.
+#[derive(Clone, Debug)]
+pub struct ExclusiveBranching {
+    pub tested: crate::location::Position,
+    pub branches: Vec<TextRange>,
 }
 
 /// Computes the facts of a function.
@@ -362,7 +373,25 @@ pub fn function_facts(
 ) -> FunctionFacts {
     let context = index.context_of(function);
     let body = &index.fn_def(function).summary.body;
-    let mut facts = FunctionFacts::default();
+    let exclusive_branchings = body
+        .branchings
+        .iter()
+        .filter(|branching| branching.branches.len() > 1)
+        .filter(|branching| {
+            !body
+                .loops
+                .iter()
+                .any(|each| each.body.contains(branching.tested.start))
+        })
+        .map(|branching| ExclusiveBranching {
+            tested: branching.tested.start,
+            branches: branching.branches.clone(),
+        })
+        .collect();
+    let mut facts = FunctionFacts {
+        exclusive_branchings,
+        ..FunctionFacts::default()
+    };
     let mut resolved = Vec::with_capacity(body.calls.len());
     for call in &body.calls {
         resolved.push(index.resolve_call(context, call));

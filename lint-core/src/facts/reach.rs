@@ -18,11 +18,11 @@ use crate::location::{Position, TextRange};
 
 /// Calls deeper than this from the handler are not followed (the call-depth limit). A call
 /// past it whose callee, or what that calls, touches a store or leaves the process is kept
-/// as a [`CutCall`]: the answers it bears on are `unknown`, naming the limit. 10 judges the
+/// as a [`CutCall`]: the answers it bears on are `unknown`, naming the limit. 12 judges the
 /// deep billing flows of the largest service measured (docs/accuracy.md) without a finding
-/// changing; deeper, findings appear that a path-insensitive reach gets wrong (a write and a
-/// call on two exclusive `match` arms) and the path-step budget starts to be hit.
-pub const MAX_CALL_DEPTH: usize = 10;
+/// added, now that facts on exclusive ways of a `match` are not combined ([`Order`]);
+/// deeper, the path-step budget starts to be hit.
+pub const MAX_CALL_DEPTH: usize = 12;
 
 /// Functions entered while following one handler's calls, counted along every path (a
 /// helper called from three places is entered three times), before failfirst stops and
@@ -65,8 +65,105 @@ pub struct PlacedReaction {
 }
 
 /// Where a fact comes in the handler's run: the positions of the calls on the way, then its
-/// own. Facts compare in program order (a helper's facts come where it is called).
-pub type Order = Vec<Position>;
+/// own. Facts compare in program order (a helper's facts come where it is called), and two
+/// facts on different ways of one `match` or `if` never run in the same run
+/// ([`Order::runs_before`]).
+#[derive(Clone, Debug, Default)]
+pub struct Order {
+    positions: Vec<Position>,
+    /// The ways taken to get there: at each depth, the branch of each branching of that
+    /// function that holds the call (or the fact) there.
+    ways: Vec<Way>,
+}
+
+/// One branch of a branching (`match`, `if`/`else`, `let .. else`) that a fact's path goes
+/// through, at a depth of the path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Way {
+    depth: usize,
+    function: FnId,
+    /// The branching, by where its tested expression starts.
+    branching: Position,
+    branch: usize,
+}
+
+impl Order {
+    /// The two run on exclusive ways: at the depth where their paths part, or before, they
+    /// lie in different branches of one branching of the same call of a function (a write
+    /// in one `match` arm, a call in another).
+    pub fn exclusive_with(&self, other: &Order) -> bool {
+        let common = self
+            .positions
+            .iter()
+            .zip(&other.positions)
+            .take_while(|(a, b)| a == b)
+            .count();
+        // Ways are listed by depth: walk both lists a depth at a time, up to the parting
+        // depth (past it, the two are in different calls and cannot exclude).
+        let (mine, theirs) = (&self.ways, &other.ways);
+        let (mut i, mut j) = (0, 0);
+        while let (Some(a), Some(b)) = (mine.get(i), theirs.get(j)) {
+            let depth = a.depth.min(b.depth);
+            if depth > common {
+                return false;
+            }
+            let mine_end = i + mine[i..]
+                .iter()
+                .take_while(|way| way.depth == depth)
+                .count();
+            let theirs_end = j + theirs[j..]
+                .iter()
+                .take_while(|way| way.depth == depth)
+                .count();
+            let excluded = mine[i..mine_end].iter().any(|way| {
+                theirs[j..theirs_end].iter().any(|other| {
+                    other.function == way.function
+                        && other.branching == way.branching
+                        && other.branch != way.branch
+                })
+            });
+            if excluded {
+                return true;
+            }
+            (i, j) = (mine_end, theirs_end);
+        }
+        false
+    }
+
+    /// `self` comes before `other` in a run that has both: earlier in program order, and
+    /// not on a way exclusive with it.
+    pub fn runs_before(&self, other: &Order) -> bool {
+        self < other && !self.exclusive_with(other)
+    }
+}
+
+impl std::ops::Deref for Order {
+    type Target = [Position];
+
+    fn deref(&self) -> &[Position] {
+        &self.positions
+    }
+}
+
+impl PartialEq for Order {
+    fn eq(&self, other: &Order) -> bool {
+        self.positions == other.positions
+    }
+}
+
+impl Eq for Order {}
+
+impl PartialOrd for Order {
+    fn partial_cmp(&self, other: &Order) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Order {
+    fn cmp(&self, other: &Order) -> std::cmp::Ordering {
+        self.positions.cmp(&other.positions)
+    }
+}
 
 /// A transaction, named by the function that opens it and the variable (or closure) that
 /// holds it.
@@ -132,17 +229,18 @@ impl ReachedTransaction {
         order[..depth] == self.opened[..depth]
             && self.scope.contains(*position)
             && *position >= self.opened[depth]
+            && !self.opened.exclusive_with(order)
             && self
                 .committed
                 .as_ref()
-                .is_none_or(|committed| order < committed)
+                .is_none_or(|committed| order < committed || committed.exclusive_with(order))
     }
 
-    /// Whether a fact at `order` runs after the commit.
+    /// Whether a fact at `order` runs after the commit (in a run that commits there).
     pub fn is_committed_before(&self, order: &Order) -> bool {
         self.committed
             .as_ref()
-            .is_some_and(|committed| committed < order)
+            .is_some_and(|committed| committed.runs_before(order))
     }
 }
 
@@ -269,6 +367,7 @@ pub fn reach(
         root,
         within,
         &mut Vec::new(),
+        &mut Vec::new(),
         Inherited::default(),
         &mut stack,
         &mut out,
@@ -356,7 +455,7 @@ fn keys_of_new_rows(index: &WorkspaceIndex, schemas: &Schemas, out: &mut Reach) 
             new_rows
                 .iter()
                 .rev()
-                .find(|(order, table, _)| *order < reached.order && table == referred)
+                .find(|(order, table, _)| order.runs_before(&reached.order) && table == referred)
                 .map(|(_, table, place)| (column.clone(), table.clone(), place.clone()))
         });
         if let Some((column, table, place)) = parent {
@@ -392,12 +491,54 @@ struct Inherited<'b> {
     given: Vec<GivenArgument>,
 }
 
-fn order_of(chain: &[Step], at: Position) -> Order {
-    chain
+/// The order of a fact at `at` (its statement's start) whose own text is `range`, in
+/// `function` (whose facts are `facts`), reached through `chain` with `ways` taken on the
+/// way.
+fn order_of(
+    facts: &FunctionFacts,
+    function: FnId,
+    chain: &[Step],
+    ways: &[Way],
+    at: Position,
+    range: TextRange,
+) -> Order {
+    Order {
+        positions: chain
+            .iter()
+            .map(|step| step.call.start)
+            .chain(std::iter::once(at))
+            .collect(),
+        ways: ways
+            .iter()
+            .copied()
+            .chain(ways_to(facts, function, chain.len(), range))
+            .collect(),
+    }
+}
+
+/// The ways that hold `range` in `function`, at `depth` of the path: the branch of each
+/// branching around it whose ways exclude each other.
+fn ways_to(
+    facts: &FunctionFacts,
+    function: FnId,
+    depth: usize,
+    range: TextRange,
+) -> impl Iterator<Item = Way> + '_ {
+    facts
+        .exclusive_branchings
         .iter()
-        .map(|step| step.call.start)
-        .chain(std::iter::once(at))
-        .collect()
+        .filter_map(move |branching| {
+            let branch = branching
+                .branches
+                .iter()
+                .position(|branch| branch.contains_range(&range))?;
+            Some(Way {
+                depth,
+                function,
+                branching: branching.tested,
+                branch,
+            })
+        })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -409,6 +550,7 @@ fn walk(
     function: FnId,
     within: Option<TextRange>,
     chain: &mut Vec<Step>,
+    ways: &mut Vec<Way>,
     inherited_from_caller: Inherited,
     stack: &mut Vec<FnId>,
     out: &mut Reach,
@@ -456,6 +598,7 @@ fn walk(
     // `None` for a call, whose callee's inserts are matched against the guard it inherits.
     let guard_at = |at: crate::location::Position,
                     chain: &[Step],
+                    ways: &[Way],
                     inserting: Option<&[String]>|
      -> Option<GuardRef> {
         let guards_it = |kind: ClaimKind, tables: &[String]| {
@@ -474,7 +617,14 @@ fn walk(
                 tables: site.tables.clone(),
                 function,
                 statement: site.statement,
-                order: order_of(chain, site.statement.start),
+                order: order_of(
+                    &facts,
+                    function,
+                    chain,
+                    ways,
+                    site.statement.start,
+                    site.range,
+                ),
                 repeat_refused,
             })
             // The caller's guard holds here too; a claim guards better than a lookup, a
@@ -521,7 +671,14 @@ fn walk(
             error_propagated: facts.reactions.iter().any(|reaction| {
                 reaction.call == call.range && reaction.kind == ReactionKind::Propagated
             }),
-            order: order_of(chain, call.statement.start),
+            order: order_of(
+                &facts,
+                function,
+                chain,
+                ways,
+                call.statement.start,
+                call.range,
+            ),
         });
     }
     let handed_back = |name: &str| {
@@ -550,11 +707,18 @@ fn walk(
                 transaction.opened.start.line
             ),
             chain: chain.clone(),
-            opened: order_of(chain, transaction.opened.start),
+            opened: order_of(
+                &facts,
+                function,
+                chain,
+                ways,
+                transaction.opened.start,
+                transaction.opened,
+            ),
             scope: transaction.scope,
-            committed: transaction
-                .committed
-                .map(|committed| order_of(chain, committed.start)),
+            committed: transaction.committed.map(|committed| {
+                order_of(&facts, function, chain, ways, committed.start, committed)
+            }),
         });
     }
     for access in facts
@@ -607,9 +771,16 @@ fn walk(
             } if description.starts_with("INSERT") => tables,
             _ => &[],
         };
-        let guard = guard_at(access.statement.start, chain, Some(inserting));
+        let guard = guard_at(access.statement.start, chain, ways, Some(inserting));
         out.accesses.push(ReachedAccess {
-            order: order_of(chain, access.statement.start),
+            order: order_of(
+                &facts,
+                function,
+                chain,
+                ways,
+                access.statement.start,
+                access.range,
+            ),
             guard,
             access,
             function,
@@ -630,7 +801,7 @@ fn walk(
     // Edges first, so that retries can see what their attempts reach.
     let mut edge_results: Vec<(TextRange, usize, usize, usize, usize)> = Vec::new();
     for edge in facts.edges.iter().filter(|edge| in_scope(&edge.range)) {
-        let edge_guard = guard_at(edge.statement.start, chain, None);
+        let edge_guard = guard_at(edge.statement.start, chain, ways, None);
         let calls_start = out.calls.len();
         let retries_start = out.retries.len();
         for target in &edge.targets {
@@ -651,6 +822,8 @@ fn walk(
                 continue;
             }
             stack.push(*target);
+            let ways_before = ways.len();
+            ways.extend(ways_to(&facts, function, chain.len(), edge.range));
             chain.push(Step {
                 function,
                 call: edge.statement,
@@ -702,6 +875,7 @@ fn walk(
                 *target,
                 None,
                 chain,
+                ways,
                 Inherited {
                     bound: bound.as_ref(),
                     transaction,
@@ -731,6 +905,7 @@ fn walk(
                 out,
             );
             chain.pop();
+            ways.truncate(ways_before);
             stack.pop();
         }
         edge_results.push((

@@ -94,7 +94,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             }
             let write = path.reach.accesses.iter().find(|access| {
                 access.transaction.is_none()
-                    && access.order < reached.order
+                    && access.order.runs_before(&reached.order)
                     && access.access.is_write()
                     && !access.access.on_key_table()
                     && !access.access.on_outbox_table()

@@ -76,11 +76,12 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
                         && guard.repeat_refused
                 })
                 && replaced_by(path, reached).is_none()
-                && !claims.iter().any(|claim| claim.order < reached.order)
+                && !claims.iter().any(|claim| claim.order.runs_before(&reached.order))
                 // A retry that fails first at another create never reaches this one.
                 && !path.reach.accesses.iter().any(|other| {
-                    other.order < reached.order && natural_key(other).is_some()
-                        && !other.access.failure_answered_by_read
+                    !other.access.failure_answered_by_read
+                        && natural_key(other).is_some()
+                        && other.order.runs_before(&reached.order)
                 })
         })
         .filter_map(|reached| {

@@ -64,7 +64,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
         .filter(|check| {
             !path.reach.accesses.iter().any(|lock| {
                 matches!(&lock.access.access, Access::Read { locks: true, tables } if tables.is_empty())
-                    && lock.order < check.order
+                    && lock.order.runs_before(&check.order)
                     && (same_transaction(lock, check)
                         || lock.transaction.is_none()
                             && check.transaction.is_none()
@@ -76,12 +76,12 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
         .filter(|check| {
             !records
                 .iter()
-                .any(|record| record.order < check.order && is_guarded_claim(record))
+                .any(|record| record.order.runs_before(&check.order) && is_guarded_claim(record))
         })
         .filter_map(|check| {
             let record = records
                 .iter()
-                .filter(|record| record.order > check.order)
+                .filter(|record| check.order.runs_before(&record.order))
                 .min_by(|a, b| a.order.cmp(&b.order))?;
             if is_guarded_claim(record) {
                 return None;

@@ -197,7 +197,7 @@ pub fn protection<'a>(path: &'a HandlerPath, write: &'a ReachedAccess) -> Option
             && (natural_key(other).is_some()
                 || other.access.on_key_table()
                     && !matches!(other.key, Some(InsertKey::FreshOnly(_))))
-            && (same_transaction(other, write) || other.order < write.order)
+            && (same_transaction(other, write) || other.order.runs_before(&write.order))
     });
     if let Some(stopper) = stopper {
         return Some(Protection::StoppedBy(stopper));
@@ -231,14 +231,14 @@ pub(crate) fn holding_guard<'a>(
     (inserts_into_it
         || !guard.repeat_refused
             && path.reach.accesses.iter().any(|other| {
-                other.order > guard.order
-                    && other.access.transition
+                other.access.transition
                     && other
                         .access
                         .tables()
                         .iter()
                         .any(|table| guard.tables.contains(table))
                     && same_transaction(other, write)
+                    && guard.order.runs_before(&other.order)
             }))
     .then_some(guard)
 }
@@ -279,8 +279,7 @@ pub(crate) fn replaced_by<'a>(
 ) -> Option<&'a ReachedAccess> {
     write.access.inserted.as_ref()?;
     path.reach.accesses.iter().find(|other| {
-        other.order < write.order
-            && matches!(&other.access.access, Access::Write { description, .. } if description.starts_with("DELETE"))
+        matches!(&other.access.access, Access::Write { description, .. } if description.starts_with("DELETE"))
             && other
                 .access
                 .tables()
@@ -289,6 +288,7 @@ pub(crate) fn replaced_by<'a>(
             && (same_transaction(other, write)
                 || other.function == write.function
                 || other.transaction.is_none() && write.transaction.is_none())
+            && other.order.runs_before(&write.order)
     })
 }
 
@@ -315,7 +315,7 @@ pub(crate) fn same_transaction(a: &ReachedAccess, b: &ReachedAccess) -> bool {
 /// Work happens strictly between two points of the handler's run: a state write other than
 /// a key's, or a non-idempotent downstream call.
 pub(crate) fn is_work(path: &HandlerPath, after: &Order, before: &Order) -> bool {
-    let between = |order: &Order| order > after && order < before;
+    let between = |order: &Order| after.runs_before(order) && order.runs_before(before);
     path.reach.accesses.iter().any(|reached| {
         reached.access.is_write() && !reached.access.on_key_table() && between(&reached.order)
     }) || path

@@ -79,7 +79,7 @@ fn failed_after_a_committed_write(path: &HandlerPath, reached: &ReachedCall) -> 
             .any(|transaction| transaction.id == *id && transaction.is_committed_before(&reached.order)),
     };
     let write = unkeyed_writes(path).find(|write| {
-        write.order < reached.order && committed(write) && protection(path, write).is_none()
+        write.order.runs_before(&reached.order) && committed(write) && protection(path, write).is_none()
     })?;
     Some(Violation {
         rule: &RULE,

@@ -581,8 +581,11 @@ impl<'a> Judge<'a> {
             let call = reached.calls.iter().find(|call| {
                 call.function == violation.function && call.call.statement == violation.anchor
             });
-            let answered_first =
-                call.is_some_and(|call| dedup_points.iter().any(|point| point.order < call.order));
+            let answered_first = call.is_some_and(|call| {
+                dedup_points
+                    .iter()
+                    .any(|point| point.order.runs_before(&call.order))
+            });
             if !answered_first {
                 failing.push(Evidence::ResentOnRetry(self.citation(violation)));
             }
