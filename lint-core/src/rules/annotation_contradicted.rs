@@ -1,7 +1,7 @@
 //! `annotation-contradicted`: the code breaks a promise its annotation makes.
 
 use super::retry_outlives_deadline::outlives_budget;
-use super::{downstream_retries, HandlerPath, Promise, Rule, Violation};
+use super::{downstream_retries, line_of, HandlerPath, Promise, Rule, Violation};
 use crate::facts::Bound;
 use crate::vocab::{Level, Question};
 
@@ -92,8 +92,9 @@ fn broken_idempotency(path: &HandlerPath) -> Option<Violation> {
             count => format!(" (and {} more)", count - 1),
         };
         format!(
-            "`{}` at line {}{more}",
-            first.rule.name, first.anchor.start.line
+            "`{}` at {}{more}",
+            first.rule.name,
+            line_of(first.function, first.anchor.start.line)
         )
     } else {
         match &promised.key {
@@ -124,9 +125,9 @@ fn broken_propagation(path: &HandlerPath) -> Option<Violation> {
         promise,
         &[Question::Q4],
         format!(
-            "`#[deadline(propagate)]` is broken: {} at line {} is not bounded by the incoming deadline",
+            "`#[deadline(propagate)]` is broken: {} at {} is not bounded by the incoming deadline",
             broken.call.kind.describe(),
-            broken.call.statement.start.line
+            line_of(broken.function, broken.call.statement.start.line)
         ),
         "consider deriving that call's bound from the deadline, or stating the budget the code keeps: `#[deadline(ms = N)]`".to_string(),
     ))
@@ -145,9 +146,9 @@ fn broken_budget(path: &HandlerPath) -> Option<Violation> {
             Bound::Fixed { what, ms: Some(ms) } if *ms > budget => Some((
                 reached.call.statement.start.line,
                 format!(
-                    "{} at line {} is bounded by {what} ({ms} ms)",
+                    "{} at {} is bounded by {what} ({ms} ms)",
                     reached.call.kind.describe(),
-                    reached.call.statement.start.line
+                    line_of(reached.function, reached.call.statement.start.line)
                 ),
             )),
             _ => None,
@@ -158,8 +159,9 @@ fn broken_budget(path: &HandlerPath) -> Option<Violation> {
         Some((
             reached.retry.anchor.start.line,
             format!(
-                "the {} retry at line {} can take {worst} ms or more",
-                reached.retry.origin, reached.retry.anchor.start.line
+                "the {} retry at {} can take {worst} ms or more",
+                reached.retry.origin,
+                line_of(reached.function, reached.retry.anchor.start.line)
             ),
         ))
     }));

@@ -1,6 +1,6 @@
 //! `call-inside-transaction`: a downstream commit inside a database transaction.
 
-use super::{HandlerPath, Rule, Violation};
+use super::{line_of, HandlerPath, Rule, Violation};
 use crate::facts::ReachedCall;
 use crate::vocab::{Level, Question};
 
@@ -102,10 +102,10 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             Some(violation(
                 reached,
                 format!(
-                    "{} is sent after `{}` at line {} commits on its own, with no outbox row and no idempotency key on the call: a crash between the two loses the call, and a retry repeats it",
+                    "{} is sent after `{}` at {} commits on its own, with no outbox row and no idempotency key on the call: a crash between the two loses the call, and a retry repeats it",
                     reached.call.kind.describe(),
                     write.access.describe(),
-                    write.access.statement.start.line
+                    line_of(write.function, write.access.statement.start.line)
                 ),
             ))
         })

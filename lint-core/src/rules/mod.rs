@@ -53,6 +53,42 @@ use crate::vocab::{Level, Question};
 /// What a rule looks for on a handler's path.
 pub type Check = fn(&HandlerPath) -> Vec<Violation>;
 
+/// Marks a line of some function in a message. Rules know functions, not paths, and a bare
+/// `line 19` in a finding about another file reads as a line of the finding's own file:
+/// [`line_of`] writes the mark, and the verdicts write it out ([`name_lines`]).
+const LINE_MARK: char = '\u{1f}';
+
+/// A line of `function`'s file, for a message: shown as `line 19` when the finding is in
+/// that file, as `src/db.rs:19` when it is not.
+pub fn line_of(function: FnId, line: u32) -> String {
+    format!("{LINE_MARK}{}:{line}{LINE_MARK}", function.0)
+}
+
+/// `message` with each [`line_of`] mark written out: `here` is the finding's file, and
+/// `file_of` gives a function's.
+pub fn name_lines(message: &str, here: &str, file_of: impl Fn(FnId) -> String) -> String {
+    let mut out = String::with_capacity(message.len());
+    // Marks come in pairs: the text between a pair is `function:line`.
+    for (position, part) in message.split(LINE_MARK).enumerate() {
+        let marked = position % 2 == 1;
+        let place = part.split_once(':').and_then(|(function, line)| {
+            Some((function.parse::<u32>().ok()?, line.parse::<u32>().ok()?))
+        });
+        match (marked, place) {
+            (true, Some((function, line))) => {
+                let file = file_of(FnId(function));
+                if file == here {
+                    out.push_str(&format!("line {line}"));
+                } else {
+                    out.push_str(&format!("{file}:{line}"));
+                }
+            }
+            _ => out.push_str(part),
+        }
+    }
+    out
+}
+
 /// A rule, declared once in its file: its metadata, its documentation and its check.
 #[derive(Debug)]
 pub struct Rule {

@@ -1,6 +1,6 @@
 //! `uncertain-as-failure`: a timeout treated as "it did not happen".
 
-use super::{protection, unkeyed_writes, HandlerPath, Rule, Violation};
+use super::{line_of, protection, unkeyed_writes, HandlerPath, Rule, Violation};
 use crate::facts::{ReachedAccess, ReachedCall};
 use crate::facts::ReactionKind;
 use crate::vocab::{Level, Question};
@@ -88,10 +88,10 @@ fn failed_after_a_committed_write(path: &HandlerPath, reached: &ReachedCall) -> 
         anchor: reached.call.statement,
         chain: reached.chain.clone(),
         message: format!(
-            "when {} fails or times out, `?` turns it into an error response while `{}` at line {} stays committed: the client, told the request failed, retries into a duplicate",
+            "when {} fails or times out, `?` turns it into an error response while `{}` at {} stays committed: the client, told the request failed, retries into a duplicate",
             reached.call.kind.describe(),
             write.access.describe(),
-            write.access.statement.start.line
+            line_of(write.function, write.access.statement.start.line)
         ),
         help: "consider recording the call as pending with the write (and answering the retry from it), or making the write idempotent before the call".to_string(),
     })
@@ -123,9 +123,9 @@ fn reacted_definitely(reached: &ReachedCall) -> Option<Violation> {
         anchor: reaction.anchor,
         chain: placed.chain.clone(),
         message: format!(
-            "when {} at line {} fails or times out, the code {what}: the downstream may have committed",
+            "when {} at {} fails or times out, the code {what}: the downstream may have committed",
             reached.call.kind.describe(),
-            reached.call.statement.start.line
+            line_of(reached.function, reached.call.statement.start.line)
         ),
         help: help.to_string(),
     })

@@ -1,7 +1,7 @@
 //! `write-without-inbox`: a write that a retry applies twice, with no key to stop it.
 
 use super::{
-    generated_claim, key_records, protection, same_transaction, unkeyed_writes, HandlerPath, Rule,
+    generated_claim, key_records, line_of, protection, same_transaction, unkeyed_writes, HandlerPath, Rule,
     Violation,
 };
 use crate::facts::sql::schema::InsertKey;
@@ -99,15 +99,15 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
                 .and_then(|guard| generated_claim(path, guard).map(|what| (guard, what)));
             let message = match (&reached.key, unchecked_claim, generated) {
                 (_, _, Some((guard, what))) => format!(
-                    "`{}` is not idempotent, and the claim {} at line {} that guards it records a key made by the handler ({what}), not one from the request: a retry claims a new key and runs it again",
+                    "`{}` is not idempotent, and the claim {} at {} that guards it records a key made by the handler ({what}), not one from the request: a retry claims a new key and runs it again",
                     reached.access.describe(),
                     guard.what,
-                    guard.statement.start.line
+                    line_of(guard.function, guard.statement.start.line)
                 ),
                 (_, Some(claim), None) => format!(
-                    "`{}` is not idempotent, and the idempotency key recorded at line {} does not guard it (its outcome is not checked before this write runs): a retry of this handler runs it again",
+                    "`{}` is not idempotent, and the idempotency key recorded at {} does not guard it (its outcome is not checked before this write runs): a retry of this handler runs it again",
                     reached.access.describe(),
-                    claim.access.statement.start.line
+                    line_of(claim.function, claim.access.statement.start.line)
                 ),
                 (Some(InsertKey::FreshOnly(why)), None, None) => format!(
                     "`{}` is not idempotent: {why}, and no idempotency key is recorded with it, so a retry of this handler inserts a second row",

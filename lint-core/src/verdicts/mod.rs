@@ -23,7 +23,7 @@ use crate::report::{
     Answer, BoundShown, ChainStep, Citation, Evidence, Finding, FindingId, Place, Questions,
     SourceLines, Unfollowed, WriteSafety,
 };
-use crate::rules::{handler_checks, natural_key, protection, Protection, Violation};
+use crate::rules::{handler_checks, name_lines, natural_key, protection, Protection, Violation};
 use crate::vocab::{Question, Verdict};
 
 /// A handler's answers and the findings on its path.
@@ -708,15 +708,16 @@ impl<'a> Judge<'a> {
             .map(|step: &Step| self.chain_step(step.function, step.call.start.line))
             .collect();
         chain.push(self.chain_step(violation.function, violation.anchor.start.line));
+        let file = self.index.file(def.file).display_path.clone();
         Finding {
             rule: violation.rule.name,
             level: violation.rule.default_level,
-            file: self.index.file(def.file).display_path.clone(),
+            message: name_lines(&violation.message, &file, |function| self.file_of(function)),
+            file,
             line: violation.anchor.start.line,
             column: violation.anchor.start.column,
             end_line: violation.anchor.end.line.max(violation.anchor.start.line),
             end_column: violation.anchor.end.column,
-            message: violation.message.clone(),
             help: Some(violation.help.clone()),
             handler: Some(handler_path.to_string()),
             handlers: vec![handler_path.to_string()],
