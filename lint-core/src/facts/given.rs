@@ -10,7 +10,12 @@
 //! argument is not known, the helper's own answer stands.
 
 use crate::index::{CallSite, CallTarget, Callee, FnId, Mention, WorkspaceIndex};
+use crate::knowledge::REQUEST_METHOD_ACCESSORS;
 use crate::location::Position;
+
+/// The "field" of a parameter that is a request, for its HTTP method (`req.method()`): a
+/// handler given the incoming request gives the method it is routed as there.
+pub const REQUEST_METHOD: &str = "method()";
 
 /// Constructors are followed this many calls deep, locals this many bindings back.
 const MAX_DEPTH: usize = 3;
@@ -51,6 +56,9 @@ pub enum Given {
     /// A request built here and handed to a helper that sends it (`execute(request_builder,
     /// ..)`): what it is, as if it were sent here.
     Request(Box<GivenRequest>),
+    /// The HTTP method of the incoming request, which the route the handler answers names
+    /// (`GET /image/{name}` proxies a `GET`).
+    RouteMethod(String),
 }
 
 /// A request being built, as the function that built it reads it.
@@ -101,6 +109,26 @@ impl GivenArgument {
             whole: self.whole.as_ref().and_then(settle),
             fields,
         }
+    }
+}
+
+/// What the arguments of a call give for `param` of the callee, and, for a field of a
+/// parameter the caller hands on whole from its own parameters (`adapt(&req)` reading
+/// `req.method()`), that field of the caller's parameter.
+pub fn lookup_through(arguments: &[GivenArgument], param: &ParamRef) -> Option<Given> {
+    if let Some(given) = lookup(arguments, param) {
+        return Some(given.clone());
+    }
+    let field = param.field.clone()?;
+    match arguments.get(param.position)?.whole.as_ref()? {
+        Given::Param(ParamRef {
+            position,
+            field: None,
+        }) => Some(Given::Param(ParamRef {
+            position: *position,
+            field: Some(field),
+        })),
+        _ => None,
     }
 }
 
@@ -178,6 +206,27 @@ pub fn given_value(
         [field @ Mention::Name(_), base @ Mention::Name(_), Mention::Path(_)] => &[*field, *base],
         other => other,
     };
+    // `request.method()`, `convert_method(req.method())`: the method of the request a
+    // parameter holds, through conversions.
+    if let [prefix @ .., Mention::Method(accessor), Mention::Name(base)] = core {
+        let conversions_only = prefix.iter().all(|item| {
+            matches!(
+                item,
+                Mention::Name(_) | Mention::Path(_) | Mention::Method(_)
+            )
+        });
+        if REQUEST_METHOD_ACCESSORS.contains(&accessor.as_str())
+            && conversions_only
+            && local_named(index, function, base, at).is_none()
+        {
+            return param_position(index, function, base).map(|position| {
+                Given::Param(ParamRef {
+                    position,
+                    field: Some(REQUEST_METHOD.to_string()),
+                })
+            });
+        }
+    }
     match core {
         [Mention::Name(name)] if name == "None" => Some(Given::Nothing),
         [Mention::Path(path)] => path.last().map(|last| Given::Constant(last.to_string())),

@@ -2,15 +2,18 @@
 //! it ([`Reach`]), what it knows of its caller's deadline, the promises its annotations
 //! make, and the calls on its path that may be I/O the facts could not read.
 
+use super::downstream::http_method_named;
+use super::given::{Given, GivenArgument, REQUEST_METHOD};
 use super::sql::schema::Schemas;
 use super::{reach, FactsCache, Reach};
 use crate::discovery::{DiscoveredHandler, HandlerFunction};
 use crate::index::{AttrArg, CallTarget, Callee, FnId, WorkspaceIndex};
 use crate::knowledge::{
-    Knowledge, OPAQUE_DOWNSTREAM_METHODS, OPAQUE_STORE_METHODS, OPAQUE_STORE_METHODS_WITH_ARGUMENTS,
+    Knowledge, HTTP_METHOD_TYPES, INCOMING_REQUEST_TYPES, OPAQUE_DOWNSTREAM_METHODS,
+    OPAQUE_STORE_METHODS, OPAQUE_STORE_METHODS_WITH_ARGUMENTS,
 };
 use crate::location::TextRange;
-use crate::vocab::Framework;
+use crate::vocab::{Framework, Route};
 
 /// Everything on one handler's path.
 pub struct HandlerPath {
@@ -84,7 +87,13 @@ impl HandlerPath {
             HandlerFunction::Function(id) => (id, None),
             HandlerFunction::Closure { enclosing, range } => (enclosing, Some(range)),
         };
-        let reached = reach(index, knowledge, schemas, cache, root, within, step_limit);
+        let given = match handler.function {
+            HandlerFunction::Function(_) => given_by_the_route(index, handler, root),
+            HandlerFunction::Closure { .. } => Vec::new(),
+        };
+        let reached = reach(
+            index, knowledge, schemas, cache, root, within, step_limit, given,
+        );
         let (opaque_state, opaque_downstream) =
             opaque_io(index, knowledge, cache, &reached, within);
         HandlerPath {
@@ -101,6 +110,47 @@ impl HandlerPath {
             reach: reached,
         }
     }
+}
+
+/// What the handler's parameters hold, as far as its path's facts care: the incoming
+/// request's HTTP method is the one its route names, for a parameter that is the request
+/// (`req: HttpRequest`, read as `req.method()`) or the method itself (`method: Method`).
+fn given_by_the_route(
+    index: &WorkspaceIndex,
+    handler: &DiscoveredHandler,
+    root: FnId,
+) -> Vec<GivenArgument> {
+    let Route::Http { method, .. } = &handler.route else {
+        return Vec::new();
+    };
+    let Some(method) = http_method_named(method) else {
+        return Vec::new();
+    };
+    index
+        .fn_def(root)
+        .summary
+        .params
+        .iter()
+        .map(|param| {
+            let ty = param.ty.last_name().unwrap_or_default();
+            if INCOMING_REQUEST_TYPES.contains(&ty) {
+                GivenArgument {
+                    whole: None,
+                    fields: vec![(
+                        REQUEST_METHOD.to_string(),
+                        Given::RouteMethod(method.clone()),
+                    )],
+                }
+            } else if HTTP_METHOD_TYPES.contains(&ty) {
+                GivenArgument {
+                    whole: Some(Given::RouteMethod(method.clone())),
+                    fields: Vec::new(),
+                }
+            } else {
+                GivenArgument::default()
+            }
+        })
+        .collect()
 }
 
 /// Calls on the handler's path that may be I/O the facts did not recognise: a method such

@@ -76,6 +76,9 @@ pub struct CallerDecides {
     /// The request sent is the parameter's value, built by the caller: `send_inner(req,
     /// ..)` sending `req.send()`. Its method, key and bound are the caller's request's.
     pub request: Option<ParamRef>,
+    /// The HTTP method was settled as the incoming request's, which the handler's route
+    /// names (a proxy forwarding the method it was called with).
+    pub method_from_route: bool,
 }
 
 impl DownstreamCall {
@@ -97,7 +100,12 @@ impl DownstreamCall {
     pub fn settled(&self, arguments: &[GivenArgument]) -> DownstreamCall {
         let mut call = self.clone();
         if let Some(param) = &self.depends.http_method {
-            if let Some(Given::Constant(text)) = given::lookup(arguments, param) {
+            let (text, from_route) = match given::lookup(arguments, param) {
+                Some(Given::Constant(text)) => (Some(text), false),
+                Some(Given::RouteMethod(text)) => (Some(text), true),
+                _ => (None, false),
+            };
+            if let Some(text) = text {
                 if let Some(http_method) = downstream::http_method_named(text) {
                     let url_action = match &self.kind {
                         DownstreamKind::Http { url_action, .. } => url_action.clone(),
@@ -108,6 +116,7 @@ impl DownstreamCall {
                         url_action,
                     };
                     call.depends.http_method = None;
+                    call.depends.method_from_route = from_route;
                     call.method_unknown = None;
                 }
             }

@@ -344,7 +344,8 @@ impl FactsCache {
 }
 
 /// Everything reachable from `root`, limited to `within` (a closure handler is part of its
-/// enclosing function).
+/// enclosing function), `given` what its parameters hold.
+#[allow(clippy::too_many_arguments)]
 pub fn reach(
     index: &WorkspaceIndex,
     knowledge: &Knowledge,
@@ -353,6 +354,7 @@ pub fn reach(
     root: FnId,
     within: Option<TextRange>,
     step_limit: u64,
+    given: Vec<GivenArgument>,
 ) -> Reach {
     let mut out = Reach {
         step_limit,
@@ -368,7 +370,10 @@ pub fn reach(
         within,
         &mut Vec::new(),
         &mut Vec::new(),
-        Inherited::default(),
+        Inherited {
+            given,
+            ..Inherited::default()
+        },
         &mut stack,
         &mut out,
     );

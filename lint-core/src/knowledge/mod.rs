@@ -473,6 +473,14 @@ pub const HANDLER_ANNOTATIONS: &[&str] = &["handler", "idempotent", "deadline"];
 // Downstream calls, deadlines and retries.
 
 /// HTTP methods that are idempotent by definition (RFC 9110 §9.2.2).
+/// Types of the incoming request a handler can take whole (actix-web's `HttpRequest` and
+/// `ServiceRequest`, axum's and http's `Request`, http's request `Parts`): its method is the
+/// one the handler is routed as.
+pub const INCOMING_REQUEST_TYPES: &[&str] = &["HttpRequest", "ServiceRequest", "Request", "Parts"];
+/// The accessor of a request's HTTP method (`req.method()`).
+pub const REQUEST_METHOD_ACCESSORS: &[&str] = &["method"];
+/// Extractors that are the incoming request's HTTP method itself (axum's `Method`).
+pub const HTTP_METHOD_TYPES: &[&str] = &["Method"];
 pub const IDEMPOTENT_HTTP_METHODS: &[&str] = &["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
 
 /// Paths whose last segment builds a client, and methods that finish building one: where

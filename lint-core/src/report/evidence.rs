@@ -182,6 +182,8 @@ pub enum Evidence {
         call: DownstreamKind,
         at: Place,
         idempotent: bool,
+        /// Its HTTP method is the incoming request's, as the handler is routed.
+        method_from_route: bool,
     },
     /// Q4: the bound a downstream call runs under.
     CallBound {
@@ -378,13 +380,19 @@ impl fmt::Display for Evidence {
                 call,
                 at,
                 idempotent,
+                method_from_route,
             } => {
                 let how = if *idempotent {
                     "is idempotent"
                 } else {
                     "carries an idempotency key"
                 };
-                write!(f, "{} at {at} {how}", call.describe())
+                let whose = if *method_from_route {
+                    " (the incoming request's method, as the handler is routed)"
+                } else {
+                    ""
+                };
+                write!(f, "{}{whose} at {at} {how}", call.describe())
             }
             Evidence::UnknownBound { call, at, reason } => {
                 write!(f, "{} at {at}: {reason}", call.describe())

@@ -696,6 +696,7 @@ impl<'a> Judge<'a> {
                 call: call.call.kind.clone(),
                 at: self.place_of_call(call),
                 idempotent: call.call.idempotent() == Some(true),
+                method_from_route: call.call.depends.method_from_route,
             }
         })
     }

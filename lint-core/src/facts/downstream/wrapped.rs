@@ -137,12 +137,12 @@ pub(super) fn built_elsewhere(
                 return None;
             };
             let given = given::given_arguments(index, function, &helper_call);
-            match given::lookup(&given, &param) {
-                Some(Given::Constant(text)) => http_method_named(text),
+            match given::lookup_through(&given, &param) {
+                Some(Given::Constant(text)) => http_method_named(&text),
                 Some(Given::Param(outer)) => {
-                    depends.http_method = Some(outer.clone());
                     method_unknown =
-                        Some(method_unknown_reason(index, function, verb, Some(outer)));
+                        Some(method_unknown_reason(index, function, verb, Some(&outer)));
+                    depends.http_method = Some(outer);
                     None
                 }
                 _ => {
@@ -248,7 +248,13 @@ pub(super) fn method_unknown_reason(
         .and_then(|parameter| summary.params.get(parameter.position))
         .and_then(|param| param.bindings.first())
         .map(|(name, _)| name.as_str());
+    let of_the_request = parameter
+        .is_some_and(|parameter| parameter.field.as_deref() == Some(given::REQUEST_METHOD));
     match name {
+        Some(param) if of_the_request => format!(
+            "the HTTP method is the one the request in `{param}` of `{}` came with (`{param}.method()`), and the handler's route names no single method",
+            summary.name
+        ),
         Some(param) => format!(
             "the HTTP method is the `{param}` parameter of `{}`, not given as a constant on this path",
             summary.name
