@@ -333,6 +333,11 @@ pub struct Retry {
     /// defaults when they are not overridden (backoff: 15 minutes; backon: 1 + 2 + 4 s of
     /// delays); `None` where it cannot be told.
     pub worst_case_ms: Option<u64>,
+    /// It waits only for an answer that says "not yet": every pause is under a test of a
+    /// pending outcome (`if pending { sleep(POLL_INTERVAL) }`). A poll asks again at the
+    /// pace the downstream works at; a constant interval is its design, not a missing
+    /// backoff.
+    pub polls: bool,
 }
 
 /// The facts of one function.

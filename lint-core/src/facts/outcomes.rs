@@ -188,14 +188,20 @@ fn classify_arm(
     accesses: &[StateAccess],
     edges: &[CallEdge],
 ) -> Option<(ReactionKind, TextRange, String)> {
+    // What the arm does, not what it tests: `if let Err(e) = notify().await { .. }` spans
+    // its scrutinee, whose calls are the failing call itself.
+    let in_scrutinee = |position: crate::location::Position| {
+        arm.scrutinee
+            .is_some_and(|scrutinee| scrutinee.contains(position))
+    };
+    let in_arm = |range: &TextRange| arm.range.contains_range(range) && !in_scrutinee(range.start);
+    let in_arm_at = |position: crate::location::Position| {
+        arm.range.contains(position) && !in_scrutinee(position)
+    };
     // The words each statement of the arm says: names of what it calls, literals and
     // paths it passes, SQL text of its query macros, values it assigns.
     let mut said: Vec<(TextRange, String)> = Vec::new();
-    for call in body
-        .calls
-        .iter()
-        .filter(|call| arm.range.contains_range(&call.range))
-    {
+    for call in body.calls.iter().filter(|call| in_arm(&call.range)) {
         let callee = match &call.callee {
             Callee::Path(path) => path.last().map(ToString::to_string).unwrap_or_default(),
             Callee::Method { method, .. } => method.to_string(),
@@ -211,11 +217,7 @@ fn classify_arm(
             }
         }
     }
-    for used in body
-        .macros
-        .iter()
-        .filter(|used| arm.range.contains_range(&used.range))
-    {
+    for used in body.macros.iter().filter(|used| in_arm(&used.range)) {
         for literal in &used.literals {
             // The statement is the access made with the macro, or the call it is an
             // argument of (`.post(format!(".../refund"))`).
@@ -236,7 +238,7 @@ fn classify_arm(
     for assignment in body
         .assignments
         .iter()
-        .filter(|assignment| arm.range.contains_range(&assignment.range))
+        .filter(|assignment| in_arm(&assignment.range))
     {
         for item in &assignment.value.items {
             match item {
@@ -264,14 +266,12 @@ fn classify_arm(
     }
     let writes = accesses
         .iter()
-        .any(|access| access.is_write() && arm.range.contains_range(&access.range))
-        || edges
-            .iter()
-            .any(|edge| arm.range.contains_range(&edge.range))
+        .any(|access| access.is_write() && in_arm(&access.range))
+        || edges.iter().any(|edge| in_arm(&edge.range))
         || body
             .assignments
             .iter()
-            .any(|assignment| arm.range.contains_range(&assignment.range));
+            .any(|assignment| in_arm(&assignment.range));
     if let (Some((anchor, text)), true) = (says(FAILURE_WORDS), writes) {
         return Some((ReactionKind::DefiniteFailure, *anchor, format!("`{text}`")));
     }
@@ -293,8 +293,7 @@ fn classify_arm(
             || matches!(item, Mention::Name(name) if name == "Err")
     });
     let leaves = body.exits.iter().any(|exit| {
-        arm.range.contains(exit.range.start)
-            && matches!(exit.kind, ExitKind::Return | ExitKind::Question)
+        in_arm_at(exit.range.start) && matches!(exit.kind, ExitKind::Return | ExitKind::Question)
     });
     if let (Some(status), false, false) = (status, wraps_in_err, leaves) {
         return Some((
@@ -311,16 +310,13 @@ fn classify_arm(
         return Some((ReactionKind::Compensated, *anchor, format!("`{text}`")));
     }
     let exits = body.exits.iter().any(|exit| {
-        arm.range.contains(exit.range.start)
+        in_arm_at(exit.range.start)
             && matches!(
                 exit.kind,
                 ExitKind::Return | ExitKind::Question | ExitKind::Break | ExitKind::Continue
             )
     });
-    let calls_in_arm = body
-        .calls
-        .iter()
-        .any(|call| arm.range.contains_range(&call.range));
+    let calls_in_arm = body.calls.iter().any(|call| in_arm(&call.range));
     // An arm that only logs (or does nothing) drops the error; one that evaluates to a
     // value (`Err(_) => StatusCode::BAD_GATEWAY`) answers the caller with it.
     let only_logs = arm.mentions.items.iter().all(|item| match item {

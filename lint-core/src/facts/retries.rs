@@ -12,7 +12,7 @@ use crate::index::{
 use crate::knowledge::retry::{Bound as RetryBound, Errors, Jitter};
 use crate::knowledge::{
     Knowledge, ERROR_CLASSIFIERS, EVENT_LOOP_MACROS, FAILURE_CHECKS, GROWTH_METHODS, JITTER_CRATES,
-    JITTER_METHODS, JITTER_NAME_PARTS, SLEEP_FUNCTIONS,
+    JITTER_METHODS, JITTER_NAME_PARTS, PENDING_WORDS, SLEEP_FUNCTIONS,
 };
 use crate::location::TextRange;
 
@@ -319,6 +319,7 @@ fn loop_retry(
                 .any(|name| ERROR_CLASSIFIERS.contains(&name))
     });
     let all_errors = (error_arms.iter().any(|arm| arm.catch_all) || checks_failure) && !classifies;
+    let polls = polls_pending(body, candidate, resolved);
     Some(Retry {
         anchor: TextRange {
             start: candidate.range.start,
@@ -334,9 +335,42 @@ fn loop_retry(
         delay,
         jitter,
         budget,
-        all_errors,
+        // A poll goes round only on its "not yet": the other errors leave it.
+        all_errors: all_errors && !polls,
         worst_case_ms: None,
+        polls,
     })
+}
+
+/// Every pause of the loop is under a test of a pending outcome (the tested value, or the
+/// locals it is made of, names one: `if pending { sleep(..); continue }`): the loop polls
+/// for an answer that is not ready yet rather than retrying a failure.
+fn polls_pending(body: &BodySummary, candidate: &LoopSummary, resolved: &[CallTarget]) -> bool {
+    let inside = |range: &TextRange| within(&candidate.body, range);
+    let names_pending = |mentions: &Mentions, at| {
+        follow_locals(body, mentions, at).names().any(|name| {
+            let lowered = name.to_ascii_lowercase();
+            PENDING_WORDS.iter().any(|word| lowered.contains(word))
+        })
+    };
+    let mut pauses = body
+        .calls
+        .iter()
+        .zip(resolved)
+        .filter(|(call, target)| inside(&call.range) && is_sleep(target))
+        .map(|(call, _)| call.range)
+        .peekable();
+    pauses.peek().is_some()
+        && pauses.all(|pause| {
+            body.branchings.iter().any(|branching| {
+                inside(&branching.tested)
+                    && branching
+                        .branches
+                        .iter()
+                        .any(|branch| branch.contains_range(&pause))
+                    && names_pending(&branching.tested_mentions, branching.tested.start)
+            })
+        })
 }
 
 /// `match strategy.test(status, tries) { Outcome::Stop => return Err(..), .. }`: the
@@ -543,6 +577,7 @@ fn library_retry(
         jitter,
         budget,
         all_errors,
+        polls: false,
         worst_case_ms,
     })
 }

@@ -42,6 +42,8 @@ Exponential backoff with jitter and a bound: `backon::ExponentialBuilder::defaul
 pub fn check(path: &HandlerPath) -> Vec<Violation> {
     downstream_retries(path)
         .filter(|reached| matches!(reached.retry.delay, Delay::None | Delay::Constant))
+        // A poll waits for "not yet" to change at a pace it chose: not a failure retried.
+        .filter(|reached| !reached.retry.polls)
         .map(|reached| Violation {
             rule: &RULE,
             questions: None,
