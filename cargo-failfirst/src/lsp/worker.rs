@@ -671,4 +671,122 @@ mod tests {
         }
         assert!(compared >= 30, "only {compared} edits compared");
     }
+
+    /// Typing a statement at the top of a function's body moves every line below it: the
+    /// handlers the edit does not change keep their verdicts, moved. Before settling, the
+    /// edited file's findings and handlers are those of a fresh run, and the whole report
+    /// is once settled: on every rule's fixture, for every function of every file.
+    #[test]
+    fn a_line_typed_in_any_function_of_a_rule_fixture_matches_a_fresh_run() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/rules");
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+            .unwrap_or_else(|error| panic!("{error}"))
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.join("Cargo.toml").is_file())
+            .collect();
+        names.sort();
+        let mut compared = 0;
+        let mut kept = 0;
+        for fixture in names {
+            let name = fixture
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let root = std::env::temp_dir()
+                .join(format!("failfirst-lsp-typed-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&root);
+            failfirst_e2e::copy_tree(&fixture, &root);
+            let root = root
+                .canonicalize()
+                .unwrap_or_else(|error| panic!("{error}"));
+            let (input, config, problems) = load_workspace(&root);
+            assert!(problems.is_empty(), "{name}: the workspace does not load");
+            let options = AnalysisOptions {
+                threads: Some(1),
+                knowledge: Arc::new(config.knowledge),
+                progress: None,
+                max_file_bytes: config.max_file_bytes,
+                max_path_steps: config.max_path_steps,
+            };
+            let mut analysis = IncrementalAnalysis::new(&input, &options);
+            let files: Vec<(PathBuf, String)> = input
+                .crates
+                .iter()
+                .flat_map(|crate_input| {
+                    crate_input
+                        .files
+                        .iter()
+                        .map(|file| (file.path.clone(), file.display_path.clone()))
+                })
+                .collect();
+            let in_file = |report: &Report, display: &str| {
+                let findings: Vec<_> = report
+                    .findings
+                    .iter()
+                    .filter(|finding| finding.file == display)
+                    .collect();
+                let handlers: Vec<_> = report
+                    .handlers
+                    .iter()
+                    .filter(|handler| handler.file == display)
+                    .collect();
+                format!("{findings:#?}\n{handlers:#?}")
+            };
+            for (file, display) in &files {
+                let original = read(file);
+                // The editor opens the file.
+                analysis.set_text(file, original.clone().into_bytes());
+                let lines: Vec<&str> = original.split('\n').collect();
+                let bodies = lines.iter().enumerate().filter(|(_, line)| {
+                    let line = line.trim_start();
+                    (line.starts_with("fn ")
+                        || line.starts_with("pub fn ")
+                        || line.starts_with("async fn ")
+                        || line.starts_with("pub async fn "))
+                        && line.trim_end().ends_with('{')
+                });
+                for (at, _) in bodies {
+                    let mut edited_lines = lines.clone();
+                    edited_lines.insert(at + 1, "    let _failfirst_typed = 1;");
+                    let edited = edited_lines.join("\n");
+                    let outcome = analysis.set_text(file, edited.clone().into_bytes());
+                    assert_ne!(outcome, EditOutcome::ParseError, "{}", file.display());
+                    if let EditOutcome::Patched { handlers_judged } = outcome {
+                        let in_the_file = analysis
+                            .report()
+                            .handlers
+                            .iter()
+                            .filter(|handler| &handler.file == display)
+                            .count();
+                        kept += in_the_file.saturating_sub(handlers_judged);
+                    }
+                    write(file, &edited);
+                    let expected = lint_core::analyze(&input, &options);
+                    assert_eq!(
+                        in_file(&analysis.report(), display),
+                        in_file(&expected, display),
+                        "{name}: {} with a line typed after line {}, judged at once",
+                        file.display(),
+                        at + 1
+                    );
+                    assert!(analysis.settle(&|| false));
+                    assert_eq!(
+                        format!("{:#?}", analysis.report()),
+                        format!("{expected:#?}"),
+                        "{name}: {} with a line typed after line {}",
+                        file.display(),
+                        at + 1
+                    );
+                    write(file, &original);
+                    analysis.set_text(file, original.clone().into_bytes());
+                    compared += 1;
+                }
+                analysis.forget_text(file);
+            }
+            let _ = std::fs::remove_dir_all(&root);
+        }
+        assert!(compared >= 100, "only {compared} edits compared");
+        assert!(kept > 0, "no verdict was kept");
+    }
 }

@@ -42,10 +42,10 @@ use super::{
 use crate::discovery::{discover, DiscoveredHandler};
 use crate::facts::sql::schema::Schemas;
 use crate::facts::FactsCache;
-use crate::index::{FileShape, WorkspaceIndex};
+use crate::index::{FileShape, FileSummary, FnId, WorkspaceIndex};
 use crate::knowledge::Knowledge;
 use crate::location::FileId;
-use crate::report::Report;
+use crate::report::{LineShift, Report};
 use crate::sources::{CrateInput, ParseProblem};
 
 /// A whole analysis kept in memory, with the means to take one file's new text.
@@ -65,6 +65,9 @@ pub struct IncrementalAnalysis {
     /// Texts given for files (an editor's unsaved buffers), read instead of the disk when a
     /// batch is built again.
     texts: HashMap<PathBuf, Vec<u8>>,
+    /// Of the texts given, those the index holds the summaries of (a text that does not
+    /// parse leaves the last good one): what the next edit of the file is compared with.
+    indexed_texts: HashMap<PathBuf, Vec<u8>>,
 }
 
 /// One batch of crates with everything built from it.
@@ -86,10 +89,32 @@ struct HeldBatch {
 /// A handler discovered, and its judgement when its file is reported.
 struct HeldHandler {
     handler: DiscoveredHandler,
-    judged: Option<JudgedHandler>,
+    judged: Option<Judgement>,
     /// The judgement may be out of date: it was made before the latest edits, or at once
     /// after one from facts computed before it.
     stale: bool,
+}
+
+/// A handler's judgement, with what tells whether an edit leaves it true.
+struct Judgement {
+    judged: JudgedHandler,
+    /// Every function whose definition the judgement read (its facts' reads among them):
+    /// an edit inside another function's body does not change it.
+    reads: Vec<FnId>,
+    /// The numbers its sentences hold (messages, evidence), sorted: a verdict moved with
+    /// its lines must be judged again when one of them may be a line that moved.
+    numbers_in_words: Vec<u32>,
+}
+
+/// An edit that changed only the inside of some functions' bodies, and how the lines of
+/// the rest of the file moved.
+struct BodyEdit {
+    /// The functions whose text changed.
+    changed: Vec<FnId>,
+    shift: LineShift,
+    /// How many lines the file had before the edit: a number above it is no line of the
+    /// file.
+    old_lines: u32,
 }
 
 /// What taking a file's text did.
@@ -138,6 +163,7 @@ impl IncrementalAnalysis {
             batches: Vec::new(),
             files: HashMap::new(),
             texts: HashMap::new(),
+            indexed_texts: HashMap::new(),
         };
         let progress = ParseProgress {
             observer: options.progress.as_ref(),
@@ -214,8 +240,17 @@ impl IncrementalAnalysis {
             return EditOutcome::NotAnalysed;
         };
         let outcome = parse_one(path, &self.hints.walk, &|_| Ok(text.clone()));
-        self.texts.insert(path.to_path_buf(), text);
-        self.take_outcome(position, file, outcome)
+        let previous = self.indexed_texts.get(path).map(Vec::as_slice);
+        let edit = match (&outcome, previous) {
+            (Ok(_), Some(previous)) => Some(LineEdit::between(previous, &text)),
+            _ => None,
+        };
+        self.texts.insert(path.to_path_buf(), text.clone());
+        let outcome = self.take_outcome(position, file, outcome, edit);
+        if outcome != EditOutcome::ParseError {
+            self.indexed_texts.insert(path.to_path_buf(), text);
+        }
+        outcome
     }
 
     /// Reads `path` from the disk again, dropping the text given for it, and brings the
@@ -225,18 +260,22 @@ impl IncrementalAnalysis {
             return EditOutcome::NotAnalysed;
         };
         self.texts.remove(path);
+        self.indexed_texts.remove(path);
         let max_file_bytes = self.max_file_bytes;
         let outcome = parse_one(path, &self.hints.walk, &|path| {
             super::read_file(path, max_file_bytes)
         });
-        self.take_outcome(position, file, outcome)
+        self.take_outcome(position, file, outcome, None)
     }
 
+    /// Brings the analysis up to date with `file`'s new summary (or its parse error);
+    /// `edit` says how its lines changed, when the text the index holds is known.
     fn take_outcome(
         &mut self,
         position: usize,
         file: FileId,
-        outcome: Result<crate::index::FileSummary, ParseProblem>,
+        outcome: Result<FileSummary, ParseProblem>,
+        edit: Option<LineEdit>,
     ) -> EditOutcome {
         let slot = file.0 as usize;
         let (knowledge, schemas) = (&self.knowledge, &self.schemas);
@@ -249,10 +288,23 @@ impl IncrementalAnalysis {
             }
         };
         let same_shape = batch.shapes[slot] == Some(FileShape::of(&summary));
+        let body_edit = edit
+            .filter(|_| same_shape)
+            .and_then(|edit| edit.inside_bodies(&batch.index, file, &summary));
         if same_shape && batch.index.replace_file_contents(file, summary) {
             batch.problems.remove(&slot);
-            batch.facts.forget_file(&batch.index, file);
-            let handlers_judged = batch.judge_again(file, knowledge, schemas, self.max_path_steps);
+            match &body_edit {
+                // Facts hold positions: those of the file, or read from it, have moved.
+                Some(_) => batch.facts.forget_reading_file(&batch.index, file),
+                None => batch.facts.forget_file(&batch.index, file),
+            }
+            let handlers_judged = batch.judge_again(
+                file,
+                body_edit.as_ref(),
+                knowledge,
+                schemas,
+                self.max_path_steps,
+            );
             return EditOutcome::Patched { handlers_judged };
         }
         let crates = std::mem::take(&mut self.batches[position].crates);
@@ -298,15 +350,20 @@ impl IncrementalAnalysis {
                 }
             },
         );
-        let mut judge = crate::verdicts::Judge::new(&index, &self.knowledge, &self.schemas)
-            .with_step_limit(self.max_path_steps);
+        let mut judge = crate::verdicts::Judge::with_facts(
+            &index,
+            &self.knowledge,
+            &self.schemas,
+            FactsCache::tracking_reads(),
+        )
+        .with_step_limit(self.max_path_steps);
         let handlers = handlers
             .into_iter()
             .map(|handler| {
                 let judged = index
                     .file(handler.file(&index))
                     .reported
-                    .then(|| judge_one(&index, &mut judge, &handler));
+                    .then(|| judge_recorded(&index, &mut judge, &handler));
                 HeldHandler {
                     handler,
                     judged,
@@ -329,17 +386,21 @@ impl IncrementalAnalysis {
 impl HeldBatch {
     /// Discovers the handlers again after `edited` changed in place, and judges those whose
     /// path reaches it and those not judged before, from the facts held (those of
-    /// `edited`'s functions forgotten); returns how many were judged.
+    /// `edited`'s functions forgotten); returns how many were judged. After an edit inside
+    /// function bodies (`body_edit`), a handler whose judgement read none of the changed
+    /// functions keeps its verdict, moved with its lines, unless its sentences may cite a
+    /// line that moved.
     /// Every other handler keeps its verdict; all are stale.
     fn judge_again(
         &mut self,
         edited: FileId,
+        body_edit: Option<&BodyEdit>,
         knowledge: &Knowledge,
         schemas: &Schemas,
         max_path_steps: u64,
     ) -> usize {
         let index = &self.index;
-        let mut previous: HashMap<(crate::discovery::HandlerFunction, String), JudgedHandler> =
+        let mut previous: HashMap<(crate::discovery::HandlerFunction, String), Judgement> =
             std::mem::take(&mut self.handlers)
                 .into_iter()
                 .filter_map(|held| {
@@ -357,9 +418,26 @@ impl HeldBatch {
                 let judged = reported
                     .then(|| previous.remove(&(handler.function, handler.route.to_string())))
                     .flatten()
-                    .filter(|judged| {
-                        !judged.reached_files.contains(&edited)
-                            && judged.report.annotations == handler.annotations
+                    .filter(|held| held.judged.report.annotations == handler.annotations)
+                    .and_then(|held| {
+                        if !held.judged.reached_files.contains(&edited) {
+                            return Some(held);
+                        }
+                        let body_edit = body_edit?;
+                        let still_true = !held
+                            .reads
+                            .iter()
+                            .any(|function| body_edit.changed.contains(function))
+                            && !held.numbers_in_words.iter().any(|number| {
+                                *number > body_edit.shift.after && *number <= body_edit.old_lines
+                            });
+                        still_true.then_some(held)
+                    })
+                    .map(|mut held| {
+                        if let Some(body_edit) = body_edit {
+                            held.moved(&body_edit.shift, index, &handler);
+                        }
+                        held
                     });
                 HeldHandler {
                     handler,
@@ -382,7 +460,7 @@ impl HeldBatch {
         )
         .with_step_limit(max_path_steps);
         for &position in &pending {
-            let judged = judge_one(index, &mut judge, &handlers[position].handler);
+            let judged = judge_recorded(index, &mut judge, &handlers[position].handler);
             handlers[position].judged = Some(judged);
         }
         self.facts = judge.into_facts();
@@ -399,8 +477,13 @@ impl HeldBatch {
         max_path_steps: u64,
         interrupted: &dyn Fn() -> bool,
     ) -> bool {
-        let mut judge = crate::verdicts::Judge::new(&self.index, knowledge, schemas)
-            .with_step_limit(max_path_steps);
+        let mut judge = crate::verdicts::Judge::with_facts(
+            &self.index,
+            knowledge,
+            schemas,
+            FactsCache::tracking_reads(),
+        )
+        .with_step_limit(max_path_steps);
         let mut judged_any = false;
         let mut settled = true;
         for held in self.handlers.iter_mut().filter(|held| held.stale) {
@@ -408,7 +491,7 @@ impl HeldBatch {
                 settled = false;
                 break;
             }
-            held.judged = Some(judge_one(&self.index, &mut judge, &held.handler));
+            held.judged = Some(judge_recorded(&self.index, &mut judge, &held.handler));
             held.stale = false;
             judged_any = true;
         }
@@ -429,13 +512,174 @@ impl HeldBatch {
             .iter()
             .map(|(position, problem)| (*position, problem.clone()))
             .collect();
-        let calls = count_calls(self.handlers.iter().filter_map(|held| held.judged.as_ref()));
-        assemble_part(
-            &self.index,
-            self.handlers.iter().filter_map(|held| held.judged.as_ref()),
-            &problems,
-            calls,
-        )
+        let judged = || {
+            self.handlers
+                .iter()
+                .filter_map(|held| held.judged.as_ref())
+                .map(|held| &held.judged)
+        };
+        let calls = count_calls(judged());
+        assemble_part(&self.index, judged(), &problems, calls)
+    }
+}
+
+impl Judgement {
+    /// Moves the verdict with the lines of its file: `handler` is where it is now.
+    fn moved(&mut self, shift: &LineShift, index: &WorkspaceIndex, handler: &DiscoveredHandler) {
+        let report = &mut self.judged.report;
+        let range = handler.range(index);
+        report.line = range.start.line;
+        report.column = range.start.column;
+        shift.handler(report);
+        for finding in &mut self.judged.findings {
+            shift.finding(finding);
+        }
+    }
+}
+
+/// Judges `handler`, recording what the judgement read.
+fn judge_recorded(
+    index: &WorkspaceIndex,
+    judge: &mut crate::verdicts::Judge<'_>,
+    handler: &DiscoveredHandler,
+) -> Judgement {
+    let (judged, reads) = crate::index::recording_reads(|| judge_one(index, judge, handler));
+    let words = format!("{:?}{:?}", judged.report, judged.findings);
+    Judgement {
+        judged,
+        reads,
+        numbers_in_words: numbers_in_strings(&words),
+    }
+}
+
+/// The numbers written inside the string literals of a `Debug` rendering: the sentences'
+/// numbers, not the typed fields'. Sorted, each once.
+fn numbers_in_strings(debug: &str) -> Vec<u32> {
+    let mut numbers = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut number: Option<u64> = None;
+    for character in debug.chars() {
+        if in_string {
+            if let Some(digit) = character.to_digit(10) {
+                number = Some(number.unwrap_or(0).saturating_mul(10) + u64::from(digit));
+                escaped = false;
+                continue;
+            }
+            if let Some(value) = number.take() {
+                numbers.push(u32::try_from(value).unwrap_or(u32::MAX));
+            }
+            match (escaped, character) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if character == '"' {
+            in_string = true;
+        }
+    }
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+}
+
+/// How an edit changed a file's lines: those up to `kept_before` and those after
+/// `old_end` (`new_end` in the new text) are the same text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct LineEdit {
+    /// The lines before the first changed one.
+    kept_before: u32,
+    /// The last changed line of the old text (`kept_before` when lines were only
+    /// inserted).
+    old_end: u32,
+    /// The same in the new text (`kept_before` when lines were only removed).
+    new_end: u32,
+    old_lines: u32,
+}
+
+impl LineEdit {
+    fn between(old: &[u8], new: &[u8]) -> LineEdit {
+        let old_lines: Vec<&[u8]> = old.split(|byte| *byte == b'\n').collect();
+        let new_lines: Vec<&[u8]> = new.split(|byte| *byte == b'\n').collect();
+        let prefix = old_lines
+            .iter()
+            .zip(&new_lines)
+            .take_while(|(old, new)| old == new)
+            .count();
+        let most = old_lines.len().min(new_lines.len()) - prefix;
+        let suffix = old_lines
+            .iter()
+            .rev()
+            .zip(new_lines.iter().rev())
+            .take(most)
+            .take_while(|(old, new)| old == new)
+            .count();
+        let line = |count: usize| u32::try_from(count).unwrap_or(u32::MAX);
+        LineEdit {
+            kept_before: line(prefix),
+            old_end: line(old_lines.len() - suffix),
+            new_end: line(new_lines.len() - suffix),
+            old_lines: line(old_lines.len()),
+        }
+    }
+
+    /// The edit as a [`BodyEdit`], when every changed line lies inside the body of a
+    /// function of `file` (not on its first or last line) that declares no `static` (a
+    /// body's statics are its module's). `index` holds the file as it was; `summary` is its
+    /// new summary.
+    fn inside_bodies(
+        &self,
+        index: &WorkspaceIndex,
+        file: FileId,
+        summary: &FileSummary,
+    ) -> Option<BodyEdit> {
+        let (first, last) = (self.kept_before + 1, self.old_end);
+        let functions = index
+            .fns
+            .iter()
+            .enumerate()
+            .filter(|(_, def)| def.file == file)
+            .map(|(position, def)| (FnId(position as u32), def.summary.range));
+        let mut changed = Vec::new();
+        let mut enclosed = false;
+        for (function, range) in functions {
+            // Lines only inserted: the functions that hold both lines around them.
+            let touched = range.start.line <= last && range.end.line >= first.min(last + 1);
+            if touched {
+                changed.push(function);
+                enclosed |= range.start.line < first && range.end.line > last;
+            }
+        }
+        let unchanged = self.kept_before == self.old_end && self.old_end == self.new_end;
+        if !enclosed && !unchanged {
+            return None;
+        }
+        let new_fns = summary.modules.iter().flat_map(|module| {
+            module.fns.iter().chain(
+                module
+                    .impls
+                    .iter()
+                    .flat_map(|implementation| &implementation.methods),
+            )
+        });
+        let declares_static = new_fns.into_iter().any(|function| {
+            !function.body.statics.is_empty()
+                && function.range.start.line <= self.new_end
+                && function.range.end.line > self.kept_before
+        });
+        if declares_static {
+            return None;
+        }
+        Some(BodyEdit {
+            changed,
+            shift: LineShift {
+                file: index.file(file).display_path.clone(),
+                after: self.old_end,
+                by: i64::from(self.new_end) - i64::from(self.old_end),
+            },
+            old_lines: self.old_lines,
+        })
     }
 }
 
@@ -632,6 +876,125 @@ pub async fn charge() -> Result<String, reqwest::Error> {
         assert!(matches!(outcome, EditOutcome::Patched { .. }));
         assert_eq!(rules_fired(&analysis.report()), before);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    const TWO_HANDLERS: &str = r#"use axum::{routing::post, Router};
+
+pub fn app() -> Router {
+    Router::new()
+        .route("/api/first", post(first))
+        .route("/api/second", post(second))
+}
+
+pub async fn first() -> Result<String, reqwest::Error> {
+    let client = reqwest::Client::new();
+    client.post("http://ledger/first").send().await?.text().await
+}
+
+pub async fn second() -> Result<String, reqwest::Error> {
+    post_entry("second").await
+}
+
+async fn post_entry(entry: &str) -> Result<String, reqwest::Error> {
+    let client = reqwest::Client::new();
+    let request = client.post("http://ledger/entries").body(entry.to_string());
+    request.send().await?.text().await
+}
+"#;
+
+    /// Typing a line in a handler's body moves everything below it: the handlers below
+    /// keep their verdicts, moved with their lines, and only the edited one is judged again.
+    /// Before settling, the report is already a fresh run's.
+    #[test]
+    fn an_edit_above_a_handler_moves_its_verdict_without_judging_it_again() {
+        let (dir, input) = crate_of("moved", &[("main.rs", TWO_HANDLERS)]);
+        let main = dir.join("src/main.rs");
+        let mut analysis = IncrementalAnalysis::new(&input, &AnalysisOptions::default());
+        let below = ("downstream-without-deadline", "src/main.rs".to_string(), 21);
+        assert!(rules_fired(&analysis.report()).contains(&below));
+        // The editor opens the file: its text is given once as it is on the disk.
+        let outcome = analysis.set_text(&main, TWO_HANDLERS.as_bytes().to_vec());
+        assert!(matches!(outcome, EditOutcome::Patched { .. }));
+        for typed in [
+            "    let _typed = 1;\n",
+            "    let _typed = 1;\n    let _more = 2;\n",
+        ] {
+            let edited = TWO_HANDLERS.replacen(
+                "    let client = reqwest::Client::new();\n",
+                &format!("{typed}    let client = reqwest::Client::new();\n"),
+                1,
+            );
+            let outcome = analysis.set_text(&main, edited.clone().into_bytes());
+            assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 1 });
+            let lines = typed.matches('\n').count() as u32;
+            assert!(rules_fired(&analysis.report()).contains(&(
+                below.0,
+                below.1.clone(),
+                below.2 + lines
+            )));
+            std::fs::write(&main, &edited).unwrap_or_else(|error| panic!("{error}"));
+            let fresh = crate::analyze(&input, &AnalysisOptions::default());
+            assert_eq!(
+                format!("{:#?}", analysis.report()),
+                format!("{fresh:#?}"),
+                "before settling"
+            );
+            assert_same_as_fresh(&mut analysis, &input);
+        }
+        // Typing back to the text on the disk moves them back.
+        let outcome = analysis.set_text(&main, TWO_HANDLERS.as_bytes().to_vec());
+        assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 1 });
+        assert!(rules_fired(&analysis.report()).contains(&below));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// An edit inside a helper judges again the handlers whose judgement read it, and only
+    /// those.
+    #[test]
+    fn an_edit_inside_a_helper_judges_again_the_handlers_that_call_it() {
+        let (dir, input) = crate_of("helper", &[("main.rs", TWO_HANDLERS)]);
+        let main = dir.join("src/main.rs");
+        let mut analysis = IncrementalAnalysis::new(&input, &AnalysisOptions::default());
+        analysis.set_text(&main, TWO_HANDLERS.as_bytes().to_vec());
+        let bounded = TWO_HANDLERS.replace(
+            ".body(entry.to_string());",
+            ".body(entry.to_string())\n        .timeout(std::time::Duration::from_secs(2));",
+        );
+        let outcome = analysis.set_text(&main, bounded.clone().into_bytes());
+        assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 1 });
+        let fired = rules_fired(&analysis.report());
+        assert!(!fired
+            .iter()
+            .any(|(rule, _, line)| *rule == "downstream-without-deadline" && *line > 13));
+        assert!(fired.contains(&("downstream-without-deadline", "src/main.rs".to_string(), 11)));
+        std::fs::write(&main, &bounded).unwrap_or_else(|error| panic!("{error}"));
+        let fresh = crate::analyze(&input, &AnalysisOptions::default());
+        assert_eq!(format!("{:#?}", analysis.report()), format!("{fresh:#?}"));
+        assert_same_as_fresh(&mut analysis, &input);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_numbers_of_sentences_are_read_from_strings_only() {
+        let debug =
+            r#"Finding { line: 40, message: "`x` at line 31 and \"22\"", help: Some("5000 ms") }"#;
+        assert_eq!(numbers_in_strings(debug), vec![22, 31, 5000]);
+    }
+
+    #[test]
+    fn a_line_edit_is_the_changed_lines_between_what_stays() {
+        let edit = LineEdit::between(b"a\nb\nc\n", b"a\nx\nb\nc\n");
+        assert_eq!(
+            edit,
+            LineEdit {
+                kept_before: 1,
+                old_end: 1,
+                new_end: 2,
+                old_lines: 4
+            }
+        );
+        let edit = LineEdit::between(b"a\nb\nc", b"a\nB\nc");
+        assert_eq!((edit.kept_before, edit.old_end, edit.new_end), (1, 2, 2));
     }
 
     const STATE_MAIN: &str = r#"mod handlers;

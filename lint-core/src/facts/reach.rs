@@ -308,13 +308,70 @@ pub struct Reach {
 #[derive(Default)]
 pub struct FactsCache {
     facts: BTreeMap<FnId, Arc<FunctionFacts>>,
+    /// Whether the functions each one's facts read are recorded ([`FactsCache::tracking_reads`]).
+    track_reads: bool,
+    /// When tracked: the functions whose definitions each function's facts read, itself
+    /// among them. Noted again ([`crate::index::note_reads`]) whenever the facts are used,
+    /// so that a judgement's reads hold those of the facts it took from here.
+    reads: BTreeMap<FnId, Arc<[FnId]>>,
 }
 
 impl FactsCache {
+    /// A cache that records which functions each function's facts read: what the language
+    /// server needs to tell which facts and verdicts an edit of one function leaves true.
+    pub fn tracking_reads() -> Self {
+        FactsCache {
+            track_reads: true,
+            ..FactsCache::default()
+        }
+    }
+
     /// Forgets the facts of the functions written in `file`: its text changed.
     pub fn forget_file(&mut self, index: &WorkspaceIndex, file: crate::location::FileId) {
         self.facts
-            .retain(|function, _| index.fn_def(*function).file != file);
+            .retain(|function, _| index.fns[function.0 as usize].file != file);
+        self.reads
+            .retain(|function, _| index.fns[function.0 as usize].file != file);
+    }
+
+    /// Forgets the facts of the functions written in `file` and those that read a function
+    /// written there: `file`'s text changed, or only moved (its positions are in them).
+    /// Only facts recorded with their reads are kept.
+    pub fn forget_reading_file(&mut self, index: &WorkspaceIndex, file: crate::location::FileId) {
+        let in_file = |function: &FnId| index.fns[function.0 as usize].file == file;
+        let reads = &self.reads;
+        self.facts.retain(|function, _| {
+            !in_file(function)
+                && reads
+                    .get(function)
+                    .is_some_and(|read| !read.iter().any(in_file))
+        });
+        let facts = &self.facts;
+        self.reads
+            .retain(|function, _| facts.contains_key(function));
+    }
+
+    fn entry(
+        &mut self,
+        index: &WorkspaceIndex,
+        knowledge: &Knowledge,
+        function: FnId,
+    ) -> &Arc<FunctionFacts> {
+        if !self.facts.contains_key(&function) {
+            let facts = if self.track_reads {
+                let (facts, read) =
+                    crate::index::recording_reads(|| function_facts(index, knowledge, function));
+                self.reads.insert(function, read.into());
+                facts
+            } else {
+                function_facts(index, knowledge, function)
+            };
+            self.facts.insert(function, Arc::new(facts));
+        } else if let Some(read) = self.reads.get(&function) {
+            crate::index::note_reads(read);
+        }
+        // Inserted above when missing.
+        &self.facts[&function]
     }
 
     pub fn get(
@@ -323,9 +380,7 @@ impl FactsCache {
         knowledge: &Knowledge,
         function: FnId,
     ) -> &FunctionFacts {
-        self.facts
-            .entry(function)
-            .or_insert_with(|| Arc::new(function_facts(index, knowledge, function)))
+        self.entry(index, knowledge, function)
     }
 
     /// The facts of `function`, shared.
@@ -335,11 +390,7 @@ impl FactsCache {
         knowledge: &Knowledge,
         function: FnId,
     ) -> Arc<FunctionFacts> {
-        Arc::clone(
-            self.facts
-                .entry(function)
-                .or_insert_with(|| Arc::new(function_facts(index, knowledge, function))),
-        )
+        Arc::clone(self.entry(index, knowledge, function))
     }
 }
 

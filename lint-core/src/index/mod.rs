@@ -16,6 +16,7 @@ mod collect;
 mod lookup;
 mod modules;
 mod patch;
+mod reads;
 mod resolve;
 mod spans;
 mod summary;
@@ -26,6 +27,7 @@ pub use collect::{summarize_file, WalkHints};
 pub use lookup::{union as union_of_fns, BodyLookup};
 pub use modules::{build_index_from, MAX_MODULE_DEPTH};
 pub use patch::FileShape;
+pub use reads::{note_reads, recording_reads};
 pub use resolve::{
     is_past_the_resolution_limit, BuilderHint, CallTarget, FnContext, Resolution, TypeTarget,
     TypingHints, UnresolvedCall, MAX_RESOLUTION_DEPTH,
@@ -150,8 +152,16 @@ pub struct ImplDef {
 }
 
 impl WorkspaceIndex {
+    /// A function's definition; the read is noted for [`recording_reads`].
     pub fn fn_def(&self, id: FnId) -> &FnDef {
+        reads::note_read(id);
         &self.fns[id.0 as usize]
+    }
+
+    /// A function's name alone: not a read of its definition (see [`recording_reads`]), as
+    /// an edit that keeps the index in place keeps every name.
+    pub fn fn_name(&self, id: FnId) -> &CompactString {
+        &self.fns[id.0 as usize].summary.name
     }
 
     pub fn module(&self, id: ModuleId) -> &Module {

@@ -9,6 +9,7 @@
 
 mod evidence;
 pub mod score;
+mod shift;
 
 use std::collections::BTreeSet;
 
@@ -18,6 +19,7 @@ pub use evidence::{
     BoundShown, Citation, Evidence, FindingId, KeyShown, Place, Unfollowed, WriteSafety,
 };
 pub use score::{QuestionShares, Scoreboard, Shares};
+pub use shift::LineShift;
 
 /// The report speaks these words; they are re-exported beside it for its readers.
 pub use crate::vocab::{Framework, Level, Route, Verdict};

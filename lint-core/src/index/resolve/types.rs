@@ -82,7 +82,7 @@ impl WorkspaceIndex {
                 .iter()
                 .filter(|impl_id| self.impl_def(**impl_id).trait_path.is_none() == inherent)
                 .flat_map(|impl_id| self.impl_def(*impl_id).methods.iter().copied())
-                .filter(|fn_id| self.fn_def(*fn_id).summary.name == name)
+                .filter(|fn_id| self.fn_name(*fn_id) == name)
                 .collect()
         };
         if self.type_def(*type_id).summary.kind == TypeItemKind::Trait {
@@ -116,7 +116,7 @@ impl WorkspaceIndex {
         let own: Vec<FnId> = impls
             .iter()
             .flat_map(|impl_id| self.impl_def(*impl_id).methods.iter().copied())
-            .filter(|fn_id| self.fn_def(*fn_id).summary.name == name)
+            .filter(|fn_id| self.fn_name(*fn_id) == name)
             .collect();
         if !own.is_empty() || depth >= MAX_SUPERTRAIT_DEPTH {
             return own;
