@@ -936,13 +936,13 @@ fn assemble_part<'j>(
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
     });
 
-    let mut handler_findings = Vec::new();
     let mut reported_handlers = Vec::new();
+    let mut handler_findings: Vec<&Finding> = Vec::new();
     for handler in judged {
         reported_handlers.push(handler.report.clone());
-        handler_findings.extend(handler.findings.iter().cloned());
+        handler_findings.extend(&handler.findings);
     }
-    findings.extend(crate::verdicts::deduplicate(handler_findings));
+    findings.extend(crate::verdicts::deduplicate_borrowed(handler_findings));
     let about_suppressions = crate::verdicts::apply_suppressions(index, &mut findings);
     findings.extend(about_suppressions);
 

@@ -9,12 +9,22 @@
 //! texts. A text that does not parse leaves the file's last good summary in place and adds
 //! its `parse-error`.
 //!
+//! Most keystrokes change one function's body and move the lines below it. Every judgement
+//! records what it read of functions ([`crate::index::recording_reads`], its facts' reads
+//! included), so that after an edit whose changed lines all lie inside function bodies, and
+//! that leaves what those bodies call and build as it was (what the scans of the whole
+//! workspace read of them, [`BodyNames`]), only the handlers whose judgement read the
+//! definition of a changed function are judged again. The others reaching the file keep
+//! their verdicts, moved with their lines ([`LineShift`]), unless their sentences hold a
+//! number among the lines that moved ("at line 19"): those are judged again too.
+//!
 //! Judging at once is fast because it starts from the facts of every function computed by
-//! the judgements before the edit, forgetting only those of the edited file's functions;
-//! one thread judges them all, so that a function's facts are computed once (shared between
-//! two threads, each computed the facts of the file's shared helpers again: more time in
-//! all, and no faster on a busy machine). The report is assembled from the verdicts held
-//! when it is asked for.
+//! the judgements before the edit, forgetting only those of the edited file's functions
+//! (and, after an edit inside bodies, those that read a definition in the file: they hold
+//! its positions); one thread judges them all, so that a function's facts are computed
+//! once (shared between two threads, each computed the facts of the file's shared helpers
+//! again: more time in all, and no faster on a busy machine). The report is assembled from
+//! the verdicts held when it is asked for.
 //!
 //! Every handler's verdict is then marked *stale*, until judged again from facts all
 //! computed after the edit: the other handlers keep their verdicts, and a verdict (or a
@@ -27,7 +37,7 @@
 //! edited file are those of a fresh run unless a function of another file has facts that
 //! rest on the edited text: a finding sits in a function on its handler's path, so every
 //! handler with a finding in the edited file reaches it and is judged at once, with the
-//! edited functions' facts computed again.
+//! edited functions' facts computed again, or read nothing of what changed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -42,7 +52,9 @@ use super::{
 use crate::discovery::{discover, DiscoveredHandler};
 use crate::facts::sql::schema::Schemas;
 use crate::facts::FactsCache;
-use crate::index::{FileShape, FileSummary, FnId, WorkspaceIndex};
+use crate::index::{
+    Callee, CompactString, FileShape, FileSummary, FnId, Mentions, Read, WorkspaceIndex,
+};
 use crate::knowledge::Knowledge;
 use crate::location::FileId;
 use crate::report::{LineShift, Report};
@@ -98,12 +110,13 @@ struct HeldHandler {
 /// A handler's judgement, with what tells whether an edit leaves it true.
 struct Judgement {
     judged: JudgedHandler,
-    /// Every function whose definition the judgement read (its facts' reads among them):
-    /// an edit inside another function's body does not change it.
-    reads: Vec<FnId>,
+    /// What the judgement read of functions (its facts' reads among it): an edit inside
+    /// the body of a function whose definition it did not read does not change it.
+    reads: Vec<Read>,
     /// The numbers its sentences hold (messages, evidence), sorted: a verdict moved with
-    /// its lines must be judged again when one of them may be a line that moved.
-    numbers_in_words: Vec<u32>,
+    /// its lines must be judged again when one of them may be a line that moved. Found
+    /// when first asked for: a handler judged again on every keystroke never is.
+    numbers_in_words: Option<Vec<u32>>,
 }
 
 /// An edit that changed only the inside of some functions' bodies, and how the lines of
@@ -111,10 +124,60 @@ struct Judgement {
 struct BodyEdit {
     /// The functions whose text changed.
     changed: Vec<FnId>,
+    /// What each of them named before the edit, in `changed`'s order.
+    names_before: Vec<BodyNames>,
     shift: LineShift,
     /// How many lines the file had before the edit: a number above it is no line of the
     /// file.
     old_lines: u32,
+}
+
+/// What a scan of the whole workspace reads of a function's body
+/// ([`Read::Calls`], [`Read::StructLiterals`]), and what places it in the index's lists of
+/// bodies: an edit that keeps it keeps what those scans found, and reads no position.
+#[derive(PartialEq)]
+struct BodyNames {
+    calls: Vec<(Callee, Mentions)>,
+    /// Each literal's path and its fields' names.
+    literals: Vec<(Vec<CompactString>, Vec<CompactString>)>,
+    builds_routes: bool,
+}
+
+impl BodyNames {
+    fn of(index: &WorkspaceIndex, function: FnId) -> BodyNames {
+        let body = &index.fns[function.0 as usize].summary.body;
+        BodyNames {
+            calls: body
+                .calls
+                .iter()
+                .map(|call| (call.callee.clone(), call.arg_mentions.clone()))
+                .collect(),
+            literals: body
+                .struct_literals
+                .iter()
+                .map(|literal| {
+                    let fields = literal.fields.iter().map(|field| field.name.clone());
+                    (literal.path.clone(), fields.collect())
+                })
+                .collect(),
+            builds_routes: !body.route_statements.is_empty(),
+        }
+    }
+}
+
+impl BodyEdit {
+    /// Whether the changed functions, as `index` now holds them, name what they named: a
+    /// scan of the workspace's bodies then finds what it found, and the lists of bodies
+    /// are the same. A function that builds routes is never taken as such (the routers'
+    /// scans read their whole statements).
+    fn keeps_names(&self, index: &WorkspaceIndex) -> bool {
+        self.changed
+            .iter()
+            .zip(&self.names_before)
+            .all(|(function, before)| {
+                !before.builds_routes && BodyNames::of(index, *function) == *before
+            })
+    }
 }
 
 /// What taking a file's text did.
@@ -293,6 +356,7 @@ impl IncrementalAnalysis {
             .and_then(|edit| edit.inside_bodies(&batch.index, file, &summary));
         if same_shape && batch.index.replace_file_contents(file, summary) {
             batch.problems.remove(&slot);
+            let body_edit = body_edit.filter(|edit| edit.keeps_names(&batch.index));
             match &body_edit {
                 // Facts hold positions: those of the file, or read from it, have moved.
                 Some(_) => batch.facts.forget_reading_file(&batch.index, file),
@@ -424,14 +488,18 @@ impl HeldBatch {
                             return Some(held);
                         }
                         let body_edit = body_edit?;
-                        let still_true = !held
-                            .reads
-                            .iter()
-                            .any(|function| body_edit.changed.contains(function))
-                            && !held.numbers_in_words.iter().any(|number| {
-                                *number > body_edit.shift.after && *number <= body_edit.old_lines
-                            });
-                        still_true.then_some(held)
+                        let read_changed = held.reads.iter().any(|read| {
+                            matches!(read, Read::Definition(function)
+                                if body_edit.changed.contains(function))
+                        });
+                        if read_changed {
+                            return None;
+                        }
+                        let mut held = held;
+                        let cites_moved_line = held.numbers_in_words().iter().any(|number| {
+                            *number > body_edit.shift.after && *number <= body_edit.old_lines
+                        });
+                        (!cites_moved_line).then_some(held)
                     })
                     .map(|mut held| {
                         if let Some(body_edit) = body_edit {
@@ -524,6 +592,13 @@ impl HeldBatch {
 }
 
 impl Judgement {
+    fn numbers_in_words(&mut self) -> &[u32] {
+        let judged = &self.judged;
+        self.numbers_in_words.get_or_insert_with(|| {
+            numbers_in_strings(&format!("{:?}{:?}", judged.report, judged.findings))
+        })
+    }
+
     /// Moves the verdict with the lines of its file: `handler` is where it is now.
     fn moved(&mut self, shift: &LineShift, index: &WorkspaceIndex, handler: &DiscoveredHandler) {
         let report = &mut self.judged.report;
@@ -544,11 +619,10 @@ fn judge_recorded(
     handler: &DiscoveredHandler,
 ) -> Judgement {
     let (judged, reads) = crate::index::recording_reads(|| judge_one(index, judge, handler));
-    let words = format!("{:?}{:?}", judged.report, judged.findings);
     Judgement {
         judged,
         reads,
-        numbers_in_words: numbers_in_strings(&words),
+        numbers_in_words: None,
     }
 }
 
@@ -672,6 +746,10 @@ impl LineEdit {
             return None;
         }
         Some(BodyEdit {
+            names_before: changed
+                .iter()
+                .map(|function| BodyNames::of(index, *function))
+                .collect(),
             changed,
             shift: LineShift {
                 file: index.file(file).display_path.clone(),
@@ -949,19 +1027,30 @@ async fn post_entry(entry: &str) -> Result<String, reqwest::Error> {
     }
 
     /// An edit inside a helper judges again the handlers whose judgement read it, and only
-    /// those.
+    /// those; one that changes what the helper calls judges again every handler whose path
+    /// reaches the file (a scan of the workspace's calls may now find it).
     #[test]
     fn an_edit_inside_a_helper_judges_again_the_handlers_that_call_it() {
         let (dir, input) = crate_of("helper", &[("main.rs", TWO_HANDLERS)]);
         let main = dir.join("src/main.rs");
         let mut analysis = IncrementalAnalysis::new(&input, &AnalysisOptions::default());
         analysis.set_text(&main, TWO_HANDLERS.as_bytes().to_vec());
-        let bounded = TWO_HANDLERS.replace(
+        let typed = TWO_HANDLERS.replace(
+            "    let request = ",
+            "    let _typed = 1;\n    let request = ",
+        );
+        let outcome = analysis.set_text(&main, typed.clone().into_bytes());
+        assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 1 });
+        std::fs::write(&main, &typed).unwrap_or_else(|error| panic!("{error}"));
+        let fresh = crate::analyze(&input, &AnalysisOptions::default());
+        assert_eq!(format!("{:#?}", analysis.report()), format!("{fresh:#?}"));
+
+        let bounded = typed.replace(
             ".body(entry.to_string());",
             ".body(entry.to_string())\n        .timeout(std::time::Duration::from_secs(2));",
         );
         let outcome = analysis.set_text(&main, bounded.clone().into_bytes());
-        assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 1 });
+        assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 2 });
         let fired = rules_fired(&analysis.report());
         assert!(!fired
             .iter()

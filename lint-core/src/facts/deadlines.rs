@@ -351,8 +351,8 @@ fn construction_evidence(
                 index.bodies().building("Self"),
             ]);
             for candidate_id in builders {
-                let candidate = index.fn_def(candidate_id);
-                for literal in &candidate.summary.body.struct_literals {
+                // A literal taken is followed in the definition (`construction_evidence`).
+                for literal in index.fn_struct_literals(candidate_id) {
                     let names_owner = literal.path.last().is_some_and(|last| *last == owner_name)
                         || (literal.path.len() == 1
                             && literal.path[0] == "Self"
@@ -518,7 +518,7 @@ fn static_evidence(
                     .map(|method| index.bodies().calling(method))
                     .collect();
                 for candidate in union_of_fns(&initializers) {
-                    for call in &index.fn_def(candidate).summary.body.calls {
+                    for call in index.fn_calls(candidate) {
                         if let Callee::Method { method, .. } = &call.callee {
                             if LAZY_INITIALIZERS.contains(&method.as_str())
                                 && call
@@ -601,7 +601,8 @@ fn parameter_evidence(
     let callee_name = &index.fn_def(function).summary.name;
     let mut found: Option<Mentions> = None;
     for &caller_id in index.bodies().calling(callee_name) {
-        for call in &index.fn_def(caller_id).summary.body.calls {
+        // A call taken is followed in the caller's definition (`construction_evidence`).
+        for call in index.fn_calls(caller_id) {
             let names_callee = match &call.callee {
                 Callee::Path(path) => path.last() == Some(callee_name),
                 Callee::Method { method, .. } => method == callee_name,

@@ -98,8 +98,8 @@ pub(super) fn built_timeout_ms(
             let owner_name = &index.type_def(owner).summary.name;
             let mut found: Option<u64> = None;
             for &candidate_id in index.bodies().building(owner_name) {
-                let candidate = index.fn_def(candidate_id);
-                for literal in &candidate.summary.body.struct_literals {
+                // What the literal sets is read from the definition (`local_timeout_ms`).
+                for literal in index.fn_struct_literals(candidate_id) {
                     if literal.path.last() != Some(owner_name) {
                         continue;
                     }

@@ -12,7 +12,7 @@ use super::{
     function_facts, ArgumentOrigin, Bound, DownstreamCall, ErrorReaction, Executor, FunctionFacts,
     KeySource, ReactionKind, Retry, StateAccess, ValueOrigin,
 };
-use crate::index::{FnId, WorkspaceIndex};
+use crate::index::{FnId, Read, WorkspaceIndex};
 use crate::knowledge::Knowledge;
 use crate::location::{Position, TextRange};
 
@@ -310,10 +310,10 @@ pub struct FactsCache {
     facts: BTreeMap<FnId, Arc<FunctionFacts>>,
     /// Whether the functions each one's facts read are recorded ([`FactsCache::tracking_reads`]).
     track_reads: bool,
-    /// When tracked: the functions whose definitions each function's facts read, itself
-    /// among them. Noted again ([`crate::index::note_reads`]) whenever the facts are used,
-    /// so that a judgement's reads hold those of the facts it took from here.
-    reads: BTreeMap<FnId, Arc<[FnId]>>,
+    /// When tracked: what each function's facts read of functions, its own definition
+    /// among it. Noted again ([`crate::index::note_reads`]) whenever the facts are used, so
+    /// that a judgement's reads hold those of the facts it took from here.
+    reads: BTreeMap<FnId, Arc<[Read]>>,
 }
 
 impl FactsCache {
@@ -334,17 +334,23 @@ impl FactsCache {
             .retain(|function, _| index.fns[function.0 as usize].file != file);
     }
 
-    /// Forgets the facts of the functions written in `file` and those that read a function
-    /// written there: `file`'s text changed, or only moved (its positions are in them).
-    /// Only facts recorded with their reads are kept.
+    /// Forgets the facts of the functions written in `file` and those that read the
+    /// definition of a function written there: `file`'s text changed inside function
+    /// bodies, or only moved (its positions are in them). What a scan read of a function
+    /// ([`Read::Calls`], [`Read::StructLiterals`]) holds no position; the caller has
+    /// checked that the edit left it as it was. Only facts recorded with their reads are
+    /// kept.
     pub fn forget_reading_file(&mut self, index: &WorkspaceIndex, file: crate::location::FileId) {
         let in_file = |function: &FnId| index.fns[function.0 as usize].file == file;
         let reads = &self.reads;
         self.facts.retain(|function, _| {
             !in_file(function)
-                && reads
-                    .get(function)
-                    .is_some_and(|read| !read.iter().any(in_file))
+                && reads.get(function).is_some_and(|read| {
+                    !read.iter().any(|read| match read {
+                        Read::Definition(function) => in_file(function),
+                        Read::Calls(_) | Read::StructLiterals(_) => false,
+                    })
+                })
         });
         let facts = &self.facts;
         self.reads
@@ -368,7 +374,7 @@ impl FactsCache {
             };
             self.facts.insert(function, Arc::new(facts));
         } else if let Some(read) = self.reads.get(&function) {
-            crate::index::note_reads(read);
+            crate::index::note_facts_reads(function, read);
         }
         // Inserted above when missing.
         &self.facts[&function]

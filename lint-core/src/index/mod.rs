@@ -27,7 +27,7 @@ pub use collect::{summarize_file, WalkHints};
 pub use lookup::{union as union_of_fns, BodyLookup};
 pub use modules::{build_index_from, MAX_MODULE_DEPTH};
 pub use patch::FileShape;
-pub use reads::{note_reads, recording_reads};
+pub use reads::{note_facts_reads, note_reads, recording_reads, Read};
 pub use resolve::{
     is_past_the_resolution_limit, BuilderHint, CallTarget, FnContext, Resolution, TypeTarget,
     TypingHints, UnresolvedCall, MAX_RESOLUTION_DEPTH,
@@ -154,14 +154,36 @@ pub struct ImplDef {
 impl WorkspaceIndex {
     /// A function's definition; the read is noted for [`recording_reads`].
     pub fn fn_def(&self, id: FnId) -> &FnDef {
-        reads::note_read(id);
+        reads::note_read(Read::Definition(id));
         &self.fns[id.0 as usize]
+    }
+
+    /// The calls of a function's body, for a scan of many functions that reads only what
+    /// each call names and mentions (`callee`, `arg_mentions`), and reads the definition
+    /// ([`WorkspaceIndex::fn_def`]) of a function whose call it takes.
+    pub fn fn_calls(&self, id: FnId) -> &[CallSite] {
+        reads::note_read(Read::Calls(id));
+        &self.fns[id.0 as usize].summary.body.calls
+    }
+
+    /// The struct literals of a function's body, for a scan of many functions that reads
+    /// only each literal's path and its fields' names, and reads the definition
+    /// ([`WorkspaceIndex::fn_def`]) of a function whose literal it takes.
+    pub fn fn_struct_literals(&self, id: FnId) -> &[StructLiteral] {
+        reads::note_read(Read::StructLiterals(id));
+        &self.fns[id.0 as usize].summary.body.struct_literals
     }
 
     /// A function's name alone: not a read of its definition (see [`recording_reads`]), as
     /// an edit that keeps the index in place keeps every name.
     pub fn fn_name(&self, id: FnId) -> &CompactString {
         &self.fns[id.0 as usize].summary.name
+    }
+
+    /// The impl a function is written in, alone: not a read of its definition, as an edit
+    /// that keeps the index in place keeps every function in its impl.
+    pub fn fn_owner(&self, id: FnId) -> Option<ImplId> {
+        self.fns[id.0 as usize].owner
     }
 
     pub fn module(&self, id: ModuleId) -> &Module {

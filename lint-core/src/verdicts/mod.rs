@@ -778,3 +778,25 @@ pub fn deduplicate(findings: Vec<Finding>) -> Vec<Finding> {
     }
     unique.into_values().collect()
 }
+
+/// [`deduplicate`], copying each finding once rather than every handler's copy of it: the
+/// findings of a helper many handlers reach are many copies of one.
+pub fn deduplicate_borrowed<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Vec<Finding> {
+    let mut unique: BTreeMap<FindingId, Finding> = BTreeMap::new();
+    for finding in findings {
+        match unique.entry(finding.id()) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(finding.clone());
+            }
+            std::collections::btree_map::Entry::Occupied(mut slot) => {
+                let handlers = &mut slot.get_mut().handlers;
+                for handler in &finding.handlers {
+                    if !handlers.contains(handler) {
+                        handlers.push(handler.clone());
+                    }
+                }
+            }
+        }
+    }
+    unique.into_values().collect()
+}

@@ -229,8 +229,7 @@ impl WorkspaceIndex {
 
     /// The type of the impl a function belongs to, if any.
     pub fn self_type_of(&self, function: FnId) -> Option<&TypeTarget> {
-        self.fn_def(function)
-            .owner
+        self.fn_owner(function)
             .map(|impl_id| &self.impl_def(impl_id).self_type)
     }
 
