@@ -105,6 +105,7 @@ impl LineShift {
                     | WriteSafety::StateTransition
                     | WriteSafety::IdempotentOnKey(_)
                     | WriteSafety::AppendsToAuditTable
+                    | WriteSafety::CountsAnAttempt
                     | WriteSafety::SharesTheKeysTransaction
                     | WriteSafety::UniqueKey(_) => {}
                 }
