@@ -30,7 +30,11 @@ pub(super) fn method_on_client(
                     .first()
                     .is_some_and(|first| *first == publisher.crate_name)
                     && *type_name == publisher.type_name
-                    && publisher.methods.iter().any(|known| known == method)
+                    && publisher
+                        .methods
+                        .iter()
+                        .chain(&publisher.idempotent_methods)
+                        .any(|known| known == method)
             })
             .map(|publisher| (broker, publisher))
     });
@@ -47,14 +51,25 @@ pub(super) fn method_on_client(
             default_bound.clone(),
             &broker.bounds,
         );
+        let idempotent = publisher
+            .idempotent_methods
+            .iter()
+            .any(|known| known == method);
+        // A publish is named by its label (`kafka publish`); another operation by its
+        // broker and method (`queue `redrive_dlq``).
+        let label = if idempotent {
+            format!("{} `{method}`", broker.label)
+        } else {
+            publisher.label.clone()
+        };
         return Some(DownstreamCall {
             range: call.range,
             statement: call.statement,
             kind: DownstreamKind::Publish {
-                label: publisher.label.clone(),
+                label: label.clone(),
             },
             api: format!("{}::{method}", type_path.join("::")),
-            declared_idempotence: Some(false),
+            declared_idempotence: Some(idempotent),
             has_key: carries_key(
                 index,
                 knowledge,
@@ -67,9 +82,8 @@ pub(super) fn method_on_client(
             // library's default, where it has one.
             bound: match construction.bound {
                 Bound::Fixed { .. } | Bound::Propagated(_) => construction.bound,
-                _ => default_bound.unwrap_or_else(|| {
-                    Bound::Unbounded(format!("nothing bounds the {}", publisher.label))
-                }),
+                _ => default_bound
+                    .unwrap_or_else(|| Bound::Unbounded(format!("nothing bounds the {label}"))),
             },
             retried_by_client: false,
             depends: Default::default(),

@@ -13,6 +13,7 @@ pub fn record() -> Broker {
             label: "nats publish".to_string(),
             // JetStream deduplicates by the `Nats-Msg-Id` header: a key name.
             key_setters: Vec::new(),
+            idempotent_methods: Vec::new(),
         }],
         consumer: Consumer {
             // Core subscriptions, and JetStream's pull and push consumers, whose

@@ -13,6 +13,7 @@ pub fn record() -> Broker {
             label: "amqp publish".to_string(),
             // `BasicProperties::default().with_message_id(..)`.
             key_setters: words(&["with_message_id"]),
+            idempotent_methods: Vec::new(),
         }],
         consumer: Consumer {
             consumer_types: Vec::new(),

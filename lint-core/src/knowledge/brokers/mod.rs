@@ -49,6 +49,10 @@ pub struct Publisher {
     /// `message_id`. Given a value from the request (not one made here), they key the
     /// publish: a consumer deduplicates by it, and a compacted topic keeps one record per key.
     pub key_setters: Vec<String>,
+    /// Operations of the producer that reach the broker but that a second call does not
+    /// duplicate: omniqueue's `redrive_dlq` moves the dead letters back to the queue, and a
+    /// second redrive finds them gone.
+    pub idempotent_methods: Vec<String>,
 }
 
 /// How a loop receives messages from the broker.

@@ -2,7 +2,8 @@
 //! Azure queues: a producer (`DynProducer`, `DynScheduledProducer` or a backend's own)
 //! enqueues with `send_raw`, `send_bytes` or `send_serde_json`, now or after a delay
 //! (`send_serde_json_scheduled(&payload, delay)`). A second send enqueues a second
-//! message, and none of the backends bounds a send by itself. Consumer loops are not
+//! message, and none of the backends bounds a send by itself. `redrive_dlq` moves the dead
+//! letters back to the queue: a second redrive finds none of them left to move again. Consumer loops are not
 //! described yet (`consumer.receive()` / `receive_all(n, wait)`).
 
 use super::{bounds_with_keys, words, Broker, Consumer, Publisher};
@@ -38,6 +39,7 @@ pub fn record() -> Broker {
                 label: "queue publish".to_string(),
                 // A payload is all omniqueue sends: no field identifies it.
                 key_setters: Vec::new(),
+                idempotent_methods: words(&["redrive_dlq"]),
             })
             .collect(),
         consumer: Consumer {

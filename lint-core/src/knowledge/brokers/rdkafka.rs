@@ -15,6 +15,7 @@ pub fn record() -> Broker {
         label: "kafka publish".to_string(),
         // `FutureRecord { key: Some(..), .. }`, `FutureRecord::to(topic).key(..)`.
         key_setters: words(&["key"]),
+        idempotent_methods: Vec::new(),
     };
     Broker {
         label: "kafka".to_string(),
