@@ -61,6 +61,10 @@ pub struct DownstreamCall {
     pub depends: CallerDecides,
     /// Why the HTTP method is not known, when it is not: an `unknown` answer says it.
     pub method_unknown: Option<String>,
+    /// On this handler's path, a failure of the call is answered by looking up what it
+    /// creates by the same identity (a conflict from a retried create, then the lookup):
+    /// a retry meets the first attempt's resource and reuses it.
+    pub answered_by_lookup: bool,
 }
 
 /// Facts of a downstream call that a parameter of its function decides, settled per
@@ -86,6 +90,9 @@ impl DownstreamCall {
     /// request is by its method (`GET`, `PUT`, `DELETE` …), or when its URL names a
     /// delete (a `POST` to `/files/{id}/purge`); any other call as it was declared.
     pub fn idempotent(&self) -> Option<bool> {
+        if self.answered_by_lookup {
+            return Some(true);
+        }
         match &self.kind {
             DownstreamKind::Http { method, url_action } => method.as_deref().map(|method| {
                 knowledge::IDEMPOTENT_HTTP_METHODS.contains(&method) || url_action.is_some()

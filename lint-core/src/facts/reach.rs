@@ -12,7 +12,7 @@ use super::{
     function_facts, ArgumentOrigin, Bound, DownstreamCall, ErrorReaction, Executor, FunctionFacts,
     KeySource, ReactionKind, Retry, StateAccess, ValueOrigin,
 };
-use crate::index::{FnId, Read, WorkspaceIndex};
+use crate::index::{Callee, FnId, Read, WorkspaceIndex};
 use crate::knowledge::Knowledge;
 use crate::location::{Position, TextRange};
 
@@ -436,7 +436,98 @@ pub fn reach(
     );
     look_past_the_cut(index, knowledge, cache, &mut out);
     keys_of_new_rows(index, schemas, &mut out);
+    creates_answered_by_lookup(index, &mut out);
     out
+}
+
+/// `match client.create_customer(..).await { Ok(c) => c, Err(e) if e.is_conflict() =>
+/// client.find_customer_by_external_id(..).await? }`: a create whose failure is answered by
+/// an idempotent lookup made in the arm that handles it. A retried create meets the
+/// resource the first attempt made (the downstream's unique key), and the code reuses it,
+/// as a SQL insert whose violation is answered by a read: on this path the create is
+/// idempotent. The lookup must be reached from the error arm of the same call, in the
+/// function that makes it or in any caller on the way.
+fn creates_answered_by_lookup(index: &WorkspaceIndex, out: &mut Reach) {
+    // The function a chain enters after its step at `depth`: the next step's, or the one
+    // that makes the call.
+    let entered = |reached: &ReachedCall, depth: usize| {
+        reached
+            .chain
+            .get(depth + 1)
+            .map_or(reached.function, |next| next.function)
+    };
+    // The calls in `step`'s function, within `within`, of the function `target`.
+    let calls_of = |step: &Step, target: FnId, within: TextRange| -> Vec<TextRange> {
+        let name = &index.fn_def(target).summary.name;
+        index
+            .fn_def(step.function)
+            .summary
+            .body
+            .calls
+            .iter()
+            .filter(|call| within.contains_range(&call.range))
+            .filter(|call| match &call.callee {
+                Callee::Method { method, .. } => method == name,
+                Callee::Path(path) => path.last() == Some(name),
+            })
+            .map(|call| call.range)
+            .collect()
+    };
+    let answered: Vec<bool> = out
+        .calls
+        .iter()
+        .map(|reached| {
+            reached.call.idempotent() != Some(true)
+                && reached.chain.iter().enumerate().any(|(depth, step)| {
+                    let body = &index.fn_def(step.function).summary.body;
+                    let creates = calls_of(step, entered(reached, depth), step.call);
+                    let bound_to = body.locals.iter().find(|local| {
+                        local.init_range.is_some_and(|range| {
+                            creates.iter().any(|create| range.contains_range(create))
+                        })
+                    });
+                    let arms: Vec<TextRange> = body
+                        .error_arms
+                        .iter()
+                        .filter(|arm| {
+                            arm.scrutinee.is_some_and(|scrutinee| {
+                                creates.iter().any(|create| scrutinee.contains_range(create))
+                            }) || matches!((bound_to, &arm.scrutinee_name), (Some(local), Some(name))
+                                if local.name == *name && local.scope.contains(arm.range.start))
+                        })
+                        .map(|arm| arm.range)
+                        .collect();
+                    !arms.is_empty()
+                        && out.calls.iter().any(|lookup| {
+                            lookup.call.idempotent() == Some(true)
+                                && lookup.chain.get(..depth) == reached.chain.get(..depth)
+                                && lookup.chain.get(depth).is_some_and(|other| {
+                                    other.function == step.function
+                                        && arms.iter().any(|arm| {
+                                            !calls_of(other, entered(lookup, depth), *arm).is_empty()
+                                        })
+                                })
+                        })
+                })
+        })
+        .collect();
+    for (reached, answered) in out.calls.iter_mut().zip(answered) {
+        reached.call.answered_by_lookup |= answered;
+    }
+    // The same calls as each attempt of a retry around them makes them.
+    let answered: Vec<(TextRange, Vec<Step>)> = out
+        .calls
+        .iter()
+        .filter(|reached| reached.call.answered_by_lookup)
+        .map(|reached| (reached.call.range, reached.chain.clone()))
+        .collect();
+    for retry in &mut out.retries {
+        for call in &mut retry.calls {
+            call.call.answered_by_lookup |= answered
+                .iter()
+                .any(|(range, chain)| *range == call.call.range && *chain == call.chain);
+        }
+    }
 }
 
 /// What the functions past the cut calls do: each is looked through once per handler

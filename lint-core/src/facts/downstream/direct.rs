@@ -101,6 +101,7 @@ pub(super) fn client_call(
         retried_by_client: false,
         depends: Default::default(),
         method_unknown: None,
+        answered_by_lookup: false,
     }
 }
 

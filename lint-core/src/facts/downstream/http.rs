@@ -50,6 +50,7 @@ pub(super) fn sending_function(
         retried_by_client: false,
         depends: Default::default(),
         method_unknown: None,
+        answered_by_lookup: false,
     })
 }
 
@@ -358,6 +359,7 @@ fn request(
         retried_by_client: construction.retries,
         depends,
         method_unknown,
+        answered_by_lookup: false,
     })
 }
 
@@ -422,6 +424,7 @@ fn sent_parameter(
             ..CallerDecides::default()
         },
         method_unknown: Some(reason),
+        answered_by_lookup: false,
     })
 }
 
@@ -557,6 +560,7 @@ fn started_by_function(
         retried_by_client: false,
         depends: Default::default(),
         method_unknown: None,
+        answered_by_lookup: false,
     }
 }
 
@@ -657,6 +661,7 @@ fn execute(
         retried_by_client: construction.retries,
         depends: Default::default(),
         method_unknown: None,
+        answered_by_lookup: false,
     })
 }
 
@@ -692,6 +697,7 @@ fn unknown_client(
         retried_by_client: false,
         depends: Default::default(),
         method_unknown: None,
+        answered_by_lookup: false,
     })
 }
 

@@ -88,6 +88,7 @@ pub(super) fn method_on_client(
             retried_by_client: false,
             depends: Default::default(),
             method_unknown: None,
+            answered_by_lookup: false,
         });
     }
     let library = knowledge
@@ -212,6 +213,7 @@ pub(super) fn method_on_client(
         retried_by_client: false,
         depends: Default::default(),
         method_unknown: None,
+        answered_by_lookup: false,
     })
 }
 

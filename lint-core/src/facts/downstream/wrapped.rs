@@ -232,6 +232,7 @@ pub(super) fn built_elsewhere(
         retried_by_client: false,
         depends,
         method_unknown,
+        answered_by_lookup: false,
     })
 }
 
