@@ -53,7 +53,7 @@ use crate::discovery::{discover, DiscoveredHandler};
 use crate::facts::sql::schema::Schemas;
 use crate::facts::FactsCache;
 use crate::index::{
-    Callee, CompactString, FileShape, FileSummary, FnId, Mentions, Read, WorkspaceIndex,
+    Callee, CompactString, FileShape, FileSummary, FnId, Mentions, Read, WalkHints, WorkspaceIndex,
 };
 use crate::knowledge::Knowledge;
 use crate::location::FileId;
@@ -206,7 +206,17 @@ impl IncrementalAnalysis {
         let mut analysis = IncrementalAnalysis {
             knowledge: Arc::clone(&options.knowledge),
             hints: IndexHints {
-                walk: walk_hints(&options.knowledge),
+                walk: WalkHints {
+                    workspace_macros: Arc::new(super::workspace_macros(&input.crates, &|path| {
+                        super::read_file(
+                            path,
+                            options
+                                .max_file_bytes
+                                .unwrap_or(super::DEFAULT_MAX_FILE_BYTES),
+                        )
+                    })),
+                    ..walk_hints(&options.knowledge)
+                },
                 typing: typing_hints(&options.knowledge),
             },
             schemas: super::build_schemas(
