@@ -365,10 +365,7 @@ pub(crate) fn workspace_macros(crates: &[CrateInput], source: &SourceText<'_>) -
         let Ok(bytes) = source(&file.path) else {
             continue;
         };
-        if !bytes
-            .windows(MACRO_RULES.len())
-            .any(|window| window == MACRO_RULES)
-        {
+        if !writes_macro_rules(&bytes) {
             continue;
         }
         let parsed = catch_unwind(AssertUnwindSafe(|| {
@@ -383,7 +380,13 @@ pub(crate) fn workspace_macros(crates: &[CrateInput], source: &SourceText<'_>) -
     macros
 }
 
-const MACRO_RULES: &[u8] = b"macro_rules!";
+/// Whether a file's text writes `macro_rules!`.
+pub(crate) fn writes_macro_rules(bytes: &[u8]) -> bool {
+    const MACRO_RULES: &[u8] = b"macro_rules!";
+    bytes
+        .windows(MACRO_RULES.len())
+        .any(|window| window == MACRO_RULES)
+}
 
 /// What the index is told of the knowledge.
 struct IndexHints {

@@ -43,7 +43,7 @@ thread_local! {
 }
 
 /// One arm of a definition, as text: `(matcher) => { transcriber }`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MacroArm {
     pub matcher: String,
     pub transcriber: String,
@@ -51,7 +51,7 @@ pub struct MacroArm {
 
 /// The workspace's `macro_rules!` by name: each definition's arms, in order (two crates
 /// may define a macro of the same name: their definitions are tried in turn).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WorkspaceMacros {
     pub by_name: HashMap<String, Vec<Vec<MacroArm>>>,
 }
