@@ -273,7 +273,13 @@ pub fn analyze_text(bytes: &[u8], knowledge: &Arc<Knowledge>) -> Report {
                 crate::facts::DEFAULT_MAX_PATH_STEPS,
             );
             let calls = count_calls(judged.iter());
-            merge_parts(vec![assemble_part(&index, judged.iter(), &problems, calls)])
+            merge_parts(vec![assemble_part(
+                &index,
+                judged.iter(),
+                &problems,
+                calls,
+                PathFunctions::Kept,
+            )])
         };
     // On the workers' stack, as a run parses.
     let outcome = std::thread::scope(|scope| {
@@ -555,7 +561,13 @@ fn analyze_batch(
         max_path_steps,
     );
     let calls = count_calls(judged.iter());
-    let part = assemble_part(&batch.index, judged.iter(), &batch.problems, calls);
+    let part = assemble_part(
+        &batch.index,
+        judged.iter(),
+        &batch.problems,
+        calls,
+        PathFunctions::Kept,
+    );
     // Freeing millions of small allocations takes a second on a large workspace; it runs
     // beside the next batch (or the writing of the report) instead of before it.
     // On the workers' stack, as deep summaries drop recursively. Without a thread, the
@@ -939,6 +951,36 @@ fn judge_one(
     }
 }
 
+/// Whether a report's handlers hold where each function on their path is written
+/// (`Handler::path_functions`, which only `--diff-base` reads).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PathFunctions {
+    Kept,
+    /// Left out: the language server's report, copied from the verdicts held on every
+    /// publication, where they were a third of the copying.
+    Left,
+}
+
+/// A handler's line in the report, with or without its path's functions.
+fn handler_copy(handler: &Handler, paths: PathFunctions) -> Handler {
+    if paths == PathFunctions::Kept {
+        return handler.clone();
+    }
+    Handler {
+        name: handler.name.clone(),
+        path: handler.path.clone(),
+        framework: handler.framework,
+        route: handler.route.clone(),
+        file: handler.file.clone(),
+        line: handler.line,
+        column: handler.column,
+        annotations: handler.annotations.clone(),
+        questions: handler.questions.clone(),
+        unresolved_calls: handler.unresolved_calls.clone(),
+        path_functions: Vec::new(),
+    }
+}
+
 /// The report's part for a batch: `parse-error` findings, the handlers' findings once
 /// each, suppressions applied.
 fn assemble_part<'j>(
@@ -946,6 +988,7 @@ fn assemble_part<'j>(
     judged: impl Iterator<Item = &'j JudgedHandler>,
     problems: &[(usize, ParseProblem)],
     calls: CallCounts,
+    paths: PathFunctions,
 ) -> ReportPart {
     let mut findings = Vec::new();
     for (position, problem) in problems {
@@ -979,7 +1022,7 @@ fn assemble_part<'j>(
     let mut reported_handlers = Vec::new();
     let mut handler_findings: Vec<&Finding> = Vec::new();
     for handler in judged {
-        reported_handlers.push(handler.report.clone());
+        reported_handlers.push(handler_copy(&handler.report, paths));
         handler_findings.extend(&handler.findings);
     }
     findings.extend(crate::verdicts::deduplicate_borrowed(handler_findings));
@@ -1034,13 +1077,14 @@ fn merge_parts(parts: Vec<ReportPart>) -> Report {
         summary.calls.external += part.calls.external;
         summary.calls.unresolved += part.calls.unresolved;
     }
-    handlers.sort_by(|a: &Handler, b: &Handler| {
-        (&a.file, a.line, a.column, a.route.to_string()).cmp(&(
-            &b.file,
-            b.line,
-            b.column,
-            b.route.to_string(),
-        ))
+    // Each route spelled once, not once per comparison.
+    handlers.sort_by_cached_key(|handler| {
+        (
+            handler.file.clone(),
+            handler.line,
+            handler.column,
+            handler.route.to_string(),
+        )
     });
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))

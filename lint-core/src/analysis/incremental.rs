@@ -16,7 +16,10 @@
 //! workspace read of them, [`BodyNames`]), only the handlers whose judgement read the
 //! definition of a changed function are judged again. The others reaching the file keep
 //! their verdicts, moved with their lines ([`LineShift`]), unless their sentences hold a
-//! number among the lines that moved ("at line 19"): those are judged again too.
+//! number among the lines that moved ("at line 19"): those are judged again too. The
+//! discovery of the handlers records its reads the same way: when it read no changed
+//! definition (and the changed functions' outlines, loops and route statements are as they
+//! were, which it reads without noting), the handlers discovered stay, moved.
 //!
 //! Judging at once is fast because it starts from the facts of every function computed by
 //! the judgements before the edit, forgetting only those of the edited file's functions
@@ -47,16 +50,16 @@ use std::sync::Arc;
 use super::{
     assemble_part, batches, count_calls, index_batch, judge_one, merge_parts, parse_one,
     typing_hints, walk_hints, AnalysisInput, AnalysisOptions, IndexHints, IndexedBatch,
-    JudgedHandler, ParseProgress, ReportPart, WORKER_STACK_BYTES,
+    JudgedHandler, ParseProgress, PathFunctions, ReportPart, WORKER_STACK_BYTES,
 };
-use crate::discovery::{discover, DiscoveredHandler};
+use crate::discovery::{discover, DiscoveredHandler, HandlerFunction};
 use crate::facts::sql::schema::Schemas;
 use crate::facts::FactsCache;
 use crate::index::{
     Callee, CompactString, FileShape, FileSummary, FnId, Mentions, Read, WalkHints, WorkspaceIndex,
 };
 use crate::knowledge::Knowledge;
-use crate::location::FileId;
+use crate::location::{FileId, TextRange};
 use crate::report::{LineShift, Report};
 use crate::sources::{CrateInput, ParseProblem};
 
@@ -96,6 +99,10 @@ struct HeldBatch {
     /// The facts of the functions judged since the batch was built or last settled: where
     /// the judgements made at once after an edit start from.
     facts: FactsCache,
+    /// What the last discovery of the handlers read of functions; `None` before the first
+    /// one recorded. An edit inside bodies whose definitions it did not read leaves the
+    /// handlers discovered as they were, moved with their lines.
+    discovery_reads: Option<Vec<Read>>,
 }
 
 /// A handler discovered, and its judgement when its file is reported.
@@ -141,6 +148,12 @@ struct BodyNames {
     /// Each literal's path and its fields' names.
     literals: Vec<(Vec<CompactString>, Vec<CompactString>)>,
     builds_routes: bool,
+    /// Whether the body loops: the consumers' discovery reads the bodies that do.
+    loops: bool,
+    /// The function's outline as [`WorkspaceIndex::fn_outline`] hands it out (name,
+    /// attributes, signature, and where they are written), spelled out: not a read, so it
+    /// must not change.
+    outline: String,
 }
 
 impl BodyNames {
@@ -161,11 +174,43 @@ impl BodyNames {
                 })
                 .collect(),
             builds_routes: !body.route_statements.is_empty(),
+            loops: !body.loops.is_empty(),
+            outline: {
+                let summary = &index.fns[function.0 as usize].summary;
+                format!(
+                    "{:?}",
+                    (
+                        &summary.name,
+                        summary.name_range,
+                        &summary.attrs,
+                        &summary.params,
+                        &summary.output,
+                        summary.is_async,
+                        summary.has_self,
+                        summary.is_test,
+                    )
+                )
+            },
         }
     }
 }
 
 impl BodyEdit {
+    /// Where a range of the edited file that does not hold the edit is now.
+    fn moved_range(&self, range: TextRange) -> TextRange {
+        let line = |line: u32| {
+            if line > self.shift.after {
+                u32::try_from(i64::from(line) + self.shift.by).unwrap_or(line)
+            } else {
+                line
+            }
+        };
+        let mut moved = range;
+        moved.start.line = line(range.start.line);
+        moved.end.line = line(range.end.line);
+        moved
+    }
+
     /// Whether the changed functions, as `index` now holds them, name what they named: a
     /// scan of the workspace's bodies then finds what it found, and the lists of bodies
     /// are the same. A function that builds routes is never taken as such (the routers'
@@ -190,8 +235,12 @@ pub enum EditOutcome {
     ParseError,
     /// The file kept its shape: its summary was replaced in place, and this many handlers
     /// (those whose path reaches the file, or new ones) were judged again at once; every
-    /// handler is stale until [`IncrementalAnalysis::settle`].
-    Patched { handlers_judged: usize },
+    /// handler is stale until [`IncrementalAnalysis::settle`]. The handlers were discovered
+    /// again unless the edit changed only bodies the last discovery did not read.
+    Patched {
+        handlers_judged: usize,
+        discovered_again: bool,
+    },
     /// The file's shape changed: its batch was built again.
     Rebuilt,
 }
@@ -273,7 +322,18 @@ impl IncrementalAnalysis {
     /// the last edit (every finding of the edited file among them) are up to date and the
     /// others hold their verdicts from before it.
     pub fn report(&self) -> Report {
-        let mut report = merge_parts(self.batches.iter().map(HeldBatch::part).collect());
+        self.report_with(PathFunctions::Kept)
+    }
+
+    /// The report as [`IncrementalAnalysis::report`] gives it, without where the functions
+    /// on each handler's path are written (`Handler::path_functions`: what `--diff-base`
+    /// reads, and an editor never does), which would be copied on every publication.
+    pub fn report_without_paths(&self) -> Report {
+        self.report_with(PathFunctions::Left)
+    }
+
+    fn report_with(&self, paths: PathFunctions) -> Report {
+        let mut report = merge_parts(self.batches.iter().map(|batch| batch.part(paths)).collect());
         // A migration over the size limit is reported by a full run; the held analysis
         // keeps only what it parsed.
         super::unread_schema_sources(&mut report, &[], &self.schemas, self.max_file_bytes);
@@ -428,14 +488,17 @@ impl IncrementalAnalysis {
                 Some(_) => batch.facts.forget_reading_file(&batch.index, file),
                 None => batch.facts.forget_file(&batch.index, file),
             }
-            let handlers_judged = batch.judge_again(
+            let (handlers_judged, discovered_again) = batch.judge_again(
                 file,
                 body_edit.as_ref(),
                 knowledge,
                 schemas,
                 self.max_path_steps,
             );
-            return EditOutcome::Patched { handlers_judged };
+            return EditOutcome::Patched {
+                handlers_judged,
+                discovered_again,
+            };
         }
         let crates = std::mem::take(&mut self.batches[position].crates);
         let progress = ParseProgress {
@@ -509,6 +572,7 @@ impl IncrementalAnalysis {
             shapes,
             problems: problems.into_iter().collect(),
             facts,
+            discovery_reads: None,
         }
     }
 }
@@ -519,7 +583,7 @@ impl HeldBatch {
     /// `edited`'s functions forgotten); returns how many were judged. After an edit inside
     /// function bodies (`body_edit`), a handler whose judgement read none of the changed
     /// functions keeps its verdict, moved with its lines, unless its sentences may cite a
-    /// line that moved.
+    /// line that moved. Returns too whether the handlers were discovered again.
     /// Every other handler keeps its verdict; all are stale.
     fn judge_again(
         &mut self,
@@ -528,20 +592,50 @@ impl HeldBatch {
         knowledge: &Knowledge,
         schemas: &Schemas,
         max_path_steps: u64,
-    ) -> usize {
+    ) -> (usize, bool) {
         let index = &self.index;
-        let mut previous: HashMap<(crate::discovery::HandlerFunction, String), Judgement> =
-            std::mem::take(&mut self.handlers)
-                .into_iter()
-                .filter_map(|held| {
-                    let judged = held.judged?;
-                    Some((
-                        (held.handler.function, held.handler.route.to_string()),
-                        judged,
-                    ))
+        let held = std::mem::take(&mut self.handlers);
+        // A closure handler written below the edit has moved: its key moves with it.
+        let moved = |function: HandlerFunction| match (function, body_edit) {
+            (HandlerFunction::Closure { enclosing, range }, Some(body_edit))
+                if index.fns[enclosing.0 as usize].file == edited =>
+            {
+                HandlerFunction::Closure {
+                    enclosing,
+                    range: body_edit.moved_range(range),
+                }
+            }
+            _ => function,
+        };
+        let read_by_discovery = match (body_edit, &self.discovery_reads) {
+            (Some(body_edit), Some(reads)) => reads.iter().any(|read| {
+                matches!(read, Read::Definition(function) if body_edit.changed.contains(function))
+            }),
+            _ => true,
+        };
+        let discovered: Vec<DiscoveredHandler> = if read_by_discovery {
+            let (discovered, reads) = crate::index::recording_reads(|| discover(index, knowledge));
+            self.discovery_reads = Some(reads);
+            discovered
+        } else {
+            held.iter()
+                .map(|held| DiscoveredHandler {
+                    function: moved(held.handler.function),
+                    ..held.handler.clone()
                 })
-                .collect();
-        let mut handlers: Vec<HeldHandler> = discover(index, knowledge)
+                .collect()
+        };
+        let mut previous: HashMap<(HandlerFunction, String), Judgement> = held
+            .into_iter()
+            .filter_map(|held| {
+                let judged = held.judged?;
+                Some((
+                    (moved(held.handler.function), held.handler.route.to_string()),
+                    judged,
+                ))
+            })
+            .collect();
+        let mut handlers: Vec<HeldHandler> = discovered
             .into_iter()
             .map(|handler| {
                 let reported = index.file(handler.file(index)).reported;
@@ -599,7 +693,7 @@ impl HeldBatch {
         }
         self.facts = judge.into_facts();
         self.handlers = handlers;
-        pending.len()
+        (pending.len(), read_by_discovery)
     }
 
     /// Judges the stale handlers again, from facts computed afresh, until none is left or
@@ -640,7 +734,7 @@ impl HeldBatch {
     /// The batch's part of the report, from the verdicts held: made when the report is
     /// asked for (once per publication), not after every change, as it copies every
     /// handler's verdict.
-    fn part(&self) -> ReportPart {
+    fn part(&self, paths: PathFunctions) -> ReportPart {
         let problems: Vec<(usize, ParseProblem)> = self
             .problems
             .iter()
@@ -653,7 +747,7 @@ impl HeldBatch {
                 .map(|held| &held.judged)
         };
         let calls = count_calls(judged());
-        assemble_part(&self.index, judged(), &problems, calls)
+        assemble_part(&self.index, judged(), &problems, calls, paths)
     }
 }
 
@@ -937,7 +1031,13 @@ pub async fn charge() -> Result<String, reqwest::Error> {
         );
         let outcome = analysis.set_text(&ledger, bounded.clone().into_bytes());
         // Only the handler whose path reaches the ledger is judged again.
-        assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 1 });
+        assert_eq!(
+            outcome,
+            EditOutcome::Patched {
+                handlers_judged: 1,
+                discovered_again: true
+            }
+        );
         assert!(!rules_fired(&analysis.report())
             .iter()
             .any(|(rule, ..)| *rule == "downstream-without-deadline"));
@@ -947,7 +1047,13 @@ pub async fn charge() -> Result<String, reqwest::Error> {
         // An edit of the health check's file judges only the health check again.
         let health = dir.join("src/health.rs");
         let outcome = analysis.set_text(&health, HEALTH.replace("ok", "fine").into_bytes());
-        assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 1 });
+        assert!(matches!(
+            outcome,
+            EditOutcome::Patched {
+                handlers_judged: 1,
+                ..
+            }
+        ));
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -1069,7 +1175,14 @@ async fn post_entry(entry: &str) -> Result<String, reqwest::Error> {
                 1,
             );
             let outcome = analysis.set_text(&main, edited.clone().into_bytes());
-            assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 1 });
+            // Nor are the handlers discovered again: discovery read nothing of `first`.
+            assert_eq!(
+                outcome,
+                EditOutcome::Patched {
+                    handlers_judged: 1,
+                    discovered_again: false
+                }
+            );
             let lines = typed.matches('\n').count() as u32;
             assert!(rules_fired(&analysis.report()).contains(&(
                 below.0,
@@ -1085,9 +1198,24 @@ async fn post_entry(entry: &str) -> Result<String, reqwest::Error> {
             );
             assert_same_as_fresh(&mut analysis, &input);
         }
+        // The editor's report is the same, but for the path's functions.
+        let mut full = analysis.report();
+        for handler in &mut full.handlers {
+            handler.path_functions.clear();
+        }
+        assert_eq!(
+            format!("{full:#?}"),
+            format!("{:#?}", analysis.report_without_paths())
+        );
         // Typing back to the text on the disk moves them back.
         let outcome = analysis.set_text(&main, TWO_HANDLERS.as_bytes().to_vec());
-        assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 1 });
+        assert!(matches!(
+            outcome,
+            EditOutcome::Patched {
+                handlers_judged: 1,
+                ..
+            }
+        ));
         assert!(rules_fired(&analysis.report()).contains(&below));
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -1106,7 +1234,13 @@ async fn post_entry(entry: &str) -> Result<String, reqwest::Error> {
             "    let _typed = 1;\n    let request = ",
         );
         let outcome = analysis.set_text(&main, typed.clone().into_bytes());
-        assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 1 });
+        assert!(matches!(
+            outcome,
+            EditOutcome::Patched {
+                handlers_judged: 1,
+                ..
+            }
+        ));
         std::fs::write(&main, &typed).unwrap_or_else(|error| panic!("{error}"));
         let fresh = crate::analyze(&input, &AnalysisOptions::default());
         assert_eq!(format!("{:#?}", analysis.report()), format!("{fresh:#?}"));
@@ -1116,7 +1250,14 @@ async fn post_entry(entry: &str) -> Result<String, reqwest::Error> {
             ".body(entry.to_string())\n        .timeout(std::time::Duration::from_secs(2));",
         );
         let outcome = analysis.set_text(&main, bounded.clone().into_bytes());
-        assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 2 });
+        // What the helper calls changed: the handlers are discovered again too.
+        assert_eq!(
+            outcome,
+            EditOutcome::Patched {
+                handlers_judged: 2,
+                discovered_again: true
+            }
+        );
         let fired = rules_fired(&analysis.report());
         assert!(!fired
             .iter()
@@ -1204,7 +1345,13 @@ pub async fn charge(State(state): State<AppState>) -> Result<String, reqwest::Er
         );
         let outcome = analysis.set_text(&main, bounded.clone().into_bytes());
         // No handler's path reaches `main`: nothing is judged at once...
-        assert_eq!(outcome, EditOutcome::Patched { handlers_judged: 0 });
+        assert!(matches!(
+            outcome,
+            EditOutcome::Patched {
+                handlers_judged: 0,
+                ..
+            }
+        ));
         assert!(!analysis.is_settled());
         // ...an interrupted settling judges nothing and leaves the rest for later...
         assert!(!analysis.settle(&|| true));

@@ -10,7 +10,7 @@ pub(crate) fn external_attribute_path(
     function: FnId,
     attr: &AttrSummary,
 ) -> Option<Vec<crate::index::CompactString>> {
-    let module = index.fn_def(function).module;
+    let module = index.fn_outline(function).module;
     match index.resolve_path(module, &attr.path) {
         Ok(Resolution::External(path)) => Some(path),
         _ => None,

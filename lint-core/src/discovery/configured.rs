@@ -16,7 +16,7 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
     let mut found = Vec::new();
     for position in 0..index.fns.len() as u32 {
         let function = FnId(position);
-        if index.fn_def(function).summary.is_test {
+        if index.fn_outline(function).summary.is_test {
             continue;
         }
         found.extend(attributed(index, knowledge, function));
@@ -32,12 +32,17 @@ fn attributed(
     knowledge: &Knowledge,
     function: FnId,
 ) -> Option<DiscoveredHandler> {
-    let attr = index.fn_def(function).summary.attrs.iter().find(|attr| {
-        let resolved = external_attribute_path(index, function, attr);
-        knowledge.handler_attributes.iter().any(|wanted| {
-            *wanted == attr.path || resolved.as_ref().is_some_and(|path| path == wanted)
-        })
-    })?;
+    let attr = index
+        .fn_outline(function)
+        .summary
+        .attrs
+        .iter()
+        .find(|attr| {
+            let resolved = external_attribute_path(index, function, attr);
+            knowledge.handler_attributes.iter().any(|wanted| {
+                *wanted == attr.path || resolved.as_ref().is_some_and(|path| path == wanted)
+            })
+        })?;
     let route = match attr.args.first() {
         Some(AttrArg::Literal(path)) => Route::Http {
             method: attr
@@ -70,7 +75,6 @@ fn registered(
     knowledge: &Knowledge,
     function: FnId,
 ) -> Vec<DiscoveredHandler> {
-    let def = index.fn_def(function);
     let routing_methods = &knowledge.routing_methods;
     let is_routing_call = |call: &CallSite| match &call.callee {
         Callee::Method { method, .. } => routing_methods.iter().any(|known| known == method),
@@ -79,10 +83,10 @@ fn registered(
             .is_some_and(|last| routing_methods.iter().any(|known| known == last)),
     };
     let mut found = Vec::new();
-    for call in def
-        .summary
-        .body
-        .calls
+    // What each call names; a routing call is followed in the definition
+    // (`registered_handler`).
+    for call in index
+        .fn_calls(function)
         .iter()
         .filter(|call| is_routing_call(call))
     {

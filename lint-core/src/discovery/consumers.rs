@@ -17,10 +17,14 @@ use crate::vocab::{Framework, Route};
 pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<DiscoveredHandler> {
     let mut out = Vec::new();
     for (position, def) in index.fns.iter().enumerate() {
+        // Whether a body loops is not a read: an edit whose verdicts are kept changes no
+        // function that does, before or after.
         if def.summary.is_test || def.summary.body.loops.is_empty() {
             continue;
         }
         let function = FnId(position as u32);
+        // What follows reads the body: noted.
+        let def = index.fn_def(function);
         let context = index.context_of(function);
         let body = &def.summary.body;
         for consumer_loop in &body.loops {
@@ -105,7 +109,7 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
             // message does; building a value from it (`AuditEntry::new(..)`) does not.
             let applies = |call: &crate::index::CallSite| {
                 matches!(index.resolve_call(context, call), CallTarget::Local(targets)
-                    if targets.iter().any(|target| index.fn_def(*target).summary.is_async))
+                    if targets.iter().any(|target| index.fn_outline(*target).summary.is_async))
             };
             let hands_on = |call: &crate::index::CallSite| {
                 body.locals.iter().any(|local| {
@@ -131,7 +135,7 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
                     .filter(|target| !is_conversion(index, *target))
                     // A generic loop whose only implementations are tests' is still the
                     // library's consumer.
-                    .filter(|target| !index.fn_def(*target).summary.is_test)
+                    .filter(|target| !index.fn_outline(*target).summary.is_test)
                     .collect();
                 if !targets.is_empty() && !hands_on(call) {
                     candidates.push((call, targets));
@@ -140,7 +144,7 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
             // Applying a message does I/O: where the loop awaits a workspace function with
             // it, a plain function it also gives it to (a tracing helper reading its
             // headers) is not what applies it.
-            let is_async = |target: &FnId| index.fn_def(*target).summary.is_async;
+            let is_async = |target: &FnId| index.fn_outline(*target).summary.is_async;
             if candidates
                 .iter()
                 .any(|(_, targets)| targets.iter().any(is_async))
@@ -198,7 +202,7 @@ const JOINING_MACROS: &[&str] = &["join", "try_join"];
 /// A method of an `impl From<..>` (or another conversion trait): it converts the message,
 /// it does not process it.
 fn is_conversion(index: &WorkspaceIndex, function: FnId) -> bool {
-    index.fn_def(function).owner.is_some_and(|owner| {
+    index.fn_owner(function).is_some_and(|owner| {
         index
             .impl_def(owner)
             .trait_path

@@ -40,7 +40,7 @@ impl DiscoveredHandler {
     pub fn file(&self, index: &WorkspaceIndex) -> FileId {
         match self.function {
             HandlerFunction::Function(id) | HandlerFunction::Closure { enclosing: id, .. } => {
-                index.fn_def(id).file
+                index.fn_outline(id).file
             }
         }
     }
@@ -48,14 +48,14 @@ impl DiscoveredHandler {
     /// Where the handler is reported: the function's name, or the start of the closure.
     pub fn range(&self, index: &WorkspaceIndex) -> TextRange {
         match self.function {
-            HandlerFunction::Function(id) => index.fn_def(id).summary.name_range,
+            HandlerFunction::Function(id) => index.fn_outline(id).summary.name_range,
             HandlerFunction::Closure { range, .. } => range,
         }
     }
 
     pub fn name(&self, index: &WorkspaceIndex) -> String {
         match self.function {
-            HandlerFunction::Function(id) => index.fn_def(id).summary.name.to_string(),
+            HandlerFunction::Function(id) => index.fn_name(id).to_string(),
             HandlerFunction::Closure { .. } => "{closure}".to_string(),
         }
     }
@@ -102,7 +102,8 @@ pub fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Discovered
     }
     found.retain(|handler| match handler.function {
         HandlerFunction::Function(id) | HandlerFunction::Closure { enclosing: id, .. } => {
-            !index.fn_def(id).summary.is_test && !index.file(index.fn_def(id).file).unreached
+            let outline = index.fn_outline(id);
+            !outline.summary.is_test && !index.file(outline.file).unreached
         }
     });
     let mut keyed: BTreeMap<(String, TextRange, String), DiscoveredHandler> = BTreeMap::new();

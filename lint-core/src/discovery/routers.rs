@@ -55,7 +55,9 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     let router_functions: Vec<FnId> = (0..index.fns.len() as u32)
         .map(FnId)
         .filter(|id| {
-            let def = index.fn_def(*id);
+            // Whether a body builds routes is not a read: an edit whose verdicts are kept
+            // changes no function that does, before or after.
+            let def = &index.fns[id.0 as usize];
             !def.summary.is_test && !def.summary.body.route_statements.is_empty()
         })
         .collect();
@@ -72,7 +74,7 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
     let registered: BTreeSet<HandlerFunction> = hits.iter().map(|hit| hit.handler).collect();
     for position in 0..index.fns.len() as u32 {
         let function = FnId(position);
-        if index.fn_def(function).summary.is_test
+        if index.fn_outline(function).summary.is_test
             || registered.contains(&HandlerFunction::Function(function))
         {
             continue;
@@ -106,7 +108,7 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         .map(|name| index.bodies().calling(name))
         .collect();
     for function in union_of_fns(&callers) {
-        if !index.fn_def(function).summary.is_test {
+        if !index.fn_outline(function).summary.is_test {
             hits.extend(
                 stray_method_routers(index, function)
                     .into_iter()
@@ -762,7 +764,7 @@ pub(crate) fn crate_imports(index: &WorkspaceIndex, crate_id: CrateId, crate_nam
 /// The routes a function declares with actix-web or rocket attributes: `#[post("/x")]`,
 /// `#[route("/x", method = "GET", method = "HEAD")]`.
 fn attribute_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
-    let def = index.fn_def(function);
+    let def = index.fn_outline(function);
     let crate_id = index.module(def.module).crate_id;
     let mut hits = Vec::new();
     for attr in &def.summary.attrs {
@@ -812,9 +814,10 @@ fn attribute_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
 /// `get(handler)` calls into a routing crate that no route statement read: the handler is
 /// routed, at a path the analysis cannot tell.
 fn stray_method_routers(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
-    let def = index.fn_def(function);
+    // What each call names and mentions, and where the function is.
+    let def = index.fn_outline(function);
     let mut hits = Vec::new();
-    for call in &def.summary.body.calls {
+    for call in index.fn_calls(function) {
         let Callee::Path(callee) = &call.callee else {
             continue;
         };
@@ -866,7 +869,7 @@ fn named_argument<'a>(attr: &'a AttrSummary, name: &str) -> Option<&'a str> {
 /// The routes a utoipa-axum handler declares: `#[utoipa::path(put, path = "/x")]`, or
 /// `#[utoipa::path(method(get, head), path = "/x", context_path = "/api")]`.
 fn utoipa_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
-    let def = index.fn_def(function);
+    let def = index.fn_outline(function);
     let wanted = UTOIPA_ROUTES.attribute;
     let Some(attr) = def.summary.attrs.iter().find(|attr| {
         ends_with(&attr.path, wanted)
@@ -965,7 +968,7 @@ fn openapi_routes(index: &WorkspaceIndex, type_id: TypeId) -> Vec<RouteHit> {
         };
         let prefix = named_argument(api, POEM_OPENAPI.impl_prefix_argument).unwrap_or_default();
         for method in &impl_def.methods {
-            let summary = &index.fn_def(*method).summary;
+            let summary = &index.fn_outline(*method).summary;
             let Some(operation) = summary.attrs.iter().find(|attr| {
                 attr.path
                     .last()

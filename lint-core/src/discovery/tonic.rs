@@ -29,7 +29,7 @@ pub(crate) fn discover(index: &WorkspaceIndex) -> Vec<DiscoveredHandler> {
         // Looked up once the impl has a gRPC method: most impls of a trait have none.
         let mut package: Option<Option<String>> = None;
         for method in &impl_def.methods {
-            let summary = &index.fn_def(*method).summary;
+            let summary = &index.fn_outline(*method).summary;
             if !is_grpc_method(summary, || expanded_output(index, *method))
                 && !returns_tonic_result(index, *method)
             {
@@ -63,7 +63,7 @@ fn expanded_output(
     index: &WorkspaceIndex,
     method: crate::index::FnId,
 ) -> Option<crate::index::TypeRef> {
-    let def = index.fn_def(method);
+    let def = index.fn_outline(method);
     let output = def.summary.output.as_ref()?;
     match index.resolve_path(def.module, &output.path) {
         Ok(crate::index::Resolution::Type(type_id))
@@ -83,7 +83,7 @@ fn expanded_output(
 /// `-> tonic::Result<Response<T>>` (or `Result<Response<T>>` with `use tonic::Result`):
 /// tonic's own alias, whose error is a `Status`.
 fn returns_tonic_result(index: &WorkspaceIndex, method: crate::index::FnId) -> bool {
-    let def = index.fn_def(method);
+    let def = index.fn_outline(method);
     let summary = &def.summary;
     let Some(output) = &summary.output else {
         return false;

@@ -180,6 +180,16 @@ impl WorkspaceIndex {
         &self.fns[id.0 as usize].summary.name
     }
 
+    /// A function's definition, for a reader of its outline only: where it is (module,
+    /// file, impl), its name and where that is written, its attributes and signature
+    /// (`params`, `output`, `is_async`, `has_self`, `is_test`); not its body, nor where it
+    /// ends. Not a read ([`recording_reads`]): the language server keeps verdicts only
+    /// through an edit that leaves the outline of the functions it changes as it was, and
+    /// moves the others' with their lines.
+    pub fn fn_outline(&self, id: FnId) -> &FnDef {
+        &self.fns[id.0 as usize]
+    }
+
     /// The impl a function is written in, alone: not a read of its definition, as an edit
     /// that keeps the index in place keeps every function in its impl.
     pub fn fn_owner(&self, id: FnId) -> Option<ImplId> {
