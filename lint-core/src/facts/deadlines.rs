@@ -610,6 +610,14 @@ fn parameter_evidence(
             if !names_callee {
                 continue;
             }
+            let calls_function = || matches!(index.resolve_call(index.context_of(caller_id), call), CallTarget::Local(targets) if targets.contains(&function));
+            // A path resolves without reading the caller's body: asked first, so that the
+            // callers of another function of the same name are not read (the language
+            // server judges again what read a function an edit changed).
+            let is_path = matches!(call.callee, Callee::Path(_));
+            if is_path && !calls_function() {
+                continue;
+            }
             // The caller's value for the parameter: its own value of the same name, or else
             // the argument at the parameter's place (`Self::new(Client::new(service))` for
             // `fn new(client: Client)`).
@@ -621,8 +629,7 @@ fn parameter_evidence(
             let Some(given) = given else {
                 continue;
             };
-            if !matches!(index.resolve_call(index.context_of(caller_id), call), CallTarget::Local(targets) if targets.contains(&function))
-            {
+            if !is_path && !calls_function() {
                 continue;
             }
             if let Ok(mentions) =

@@ -4,10 +4,12 @@
 use crate::index::*;
 
 impl WorkspaceIndex {
+    /// Where names in `function` are resolved. Its module is outline, not a read of its
+    /// body (`fn_outline`): what reads the body through the context notes it then.
     pub fn context_of(&self, function: FnId) -> FnContext {
         FnContext {
             function,
-            module: self.fn_def(function).module,
+            module: self.fn_outline(function).module,
         }
     }
 
