@@ -517,6 +517,10 @@ impl Reader<'_> {
             }));
         }
         for (position, other) in chain {
+            // `query.build()` of `QueryBuilder::new("INSERT ..")` and its pushes.
+            if let Some(built) = self.built_sql(other) {
+                return Some(Source::Sql(built));
+            }
             // `row.insert_into(orders::table)`: a row's own write, given a table of the
             // library (the argument must name one).
             if let Callee::Method { method, .. } = &other.callee {
@@ -659,6 +663,115 @@ impl Reader<'_> {
             Some(text) => sql::parse(&text),
             None => Err("the SQL text is built elsewhere".to_string()),
         }
+    }
+
+    /// The SQL a text builder assembled (sqlx's `QueryBuilder::new("INSERT INTO t (a, b) ")`,
+    /// then `.push(..)`, `.push_values(..)`, `.push_bind(..)` on it), as far as its pieces
+    /// are literals, each bound value a placeholder; `None` when `call` does not build one.
+    fn built_sql(&self, call: &CallSite) -> Option<Result<Vec<SqlStatement>, String>> {
+        let Callee::Method {
+            receiver: ValueExpr::Name(name),
+            method,
+        } = &call.callee
+        else {
+            return None;
+        };
+        let builder = self.knowledge.sql_libraries.iter().find_map(|library| {
+            let builder = library.text_builder.as_ref()?;
+            builder
+                .build_methods
+                .iter()
+                .any(|known| known == method)
+                .then_some(builder)
+        })?;
+        let body = self.body();
+        let local = body
+            .locals
+            .iter()
+            .rev()
+            .find(|local| local.name == *name && local.scope.contains(call.range.start))?;
+        let Some(ValueExpr::Call { callee, .. }) = &local.init else {
+            return None;
+        };
+        let constructs = match callee.as_slice() {
+            [.., type_name, constructor] => {
+                *type_name == builder.type_name
+                    && builder
+                        .constructors
+                        .iter()
+                        .any(|known| known == constructor)
+            }
+            _ => false,
+        };
+        if !constructs {
+            return None;
+        }
+        let Some(start) = local.init_mentions.literals().next() else {
+            return Some(Err(format!(
+                "the SQL `{name}` starts with is not visible here"
+            )));
+        };
+        // The pieces pushed on the builder before it is built, in order.
+        let says = |methods: &[String], method: &str| methods.iter().any(|known| known == method);
+        let mut pieces: Vec<(crate::location::Position, BuiltPiece<'_>)> = Vec::new();
+        for pushed in &body.calls {
+            let Callee::Method { receiver, method } = &pushed.callee else {
+                continue;
+            };
+            if root_name(receiver) != Some(name.as_str())
+                || !local.scope.contains(pushed.range.start)
+                || pushed.range.start >= call.range.start
+            {
+                continue;
+            }
+            let piece = if says(&builder.push_methods, method) {
+                BuiltPiece::Text(pushed.arg_mentions.literals().next())
+            } else if says(&builder.bind_methods, method) {
+                BuiltPiece::Binds(1)
+            } else if says(&builder.values_methods, method) {
+                // `push_values(rows, |mut row, r| { row.push_bind(r.a).push_bind(r.b); })`:
+                // one row's binds, in parentheses.
+                let binds = body
+                    .calls
+                    .iter()
+                    .filter(|inner| {
+                        pushed.range.contains_range(&inner.range)
+                            && inner.range != pushed.range
+                            && matches!(&inner.callee, Callee::Method { method, .. } if says(&builder.bind_methods, method))
+                    })
+                    .count();
+                BuiltPiece::Values(binds.max(1))
+            } else {
+                continue;
+            };
+            pieces.push((pushed.range.start, piece));
+        }
+        pieces.sort_by_key(|(at, _)| *at);
+        let mut text = start.to_string();
+        let mut placeholders = 0;
+        let mut placeholder = || {
+            placeholders += 1;
+            format!("${placeholders}")
+        };
+        for (_, piece) in pieces {
+            match piece {
+                BuiltPiece::Text(Some(pushed)) => text.push_str(pushed),
+                BuiltPiece::Text(None) => {
+                    let reason = format!("a piece of the SQL `{name}` builds is not visible here");
+                    return Some(Err(reason));
+                }
+                BuiltPiece::Binds(count) => {
+                    for _ in 0..count {
+                        text.push_str(&placeholder());
+                    }
+                }
+                BuiltPiece::Values(count) => {
+                    let row: Vec<String> = (0..count).map(|_| placeholder()).collect();
+                    text.push_str(&format!(" VALUES ({})", row.join(", ")));
+                }
+            }
+        }
+        Some(sql::parse(&text))
     }
 
     /// The text a `const`/`static` string of the workspace holds.
@@ -1149,4 +1262,23 @@ fn receiver_root(receiver: &ValueExpr) -> &ValueExpr {
         root = receiver;
     }
     root
+}
+
+/// A piece pushed on a SQL text builder.
+enum BuiltPiece<'a> {
+    /// Text, when it is a literal.
+    Text(Option<&'a str>),
+    /// Values bound in place.
+    Binds(usize),
+    /// A row of values (`VALUES ($1, $2)`), this many in it.
+    Values(usize),
+}
+
+/// The variable at the root of a chain of method calls: `query` in `query.push(..).push(..)`.
+fn root_name(value: &ValueExpr) -> Option<&str> {
+    match value {
+        ValueExpr::Name(name) => Some(name.as_str()),
+        ValueExpr::MethodCall { receiver, .. } => root_name(receiver),
+        _ => None,
+    }
 }

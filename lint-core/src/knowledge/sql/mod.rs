@@ -62,6 +62,8 @@ pub struct SqlLibrary {
     pub commit_methods: Vec<String>,
     /// Methods of a builder write that make it conditional on a conflict.
     pub conflict_methods: Vec<String>,
+    /// A builder of SQL text, as sqlx's `QueryBuilder`.
+    pub text_builder: Option<TextBuilder>,
     /// A query builder over table modules, as diesel's.
     pub tables: Option<TableBuilder>,
     /// A query builder over entities and active models, as sea-orm's.
@@ -80,6 +82,25 @@ pub struct WriteApi {
     /// Whether repeating the call with the same arguments leaves the same state (an
     /// upsert on a natural key): `false` unless the configuration says so.
     pub idempotent: bool,
+}
+
+/// A builder of SQL text: `QueryBuilder::new("INSERT INTO t (a, b) ")`, pieces pushed on it
+/// in order, then built and run (`query.build().execute(&pool)`). The SQL is read as far as
+/// its pieces are literals, each bound value a placeholder.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextBuilder {
+    /// The builder's type, and its constructors whose string argument starts the text.
+    pub type_name: String,
+    pub constructors: Vec<String>,
+    /// Methods that append text: `.push(" WHERE id = ")`.
+    pub push_methods: Vec<String>,
+    /// Methods that append a bound value's placeholder: `.push_bind(id)`.
+    pub bind_methods: Vec<String>,
+    /// Methods that append `VALUES` rows, each row's values bound by the closure given:
+    /// `.push_values(rows, |mut b, row| { b.push_bind(row.a); })`.
+    pub values_methods: Vec<String>,
+    /// Methods that turn the builder into the query that runs: `.build()`.
+    pub build_methods: Vec<String>,
 }
 
 /// Free functions of the crate that start a write on a table module

@@ -1,8 +1,8 @@
 //! sqlx: SQL in `query!`-style macros or given to `sqlx::query("..")`, run with
 //! `.execute(&mut *tx)`, `.fetch_one(&pool)` …; `pool.begin()` opens a transaction that
-//! `tx.commit()` ends.
+//! `tx.commit()` ends. `QueryBuilder` assembles SQL text from pushed pieces.
 
-use super::SqlLibrary;
+use super::{SqlLibrary, TextBuilder};
 use crate::knowledge::{path, words};
 
 pub fn record() -> SqlLibrary {
@@ -42,6 +42,14 @@ pub fn record() -> SqlLibrary {
         row_methods: words(&["fetch_optional"]),
         transaction_methods: words(&["begin", "begin_with"]),
         commit_methods: words(&["commit"]),
+        text_builder: Some(TextBuilder {
+            type_name: "QueryBuilder".to_string(),
+            constructors: words(&["new", "with_arguments"]),
+            push_methods: words(&["push"]),
+            bind_methods: words(&["push_bind"]),
+            values_methods: words(&["push_values"]),
+            build_methods: words(&["build", "build_query_as", "build_query_scalar"]),
+        }),
         ..SqlLibrary::default()
     }
 }
