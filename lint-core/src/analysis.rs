@@ -21,7 +21,7 @@ use crate::discovery::{discover, DiscoveredHandler, HandlerFunction};
 use crate::facts::sql::schema::{SchemaReading, SchemaSource, Schemas};
 use crate::index::{
     build_index_from, summarize_file, BuilderHint, CallTarget, FileSummary, FnId, TypingHints,
-    WalkHints, WorkspaceIndex, WorkspaceMacros,
+    WalkHints, WorkspaceIndex,
 };
 use crate::knowledge::{self, Knowledge};
 use crate::location::{FileId, TextRange};
@@ -130,16 +130,11 @@ fn analyze_here(input: &AnalysisInput, options: &AnalysisOptions) -> Report {
             .map(|crate_input| crate_input.files.len())
             .sum(),
     };
-    let max_file_bytes = options.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES);
     let hints = IndexHints {
-        walk: WalkHints {
-            workspace_macros: Arc::new(workspace_macros(&input.crates, &|path| {
-                read_file(path, max_file_bytes)
-            })),
-            ..walk_hints(&options.knowledge)
-        },
+        walk: walk_hints(&options.knowledge),
         typing: typing_hints(&options.knowledge),
     };
+    let max_file_bytes = options.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES);
     let schemas = build_schemas(&input.schema_sources, &options.knowledge, max_file_bytes);
     let mut parts = Vec::new();
     for batch in batches(&input.crates) {
@@ -245,10 +240,7 @@ pub fn analyze_text(bytes: &[u8], knowledge: &Arc<Knowledge>) -> Report {
     let run =
         || {
             let hints = IndexHints {
-                walk: WalkHints {
-                    workspace_macros: Arc::new(workspace_macros(&crates, &|_| Ok(bytes.to_vec()))),
-                    ..walk_hints(knowledge)
-                },
+                walk: walk_hints(knowledge),
                 typing: typing_hints(knowledge),
             };
             let outcome = parse_source(bytes).map(|parsed| summarize_file(parsed, &hints.walk));
@@ -363,37 +355,6 @@ struct ReportPart {
     calls: CallCounts,
 }
 
-/// The `macro_rules!` of the workspace: the files that write `macro_rules!` are parsed for
-/// them before the walk, so that an invocation in any file is expanded.
-pub(crate) fn workspace_macros(crates: &[CrateInput], source: &SourceText<'_>) -> WorkspaceMacros {
-    let mut macros = WorkspaceMacros::default();
-    for file in crates.iter().flat_map(|crate_input| &crate_input.files) {
-        let Ok(bytes) = source(&file.path) else {
-            continue;
-        };
-        if !writes_macro_rules(&bytes) {
-            continue;
-        }
-        let parsed = catch_unwind(AssertUnwindSafe(|| {
-            parse_source(&bytes).map(|parsed| macros.add_file(&parsed.syntax))
-        }));
-        // The spans of this file are not needed: the definitions are kept as text.
-        proc_macro2::extra::invalidate_current_thread_spans();
-        if parsed.is_err() {
-            continue;
-        }
-    }
-    macros
-}
-
-/// Whether a file's text writes `macro_rules!`.
-pub(crate) fn writes_macro_rules(bytes: &[u8]) -> bool {
-    const MACRO_RULES: &[u8] = b"macro_rules!";
-    bytes
-        .windows(MACRO_RULES.len())
-        .any(|window| window == MACRO_RULES)
-}
-
 /// What the index is told of the knowledge.
 struct IndexHints {
     walk: WalkHints,
@@ -445,7 +406,6 @@ pub(crate) fn walk_hints(knowledge: &Knowledge) -> WalkHints {
             .collect(),
         select_macros: owned(knowledge::SELECT_MACROS),
         route_list_macros: owned(knowledge::ROUTE_LIST_MACROS),
-        workspace_macros: Arc::default(),
     }
 }
 

@@ -56,7 +56,7 @@ use crate::discovery::{discover, DiscoveredHandler, HandlerFunction};
 use crate::facts::sql::schema::Schemas;
 use crate::facts::FactsCache;
 use crate::index::{
-    Callee, CompactString, FileShape, FileSummary, FnId, Mentions, Read, WalkHints, WorkspaceIndex,
+    Callee, CompactString, FileShape, FileSummary, FnId, Mentions, Read, WorkspaceIndex,
 };
 use crate::knowledge::Knowledge;
 use crate::location::{FileId, TextRange};
@@ -255,17 +255,7 @@ impl IncrementalAnalysis {
         let mut analysis = IncrementalAnalysis {
             knowledge: Arc::clone(&options.knowledge),
             hints: IndexHints {
-                walk: WalkHints {
-                    workspace_macros: Arc::new(super::workspace_macros(&input.crates, &|path| {
-                        super::read_file(
-                            path,
-                            options
-                                .max_file_bytes
-                                .unwrap_or(super::DEFAULT_MAX_FILE_BYTES),
-                        )
-                    })),
-                    ..walk_hints(&options.knowledge)
-                },
+                walk: walk_hints(&options.knowledge),
                 typing: typing_hints(&options.knowledge),
             },
             schemas: super::build_schemas(
@@ -372,23 +362,13 @@ impl IncrementalAnalysis {
         let Some(&(position, file)) = self.files.get(path) else {
             return EditOutcome::NotAnalysed;
         };
-        // A file that writes (or wrote) `macro_rules!` may change what other files expand
-        // to; one that does not parse (a buffer mid-edit) keeps the definitions it had.
-        let wrote_macros = self.writes_macros(path);
         let outcome = parse_one(path, &self.hints.walk, &|_| Ok(text.clone()));
-        self.texts.insert(path.to_path_buf(), text.clone());
-        if outcome.is_ok()
-            && (wrote_macros || super::writes_macro_rules(&text))
-            && self.read_macros_again()
-        {
-            self.indexed_texts.insert(path.to_path_buf(), text);
-            return EditOutcome::Rebuilt;
-        }
         let previous = self.indexed_texts.get(path).map(Vec::as_slice);
         let edit = match (&outcome, previous) {
             (Ok(_), Some(previous)) => Some(LineEdit::between(previous, &text)),
             _ => None,
         };
+        self.texts.insert(path.to_path_buf(), text.clone());
         let outcome = self.take_outcome(position, file, outcome, edit);
         if outcome != EditOutcome::ParseError {
             self.indexed_texts.insert(path.to_path_buf(), text);
@@ -402,59 +382,13 @@ impl IncrementalAnalysis {
         let Some(&(position, file)) = self.files.get(path) else {
             return EditOutcome::NotAnalysed;
         };
-        let wrote_macros = self.writes_macros(path);
         self.texts.remove(path);
         self.indexed_texts.remove(path);
-        if (wrote_macros || self.writes_macros(path)) && self.read_macros_again() {
-            return EditOutcome::Rebuilt;
-        }
         let max_file_bytes = self.max_file_bytes;
         let outcome = parse_one(path, &self.hints.walk, &|path| {
             super::read_file(path, max_file_bytes)
         });
         self.take_outcome(position, file, outcome, None)
-    }
-
-    /// Whether the text of `path` the analysis holds (given, or else on the disk) writes a
-    /// `macro_rules!`.
-    fn writes_macros(&self, path: &Path) -> bool {
-        match self.texts.get(path) {
-            Some(text) => super::writes_macro_rules(text),
-            None => super::read_file(path, self.max_file_bytes)
-                .is_ok_and(|text| super::writes_macro_rules(&text)),
-        }
-    }
-
-    /// Reads the workspace's `macro_rules!` again, from the texts given before the disk;
-    /// when they changed, every file's expansions may have, and every batch is built
-    /// again. Returns whether they changed.
-    fn read_macros_again(&mut self) -> bool {
-        let crates: Vec<CrateInput> = self
-            .batches
-            .iter()
-            .flat_map(|batch| batch.crates.iter().cloned())
-            .collect();
-        let (texts, max_file_bytes) = (&self.texts, self.max_file_bytes);
-        let macros = super::workspace_macros(&crates, &|path| match texts.get(path) {
-            Some(text) => Ok(text.clone()),
-            None => super::read_file(path, max_file_bytes),
-        });
-        if *self.hints.walk.workspace_macros == macros {
-            return false;
-        }
-        self.hints.walk.workspace_macros = Arc::new(macros);
-        let progress = ParseProgress {
-            observer: None,
-            parsed: AtomicUsize::new(0),
-            total: 0,
-        };
-        for position in 0..self.batches.len() {
-            let crates = std::mem::take(&mut self.batches[position].crates);
-            let rebuilt = self.build_batch(crates, &progress);
-            let old = std::mem::replace(&mut self.batches[position], rebuilt);
-            std::thread::spawn(move || drop(old));
-        }
-        true
     }
 
     /// Brings the analysis up to date with `file`'s new summary (or its parse error);

@@ -23,7 +23,7 @@ mod summary;
 
 use std::collections::BTreeMap;
 
-pub use collect::{summarize_file, WalkHints, WorkspaceMacros};
+pub use collect::{summarize_file, WalkHints};
 pub use lookup::{union as union_of_fns, BodyLookup};
 pub use modules::{build_index_from, MAX_MODULE_DEPTH};
 pub use patch::FileShape;

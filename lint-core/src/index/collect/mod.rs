@@ -11,7 +11,6 @@
 mod bodies;
 mod exprs;
 mod items;
-mod macro_rules;
 mod macros;
 mod mentions;
 mod types;
@@ -21,7 +20,6 @@ use syn::spanned::Spanned;
 use super::summary::*;
 use crate::location::{Position, TextRange};
 use crate::sources::ParsedFile;
-pub use macro_rules::WorkspaceMacros;
 
 /// What the walk is told from outside about what to keep.
 #[derive(Clone, Debug, Default)]
@@ -67,9 +65,6 @@ pub struct WalkHints {
     /// Macros that list routes for a later mount (rocket's `routes![a, b]`): a `let` bound
     /// to one, or a function returning one, is kept for discovery.
     pub route_list_macros: Vec<String>,
-    /// The workspace's `macro_rules!`: an invocation in a body is expanded and read as the
-    /// function's code. Filled by a look at every file before the walk.
-    pub workspace_macros: std::sync::Arc<WorkspaceMacros>,
 }
 
 /// Summarises a parsed file, its suppression comments carried over. Pure: the caller owns

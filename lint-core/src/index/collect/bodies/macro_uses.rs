@@ -5,7 +5,6 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 
-use super::super::macro_rules::MAX_EXPANSION_DEPTH;
 use super::super::macros::{macro_statements, select_arms, MacroCode};
 use super::super::path_segments;
 use super::BodyCollector;
@@ -101,11 +100,7 @@ impl BodyCollector<'_> {
         visit::visit_macro(self, node);
         match kind {
             Some(MacroCode::SelectArms) => self.visit_select_arms(&node.tokens),
-            Some(MacroCode::Unknown) => {
-                if !self.visit_expansion(node) {
-                    self.visit_macro_code(&node.tokens)
-                }
-            }
+            Some(MacroCode::Unknown) => self.visit_macro_code(&node.tokens),
             Some(MacroCode::NotCode) | None => {}
         }
     }
@@ -138,41 +133,6 @@ impl BodyCollector<'_> {
         crate::index::spans::forget_long_chains();
     }
 
-    /// A workspace `macro_rules!` invoked here: the arm that matches, substituted, visited
-    /// as the function's code; its own tokens point at the invocation. False when no
-    /// workspace definition of that name matches, or the bounds are reached.
-    fn visit_expansion(&mut self, node: &syn::Macro) -> bool {
-        let macros = &self.hints.workspace_macros;
-        let Some(name) = node.path.segments.last().map(|last| last.ident.to_string()) else {
-            return false;
-        };
-        if self.expansions.len() >= MAX_EXPANSION_DEPTH
-            || self.expansions_left == 0
-            || !macros.by_name.contains_key(&name)
-        {
-            return false;
-        }
-        self.expansions_left -= 1;
-        let range = macro_range(node);
-        let place = invocation_place(node);
-        let Some(expanded) = macros.expand(&name, &node.tokens, place) else {
-            return false;
-        };
-        let Some(statements) = macro_statements(&expanded) else {
-            return false;
-        };
-        let written = self.written_range(range);
-        self.expansions.push(written);
-        self.statements.push(written);
-        for statement in &statements {
-            self.visit_stmt(statement);
-        }
-        self.statements.pop();
-        self.expansions.pop();
-        crate::index::spans::forget_long_chains();
-        true
-    }
-
     /// `tokio::select! { Some(msg) = rx.recv() => { handle(msg).await } .. }`: each arm's
     /// future, guard and body visited as code, its pattern's binding typed as what the
     /// future gives.
@@ -199,20 +159,6 @@ impl BodyCollector<'_> {
         }
         crate::index::spans::forget_long_chains();
     }
-}
-
-/// The whole invocation `name!(..)`, where the tokens an expansion writes are placed.
-fn invocation_place(node: &syn::Macro) -> proc_macro2::Span {
-    let start = match node.path.segments.first() {
-        Some(segment) => segment.ident.span(),
-        None => proc_macro2::Span::call_site(),
-    };
-    let end = match &node.delimiter {
-        syn::MacroDelimiter::Paren(paren) => paren.span.close(),
-        syn::MacroDelimiter::Brace(brace) => brace.span.close(),
-        syn::MacroDelimiter::Bracket(bracket) => bracket.span.close(),
-    };
-    start.join(end).unwrap_or(start)
 }
 
 /// Text that starts like a SQL statement, or names an idempotency key or inbox, or an

@@ -50,12 +50,6 @@ struct BodyCollector<'h> {
     /// The scrutinee of the enclosing `match` (and its name when it is a variable),
     /// innermost last.
     scrutinees: Vec<(TextRange, Option<CompactString>)>,
-    /// The invocations of workspace `macro_rules!` whose expansions enclose the walk,
-    /// innermost last, each as the range of the outermost invocation written in the file:
-    /// a statement an arm wrote points there.
-    expansions: Vec<TextRange>,
-    /// How many more invocations this body may expand.
-    expansions_left: usize,
 }
 impl<'h> BodyCollector<'h> {
     fn new(hints: &'h WalkHints) -> Self {
@@ -68,17 +62,6 @@ impl<'h> BodyCollector<'h> {
             known_not_a_route: 0,
             statements: Vec::new(),
             scrutinees: Vec::new(),
-            expansions: Vec::new(),
-            expansions_left: super::macro_rules::MAX_EXPANSIONS_PER_BODY,
-        }
-    }
-
-    /// Where a statement is written: its own range, or, when a workspace macro's arm wrote
-    /// some of it (laid out past the invocation), the invocation's.
-    fn written_range(&self, range: TextRange) -> TextRange {
-        match self.expansions.last() {
-            Some(invocation) if !invocation.contains_range(&range) => *invocation,
-            _ => range,
         }
     }
 
@@ -264,7 +247,7 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
     }
 
     fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
-        self.statements.push(self.written_range(stmt_range(stmt)));
+        self.statements.push(stmt_range(stmt));
         visit::visit_stmt(self, stmt);
         self.statements.pop();
     }
