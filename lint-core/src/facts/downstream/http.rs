@@ -334,17 +334,8 @@ fn request(
         client.default_timeout.as_ref().map(fixed_default),
         &library.bounds,
     );
-    let bound = match request_timeout(library, &chain) {
-        Some((timeout, method)) => classify_duration(
-            index,
-            knowledge,
-            function,
-            &timeout.arg_mentions,
-            timeout.range.start,
-            &format!("request `.{method}(..)`"),
-        ),
-        None => construction.bound,
-    };
+    let bound =
+        request_bound(index, knowledge, library, function, &chain).unwrap_or(construction.bound);
     Some(DownstreamCall {
         range: call.range,
         statement: call.statement,
@@ -361,6 +352,26 @@ fn request(
         method_unknown,
         answered_by_lookup: false,
     })
+}
+
+/// The bound a timeout set on the request itself (`.timeout(..)` in the chain) gives the
+/// call; `None` when the chain sets none, and the client's or the caller's bound holds.
+fn request_bound(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    library: &HttpLibrary,
+    function: FnId,
+    chain: &[&CallSite],
+) -> Option<Bound> {
+    let (timeout, method) = request_timeout(library, chain)?;
+    Some(classify_duration(
+        index,
+        knowledge,
+        function,
+        &timeout.arg_mentions,
+        timeout.range.start,
+        &format!("request `.{method}(..)`"),
+    ))
 }
 
 /// `send_inner(req_builder, ..)` sending `req_builder.try_clone()?.send()`: a request of
@@ -396,17 +407,8 @@ fn sent_parameter(
     let reason = format!(
         "the request is the `{name}` parameter of `{function_name}`, built by a caller not on this path"
     );
-    let bound = match request_timeout(library, &chain) {
-        Some((timeout, method)) => classify_duration(
-            index,
-            knowledge,
-            function,
-            &timeout.arg_mentions,
-            timeout.range.start,
-            &format!("request `.{method}(..)`"),
-        ),
-        None => Bound::Unknown(reason.clone()),
-    };
+    let bound = request_bound(index, knowledge, library, function, &chain)
+        .unwrap_or_else(|| Bound::Unknown(reason.clone()));
     Some(DownstreamCall {
         range: call.range,
         statement: call.statement,
