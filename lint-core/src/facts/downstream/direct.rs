@@ -58,17 +58,27 @@ pub(super) fn direct_http(
         client_method,
         api,
         bound,
-        // The key may travel in an options value built before the call
-        // (`Some(MessageCreateOptions { idempotency_key: .. })`).
-        carries_key(
-            index,
-            knowledge,
-            function,
-            &call.arg_mentions,
-            call.range.start,
-            2,
-        ),
+        key_in_arguments(index, knowledge, function, call),
     ))
+}
+
+/// Whether a client call's arguments carry an idempotency key. The key may travel in an
+/// options value built before the call (`Some(MessageCreateOptions { idempotency_key: .. })`),
+/// so values are followed two steps back.
+fn key_in_arguments(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    function: FnId,
+    call: &CallSite,
+) -> bool {
+    carries_key(
+        index,
+        knowledge,
+        function,
+        &call.arg_mentions,
+        call.range.start,
+        2,
+    )
 }
 
 /// A call of a known or declared client's method, as a downstream call.
@@ -145,13 +155,6 @@ pub(super) fn associated_client_function(
         client_method,
         api,
         bound,
-        carries_key(
-            index,
-            knowledge,
-            function,
-            &call.arg_mentions,
-            call.range.start,
-            2,
-        ),
+        key_in_arguments(index, knowledge, function, call),
     ))
 }
