@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::error::ConfigError;
 use super::schema::ConfigFile;
-use super::validate::{toml_error, Source};
+use super::written::{toml_error, Source};
 use super::CONFIG_FILE_NAME;
 
 /// A configuration found on disk.

@@ -14,6 +14,7 @@ mod locate;
 mod records;
 mod schema;
 mod validate;
+mod written;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -66,7 +67,7 @@ pub fn load(location: &Location, cwd: &Path) -> Result<Config, ConfigError> {
     let path = location.path();
     let shown = crate::display::display_path(path, cwd);
     let text = read_text(path, &shown)?;
-    let source = validate::Source {
+    let source = written::Source {
         file: shown.clone(),
         text: &text,
     };

@@ -17,7 +17,7 @@ use super::schema::{
     BoundName, ErrorsName, HttpDeclaration, JitterName, RetryDeclaration, SqlDeclaration,
     WriteApiEntry,
 };
-use super::validate::{identifier, rust_path, Source};
+use super::written::{identifier, rust_path, Source};
 
 /// The word of `send` that says awaiting a request sends it (a keyword, never a method).
 const SEND_ON_AWAIT: &str = "await";
