@@ -9,7 +9,7 @@ use lint_core::report::{Finding, Handler, Level, PatchSummary, Report};
 use miette::{LabeledSpan, NamedSource, Severity};
 
 use super::cards;
-use super::style::{plural, Paint};
+use super::style::{plural, short_function, Paint};
 use super::table;
 use crate::diagnostic::{draw, Drawn};
 use crate::sources::byte_offset;
@@ -184,14 +184,6 @@ fn wrap(text: &str, width: usize) -> String {
     out.join("\n")
 }
 
-/// The last two segments of a function's path, `payments::charge`: enough to find it, short
-/// enough to read in a line.
-pub fn short_function(path: &str) -> String {
-    let segments: Vec<&str> = path.split("::").collect();
-    let keep = segments.len().min(2);
-    segments[segments.len() - keep..].join("::")
-}
-
 /// A finding as miette draws it.
 fn to_diagnostic(finding: &Finding, text: String) -> Drawn {
     let start = byte_offset(&text, finding.line, finding.column);
@@ -267,7 +259,7 @@ pub fn summary_line(report: &Report) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{short_function, wrap};
+    use super::wrap;
 
     #[test]
     fn notes_wrap_between_words() {
@@ -275,14 +267,5 @@ mod tests {
             wrap("breaks GET /a (x::a) and GET /b (x::b)", 20),
             "breaks GET /a (x::a)\nand GET /b (x::b)"
         );
-    }
-
-    #[test]
-    fn a_function_is_named_by_its_last_two_segments() {
-        assert_eq!(
-            short_function("shop::handlers::orders::create"),
-            "orders::create"
-        );
-        assert_eq!(short_function("main"), "main");
     }
 }

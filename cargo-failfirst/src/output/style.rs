@@ -108,9 +108,17 @@ pub fn truncate_start(text: &str, width: usize) -> String {
     format!("…{end}")
 }
 
+/// The last two segments of a function's path, `payments::charge`: enough to find it, short
+/// enough to read in a line.
+pub fn short_function(path: &str) -> String {
+    let segments: Vec<&str> = path.split("::").collect();
+    let keep = segments.len().min(2);
+    segments[segments.len() - keep..].join("::")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{plural, truncate_middle, truncate_start};
+    use super::{plural, short_function, truncate_middle, truncate_start};
 
     #[test]
     fn a_location_keeps_its_end() {
@@ -137,5 +145,14 @@ mod tests {
         assert_eq!(truncate_middle("short", 12), "short");
         assert_eq!(truncate_middle("abcdef", 1), "…");
         assert_eq!(truncate_middle("abcdef", 0), "");
+    }
+
+    #[test]
+    fn a_function_is_named_by_its_last_two_segments() {
+        assert_eq!(
+            short_function("shop::handlers::orders::create"),
+            "orders::create"
+        );
+        assert_eq!(short_function("main"), "main");
     }
 }

@@ -10,7 +10,7 @@
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use lint_core::report::{Handler, Report, Verdict};
 
-use super::human::short_function;
+use super::style::short_function;
 use super::style::{truncate_middle, truncate_start, Paint};
 
 /// Only the line under the header: columns read by alignment, without borders.
