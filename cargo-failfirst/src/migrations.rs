@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use lint_core::facts::sql::schema::{SchemaSource, SchemaSourceKind};
+use lint_core::facts::contract_files::{SchemaSource, SchemaSourceKind};
 
 use crate::config::Exclusions;
 use crate::display::display_path;

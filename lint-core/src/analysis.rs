@@ -18,7 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::discovery::{discover, DiscoveredHandler, HandlerFunction};
-use crate::facts::sql::schema::{SchemaReading, SchemaSource, Schemas};
+use crate::facts::contract_files::SchemaSource;
+use crate::facts::sql::schema::{SchemaReading, Schemas};
 use crate::index::{
     build_index_from, summarize_file, BuilderHint, CallTarget, FileSummary, FnId, TypingHints,
     WalkHints, WorkspaceIndex,

@@ -995,7 +995,7 @@ pub async fn charge() -> Result<String, reqwest::Error> {
     /// full run, and stays one through edits of the Rust files.
     #[test]
     fn a_broken_contract_is_reported_as_a_fresh_run_reports_it() {
-        use crate::facts::sql::schema::{SchemaSource, SchemaSourceKind};
+        use crate::facts::contract_files::{SchemaSource, SchemaSourceKind};
         let (dir, mut input) = service("contract");
         input.schema_sources.push(SchemaSource {
             root: ".".to_string(),

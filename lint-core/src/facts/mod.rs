@@ -8,6 +8,7 @@
 //!
 //! May import: `discovery`, `index`, `knowledge`, `location`, `vocab`.
 
+pub mod contract_files;
 mod deadlines;
 mod downstream;
 mod durations;

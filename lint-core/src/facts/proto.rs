@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use prost_types::MethodDescriptorProto;
 
-use super::sql::schema::{SchemaSource, SchemaSourceKind};
+use super::contract_files::{SchemaSource, SchemaSourceKind};
 use super::{DownstreamCall, DownstreamKind};
 
 /// What a method declares of its side effects (`google.protobuf.MethodOptions`).

@@ -10,7 +10,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::super::table_name;
-use super::SchemaSource;
+use crate::facts::contract_files::SchemaSource;
 use crate::index::{FileSummary, GroupDelimiter, TokenSummary};
 use crate::knowledge::sql::{SqlLibrary, SCHEMA_CHANGING_WORDS};
 use crate::location::Position;

@@ -21,38 +21,11 @@ use sqlparser::ast::{
 mod files;
 
 use super::table_name;
+use crate::facts::contract_files::{SchemaSource, SchemaSourceKind};
 use crate::facts::{InsertedValues, ValueOrigin};
 use crate::index::FileSummary;
 use crate::knowledge::sql::SqlLibrary;
 use files::{macro_tables, migration_order, sql_literals, statements};
-
-/// One file that says something of the schema, as the binary found and read it.
-#[derive(Clone, Debug)]
-pub struct SchemaSource {
-    /// The folder the migrations belong to (the crate or workspace folder that holds
-    /// `migrations/`, or `diesel.toml`'s folder), shown as files are (relative to the
-    /// current directory, `/`-separated): code in files under it runs against this schema.
-    pub root: String,
-    /// The file, shown the same way; its path under `root` orders the migrations.
-    pub display_path: String,
-    /// Read through the size limit (`max-file-size`), stopping one byte past it: a text
-    /// longer than the limit is a file over it, reported as a `parse-error` and not read.
-    pub text: String,
-    pub kind: SchemaSourceKind,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SchemaSourceKind {
-    /// A migration written in SQL: sqlx's `migrations/<version>_<name>.sql` (or
-    /// `.up.sql`), refinery's `V<n>__<name>.sql`, diesel's `migrations/<version>/up.sql`.
-    SqlMigration,
-    /// diesel's `schema.rs`: `table! { users (id) { .. } }` names each primary key.
-    DieselSchema,
-    /// A Rust migration (a sea-orm migration crate): its SQL string literals are read.
-    RustMigration,
-    /// A `.proto` file: what it declares of its gRPC methods (`facts::proto`).
-    Proto,
-}
 
 /// The summary of a Rust schema file as the one walk makes it, with the walk told to keep
 /// table macros and SQL literals (the analysis parses); `None` for a file that does not
