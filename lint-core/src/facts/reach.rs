@@ -208,8 +208,11 @@ pub struct GuardRef {
 #[derive(Clone, Debug)]
 pub struct ReachedTransaction {
     pub id: TransactionId,
-    /// The function that opens it, by name, and the line: `create` at line 33.
-    pub opened_in: String,
+    /// The function that opens it (and its name, `create`), and the line where it opens:
+    /// the rule's message names the file when it is not the finding's.
+    pub opener: FnId,
+    pub opener_name: String,
+    pub opened_line: u32,
     pub chain: Vec<Step>,
     /// Where it opens and where it is open.
     pub opened: Order,
@@ -854,11 +857,9 @@ fn walk(
     {
         out.transactions.push(ReachedTransaction {
             id: own_transaction(&transaction.name),
-            opened_in: format!(
-                "`{}` at line {}",
-                index.fn_def(function).summary.name,
-                transaction.opened.start.line
-            ),
+            opener: function,
+            opener_name: index.fn_def(function).summary.name.to_string(),
+            opened_line: transaction.opened.start.line,
             chain: chain.clone(),
             opened: order_of(
                 &facts,

@@ -1,7 +1,7 @@
 //! `call-inside-transaction`: a downstream commit inside a database transaction.
 
 use super::{line_of, HandlerPath, Rule, Violation};
-use crate::facts::ReachedCall;
+use crate::facts::{ReachedCall, ReachedTransaction};
 use crate::vocab::{Level, Question};
 
 pub const RULE: Rule = Rule {
@@ -65,7 +65,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
                     format!(
                         "{} is sent while the transaction opened in {} is open: the transaction and the downstream commit apart",
                         reached.call.kind.describe(),
-                        open.opened_in
+                        opened_in(open)
                     ),
                 ));
             }
@@ -88,7 +88,7 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
                     format!(
                         "{} is sent after the transaction opened in {} commits, with no outbox row written in it and no idempotency key on the call: a crash between the commit and the call loses it, and a retry repeats it",
                         reached.call.kind.describe(),
-                        committed.opened_in
+                        opened_in(committed)
                     ),
                 ));
             }
@@ -110,6 +110,16 @@ pub fn check(path: &HandlerPath) -> Vec<Violation> {
             ))
         })
         .collect()
+}
+
+/// Where a transaction opens, as a message says it: "`create` at line 33", or
+/// "`create` at src/orders.rs:33" when it opens in another file than the finding's.
+fn opened_in(transaction: &ReachedTransaction) -> String {
+    format!(
+        "`{}` at {}",
+        transaction.opener_name,
+        line_of(transaction.opener, transaction.opened_line)
+    )
 }
 
 fn violation(reached: &ReachedCall, message: String) -> Violation {
