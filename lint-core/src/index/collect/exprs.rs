@@ -72,8 +72,69 @@ fn value_expr_at(expr: &syn::Expr, depth: usize) -> ValueExpr {
         syn::Expr::Closure(closure) => tail_value(&closure.body, depth),
         syn::Expr::Async(block) => block_tail_value(&block.block, depth),
         syn::Expr::Block(block) => block_tail_value(&block.block, depth),
+        // `match made { Ok(value) => value, Err(e) => return Err(e) }` is `made?` written
+        // by hand: the value is what `made` holds, as `?` is peeled.
+        syn::Expr::Match(matched) if unwraps_or_diverges(matched) => {
+            value_expr_at(&matched.expr, depth + 1)
+        }
         _ => ValueExpr::Unknown,
     }
+}
+
+/// Whether a `match` hands back what its `Result` or `Option` holds and leaves the function
+/// (or the loop) on every other arm: one arm `Ok(value) => value` (or `Some(..)`), the
+/// others diverging. Any other `match` is several values, none of them the scrutinee's.
+fn unwraps_or_diverges(matched: &syn::ExprMatch) -> bool {
+    let mut hands_back = 0;
+    for arm in &matched.arms {
+        let bound = match &arm.pat {
+            syn::Pat::TupleStruct(_) if arm.guard.is_none() => {
+                super::types::unwrapped_binding(&arm.pat)
+            }
+            _ => None,
+        };
+        match bound {
+            Some(name) if is_name(&arm.body, &name) => hands_back += 1,
+            _ if diverges(&arm.body) => {}
+            _ => return false,
+        }
+    }
+    hands_back == 1
+}
+
+fn is_name(expr: &syn::Expr, name: &str) -> bool {
+    match peel_parens(expr) {
+        syn::Expr::Path(path) => path.qself.is_none() && path.path.is_ident(name),
+        syn::Expr::Block(block) => match block.block.stmts.as_slice() {
+            [syn::Stmt::Expr(tail, None)] => is_name(tail, name),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether an expression never yields a value: it returns, breaks, continues or panics
+/// (the standard library's macros; a library's own, as `bail!`, are not known here).
+fn diverges(expr: &syn::Expr) -> bool {
+    match peel_parens(expr) {
+        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
+        syn::Expr::Macro(mac) => is_diverging_macro(&mac.mac),
+        syn::Expr::Block(block) => match block.block.stmts.last() {
+            Some(syn::Stmt::Expr(last, _)) => diverges(last),
+            Some(syn::Stmt::Macro(mac)) => is_diverging_macro(&mac.mac),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn is_diverging_macro(mac: &syn::Macro) -> bool {
+    mac.path.segments.last().is_some_and(|last| {
+        matches!(
+            last.ident.to_string().as_str(),
+            "panic" | "unreachable" | "todo" | "unimplemented"
+        )
+    })
 }
 fn block_tail_value(block: &syn::Block, depth: usize) -> ValueExpr {
     match block.stmts.last() {
