@@ -80,11 +80,16 @@ pub struct Order {
 /// through, at a depth of the path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Way {
-    depth: usize,
+    // Narrow numbers: every fact's order holds its ways, and a run holds many orders.
+    depth: u32,
     function: FnId,
-    /// The branching, by where its tested expression starts.
+    /// The branching, by where its tested expression starts (or, for a call that runs one
+    /// of several implementations, where the call starts).
     branching: Position,
-    branch: usize,
+    branch: u32,
+    /// The branch is an implementation of the call at `branching`, not a way of a
+    /// `match` or `if` (whose tested expression may start where a call does).
+    dispatch: bool,
 }
 
 impl Order {
@@ -104,7 +109,7 @@ impl Order {
         let (mut i, mut j) = (0, 0);
         while let (Some(a), Some(b)) = (mine.get(i), theirs.get(j)) {
             let depth = a.depth.min(b.depth);
-            if depth > common {
+            if depth as usize > common {
                 return false;
             }
             let mine_end = i + mine[i..]
@@ -119,6 +124,7 @@ impl Order {
                 theirs[j..theirs_end].iter().any(|other| {
                     other.function == way.function
                         && other.branching == way.branching
+                        && other.dispatch == way.dispatch
                         && other.branch != way.branch
                 })
             });
@@ -689,10 +695,11 @@ fn ways_to(
                 .iter()
                 .position(|branch| branch.contains_range(&range))?;
             Some(Way {
-                depth,
+                depth: depth as u32,
                 function,
                 branching: branching.tested,
-                branch,
+                branch: branch as u32,
+                dispatch: false,
             })
         })
 }
@@ -958,7 +965,15 @@ fn walk(
         let edge_guard = guard_at(edge.statement.start, chain, ways, None);
         let calls_start = out.calls.len();
         let retries_start = out.retries.len();
-        for target in &edge.targets {
+        // A call that may run one of several functions (the implementations of a trait
+        // behind `dyn` or a generic) runs one of them each time: their facts are on
+        // exclusive ways of the call, unless a loop makes the call again.
+        let dispatched = edge.targets.len() > 1
+            && !facts
+                .loop_bodies
+                .iter()
+                .any(|body| body.contains(edge.range.start));
+        for (implementation, target) in edge.targets.iter().enumerate() {
             if stack.contains(target) {
                 continue;
             }
@@ -978,6 +993,15 @@ fn walk(
             stack.push(*target);
             let ways_before = ways.len();
             ways.extend(ways_to(&facts, function, chain.len(), edge.range));
+            if dispatched {
+                ways.push(Way {
+                    depth: chain.len() as u32,
+                    function,
+                    branching: edge.range.start,
+                    branch: implementation as u32,
+                    dispatch: true,
+                });
+            }
             chain.push(Step {
                 function,
                 call: edge.statement,

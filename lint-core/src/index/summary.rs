@@ -302,6 +302,10 @@ pub struct Branching {
     /// The rest of the enclosing block after the statement: run only when no branch left
     /// the block (`return`, `?`, `continue`).
     pub after: TextRange,
+    /// The branches that always leave the block (bit `i` for branch `i`): they end in
+    /// `return`, `break`, `continue` or a panic, as the `else` of `let .. else` must. What
+    /// runs on such a branch and what runs `after` never run in the same pass.
+    pub leaving_branches: u64,
 }
 
 #[derive(Clone, Debug)]

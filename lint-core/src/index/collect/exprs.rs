@@ -114,16 +114,29 @@ fn is_name(expr: &syn::Expr, name: &str) -> bool {
 }
 
 /// Whether an expression never yields a value: it returns, breaks, continues or panics
-/// (the standard library's macros; a library's own, as `bail!`, are not known here).
-fn diverges(expr: &syn::Expr) -> bool {
+/// (the standard library's macros; a library's own, as `bail!`, are not known here), or is
+/// an `if`/`else` both of whose ways do.
+pub(super) fn diverges(expr: &syn::Expr) -> bool {
     match peel_parens(expr) {
         syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
         syn::Expr::Macro(mac) => is_diverging_macro(&mac.mac),
-        syn::Expr::Block(block) => match block.block.stmts.last() {
-            Some(syn::Stmt::Expr(last, _)) => diverges(last),
-            Some(syn::Stmt::Macro(mac)) => is_diverging_macro(&mac.mac),
-            _ => false,
-        },
+        syn::Expr::Block(block) => block_diverges(&block.block),
+        syn::Expr::If(branching) => {
+            block_diverges(&branching.then_branch)
+                && branching
+                    .else_branch
+                    .as_ref()
+                    .is_some_and(|(_, otherwise)| diverges(otherwise))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a block never reaches its end: its last statement diverges.
+pub(super) fn block_diverges(block: &syn::Block) -> bool {
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(last, _)) => diverges(last),
+        Some(syn::Stmt::Macro(mac)) => is_diverging_macro(&mac.mac),
         _ => false,
     }
 }

@@ -6,7 +6,10 @@ mod shapes;
 
 use syn::visit::{self, Visit};
 
-use super::exprs::{expr_tree, is_method_router, is_route_statement, peel_parens, value_expr};
+use super::exprs::{
+    block_diverges, diverges, expr_tree, is_method_router, is_route_statement, peel_parens,
+    value_expr,
+};
 use super::mentions::{args_mentions, mentions_of, mentions_of_block, operator_text};
 use super::types::{pattern_names, type_ref, unwrapped_binding, variant_binding};
 use super::{path_segments, range_of, static_summary, WalkHints};
@@ -95,8 +98,14 @@ impl<'h> BodyCollector<'h> {
         });
     }
 
-    /// Records a branching on `tested`, with the rest of the block after its statement.
-    fn push_branching(&mut self, tested: &syn::Expr, branches: Vec<TextRange>) {
+    /// Records a branching on `tested`, with the rest of the block after its statement;
+    /// `leaving` says, for each branch, whether it always leaves the block.
+    fn push_branching(
+        &mut self,
+        tested: &syn::Expr,
+        branches: Vec<TextRange>,
+        leaving: impl IntoIterator<Item = bool>,
+    ) {
         let statement_end = self
             .statements
             .last()
@@ -115,6 +124,12 @@ impl<'h> BodyCollector<'h> {
                 start: statement_end,
                 end: block_end,
             },
+            leaving_branches: leaving
+                .into_iter()
+                .take(64)
+                .enumerate()
+                .filter(|(_, leaves)| *leaves)
+                .fold(0, |bits, (branch, _)| bits | 1 << branch),
         });
     }
 
@@ -375,7 +390,8 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
 
     fn visit_expr_match(&mut self, node: &'ast syn::ExprMatch) {
         let branches = node.arms.iter().map(|arm| expr_range(&arm.body)).collect();
-        self.push_branching(&node.expr, branches);
+        let leaving = node.arms.iter().map(|arm| diverges(&arm.body));
+        self.push_branching(&node.expr, branches, leaving);
         self.visit_expr(&node.expr);
         self.scrutinees
             .push((expr_range(&node.expr), plain_variable(&node.expr)));
@@ -411,7 +427,12 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
                 .as_ref()
                 .map(|(_, otherwise)| expr_range(otherwise)),
         );
-        self.push_branching(tested, branches);
+        let leaving = std::iter::once(block_diverges(&node.then_branch)).chain(
+            node.else_branch
+                .as_ref()
+                .map(|(_, otherwise)| diverges(otherwise)),
+        );
+        self.push_branching(tested, branches, leaving);
         if let syn::Expr::Let(condition) = &*node.cond {
             self.bind_unwrapped(
                 &condition.pat,
@@ -557,7 +578,8 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             .as_ref()
             .and_then(|init| Some((&*init.expr, init.diverge.as_ref()?)))
         {
-            self.push_branching(init, vec![expr_range(otherwise)]);
+            // The `else` of `let .. else` must leave: the compiler sees to it.
+            self.push_branching(init, vec![expr_range(otherwise)], [true]);
         }
         let (declared_pat, declared_ty) = match &local.pat {
             syn::Pat::Type(pat_type) => (&*pat_type.pat, Some(type_ref(&pat_type.ty))),
