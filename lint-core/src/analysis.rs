@@ -394,6 +394,11 @@ pub(crate) fn walk_hints(knowledge: &Knowledge) -> WalkHints {
             .flat_map(|library| library.start_methods())
             .map(str::to_string)
             .collect(),
+        per_item_methods: [knowledge::PER_ITEM_METHODS, knowledge::PER_ITEM_ADAPTERS]
+            .concat()
+            .iter()
+            .map(|name| name.to_string())
+            .collect(),
         route_building_methods: owned(knowledge::ROUTE_BUILDING_METHODS),
         method_router_functions: knowledge::method_router_functions(),
         // Schema files only (`build_schemas`).

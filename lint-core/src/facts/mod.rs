@@ -22,6 +22,7 @@ mod reach;
 mod retries;
 pub mod sql;
 mod state;
+mod ways;
 
 pub use handler::{HandlerPath, IdempotentPromise, OpaqueCall, OpaqueReason, Promise};
 pub use keys::KeySource;
@@ -378,9 +379,10 @@ pub struct FunctionFacts {
     /// `match`, an `if` with an `else`) that no loop of the function holds, where each pass
     /// may take another way.
     pub exclusive_branchings: Vec<ExclusiveBranching>,
-    /// The bodies of the function's loops: a call in one may run another implementation of
-    /// its trait on each pass.
-    pub loop_bodies: Vec<TextRange>,
+    /// The code that may run several times in one call of the function: the bodies of its
+    /// loops, and the closures an iterator calls once per item. A call there may run
+    /// another implementation of its trait each time.
+    pub repeated: Vec<TextRange>,
 }
 
 /// A branching of two ways or more, by where its tested expression starts, and its ways.
@@ -398,67 +400,10 @@ pub fn function_facts(
 ) -> FunctionFacts {
     let context = index.context_of(function);
     let body = &index.fn_def(function).summary.body;
-    let outside_loops = |branching: &&crate::index::Branching| {
-        !body
-            .loops
-            .iter()
-            .any(|each| each.body.contains(branching.tested.start))
-    };
-    let ways_apart = body
-        .branchings
-        .iter()
-        .filter(|branching| branching.branches.len() > 1)
-        .filter(outside_loops)
-        .map(|branching| ExclusiveBranching {
-            tested: branching.tested.start,
-            branches: branching.branches.clone(),
-        });
-    // `if done { ..; return }` then the rest: a branch that always leaves the block and
-    // the code after the statement never run in the same pass. Each such branch and the
-    // rest are two ways of their own, named by where the branch starts.
-    // The error of an early return is made by wrapping (`Err(..)`) or converting
-    // (`.into()`): no work.
-    let makes_work = |call: &crate::index::CallSite| match &call.callee {
-        crate::index::Callee::Path(path) => !matches!(
-            path.as_slice(),
-            [only] if matches!(only.as_str(), "Ok" | "Err" | "Some")
-        ),
-        crate::index::Callee::Method { method, .. } => method != "into",
-    };
-    let holds_work = |branch: &TextRange| {
-        body.calls
-            .iter()
-            .any(|call| branch.contains_range(&call.range) && makes_work(call))
-            || body
-                .macros
-                .iter()
-                .any(|used| branch.contains_range(&used.range))
-    };
-    let leaving_and_after = body
-        .branchings
-        .iter()
-        .filter(outside_loops)
-        .flat_map(|branching| {
-            branching
-                .branches
-                .iter()
-                .take(64)
-                .enumerate()
-                .filter(|(position, _)| branching.leaving_branches & (1 << position) != 0)
-                .filter(|_| branching.after.start < branching.after.end)
-                // A branch that calls nothing (`if bad { return Err(..) }`, its error made
-                // by a call or not) holds no fact a rule could combine: most early
-                // returns are such, and every fact after them would carry the way.
-                .filter(|(_, branch)| holds_work(branch))
-                .map(|(_, branch)| ExclusiveBranching {
-                    tested: branch.start,
-                    branches: vec![*branch, branching.after],
-                })
-        });
-    let exclusive_branchings = ways_apart.chain(leaving_and_after).collect();
+    let (exclusive_branchings, repeated) = ways::exclusive_ways(body);
     let mut facts = FunctionFacts {
         exclusive_branchings,
-        loop_bodies: body.loops.iter().map(|each| each.body).collect(),
+        repeated,
         ..FunctionFacts::default()
     };
     let mut resolved = Vec::with_capacity(body.calls.len());

@@ -970,9 +970,9 @@ fn walk(
         // exclusive ways of the call, unless a loop makes the call again.
         let dispatched = edge.targets.len() > 1
             && !facts
-                .loop_bodies
+                .repeated
                 .iter()
-                .any(|body| body.contains(edge.range.start));
+                .any(|repeated| repeated.contains(edge.range.start));
         for (implementation, target) in edge.targets.iter().enumerate() {
             if stack.contains(target) {
                 continue;

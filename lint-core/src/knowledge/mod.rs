@@ -389,6 +389,64 @@ pub const CLOSURE_RECEIVER_METHODS: &[&str] = &[
     "with",
 ];
 
+/// Methods of iterators and streams (none of `Option`, `Result` or a future) that call
+/// their closure once per item: code in that closure may take another way for each item.
+pub const PER_ITEM_METHODS: &[&str] = &[
+    "for_each",
+    "try_for_each",
+    "for_each_concurrent",
+    "try_for_each_concurrent",
+    "filter_map",
+    "flat_map",
+    "fold",
+    "try_fold",
+    "scan",
+    "any",
+    "all",
+    "find_map",
+    "map_while",
+    "take_while",
+    "skip_while",
+    "retain",
+    "position",
+];
+
+/// Methods that call their closure once per item on an iterator or a stream, and once on
+/// an `Option`, a `Result` or a future: per item only when what they are called on
+/// iterates.
+pub const PER_ITEM_ADAPTERS: &[&str] = &["map", "filter", "and_then", "then", "inspect", "map_ok"];
+
+/// Methods and functions that make an iterator or a stream of a collection or another
+/// iterator: `items.iter()`, `rows.into_iter()`, `futures::stream::iter(xs)`.
+pub const ITERATOR_SOURCES: &[&str] = &[
+    "iter",
+    "into_iter",
+    "iter_mut",
+    "drain",
+    "chunks",
+    "windows",
+    "lines",
+    "chars",
+    "bytes",
+    "keys",
+    "values",
+    "values_mut",
+    "into_keys",
+    "into_values",
+    "enumerate",
+    "zip",
+    "rev",
+    "skip",
+    "take",
+    "chain",
+    "step_by",
+    "cloned",
+    "copied",
+    "flatten",
+    "buffer_unordered",
+    "buffered",
+];
+
 /// Macros whose arguments are text, formatting, assertions or declarations, not code a
 /// handler's I/O is in: the walk leaves them unparsed (beside the logging macros). Any
 /// other function-like macro whose arguments parse as statements or expressions is read

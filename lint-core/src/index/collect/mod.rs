@@ -42,6 +42,9 @@ pub struct WalkHints {
     /// Methods whose receiver is code run on each attempt (`(|| ..).retry(policy)`): where
     /// that receiver is written is kept.
     pub ranged_receiver_methods: Vec<String>,
+    /// Methods that may call their closure once per item (`for_each`, an iterator's `map`):
+    /// where their arguments are written is kept, as code that may run several times.
+    pub per_item_methods: Vec<String>,
     /// Methods that register routes: a statement calling one is kept whole for discovery.
     pub route_building_methods: Vec<String>,
     /// Functions that build a method router (`get(h)`, `post_with(h, docs)`): a `let` bound

@@ -735,8 +735,18 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
             },
             arg_mentions: args_mentions(call.args.iter()),
             // Argument and receiver ranges of method calls serve only retries written as
-            // `(|| ..).retry(policy)`; computing positions costs, so only those keep them.
-            arg_ranges: Vec::new(),
+            // `(|| ..).retry(policy)` and closures run once per item; computing positions
+            // costs, so only those keep them.
+            arg_ranges: if self
+                .hints
+                .per_item_methods
+                .iter()
+                .any(|name| call.method == name)
+            {
+                call.args.iter().map(expr_range).collect()
+            } else {
+                Vec::new()
+            },
             receiver_range: self
                 .hints
                 .ranged_receiver_methods
