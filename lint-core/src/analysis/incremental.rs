@@ -15,8 +15,9 @@
 //! that leaves what those bodies call and build as it was (what the scans of the whole
 //! workspace read of them, [`BodyNames`]), only the handlers whose judgement read the
 //! definition of a changed function are judged again. The others reaching the file keep
-//! their verdicts, moved with their lines ([`LineShift`]), unless their sentences hold a
-//! number among the lines that moved ("at line 19"): those are judged again too. The
+//! their verdicts, moved with their lines ([`LineShift`]), unless their sentences cite one
+//! of the edited file's lines that moved ("at line 19", noted as [`Read::LineInWords`]
+//! where the sentence is made): those are judged again too. The
 //! discovery of the handlers records its reads the same way: when it read no changed
 //! definition (and the changed functions' outlines, loops and route statements are as they
 //! were, which it reads without noting), the handlers discovered stay, moved.
@@ -120,10 +121,6 @@ struct Judgement {
     /// What the judgement read of functions (its facts' reads among it): an edit inside
     /// the body of a function whose definition it did not read does not change it.
     reads: Vec<Read>,
-    /// The numbers its sentences hold (messages, evidence), sorted: a verdict moved with
-    /// its lines must be judged again when one of them may be a line that moved. Found
-    /// when first asked for: a handler judged again on every keystroke never is.
-    numbers_in_words: Option<Vec<u32>>,
 }
 
 /// An edit that changed only the inside of some functions' bodies, and how the lines of
@@ -134,8 +131,8 @@ struct BodyEdit {
     /// What each of them named before the edit, in `changed`'s order.
     names_before: Vec<BodyNames>,
     shift: LineShift,
-    /// How many lines the file had before the edit: a number above it is no line of the
-    /// file.
+    /// How many lines the file had before the edit: a line cited above it is no line that
+    /// moved.
     old_lines: u32,
 }
 
@@ -589,11 +586,7 @@ impl HeldBatch {
                         if read_changed {
                             return None;
                         }
-                        let mut held = held;
-                        let cites_moved_line = held.numbers_in_words().iter().any(|number| {
-                            *number > body_edit.shift.after && *number <= body_edit.old_lines
-                        });
-                        (!cites_moved_line).then_some(held)
+                        (!held.cites_moved_line(index, edited, body_edit)).then_some(held)
                     })
                     .map(|mut held| {
                         if let Some(body_edit) = body_edit {
@@ -686,10 +679,19 @@ impl HeldBatch {
 }
 
 impl Judgement {
-    fn numbers_in_words(&mut self) -> &[u32] {
-        let judged = &self.judged;
-        self.numbers_in_words.get_or_insert_with(|| {
-            numbers_in_strings(&format!("{:?}{:?}", judged.report, judged.findings))
+    /// Whether its sentences cite a line of `edited` that `body_edit` moved: its words
+    /// would not move with its typed positions.
+    fn cites_moved_line(
+        &self,
+        index: &WorkspaceIndex,
+        edited: FileId,
+        body_edit: &BodyEdit,
+    ) -> bool {
+        self.reads.iter().any(|read| {
+            matches!(read, Read::LineInWords { function, line }
+                if index.fns[function.0 as usize].file == edited
+                    && *line > body_edit.shift.after
+                    && *line <= body_edit.old_lines)
         })
     }
 
@@ -713,43 +715,7 @@ fn judge_recorded(
     handler: &DiscoveredHandler,
 ) -> Judgement {
     let (judged, reads) = crate::index::recording_reads(|| judge_one(index, judge, handler));
-    Judgement {
-        judged,
-        reads,
-        numbers_in_words: None,
-    }
-}
-
-/// The numbers written inside the string literals of a `Debug` rendering: the sentences'
-/// numbers, not the typed fields'. Sorted, each once.
-fn numbers_in_strings(debug: &str) -> Vec<u32> {
-    let mut numbers = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut number: Option<u64> = None;
-    for character in debug.chars() {
-        if in_string {
-            if let Some(digit) = character.to_digit(10) {
-                number = Some(number.unwrap_or(0).saturating_mul(10) + u64::from(digit));
-                escaped = false;
-                continue;
-            }
-            if let Some(value) = number.take() {
-                numbers.push(u32::try_from(value).unwrap_or(u32::MAX));
-            }
-            match (escaped, character) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-        } else if character == '"' {
-            in_string = true;
-        }
-    }
-    numbers.sort_unstable();
-    numbers.dedup();
-    numbers
+    Judgement { judged, reads }
 }
 
 /// How an edit changed a file's lines: those up to `kept_before` and those after
@@ -1205,13 +1171,6 @@ async fn post_entry(entry: &str) -> Result<String, reqwest::Error> {
     }
 
     #[test]
-    fn the_numbers_of_sentences_are_read_from_strings_only() {
-        let debug =
-            r#"Finding { line: 40, message: "`x` at line 31 and \"22\"", help: Some("5000 ms") }"#;
-        assert_eq!(numbers_in_strings(debug), vec![22, 31, 5000]);
-    }
-
-    #[test]
     fn a_line_edit_is_the_changed_lines_between_what_stays() {
         let edit = LineEdit::between(b"a\nb\nc\n", b"a\nx\nb\nc\n");
         assert_eq!(
@@ -1225,6 +1184,118 @@ async fn post_entry(entry: &str) -> Result<String, reqwest::Error> {
         );
         let edit = LineEdit::between(b"a\nb\nc", b"a\nB\nc");
         assert_eq!((edit.kept_before, edit.old_end, edit.new_end), (1, 2, 2));
+    }
+
+    const CITING_MAIN: &str = r#"mod db;
+
+use axum::extract::State;
+use axum::{routing::post, Router};
+
+pub fn app(pool: sqlx::PgPool) -> Router {
+    Router::new()
+        .route("/api/first", post(first))
+        .route("/api/second", post(second))
+        .route("/api/third", post(third))
+        .with_state(pool)
+}
+
+pub async fn first() -> Result<String, reqwest::Error> {
+    let client = reqwest::Client::new();
+    client.post("http://ledger/first").send().await?.text().await
+}
+
+pub async fn second(State(pool): State<sqlx::PgPool>) -> anyhow::Result<()> {
+    db::charge_in_transaction(&pool).await
+}
+
+pub async fn third(State(pool): State<sqlx::PgPool>) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT INTO orders (id) VALUES (1)")
+        .execute(&mut *tx)
+        .await?;
+    reqwest::Client::new().post("http://psp/charges").send().await?;
+    tx.commit().await?;
+    Ok(())
+}
+"#;
+
+    const CITING_DB: &str = r#"//! The ledger's writes.
+//!
+//! The transaction below opens at line 19, a line that `main.rs` also has, below the
+//! statement typed in its `first` handler: the words of `second`'s finding cite line 19
+//! of this file, which does not move.
+//!
+//!
+//!
+//!
+//!
+//!
+//!
+//!
+//!
+//!
+//!
+
+pub async fn charge_in_transaction(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT INTO charges (id) VALUES (1)")
+        .execute(&mut *tx)
+        .await?;
+    reqwest::Client::new().post("http://psp/charges").send().await?;
+    tx.commit().await?;
+    Ok(())
+}
+"#;
+
+    /// A verdict whose words cite a line ("the transaction opened in `third` at line 24")
+    /// is judged again when that line moves, as its words do not move with its positions;
+    /// one whose words cite the same number as a line of another file is moved.
+    #[test]
+    fn a_verdict_is_judged_again_when_a_line_its_words_cite_moves() {
+        let (dir, input) = crate_of("citing", &[("main.rs", CITING_MAIN), ("db.rs", CITING_DB)]);
+        let main = dir.join("src/main.rs");
+        let mut analysis = IncrementalAnalysis::new(&input, &AnalysisOptions::default());
+        let messages: Vec<String> = analysis
+            .report()
+            .findings
+            .iter()
+            .filter(|finding| finding.rule == "call-inside-transaction")
+            .map(|finding| finding.message.clone())
+            .collect();
+        for cited in ["`charge_in_transaction` at line 19", "`third` at line 24"] {
+            assert!(
+                messages.iter().any(|message| message.contains(cited)),
+                "{cited} in {messages:?}"
+            );
+        }
+        analysis.set_text(&main, CITING_MAIN.as_bytes().to_vec());
+        let edited = CITING_MAIN.replacen(
+            "    let client = reqwest::Client::new();\n",
+            "    let _typed = 1;\n    let client = reqwest::Client::new();\n",
+            1,
+        );
+        let outcome = analysis.set_text(&main, edited.clone().into_bytes());
+        // `first`, whose body changed, and `third`, whose words cite its line 24, now 25;
+        // not `second`, whose words cite line 19 of `db.rs`.
+        assert!(
+            matches!(
+                outcome,
+                EditOutcome::Patched {
+                    handlers_judged: 2,
+                    ..
+                }
+            ),
+            "{outcome:?}"
+        );
+        std::fs::write(&main, &edited).unwrap_or_else(|error| panic!("{error}"));
+        let fresh = crate::analyze(&input, &AnalysisOptions::default());
+        assert_eq!(
+            format!("{:#?}", analysis.report()),
+            format!("{fresh:#?}"),
+            "before settling"
+        );
+        assert_same_as_fresh(&mut analysis, &input);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     const STATE_MAIN: &str = r#"mod handlers;

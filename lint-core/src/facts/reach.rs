@@ -356,7 +356,9 @@ impl FactsCache {
             !in_file(function)
                 && reads.get(function).is_some_and(|read| {
                     !read.iter().any(|read| match read {
-                        Read::Definition(function) => in_file(function),
+                        Read::Definition(function) | Read::LineInWords { function, .. } => {
+                            in_file(function)
+                        }
                         Read::Calls(_) | Read::StructLiterals(_) => false,
                     })
                 })

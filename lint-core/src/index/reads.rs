@@ -23,17 +23,29 @@ pub enum Read {
     Calls(FnId),
     /// The paths of its body's struct literals and the names of their fields, no more.
     StructLiterals(FnId),
+    /// A line of the function's file, written as a number in a sentence ("opened at line
+    /// 19"): a verdict moved with its lines must be judged again when the line moves, as
+    /// its words do not move. Noted by [`line_in_words`].
+    LineInWords { function: FnId, line: u32 },
 }
 
 impl Read {
     /// The function read.
     pub fn function(self) -> FnId {
         match self {
-            Read::Definition(function) | Read::Calls(function) | Read::StructLiterals(function) => {
-                function
-            }
+            Read::Definition(function)
+            | Read::Calls(function)
+            | Read::StructLiterals(function)
+            | Read::LineInWords { function, .. } => function,
         }
     }
+}
+
+/// `line` of `function`'s file, to be written in a sentence: noted for the open recording,
+/// if any ([`Read::LineInWords`]). Every line a sentence cites is written through this.
+pub fn line_in_words(function: FnId, line: u32) -> u32 {
+    note_read(Read::LineInWords { function, line });
+    line
 }
 
 /// Notes kept before the list is sorted and its repeats dropped: a handler's path reads

@@ -4,8 +4,8 @@
 //! again, moved by a [`LineShift`].
 //!
 //! Only the typed positions move. A sentence that cites a line in its words ("at line 19")
-//! does not: the language server judges again a verdict whose words hold a number among
-//! the lines that move.
+//! does not: the language server judges again a verdict whose words cite one of the lines
+//! that move (the analysis notes each line it writes in words, with its file).
 
 use super::{Answer, Citation, Evidence, Finding, FindingId, Handler, Place, WriteSafety};
 

@@ -61,6 +61,7 @@ const LINE_MARK: char = '\u{1f}';
 /// A line of `function`'s file, for a message: shown as `line 19` when the finding is in
 /// that file, as `src/db.rs:19` when it is not.
 pub fn line_of(function: FnId, line: u32) -> String {
+    let line = crate::index::line_in_words(function, line);
     format!("{LINE_MARK}{}:{line}{LINE_MARK}", function.0)
 }
 

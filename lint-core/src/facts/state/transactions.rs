@@ -54,7 +54,10 @@ pub(in crate::facts) fn transactions(
             .find(|closure| call.range.contains_range(closure) && closure.start > call.range.start)
         {
             out.push(Transaction {
-                name: format!("transaction closure at line {}", call.range.start.line),
+                name: format!(
+                    "transaction closure at line {}",
+                    crate::index::line_in_words(function, call.range.start.line)
+                ),
                 opened: call.statement,
                 scope: *closure,
                 committed: None,

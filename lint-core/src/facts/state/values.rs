@@ -441,7 +441,7 @@ impl Reader<'_> {
             return ValueOrigin::Fresh(format!(
                 "the reply of the {} at line {}",
                 call.kind.describe(),
-                call.range.start.line
+                crate::index::line_in_words(self.function, call.range.start.line)
             ));
         }
         let origin = self.origin_of(&local.init_mentions.items, local.scope.start, depth + 1);
