@@ -495,6 +495,11 @@ pub(crate) fn typing_hints(knowledge: &Knowledge) -> TypingHints {
             .iter()
             .map(|(name, position)| (name.to_string(), *position))
             .collect(),
+        collections: knowledge::COLLECTIONS
+            .iter()
+            .map(|(name, element_is_last)| (name.to_string(), *element_is_last))
+            .collect(),
+        element_accessors: owned(knowledge::ELEMENT_ACCESSORS),
     }
 }
 

@@ -601,6 +601,11 @@ fn parameter_evidence(
     let callee_name = &index.fn_def(function).summary.name;
     let mut found: Option<Mentions> = None;
     for &caller_id in index.bodies().calling(callee_name) {
+        // A test's client is not the one the service runs with.
+        let caller = index.fn_outline(caller_id);
+        if caller.summary.is_test || index.module(caller.module).is_test {
+            continue;
+        }
         // A call taken is followed in the caller's definition (`construction_evidence`).
         for call in index.fn_calls(caller_id) {
             let names_callee = match &call.callee {
@@ -618,13 +623,18 @@ fn parameter_evidence(
             if is_path && !calls_function() {
                 continue;
             }
-            // The caller's value for the parameter: its own value of the same name, or else
-            // the argument at the parameter's place (`Self::new(Client::new(service))` for
-            // `fn new(client: Client)`).
-            let given = if call.arg_mentions.names().any(|argument| argument == name) {
-                Some(ValueExpr::Name(name.into()))
-            } else {
-                positional_argument(index, function, caller_id, call, name)
+            // The caller's value for the parameter: the argument at the parameter's place
+            // when it is more than a name (`load(&self.client)`, `Self::new(Client::new(
+            // service))` for `fn new(client: Client)`), or else its own value of the same
+            // name.
+            let positional = positional_argument(index, function, caller_id, call, name);
+            let given = match positional {
+                Some(ValueExpr::Name(_)) | None
+                    if call.arg_mentions.names().any(|argument| argument == name) =>
+                {
+                    Some(ValueExpr::Name(name.into()))
+                }
+                other => other,
             };
             let Some(given) = given else {
                 continue;

@@ -93,6 +93,31 @@ fn an_accessor_leads_to_the_field_and_its_construction() {
 }
 
 #[test]
+fn a_client_parameter_is_the_callers_field_and_not_a_tests_client() {
+    let bound = bound_of_only_call(
+        r#"
+        use reqwest::Client;
+        pub struct Keys { client: Client }
+        impl Keys {
+            pub fn new() -> Self {
+                let client = Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+                Self { client }
+            }
+            pub async fn key(&self) { load(&self.client).await; }
+        }
+        pub async fn load(client: &Client) { client.get("u").send().await; }
+        #[cfg(test)]
+        mod tests {
+            #[tokio::test]
+            async fn loads() { let client = reqwest::Client::new(); super::load(&client).await; }
+        }
+        "#,
+        "load",
+    );
+    assert!(matches!(bound, Bound::Fixed { .. }), "{bound:?}");
+}
+
+#[test]
 fn a_client_whose_construction_is_out_of_sight_is_unknown_not_unbounded() {
     let bound = bound_of_only_call(
         "pub async fn go(client: &reqwest::Client) { client.post(\"u\").send().await; }",

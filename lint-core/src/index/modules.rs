@@ -192,10 +192,13 @@ fn declared_files(
                     vec![file_path.parent().unwrap_or(Path::new("")).join(explicit)]
                 }
                 Some(explicit) => vec![decl_dir.join(explicit)],
-                None => vec![
-                    decl_dir.join(format!("{}.rs", decl.name)),
-                    decl_dir.join(&decl.name).join("mod.rs"),
-                ],
+                None => {
+                    let file_name = unraw(&decl.name);
+                    vec![
+                        decl_dir.join(format!("{file_name}.rs")),
+                        decl_dir.join(file_name).join("mod.rs"),
+                    ]
+                }
             };
             declared.push(DeclaredFile {
                 module: ModuleId(position as u32),
@@ -505,9 +508,15 @@ fn declaration_dir(
         parent.join(stem)
     };
     for name in inline_names {
-        dir.push(name);
+        dir.push(unraw(name));
     }
     dir
+}
+
+/// A module's name as its file is named: `mod r#impl;` is `impl.rs` (the module keeps its
+/// raw name, as paths to it spell it).
+fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
 }
 
 fn is_test_folder_file(path: &Path, crate_dir: Option<&Path>) -> bool {

@@ -389,6 +389,23 @@ pub const CLOSURE_RECEIVER_METHODS: &[&str] = &[
     "with",
 ];
 
+/// Collections of the standard library and of the crates the field uses for maps, whose
+/// accessors ([`ELEMENT_ACCESSORS`]) hand back one element: the name, and whether the
+/// element is the last type argument (a map's value) rather than the first (an item).
+pub const COLLECTIONS: &[(&str, bool)] = &[
+    ("HashMap", true),
+    ("BTreeMap", true),
+    ("IndexMap", true),
+    ("DashMap", true),
+    ("Vec", false),
+    ("VecDeque", false),
+    ("SmallVec", false),
+];
+
+/// Methods of a collection that hand back one of its elements (in an `Option`, or a guard
+/// that dereferences to it).
+pub const ELEMENT_ACCESSORS: &[&str] = &["get", "get_mut", "first", "last", "remove"];
+
 /// Methods of iterators and streams (none of `Option`, `Result` or a future) that call
 /// their closure once per item: code in that closure may take another way for each item.
 pub const PER_ITEM_METHODS: &[&str] = &[

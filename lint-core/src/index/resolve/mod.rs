@@ -41,6 +41,12 @@ pub struct TypingHints {
     /// Functions whose value is one of their arguments', by position: a closure's return
     /// (`spawn_blocking(move || ..)`) or a future's output (`timeout(limit, connect(..))`).
     pub argument_value_functions: Vec<(String, usize)>,
+    /// Collections whose accessors hand back one of their elements (`map.get(k)` of a
+    /// `HashMap<K, V>` is a `V`): each type's name and whether its element is its last
+    /// type argument (a map's value) or its first (a vector's item).
+    pub collections: Vec<(String, bool)>,
+    /// Those accessors: `get`, `get_mut`, `first`, `last`, `remove`.
+    pub element_accessors: Vec<String>,
 }
 
 /// An external builder type, what it builds, and the methods that finish it.
@@ -52,6 +58,19 @@ pub struct BuilderHint {
 }
 
 impl TypingHints {
+    fn is_element_accessor(&self, name: &str) -> bool {
+        self.element_accessors.iter().any(|known| known == name)
+    }
+
+    /// Whether `name` is a collection, and if so whether its element is its last type
+    /// argument.
+    fn collection(&self, name: &str) -> Option<bool> {
+        self.collections
+            .iter()
+            .find(|(known, _)| known == name)
+            .map(|(_, element_is_last)| *element_is_last)
+    }
+
     fn is_transparent_wrapper(&self, name: &str) -> bool {
         self.transparent_wrappers.iter().any(|known| known == name)
     }

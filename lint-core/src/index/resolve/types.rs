@@ -162,6 +162,90 @@ impl WorkspaceIndex {
     }
 
     /// The type of `field` on a value of `owner_type`.
+    /// `state.key_stores.get(issuer)` on a field written `HashMap<String, Box<dyn Store>>`:
+    /// the element a collection's accessor hands back, read from the type the collection is
+    /// written with (a field's, a local's or a parameter's), as the resolver keeps no type
+    /// arguments of external types.
+    fn element_of(
+        &self,
+        context: FnContext,
+        collection: &ValueExpr,
+        method: &str,
+        at: Position,
+        depth: usize,
+    ) -> Option<TypeTarget> {
+        if !self.typing.is_element_accessor(method) {
+            return None;
+        }
+        let (module, written, self_type) = self.written_type(context, collection, at, depth)?;
+        let element_is_last = self.typing.collection(written.last_name()?)?;
+        let element = if element_is_last {
+            written.args.last()?
+        } else {
+            written.args.first()?
+        };
+        Some(self.resolve_type(module, element, self_type.as_ref()))
+    }
+
+    /// The type a value is written with, where it is written: a field of a workspace
+    /// struct (through a `Deref` newtype), a local's annotation, a parameter's type.
+    fn written_type(
+        &self,
+        context: FnContext,
+        value: &ValueExpr,
+        at: Position,
+        depth: usize,
+    ) -> Option<(ModuleId, TypeRef, Option<TypeTarget>)> {
+        match value {
+            ValueExpr::Field(base, field) => {
+                let mut owner = self.type_of_value_at(context, base, at, depth + 1);
+                if let TypeTarget::Local(type_id) = owner {
+                    let owns_field = self
+                        .type_def(type_id)
+                        .summary
+                        .fields
+                        .iter()
+                        .any(|(name, _)| name == field);
+                    if let (false, Some(target)) = (owns_field, self.deref_target(type_id)) {
+                        owner = target;
+                    }
+                }
+                let TypeTarget::Local(type_id) = owner else {
+                    return None;
+                };
+                let def = self.type_def(type_id);
+                let (_, written) = def.summary.fields.iter().find(|(name, _)| name == field)?;
+                Some((
+                    def.module,
+                    written.clone(),
+                    Some(TypeTarget::Local(type_id)),
+                ))
+            }
+            ValueExpr::Name(name) => {
+                let def = self.fn_def(context.function);
+                let self_type = self.self_type_of(context.function).cloned();
+                let local = def
+                    .summary
+                    .body
+                    .locals
+                    .iter()
+                    .rev()
+                    .find(|local| local.name == *name && local.scope.contains(at));
+                if let Some(local) = local {
+                    return Some((context.module, local.declared.clone()?, self_type));
+                }
+                let (_, written) = def
+                    .summary
+                    .params
+                    .iter()
+                    .flat_map(|param| param.bindings.iter())
+                    .find(|(binding, _)| binding == name)?;
+                Some((context.module, written.clone(), self_type))
+            }
+            _ => None,
+        }
+    }
+
     fn field_type(&self, context: FnContext, owner_type: TypeTarget, field: &str) -> TypeTarget {
         let mut owner_type = owner_type;
         // `state.emails` on `#[derive(Deref)] struct AppState(Arc<App>)`: the field of what
@@ -395,6 +479,9 @@ impl WorkspaceIndex {
             ValueExpr::MethodCall { receiver, method } => {
                 if self.typing.is_transparent_method(method) {
                     return self.type_of_value_at(context, receiver, at, depth + 1);
+                }
+                if let Some(element) = self.element_of(context, receiver, method, at, depth) {
+                    return element;
                 }
                 if self.typing.is_builder_finisher(method) {
                     if let Some(built) = self.builder_product(context, receiver) {
