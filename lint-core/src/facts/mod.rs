@@ -20,6 +20,7 @@ mod outcomes;
 pub mod proto;
 mod reach;
 mod retries;
+mod served;
 pub mod sql;
 mod state;
 mod ways;

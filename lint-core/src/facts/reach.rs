@@ -424,6 +424,26 @@ pub fn reach(
     step_limit: u64,
     given: Vec<GivenArgument>,
 ) -> Reach {
+    let mut out = reach_unserved(
+        index, knowledge, schemas, cache, root, within, step_limit, given,
+    );
+    super::served::calls_served_read_only(index, knowledge, schemas, cache, step_limit, &mut out);
+    out
+}
+
+/// [`reach`], with the gRPC methods the workspace serves judged by their names and
+/// contracts only: what a served method's own path is judged by.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn reach_unserved(
+    index: &WorkspaceIndex,
+    knowledge: &Knowledge,
+    schemas: &Schemas,
+    cache: &mut FactsCache,
+    root: FnId,
+    within: Option<TextRange>,
+    step_limit: u64,
+    given: Vec<GivenArgument>,
+) -> Reach {
     let mut out = Reach {
         step_limit,
         ..Reach::default()
