@@ -389,6 +389,11 @@ pub const CLOSURE_RECEIVER_METHODS: &[&str] = &[
     "with",
 ];
 
+/// Words in a request's body that make the request its own key: an OAuth token request
+/// exchanging an authorization code (`grant_type=authorization_code`), which the server
+/// accepts once (RFC 6749 §4.1.2), so a second exchange repeats nothing.
+pub const SINGLE_USE_GRANTS: &[&str] = &["authorization_code"];
+
 /// Collections of the standard library and of the crates the field uses for maps, whose
 /// accessors ([`ELEMENT_ACCESSORS`]) hand back one element: the name, and whether the
 /// element is the last type argument (a map's value) rather than the first (an item).

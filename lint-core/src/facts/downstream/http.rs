@@ -320,7 +320,8 @@ fn request(
     let key_in_chain = carries_key_header(knowledge, library, &chain)
         || chain
             .iter()
-            .any(|other| mentions_key_name(knowledge, &other.arg_mentions));
+            .any(|other| mentions_key_name(knowledge, &other.arg_mentions))
+        || super::sends_single_use_grant(index, function, &chain);
     let key_assigned = key_assigned_to(index, knowledge, function, value);
     if key_assigned && !key_in_chain {
         depends.key_only_if_given = key_only_if_given(index, knowledge, function, value);

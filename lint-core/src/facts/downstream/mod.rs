@@ -174,6 +174,32 @@ pub(super) fn mentions_key_name(knowledge: &Knowledge, mentions: &crate::index::
         .any(|text| knowledge.is_idempotency_key(text))
 }
 
+/// A request whose body names a single-use grant (`.form(&form)` of a `vec![("grant_type",
+/// "authorization_code"), ..]`): the server accepts it once, so it is its own key. The
+/// words are read in the chain's arguments and in the locals they name.
+pub(super) fn sends_single_use_grant(
+    index: &WorkspaceIndex,
+    function: FnId,
+    chain: &[&crate::index::CallSite],
+) -> bool {
+    let single_use = |mentions: &crate::index::Mentions| {
+        mentions
+            .literals()
+            .any(|text| crate::knowledge::SINGLE_USE_GRANTS.contains(&text))
+    };
+    let locals = &index.fn_def(function).summary.body.locals;
+    chain.iter().any(|call| {
+        single_use(&call.arg_mentions)
+            || call.arg_mentions.names().any(|name| {
+                locals
+                    .iter()
+                    .rev()
+                    .find(|local| local.name == name && local.scope.contains(call.range.start))
+                    .is_some_and(|local| single_use(&local.init_mentions))
+            })
+    })
+}
+
 /// `request = request.header("Idempotency-Key", key)`: a key added to the request held in
 /// a local, by reassigning it (often under an `if let Some(key)`).
 pub(super) fn key_assigned_to(

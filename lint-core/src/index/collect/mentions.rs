@@ -102,6 +102,25 @@ impl<'ast> Visit<'ast> for MentionCollector {
         self.mentions
             .items
             .push(Mention::Path(path_segments(&node.path)));
+        // `vec![("code", code), ..]`: a vector's value is its elements, which the standard
+        // macro lists as expressions (or as `element; count`).
+        if node.path.is_ident("vec") {
+            let elements = node
+                .parse_body_with(
+                    syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+                )
+                .or_else(|_| {
+                    node.parse_body_with(|input: syn::parse::ParseStream| {
+                        let element: syn::Expr = input.parse()?;
+                        let _: syn::Token![;] = input.parse()?;
+                        let _: syn::Expr = input.parse()?;
+                        Ok(std::iter::once(element).collect())
+                    })
+                });
+            if let Ok(elements) = elements {
+                elements.iter().for_each(|element| self.visit_expr(element));
+            }
+        }
     }
 }
 pub(super) fn mentions_of(expr: &syn::Expr) -> Mentions {
