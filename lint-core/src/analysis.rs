@@ -913,7 +913,7 @@ fn judge_one(
             line: range.start.line,
             column: range.start.column,
             annotations: handler.annotations.clone(),
-            questions: verdict.questions,
+            questions: std::sync::Arc::new(verdict.questions),
             unresolved_calls: unresolved_in(index, handler),
             path_functions: verdict.path_functions,
         },
@@ -946,7 +946,7 @@ fn handler_copy(handler: &Handler, paths: PathFunctions) -> Handler {
         line: handler.line,
         column: handler.column,
         annotations: handler.annotations.clone(),
-        questions: handler.questions.clone(),
+        questions: std::sync::Arc::clone(&handler.questions),
         unresolved_calls: handler.unresolved_calls.clone(),
         path_functions: Vec::new(),
     }

@@ -156,12 +156,12 @@ mod tests {
             line: 1,
             column: 1,
             annotations: Vec::new(),
-            questions: Questions {
+            questions: std::sync::Arc::new(Questions {
                 q1_idempotent: answer.clone(),
                 q2_retry_safe: answer.clone(),
                 q3_downstream_uncertainty: answer.clone(),
                 q4_deadline: answer,
-            },
+            }),
             unresolved_calls: Vec::new(),
             path_functions: Vec::new(),
         }

@@ -1120,6 +1120,25 @@ async fn post_entry(entry: &str) -> Result<String, reqwest::Error> {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// Each report shares the answers of the verdicts held instead of copying them (they
+    /// were most of what the language server copied for each publication), and settling
+    /// the report copies none that it leaves as they are.
+    #[test]
+    fn reports_share_the_answers_of_the_verdicts_held() {
+        let (dir, input) = crate_of("shared", &[("main.rs", TWO_HANDLERS)]);
+        let analysis = IncrementalAnalysis::new(&input, &AnalysisOptions::default());
+        let (first, second) = (analysis.report_without_paths(), analysis.report());
+        assert_eq!(first.handlers.len(), 2);
+        for (one, other) in first.handlers.iter().zip(&second.handlers) {
+            assert!(
+                Arc::ptr_eq(&one.questions, &other.questions),
+                "{}",
+                one.path
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// An edit inside a helper judges again the handlers whose judgement read it, and only
     /// those; one that changes what the helper calls judges again every handler whose path
     /// reaches the file (a scan of the workspace's calls may now find it).

@@ -12,6 +12,7 @@ pub mod score;
 mod shift;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
@@ -49,6 +50,22 @@ impl Questions {
             &self.q4_deadline,
         ]
     }
+
+    /// Whether [`Report::settle`] changes these answers, given the findings accepted: a
+    /// failing answer cites one of them, or Q2 fails "because Q1 does" while Q1 does not.
+    fn settling_changes(&self, accepted: &BTreeSet<FindingId>) -> bool {
+        let cites_accepted = self.all().into_iter().any(|answer| {
+            answer.verdict == Verdict::Fail
+                && answer
+                    .evidence
+                    .iter()
+                    .filter_map(Evidence::cites)
+                    .any(|finding| accepted.contains(finding))
+        });
+        cites_accepted
+            || (self.q1_idempotent.verdict != Verdict::Fail
+                && self.q2_retry_safe.evidence.contains(&Evidence::FailsWithQ1))
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -67,7 +84,10 @@ pub struct Handler {
     /// failfirst annotations on the function (`idempotent`, `deadline`, `handler`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<String>,
-    pub questions: Questions,
+    /// Shared, not copied, between the language server's held verdicts and each report it
+    /// publishes.
+    #[serde(serialize_with = "shared")]
+    pub questions: Arc<Questions>,
     /// Calls in the handler's own body that the resolver could not follow, and why: the
     /// places where its answers may be blind.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -249,11 +269,17 @@ impl Report {
             .map(Finding::id)
             .collect();
         for handler in &mut self.handlers {
+            // The answers are shared with the verdicts held between reports: copied only
+            // when they change.
+            if !handler.questions.settling_changes(&accepted) {
+                continue;
+            }
+            let questions = Arc::make_mut(&mut handler.questions);
             for answer in [
-                &mut handler.questions.q1_idempotent,
-                &mut handler.questions.q2_retry_safe,
-                &mut handler.questions.q3_downstream_uncertainty,
-                &mut handler.questions.q4_deadline,
+                &mut questions.q1_idempotent,
+                &mut questions.q2_retry_safe,
+                &mut questions.q3_downstream_uncertainty,
+                &mut questions.q4_deadline,
             ] {
                 if answer.verdict != Verdict::Fail {
                     continue;
@@ -284,9 +310,8 @@ impl Report {
                 }
             }
             // Q2 fails "because Q1 does" only while Q1 does.
-            if handler.questions.q1_idempotent.verdict != Verdict::Fail {
-                handler
-                    .questions
+            if questions.q1_idempotent.verdict != Verdict::Fail {
+                questions
                     .q2_retry_safe
                     .evidence
                     .retain(|evidence| *evidence != Evidence::FailsWithQ1);
@@ -329,6 +354,10 @@ pub fn passes_all(handler: &Handler) -> bool {
         .all()
         .into_iter()
         .all(|answer| matches!(answer.verdict, Verdict::Pass | Verdict::NotApplicable))
+}
+
+fn shared<S: Serializer, T: Serialize>(value: &Arc<T>, serializer: S) -> Result<S::Ok, S::Error> {
+    value.as_ref().serialize(serializer)
 }
 
 fn level_name<S: Serializer>(level: &Level, serializer: S) -> Result<S::Ok, S::Error> {
@@ -400,12 +429,12 @@ mod tests {
                 line: 1,
                 column: 1,
                 annotations: Vec::new(),
-                questions: Questions {
+                questions: Arc::new(Questions {
                     q1_idempotent: answer,
                     q2_retry_safe: not_applicable.clone(),
                     q3_downstream_uncertainty: not_applicable.clone(),
                     q4_deadline: not_applicable,
-                },
+                }),
                 unresolved_calls: Vec::new(),
                 path_functions: Vec::new(),
             }],

@@ -152,12 +152,12 @@ mod tests {
             line: 1,
             column: 1,
             annotations: Vec::new(),
-            questions: Questions {
+            questions: std::sync::Arc::new(Questions {
                 q1_idempotent: answer(verdicts[0]),
                 q2_retry_safe: answer(verdicts[1]),
                 q3_downstream_uncertainty: answer(verdicts[2]),
                 q4_deadline: answer(verdicts[3]),
-            },
+            }),
             unresolved_calls: Vec::new(),
             path_functions: Vec::new(),
         }

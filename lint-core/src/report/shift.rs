@@ -45,11 +45,12 @@ impl LineShift {
     /// Moves what `handler` says of the shifted file. Its own line is left to the caller,
     /// who has the handler's new place from the index.
     pub fn handler(&self, handler: &mut Handler) {
+        let questions = std::sync::Arc::make_mut(&mut handler.questions);
         for answer in [
-            &mut handler.questions.q1_idempotent,
-            &mut handler.questions.q2_retry_safe,
-            &mut handler.questions.q3_downstream_uncertainty,
-            &mut handler.questions.q4_deadline,
+            &mut questions.q1_idempotent,
+            &mut questions.q2_retry_safe,
+            &mut questions.q3_downstream_uncertainty,
+            &mut questions.q4_deadline,
         ] {
             self.answer(answer);
         }
