@@ -238,42 +238,42 @@ pub fn analyze_text(bytes: &[u8], knowledge: &Arc<Knowledge>) -> Report {
         }],
         dependencies: Vec::new(),
     }];
-    let run =
-        || {
-            let hints = IndexHints {
-                walk: walk_hints(knowledge),
-                typing: typing_hints(knowledge),
-            };
-            let outcome = parse_source(bytes).map(|parsed| summarize_file(parsed, &hints.walk));
-            proc_macro2::extra::invalidate_current_thread_spans();
-            let mut problems = Vec::new();
-            let mut outcome = Some(outcome);
-            let index = build_index_from(&crates, hints.typing.clone(), &mut |_| match outcome
-                .take()?
-            {
-                Ok(summary) => Some(summary),
-                Err(problem) => {
-                    problems.push((0, problem));
-                    None
-                }
-            });
-            let handlers = discover(&index, knowledge);
-            let judged = judge_handlers(
-                &index,
-                knowledge,
-                &Schemas::default(),
-                &handlers,
-                crate::facts::DEFAULT_MAX_PATH_STEPS,
-            );
-            let calls = count_calls(judged.iter());
-            merge_parts(vec![assemble_part(
-                &index,
-                judged.iter(),
-                &problems,
-                calls,
-                PathFunctions::Kept,
-            )])
+    let run = || {
+        let hints = IndexHints {
+            walk: walk_hints(knowledge),
+            typing: typing_hints(knowledge),
         };
+        let outcome = parse_source(bytes).map(|parsed| summarize_file(parsed, &hints.walk));
+        proc_macro2::extra::invalidate_current_thread_spans();
+        let mut problems = Vec::new();
+        let mut outcome = Some(outcome);
+        let walk = Some(Arc::new(hints.walk.clone()));
+        let index = build_index_from(&crates, hints.typing.clone(), walk, &mut |_| match outcome
+            .take()?
+        {
+            Ok(summary) => Some(summary),
+            Err(problem) => {
+                problems.push((0, problem));
+                None
+            }
+        });
+        let handlers = discover(&index, knowledge);
+        let judged = judge_handlers(
+            &index,
+            knowledge,
+            &Schemas::default(),
+            &handlers,
+            crate::facts::DEFAULT_MAX_PATH_STEPS,
+        );
+        let calls = count_calls(judged.iter());
+        merge_parts(vec![assemble_part(
+            &index,
+            judged.iter(),
+            &problems,
+            calls,
+            PathFunctions::Kept,
+        )])
+    };
     // On the workers' stack, as a run parses.
     let outcome = std::thread::scope(|scope| {
         std::thread::Builder::new()
@@ -606,7 +606,12 @@ fn index_batch(
         if parsing.is_none() {
             parse_all();
         }
-        build_index_from(crates, hints.typing.clone(), &mut take_summary)
+        build_index_from(
+            crates,
+            hints.typing.clone(),
+            Some(Arc::new(hints.walk.clone())),
+            &mut take_summary,
+        )
     });
     let mut index = index;
     // Files the module tree never asked for still report why they did not parse, and the
@@ -1115,9 +1120,12 @@ pub(crate) fn index_of_sources(crates: &[CrateInput], sources: &[&str]) -> Works
             Err(problem) => panic!("file {position}: {problem:?}"),
         })
         .collect();
-    build_index_from(crates, typing_hints(&Knowledge::builtin()), &mut |file| {
-        summaries.get_mut(file.0 as usize).and_then(Option::take)
-    })
+    build_index_from(
+        crates,
+        typing_hints(&Knowledge::builtin()),
+        Some(Arc::new(walk.clone())),
+        &mut |file| summaries.get_mut(file.0 as usize).and_then(Option::take),
+    )
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! May import: `sources`, `location`, `vocab`.
 
 mod collect;
+mod expansions;
 mod lookup;
 mod modules;
 mod patch;
@@ -23,7 +24,7 @@ mod summary;
 
 use std::collections::BTreeMap;
 
-pub use collect::{summarize_file, WalkHints};
+pub use collect::{summarize_file, VisibleMacro, VisibleMacros, WalkHints};
 pub use lookup::{union as union_of_fns, BodyLookup};
 pub use modules::{build_index_from, MAX_MODULE_DEPTH};
 pub use patch::FileShape;
@@ -71,6 +72,8 @@ pub struct WorkspaceIndex {
     pub problems: Vec<(FileId, crate::sources::ParseProblem)>,
     /// Functions by what their bodies name: built with the index, kept current by `patch`.
     bodies: BodyLookup,
+    /// The workspace's `macro_rules!` and the functions that invoke them, expanded when read.
+    expansions: expansions::MacroExpansions,
 }
 
 type UseCache = std::sync::Mutex<
@@ -153,9 +156,12 @@ pub struct ImplDef {
 
 impl WorkspaceIndex {
     /// A function's definition; the read is noted for [`recording_reads`].
+    /// A function that invokes a workspace `macro_rules!` is read expanded: the code of the
+    /// arms it invokes is its own.
     pub fn fn_def(&self, id: FnId) -> &FnDef {
         reads::note_read(Read::Definition(id));
-        &self.fns[id.0 as usize]
+        self.expanded_fn_def(id)
+            .unwrap_or_else(|| &self.fns[id.0 as usize])
     }
 
     /// The calls of a function's body, for a scan of many functions that reads only what

@@ -13,6 +13,7 @@ use crate::sources::{CrateInput, ParseProblem, TargetKind};
 pub fn build_index_from(
     crates: &[CrateInput],
     typing: TypingHints,
+    walk: Option<std::sync::Arc<WalkHints>>,
     summary_of: &mut dyn FnMut(FileId) -> Option<FileSummary>,
 ) -> WorkspaceIndex {
     let mut index = WorkspaceIndex {
@@ -137,6 +138,7 @@ pub fn build_index_from(
     for (position, def) in index.fns.iter().enumerate() {
         index.bodies.add(FnId(position as u32), &def.summary);
     }
+    super::expansions::MacroExpansions::prepare(&mut index, crates, walk);
     index
 }
 
@@ -271,6 +273,9 @@ impl TreeBuilder<'_> {
         let mut summary = (self.summary_of)(file).unwrap_or_default();
         self.index.files[file.0 as usize].suppression_comments =
             std::mem::take(&mut summary.suppression_comments);
+        self.index
+            .expansions
+            .add_definitions(crate_id, std::mem::take(&mut summary.macro_rules));
         let file_module = self.new_module(crate_id, file, path, parent, root, false);
         self.index.files[file.0 as usize].module = Some(file_module);
         let root = root.unwrap_or(file_module);

@@ -48,6 +48,9 @@ impl FileShape {
                 hash_fns(&impl_summary.methods, &mut hasher);
             }
         }
+        // The definitions of `macro_rules!` are seen by every function of their crate and
+        // of the crates depending on it: a change builds the index again.
+        summary.macro_rules.hash(&mut hasher);
         FileShape(hasher.finish())
     }
 }
@@ -175,5 +178,6 @@ impl WorkspaceIndex {
         self.bodies.remove(id, &def.summary);
         self.bodies.add(id, &summary);
         def.summary = summary;
+        self.refresh_expansion(id);
     }
 }

@@ -33,6 +33,11 @@ pub(crate) fn macro_range(mac: &syn::Macro) -> TextRange {
     TextRange::between(path_start(&mac.path), delimiter_close(&mac.delimiter))
 }
 
+/// The span of a whole `path!(..)`, when its ends are in one file.
+pub(crate) fn macro_span(mac: &syn::Macro) -> Option<Span> {
+    path_start(&mac.path).join(delimiter_close(&mac.delimiter))
+}
+
 fn delimiter_close(delimiter: &syn::MacroDelimiter) -> Span {
     match delimiter {
         syn::MacroDelimiter::Paren(paren) => paren.span.close(),

@@ -21,6 +21,62 @@ pub struct FileSummary {
     /// Item macros whose tokens the walk was asked to keep ([`super::WalkHints::token_macros`]:
     /// diesel's `table!` in a `schema.rs`), in the order written.
     pub token_macros: Vec<TokenMacro>,
+    /// The `macro_rules!` the file defines at module level, in the order written.
+    pub macro_rules: Vec<MacroRules>,
+}
+
+/// A `macro_rules!` of the workspace: its invocations in bodies are expanded when a
+/// handler's path reads the function that invokes it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MacroRules {
+    pub name: CompactString,
+    /// `#[macro_export]`: the crates that depend on its crate may invoke it.
+    pub exported: bool,
+    pub arms: Vec<MacroArm>,
+}
+
+/// One arm of a `macro_rules!`: `(matcher) => { transcriber }`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MacroArm {
+    pub matcher: Vec<MatcherPiece>,
+    /// The transcriber's tokens as written: an expansion lays them out past the invocation,
+    /// where each gets a place of its own (the facts know an expression by its range).
+    pub transcriber: Box<str>,
+}
+
+/// What a matcher is made of.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MatcherPiece {
+    /// A token the invocation must hold (`=>`, `mysql`, `,`), as printed.
+    Token(CompactString),
+    /// A delimited group whose inside matches in turn.
+    Group(GroupDelimiter, Vec<MatcherPiece>),
+    /// `$name:kind`.
+    Fragment {
+        name: CompactString,
+        kind: CompactString,
+    },
+    /// `$( .. ) separator operator`.
+    Repetition {
+        pieces: Vec<MatcherPiece>,
+        separator: Option<CompactString>,
+        operator: char,
+    },
+}
+
+/// The invocation, in a body, of a macro no library knows, as written: expanded later if a
+/// `macro_rules!` of that name is visible to the crate.
+#[derive(Clone, Debug)]
+pub struct WrittenInvocation {
+    /// The last segment of the macro's path.
+    pub name: CompactString,
+    /// The whole `path!(..)`.
+    pub range: TextRange,
+    /// The innermost statement and block holding it.
+    pub statement: TextRange,
+    pub scope: TextRange,
+    /// Its text, `path!(..)`, read again when it is expanded.
+    pub text: Box<str>,
 }
 
 /// An item macro kept with its tokens, as owned data.
@@ -41,7 +97,7 @@ pub enum TokenSummary {
     Group(GroupDelimiter, Vec<TokenSummary>),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum GroupDelimiter {
     Parenthesis,
     Brace,
@@ -275,6 +331,9 @@ pub struct BodySummary {
     /// String literals kept for the word they start with, in the order written: in its
     /// expressions, and at the top level of its macros' arguments.
     pub kept_literals: Vec<KeptLiteral>,
+    /// The invocations of macros no library knows (not those nested in one), in the order
+    /// written; `None` for most bodies, which hold none.
+    pub written_macros: Option<Box<Vec<WrittenInvocation>>>,
 }
 
 /// An `.await` of a call (`client.get(url).await`) or of a variable (`request.await`).
@@ -538,6 +597,9 @@ impl BodySummary {
         self.discards.shrink_to_fit();
         self.awaits.shrink_to_fit();
         self.branchings.shrink_to_fit();
+        if let Some(written) = &mut self.written_macros {
+            written.shrink_to_fit();
+        }
     }
 }
 

@@ -243,6 +243,11 @@ pub(super) fn collect_items(
                     });
                 }
                 mods_in_tokens(&item_macro.mac.tokens, &mut out.modules[module].macro_mods);
+                if !in_test {
+                    if let Some(rules) = super::macro_rules::macro_rules_of(item_macro) {
+                        out.macro_rules.push(rules);
+                    }
+                }
                 if macro_name.as_deref() == Some("include_proto") {
                     if let Ok(package) = syn::parse2::<syn::LitStr>(item_macro.mac.tokens.clone()) {
                         out.modules[module]

@@ -11,6 +11,7 @@
 mod bodies;
 mod exprs;
 mod items;
+mod macro_rules;
 mod macros;
 mod mentions;
 mod types;
@@ -20,6 +21,8 @@ use syn::spanned::Spanned;
 use super::summary::*;
 use crate::location::{Position, TextRange};
 use crate::sources::ParsedFile;
+pub(crate) use macro_rules::expand_body;
+pub use macro_rules::{VisibleMacro, VisibleMacros};
 
 /// What the walk is told from outside about what to keep.
 #[derive(Clone, Debug, Default)]
@@ -88,6 +91,7 @@ pub fn summarize_file(parsed: ParsedFile, hints: &WalkHints) -> FileSummary {
         }],
         suppression_comments: parsed.suppression_comments,
         token_macros: Vec::new(),
+        macro_rules: Vec::new(),
     };
     // Long chains' first and last tokens are remembered by address while this tree lives.
     crate::index::spans::forget_long_chains();

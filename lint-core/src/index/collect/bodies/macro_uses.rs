@@ -5,11 +5,35 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 
+use super::super::macro_rules::{expand, VisibleMacros, MAX_EXPANSION_DEPTH};
 use super::super::macros::{macro_statements, select_arms, MacroCode};
 use super::super::path_segments;
+use super::super::WalkHints;
 use super::BodyCollector;
-use crate::index::spans::{expr_range, macro_range};
+use crate::index::spans::{expr_range, macro_range, macro_span};
 use crate::index::summary::*;
+use crate::location::TextRange;
+
+/// Walks the expansion of an invocation (read again at its place in the file) inside
+/// `statement` and `scope`, with `macros` visible: what it gives as the function's code, or
+/// `None` when no arm of theirs matches.
+pub(crate) fn walk_invocation(
+    node: &syn::Macro,
+    statement: TextRange,
+    scope: TextRange,
+    hints: &WalkHints,
+    macros: &VisibleMacros,
+    expansions_left: &mut usize,
+) -> Option<BodySummary> {
+    let mut collector = BodyCollector::new(hints);
+    collector.macros = Some(macros);
+    collector.expansions_left = *expansions_left;
+    collector.scopes.push(scope);
+    collector.statements.push(statement);
+    let expanded = collector.visit_expansion(node);
+    *expansions_left = collector.expansions_left;
+    expanded.then_some(collector.summary)
+}
 
 impl BodyCollector<'_> {
     /// A macro invocation: kept with the literals and names the facts read, the file an
@@ -100,9 +124,86 @@ impl BodyCollector<'_> {
         visit::visit_macro(self, node);
         match kind {
             Some(MacroCode::SelectArms) => self.visit_select_arms(&node.tokens),
-            Some(MacroCode::Unknown) => self.visit_macro_code(&node.tokens),
+            Some(MacroCode::Unknown) if self.macros.is_some() => {
+                if !self.visit_expansion(node) {
+                    self.visit_macro_code(&node.tokens)
+                }
+            }
+            Some(MacroCode::Unknown) => {
+                if self.macro_depth == 0 {
+                    self.write_down(node);
+                }
+                self.visit_macro_code(&node.tokens)
+            }
             Some(MacroCode::NotCode) | None => {}
         }
+    }
+
+    /// Keeps an unknown macro's invocation as written, for a workspace `macro_rules!` of its
+    /// name to expand when a handler's path needs this function.
+    fn write_down(&mut self, node: &syn::Macro) {
+        let (Some(name), Some(text)) = (
+            node.path.segments.last(),
+            macro_span(node).and_then(|span| span.source_text()),
+        ) else {
+            return;
+        };
+        let range = macro_range(node);
+        let invocation = WrittenInvocation {
+            name: name.ident.to_compact_string(),
+            range,
+            statement: self.statements.last().copied().unwrap_or(range),
+            scope: self.scopes.last().copied().unwrap_or(range),
+            text: text.into_boxed_str(),
+        };
+        self.summary
+            .written_macros
+            .get_or_insert_with(Default::default)
+            .push(invocation);
+    }
+
+    /// A workspace `macro_rules!` invoked here: the arm that matches, substituted, visited
+    /// as the function's code; the arm's own tokens point at the invocation. False when no
+    /// visible definition of that name matches, or the bounds are reached.
+    fn visit_expansion(&mut self, node: &syn::Macro) -> bool {
+        let Some(macros) = self.macros else {
+            return false;
+        };
+        let Some(definitions) = node
+            .path
+            .segments
+            .last()
+            .and_then(|last| macros.get(last.ident.to_compact_string().as_str()))
+        else {
+            return false;
+        };
+        if self.expansions.len() >= MAX_EXPANSION_DEPTH || self.expansions_left == 0 {
+            return false;
+        }
+        self.expansions_left -= 1;
+        let range = macro_range(node);
+        let end = match &node.delimiter {
+            syn::MacroDelimiter::Paren(paren) => paren.span.close(),
+            syn::MacroDelimiter::Brace(brace) => brace.span.close(),
+            syn::MacroDelimiter::Bracket(bracket) => bracket.span.close(),
+        }
+        .end();
+        let Some(expanded) = expand(definitions, &node.tokens, end) else {
+            return false;
+        };
+        let Some(statements) = macro_statements(&expanded) else {
+            return false;
+        };
+        let written = self.written_range(range);
+        self.expansions.push(written);
+        self.statements.push(written);
+        for statement in &statements {
+            self.visit_stmt(statement);
+        }
+        self.statements.pop();
+        self.expansions.pop();
+        crate::index::spans::forget_long_chains();
+        true
     }
 
     /// Whether the text of an included file is read: its extension is hinted.
@@ -126,9 +227,11 @@ impl BodyCollector<'_> {
         let Some(statements) = macro_statements(tokens) else {
             return;
         };
+        self.macro_depth += 1;
         for statement in &statements {
             self.visit_stmt(statement);
         }
+        self.macro_depth -= 1;
         // The walk remembered nodes of this tree by address; it is dropped now.
         crate::index::spans::forget_long_chains();
     }

@@ -4,12 +4,15 @@
 mod macro_uses;
 mod shapes;
 
+pub(super) use macro_uses::walk_invocation;
+
 use syn::visit::{self, Visit};
 
 use super::exprs::{
     block_diverges, diverges, expr_tree, is_method_router, is_route_statement, peel_parens,
     value_expr,
 };
+use super::macro_rules::{VisibleMacros, MAX_EXPANSIONS_PER_BODY};
 use super::mentions::{args_mentions, mentions_of, mentions_of_block, operator_text};
 use super::types::{pattern_names, type_ref, unwrapped_binding, variant_binding};
 use super::{path_segments, range_of, static_summary, WalkHints};
@@ -53,6 +56,18 @@ struct BodyCollector<'h> {
     /// The scrutinee of the enclosing `match` (and its name when it is a variable),
     /// innermost last.
     scrutinees: Vec<(TextRange, Option<CompactString>)>,
+    /// How many unknown macros' arguments enclose the walk: the invocations met outside
+    /// any are written down for a later expansion.
+    macro_depth: usize,
+    /// The workspace's `macro_rules!` visible here, while an expansion is walked: an
+    /// invocation met is expanded at once.
+    macros: Option<&'h VisibleMacros>,
+    /// The invocations whose expansions enclose the walk, innermost last, each as the range
+    /// of the outermost invocation written in the file: a statement an arm wrote points
+    /// there.
+    expansions: Vec<TextRange>,
+    /// How many more invocations this body may expand.
+    expansions_left: usize,
 }
 impl<'h> BodyCollector<'h> {
     fn new(hints: &'h WalkHints) -> Self {
@@ -65,6 +80,19 @@ impl<'h> BodyCollector<'h> {
             known_not_a_route: 0,
             statements: Vec::new(),
             scrutinees: Vec::new(),
+            macro_depth: 0,
+            macros: None,
+            expansions: Vec::new(),
+            expansions_left: MAX_EXPANSIONS_PER_BODY,
+        }
+    }
+
+    /// Where a statement is written: its own range, or, when an arm of a workspace macro
+    /// wrote some of it (laid out past the invocation), the invocation's.
+    fn written_range(&self, range: TextRange) -> TextRange {
+        match self.expansions.last() {
+            Some(invocation) if !invocation.contains_range(&range) => *invocation,
+            _ => range,
         }
     }
 
@@ -262,7 +290,7 @@ impl<'ast> Visit<'ast> for BodyCollector<'_> {
     }
 
     fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
-        self.statements.push(stmt_range(stmt));
+        self.statements.push(self.written_range(stmt_range(stmt)));
         visit::visit_stmt(self, stmt);
         self.statements.pop();
     }

@@ -1,0 +1,735 @@
+//! The workspace's `macro_rules!`: read where the walk meets them, and expanded at their
+//! invocations in a body only when a handler's path reads the function that invokes one
+//! ([`expand_body`], asked by the index on the first read of that function). The first arm
+//! whose matcher matches the invocation's tokens is substituted, and its code walked as the
+//! function's in place of what the invocation's arguments gave (a per-database dispatch
+//! macro whose arms hold the writes).
+//!
+//! What is kept: a definition's matcher as its pieces (tokens, fragments, repetitions),
+//! read once from the tokens the walk has; its transcriber as written. An invocation in a
+//! body of a macro no library knows is kept as its text (the walk cannot know yet whether
+//! a definition of that name exists: files are parsed in parallel), which is read again
+//! only when it is expanded.
+//!
+//! Where an expansion's tokens are: the analysis knows an expression by its range, so each
+//! token needs a place of its own, and a finding in code an arm wrote must point at the
+//! invocation. The invocation is read again at its own place in its file (its text after as
+//! many line breaks and spaces), so the fragments it gives keep their places; the arm's
+//! transcriber is laid out on the invocation's last line, past its end, where no code of the
+//! file is, and statements there point at the invocation.
+//!
+//! Bounded: a matcher or transcriber is read to [`MAX_REPETITIONS`] repetitions, an
+//! expansion gives at most [`MAX_EXPANDED_TOKENS`] tokens, and expansions nest
+//! [`MAX_EXPANSION_DEPTH`] deep and number [`MAX_EXPANSIONS_PER_BODY`] per body at most. A
+//! macro none of whose arms match is read as an unknown macro is.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use proc_macro2::{Delimiter, Group, LineColumn, Span, TokenStream, TokenTree};
+use syn::parse::discouraged::Speculative;
+use syn::parse::{ParseStream, Parser};
+
+use super::bodies::walk_invocation;
+use super::WalkHints;
+use crate::index::summary::*;
+use crate::location::{Position, TextRange};
+
+/// How deep an expansion's own invocations are expanded in turn.
+pub(super) const MAX_EXPANSION_DEPTH: usize = 16;
+/// How many invocations one body expands.
+pub(super) const MAX_EXPANSIONS_PER_BODY: usize = 256;
+/// How many tokens one expansion may give.
+const MAX_EXPANDED_TOKENS: usize = 50_000;
+/// How many times one repetition matches or is transcribed.
+const MAX_REPETITIONS: usize = 10_000;
+/// How far past the invocation's end an expansion's tokens start.
+const COLUMNS_PAST_INVOCATION: usize = 1_000;
+/// Expansions on one line are laid out one after the other within this many columns, then
+/// start again.
+const EXPANSION_COLUMNS: usize = 8_000;
+
+thread_local! {
+    /// Where the next expansion starts, past [`COLUMNS_PAST_INVOCATION`].
+    static NEXT_COLUMN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The definitions a crate's code may invoke, by name: its own, then the `#[macro_export]`
+/// ones of the crates it depends on.
+pub type VisibleMacros = HashMap<CompactString, Vec<VisibleMacro>>;
+
+#[derive(Clone, Debug)]
+pub struct VisibleMacro {
+    pub rules: Arc<MacroRules>,
+    /// What `$crate` stands for where it is invoked: `crate`, or the defining crate's name.
+    pub crate_path: CompactString,
+}
+
+/// `macro_rules! name { .. }`, as kept; `None` for any other item macro, or one with no
+/// arm that reads.
+pub(super) fn macro_rules_of(item: &syn::ItemMacro) -> Option<MacroRules> {
+    if !item.mac.path.is_ident("macro_rules") {
+        return None;
+    }
+    let name = item.ident.as_ref()?.to_compact_string();
+    let exported = item
+        .attrs
+        .iter()
+        .any(|attr| attr.path().is_ident("macro_export"));
+    let arms = definition_arms(&item.mac.tokens);
+    (!arms.is_empty()).then_some(MacroRules {
+        name,
+        exported,
+        arms,
+    })
+}
+
+/// `(matcher) => { transcriber };` repeated; an arm whose matcher does not read is left out.
+fn definition_arms(tokens: &TokenStream) -> Vec<MacroArm> {
+    let mut arms = Vec::new();
+    let mut tokens = tokens.clone().into_iter().peekable();
+    loop {
+        let Some(TokenTree::Group(matcher)) = tokens.next() else {
+            break;
+        };
+        match (tokens.next(), tokens.next()) {
+            (Some(TokenTree::Punct(equals)), Some(TokenTree::Punct(greater)))
+                if equals.as_char() == '=' && greater.as_char() == '>' => {}
+            _ => break,
+        }
+        let Some(TokenTree::Group(transcriber)) = tokens.next() else {
+            break;
+        };
+        let matcher_tokens: Vec<TokenTree> = matcher.stream().into_iter().collect();
+        if let Some(matcher) = matcher_of(&matcher_tokens) {
+            arms.push(MacroArm {
+                matcher,
+                transcriber: transcriber.stream().to_string().into_boxed_str(),
+            });
+        }
+        if is_punct(tokens.peek(), ';') {
+            tokens.next();
+        }
+    }
+    arms
+}
+
+fn is_punct(token: Option<&TokenTree>, character: char) -> bool {
+    matches!(token, Some(TokenTree::Punct(punct)) if punct.as_char() == character)
+}
+
+/// The separator and the operator after `$( .. )`, and how many tokens they took.
+fn repetition_tail(rest: &[TokenTree]) -> Option<(Option<CompactString>, char, usize)> {
+    let operator = |token: Option<&TokenTree>| match token {
+        Some(TokenTree::Punct(punct)) if matches!(punct.as_char(), '*' | '+' | '?') => {
+            Some(punct.as_char())
+        }
+        _ => None,
+    };
+    if let Some(op) = operator(rest.first()) {
+        return Some((None, op, 1));
+    }
+    let separator = rest.first()?.to_compact_string();
+    let op = operator(rest.get(1))?;
+    Some((Some(separator), op, 2))
+}
+
+fn group_delimiter(delimiter: Delimiter) -> GroupDelimiter {
+    match delimiter {
+        Delimiter::Parenthesis => GroupDelimiter::Parenthesis,
+        Delimiter::Brace => GroupDelimiter::Brace,
+        Delimiter::Bracket => GroupDelimiter::Bracket,
+        Delimiter::None => GroupDelimiter::None,
+    }
+}
+
+fn matcher_of(tokens: &[TokenTree]) -> Option<Vec<MatcherPiece>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(token) = tokens.get(at) {
+        if is_punct(Some(token), '$') {
+            match (tokens.get(at + 1), tokens.get(at + 2), tokens.get(at + 3)) {
+                (Some(TokenTree::Ident(name)), colon, Some(TokenTree::Ident(kind)))
+                    if is_punct(colon, ':') =>
+                {
+                    out.push(MatcherPiece::Fragment {
+                        name: name.to_compact_string(),
+                        kind: kind.to_compact_string(),
+                    });
+                    at += 4;
+                    continue;
+                }
+                (Some(TokenTree::Group(group)), _, _)
+                    if group.delimiter() == Delimiter::Parenthesis =>
+                {
+                    let inner = matcher_of(&group.stream().into_iter().collect::<Vec<_>>())?;
+                    let (separator, operator, taken) = repetition_tail(&tokens[at + 2..])?;
+                    out.push(MatcherPiece::Repetition {
+                        pieces: inner,
+                        separator,
+                        operator,
+                    });
+                    at += 2 + taken;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match token {
+            TokenTree::Group(group) => {
+                let inner = matcher_of(&group.stream().into_iter().collect::<Vec<_>>())?;
+                out.push(MatcherPiece::Group(
+                    group_delimiter(group.delimiter()),
+                    inner,
+                ));
+            }
+            other => out.push(MatcherPiece::Token(other.to_compact_string())),
+        }
+        at += 1;
+    }
+    Some(out)
+}
+
+/// The body with the invocations it writes of `macros` expanded and walked in place of
+/// their arguments; `None` when none of them expands.
+pub(crate) fn expand_body(
+    body: &BodySummary,
+    macros: &VisibleMacros,
+    hints: &WalkHints,
+) -> Option<BodySummary> {
+    let invocations = body.written_macros.as_deref()?;
+    let mut expanded: Option<BodySummary> = None;
+    let mut expansions_left = MAX_EXPANSIONS_PER_BODY;
+    for invocation in invocations {
+        if expansions_left == 0 {
+            break;
+        }
+        if !macros.contains_key(&invocation.name) {
+            continue;
+        }
+        let text = placed_text(invocation);
+        let walked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let tokens = TokenStream::from_str(&text).ok()?;
+            let node: syn::Macro = syn::parse2(tokens).ok()?;
+            walk_invocation(
+                &node,
+                invocation.statement,
+                invocation.scope,
+                hints,
+                macros,
+                &mut expansions_left,
+            )
+        }));
+        // The tokens read here are gone: their places are not needed any more.
+        crate::index::spans::forget_long_chains();
+        proc_macro2::extra::invalidate_current_thread_spans();
+        if let Ok(Some(walked)) = walked {
+            splice(
+                expanded.get_or_insert_with(|| body.clone()),
+                walked,
+                invocation.range,
+            );
+        }
+    }
+    expanded.map(|mut expanded| {
+        expanded.shrink_to_fit();
+        expanded
+    })
+}
+
+/// The invocation's text at its place in the file: as many line breaks and spaces before it.
+fn placed_text(invocation: &WrittenInvocation) -> String {
+    let start = invocation.range.start;
+    let lines = start.line.saturating_sub(1) as usize;
+    let columns = start.column.saturating_sub(1) as usize;
+    let mut text = String::with_capacity(lines + columns + invocation.text.len());
+    text.extend(std::iter::repeat_n('\n', lines));
+    text.extend(std::iter::repeat_n(' ', columns));
+    text.push_str(&invocation.text);
+    text
+}
+
+/// Puts what an expansion gave in place of what the invocation's arguments gave: what starts
+/// inside the invocation is replaced (the invocation's own macro use stays), in the order
+/// the walk would have met it.
+fn splice(body: &mut BodySummary, expansion: BodySummary, invocation: TextRange) {
+    let inside = |start: Position| invocation.start <= start && start < invocation.end;
+    splice_list(&mut body.locals, expansion.locals, inside, |local| {
+        local.scope.start
+    });
+    splice_list(&mut body.calls, expansion.calls, inside, |call| {
+        call.range.start
+    });
+    splice_list(&mut body.loops, expansion.loops, inside, |each| {
+        each.range.start
+    });
+    splice_list(
+        &mut body.assignments,
+        expansion.assignments,
+        inside,
+        |assignment| assignment.range.start,
+    );
+    splice_list(
+        &mut body.comparisons,
+        expansion.comparisons,
+        inside,
+        |comparison| comparison.range.start,
+    );
+    splice_list(&mut body.exits, expansion.exits, inside, |exit| {
+        exit.range.start
+    });
+    splice_list(&mut body.error_arms, expansion.error_arms, inside, |arm| {
+        arm.range.start
+    });
+    splice_list(
+        &mut body.macros,
+        expansion.macros,
+        |start| inside(start),
+        |macro_use| {
+            if macro_use.range == invocation {
+                // The invocation itself: kept where it is.
+                Position::default()
+            } else {
+                macro_use.range.start
+            }
+        },
+    );
+    splice_list(&mut body.closures, expansion.closures, inside, |closure| {
+        closure.start
+    });
+    splice_list(
+        &mut body.struct_literals,
+        expansion.struct_literals,
+        inside,
+        |literal| literal.range.start,
+    );
+    splice_list(&mut body.discards, expansion.discards, inside, |discard| {
+        discard.start
+    });
+    splice_list(&mut body.awaits, expansion.awaits, inside, |await_site| {
+        await_site.value.start
+    });
+    splice_list(
+        &mut body.branchings,
+        expansion.branchings,
+        inside,
+        |branching| branching.tested.start,
+    );
+    splice_list(
+        &mut body.kept_literals,
+        expansion.kept_literals,
+        inside,
+        |literal| literal.range.start,
+    );
+}
+
+fn splice_list<T>(
+    list: &mut Vec<T>,
+    replacement: Vec<T>,
+    inside: impl Fn(Position) -> bool,
+    start_of: impl Fn(&T) -> Position,
+) {
+    let first_inside = list.iter().position(|item| inside(start_of(item)));
+    list.retain(|item| !inside(start_of(item)));
+    let at = first_inside.unwrap_or(list.len()).min(list.len());
+    list.splice(at..at, replacement);
+}
+
+/// The tokens an invocation expands to by the first of `definitions` with an arm that
+/// matches `input`, what the arm wrote laid out past `end`; `None` when none matches.
+pub(super) fn expand(
+    definitions: &[VisibleMacro],
+    input: &TokenStream,
+    end: LineColumn,
+) -> Option<TokenStream> {
+    definitions.iter().find_map(|definition| {
+        definition.rules.arms.iter().find_map(|arm| {
+            let bindings = match_arm(&arm.matcher, input)?;
+            let transcriber = laid_out_after(&arm.transcriber, end)?;
+            let tokens: Vec<TokenTree> = transcriber.into_iter().collect();
+            let mut budget = MAX_EXPANDED_TOKENS;
+            transcribe(&tokens, &bindings, &definition.crate_path, &mut budget)
+        })
+    })
+}
+
+/// What a fragment captured: tokens, or one capture per repetition.
+#[derive(Clone)]
+enum Captured {
+    One(TokenStream),
+    Many(Vec<Captured>),
+}
+
+type Bindings = HashMap<CompactString, Captured>;
+
+fn match_arm(matcher: &[MatcherPiece], input: &TokenStream) -> Option<Bindings> {
+    let mut bindings = Bindings::new();
+    (|stream: ParseStream| {
+        match_sequence(matcher, stream, &mut bindings)?;
+        if stream.is_empty() {
+            Ok(())
+        } else {
+            Err(stream.error("tokens left over"))
+        }
+    })
+    .parse2(input.clone())
+    .ok()?;
+    Some(bindings)
+}
+
+/// The text read as tokens placed on `end`'s line, past it (see the module's comment).
+fn laid_out_after(text: &str, end: LineColumn) -> Option<TokenStream> {
+    let offset = NEXT_COLUMN.with(|next| {
+        let offset = next.get();
+        let following = offset + text.len() + 1;
+        next.set(if following > EXPANSION_COLUMNS {
+            0
+        } else {
+            following
+        });
+        offset
+    });
+    let columns = end.column + COLUMNS_PAST_INVOCATION + offset;
+    let mut laid_out = String::with_capacity(end.line + columns + text.len());
+    laid_out.extend(std::iter::repeat_n('\n', end.line.saturating_sub(1)));
+    laid_out.extend(std::iter::repeat_n(' ', columns));
+    // One line: a raw string's line breaks become spaces.
+    laid_out.extend(
+        text.chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+    );
+    TokenStream::from_str(&laid_out).ok()
+}
+
+fn match_sequence(
+    matchers: &[MatcherPiece],
+    input: ParseStream,
+    bindings: &mut Bindings,
+) -> syn::Result<()> {
+    for matcher in matchers {
+        match matcher {
+            MatcherPiece::Token(text) => expect_token(input, text)?,
+            MatcherPiece::Group(delimiter, inner) => {
+                let group: Group = input.parse()?;
+                if group_delimiter(group.delimiter()) != *delimiter {
+                    return Err(input.error("another delimiter"));
+                }
+                (|stream: ParseStream| {
+                    match_sequence(inner, stream, bindings)?;
+                    if stream.is_empty() {
+                        Ok(())
+                    } else {
+                        Err(stream.error("tokens left over"))
+                    }
+                })
+                .parse2(group.stream())?;
+            }
+            MatcherPiece::Fragment { name, kind } => {
+                let tokens = fragment(input, kind)?;
+                bindings.insert(name.clone(), Captured::One(tokens));
+            }
+            MatcherPiece::Repetition {
+                pieces,
+                separator,
+                operator,
+            } => {
+                let mut iterations: Vec<Bindings> = Vec::new();
+                while iterations.len() < MAX_REPETITIONS {
+                    let fork = input.fork();
+                    if let (false, Some(separator)) = (iterations.is_empty(), separator) {
+                        if expect_token(&fork, separator).is_err() {
+                            break;
+                        }
+                    }
+                    let mut captured = Bindings::new();
+                    if fork.is_empty() || match_sequence(pieces, &fork, &mut captured).is_err() {
+                        break;
+                    }
+                    if fork.cursor() == input.cursor() {
+                        break;
+                    }
+                    input.advance_to(&fork);
+                    iterations.push(captured);
+                    if *operator == '?' {
+                        break;
+                    }
+                }
+                if *operator == '+' && iterations.is_empty() {
+                    return Err(input.error("a repetition of at least one"));
+                }
+                let mut names = Vec::new();
+                fragment_names(pieces, &mut names);
+                for name in names {
+                    let each = iterations
+                        .iter_mut()
+                        .map(|captured| {
+                            captured.remove(&name).unwrap_or(Captured::Many(Vec::new()))
+                        })
+                        .collect();
+                    bindings.insert(name, Captured::Many(each));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn fragment_names(matchers: &[MatcherPiece], names: &mut Vec<CompactString>) {
+    for matcher in matchers {
+        match matcher {
+            MatcherPiece::Fragment { name, .. } => names.push(name.clone()),
+            MatcherPiece::Group(_, inner) | MatcherPiece::Repetition { pieces: inner, .. } => {
+                fragment_names(inner, names)
+            }
+            MatcherPiece::Token(_) => {}
+        }
+    }
+}
+
+/// One token equal to `text` as printed.
+fn expect_token(input: ParseStream, text: &str) -> syn::Result<()> {
+    input.step(|cursor| match cursor.token_tree() {
+        Some((token, rest)) if token.to_string() == text => Ok(((), rest)),
+        _ => Err(cursor.error("another token")),
+    })
+}
+
+/// A fragment of the given kind, its tokens as written.
+fn fragment(input: ParseStream, kind: &str) -> syn::Result<TokenStream> {
+    use quote::ToTokens;
+    Ok(match kind {
+        "expr" => input.parse::<syn::Expr>()?.into_token_stream(),
+        "ident" => input.parse::<syn::Ident>()?.into_token_stream(),
+        "ty" => input.parse::<syn::Type>()?.into_token_stream(),
+        "path" => input.parse::<syn::Path>()?.into_token_stream(),
+        "literal" => {
+            let mut tokens = TokenStream::new();
+            if input.peek(syn::Token![-]) {
+                input.parse::<syn::Token![-]>()?.to_tokens(&mut tokens);
+            }
+            input.parse::<syn::Lit>()?.to_tokens(&mut tokens);
+            tokens
+        }
+        "tt" => input.parse::<TokenTree>()?.into_token_stream(),
+        "block" => input.parse::<syn::Block>()?.into_token_stream(),
+        "pat" => syn::Pat::parse_multi_with_leading_vert(input)?.into_token_stream(),
+        "pat_param" => syn::Pat::parse_single(input)?.into_token_stream(),
+        "lifetime" => input.parse::<syn::Lifetime>()?.into_token_stream(),
+        "vis" => input.parse::<syn::Visibility>()?.into_token_stream(),
+        "item" => input.parse::<syn::Item>()?.into_token_stream(),
+        "stmt" => input.parse::<syn::Stmt>()?.into_token_stream(),
+        "meta" => input.parse::<syn::Meta>()?.into_token_stream(),
+        _ => return Err(input.error("an unknown fragment kind")),
+    })
+}
+
+/// The transcriber with its fragments substituted, `$crate` as `crate_path`.
+fn transcribe(
+    tokens: &[TokenTree],
+    bindings: &Bindings,
+    crate_path: &str,
+    budget: &mut usize,
+) -> Option<TokenStream> {
+    let mut out = TokenStream::new();
+    let mut at = 0;
+    while let Some(token) = tokens.get(at) {
+        *budget = budget.checked_sub(1)?;
+        if is_punct(Some(token), '$') {
+            match tokens.get(at + 1) {
+                Some(TokenTree::Ident(name)) if name == "crate" => {
+                    out.extend([TokenTree::Ident(proc_macro2::Ident::new(
+                        crate_path,
+                        name.span(),
+                    ))]);
+                    at += 2;
+                    continue;
+                }
+                Some(TokenTree::Ident(name)) => {
+                    match bindings.get(name.to_compact_string().as_str()) {
+                        Some(Captured::One(captured)) => {
+                            *budget = budget.checked_sub(captured.clone().into_iter().count())?;
+                            out.extend(captured.clone());
+                            at += 2;
+                            continue;
+                        }
+                        // A repeated fragment outside its repetition: not a valid expansion.
+                        Some(Captured::Many(_)) => return None,
+                        None => {}
+                    }
+                }
+                Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Parenthesis => {
+                    let (separator, _, taken) = repetition_tail(&tokens[at + 2..])?;
+                    let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                    let mut used = Vec::new();
+                    names_used(&inner, &mut used);
+                    let repeated: Vec<(&CompactString, &Vec<Captured>)> = used
+                        .iter()
+                        .filter_map(|name| match bindings.get_key_value(name) {
+                            Some((name, Captured::Many(each))) => Some((name, each)),
+                            _ => None,
+                        })
+                        .collect();
+                    let count = repeated.first().map(|(_, each)| each.len())?;
+                    if repeated.iter().any(|(_, each)| each.len() != count) {
+                        return None;
+                    }
+                    for iteration in 0..count.min(MAX_REPETITIONS) {
+                        if iteration > 0 {
+                            if let Some(separator) = &separator {
+                                let separator = TokenStream::from_str(separator).ok()?;
+                                out.extend(with_place(separator, group.span()));
+                            }
+                        }
+                        let mut inner_bindings = bindings.clone();
+                        for (name, each) in &repeated {
+                            inner_bindings.insert((*name).clone(), each.get(iteration)?.clone());
+                        }
+                        out.extend(transcribe(&inner, &inner_bindings, crate_path, budget)?);
+                    }
+                    at += 2 + taken;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match token {
+            TokenTree::Group(group) => {
+                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                let mut placed = Group::new(
+                    group.delimiter(),
+                    transcribe(&inner, bindings, crate_path, budget)?,
+                );
+                placed.set_span(group.span());
+                out.extend([TokenTree::Group(placed)]);
+            }
+            other => out.extend([other.clone()]),
+        }
+        at += 1;
+    }
+    Some(out)
+}
+
+fn with_place(tokens: TokenStream, place: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(place);
+            token
+        })
+        .collect()
+}
+
+/// The names `$name` in a transcriber's tokens, at any depth.
+fn names_used(tokens: &[TokenTree], names: &mut Vec<CompactString>) {
+    for (at, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Group(group) => {
+                names_used(&group.stream().into_iter().collect::<Vec<_>>(), names)
+            }
+            TokenTree::Ident(name) if at > 0 && is_punct(tokens.get(at - 1), '$') => {
+                names.push(name.to_compact_string())
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn macros_of(source: &str) -> Vec<VisibleMacro> {
+        let Ok(file) = syn::parse_file(source) else {
+            return Vec::new();
+        };
+        file.items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Macro(item_macro) => macro_rules_of(item_macro),
+                _ => None,
+            })
+            .map(|rules| VisibleMacro {
+                rules: Arc::new(rules),
+                crate_path: "crate".into(),
+            })
+            .collect()
+    }
+
+    fn expanded(macros: &[VisibleMacro], name: &str, input: &str) -> Option<String> {
+        let input = TokenStream::from_str(input).ok()?;
+        let definitions: Vec<VisibleMacro> = macros
+            .iter()
+            .filter(|each| each.rules.name == name)
+            .cloned()
+            .collect();
+        expand(&definitions, &input, LineColumn { line: 1, column: 0 })
+            .map(|tokens| tokens.to_string())
+    }
+
+    #[test]
+    fn the_first_arm_that_matches_is_substituted() {
+        let macros = macros_of(
+            "macro_rules! pick {
+                (add, $conn:expr, $id:expr) => {{ update($id).set(n + 1).execute($conn) }};
+                (set, $conn:expr, $id:expr) => {{ update($id).set(0).execute($conn) }};
+                (each $($word:ident),+ ; $conn:expr) => { $( pick!($word, $conn, 1); )+ };
+                (at $id:expr) => { $crate::jobs::find($id) };
+            }",
+        );
+        assert_eq!(
+            expanded(&macros, "pick", "set, &mut conn, id").as_deref(),
+            Some("{ update (id) . set (0) . execute (& mut conn) }")
+        );
+        assert_eq!(
+            expanded(&macros, "pick", "each a, b; conn").as_deref(),
+            Some("pick ! (a , conn , 1) ; pick ! (b , conn , 1) ;")
+        );
+        assert_eq!(
+            expanded(&macros, "pick", "at 7").as_deref(),
+            Some("crate :: jobs :: find (7)")
+        );
+        assert_eq!(expanded(&macros, "pick", "remove, conn, id"), None);
+        assert_eq!(expanded(&macros, "other", "set, conn, id"), None);
+    }
+
+    #[test]
+    fn definitions_keep_their_name_export_and_arms() {
+        let macros = macros_of(
+            "#[macro_export]
+            macro_rules! shared { () => {}; ($x:expr) => { $x } }
+            macro_rules! private { (a) => { 1 } }
+            other_macro! { (a) => { 1 } }",
+        );
+        let kept: Vec<(&str, bool, usize)> = macros
+            .iter()
+            .map(|each| {
+                (
+                    each.rules.name.as_str(),
+                    each.rules.exported,
+                    each.rules.arms.len(),
+                )
+            })
+            .collect();
+        assert_eq!(kept, vec![("shared", true, 2), ("private", false, 1)]);
+    }
+
+    #[test]
+    fn odd_definitions_and_inputs_expand_to_nothing_without_panicking() {
+        let macros = macros_of(
+            "macro_rules! odd {
+                ($($a:ident)* $b:ident) => { $($a)* };
+                ($x:unknown) => { $x };
+                ($($x:tt)*) => { $($x $y)* };
+                ($x:expr) => { $($x)* };
+                () => {};
+            }
+            macro_rules! broken { (a) => }",
+        );
+        for input in ["", "a b c", "1 + ", "$", "a , , b", "{ ( ] }"] {
+            let _ = expanded(&macros, "odd", input);
+            let _ = expanded(&macros, "broken", input);
+        }
+        assert_eq!(expanded(&macros, "odd", "").as_deref(), Some(""));
+    }
+}

@@ -1,0 +1,172 @@
+//! The workspace's `macro_rules!` expanded in the functions that invoke them, when and only
+//! when something reads such a function's definition ([`WorkspaceIndex::fn_def`]): the
+//! facts of a handler's path. A scan of the workspace reads bodies as written
+//! (`fn_calls`, discovery), so a large workspace pays for the functions its handlers reach,
+//! not for every invocation it holds.
+//!
+//! A crate sees its own definitions and the `#[macro_export]` ones of the crates it depends
+//! on (textual order and `#[macro_use]` are not followed); a function is expanded when it
+//! writes an invocation of one of them. Each expansion is made once and kept.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use super::collect::{expand_body, VisibleMacro, VisibleMacros};
+use super::{CrateId, FnDef, FnId, FnSummary, MacroRules, WalkHints, WorkspaceIndex};
+use crate::sources::CrateInput;
+
+/// The definitions each crate sees and the expansions made so far.
+#[derive(Debug, Default)]
+pub(super) struct MacroExpansions {
+    /// The definitions met while the index was built, with their crates.
+    definitions: Vec<(CrateId, Arc<MacroRules>)>,
+    /// What the walk is told, for walking an expansion as it walked the file.
+    hints: Option<Arc<WalkHints>>,
+    /// By crate: the definitions its code may invoke.
+    visible: Vec<VisibleMacros>,
+    /// The functions that invoke a visible definition, and their expanded definitions once
+    /// read (`None` when no invocation expanded).
+    expanded: HashMap<FnId, OnceLock<Option<Box<FnDef>>>>,
+}
+
+impl MacroExpansions {
+    pub(super) fn add_definitions(&mut self, crate_id: CrateId, rules: Vec<MacroRules>) {
+        self.definitions
+            .extend(rules.into_iter().map(|rules| (crate_id, Arc::new(rules))));
+    }
+
+    /// Settles which definitions each crate sees, and which functions invoke one.
+    pub(super) fn prepare(
+        index: &mut WorkspaceIndex,
+        crates: &[CrateInput],
+        hints: Option<Arc<WalkHints>>,
+    ) {
+        let expansions = &mut index.expansions;
+        expansions.hints = hints;
+        if expansions.definitions.is_empty() || expansions.hints.is_none() {
+            return;
+        }
+        let crate_by_lib_name: HashMap<&str, usize> = crates
+            .iter()
+            .enumerate()
+            .map(|(position, crate_input)| (crate_input.lib_name.as_str(), position))
+            .collect();
+        expansions.visible = crates
+            .iter()
+            .enumerate()
+            .map(|(position, crate_input)| {
+                let mut visible = VisibleMacros::new();
+                let own = CrateId(position as u32);
+                let dependencies: Vec<(CrateId, &str)> = crate_input
+                    .dependencies
+                    .iter()
+                    .filter_map(|name| {
+                        let dependency = *crate_by_lib_name.get(name.as_str())?;
+                        (dependency != position).then(|| {
+                            (
+                                CrateId(dependency as u32),
+                                crates[dependency].lib_name.as_str(),
+                            )
+                        })
+                    })
+                    .collect();
+                for (crate_id, rules) in &expansions.definitions {
+                    let crate_path = if *crate_id == own {
+                        "crate"
+                    } else if rules.exported {
+                        match dependencies.iter().find(|(id, _)| id == crate_id) {
+                            Some((_, name)) => name,
+                            None => continue,
+                        }
+                    } else {
+                        continue;
+                    };
+                    visible
+                        .entry(rules.name.clone())
+                        .or_default()
+                        .push(VisibleMacro {
+                            rules: Arc::clone(rules),
+                            crate_path: crate_path.into(),
+                        });
+                }
+                visible
+            })
+            .collect();
+        for position in 0..index.fns.len() {
+            let id = FnId(position as u32);
+            index.refresh_expansion(id);
+        }
+    }
+}
+
+impl WorkspaceIndex {
+    /// The expanded definition of a function that invokes a visible `macro_rules!`, made on
+    /// the first call; `None` for any other function.
+    pub(super) fn expanded_fn_def(&self, id: FnId) -> Option<&FnDef> {
+        if self.expansions.expanded.is_empty() {
+            return None;
+        }
+        let cell = self.expansions.expanded.get(&id)?;
+        cell.get_or_init(|| {
+            let def = &self.fns[id.0 as usize];
+            let hints = self.expansions.hints.as_deref()?;
+            let visible = self
+                .expansions
+                .visible
+                .get(self.modules[def.module.0 as usize].crate_id.0 as usize)?;
+            let body = expand_body(&def.summary.body, visible, hints)?;
+            Some(Box::new(FnDef {
+                module: def.module,
+                file: def.file,
+                owner: def.owner,
+                summary: FnSummary {
+                    body,
+                    ..without_body(&def.summary)
+                },
+            }))
+        })
+        .as_deref()
+    }
+
+    /// Forgets what was expanded of a function, and notes whether it invokes a visible
+    /// definition: after the index is built, and when its summary is replaced.
+    pub(super) fn refresh_expansion(&mut self, id: FnId) {
+        let def = &self.fns[id.0 as usize];
+        let invokes = def
+            .summary
+            .body
+            .written_macros
+            .as_deref()
+            .is_some_and(|written| {
+                self.expansions
+                    .visible
+                    .get(self.modules[def.module.0 as usize].crate_id.0 as usize)
+                    .is_some_and(|visible| {
+                        written
+                            .iter()
+                            .any(|invocation| visible.contains_key(&invocation.name))
+                    })
+            });
+        if invokes {
+            self.expansions.expanded.insert(id, OnceLock::new());
+        } else {
+            self.expansions.expanded.remove(&id);
+        }
+    }
+}
+
+/// A function's summary without its body (which the caller gives).
+fn without_body(summary: &FnSummary) -> FnSummary {
+    FnSummary {
+        name: summary.name.clone(),
+        name_range: summary.name_range,
+        range: summary.range,
+        attrs: summary.attrs.clone(),
+        is_async: summary.is_async,
+        has_self: summary.has_self,
+        params: summary.params.clone(),
+        output: summary.output.clone(),
+        is_test: summary.is_test,
+        body: Default::default(),
+    }
+}
