@@ -518,6 +518,14 @@ pub const MACROS_NOT_CODE: &[&str] = &[
     "error_span",
     "trace_span",
     "warn_span",
+    // Code templates of proc-macro crates and inline assembly: tokens to print, not code
+    // that runs.
+    "quote",
+    "quote_spanned",
+    "parse_quote",
+    "parse_quote_spanned",
+    "asm",
+    "global_asm",
 ];
 
 /// Attributes that make a trait's methods callable on an enum whose variants each implement

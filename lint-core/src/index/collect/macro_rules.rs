@@ -77,8 +77,10 @@ pub(super) fn macro_rules_of(item: &syn::ItemMacro) -> Option<MacroRules> {
         .attrs
         .iter()
         .any(|attr| attr.path().is_ident("macro_export"));
-    let arms = definition_arms(&item.mac.tokens);
-    (!arms.is_empty()).then_some(MacroRules {
+    let (arms, writes_code) = definition_arms(&item.mac.tokens);
+    // A macro whose arms all write items (impls, functions, types: most of a library's
+    // macros) adds nothing to the function invoking it, whose nested items the walk skips.
+    (writes_code && !arms.is_empty()).then_some(MacroRules {
         name,
         exported,
         arms,
@@ -86,8 +88,10 @@ pub(super) fn macro_rules_of(item: &syn::ItemMacro) -> Option<MacroRules> {
 }
 
 /// `(matcher) => { transcriber };` repeated; an arm whose matcher does not read is left out.
-fn definition_arms(tokens: &TokenStream) -> Vec<MacroArm> {
+/// Also whether any arm writes something other than items.
+fn definition_arms(tokens: &TokenStream) -> (Vec<MacroArm>, bool) {
     let mut arms = Vec::new();
+    let mut writes_code = false;
     let mut tokens = tokens.clone().into_iter().peekable();
     loop {
         let Some(TokenTree::Group(matcher)) = tokens.next() else {
@@ -102,17 +106,104 @@ fn definition_arms(tokens: &TokenStream) -> Vec<MacroArm> {
             break;
         };
         let matcher_tokens: Vec<TokenTree> = matcher.stream().into_iter().collect();
+        writes_code |= !writes_items(&transcriber.stream());
         if let Some(matcher) = matcher_of(&matcher_tokens) {
             arms.push(MacroArm {
                 matcher,
-                transcriber: transcriber.stream().to_string().into_boxed_str(),
+                transcriber: compact_text(&transcriber.stream()).into_boxed_str(),
             });
         }
         if is_punct(tokens.peek(), ';') {
             tokens.next();
         }
     }
-    arms
+    (arms, writes_code)
+}
+
+/// The tokens as text with a space only where two tokens would otherwise read as one
+/// (`a b`, `= >`, `"s" x`): a workspace's definitions are kept together in memory.
+fn compact_text(tokens: &TokenStream) -> String {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Last {
+        Nothing,
+        Word,
+        JoinedPunct,
+        LonePunct,
+    }
+    fn write(tokens: &TokenStream, out: &mut String, last: &mut Last) {
+        for token in tokens.clone() {
+            match token {
+                TokenTree::Group(group) => {
+                    let (open, close) = match group.delimiter() {
+                        Delimiter::Parenthesis => ('(', ')'),
+                        Delimiter::Brace => ('{', '}'),
+                        Delimiter::Bracket => ('[', ']'),
+                        Delimiter::None => (' ', ' '),
+                    };
+                    out.push(open);
+                    *last = Last::Nothing;
+                    write(&group.stream(), out, last);
+                    out.push(close);
+                    *last = Last::Nothing;
+                }
+                TokenTree::Punct(punct) => {
+                    let character = punct.as_char();
+                    // `= >` is not `=>`; `r #x` is not `r#x`, nor `b 'a'` a byte.
+                    if *last == Last::LonePunct
+                        || (*last == Last::Word && matches!(character, '#' | '\''))
+                    {
+                        out.push(' ');
+                    }
+                    out.push(character);
+                    *last = match punct.spacing() {
+                        proc_macro2::Spacing::Joint => Last::JoinedPunct,
+                        proc_macro2::Spacing::Alone => Last::LonePunct,
+                    };
+                }
+                word => {
+                    if *last == Last::Word {
+                        out.push(' ');
+                    }
+                    out.push_str(&word.to_string());
+                    *last = Last::Word;
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    write(tokens, &mut out, &mut Last::Nothing);
+    out
+}
+
+/// Whether a transcriber starts with an item (or its attribute): `impl ..`, `pub fn ..`,
+/// `#[derive(..)] struct ..`.
+fn writes_items(transcriber: &TokenStream) -> bool {
+    const ITEM_WORDS: &[&str] = &[
+        "impl",
+        "fn",
+        "pub",
+        "struct",
+        "enum",
+        "union",
+        "mod",
+        "use",
+        "trait",
+        "type",
+        "extern",
+        "macro_rules",
+        "static",
+    ];
+    let mut tokens = transcriber.clone().into_iter();
+    match (tokens.next(), tokens.next()) {
+        (Some(TokenTree::Ident(word)), _) if ITEM_WORDS.iter().any(|item| word == item) => true,
+        (Some(TokenTree::Ident(word)), Some(TokenTree::Ident(next)))
+            if word == "unsafe" && (next == "impl" || next == "fn" || next == "trait") =>
+        {
+            true
+        }
+        (Some(TokenTree::Punct(hash)), Some(TokenTree::Group(_))) => hash.as_char() == '#',
+        _ => false,
+    }
 }
 
 fn is_punct(token: Option<&TokenTree>, character: char) -> bool {
@@ -699,6 +790,7 @@ mod tests {
             "#[macro_export]
             macro_rules! shared { () => {}; ($x:expr) => { $x } }
             macro_rules! private { (a) => { 1 } }
+            macro_rules! items { ($t:ty) => { impl Tr for $t {} }; ($t:ty, pub) => { #[doc = \"\"] pub struct $t; } }
             other_macro! { (a) => { 1 } }",
         );
         let kept: Vec<(&str, bool, usize)> = macros
@@ -712,6 +804,16 @@ mod tests {
             })
             .collect();
         assert_eq!(kept, vec![("shared", true, 2), ("private", false, 1)]);
+    }
+
+    #[test]
+    fn compact_text_reads_back_as_the_same_tokens() {
+        let source = "let x = a => b; r # c; 'a: loop {} b 'x' \"s\" y; 1 . max(2); $crate::m!(); x..=y; &'a T; #[doc = \"d\"] -1";
+        let tokens = TokenStream::from_str(source).unwrap_or_default();
+        let compact = compact_text(&tokens);
+        let again = TokenStream::from_str(&compact).unwrap_or_default();
+        assert_eq!(again.to_string(), tokens.to_string());
+        assert!(compact.len() < tokens.to_string().len());
     }
 
     #[test]
