@@ -170,3 +170,75 @@ fn without_body(summary: &FnSummary) -> FnSummary {
         body: Default::default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::analysis::index_of_sources;
+    use crate::sources::{CrateRoot, InputFile, TargetKind};
+
+    fn crate_input(name: &str, dependencies: &[&str]) -> CrateInput {
+        let path = PathBuf::from(format!("/ws/{name}/src/lib.rs"));
+        CrateInput {
+            name: name.to_string(),
+            lib_name: name.to_string(),
+            roots: vec![CrateRoot {
+                path: path.clone(),
+                kind: TargetKind::Lib,
+            }],
+            files: vec![InputFile {
+                path,
+                display_path: format!("{name}/src/lib.rs"),
+                reported: true,
+                named: true,
+            }],
+            dependencies: dependencies.iter().map(|name| name.to_string()).collect(),
+        }
+    }
+
+    /// The paths a function calls, as read through its definition.
+    fn called(index: &WorkspaceIndex, name: &str) -> Vec<String> {
+        let id = (0..index.fns.len() as u32)
+            .map(FnId)
+            .find(|id| index.fn_name(*id) == name)
+            .unwrap_or_else(|| panic!("no function `{name}`"));
+        index
+            .fn_def(id)
+            .summary
+            .body
+            .calls
+            .iter()
+            .map(|call| match &call.callee {
+                super::super::Callee::Path(path) => path.join("::"),
+                super::super::Callee::Method { method, .. } => format!(".{method}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_crate_expands_its_own_macros_and_its_dependencies_exported_ones() {
+        let crates = [
+            crate_input("store", &[]),
+            crate_input("api", &["store"]),
+            crate_input("other", &[]),
+        ];
+        let store = "#[macro_export]
+            macro_rules! save { ($id:expr) => { $crate::db::insert($id) }; }
+            macro_rules! hidden { ($id:expr) => { secret($id) }; }
+            pub fn local(id: u32) { save!(id); hidden!(id); }";
+        let api = "macro_rules! twice { ($e:expr) => { { $e; $e; } }; }
+            pub fn handle(id: u32) { store::save!(id); hidden!(id); twice!(ping(id)); }";
+        let other = "pub fn unrelated(id: u32) { save!(id); }";
+        let index = index_of_sources(&crates, &[store, api, other]);
+        assert_eq!(called(&index, "local"), ["crate::db::insert", "secret"]);
+        // `hidden!` is not exported: its argument is read as code, as an unknown macro's.
+        assert_eq!(
+            called(&index, "handle"),
+            ["store::db::insert", "ping", "ping"]
+        );
+        // No dependency on `store`: `save!` is an unknown macro there.
+        assert_eq!(called(&index, "unrelated"), Vec::<String>::new());
+    }
+}
