@@ -233,6 +233,49 @@ pub(super) fn guarded_regions(
     regions
 }
 
+/// The parts of a function's body that run only when rows its caller looked up, handed
+/// in as a parameter, hold nothing it searches for: `if let Some(row) =
+/// rows.iter().find(..) { return Ok(row.id) }` then the insert, in a helper given the rows
+/// its caller read. Only the rest of the block after a search ([`SEARCH_METHODS`]) whose
+/// found way leaves with what it found (no error of its own) counts: a test of another
+/// kind (`if currency != expected { return Err(..) }`) says nothing of what is stored.
+pub(super) fn parameter_regions(body: &BodySummary, names: &[String]) -> Vec<TextRange> {
+    body.branchings
+        .iter()
+        .filter(|branching| {
+            names
+                .iter()
+                .any(|name| branching.tested_mentions.mentions_name(name))
+                && branching.tested_mentions.mentions_method(SEARCH_METHODS)
+                && branching
+                    .branches
+                    .iter()
+                    .any(|branch| leaves_block(body, *branch) && !answers_error(body, *branch))
+                && !branching
+                    .branches
+                    .iter()
+                    .any(|branch| answers_error(body, *branch))
+        })
+        .map(|branching| branching.after)
+        .collect()
+}
+
+/// Methods that search a collection for an element: a way taken when one is found.
+const SEARCH_METHODS: &[&str] = &[
+    "find",
+    "find_map",
+    "get",
+    "position",
+    "any",
+    "contains",
+    "contains_key",
+];
+
+/// The locals of a body that hold what a claim made at `claim` returned.
+pub(super) fn holders(body: &BodySummary, claim: TextRange) -> Vec<String> {
+    names_holding(body, claim)
+}
+
 /// Code that leaves its block: a `return`, `continue` or `break`, or a macro that does
 /// (`bail!`, `panic!`).
 fn leaves_block(body: &BodySummary, range: TextRange) -> bool {

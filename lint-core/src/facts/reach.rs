@@ -673,6 +673,10 @@ struct Inherited<'b> {
     guard: Option<GuardRef>,
     /// What the arguments it is called with are (constants, `None`, fields), by parameter.
     given: Vec<GivenArgument>,
+    /// The parameters (by position, `self` not counted) that hold what a lookup of a
+    /// caller found: a branching on one guards this function's inserts as that lookup
+    /// would (a get-or-create split between a caller that reads and a helper that tests).
+    found_parameters: Vec<(usize, Arc<GuardRef>)>,
 }
 
 /// The order of a fact at `at` (its statement's start) whose own text is `range`, in
@@ -779,6 +783,29 @@ fn walk(
         }
     }
     let regions = guarded_regions(index, function, &sites, &fails_on_repeat);
+    let summary = &index.fn_def(function).summary;
+    let parameter_names = |position: usize| -> Vec<String> {
+        summary
+            .params
+            .get(position)
+            .map(|param| {
+                param
+                    .bindings
+                    .iter()
+                    .map(|(name, _)| name.to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let found_regions: Vec<(TextRange, GuardRef)> = inherited_from_caller
+        .found_parameters
+        .iter()
+        .flat_map(|(position, guard)| {
+            super::guards::parameter_regions(&summary.body, &parameter_names(*position))
+                .into_iter()
+                .map(|range| (range, GuardRef::clone(guard)))
+        })
+        .collect();
     // `inserting`: the tables an insert at `at` writes (a row's lookup guards only those);
     // `None` for a call, whose callee's inserts are matched against the guard it inherits.
     let guard_at = |at: crate::location::Position,
@@ -812,6 +839,14 @@ fn walk(
                 ),
                 repeat_refused,
             })
+            .chain(
+                found_regions
+                    .iter()
+                    .filter(|(range, guard)| {
+                        range.contains(at) && guards_it(guard.kind, &guard.tables)
+                    })
+                    .map(|(_, guard)| guard.clone()),
+            )
             // The caller's guard holds here too; a claim guards better than a lookup, a
             // lookup of the key better than one of a row.
             .chain(
@@ -983,8 +1018,85 @@ fn walk(
     let calls_before = out.calls.len();
     // Edges first, so that retries can see what their attempts reach.
     let mut edge_results: Vec<(TextRange, usize, usize, usize, usize)> = Vec::new();
+    // What this function looked up (a row's lookup, `Found`), or was handed as found by
+    // its caller, by the locals that hold it: a call given one hands it on.
+    // Only the rows a helper looked up (`let rows = Row::list(conn, id).await?`) and some
+    // call is handed are kept: most lookups' rows go nowhere, and a function's own reads
+    // are many.
+    let handed = |name: &str| {
+        facts
+            .edges
+            .iter()
+            .any(|edge| edge.arg_names.iter().any(|argument| argument == name))
+    };
+    let found_values: Vec<(Vec<String>, Arc<GuardRef>)> = sites[facts.claims.len()..]
+        .iter()
+        .filter(|site| site.kind == ClaimKind::Found)
+        .filter_map(|site| {
+            // A local the lookup's result is bound to, handed to a call as it is.
+            let handed_as_bound = summary.body.locals.iter().any(|local| {
+                local
+                    .init_range
+                    .is_some_and(|range| range.contains_range(&site.range))
+                    && handed(&local.name)
+            });
+            if !handed_as_bound {
+                return None;
+            }
+            let names = super::guards::holders(&summary.body, site.range);
+            Some((
+                names,
+                Arc::new(GuardRef {
+                    what: site.what.clone(),
+                    kind: site.kind,
+                    tables: site.tables.clone(),
+                    function,
+                    statement: site.statement,
+                    order: order_of(
+                        &facts,
+                        function,
+                        chain,
+                        ways,
+                        site.statement.start,
+                        site.range,
+                    ),
+                    repeat_refused: false,
+                }),
+            ))
+        })
+        .chain(
+            inherited_from_caller
+                .found_parameters
+                .iter()
+                .map(|(position, guard)| (parameter_names(*position), guard.clone())),
+        )
+        .filter(|(names, _)| !names.is_empty())
+        .collect();
     for edge in facts.edges.iter().filter(|edge| in_scope(&edge.range)) {
         let edge_guard = guard_at(edge.statement.start, chain, ways, None);
+        // Each argument's mentions, in order (`Mention::NextArgument` parts them), looked
+        // up only for a call whose arguments name a found value.
+        let hands_found = found_values.iter().any(|(names, _)| {
+            edge.arg_names
+                .iter()
+                .any(|argument| names.iter().any(|name| name == argument))
+        });
+        let argument_mentions: Vec<Vec<&crate::index::Mention>> = if !hands_found {
+            Vec::new()
+        } else {
+            index
+                .fn_calls(function)
+                .iter()
+                .find(|call| call.range == edge.range)
+                .map(|call| {
+                    call.arg_mentions
+                        .items
+                        .split(|item| matches!(item, crate::index::Mention::NextArgument))
+                        .map(|part| part.iter().collect())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         let calls_start = out.calls.len();
         let retries_start = out.retries.len();
         // A call that may run one of several functions (the implementations of a trait
@@ -1094,6 +1206,21 @@ fn walk(
                     arguments,
                     receiver,
                     guard: edge_guard.clone(),
+                    found_parameters: argument_mentions
+                        .iter()
+                        .skip(skipped)
+                        .enumerate()
+                        .flat_map(|(position, mentions)| {
+                            found_values
+                                .iter()
+                                .filter(|(names, _)| {
+                                    mentions.iter().any(|item| {
+                                        matches!(item, crate::index::Mention::Name(name) if names.iter().any(|held| held == name.as_str()))
+                                    })
+                                })
+                                .map(move |(_, guard)| (position, guard.clone()))
+                        })
+                        .collect(),
                     given: edge
                         .given
                         .iter()
