@@ -679,6 +679,34 @@ struct Inherited<'b> {
     found_parameters: Vec<(usize, Arc<GuardRef>)>,
 }
 
+/// The guard a claim site of `function` (whose facts are `facts`) gives the facts after it,
+/// reached through `chain` with `ways` taken on the way.
+fn guard_of_site(
+    site: &ClaimSite,
+    facts: &FunctionFacts,
+    function: FnId,
+    chain: &[Step],
+    ways: &[Way],
+    repeat_refused: bool,
+) -> GuardRef {
+    GuardRef {
+        what: site.what.clone(),
+        kind: site.kind,
+        tables: site.tables.clone(),
+        function,
+        statement: site.statement,
+        order: order_of(
+            facts,
+            function,
+            chain,
+            ways,
+            site.statement.start,
+            site.range,
+        ),
+        repeat_refused,
+    }
+}
+
 /// The order of a fact at `at` (its statement's start) whose own text is `range`, in
 /// `function` (whose facts are `facts`), reached through `chain` with `ways` taken on the
 /// way.
@@ -823,21 +851,8 @@ fn walk(
             .filter(|region| region.range.contains(at))
             .map(|region| (&sites[region.site], region.repeat_refused))
             .filter(|(site, _)| guards_it(site.kind, &site.tables))
-            .map(|(site, repeat_refused)| GuardRef {
-                what: site.what.clone(),
-                kind: site.kind,
-                tables: site.tables.clone(),
-                function,
-                statement: site.statement,
-                order: order_of(
-                    &facts,
-                    function,
-                    chain,
-                    ways,
-                    site.statement.start,
-                    site.range,
-                ),
-                repeat_refused,
+            .map(|(site, repeat_refused)| {
+                guard_of_site(site, &facts, function, chain, ways, repeat_refused)
             })
             .chain(
                 found_regions
@@ -1046,22 +1061,7 @@ fn walk(
             let names = super::guards::holders(&summary.body, site.range);
             Some((
                 names,
-                Arc::new(GuardRef {
-                    what: site.what.clone(),
-                    kind: site.kind,
-                    tables: site.tables.clone(),
-                    function,
-                    statement: site.statement,
-                    order: order_of(
-                        &facts,
-                        function,
-                        chain,
-                        ways,
-                        site.statement.start,
-                        site.range,
-                    ),
-                    repeat_refused: false,
-                }),
+                Arc::new(guard_of_site(site, &facts, function, chain, ways, false)),
             ))
         })
         .chain(

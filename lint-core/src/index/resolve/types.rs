@@ -198,18 +198,8 @@ impl WorkspaceIndex {
     ) -> Option<(ModuleId, TypeRef, Option<TypeTarget>)> {
         match value {
             ValueExpr::Field(base, field) => {
-                let mut owner = self.type_of_value_at(context, base, at, depth + 1);
-                if let TypeTarget::Local(type_id) = owner {
-                    let owns_field = self
-                        .type_def(type_id)
-                        .summary
-                        .fields
-                        .iter()
-                        .any(|(name, _)| name == field);
-                    if let (false, Some(target)) = (owns_field, self.deref_target(type_id)) {
-                        owner = target;
-                    }
-                }
+                let owner =
+                    self.field_owner(self.type_of_value_at(context, base, at, depth + 1), field);
                 let TypeTarget::Local(type_id) = owner else {
                     return None;
                 };
@@ -247,20 +237,7 @@ impl WorkspaceIndex {
     }
 
     fn field_type(&self, context: FnContext, owner_type: TypeTarget, field: &str) -> TypeTarget {
-        let mut owner_type = owner_type;
-        // `state.emails` on `#[derive(Deref)] struct AppState(Arc<App>)`: the field of what
-        // the struct dereferences to.
-        if let TypeTarget::Local(type_id) = owner_type {
-            let owns_field = self
-                .type_def(type_id)
-                .summary
-                .fields
-                .iter()
-                .any(|(name, _)| name == field);
-            if let (false, Some(target)) = (owns_field, self.deref_target(type_id)) {
-                owner_type = target;
-            }
-        }
+        let owner_type = self.field_owner(owner_type, field);
         match owner_type {
             TypeTarget::Local(type_id) => {
                 let owner = self.type_def(type_id);
@@ -285,6 +262,24 @@ impl WorkspaceIndex {
             )),
             unknown => unknown,
         }
+    }
+
+    /// The type whose field `field` is when read on `owner`: `owner` itself, or, for
+    /// `state.emails` on `#[derive(Deref)] struct AppState(Arc<App>)` (a struct without
+    /// that field of its own), what it dereferences to.
+    fn field_owner(&self, owner: TypeTarget, field: &str) -> TypeTarget {
+        if let TypeTarget::Local(type_id) = owner {
+            let owns_field = self
+                .type_def(type_id)
+                .summary
+                .fields
+                .iter()
+                .any(|(name, _)| name == field);
+            if let (false, Some(target)) = (owns_field, self.deref_target(type_id)) {
+                return target;
+            }
+        }
+        owner
     }
 
     /// What a struct dereferences to when a derive says so (`#[derive(Deref)] struct
