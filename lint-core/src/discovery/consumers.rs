@@ -222,11 +222,7 @@ fn consumer_of<'k>(
     at: crate::location::Position,
 ) -> Option<(&'k Broker, Option<String>)> {
     let body = &def.summary.body;
-    let local: Option<&LocalBinding> = body
-        .locals
-        .iter()
-        .rev()
-        .find(|local| local.name == name && local.scope.contains(at));
+    let local: Option<&LocalBinding> = body.local_at(name, at);
     // By type: `let consumer: StreamConsumer = ..`, or a parameter or field of that type.
     let type_name = match index.type_of_value(
         index.context_of(function),

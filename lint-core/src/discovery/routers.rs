@@ -436,12 +436,7 @@ impl RouterEvaluator<'_> {
         }
         let index = self.index;
         let body = &index.fn_def(scope.function).summary.body;
-        let Some(local) = body
-            .locals
-            .iter()
-            .rev()
-            .find(|local| local.name == name && local.scope.contains(used_at.start))
-        else {
+        let Some(local) = body.local_at(name, used_at.start) else {
             return Vec::new();
         };
         let Some(init_range) = local.init_range else {
@@ -512,14 +507,7 @@ impl RouterEvaluator<'_> {
                 let index = self.index;
                 let def = index.fn_def(scope.function);
                 if let [name] = segments.as_slice() {
-                    if let Some(local) = def
-                        .summary
-                        .body
-                        .locals
-                        .iter()
-                        .rev()
-                        .find(|local| local.name == *name && local.scope.contains(range.start))
-                    {
+                    if let Some(local) = def.summary.body.local_at(name, range.start) {
                         return sole_literal(&local.init_mentions);
                     }
                 }

@@ -289,14 +289,7 @@ fn construction_evidence(
     let def = index.fn_def(function);
     match value {
         ValueExpr::Name(name) => {
-            if let Some(local) = def
-                .summary
-                .body
-                .locals
-                .iter()
-                .rev()
-                .find(|local| local.name == *name && local.scope.contains(at))
-            {
+            if let Some(local) = def.summary.body.local_at(name, at) {
                 let mut mentions = local.init_mentions.clone();
                 if let Some(init) = &local.init {
                     mentions.extend(partial_evidence(construction_evidence(

@@ -131,11 +131,7 @@ fn local_timeout_ms(
     bounds: &ClientBounds,
 ) -> Option<u64> {
     let body = &index.fn_def(function).summary.body;
-    let local = body
-        .locals
-        .iter()
-        .rev()
-        .find(|local| local.name == name && local.scope.contains(at))?;
+    let local = body.local_at(name, at)?;
     let init = local.init_range?;
     let timeouts: Vec<&CallSite> = body
         .calls

@@ -391,14 +391,7 @@ fn local_named<'a>(
     name: &str,
     at: Position,
 ) -> Option<&'a crate::index::LocalBinding> {
-    index
-        .fn_def(function)
-        .summary
-        .body
-        .locals
-        .iter()
-        .rev()
-        .find(|local| local.name == name && local.scope.contains(at))
+    index.fn_def(function).summary.body.local_at(name, at)
 }
 
 /// The position of the parameter binding `name` (`self` not counted).

@@ -573,6 +573,15 @@ impl MacroUse {
 }
 
 impl BodySummary {
+    /// The binding `name` refers to at `at`: the last one whose scope holds it (a later
+    /// `let` shadows an earlier one).
+    pub fn local_at(&self, name: &str, at: Position) -> Option<&LocalBinding> {
+        self.locals
+            .iter()
+            .rev()
+            .find(|local| local.name == name && local.scope.contains(at))
+    }
+
     /// Gives back the spare capacity of every list: summaries of a whole workspace stay in
     /// memory together, and vectors grown by doubling waste up to half their size.
     pub fn shrink_to_fit(&mut self) {

@@ -476,14 +476,7 @@ fn is_unsent_request(
     let mut current = value;
     let mut at = at;
     if let ValueExpr::Name(name) = value {
-        let local = index
-            .fn_def(function)
-            .summary
-            .body
-            .locals
-            .iter()
-            .rev()
-            .find(|local| local.name == *name && local.scope.contains(at));
+        let local = index.fn_def(function).summary.body.local_at(name, at);
         if let Some((init, scope)) =
             local.and_then(|local| Some((local.init.as_ref()?, local.scope)))
         {
@@ -858,11 +851,7 @@ fn url_text(index: &WorkspaceIndex, function: FnId, verb_call: &CallSite) -> Opt
         crate::index::Mention::Name(name) => Some(name),
         _ => None,
     })?;
-    let local = body
-        .locals
-        .iter()
-        .rev()
-        .find(|local| local.name == *name && local.scope.contains(verb_call.range.start))?;
+    let local = body.local_at(name, verb_call.range.start)?;
     local
         .init_mentions
         .literals()

@@ -233,10 +233,7 @@ fn record_key_given(
     let mut ranges = vec![call.range];
     for name in call.arg_mentions.names() {
         if let Some(range) = body
-            .locals
-            .iter()
-            .rev()
-            .find(|local| local.name == name && local.scope.contains(call.range.start))
+            .local_at(name, call.range.start)
             .and_then(|local| local.init_range)
         {
             ranges.push(range);
@@ -275,13 +272,9 @@ fn made_here(
     let body = &index.fn_def(function).summary.body;
     crate::facts::state::fresh_in(&mentions.items).is_some()
         || mentions.names().any(|name| {
-            body.locals
-                .iter()
-                .rev()
-                .find(|local| local.name == name && local.scope.contains(at))
-                .is_some_and(|local| {
-                    crate::facts::state::fresh_in(&local.init_mentions.items).is_some()
-                })
+            body.local_at(name, at).is_some_and(|local| {
+                crate::facts::state::fresh_in(&local.init_mentions.items).is_some()
+            })
         })
 }
 

@@ -57,11 +57,7 @@ fn workspace_builder(
         current = match current {
             ValueExpr::MethodCall { receiver, .. } => receiver,
             ValueExpr::Name(name) => {
-                let local = body
-                    .locals
-                    .iter()
-                    .rev()
-                    .find(|local| local.name == *name && local.scope.contains(within.start))?;
+                let local = body.local_at(name, within.start)?;
                 within = local.init_range?;
                 local.init.as_ref()?
             }

@@ -122,13 +122,7 @@ impl Reader<'_> {
         // The key may be built in a local first: `let key = format!("idempotency:{id}")`.
         let mut ranges = vec![call.range];
         for name in call.arg_mentions.names() {
-            if let Some(local) = self
-                .body()
-                .locals
-                .iter()
-                .rev()
-                .find(|local| local.name == name && local.scope.contains(call.range.start))
-            {
+            if let Some(local) = self.body().local_at(name, call.range.start) {
                 key_words.extend(local.init_mentions.literals().map(str::to_string));
                 ranges.extend(local.init_range);
             }

@@ -42,10 +42,7 @@ impl Reader<'_> {
             return None;
         };
         self.body()
-            .locals
-            .iter()
-            .rev()
-            .find(|local| local.name == *name && local.scope.contains(call.range.start))
+            .local_at(name, call.range.start)
             .and_then(|local| local.init_range)
     }
 
@@ -62,10 +59,7 @@ impl Reader<'_> {
         }
         call.arg_mentions.names().find_map(|name| {
             self.body()
-                .locals
-                .iter()
-                .rev()
-                .find(|local| local.name == name && local.scope.contains(call.range.start))
+                .local_at(name, call.range.start)
                 .and_then(|local| local.init_range)
         })
     }
@@ -93,10 +87,7 @@ impl Reader<'_> {
             };
             let init = self
                 .body()
-                .locals
-                .iter()
-                .rev()
-                .find(|local| local.name == *name && local.scope.contains(call.range.start))
+                .local_at(name, call.range.start)
                 .and_then(|local| local.init.as_ref());
             match init {
                 Some(init @ (ValueExpr::MethodCall { .. } | ValueExpr::Path(_))) => root = init,
@@ -619,12 +610,7 @@ impl Reader<'_> {
         }
         if let Some(name) = call.arg_mentions.names().next() {
             let body = self.body();
-            if let Some(local) = body
-                .locals
-                .iter()
-                .rev()
-                .find(|local| local.name == name && local.scope.contains(call.range.start))
-            {
+            if let Some(local) = body.local_at(name, call.range.start) {
                 if let Some(text) = local.init_mentions.literals().next() {
                     return match self.appended_text(name, local.scope, call.range.start) {
                         Ok(rest) => sql::parse(&format!("{text}{rest}")),
@@ -685,11 +671,7 @@ impl Reader<'_> {
                 .then_some(builder)
         })?;
         let body = self.body();
-        let local = body
-            .locals
-            .iter()
-            .rev()
-            .find(|local| local.name == *name && local.scope.contains(call.range.start))?;
+        let local = body.local_at(name, call.range.start)?;
         let Some(ValueExpr::Call { callee, .. }) = &local.init else {
             return None;
         };

@@ -295,11 +295,7 @@ impl Reader<'_> {
     }
 
     fn local_named(&self, name: &str, at: Position) -> Option<&crate::index::LocalBinding> {
-        self.body()
-            .locals
-            .iter()
-            .rev()
-            .find(|local| local.name == name && local.scope.contains(at))
+        self.body().local_at(name, at)
     }
 
     /// The parameter a value names, `self` as [`SELF_PARAMETER`].

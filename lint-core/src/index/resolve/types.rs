@@ -214,13 +214,7 @@ impl WorkspaceIndex {
             ValueExpr::Name(name) => {
                 let def = self.fn_def(context.function);
                 let self_type = self.self_type_of(context.function).cloned();
-                let local = def
-                    .summary
-                    .body
-                    .locals
-                    .iter()
-                    .rev()
-                    .find(|local| local.name == *name && local.scope.contains(at));
+                let local = def.summary.body.local_at(name, at);
                 if let Some(local) = local {
                     return Some((context.module, local.declared.clone()?, self_type));
                 }
@@ -335,13 +329,7 @@ impl WorkspaceIndex {
                 .cloned()
                 .unwrap_or_else(|| TypeTarget::Unknown("`self` outside an impl".to_string())),
             ValueExpr::Name(name) => {
-                let local = def
-                    .summary
-                    .body
-                    .locals
-                    .iter()
-                    .rev()
-                    .find(|local| local.name == *name && local.scope.contains(at));
+                let local = def.summary.body.local_at(name, at);
                 if let Some(local) = local {
                     if let Some(declared) = &local.declared {
                         return self.resolve_type(context.module, declared, self_type);
