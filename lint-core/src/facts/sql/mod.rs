@@ -299,6 +299,14 @@ fn describe_statement(statement: &Statement) -> SqlStatement {
                     }
                 }
             }
+            // A write that names its inputs first (`WITH lessons AS (SELECT ..) INSERT INTO
+            // absence SELECT .. FROM lessons`) is that write: the parser keeps it as the
+            // query's body.
+            if let SetExpr::Insert(inner) | SetExpr::Update(inner) | SetExpr::Delete(inner) =
+                &*query.body
+            {
+                return describe_statement(inner);
+            }
             SqlStatement {
                 kind: SqlKind::Select,
                 tables: relations(statement),
@@ -714,6 +722,25 @@ mod tests {
             "WITH d AS (UPDATE accounts SET balance = balance + $1 RETURNING id) SELECT id FROM d",
         );
         assert!(!moved.is_idempotent());
+    }
+
+    #[test]
+    fn a_write_after_a_with_clause_is_that_write() {
+        let inserted = one(
+            "WITH lessons AS (SELECT id FROM lesson WHERE teacher_id = $1) \
+             INSERT INTO absence (lesson_id, day) SELECT l.id, $2 FROM lessons l",
+        );
+        assert_eq!(inserted.describe(), "INSERT INTO absence");
+        assert!(!inserted.is_idempotent());
+        let added = one("WITH owned AS (SELECT id FROM wallet WHERE owner = $1) \
+             UPDATE wallet SET balance = balance + $2 WHERE id IN (SELECT id FROM owned)");
+        assert!(!added.is_idempotent());
+        let deleted = one(
+            "WITH old AS (SELECT id FROM session WHERE expires < now()) \
+             DELETE FROM session WHERE id IN (SELECT id FROM old)",
+        );
+        assert_eq!(deleted.describe(), "DELETE FROM session");
+        assert!(one("WITH t AS (SELECT 1) SELECT * FROM t").is_idempotent());
     }
 
     #[test]
