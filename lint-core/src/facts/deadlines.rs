@@ -470,6 +470,22 @@ fn construction_evidence(
         ValueExpr::Unwrapped(value) | ValueExpr::VariantField { value, .. } => {
             construction_evidence(index, function, value, at, depth + 1)
         }
+        // A client built one of several ways is bounded by what every way sets: only what
+        // all of their constructions mention counts.
+        ValueExpr::OneOf(ways) => {
+            let mut common: Option<Mentions> = None;
+            for way in ways {
+                let mentions = construction_evidence(index, function, way, at, depth + 1)?;
+                common = Some(match common {
+                    None => mentions,
+                    Some(mut kept) => {
+                        kept.items.retain(|item| mentions.items.contains(item));
+                        kept
+                    }
+                });
+            }
+            common.ok_or_else(|| "the client's construction is not visible".to_string())
+        }
         ValueExpr::StructLiteral(_) | ValueExpr::SelfValue | ValueExpr::Unknown => {
             Err("the client's construction is not visible".to_string())
         }

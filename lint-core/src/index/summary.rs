@@ -659,6 +659,10 @@ pub enum ValueExpr {
         value: Box<ValueExpr>,
         variant: CompactString,
     },
+    /// The values a `match` or an `if`/`else` may end with, one per way that does not
+    /// diverge, in the order written. Rust gives every way the same type, so any of them
+    /// types the whole; none of them alone is known to be the value.
+    OneOf(Vec<ValueExpr>),
     Unknown,
 }
 

@@ -378,3 +378,42 @@ fn a_chain_of_path_modules_stops_at_the_depth_limit_and_says_so() {
         .skip(MAX_MODULE_DEPTH)
         .all(|file| file.module.is_none()));
 }
+
+#[test]
+fn a_value_chosen_by_a_match_or_an_if_has_the_type_its_ways_agree_on() {
+    let index = index_of(&[(
+        "mail",
+        &[
+            (
+                "src/lib.rs",
+                "pub struct Relay; \
+                 impl Relay { pub fn plain() -> Relay { Relay } pub fn tls() -> Result<Relay, ()> { Ok(Relay) } pub fn send(&self) {} } \
+                 pub struct Queue; impl Queue { pub fn new() -> Queue { Queue } pub fn send(&self) {} } \
+                 pub enum Mode { Plain, Tls } \
+                 pub fn by_match(mode: Mode) -> Result<(), ()> { \
+                     let relay = match mode { Mode::Plain => Relay::plain(), Mode::Tls => Relay::tls()?, }; \
+                     relay.send(); Ok(()) } \
+                 pub fn by_if(tls: bool) -> Result<(), ()> { \
+                     let relay = if tls { Relay::tls()? } else if !tls { Relay::plain() } else { return Err(()) }; \
+                     relay.send(); Ok(()) } \
+                 pub fn disagreeing(tls: bool) { \
+                     let sender = if tls { Relay::plain() } else { Queue::new() }; \
+                     sender.send(); }",
+            ),
+        ],
+    )]);
+    for chooser in ["mail::by_match", "mail::by_if"] {
+        let calls = calls_of(&index, chooser);
+        assert!(
+            calls.iter().any(|call| call == "mail::Relay::send"),
+            "{chooser}: {calls:?}"
+        );
+    }
+    let disagreeing = calls_of(&index, "mail::disagreeing");
+    assert!(
+        disagreeing
+            .iter()
+            .any(|call| call.contains("typed differently")),
+        "{disagreeing:?}"
+    );
+}

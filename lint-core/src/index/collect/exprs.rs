@@ -77,7 +77,51 @@ fn value_expr_at(expr: &syn::Expr, depth: usize) -> ValueExpr {
         syn::Expr::Match(matched) if unwraps_or_diverges(matched) => {
             value_expr_at(&matched.expr, depth + 1)
         }
+        // `match tls { Tls::None => Transport::plain(host), Tls::Wrapped => Transport::relay(host)? }`
+        syn::Expr::Match(matched) => one_of(
+            matched
+                .arms
+                .iter()
+                .filter(|arm| !diverges(&arm.body))
+                .map(|arm| tail_value(&arm.body, depth))
+                .collect(),
+        ),
+        syn::Expr::If(branching) => match &branching.else_branch {
+            Some((_, otherwise)) => {
+                let mut ways = Vec::new();
+                if !block_diverges(&branching.then_branch) {
+                    ways.push(block_tail_value(&branching.then_branch, depth));
+                }
+                if !diverges(otherwise) {
+                    ways.push(tail_value(otherwise, depth));
+                }
+                one_of(ways)
+            }
+            None => ValueExpr::Unknown,
+        },
         _ => ValueExpr::Unknown,
+    }
+}
+
+/// The values of the ways of a `match` or `if`/`else` that do not diverge, each as what it
+/// ends with (an `else if` adds its own ways); a single way is the value itself.
+fn one_of(ways: Vec<ValueExpr>) -> ValueExpr {
+    let mut values = Vec::new();
+    for way in ways {
+        match way {
+            ValueExpr::OneOf(nested) => values.extend(nested),
+            ValueExpr::Tail { value, .. } if matches!(*value, ValueExpr::OneOf(_)) => {
+                if let ValueExpr::OneOf(nested) = *value {
+                    values.extend(nested);
+                }
+            }
+            value => values.push(value),
+        }
+    }
+    match values.len() {
+        0 => ValueExpr::Unknown,
+        1 => values.pop().unwrap_or(ValueExpr::Unknown),
+        _ => ValueExpr::OneOf(values),
     }
 }
 

@@ -505,6 +505,37 @@ impl WorkspaceIndex {
             }
             ValueExpr::Tail { value, at } => self.type_of_value_at(context, value, *at, depth + 1),
             ValueExpr::Unwrapped(value) => self.type_of_value_at(context, value, at, depth + 1),
+            // Rust gives every way the same type: the ways that can be typed tell it, and
+            // when they tell different types one of them was typed wrongly (a generic
+            // function's result, `serde_json::from_str::<T>(..)`, is taken for its crate's).
+            ValueExpr::OneOf(ways) => {
+                let mut first_reason = None;
+                let mut typed: Option<TypeTarget> = None;
+                for way in ways {
+                    match self.type_of_value_at(context, way, at, depth + 1) {
+                        TypeTarget::Unknown(reason) => {
+                            first_reason.get_or_insert(reason);
+                        }
+                        known => match &typed {
+                            None => typed = Some(known),
+                            Some(earlier) if *earlier == known => {}
+                            Some(_) => {
+                                return TypeTarget::Unknown(
+                                    "the ways of a `match` or `if` are typed differently"
+                                        .to_string(),
+                                )
+                            }
+                        },
+                    }
+                }
+                typed.unwrap_or_else(|| {
+                    TypeTarget::Unknown(
+                        first_reason.unwrap_or_else(|| {
+                            "no way of the branching yields a value".to_string()
+                        }),
+                    )
+                })
+            }
             ValueExpr::VariantField { value, variant } => {
                 match self.type_of_value_at(context, value, at, depth + 1) {
                     TypeTarget::Local(type_id)
@@ -632,6 +663,9 @@ impl WorkspaceIndex {
 
     /// `reqwest::Client::new` builds a `reqwest::Client`; `Client::with_config(..)` too.
     fn constructed_type(&self, path: &[CompactString]) -> TypeTarget {
+        if let Some(builder) = self.typing.started_builder(path) {
+            return builder;
+        }
         if let [owner @ .., owner_last, function] = path {
             let is_type_name = owner_last.chars().next().is_some_and(char::is_uppercase);
             let is_constructor = self.typing.is_constructor(function);
