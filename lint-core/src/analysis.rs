@@ -475,10 +475,12 @@ pub(crate) fn typing_hints(knowledge: &Knowledge) -> TypingHints {
             .http_libraries
             .iter()
             .flat_map(|library| &library.builders)
+            .chain(&knowledge.direct_client_builders)
             .map(|builder| BuilderHint {
                 builder: builder.builder.clone(),
                 builds: builder.builds.clone(),
                 finishers: builder.finishers.clone(),
+                started_by: builder.started_by.clone(),
             })
             .collect(),
         transparent_wrappers: owned(knowledge::TRANSPARENT_WRAPPERS),

@@ -73,6 +73,9 @@ pub(super) fn http_library(
             builder: type_path(&builder.type_path)?,
             builds: type_path(&builder.builds)?,
             finishers,
+            // Configuration names a builder by its type; no function of the built type
+            // starts one.
+            started_by: Vec::new(),
         });
     }
     let mut request_types = Vec::new();

@@ -92,6 +92,12 @@ pub fn direct_clients() -> Vec<DirectClient> {
     clients
 }
 
+/// How the direct clients built in steps are built, from every record that has some:
+/// lettre's transports.
+pub fn direct_client_builders() -> Vec<http::BuilderType> {
+    mail::lettre::builders()
+}
+
 /// A path as records write it: `["reqwest", "Client"]`.
 pub type Path = Vec<String>;
 

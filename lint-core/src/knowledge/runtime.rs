@@ -44,6 +44,8 @@ pub struct Knowledge {
     /// Clients whose methods are downstream calls by themselves (no request builder):
     /// hyper's, then the team's own wrappers.
     pub direct_clients: Vec<DirectClient>,
+    /// How the direct clients that are built in steps are built: lettre's transports.
+    pub direct_client_builders: Vec<http::BuilderType>,
     /// Headers and metadata keys that carry the caller's deadline, compared
     /// case-insensitively: [`DEADLINE_HEADERS`], then the configured ones.
     pub deadline_headers: Vec<String>,
@@ -113,6 +115,7 @@ impl Knowledge {
             sql_libraries: super::sql::builtin(),
             key_value_stores: super::kv::builtin(),
             direct_clients: super::direct_clients(),
+            direct_client_builders: super::direct_client_builders(),
             deadline_headers: DEADLINE_HEADERS
                 .iter()
                 .map(|name| name.to_string())

@@ -55,6 +55,8 @@ pub struct BuilderHint {
     pub builder: Vec<String>,
     pub builds: Vec<String>,
     pub finishers: Vec<String>,
+    /// Functions of the built type that start the builder (`relay` of lettre's transport).
+    pub started_by: Vec<String>,
 }
 
 impl TypingHints {
@@ -115,6 +117,31 @@ impl TypingHints {
                 .map(|segment| segment.as_str().into())
                 .collect(),
         ))
+    }
+
+    /// The builder a call of the external function `path` starts, when `path` is a
+    /// function of a built type that hands back its builder: `lettre::AsyncSmtpTransport::relay`.
+    /// Matched as the records' types are: the same crate, type and function, whatever the
+    /// modules in between (re-exports make them vary).
+    fn started_builder(&self, path: &[CompactString]) -> Option<TypeTarget> {
+        let [first, .., type_name, function] = path else {
+            return None;
+        };
+        self.builders
+            .iter()
+            .find(|hint| {
+                hint.builds.first().is_some_and(|known| known == first)
+                    && hint.builds.last().is_some_and(|known| known == type_name)
+                    && hint.started_by.iter().any(|known| known == function)
+            })
+            .map(|hint| {
+                TypeTarget::External(
+                    hint.builder
+                        .iter()
+                        .map(|segment| segment.as_str().into())
+                        .collect(),
+                )
+            })
     }
 
     /// Which argument gives the value of a call of `function`, if one does.

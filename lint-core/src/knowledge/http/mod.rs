@@ -109,6 +109,9 @@ pub struct BuilderType {
     pub builds: Path,
     /// The methods that finish it: `build`, `try_into`.
     pub finishers: Vec<String>,
+    /// Functions of the built type that hand back a builder rather than the type itself:
+    /// lettre's `AsyncSmtpTransport::relay(host)?..build()` is an `AsyncSmtpTransport`.
+    pub started_by: Vec<String>,
 }
 
 /// A free function that starts a request: `reqwest::get(url)`, `ureq::post(url)`.

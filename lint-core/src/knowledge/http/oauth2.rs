@@ -37,12 +37,14 @@ pub fn record() -> HttpLibrary {
             builder: path(client),
             builds: path(request),
             finishers: vec![method.to_string()],
+            started_by: Vec::new(),
         })
     });
     let added_to = GRANTS.iter().map(|(_, request)| BuilderType {
         builder: path(request),
         builds: path(request),
         finishers: Vec::new(),
+        started_by: Vec::new(),
     });
     HttpLibrary {
         clients: Vec::new(),

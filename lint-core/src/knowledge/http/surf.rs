@@ -31,6 +31,7 @@ pub fn record() -> HttpLibrary {
             builder: path("surf::Config"),
             builds: path("surf::Client"),
             finishers: vec!["try_into".to_string()],
+            started_by: Vec::new(),
         }],
         request_types: vec![path("surf::RequestBuilder"), path("surf::Request")],
         request_functions: METHODS

@@ -80,6 +80,7 @@ pub fn record() -> HttpLibrary {
                 builder: path("svix::api::Svix"),
                 builds: path(&format!("svix::api::{resource}")),
                 finishers: vec![accessor.to_string()],
+                started_by: Vec::new(),
             })
             .collect(),
         request_types: Vec::new(),

@@ -40,6 +40,7 @@ pub fn record() -> HttpLibrary {
             builder: path("ureq::AgentBuilder"),
             builds: path("ureq::Agent"),
             finishers: vec!["build".to_string()],
+            started_by: Vec::new(),
         }],
         request_types: vec![path("ureq::Request"), path("ureq::RequestBuilder")],
         request_functions,
