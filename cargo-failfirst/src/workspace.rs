@@ -188,12 +188,25 @@ impl Workspace {
                         .replace('-', "_")
                 })
                 .collect();
+            let renamed_dependencies = package
+                .dependencies
+                .iter()
+                // A crate of the workspace renamed is left as it is: a registry package of
+                // the same name (an older version, `lemmy_api_019 = { package =
+                // "lemmy_api_common" }`) is not the workspace's.
+                .filter(|dependency| dependency.path.is_none())
+                .filter_map(|dependency| {
+                    let rename = dependency.rename.as_deref()?;
+                    Some((rename.replace('-', "_"), dependency.name.replace('-', "_")))
+                })
+                .collect();
             crates.push(CrateInput {
                 name: package.name.to_string(),
                 lib_name,
                 roots,
                 files,
                 dependencies,
+                renamed_dependencies,
             });
         }
         crates
@@ -329,6 +342,7 @@ pub fn crates_of_paths(
                         .unwrap_or_default();
                     CrateInput {
                         dependencies: Vec::new(),
+                        renamed_dependencies: Vec::new(),
                         name: stem.clone(),
                         lib_name: stem,
                         roots: vec![CrateRoot {
@@ -448,7 +462,40 @@ fn crate_of_manifest(
         roots,
         files,
         dependencies: manifest_dependencies(&table),
+        renamed_dependencies: renamed_manifest_dependencies(&table),
     })
+}
+
+/// The dependencies from outside the workspace that a manifest uses under another name
+/// than their package's (`my-codegen = { package = "actix-web-codegen", .. }`), as (name
+/// in paths, package's name), `-` written `_`.
+fn renamed_manifest_dependencies(table: &toml::Table) -> Vec<(String, String)> {
+    let mut renamed = Vec::new();
+    let mut add_tables = |holder: &toml::Table| {
+        for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
+            let Some(dependencies) = holder.get(key).and_then(|value| value.as_table()) else {
+                continue;
+            };
+            for (name, value) in dependencies {
+                // A path dependency is a crate of the workspace, which is left as it is.
+                if value.get("path").is_some() {
+                    continue;
+                }
+                if let Some(package) = value.get("package").and_then(|value| value.as_str()) {
+                    renamed.push((name.replace('-', "_"), package.replace('-', "_")));
+                }
+            }
+        }
+    };
+    add_tables(table);
+    if let Some(targets) = table.get("target").and_then(|value| value.as_table()) {
+        for target in targets.values().filter_map(|value| value.as_table()) {
+            add_tables(target);
+        }
+    }
+    renamed.sort();
+    renamed.dedup();
+    renamed
 }
 
 /// The names a manifest's dependencies are used under, from every dependency table

@@ -237,6 +237,7 @@ pub fn analyze_text(bytes: &[u8], knowledge: &Arc<Knowledge>) -> Report {
             named: true,
         }],
         dependencies: Vec::new(),
+        renamed_dependencies: Vec::new(),
     }];
     let run = || {
         let hints = IndexHints {

@@ -892,6 +892,7 @@ pub async fn charge() -> Result<String, reqwest::Error> {
                 }],
                 files,
                 dependencies: Vec::new(),
+                renamed_dependencies: Vec::new(),
             }],
             schema_sources: Vec::new(),
         };

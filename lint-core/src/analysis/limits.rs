@@ -151,6 +151,7 @@ fn analyse(dir: &std::path::Path, text: &str) -> Report {
                 })
                 .collect(),
             dependencies: Vec::new(),
+            renamed_dependencies: Vec::new(),
         }],
         schema_sources: Vec::new(),
     };

@@ -759,7 +759,7 @@ fn attribute_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
         let Some(name) = attr.path.last() else {
             continue;
         };
-        let Some(AttrArg::Literal(path)) = attr.args.first() else {
+        let Some(path) = attribute_route_path(attr) else {
             continue;
         };
         let methods: Vec<String> = if name == "route" {
@@ -778,7 +778,7 @@ fn attribute_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
             continue;
         };
         let framework = match attribute_crate(index, function, attr).as_deref() {
-            Some("actix_web") => ACTIX.framework,
+            Some(krate) if ACTIX.crate_names.contains(&krate) => ACTIX.framework,
             Some("rocket") => Framework::Rocket,
             Some(_) => continue,
             None if crate_imports(index, crate_id, "rocket") || path.contains('<') => {
@@ -797,6 +797,22 @@ fn attribute_routes(index: &WorkspaceIndex, function: FnId) -> Vec<RouteHit> {
         }
     }
     hits
+}
+
+/// The path a route attribute gives: its first argument, `#[post("/x")]`, or a `path = ".."`
+/// argument, which forks of actix-web's macros take as an expression the code computes
+/// (`path = "crate::ROUTES.auth.login"`): its route is then unknown, `{?}`.
+fn attribute_route_path(attr: &AttrSummary) -> Option<String> {
+    match attr.args.first() {
+        Some(AttrArg::Literal(path)) => Some(path.to_string()),
+        _ => named_argument(attr, "path").map(|path| {
+            if path.starts_with('/') {
+                path.to_string()
+            } else {
+                UNKNOWN_PATH.to_string()
+            }
+        }),
+    }
 }
 
 /// `get(handler)` calls into a routing crate that no route statement read: the handler is

@@ -23,6 +23,7 @@ pub(super) fn facts_of(source: &str, function: &str) -> FunctionFacts {
             named: true,
         }],
         dependencies: Vec::new(),
+        renamed_dependencies: Vec::new(),
     };
     let index = index_of_sources(&[input], &[source]);
     let id = (0..index.fns.len() as u32)

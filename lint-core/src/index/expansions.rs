@@ -195,6 +195,7 @@ mod tests {
                 named: true,
             }],
             dependencies: dependencies.iter().map(|name| name.to_string()).collect(),
+            renamed_dependencies: Vec::new(),
         }
     }
 

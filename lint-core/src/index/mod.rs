@@ -84,6 +84,8 @@ type UseCache = std::sync::Mutex<
 pub struct CrateInfo {
     pub name: String,
     pub lib_name: String,
+    /// Dependencies used under another name, as (name in paths, package's library name).
+    pub renamed_dependencies: Vec<(CompactString, CompactString)>,
     /// The root module of the crate's library target, if it has one.
     pub lib_root: Option<ModuleId>,
 }

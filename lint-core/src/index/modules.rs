@@ -41,6 +41,11 @@ pub fn build_index_from(
         index.crates.push(CrateInfo {
             name: crate_input.name.clone(),
             lib_name: crate_input.lib_name.clone(),
+            renamed_dependencies: crate_input
+                .renamed_dependencies
+                .iter()
+                .map(|(name, package)| (name.as_str().into(), package.as_str().into()))
+                .collect(),
             lib_root: None,
         });
     }

@@ -15,6 +15,7 @@ fn index_of(crates: &[(&str, &[(&str, &str)])]) -> WorkspaceIndex {
         let root = PathBuf::from(format!("/ws/{name}"));
         inputs.push(CrateInput {
             dependencies: Vec::new(),
+            renamed_dependencies: Vec::new(),
             name: name.to_string(),
             lib_name: name.to_string(),
             roots: vec![CrateRoot {
@@ -415,5 +416,40 @@ fn a_value_chosen_by_a_match_or_an_if_has_the_type_its_ways_agree_on() {
             .iter()
             .any(|call| call.contains("typed differently")),
         "{disagreeing:?}"
+    );
+}
+
+#[test]
+fn a_renamed_dependency_is_the_package_it_names_outside_the_workspace() {
+    let mut index = index_of(&[
+        ("common", &[("src/lib.rs", "pub fn load() {}")]),
+        (
+            "routes",
+            &[(
+                "src/lib.rs",
+                "use codegen::post; use common_old::load as load_old; \
+                 pub fn handle() { load_old(); common::load(); codegen::get(); post(); }",
+            )],
+        ),
+    ]);
+    // `codegen = { package = "actix-web-codegen" }` and `common_old = { package = "common",
+    // version = "0.1" }`: a registry version of a crate the workspace also holds.
+    let routes = index
+        .crates
+        .iter()
+        .position(|info| info.name == "routes")
+        .expect("the routes crate");
+    index.crates[routes].renamed_dependencies = vec![
+        ("codegen".into(), "actix_web_codegen".into()),
+        ("common_old".into(), "common".into()),
+    ];
+    assert_eq!(
+        calls_of(&index, "routes::handle"),
+        [
+            "extern common::load",
+            "common::load",
+            "extern actix_web_codegen::get",
+            "extern actix_web_codegen::post"
+        ]
     );
 }

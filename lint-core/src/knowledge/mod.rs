@@ -255,7 +255,9 @@ pub const AXUM: FrameworkCrates = FrameworkCrates {
 };
 pub const ACTIX: FrameworkCrates = FrameworkCrates {
     framework: Framework::ActixWeb,
-    crate_names: &["actix_web"],
+    // actix-web re-exports its route attributes from actix-web-codegen, which a crate may
+    // also depend on by itself (or on a fork of it, renamed in its manifest).
+    crate_names: &["actix_web", "actix_web_codegen"],
 };
 pub const POEM: FrameworkCrates = FrameworkCrates {
     framework: Framework::Poem,

@@ -63,6 +63,11 @@ pub struct CrateInput {
     /// as `_`). Crates that depend on nothing of each other are analysed apart, so that
     /// memory follows the largest group of related crates, not the whole input.
     pub dependencies: Vec<String>,
+    /// Dependencies from outside the workspace used under another name than their
+    /// package's, as (name in paths, package's library name): `my-codegen = { package =
+    /// "actix-web-codegen" }` is `("my_codegen", "actix_web_codegen")`. A path through the
+    /// first is a path into the second, never into a workspace crate of that name.
+    pub renamed_dependencies: Vec<(String, String)>,
 }
 
 /// A comment that silences findings: `// failfirst: allow(rule) reason` on the line above

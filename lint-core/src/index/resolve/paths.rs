@@ -45,16 +45,20 @@ impl WorkspaceIndex {
                 };
                 match self.lookup_in_scope(from, first, first_namespace, depth) {
                     Some(found) => found,
-                    None => match self.workspace_crate_root(first) {
-                        Some(root) => Resolution::Module(root),
-                        None if !rest.is_empty() || is_external_root(first) => {
-                            Resolution::External(vec![first.clone()])
-                        }
-                        None => {
-                            return Err(format!(
-                                "`{first}` is not defined in this module or imported by name"
-                            ))
-                        }
+                    // A renamed dependency is the package it names, outside the workspace.
+                    None => match self.renamed_dependency(from, first) {
+                        Some(package) => Resolution::External(vec![package.clone()]),
+                        None => match self.workspace_crate_root(first) {
+                            Some(root) => Resolution::Module(root),
+                            None if !rest.is_empty() || is_external_root(first) => {
+                                Resolution::External(vec![first.clone()])
+                            }
+                            None => {
+                                return Err(format!(
+                                    "`{first}` is not defined in this module or imported by name"
+                                ))
+                            }
+                        },
                     },
                 }
             }
@@ -130,6 +134,17 @@ impl WorkspaceIndex {
             };
         }
         Ok(current)
+    }
+
+    /// The package a name in paths stands for when the crate's manifest renames a
+    /// dependency from outside the workspace (`my-codegen = { package = "actix-web-codegen" }`).
+    fn renamed_dependency(&self, from: ModuleId, name: &str) -> Option<&CompactString> {
+        let crate_id = self.module(from).crate_id;
+        self.crates[crate_id.0 as usize]
+            .renamed_dependencies
+            .iter()
+            .find(|(renamed, _)| renamed == name)
+            .map(|(_, package)| package)
     }
 
     fn workspace_crate_root(&self, name: &str) -> Option<ModuleId> {
