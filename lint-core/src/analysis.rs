@@ -375,6 +375,11 @@ pub(crate) fn walk_hints(knowledge: &Knowledge) -> WalkHints {
             .chain(owned(knowledge::FORMAT_MACROS))
             .collect(),
         included_text_extensions: owned(knowledge::sql::QUERY_FILE_EXTENSIONS),
+        file_query_macros: knowledge
+            .sql_libraries
+            .iter()
+            .flat_map(|library| library.file_query_macros.iter().cloned())
+            .collect(),
         dispatch_attributes: owned(knowledge::DISPATCH_ATTRIBUTES),
         kept_format_words: [
             knowledge::KEY_TABLE_PARTS,
@@ -807,12 +812,34 @@ fn read_included_texts(path: &std::path::Path, summary: &mut crate::index::FileS
                     .map(|method| &mut method.body),
             )
     });
+    // The crate's folder, for query files (`sqlx::query_file!`), found once and only when
+    // one is named: the nearest folder above the file that holds a manifest.
+    let mut crate_folder: Option<Option<std::path::PathBuf>> = None;
     for body in bodies {
         for used in body.macros.iter_mut().filter(|used| used.is_include()) {
             let Some(file) = used.literals.first() else {
                 continue;
             };
-            let included = read_file(&folder.join(file.as_str()), MAX_INCLUDED_TEXT_BYTES)
+            let base = if used.is_crate_query_file() {
+                let found = crate_folder.get_or_insert_with(|| {
+                    folder
+                        .ancestors()
+                        .find(|ancestor| ancestor.join("Cargo.toml").is_file())
+                        .map(std::path::Path::to_path_buf)
+                });
+                match found {
+                    Some(found) => found.as_path(),
+                    None => {
+                        used.included = Some(Box::new(Err(format!(
+                            "`{file}` could not be read: no `Cargo.toml` above the file that names it"
+                        ))));
+                        continue;
+                    }
+                }
+            } else {
+                folder
+            };
+            let included = read_file(&base.join(file.as_str()), MAX_INCLUDED_TEXT_BYTES)
                 .and_then(|bytes| {
                     String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
                 })

@@ -523,6 +523,11 @@ pub struct ErrorArm {
 /// The macro that puts a file's text into the code at compile time.
 pub const INCLUDE_TEXT_MACRO: &str = "include_str";
 
+/// How the walk names the file of a query macro that reads its SQL from a file of the crate
+/// (`sqlx::query_file!("queries/unread.sql")`), kept beside the macro as an `include_str!`
+/// is: not a path anyone can write, so no macro of the code is taken for it.
+pub const CRATE_QUERY_FILE: &str = "<query file of the crate>";
+
 #[derive(Clone, Debug)]
 pub struct MacroUse {
     pub path: Vec<CompactString>,
@@ -543,11 +548,19 @@ pub struct MacroUse {
 }
 
 impl MacroUse {
-    /// The macro includes a file's text (`include_str!`).
+    /// The macro includes a file's text (`include_str!`, or a query macro's file).
     pub fn is_include(&self) -> bool {
         self.path
             .last()
-            .is_some_and(|last| last == INCLUDE_TEXT_MACRO)
+            .is_some_and(|last| last == INCLUDE_TEXT_MACRO || last == CRATE_QUERY_FILE)
+    }
+
+    /// The included file is named from the crate's manifest folder (a query macro's file),
+    /// not from the folder of the file that names it (`include_str!`).
+    pub fn is_crate_query_file(&self) -> bool {
+        self.path
+            .last()
+            .is_some_and(|last| last == CRATE_QUERY_FILE)
     }
 
     /// The identifiers of argument `position` (0 is the first, the SQL text of `query!`).

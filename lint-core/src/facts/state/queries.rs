@@ -501,10 +501,15 @@ impl Reader<'_> {
         }) {
             return Some(Source::Sql(match query_macro.literals.first() {
                 Some(text) => sql::parse(text),
-                None => Err(format!(
-                    "the SQL of `{}!` is not a string literal (`query_file!` and friends read it from a file)",
-                    query_macro.path.join("::")
-                )),
+                // `query_file!("queries/unread.sql")`: the file's text, read by the analysis.
+                None => match self.included_text_within(query_macro.range) {
+                    Some(Ok(text)) => sql::parse(&text),
+                    Some(Err(reason)) => Err(reason),
+                    None => Err(format!(
+                        "the SQL of `{}!` is not a string literal",
+                        query_macro.path.join("::")
+                    )),
+                },
             }));
         }
         for (position, other) in chain {

@@ -39,6 +39,10 @@ pub struct WalkHints {
     /// Extensions (`sql`) of the files whose `include_str!` is kept with the file's name,
     /// for the analysis to read the text: a query kept in its own file.
     pub included_text_extensions: Vec<String>,
+    /// Query macros whose SQL is in a file of the crate, named by their first string
+    /// argument (`sqlx::query_file!("queries/unread.sql")`): the file is kept for the
+    /// analysis to read.
+    pub file_query_macros: Vec<String>,
     /// Words (lowercase) that make a `format!` string worth keeping beside SQL keywords: an
     /// idempotency key, an inbox, an outcome such as `failed` or `refund`.
     pub kept_format_words: Vec<String>,

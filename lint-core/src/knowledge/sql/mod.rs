@@ -45,6 +45,9 @@ pub struct SqlLibrary {
     /// Macros of the crate that run a query, by the start of their name (`query` covers
     /// `query!`, `query_as!`, `query_file!`, whose SQL is in a file and cannot be read).
     pub query_macro_prefix: Option<String>,
+    /// Query macros whose SQL is in a file their first string argument names, from the
+    /// crate's manifest folder: sqlx's `query_file!("queries/unread.sql", ..)`.
+    pub file_query_macros: Vec<String>,
     /// Functions whose first string argument is SQL text: `sqlx::query("..")`.
     pub text_functions: Vec<Path>,
     /// Methods of a connection that take SQL text and run it on the receiver:

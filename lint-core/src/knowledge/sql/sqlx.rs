@@ -18,6 +18,14 @@ pub fn record() -> SqlLibrary {
             "query_scalar_unchecked",
         ]),
         query_macro_prefix: Some("query".to_string()),
+        file_query_macros: words(&[
+            "query_file",
+            "query_file_as",
+            "query_file_scalar",
+            "query_file_unchecked",
+            "query_file_as_unchecked",
+            "query_file_scalar_unchecked",
+        ]),
         text_functions: [
             "sqlx::query",
             "sqlx::query_as",

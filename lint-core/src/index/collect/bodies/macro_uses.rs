@@ -105,6 +105,28 @@ impl BodyCollector<'_> {
                 included: None,
             });
         }
+        // `sqlx::query_file_as!(Row, "queries/unread.sql", id)`: the file is named for the
+        // analysis to read, from the crate's folder.
+        if path
+            .last()
+            .is_some_and(|last| self.hints.file_query_macros.iter().any(|name| name == last))
+        {
+            if let Some(file) = macro_arguments(&node.tokens)
+                .0
+                .into_iter()
+                .next()
+                .filter(|file| self.includes_text_of(file))
+            {
+                self.summary.macros.push(MacroUse {
+                    path: vec![CRATE_QUERY_FILE.into()],
+                    range: macro_range(node),
+                    literals: vec![file],
+                    names: Vec::new(),
+                    argument_starts: Vec::new(),
+                    included: None,
+                });
+            }
+        }
         if !(includes
             && self
                 .summary
