@@ -447,21 +447,45 @@ impl Reader<'_> {
         // A workspace helper called in the initialiser that makes a fresh value
         // (`let token = generate_subscription_token();`).
         if let Some(init) = local.init_range {
-            for (position, call) in self.body().calls.iter().enumerate() {
-                if !init.contains_range(&call.range) {
-                    continue;
+            if let Some(what) = self.fresh_helper_within(init) {
+                return ValueOrigin::Fresh(what);
+            }
+        }
+        // `let mut key; loop { key = get_random(32); match insert(&key) { .. } }`: a local
+        // declared without a value holds what is assigned to it, a fresh value when any
+        // assignment makes one (drawn again until it is unique, it is still new).
+        if local.init_range.is_none() {
+            for assignment in self.body().assignments.iter().filter(|assignment| {
+                assignment.target == local.name
+                    && assignment.operator == "="
+                    && local.scope.contains_range(&assignment.range)
+            }) {
+                if let ValueOrigin::Fresh(what) =
+                    self.origin_of(&assignment.value.items, assignment.range.start, depth + 1)
+                {
+                    return ValueOrigin::Fresh(what);
                 }
-                if let CallTarget::Local(targets) = &self.resolved[position] {
-                    if let Some(what) = targets
-                        .iter()
-                        .find_map(|target| returns_fresh(self.index, *target))
-                    {
-                        return ValueOrigin::Fresh(what);
-                    }
+                if let Some(what) = self.fresh_helper_within(assignment.range) {
+                    return ValueOrigin::Fresh(what);
                 }
             }
         }
         origin
+    }
+
+    /// A workspace helper called within `range` that returns a fresh value.
+    fn fresh_helper_within(&self, range: crate::location::TextRange) -> Option<String> {
+        self.body()
+            .calls
+            .iter()
+            .enumerate()
+            .filter(|(_, call)| range.contains_range(&call.range))
+            .find_map(|(position, _)| match &self.resolved[position] {
+                CallTarget::Local(targets) => targets
+                    .iter()
+                    .find_map(|target| returns_fresh(self.index, *target)),
+                _ => None,
+            })
     }
 
     /// A function of the workspace called by `name` here that returns a fresh value.
