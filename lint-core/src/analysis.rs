@@ -21,8 +21,8 @@ use crate::discovery::{discover, DiscoveredHandler, HandlerFunction};
 use crate::facts::contract_files::SchemaSource;
 use crate::facts::sql::schema::{SchemaReading, Schemas};
 use crate::index::{
-    build_index_from, summarize_file, BuilderHint, CallTarget, FileSummary, FnId, TypingHints,
-    WalkHints, WorkspaceIndex,
+    build_index_from, summarize_file, BuilderHint, CallTarget, FileSummary, FnId,
+    ImplementationCallHint, TypingHints, WalkHints, WorkspaceIndex,
 };
 use crate::knowledge::{self, Knowledge};
 use crate::location::{FileId, TextRange};
@@ -508,6 +508,16 @@ pub(crate) fn typing_hints(knowledge: &Knowledge) -> TypingHints {
             .map(|(name, element_is_last)| (name.to_string(), *element_is_last))
             .collect(),
         element_accessors: owned(knowledge::ELEMENT_ACCESSORS),
+        implementation_calls: knowledge::IMPLEMENTATION_CALLS
+            .iter()
+            .map(
+                |(method, trait_path, trait_method)| ImplementationCallHint {
+                    method: knowledge::path(method),
+                    trait_path: knowledge::path(trait_path),
+                    trait_method: trait_method.to_string(),
+                },
+            )
+            .collect(),
     }
 }
 

@@ -30,8 +30,8 @@ pub use modules::{build_index_from, MAX_MODULE_DEPTH};
 pub use patch::FileShape;
 pub use reads::{line_in_words, note_facts_reads, note_reads, recording_reads, Read};
 pub use resolve::{
-    is_past_the_resolution_limit, BuilderHint, CallTarget, FnContext, Resolution, TypeTarget,
-    TypingHints, UnresolvedCall, MAX_RESOLUTION_DEPTH,
+    is_past_the_resolution_limit, BuilderHint, CallTarget, FnContext, ImplementationCallHint,
+    Resolution, TypeTarget, TypingHints, UnresolvedCall, MAX_RESOLUTION_DEPTH,
 };
 pub use summary::*;
 

@@ -98,6 +98,16 @@ pub fn direct_client_builders() -> Vec<http::BuilderType> {
     mail::lettre::builders()
 }
 
+/// Library methods that run the workspace's implementation of one of the library's traits,
+/// as (method, trait, the trait's method): axum-login's `AuthSession::authenticate(creds)`
+/// asks the backend the service wrote (`impl AuthnBackend for Backend`), where the service
+/// reads its users (and may write, counting failed attempts).
+pub const IMPLEMENTATION_CALLS: &[(&str, &str, &str)] = &[(
+    "axum_login::AuthSession::authenticate",
+    "axum_login::AuthnBackend",
+    "authenticate",
+)];
+
 /// A path as records write it: `["reqwest", "Client"]`.
 pub type Path = Vec<String>;
 

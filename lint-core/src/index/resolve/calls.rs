@@ -106,7 +106,12 @@ impl WorkspaceIndex {
                     }
                     TypeTarget::External(mut path) => {
                         path.push(method.clone());
-                        CallTarget::External(path)
+                        let implementations = self.implementations_called(&path);
+                        if implementations.is_empty() {
+                            CallTarget::External(path)
+                        } else {
+                            CallTarget::Local(implementations)
+                        }
                     }
                     TypeTarget::Unknown(reason) => {
                         CallTarget::Unresolved(format!("receiver of `.{method}()`: {reason}"))
@@ -114,6 +119,31 @@ impl WorkspaceIndex {
                 }
             }
         }
+    }
+
+    /// The workspace's methods a call of the external method `path` runs, when the library
+    /// calls back into the workspace's implementation of its trait (axum-login's
+    /// `AuthSession::authenticate` asks the service's `AuthnBackend`); tests' impls aside.
+    fn implementations_called(&self, path: &[CompactString]) -> Vec<FnId> {
+        let Some(hint) = self.typing.implementation_call(path) else {
+            return Vec::new();
+        };
+        let (Some(trait_crate), Some(trait_name)) =
+            (hint.trait_path.first(), hint.trait_path.last())
+        else {
+            return Vec::new();
+        };
+        self.impls
+            .iter()
+            .filter(|impl_def| !impl_def.is_test)
+            .filter(|impl_def| {
+                matches!(&impl_def.trait_resolution, Some(Resolution::External(trait_path))
+                    if trait_path.first().is_some_and(|first| first == trait_crate)
+                        && trait_path.last().is_some_and(|last| last == trait_name))
+            })
+            .flat_map(|impl_def| impl_def.methods.iter().copied())
+            .filter(|method| self.fn_outline(*method).summary.name == hint.trait_method)
+            .collect()
     }
 
     /// Every call in the given functions that could not be followed, with the reason.

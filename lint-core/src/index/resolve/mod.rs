@@ -47,6 +47,20 @@ pub struct TypingHints {
     pub collections: Vec<(String, bool)>,
     /// Those accessors: `get`, `get_mut`, `first`, `last`, `remove`.
     pub element_accessors: Vec<String>,
+    /// Methods of external types that run the workspace's implementation of an external
+    /// trait: a call of one goes to every implementation's method.
+    pub implementation_calls: Vec<ImplementationCallHint>,
+}
+
+/// `axum_login::AuthSession::authenticate` runs `authenticate` of the workspace's
+/// `impl axum_login::AuthnBackend for ..`.
+#[derive(Clone, Debug, Default)]
+pub struct ImplementationCallHint {
+    /// The method, as its crate, type and name: `["axum_login", "AuthSession", "authenticate"]`.
+    pub method: Vec<String>,
+    /// The trait, as its crate and name: `["axum_login", "AuthnBackend"]`.
+    pub trait_path: Vec<String>,
+    pub trait_method: String,
 }
 
 /// An external builder type, what it builds, and the methods that finish it.
@@ -142,6 +156,21 @@ impl TypingHints {
                         .collect(),
                 )
             })
+    }
+
+    /// The trait and method a call of the external method `path` runs in the workspace's
+    /// implementations, matched as records match types: the same crate, type and method,
+    /// whatever the modules in between.
+    fn implementation_call(&self, path: &[CompactString]) -> Option<&ImplementationCallHint> {
+        let [first, .., type_name, method] = path else {
+            return None;
+        };
+        self.implementation_calls.iter().find(|hint| {
+            let [known_first, .., known_type, known_method] = hint.method.as_slice() else {
+                return false;
+            };
+            known_first == first && known_type == type_name && known_method == method
+        })
     }
 
     /// Which argument gives the value of a call of `function`, if one does.
