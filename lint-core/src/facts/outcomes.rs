@@ -4,10 +4,12 @@
 
 use super::state::StateAccess;
 use super::{CallEdge, DownstreamCall};
-use crate::index::{BodySummary, Callee, ErrorArm, ExitKind, FnId, Mention, WorkspaceIndex};
+use crate::index::{
+    BodySummary, Callee, ErrorArm, ExitKind, FnId, Mention, Resolution, WorkspaceIndex,
+};
 use crate::knowledge::{
-    COMPENSATION_WORDS, DISCARD_METHODS, FAILURE_STATUSES, FAILURE_WORDS, LOGGING_MACROS,
-    PENDING_WORDS,
+    COMPENSATION_WORDS, DISCARD_METHODS, ERROR_HANDING_METHODS, FAILURE_STATUSES, FAILURE_WORDS,
+    LOGGING_MACROS, PENDING_WORDS,
 };
 use crate::location::TextRange;
 
@@ -79,7 +81,79 @@ pub(super) fn error_reactions(
             statement: edge.statement,
         }))
         .filter_map(|call| reaction_to(body, &call, accesses, edges))
+        .map(|reaction| handed_to_a_function(index, function, body, reaction))
         .collect()
+}
+
+/// `call().await.unwrap_or_else(error_response)`: a function named as the fallback is given
+/// the error and makes the value from it (the client's error response): the error is handed
+/// on, not thrown away. A closure, or anything else, stays a discard (`|_| Vec::new()`).
+fn handed_to_a_function(
+    index: &WorkspaceIndex,
+    function: FnId,
+    body: &BodySummary,
+    reaction: ErrorReaction,
+) -> ErrorReaction {
+    if reaction.kind != ReactionKind::Discarded {
+        return reaction;
+    }
+    let module = index.fn_def(function).module;
+    let hands_to_function = body.calls.iter().any(|other| {
+        other.range.start == reaction.call.start
+            && other.range.contains_range(&reaction.call)
+            && other.range != reaction.call
+            && matches!(&other.callee, Callee::Method { method, .. } if ERROR_HANDING_METHODS.contains(&method.as_str()))
+            && names_a_function(index, module, body, other)
+    });
+    if hands_to_function {
+        ErrorReaction {
+            kind: ReactionKind::Propagated,
+            what: "the error handed to the function `.unwrap_or_else()` names".to_string(),
+            ..reaction
+        }
+    } else {
+        reaction
+    }
+}
+
+/// Whether a call's one argument is a function of the workspace named by its path, not a
+/// closure (a closure calls what it names, `|_| fallback()`, or names no function).
+fn names_a_function(
+    index: &WorkspaceIndex,
+    module: crate::index::ModuleId,
+    body: &BodySummary,
+    call: &crate::index::CallSite,
+) -> bool {
+    let path: &[crate::index::CompactString] = match call.arg_mentions.items.as_slice() {
+        [Mention::Name(name)] => std::slice::from_ref(name),
+        [Mention::Path(path)] => path,
+        _ => return false,
+    };
+    // The method's receiver is the longest call of the chain inside it (a chain's calls
+    // start where it starts); what the method is given comes after.
+    let Some(receiver_end) = body
+        .calls
+        .iter()
+        .filter(|inner| {
+            inner.range != call.range
+                && inner.range.start == call.range.start
+                && call.range.contains_range(&inner.range)
+        })
+        .map(|inner| inner.range.end)
+        .max()
+    else {
+        return false;
+    };
+    let calls_inside = body.calls.iter().any(|inner| {
+        inner.range != call.range
+            && call.range.contains_range(&inner.range)
+            && inner.range.start >= receiver_end
+    });
+    !calls_inside
+        && matches!(
+            index.resolve_path(module, path),
+            Ok(Resolution::Fn(_) | Resolution::Fns(_))
+        )
 }
 
 /// A call whose failure is watched: where it is and the statement holding it.

@@ -74,6 +74,10 @@ pub const COMPENSATION_WORDS: &[&str] = &[
 ];
 /// Methods that turn a `Result` into a value and throw the error away.
 pub const DISCARD_METHODS: &[&str] = &["ok", "unwrap_or_default", "unwrap_or", "unwrap_or_else"];
+/// Of those, the ones that give the error to the function they are given: with a function
+/// named (`.unwrap_or_else(error_response)`), the value is made from the error, which is
+/// handed on rather than thrown away.
+pub const ERROR_HANDING_METHODS: &[&str] = &["unwrap_or_else"];
 /// Macros that only log: an error arm made of them drops the error.
 pub const LOGGING_MACROS: &[&str] = &[
     "error", "warn", "info", "debug", "trace", "event", "log", "println", "eprintln", "print",
