@@ -417,7 +417,21 @@ fn sql_value(expr: &Expr, positional: &mut usize) -> SqlValue {
             });
             parameter.unwrap_or_else(|| SqlValue::Fresh(format!("`{expr}`")))
         }
-        _ => SqlValue::Fixed,
+        // `(SELECT id FROM configs WHERE key = ?)`: not a parameter's value, but its `?`
+        // come before the next value's, which are numbered after them.
+        other => {
+            let _ = visit_expressions(other, |inner: &Expr| {
+                if let Expr::Value(value) = inner {
+                    if let sqlparser::ast::Value::Placeholder(text) = &value.value {
+                        if text.trim_start_matches(['$', '?', ':', '@']).is_empty() {
+                            *positional += 1;
+                        }
+                    }
+                }
+                ControlFlow::<()>::Continue(())
+            });
+            SqlValue::Fixed
+        }
     }
 }
 
@@ -682,6 +696,19 @@ mod tests {
                 SqlValue::Default,
                 SqlValue::Parameter(2)
             ]
+        );
+        // MySQL's `?` are numbered in the order written, a subquery's among them.
+        let after_subquery =
+            one("INSERT INTO campaigns (config_id, public_id) VALUES ((SELECT id FROM configs WHERE key = ?), ?)")
+                .insert
+                .expect("a row");
+        assert_eq!(
+            after_subquery
+                .values
+                .iter()
+                .map(|(_, value)| value.clone())
+                .collect::<Vec<_>>(),
+            vec![SqlValue::Fixed, SqlValue::Parameter(2)]
         );
     }
 
