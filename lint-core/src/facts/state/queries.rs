@@ -991,8 +991,11 @@ impl Reader<'_> {
         if !is_active_model {
             return None;
         }
+        // `order::ActiveModel`, or `order::Model { .. }.into_active_model()`: the module.
         let entity_of = |path: &[CompactString]| {
-            let at = path.iter().position(|segment| segment == model_type)?;
+            let at = path.iter().position(|segment| {
+                segment == model_type || segment == entities.row_model_type.as_str()
+            })?;
             at.checked_sub(1).map(|before| path[before].to_string())
         };
         // The entity is named where the model was made: the latest binding of the name that
@@ -1008,6 +1011,11 @@ impl Reader<'_> {
                 .find_map(|local| {
                     let literal_path = match &local.init {
                         Some(ValueExpr::StructLiteral(path)) => Some(path.as_slice()),
+                        // `order::Model { .. }.into_active_model()`.
+                        Some(ValueExpr::MethodCall { receiver, .. }) => match &**receiver {
+                            ValueExpr::StructLiteral(path) => Some(path.as_slice()),
+                            _ => None,
+                        },
                         _ => None,
                     };
                     literal_path

@@ -183,6 +183,9 @@ pub struct EntityBuilder {
     /// The active model's type, and the method that turns a model into one.
     pub model_type: String,
     pub into_model_method: String,
+    /// The model's own type, which that method turns into an active model
+    /// (`jwt_storage::Model { .. }.into_active_model()`): named in its entity's module too.
+    pub row_model_type: String,
     /// Methods of an update's value that make it relative to the old one:
     /// `Expr::col(Balance).sub(amount)`.
     pub relative_methods: Vec<String>,

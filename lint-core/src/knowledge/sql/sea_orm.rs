@@ -51,6 +51,7 @@ pub fn record() -> SqlLibrary {
             entity_type: "Entity".to_string(),
             model_type: "ActiveModel".to_string(),
             into_model_method: "into_active_model".to_string(),
+            row_model_type: "Model".to_string(),
             relative_methods: words(&["add", "sub", "increment", "decrement"]),
             value_set: words(&["Set", "Unchanged"]),
             value_not_set: words(&["NotSet"]),
