@@ -64,6 +64,7 @@ pub(super) fn collect_items(
                     hints,
                 );
                 out.modules[module].fns.push(summary);
+                body_fns(&item_fn.block, in_test, hints, &mut out.modules[module].fns);
             }
             // `impl Clone for X`, `impl fmt::Debug for X`, serde's impls: code that no
             // handler reaches for I/O, and that generated bindings hold by the ten
@@ -81,6 +82,7 @@ pub(super) fn collect_items(
                 for impl_item in &item_impl.items {
                     if let syn::ImplItem::Fn(method) = impl_item {
                         body_uses(&method.block, &mut out.modules[module].uses);
+                        body_fns(&method.block, is_test, hints, &mut out.modules[module].fns);
                     }
                 }
                 let methods = item_impl
@@ -369,6 +371,31 @@ fn body_uses(block: &syn::Block, out: &mut Vec<UseEntry>) {
     for statement in &block.stmts {
         if let syn::Stmt::Item(syn::Item::Use(item_use)) = statement {
             flatten_use_tree(&item_use.tree, &mut Vec::new(), out);
+        }
+    }
+}
+
+/// `async fn inner(pool: &PgPool) -> Result<X> { .. }` declared at the top level of a
+/// function body: a helper the body calls by its name, summarized as a function of the
+/// module (as the body's `use`s are taken as the module's; a name declared in one body and
+/// defined otherwise in another of the same module is rare enough to give up). Only the
+/// body's own statements are looked at, and the helper's, not nested blocks.
+fn body_fns(block: &syn::Block, in_test: bool, hints: &WalkHints, out: &mut Vec<FnSummary>) {
+    for statement in &block.stmts {
+        if let syn::Stmt::Item(syn::Item::Fn(item_fn)) = statement {
+            out.push(summarize_fn(
+                &GenericBounds::new(),
+                &item_fn.sig,
+                &item_fn.attrs,
+                Some(&item_fn.block),
+                TextRange::between(
+                    item_fn.sig.fn_token.span,
+                    item_fn.block.brace_token.span.close(),
+                ),
+                in_test || has_cfg_test(&item_fn.attrs),
+                hints,
+            ));
+            body_fns(&item_fn.block, in_test, hints, out);
         }
     }
 }
