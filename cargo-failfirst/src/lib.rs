@@ -601,15 +601,52 @@ pub(crate) fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<A
             return Err(EXIT_ERROR);
         }
     };
-    let crates = match &input {
-        Input::Workspace(workspace) => Ok(workspace.crates(cwd, &config.exclusions)),
-        Input::Paths(paths) => {
-            workspace::crates_of_paths(cwd, paths, &config.exclusions).map(|found| {
-                warn_without_manifest(&found.without_manifest, io);
-                found.crates
-            })
-        }
+    // The schema the code writes to, from the migrations of the input's folders: a walk of
+    // its own, made beside the walk for the crates' sources (each is a fraction of a second
+    // on a large tree, spent before any file is parsed).
+    let (search_roots, crate_dirs) = match &input {
+        Input::Workspace(workspace) => (vec![workspace.root()], Vec::new()),
+        Input::Paths(paths) => (
+            paths.iter().filter(|path| path.is_dir()).cloned().collect(),
+            paths
+                .iter()
+                .map(|path| {
+                    if path.is_dir() {
+                        path.clone()
+                    } else {
+                        path.parent().map(Path::to_path_buf).unwrap_or_default()
+                    }
+                })
+                .collect(),
+        ),
     };
+    let max_file_bytes = config
+        .max_file_bytes
+        .unwrap_or(lint_core::DEFAULT_MAX_FILE_BYTES);
+    let (crates, schema_sources) = std::thread::scope(|scope| {
+        let schema_sources = scope.spawn(|| {
+            migrations::schema_sources(
+                &search_roots,
+                &crate_dirs,
+                cwd,
+                &config.exclusions,
+                max_file_bytes,
+            )
+        });
+        let crates = match &input {
+            Input::Workspace(workspace) => Ok(workspace.crates(cwd, &config.exclusions)),
+            Input::Paths(paths) => {
+                workspace::crates_of_paths(cwd, paths, &config.exclusions).map(|found| {
+                    warn_without_manifest(&found.without_manifest, io);
+                    found.crates
+                })
+            }
+        };
+        let schema_sources = schema_sources
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (crates, schema_sources)
+    });
     let crates = match crates {
         Ok(crates) => crates,
         Err(error) => {
@@ -631,32 +668,6 @@ pub(crate) fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<A
         Input::Paths(_) => cwd.to_path_buf(),
     };
     let progress = io.progress.then(progress::ParsingBar::new);
-    // The schema the code writes to, from the migrations of the input's folders.
-    let (search_roots, crate_dirs) = match &input {
-        Input::Workspace(workspace) => (vec![workspace.root()], Vec::new()),
-        Input::Paths(paths) => (
-            paths.iter().filter(|path| path.is_dir()).cloned().collect(),
-            paths
-                .iter()
-                .map(|path| {
-                    if path.is_dir() {
-                        path.clone()
-                    } else {
-                        path.parent().map(Path::to_path_buf).unwrap_or_default()
-                    }
-                })
-                .collect(),
-        ),
-    };
-    let schema_sources = migrations::schema_sources(
-        &search_roots,
-        &crate_dirs,
-        cwd,
-        &config.exclusions,
-        config
-            .max_file_bytes
-            .unwrap_or(lint_core::DEFAULT_MAX_FILE_BYTES),
-    );
     let analysis_input = AnalysisInput {
         crates,
         schema_sources,

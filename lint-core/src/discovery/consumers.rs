@@ -16,6 +16,12 @@ use crate::vocab::{Framework, Route};
 
 pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<DiscoveredHandler> {
     let mut out = Vec::new();
+    let receive_methods: Vec<&str> = knowledge
+        .brokers
+        .iter()
+        .flat_map(|broker| &broker.consumer.receive_methods)
+        .map(String::as_str)
+        .collect();
     for (position, def) in index.fns.iter().enumerate() {
         // Whether a body loops is not a read: an edit whose verdicts are kept changes no
         // function that does, before or after.
@@ -23,6 +29,12 @@ pub(crate) fn discover(index: &WorkspaceIndex, knowledge: &Knowledge) -> Vec<Dis
             continue;
         }
         let function = FnId(position as u32);
+        // Only a loop that calls a receive method on a variable can consume; asked before
+        // the definition is read, as reading it expands the function's macros, and most
+        // loops of a large workspace call none.
+        if !index.loop_may_call_method(function, &receive_methods) {
+            continue;
+        }
         // What follows reads the body: noted.
         let def = index.fn_def(function);
         let context = index.context_of(function);

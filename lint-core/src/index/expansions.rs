@@ -12,7 +12,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use super::collect::{expand_body, VisibleMacro, VisibleMacros};
-use super::{CrateId, FnDef, FnId, FnSummary, MacroRules, WalkHints, WorkspaceIndex};
+use super::{
+    reads, Callee, CrateId, FnDef, FnId, FnSummary, MacroRules, Read, ValueExpr, WalkHints,
+    WorkspaceIndex,
+};
 use crate::sources::CrateInput;
 
 /// The definitions each crate sees and the expansions made so far.
@@ -128,6 +131,77 @@ impl WorkspaceIndex {
         .as_deref()
     }
 
+    /// Whether a function's loops may call a method of one of `methods` on a variable
+    /// (`consumer.recv()`): as written, or in the arms of the visible `macro_rules!` it
+    /// invokes (by their text, without expanding them; an arm that invokes a macro in turn
+    /// may call anything). A scan of the workspace asks this before reading a definition
+    /// ([`WorkspaceIndex::fn_def`]), which expands the function's invocations: most
+    /// functions need not be.
+    ///
+    /// A read of the definition ([`Read::Definition`]) unless no call names such a method
+    /// and no visible macro is invoked: where calls are, and the invocations, may change
+    /// without changing what a call names.
+    pub fn loop_may_call_method(&self, id: FnId, methods: &[&str]) -> bool {
+        let def = &self.fns[id.0 as usize];
+        let body = &def.summary.body;
+        let names_method = |call: &super::CallSite| matches!(&call.callee, Callee::Method { method, .. } if methods.contains(&method.as_str()));
+        let invokes_visible = self.expansions.expanded.contains_key(&id);
+        if !invokes_visible && !self.fn_calls(id).iter().any(names_method) {
+            return false;
+        }
+        reads::note_read(Read::Definition(id));
+        let in_a_loop = body.calls.iter().any(|call| {
+            names_method(call)
+                && matches!(
+                    &call.callee,
+                    Callee::Method {
+                        receiver: ValueExpr::Name(_),
+                        ..
+                    }
+                )
+                && body
+                    .loops
+                    .iter()
+                    .any(|written| written.range.contains_range(&call.range))
+        });
+        if in_a_loop || !invokes_visible {
+            return in_a_loop;
+        }
+        let (Some(written), Some(visible)) = (
+            body.written_macros.as_deref(),
+            self.expansions
+                .visible
+                .get(self.modules[def.module.0 as usize].crate_id.0 as usize),
+        ) else {
+            return false;
+        };
+        // The invoked definitions, and those their arms invoke in turn.
+        let mut pending: Vec<&str> = written
+            .iter()
+            .map(|invocation| invocation.name.as_str())
+            .collect();
+        let mut seen: Vec<&str> = Vec::new();
+        while let Some(name) = pending.pop() {
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name);
+            let arms = visible
+                .get(name)
+                .into_iter()
+                .flatten()
+                .flat_map(|candidate| &candidate.rules.arms);
+            for arm in arms {
+                let text: &str = &arm.transcriber;
+                if methods.iter().any(|method| text.contains(method)) {
+                    return true;
+                }
+                pending.extend(invoked_names(text).filter(|name| visible.contains_key(*name)));
+            }
+        }
+        false
+    }
+
     /// Forgets what was expanded of a function, and notes whether it invokes a visible
     /// definition: after the index is built, and when its summary is replaced.
     pub(super) fn refresh_expansion(&mut self, id: FnId) {
@@ -153,6 +227,20 @@ impl WorkspaceIndex {
             self.expansions.expanded.remove(&id);
         }
     }
+}
+
+/// The names a macro transcriber's text invokes: each identifier followed by `!`.
+fn invoked_names(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices('!').filter_map(move |(bang, _)| {
+        let before = text[..bang].trim_end();
+        let start = before
+            .char_indices()
+            .rev()
+            .find(|(_, character)| !(character.is_alphanumeric() || *character == '_'))
+            .map_or(0, |(at, character)| at + character.len_utf8());
+        let name = &before[start..];
+        (!name.is_empty()).then_some(name)
+    })
 }
 
 /// A function's summary without its body (which the caller gives).

@@ -140,9 +140,6 @@ pub fn build_index_from(
     }
     drop(builder);
     link_impls(&mut index);
-    for (position, def) in index.fns.iter().enumerate() {
-        index.bodies.add(FnId(position as u32), &def.summary);
-    }
     super::expansions::MacroExpansions::prepare(&mut index, crates, walk);
     index
 }
@@ -428,6 +425,8 @@ impl TreeBuilder<'_> {
                 .or_insert(nested);
         }
         let id = FnId(self.index.fns.len() as u32);
+        // Listed by what its body names as it comes: while the other files are still parsed.
+        self.index.bodies.add(id, &summary);
         self.index.fns.push(FnDef {
             module: module_id,
             file,
