@@ -122,10 +122,10 @@ impl WorkspaceIndex {
                 module: def.module,
                 file: def.file,
                 owner: def.owner,
-                summary: FnSummary {
+                summary: Box::new(FnSummary {
                     body,
                     ..without_body(&def.summary)
-                },
+                }),
             }))
         })
         .as_deref()

@@ -132,7 +132,10 @@ pub struct FnDef {
     pub module: ModuleId,
     pub file: FileId,
     pub owner: Option<ImplId>,
-    pub summary: FnSummary,
+    /// Boxed: the index's list of every function of the workspace then grows by copying
+    /// small entries (a large workspace has 100,000s of functions, and a list of whole
+    /// summaries copied each time it doubles was a tenth of a second of page faults).
+    pub summary: Box<FnSummary>,
 }
 
 #[derive(Debug)]

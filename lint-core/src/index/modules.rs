@@ -431,7 +431,7 @@ impl TreeBuilder<'_> {
             module: module_id,
             file,
             owner,
-            summary,
+            summary: Box::new(summary),
         });
         id
     }

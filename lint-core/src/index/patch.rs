@@ -177,7 +177,7 @@ impl WorkspaceIndex {
         let def = &mut self.fns[id.0 as usize];
         self.bodies.remove(id, &def.summary);
         self.bodies.add(id, &summary);
-        def.summary = summary;
+        *def.summary = summary;
         self.refresh_expansion(id);
     }
 }
