@@ -403,17 +403,18 @@ fn sql_value(expr: &Expr, positional: &mut usize) -> SqlValue {
         }
         Expr::Identifier(_) | Expr::CompoundIdentifier(_) => SqlValue::Fixed,
         Expr::Function(function) => {
-            // `lower($1)`, `coalesce($2, '')`: the value is the parameter's; a function of
-            // no parameter (`now()`, `gen_random_uuid()`) makes a new value each time.
+            // `lower($1)`, `coalesce($2, '')`: the value is the first parameter's; a function
+            // of no parameter (`now()`, `gen_random_uuid()`) makes a new value each time.
+            // Every `?` in it is numbered (`concat(?, ?)`), so the next value's come after.
             let mut parameter = None;
             let _ = visit_expressions(function, |inner: &Expr| {
                 if let Expr::Value(value) = inner {
                     if let sqlparser::ast::Value::Placeholder(_) = &value.value {
-                        parameter = Some(sql_value(inner, positional));
-                        return ControlFlow::Break(());
+                        let numbered = sql_value(inner, positional);
+                        parameter.get_or_insert(numbered);
                     }
                 }
-                ControlFlow::Continue(())
+                ControlFlow::<()>::Continue(())
             });
             parameter.unwrap_or_else(|| SqlValue::Fresh(format!("`{expr}`")))
         }
@@ -709,6 +710,17 @@ mod tests {
                 .map(|(_, value)| value.clone())
                 .collect::<Vec<_>>(),
             vec![SqlValue::Fixed, SqlValue::Parameter(2)]
+        );
+        let after_function = one("INSERT INTO people (name, email) VALUES (CONCAT(?, ' ', ?), ?)")
+            .insert
+            .expect("a row");
+        assert_eq!(
+            after_function
+                .values
+                .iter()
+                .map(|(_, value)| value.clone())
+                .collect::<Vec<_>>(),
+            vec![SqlValue::Parameter(1), SqlValue::Parameter(3)]
         );
     }
 
