@@ -453,7 +453,7 @@ fn crate_of_manifest(
     }
     add_root(dir.join("build.rs"), TargetKind::BuildScript);
     let files = match walked_files {
-        Some(files) => input_files(files, cwd, is_requested, is_named),
+        Some(files) => input_files(&dir, files, cwd, is_requested, is_named),
         None => rust_files_of_crate(&dir, cwd, is_requested, is_named, exclusions),
     };
     Ok(CrateInput {
@@ -528,6 +528,7 @@ fn rust_files_of_crate(
     exclusions: &Exclusions,
 ) -> Vec<InputFile> {
     input_files(
+        dir,
         walk_rust_files(dir, true, exclusions),
         cwd,
         is_requested,
@@ -535,7 +536,14 @@ fn rust_files_of_crate(
     )
 }
 
+/// The files of the crate in `dir` to read, as input. Those of its integration tests and
+/// benches (cargo's `tests/` and `benches/` folders) are not read unless named on the
+/// command line: each is a crate of its own that only uses the library, so no handler is
+/// there and no handler's path reaches them (mocks of the workspace's traits written
+/// there are no implementation a request runs), and reading them was time for nothing
+/// (on a service with a large integration suite, a large share of the run).
 fn input_files(
+    dir: &Path,
     files: Vec<PathBuf>,
     cwd: &Path,
     is_requested: &dyn Fn(&Path) -> bool,
@@ -543,6 +551,7 @@ fn input_files(
 ) -> Vec<InputFile> {
     files
         .into_iter()
+        .filter(|path| is_named(path) || !is_test_target_file(dir, path))
         .map(|path| InputFile {
             display_path: display_path(&path, cwd),
             reported: is_requested(&path),
@@ -550,6 +559,16 @@ fn input_files(
             path,
         })
         .collect()
+}
+
+/// A file under the `tests/` or `benches/` folder of the crate in `dir`: cargo compiles
+/// each file there (or folder with a `main.rs`) as an integration test or bench target.
+fn is_test_target_file(dir: &Path, path: &Path) -> bool {
+    path.strip_prefix(dir).is_ok_and(|relative| {
+        relative.components().next().is_some_and(|first| {
+            matches!(first, std::path::Component::Normal(name) if name == "tests" || name == "benches")
+        })
+    })
 }
 
 /// Every `.rs` file under `root`, sorted, skipping `target/`, hidden folders, what

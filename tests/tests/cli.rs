@@ -347,3 +347,52 @@ fn no_handler_no_score() {
         output.stdout
     );
 }
+
+/// cargo's integration tests and benches (`tests/`, `benches/`) are crates of their own
+/// that only use the library: no handler is there and no handler's path reaches them, so
+/// they are not read, whether the input is the workspace or a folder; a file of theirs
+/// named on the command line is.
+#[test]
+fn integration_tests_and_benches_are_not_read_unless_named() {
+    let scratch = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let dir = scratch.path();
+    let write = |path: &str, text: &str| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(dir)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, text).unwrap_or_else(|error| panic!("{error}"));
+    };
+    write(
+        "Cargo.toml",
+        "[package]\nname = \"orders\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    );
+    write(
+        "src/main.rs",
+        "use axum::{routing::get, Router};\n\nfn app() -> Router {\n    Router::new().route(\"/orders\", get(list))\n}\n\nasync fn list() -> &'static str {\n    \"[]\"\n}\n",
+    );
+    // Neither parses: read, each would be a `parse-error`.
+    write("tests/api.rs", "#[test]\nfn lists( {\n");
+    write("tests/common/mod.rs", "pub fn server( {\n");
+    write("benches/load.rs", "fn main( {\n");
+    let files_and_parse_errors = |args: &[&str]| {
+        let output = run_failfirst(dir, args);
+        let report: serde_json::Value = serde_json::from_str(&output.stdout)
+            .unwrap_or_else(|error| panic!("{error}: {} {}", output.stdout, output.stderr));
+        let parse_errors = report["findings"].as_array().map_or(0, |findings| {
+            findings
+                .iter()
+                .filter(|finding| finding["rule"] == "parse-error")
+                .count()
+        });
+        (report["summary"]["files"].clone(), parse_errors)
+    };
+    let json = ["failfirst", "--format", "json"];
+    assert_eq!(files_and_parse_errors(&json), (1.into(), 0));
+    assert_eq!(
+        files_and_parse_errors(&["failfirst", ".", "--format", "json"]),
+        (1.into(), 0)
+    );
+    assert_eq!(
+        files_and_parse_errors(&["failfirst", "tests/api.rs", "--format", "json"]),
+        (2.into(), 1)
+    );
+}
