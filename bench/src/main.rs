@@ -1,7 +1,8 @@
 //! `syn-baseline`: the floor that `cargo failfirst` is measured against.
 //!
 //! It does the least work any syn-based analyser must do on a tree of Rust sources:
-//! walk the folder for `.rs` files (skipping `target/` directories), then, in parallel on
+//! walk the folder for `.rs` files (skipping `target/` directories, and the integration
+//! tests and benches failfirst does not read either), then, in parallel on
 //! a rayon pool, read each file and parse it with `syn::parse_file`, nothing else. The
 //! benchmark (`bench/run.sh`) divides failfirst's time by this program's time on the same
 //! corpus and thread count.
@@ -32,8 +33,9 @@ const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
 const USAGE: &str = "\
 usage: syn-baseline <FOLDER> [--threads N] [--list-failures]
 
-Reads and syn-parses every .rs file under FOLDER (skipping target/ directories) in
-parallel, then prints `files=N lines=N parse_failures=N`.
+Reads and syn-parses every .rs file under FOLDER (skipping target/ directories, and a
+crate's tests/ and benches/, as failfirst does) in parallel, then prints
+`files=N lines=N parse_failures=N`.
 
 options:
   --threads N        parsing threads (default: the number of CPUs)
@@ -141,13 +143,21 @@ impl Tally {
     }
 }
 
-/// Lists the `.rs` files under `root`, skipping any directory named `target` below it.
-/// Unreadable directory entries are reported on stderr and skipped.
+/// Lists the `.rs` files under `root`, skipping any directory named `target` below it,
+/// and a crate's `tests/` and `benches/` (beside a `Cargo.toml`): cargo's integration
+/// tests and benches, which failfirst does not read either, so that both parse the same
+/// files. Unreadable directory entries are reported on stderr and skipped.
 fn find_rust_files(root: &Path) -> Vec<PathBuf> {
     let walker = WalkDir::new(root).into_iter().filter_entry(|entry| {
-        let is_nested_target_dir =
-            entry.depth() > 0 && entry.file_type().is_dir() && entry.file_name() == "target";
-        !is_nested_target_dir
+        let skipped_dir = entry.depth() > 0
+            && entry.file_type().is_dir()
+            && (entry.file_name() == "target"
+                || ((entry.file_name() == "tests" || entry.file_name() == "benches")
+                    && entry
+                        .path()
+                        .parent()
+                        .is_some_and(|crate_dir| crate_dir.join("Cargo.toml").is_file())));
+        !skipped_dir
     });
     let mut rust_files = Vec::new();
     for entry in walker {
@@ -262,5 +272,47 @@ fn main() -> ExitCode {
             eprintln!("syn-baseline: {message}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The files failfirst reads: a crate's `tests/` and `benches/` are left out, a folder
+    /// of that name elsewhere (a module `src/tests/`) is not.
+    #[test]
+    fn integration_tests_and_benches_are_skipped_as_failfirst_skips_them() {
+        let root = std::env::temp_dir().join(format!("syn-baseline-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (path, text) in [
+            ("shop/Cargo.toml", "[package]\nname = \"shop\"\n"),
+            ("shop/src/lib.rs", "mod tests;\n"),
+            ("shop/src/tests/mod.rs", ""),
+            ("shop/tests/api.rs", ""),
+            ("shop/benches/load.rs", ""),
+            ("loose/tests/kept.rs", ""),
+        ] {
+            let path = root.join(path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).unwrap_or_else(|error| panic!("{error}"));
+            }
+            std::fs::write(&path, text).unwrap_or_else(|error| panic!("{error}"));
+        }
+        let mut found: Vec<String> = find_rust_files(&root)
+            .iter()
+            .filter_map(|path| path.strip_prefix(&root).ok())
+            .map(|path| path.display().to_string())
+            .collect();
+        found.sort();
+        let _ = std::fs::remove_dir_all(&root);
+        assert_eq!(
+            found,
+            [
+                "loose/tests/kept.rs",
+                "shop/src/lib.rs",
+                "shop/src/tests/mod.rs"
+            ]
+        );
     }
 }
