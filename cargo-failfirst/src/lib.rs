@@ -608,16 +608,7 @@ pub(crate) fn analyse(args: &CheckArgs, cwd: &Path, io: &mut Io<'_>) -> Result<A
         Input::Workspace(workspace) => (vec![workspace.root()], Vec::new()),
         Input::Paths(paths) => (
             paths.iter().filter(|path| path.is_dir()).cloned().collect(),
-            paths
-                .iter()
-                .map(|path| {
-                    if path.is_dir() {
-                        path.clone()
-                    } else {
-                        path.parent().map(Path::to_path_buf).unwrap_or_default()
-                    }
-                })
-                .collect(),
+            paths.iter().map(|path| folder_of(path)).collect(),
         ),
     };
     let max_file_bytes = config
@@ -743,6 +734,15 @@ fn warn_without_manifest(files: &[String], io: &mut Io<'_>) {
     );
 }
 
+/// A path given on the command line as a folder: itself, or the folder of a file.
+fn folder_of(path: &Path) -> std::path::PathBuf {
+    if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    }
+}
+
 /// A run that reads no file judges nothing and must not pass as clean: a folder given with
 /// no Rust file in it, or a workspace whose files are all excluded, is an error.
 fn something_to_lint(
@@ -832,16 +832,7 @@ fn load_config(
     }
     let starts: Vec<std::path::PathBuf> = match input {
         Input::Workspace(workspace) => vec![workspace.config_start()],
-        Input::Paths(paths) => paths
-            .iter()
-            .map(|path| {
-                if path.is_dir() {
-                    path.clone()
-                } else {
-                    path.parent().map(Path::to_path_buf).unwrap_or_default()
-                }
-            })
-            .collect(),
+        Input::Paths(paths) => paths.iter().map(|path| folder_of(path)).collect(),
     };
     let mut locations = Vec::new();
     for start in &starts {

@@ -51,18 +51,7 @@ pub(super) fn collect_items(
             ),
             syn::Item::Fn(item_fn) => {
                 body_uses(&item_fn.block, &mut out.modules[module].uses);
-                let summary = summarize_fn(
-                    &GenericBounds::new(),
-                    &item_fn.sig,
-                    &item_fn.attrs,
-                    Some(&item_fn.block),
-                    TextRange::between(
-                        item_fn.sig.fn_token.span,
-                        item_fn.block.brace_token.span.close(),
-                    ),
-                    in_test,
-                    hints,
-                );
+                let summary = free_fn_summary(item_fn, in_test, hints);
                 out.modules[module].fns.push(summary);
                 body_fns(&item_fn.block, in_test, hints, &mut out.modules[module].fns);
             }
@@ -383,21 +372,30 @@ fn body_uses(block: &syn::Block, out: &mut Vec<UseEntry>) {
 fn body_fns(block: &syn::Block, in_test: bool, hints: &WalkHints, out: &mut Vec<FnSummary>) {
     for statement in &block.stmts {
         if let syn::Stmt::Item(syn::Item::Fn(item_fn)) = statement {
-            out.push(summarize_fn(
-                &GenericBounds::new(),
-                &item_fn.sig,
-                &item_fn.attrs,
-                Some(&item_fn.block),
-                TextRange::between(
-                    item_fn.sig.fn_token.span,
-                    item_fn.block.brace_token.span.close(),
-                ),
+            out.push(free_fn_summary(
+                item_fn,
                 in_test || has_cfg_test(&item_fn.attrs),
                 hints,
             ));
             body_fns(&item_fn.block, in_test, hints, out);
         }
     }
+}
+
+/// A function that is no method: at a module's level, or declared in a body.
+fn free_fn_summary(item_fn: &syn::ItemFn, in_test: bool, hints: &WalkHints) -> FnSummary {
+    summarize_fn(
+        &GenericBounds::new(),
+        &item_fn.sig,
+        &item_fn.attrs,
+        Some(&item_fn.block),
+        TextRange::between(
+            item_fn.sig.fn_token.span,
+            item_fn.block.brace_token.span.close(),
+        ),
+        in_test,
+        hints,
+    )
 }
 
 fn flatten_use_tree(tree: &syn::UseTree, prefix: &mut Vec<CompactString>, out: &mut Vec<UseEntry>) {
