@@ -78,15 +78,11 @@ pub(super) fn collect_items(
                     .items
                     .iter()
                     .filter_map(|impl_item| match impl_item {
-                        syn::ImplItem::Fn(method) => Some(summarize_fn(
+                        syn::ImplItem::Fn(method) => Some(defined_fn_summary(
                             &impl_bounds,
                             &method.sig,
                             &method.attrs,
-                            Some(&method.block),
-                            TextRange::between(
-                                method.sig.fn_token.span,
-                                method.block.brace_token.span.close(),
-                            ),
+                            &method.block,
                             is_test,
                             hints,
                         )),
@@ -384,15 +380,32 @@ fn body_fns(block: &syn::Block, in_test: bool, hints: &WalkHints, out: &mut Vec<
 
 /// A function that is no method: at a module's level, or declared in a body.
 fn free_fn_summary(item_fn: &syn::ItemFn, in_test: bool, hints: &WalkHints) -> FnSummary {
-    summarize_fn(
+    defined_fn_summary(
         &GenericBounds::new(),
         &item_fn.sig,
         &item_fn.attrs,
-        Some(&item_fn.block),
-        TextRange::between(
-            item_fn.sig.fn_token.span,
-            item_fn.block.brace_token.span.close(),
-        ),
+        &item_fn.block,
+        in_test,
+        hints,
+    )
+}
+
+/// A function written with its body (a free function or an impl's method), spanning its
+/// `fn` keyword to the body's closing brace.
+fn defined_fn_summary(
+    bounds: &GenericBounds,
+    sig: &syn::Signature,
+    attrs: &[syn::Attribute],
+    block: &syn::Block,
+    in_test: bool,
+    hints: &WalkHints,
+) -> FnSummary {
+    summarize_fn(
+        bounds,
+        sig,
+        attrs,
+        Some(block),
+        TextRange::between(sig.fn_token.span, block.brace_token.span.close()),
         in_test,
         hints,
     )
